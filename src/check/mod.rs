@@ -1,0 +1,213 @@
+//! AST to checked program: names resolved, duplicates and cycles found, units and periods checked.
+//!
+//! Every error of the phase is collected and returned together; nothing is evaluated unless the
+//! whole program checks.
+
+mod cycles;
+pub mod infer;
+pub mod program;
+pub mod resolve;
+pub mod suggest;
+pub mod types;
+
+use std::collections::HashMap;
+
+use crate::data::Sheets;
+use crate::diag::Diag;
+use crate::period::{Kind, Step};
+use crate::source::{SourceId, Span};
+use crate::syntax::ast::{self, Item, PeriodRef, Severity};
+
+pub use program::{AtSpec, CExpr, CKind, Cell, CellId, Func, Program, Rule, RuleId, Title, TitlePart};
+use resolve::Resolver;
+
+/// A parsed rule file of the run.
+#[derive(Debug)]
+pub struct RuleFile {
+    pub file: SourceId,
+    pub ast: ast::File,
+}
+
+/// Checks parsed rule files against the data: the program, or every error found.
+pub fn check(files: &[RuleFile], sheets: &Sheets) -> Result<Program, Vec<Diag>> {
+    let mut errors = Vec::new();
+    let cells = declare(files, &mut errors);
+    let mut program = Program::default();
+    for rf in files {
+        let mut resolver = Resolver { sheets, cells: &cells, file: rf.file, errors: &mut errors };
+        for item in &rf.ast.items {
+            match item {
+                Item::Let(l) => program.cells.push(Cell {
+                    name: l.name.node.clone(),
+                    file: rf.file,
+                    name_span: l.name.span,
+                    body: resolver.expr(&l.value),
+                }),
+                Item::Rule(r) => program.rules.push(compile_rule(r, &mut resolver)),
+                Item::Use(_) => {}
+            }
+        }
+    }
+    errors.extend(cycles::find(&program));
+    if errors.is_empty() {
+        errors.extend(infer::Infer::new(&program, sheets).run());
+        errors.extend(program.rules.iter().flat_map(quarter_steps_at_years));
+    }
+    if errors.is_empty() { Ok(program) } else { Err(errors) }
+}
+
+/// Gives every cell an id, and reports names of cells and rules defined twice.
+fn declare(files: &[RuleFile], errors: &mut Vec<Diag>) -> HashMap<String, CellId> {
+    let mut seen: HashMap<&str, (SourceId, Span)> = HashMap::new();
+    let mut cells = HashMap::new();
+    for rf in files {
+        for item in &rf.ast.items {
+            let (name, is_cell) = match item {
+                Item::Let(l) => (&l.name, true),
+                Item::Rule(r) => (&r.name, false),
+                Item::Use(_) => continue,
+            };
+            if let Some(&(file, span)) = seen.get(name.node.as_str()) {
+                errors.push(duplicate(&name.node, (rf.file, name.span), (file, span)));
+                continue;
+            }
+            seen.insert(&name.node, (rf.file, name.span));
+            if is_cell {
+                cells.insert(name.node.clone(), cells.len());
+            }
+        }
+    }
+    cells
+}
+
+/// The diagnostic for a name defined twice, pointing at both places.
+fn duplicate(name: &str, (file, span): (SourceId, Span), (first_file, first_span): (SourceId, Span)) -> Diag {
+    let first = Diag::error("duplicate-name", format!("`{name}` is first defined here"))
+        .in_file(first_file)
+        .primary(first_span, "first defined here");
+    Diag::error("duplicate-name", format!("`{name}` is defined twice"))
+        .in_file(file)
+        .primary(span, "defined again here")
+        .with_help("names of cells and rules are unique across a run: rename one of them")
+        .with_related(first)
+}
+
+/// Compiles a rule: severity, title holes, `at` and body.
+fn compile_rule(r: &ast::Rule, resolver: &mut Resolver) -> Rule {
+    let at = match r.at.as_ref().map(|a| &a.node) {
+        None => AtSpec::All,
+        Some(ast::At::Quarters) => AtSpec::Kind(Kind::Quarter),
+        Some(ast::At::Years) => AtSpec::Kind(Kind::Year),
+        Some(ast::At::Periods(ps)) => AtSpec::Periods(ps.iter().map(|p| p.node).collect()),
+    };
+    Rule {
+        name: r.name.node.clone(),
+        severity: r.severity.as_ref().map_or(Severity::Error, |s| s.node),
+        title: r.title.as_ref().map(|t| title(t, resolver)),
+        at,
+        body: resolver.expr(&r.body),
+        file: resolver.file,
+        name_span: r.name.span,
+        span: r.span,
+    }
+}
+
+/// Splits a title into text and `{name}` holes, resolving each name.
+fn title(t: &crate::source::Spanned<String>, resolver: &mut Resolver) -> Title {
+    let mut parts = Vec::new();
+    let mut rest = t.node.as_str();
+    let mut offset = t.span.start as usize + 1;
+    while let Some(open) = rest.find('{') {
+        if rest[open..].starts_with("{{") {
+            parts.push(TitlePart::Text(rest[..=open].to_owned()));
+            rest = &rest[open + 2..];
+            offset += open + 2;
+            continue;
+        }
+        let Some(len) = rest[open..].find('}') else { break };
+        parts.push(TitlePart::Text(rest[..open].to_owned()));
+        let inner = &rest[open + 1..open + len];
+        let span = Span::new(offset + open + 1, offset + open + len);
+        parts.push(TitlePart::Hole(inner.to_owned(), resolver.expr(&hole_name(inner, span))));
+        rest = &rest[open + len + 1..];
+        offset += open + len + 1;
+    }
+    parts.push(TitlePart::Text(rest.to_owned()));
+    Title { parts }
+}
+
+/// The name inside `{...}` as an expression, with its scenario prefix split off.
+fn hole_name(inner: &str, span: Span) -> ast::Expr {
+    let inner = inner.trim();
+    let (scenario, path) = match inner.split_once('.') {
+        Some((first, rest)) => match ast::Scenario::parse(first) {
+            Some(s) => (Some(s), rest.to_owned()),
+            None => (None, inner.to_owned()),
+        },
+        None => (None, inner.to_owned()),
+    };
+    crate::source::Spanned::new(ast::ExprKind::Name(ast::Name { scenario, path }), span)
+}
+
+/// A rule checked only at fiscal years cannot look a quarter back: there is no quarter before a year.
+fn quarter_steps_at_years(rule: &Rule) -> Vec<Diag> {
+    let only_years = match &rule.at {
+        AtSpec::Kind(Kind::Year) => true,
+        AtSpec::Periods(ps) => ps.iter().all(|p| p.kind() == Kind::Year),
+        _ => false,
+    };
+    let mut found = Vec::new();
+    if only_years {
+        walk(&rule.body, &mut |e| {
+            if let CKind::Shift { to: PeriodRef::Offset(_, Step::Quarter), .. } = e.kind {
+                found.push(
+                    Diag::error(
+                        "bad-period",
+                        format!("rule `{}` is checked at fiscal years, which have no quarter before them", rule.name),
+                    )
+                    .in_file(rule.file)
+                    .primary(e.span, "a quarter step")
+                    .with_help("step by years (`[-1y]`), or check the rule at quarters"),
+                );
+            }
+        });
+    }
+    found
+}
+
+/// Visits an expression and everything beneath it (cells are not entered).
+pub fn walk(e: &CExpr, f: &mut dyn FnMut(&CExpr)) {
+    f(e);
+    walk_children(e, &mut |c| walk(c, f));
+}
+
+/// Calls `f` on each direct child of an expression.
+pub fn walk_children(e: &CExpr, f: &mut dyn FnMut(&CExpr)) {
+    match &e.kind {
+        CKind::Shift { expr, .. } | CKind::Unary { expr, .. } => f(expr),
+        CKind::Binary { lhs, rhs, .. } | CKind::Approx { lhs, rhs, .. } => {
+            f(lhs);
+            f(rhs);
+        }
+        CKind::Compare { first, rest } => {
+            f(first);
+            rest.iter().for_each(|(_, e)| f(e));
+        }
+        CKind::In { value, range } => {
+            f(value);
+            f(range);
+        }
+        CKind::If { cond, then, otherwise } => {
+            f(cond);
+            f(then);
+            f(otherwise);
+        }
+        CKind::Call { args, .. } => args.iter().for_each(|a| f(a)),
+        CKind::Number { .. }
+        | CKind::Range { .. }
+        | CKind::Bool(_)
+        | CKind::Fact { .. }
+        | CKind::Pattern { .. }
+        | CKind::Cell(_) => {}
+    }
+}

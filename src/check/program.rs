@@ -1,0 +1,239 @@
+//! The checked program: rules and cells with every name resolved, ready to run over the sheets.
+
+use crate::data::MetricId;
+use crate::num::{Num, Quantity};
+use crate::period::{Kind, Period};
+use crate::source::{SourceId, Span};
+use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, Severity, UnaryOp};
+
+/// Index of a cell in [`Program::cells`].
+pub type CellId = usize;
+/// Index of a rule in [`Program::rules`].
+pub type RuleId = usize;
+
+/// Every cell and rule of a run, checked.
+#[derive(Debug, Default)]
+pub struct Program {
+    pub cells: Vec<Cell>,
+    pub rules: Vec<Rule>,
+}
+
+/// A `let`: a named formula filled across every entity and period.
+#[derive(Debug)]
+pub struct Cell {
+    pub name: String,
+    pub file: SourceId,
+    /// The span of the cell's name.
+    pub name_span: Span,
+    pub body: CExpr,
+}
+
+/// A checked rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub name: String,
+    pub severity: Severity,
+    pub title: Option<Title>,
+    pub at: AtSpec,
+    pub body: CExpr,
+    pub file: SourceId,
+    /// The span of the rule's name.
+    pub name_span: Span,
+    /// The span of the whole rule item.
+    pub span: Span,
+}
+
+/// A rule's title: text and `{name}` holes.
+#[derive(Debug)]
+pub struct Title {
+    pub parts: Vec<TitlePart>,
+}
+
+/// A piece of a title.
+#[derive(Debug)]
+pub enum TitlePart {
+    Text(String),
+    /// `{name}`: the name's value at the check's entity and period.
+    Hole(String, CExpr),
+}
+
+/// Where a rule is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AtSpec {
+    /// Every period of every entity.
+    All,
+    /// Only quarters or only years.
+    Kind(Kind),
+    /// These periods.
+    Periods(Vec<Period>),
+}
+
+impl AtSpec {
+    /// Whether the rule is checked at a period.
+    pub fn admits(&self, period: Period) -> bool {
+        match self {
+            AtSpec::All => true,
+            AtSpec::Kind(kind) => period.kind() == *kind,
+            AtSpec::Periods(periods) => periods.contains(&period),
+        }
+    }
+}
+
+/// A compiled expression: the node and the span it came from (in the file of its rule or cell).
+#[derive(Debug, Clone)]
+pub struct CExpr {
+    pub kind: CKind,
+    pub span: Span,
+}
+
+/// The forms of compiled expression.
+#[derive(Debug, Clone)]
+pub enum CKind {
+    /// A number literal: exact, or read with its written precision on a whole side of `~=`.
+    Number {
+        written: Quantity,
+        value: Num,
+    },
+    /// A range literal, bounds exact.
+    Range {
+        lo: Option<Num>,
+        hi: Option<Num>,
+    },
+    Bool(bool),
+    /// A metric of a scenario layer.
+    Fact {
+        name: String,
+        metric: MetricId,
+        scenario: Scenario,
+    },
+    /// A `*` name: the metrics it matches, read where they have values.
+    Pattern {
+        name: String,
+        metrics: Vec<(MetricId, String)>,
+        scenario: Scenario,
+    },
+    /// A cell, evaluated at the current entity and period.
+    Cell(CellId),
+    /// `x[-1y]`: `x` at another period.
+    Shift {
+        expr: Box<CExpr>,
+        to: PeriodRef,
+    },
+    Unary {
+        op: UnaryOp,
+        expr: Box<CExpr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<CExpr>,
+        rhs: Box<CExpr>,
+    },
+    Compare {
+        first: Box<CExpr>,
+        rest: Vec<(CmpOp, CExpr)>,
+    },
+    Approx {
+        lhs: Box<CExpr>,
+        rhs: Box<CExpr>,
+        within: Option<Quantity>,
+    },
+    In {
+        value: Box<CExpr>,
+        range: Box<CExpr>,
+    },
+    If {
+        cond: Box<CExpr>,
+        then: Box<CExpr>,
+        otherwise: Box<CExpr>,
+    },
+    Call {
+        func: Func,
+        args: Vec<CExpr>,
+    },
+}
+
+/// The built-in functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Func {
+    Mid,
+    Low,
+    High,
+    Width,
+    Abs,
+    Min,
+    Max,
+    Sum,
+    Avg,
+    Count,
+    Round,
+    Growth,
+    Change,
+    Annualized,
+    Exists,
+}
+
+impl Func {
+    /// Every function with its name.
+    pub const ALL: [(&'static str, Func); 15] = [
+        ("mid", Func::Mid),
+        ("low", Func::Low),
+        ("high", Func::High),
+        ("width", Func::Width),
+        ("abs", Func::Abs),
+        ("min", Func::Min),
+        ("max", Func::Max),
+        ("sum", Func::Sum),
+        ("avg", Func::Avg),
+        ("count", Func::Count),
+        ("round", Func::Round),
+        ("growth", Func::Growth),
+        ("change", Func::Change),
+        ("annualized", Func::Annualized),
+        ("exists", Func::Exists),
+    ];
+
+    /// The function of a name.
+    pub fn parse(name: &str) -> Option<Func> {
+        Func::ALL.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
+
+    /// The function's name.
+    pub fn name(self) -> &'static str {
+        Func::ALL.iter().find(|(_, f)| *f == self).map_or("?", |(n, _)| n)
+    }
+
+    /// How many arguments it takes: (at least, at most).
+    pub fn arity(self) -> (usize, usize) {
+        match self {
+            Func::Mid | Func::Low | Func::High | Func::Width | Func::Abs | Func::Annualized | Func::Exists => (1, 1),
+            Func::Round | Func::Growth | Func::Change => (2, 2),
+            Func::Min | Func::Max | Func::Sum | Func::Avg | Func::Count => (1, usize::MAX),
+        }
+    }
+
+    /// Whether it takes `*` names (and any number of arguments).
+    pub fn is_aggregate(self) -> bool {
+        matches!(self, Func::Min | Func::Max | Func::Sum | Func::Avg | Func::Count)
+    }
+
+    /// How it is called, for messages: `growth(now, before)`.
+    pub fn signature(self) -> &'static str {
+        match self {
+            Func::Mid => "mid(range)",
+            Func::Low => "low(range)",
+            Func::High => "high(range)",
+            Func::Width => "width(range)",
+            Func::Abs => "abs(x)",
+            Func::Min => "min(a, b, ...)",
+            Func::Max => "max(a, b, ...)",
+            Func::Sum => "sum(a, b, ...)",
+            Func::Avg => "avg(a, b, ...)",
+            Func::Count => "count(a, b, ...)",
+            Func::Round => "round(x, digits)",
+            Func::Growth => "growth(now, before)",
+            Func::Change => "change(now, before)",
+            Func::Annualized => "annualized(x)",
+            Func::Exists => "exists(x)",
+        }
+    }
+}

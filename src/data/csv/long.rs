@@ -1,0 +1,96 @@
+//! Long CSV: a row per fact, `entity,metric,period,value` and optionally `scenario,unit,source`.
+
+use crate::syntax::ast::Scenario;
+
+use super::super::key;
+use super::super::sheet::FactKey;
+use super::rows::Row;
+use super::{Columns, Sink};
+
+/// The columns a long file may have; the first four are required.
+const NAMES: [&str; 7] = ["entity", "metric", "period", "value", "scenario", "unit", "source"];
+
+/// The help line for a long file's header.
+const LAYOUT: &str = "a long CSV has the columns `entity,metric,period,value` and optionally `scenario,unit,source`";
+
+/// The indexes of a long file's columns, in the order of [`NAMES`].
+struct Layout {
+    entity: usize,
+    metric: usize,
+    period: usize,
+    value: usize,
+    scenario: Option<usize>,
+    unit: Option<usize>,
+    source: Option<usize>,
+}
+
+/// Reads the rows of a long file.
+pub(super) fn read(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) {
+    let Some(layout) = layout(columns, sink) else { return };
+    let mut sources: Vec<String> = Vec::new();
+    for row in rows.iter().filter(|r| !r.cell(layout.value).is_empty()) {
+        if let Some(source) =
+            layout.source.map(|c| row.cell(c)).filter(|s| !s.is_empty() && !sources.iter().any(|k| k == s))
+        {
+            sources.push(source.to_owned());
+        }
+        if let Some((key, unit)) = fact_key(&layout, row, sink) {
+            sink.fact(key, row, layout.value, unit);
+        }
+    }
+    sink.out.source = (!sources.is_empty()).then(|| sources.join("; "));
+}
+
+/// Finds the columns of a long file; unknown, repeated or missing columns are errors.
+fn layout(columns: &Columns<'_>, sink: &mut Sink) -> Option<Layout> {
+    for (index, name) in columns.names.iter().enumerate() {
+        if NAMES.contains(&name.as_str()) {
+            sink.errors.extend(columns.repeated(index, sink.file));
+        } else {
+            sink.errors.push(unknown(columns, index, sink.file));
+        }
+    }
+    let entity = required(columns, "entity", sink);
+    let metric = required(columns, "metric", sink);
+    let period = required(columns, "period", sink);
+    let value = required(columns, "value", sink);
+    let (scenario, unit, source) = (columns.find("scenario"), columns.find("unit"), columns.find("source"));
+    Some(Layout { entity: entity?, metric: metric?, period: period?, value: value?, scenario, unit, source })
+}
+
+/// The index of a required column; an error if the header lacks it.
+fn required(columns: &Columns<'_>, name: &str, sink: &mut Sink) -> Option<usize> {
+    let found = columns.find(name);
+    if found.is_none() {
+        sink.errors.push(columns.missing(name, sink.file, LAYOUT));
+    }
+    found
+}
+
+/// The error for a column a long file does not have.
+fn unknown(columns: &Columns<'_>, index: usize, file: crate::source::SourceId) -> crate::diag::Diag {
+    let name = columns.names.get(index).map_or("", String::as_str);
+    let help = match key::did_you_mean(name, NAMES) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => LAYOUT.to_owned(),
+    };
+    crate::diag::Diag::error("data", format!("unknown column `{}` in a long CSV", columns.header.cell(index)))
+        .in_file(file)
+        .primary(columns.header.span_of(index), "unknown column")
+        .with_help(help)
+}
+
+/// Reads a row's key and unit; `None` after keeping the errors of its cells.
+fn fact_key(layout: &Layout, row: &Row, sink: &mut Sink) -> Option<(FactKey, crate::num::Unit)> {
+    let file = sink.file;
+    let entity = sink.check(key::entity(row.cell(layout.entity), row.span_of(layout.entity), file));
+    let metric = sink.check(key::metric(row.cell(layout.metric), row.span_of(layout.metric), file));
+    let period = sink.check(key::period(row.cell(layout.period), row.span_of(layout.period), file));
+    let scenario = match layout.scenario.filter(|&c| !row.cell(c).is_empty()) {
+        Some(c) => sink.check(key::scenario(row.cell(c), row.span_of(c), file)),
+        None => Some(Scenario::Actual),
+    };
+    let unit = sink.unit(row, layout.unit.filter(|&c| !row.cell(c).is_empty()));
+    let metric = metric.map(|()| row.cell(layout.metric).to_owned());
+    Some((FactKey { entity: entity?, metric: metric?, period: period?, scenario: scenario? }, unit?))
+}

@@ -1,0 +1,139 @@
+//! CSV data files, wide and long, told apart by their header: a long file has a `value` column.
+//!
+//! Wide, as exported from a spreadsheet: columns `metric`, optionally `entity` and `unit`, then one
+//! column per period, optionally prefixed by its scenario (`2025Q4`, `guidance 2026Q1`).
+//!
+//! ```csv
+//! metric,unit,2025Q4,guidance 2026Q1
+//! revenue,USD bn,213.4,173.5..178.5
+//! ```
+//!
+//! Long, for bulk work: columns `entity,metric,period,value` and optionally `scenario,unit,source`.
+//!
+//! Choices: header names are read without regard to case or surrounding spaces. An empty cell is no
+//! fact, in either layout. A wide file without an `entity` column takes its entity from the file's
+//! stem, as written (`AMZN.csv` describes `AMZN`), since a spreadsheet export of one company rarely
+//! repeats the ticker on every row. A plain number takes the row's `unit` (none: a bare number). In a
+//! long file, the file's source name is its distinct `source` values joined by `; `. A row whose cell
+//! count differs from the header's is an error and gives no facts. Spans: see [`rows`].
+
+mod long;
+pub mod rows;
+mod wide;
+
+use crate::diag::Diag;
+use crate::num::Unit;
+use crate::source::{SourceId, Span};
+
+use super::file::DataFile;
+use super::sheet::{Fact, FactKey, Origin};
+use super::value::parse_value;
+use rows::Row;
+
+/// Reads a CSV data file into its facts; `stem` names the entity of a wide file without `entity` column.
+pub fn parse(text: &str, file: SourceId, stem: &str) -> Result<DataFile, Vec<Diag>> {
+    let rows = rows::read(text, file).map_err(|d| vec![d])?;
+    let Some((header, body)) = rows.split_first() else {
+        let diag = Diag::error("data", "the file has no header row").in_file(file).primary(Span::new(0, 0), "empty");
+        return Err(vec![diag.with_help("start with a header row such as `metric,2025Q4`")]);
+    };
+    let mut sink = Sink { file, out: DataFile::default(), errors: Vec::new() };
+    let body: Vec<&Row> = body.iter().filter(|row| sink.check_length(header, row)).collect();
+    let columns = Columns::of(header);
+    if columns.find("value").is_some() {
+        long::read(&columns, &body, &mut sink);
+    } else {
+        wide::read(&columns, &body, &mut sink, stem);
+    }
+    if sink.errors.is_empty() { Ok(sink.out) } else { Err(sink.errors) }
+}
+
+/// The header row with its names lowercased and trimmed.
+pub(super) struct Columns<'r> {
+    pub header: &'r Row,
+    pub names: Vec<String>,
+}
+
+impl<'r> Columns<'r> {
+    /// Reads the names of a header row.
+    fn of(header: &'r Row) -> Self {
+        Columns { header, names: header.cells.iter().map(|c| c.trim().to_ascii_lowercase()).collect() }
+    }
+
+    /// The index of the first column with a name.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// The error for a required column that is missing, at the header row.
+    pub fn missing(&self, name: &str, file: SourceId, help: &str) -> Diag {
+        Diag::error("data", format!("missing the `{name}` column"))
+            .in_file(file)
+            .primary(self.header.span(), "in this header")
+            .with_help(help.to_owned())
+    }
+
+    /// The error for a column name given twice, if `column` repeats an earlier one.
+    pub fn repeated(&self, column: usize, file: SourceId) -> Option<Diag> {
+        let name = self.names.get(column)?;
+        let first = self.names.iter().position(|n| n == name).filter(|&f| f < column)?;
+        let diag = Diag::error("data", format!("the column `{}` is given twice", self.header.cell(column)))
+            .in_file(file)
+            .primary(self.header.span_of(column), "given again here")
+            .label(self.header.span_of(first), "first given here");
+        Some(diag.with_help("keep one of the two columns"))
+    }
+}
+
+/// Gathers a CSV file's facts and errors.
+pub(super) struct Sink {
+    pub file: SourceId,
+    pub out: DataFile,
+    pub errors: Vec<Diag>,
+}
+
+impl Sink {
+    /// The value of a check, or `None` after keeping its error.
+    pub fn check<T>(&mut self, result: Result<T, Diag>) -> Option<T> {
+        result.map_err(|diag| self.errors.push(diag)).ok()
+    }
+
+    /// Whether a row has as many cells as the header; if not, an error.
+    fn check_length(&mut self, header: &Row, row: &Row) -> bool {
+        if row.len() == header.len() {
+            return true;
+        }
+        let message = format!("this row has {} cells but the header has {}", row.len(), header.len());
+        let diag = Diag::error("data", message).in_file(self.file).primary(row.span(), "this row");
+        self.errors.push(diag.with_help("give every row one cell per column; an empty cell means no figure"));
+        false
+    }
+
+    /// Reads the unit in a row's `unit` column; an empty cell (or no column) is no unit.
+    pub fn unit(&mut self, row: &Row, column: Option<usize>) -> Option<Unit> {
+        let Some(column) = column else { return Some(Unit::None) };
+        let text = row.cell(column);
+        let unit = Unit::parse(text);
+        if unit.is_none() {
+            let diag = Diag::error("bad-value", format!("unknown unit `{text}`"))
+                .in_file(self.file)
+                .primary(row.span_of(column), "not a unit")
+                .with_help(
+                    "a unit is `%`, `bps`, `pp`, a currency with a scale (`USD`, `USD bn`) or a name such as `GW`",
+                );
+            self.errors.push(diag);
+        }
+        unit
+    }
+
+    /// Reads the value cell at `column` and adds the fact.
+    pub fn fact(&mut self, key: FactKey, row: &Row, column: usize, unit: Unit) {
+        let span = row.span_of(column);
+        let text = row.cells.get(column).map_or("", String::as_str);
+        let value = parse_value(text, unit).map_err(|e| e.into_diag(self.file, row.base(column), span));
+        let Some(value) = self.check(value) else { return };
+        let fact = Fact { value, origin: Origin { file: self.file, span } };
+        let pushed = self.out.push(key, fact);
+        self.check(pushed);
+    }
+}

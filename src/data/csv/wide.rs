@@ -1,0 +1,105 @@
+//! Wide CSV: a row per metric, a column per period (`2025Q4`, `guidance 2026Q1`).
+
+use crate::diag::Diag;
+use crate::period::Period;
+use crate::syntax::ast::Scenario;
+
+use super::super::key;
+use super::super::sheet::FactKey;
+use super::rows::Row;
+use super::{Columns, Sink};
+
+/// The help line for a wide file's header.
+const LAYOUT: &str = "a wide CSV has a `metric` column, optionally `entity` and `unit`, then one column per period such as `2025Q4` or `guidance 2026Q1`";
+
+/// A period column: its index, scenario and period.
+struct PeriodColumn {
+    index: usize,
+    scenario: Scenario,
+    period: Period,
+}
+
+/// Reads the rows of a wide file; without an `entity` column, `stem` is the entity.
+pub(super) fn read(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: &str) {
+    let Some(metric) = columns.find("metric") else {
+        return sink.errors.push(columns.missing("metric", sink.file, LAYOUT));
+    };
+    let (entity, unit) = (columns.find("entity"), columns.find("unit"));
+    let periods = period_columns(columns, rows, sink);
+    let default = match entity {
+        Some(_) => None,
+        None => sink.check(key::entity(stem, columns.header.span(), sink.file).map_err(|d| {
+            d.with_help("the file has no `entity` column, so its name must be the entity: add an `entity` column")
+        })),
+    };
+    for row in rows.iter().filter(|r| !r.is_blank()) {
+        let entity = match entity {
+            Some(column) => sink.check(key::entity(row.cell(column), row.span_of(column), sink.file)),
+            None => default.clone(),
+        };
+        let metric =
+            sink.check(key::metric(row.cell(metric), row.span_of(metric), sink.file).map(|()| row.cell(metric)));
+        let (Some(entity), Some(metric), Some(unit)) = (entity, metric, sink.unit(row, unit)) else { continue };
+        for column in periods.iter().filter(|c| !row.cell(c.index).is_empty()) {
+            let key = FactKey {
+                entity: entity.clone(),
+                metric: metric.to_owned(),
+                period: column.period,
+                scenario: column.scenario,
+            };
+            sink.fact(key, row, column.index, unit);
+        }
+    }
+}
+
+/// Reads the header's period columns; an unnamed column is allowed only if all its cells are empty.
+fn period_columns(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) -> Vec<PeriodColumn> {
+    let mut periods: Vec<PeriodColumn> = Vec::new();
+    for (index, name) in columns.names.iter().enumerate() {
+        if ["metric", "entity", "unit"].contains(&name.as_str()) {
+            sink.errors.extend(columns.repeated(index, sink.file));
+            continue;
+        }
+        if name.is_empty() && rows.iter().all(|r| r.cell(index).is_empty()) {
+            continue;
+        }
+        let Some((scenario, period)) = sink.check(period_header(columns, index, sink.file)) else { continue };
+        if let Some(first) = periods.iter().find(|c| (c.scenario, c.period) == (scenario, period)) {
+            sink.errors.push(twice(columns, first.index, index, sink.file));
+            continue;
+        }
+        periods.push(PeriodColumn { index, scenario, period });
+    }
+    periods
+}
+
+/// Reads a period column's header: `2025Q4` (actual) or `guidance 2026Q1`.
+fn period_header(
+    columns: &Columns<'_>,
+    index: usize,
+    file: crate::source::SourceId,
+) -> Result<(Scenario, Period), Diag> {
+    let text = columns.header.cell(index);
+    let span = columns.header.span_of(index);
+    let name = columns.names.get(index).map_or("", String::as_str);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let with_layout = |d: Diag| d.with_help(LAYOUT);
+    match words.as_slice() {
+        [period] => Ok((Scenario::Actual, key::period(period, span, file).map_err(with_layout)?)),
+        [scenario, period] => Ok((key::scenario(scenario, span, file)?, key::period(period, span, file)?)),
+        _ => Err(with_layout(
+            Diag::error("bad-period", format!("`{text}` is not a period column"))
+                .in_file(file)
+                .primary(span, "not a period"),
+        )),
+    }
+}
+
+/// The error for a period column given twice.
+fn twice(columns: &Columns<'_>, first: usize, again: usize, file: crate::source::SourceId) -> Diag {
+    Diag::error("data", format!("the period column `{}` is given twice", columns.header.cell(again)))
+        .in_file(file)
+        .primary(columns.header.span_of(again), "given again here")
+        .label(columns.header.span_of(first), "first given here")
+        .with_help("keep one of the two columns")
+}

@@ -1,0 +1,171 @@
+//! Data files and folders into the sheets: read, check, and hand every fact to a [`SheetBuilder`].
+//!
+//! A file's format is its extension: `.toml`, `.csv` or `.json` (any case). A folder stands for the
+//! data files in it, recursively, in sorted path order; that order, like the order of the paths given,
+//! decides which source wins a conflict. In a folder, hidden entries (`.name`) and files of other
+//! extensions are skipped, and links to folders are not followed (no loops); a file given by name
+//! must be a data file. A UTF-8 byte order mark is dropped. Every file is read and checked, and the
+//! errors of all files come back together; a file with an error gives no facts.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::Diag;
+use crate::source::{SourceId, Sources, Span};
+
+use super::file::DataFile;
+use super::sheet::SheetBuilder;
+use super::{csv, json, toml};
+
+/// The formats of data files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Toml,
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The format a path's extension names, if any.
+    fn of(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "toml" => Some(Format::Toml),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    /// How a file of the format begins, for the help of an empty file.
+    fn example(self) -> &'static str {
+        match self {
+            Format::Toml => "start with `entity = \"AMZN\"` and a table such as `[actual.2025Q4]`",
+            Format::Csv => "start with a header row such as `metric,2025Q4`",
+            Format::Json => "write `{\"entity\": \"AMZN\", \"actual\": {\"2025Q4\": {\"revenue\": 213.4}}}`",
+        }
+    }
+}
+
+/// Loads one data file shown as `name`: adds it to `sources` and its facts to `builder`.
+pub fn load_file(
+    path: &Path,
+    name: String,
+    sources: &mut Sources,
+    builder: &mut SheetBuilder,
+) -> Result<(), Vec<Diag>> {
+    let Some(format) = Format::of(path) else {
+        let message = format!("`{name}` is not a data file");
+        return Err(vec![Diag::error("data-file", message).with_help("data files end in `.toml`, `.csv` or `.json`")]);
+    };
+    let file = read(path, name, sources).map_err(|d| vec![d])?;
+    let text = sources.get(file).text.clone();
+    if text.trim().is_empty() {
+        let diag = Diag::error("data-file", "the file is empty").in_file(file).primary(Span::new(0, 0), "nothing here");
+        return Err(vec![diag.with_help(format.example())]);
+    }
+    let data = parse(format, &text, file, path)?;
+    builder.add_source(file, data.source);
+    for (key, fact) in data.facts {
+        builder.insert(key, fact);
+    }
+    Ok(())
+}
+
+/// Reads a file in the format of its extension.
+fn parse(format: Format, text: &str, file: SourceId, path: &Path) -> Result<DataFile, Vec<Diag>> {
+    match format {
+        Format::Toml => toml::parse(text, file),
+        Format::Json => json::parse(text, file),
+        Format::Csv => {
+            csv::parse(text, file, &path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into()))
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text (without a byte order mark) into `sources`.
+fn read(path: &Path, name: String, sources: &mut Sources) -> Result<SourceId, Diag> {
+    let bytes = fs::read(path)
+        .map_err(|e| Diag::error("data-file", format!("cannot read `{name}`: {}", lowercase_first(&e.to_string()))))?;
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let body = bytes.get(if bom { 3 } else { 0 }..).unwrap_or_default();
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok(sources.add(name, text)),
+        Err(error) => {
+            let at = error.valid_up_to();
+            let byte = body.get(at).copied().unwrap_or(0);
+            let message =
+                format!("`{name}` is not UTF-8 text: byte 0x{byte:02X} at offset {}", at + if bom { 3 } else { 0 });
+            let file = sources.add(name, String::from_utf8_lossy(body).into_owned());
+            let diag = Diag::error("data-file", message).in_file(file).primary(Span::new(at, at + 3), "not UTF-8");
+            Err(diag.with_help("save the file as UTF-8 (from a spreadsheet: \"CSV UTF-8\")"))
+        }
+    }
+}
+
+/// Loads files and folders in order, collecting the errors of every file.
+pub fn load_paths(paths: &[PathBuf], sources: &mut Sources, builder: &mut SheetBuilder) -> Result<(), Vec<Diag>> {
+    let mut errors = Vec::new();
+    for path in paths {
+        for file in expand(path, &mut errors) {
+            if let Err(more) = load_file(&file, display_name(&file), sources, builder) {
+                errors.extend(more);
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// The files a path stands for: itself, or a folder's data files, recursively and sorted.
+fn expand(path: &Path, errors: &mut Vec<Diag>) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut files = Vec::new();
+    walk_dir(path, &mut files, errors);
+    files.sort();
+    files
+}
+
+/// Gathers the data files under a folder; hidden entries and links to folders are skipped.
+fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diag>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let message =
+                format!("cannot read the folder `{}`: {}", display_name(dir), lowercase_first(&e.to_string()));
+            return errors.push(Diag::error("data-file", message));
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        match entry.file_type() {
+            _ if hidden => {}
+            Ok(kind) if kind.is_dir() => walk_dir(&path, files, errors),
+            Ok(_) if path.is_file() && Format::of(&path).is_some() => files.push(path),
+            _ => {}
+        }
+    }
+}
+
+/// A path as shown in messages: relative to the current folder where it can be, `/` separated.
+pub fn display_name(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
+    if shown.is_absolute() {
+        return shown.display().to_string();
+    }
+    let parts: Vec<String> = shown
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+}
+
+/// `No such file` as `no such file`, as our messages are lowercase.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}

@@ -1,0 +1,20 @@
+//! Files to sheets: TOML, CSV (wide and long) and JSON data files become facts with provenance.
+//!
+//! [`load`] reads files and folders; [`toml`], [`csv`] and [`json`] read one format each into a
+//! [`DataFile`]; [`value`] reads a cell's text (`730 USD m`, `173.5..178.5`), [`key`] the words of a
+//! fact's key; [`sheet`] lays the facts out.
+
+pub mod csv;
+pub mod file;
+pub mod json;
+pub mod key;
+pub mod load;
+pub mod sheet;
+pub mod toml;
+pub mod tree;
+pub mod value;
+
+pub use file::DataFile;
+pub use load::{load_file, load_paths};
+pub use sheet::{Conflict, DataSource, EntityId, Fact, FactKey, FactValue, MetricId, Origin, SheetBuilder, Sheets};
+pub use value::{ValueError, parse_value};

@@ -1,0 +1,294 @@
+//! The shape TOML and JSON data files share, and its walk into facts.
+//!
+//! ```text
+//! entity, name, source, unit        the header: strings (`unit` is the unit of plain numbers)
+//! <scenario>.<period>.<metric...>   tables; nested tables make dotted metric names
+//! ```
+//!
+//! [`toml`](super::toml) and [`json`](super::json) turn their syntax trees into [`Entry`] lists with
+//! spans and raw number text; this module gives both formats one meaning and one set of errors.
+//! JSON `null` is no fact (as an empty CSV cell is).
+
+use std::borrow::Cow;
+
+use crate::diag::Diag;
+use crate::num::{Quantity, Unit, parse_decimal};
+use crate::source::{SourceId, Span, Spanned};
+use crate::syntax::ast::Scenario;
+
+use super::file::DataFile;
+use super::key;
+use super::sheet::{Fact, FactKey, FactValue, Origin};
+use super::value::parse_value;
+
+/// A value of the tree, as the file wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node<'a> {
+    /// A table (TOML) or an object (JSON), in file order.
+    Table(Vec<Entry<'a>>),
+    /// A number literal's raw text: `25.0`, never a float.
+    Number(Cow<'a, str>),
+    /// A string, and the byte where its text starts in the file when written verbatim (no escapes).
+    Text(Cow<'a, str>, Option<usize>),
+    /// JSON `null`: no fact.
+    Null,
+    /// Any other value, named for messages: `a boolean`, `an array`, `a date`.
+    Other(&'static str),
+}
+
+/// A key of a table, its span and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry<'a> {
+    pub key: Cow<'a, str>,
+    pub key_span: Span,
+    pub value: Spanned<Node<'a>>,
+}
+
+/// How a file spells keys and tables, for messages and help lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Toml,
+    Json,
+}
+
+/// The keys of a file's header.
+const HEADER: [&str; 4] = ["entity", "name", "source", "unit"];
+
+impl Syntax {
+    /// A string key as the format writes it: `entity = "AMZN"`, `"entity": "AMZN"`.
+    fn assign(self, key: &str, value: &str) -> String {
+        match self {
+            Syntax::Toml => format!("`{key} = \"{value}\"`"),
+            Syntax::Json => format!("`\"{key}\": \"{value}\"`"),
+        }
+    }
+
+    /// Where facts go, as the format writes it.
+    fn fact_table(self) -> &'static str {
+        match self {
+            Syntax::Toml => "a table per scenario and period, such as `[actual.2025Q4]`",
+            Syntax::Json => "an object per scenario and period, such as `\"actual\": {\"2025Q4\": {...}}`",
+        }
+    }
+}
+
+/// Walks a file's root table into its facts, collecting every error.
+pub fn walk(root: &[Entry<'_>], file: SourceId, syntax: Syntax) -> Result<DataFile, Vec<Diag>> {
+    let mut walk =
+        Walk { file, syntax, unit: Unit::None, entity: String::new(), out: DataFile::default(), errors: vec![] };
+    walk.header(root);
+    for entry in root.iter().filter(|e| !HEADER.contains(&e.key.as_ref())) {
+        walk.scenario(entry);
+    }
+    if walk.errors.is_empty() { Ok(walk.out) } else { Err(walk.errors) }
+}
+
+/// The state of a walk: what the header set, what was found so far.
+struct Walk {
+    file: SourceId,
+    syntax: Syntax,
+    unit: Unit,
+    entity: String,
+    out: DataFile,
+    errors: Vec<Diag>,
+}
+
+/// What a node is, for messages: `a boolean`.
+fn kind(node: &Node<'_>) -> &'static str {
+    match node {
+        Node::Table(_) => "a table",
+        Node::Number(_) => "a number",
+        Node::Text(..) => "a string",
+        Node::Null => "null",
+        Node::Other(kind) => kind,
+    }
+}
+
+impl Walk {
+    /// Reads `entity`, `name`, `source` and `unit`; a missing `entity` is an error at the first line.
+    fn header(&mut self, root: &[Entry<'_>]) {
+        for entry in root {
+            match entry.key.as_ref() {
+                "entity" => self.entity(entry),
+                "source" => self.out.source = self.text(entry).map(str::to_owned),
+                "unit" => self.unit(entry),
+                "name" => {
+                    self.text(entry);
+                }
+                _ => {}
+            }
+        }
+        if !root.iter().any(|e| e.key == "entity") {
+            let diag = Diag::error("data", format!("missing {}", self.syntax.assign("entity", "...")))
+                .in_file(self.file)
+                .primary(Span::new(0, 0), "the file starts here")
+                .with_help(format!("name the company the file describes: {}", self.syntax.assign("entity", "AMZN")));
+            self.errors.push(diag);
+        }
+    }
+
+    /// Reads `entity = "AMZN"`.
+    fn entity(&mut self, entry: &Entry<'_>) {
+        if let Some(text) = self.text(entry) {
+            match key::entity(text, entry.value.span, self.file) {
+                Ok(entity) => self.entity = entity,
+                Err(diag) => self.errors.push(diag),
+            }
+        }
+    }
+
+    /// Reads `unit = "USD bn"`, the unit of plain numbers in the file.
+    fn unit(&mut self, entry: &Entry<'_>) {
+        let Some(text) = self.text(entry) else { return };
+        match Unit::parse(text) {
+            Some(unit) => self.unit = unit,
+            None => self.errors.push(
+                Diag::error("bad-value", format!("unknown unit `{text}`"))
+                    .in_file(self.file)
+                    .primary(entry.value.span, "not a unit")
+                    .with_help(
+                        "a unit is `%`, `bps`, `pp`, a currency with a scale (`USD`, `USD bn`) or a name such as `GW`",
+                    ),
+            ),
+        }
+    }
+
+    /// The text of a header entry that must be a string; an error if it is not.
+    fn text<'e>(&mut self, entry: &'e Entry<'_>) -> Option<&'e str> {
+        if let Node::Text(text, _) = &entry.value.node {
+            return Some(text);
+        }
+        let what = kind(&entry.value.node);
+        self.errors.push(
+            Diag::error("data", format!("`{}` must be a string, found {what}", entry.key))
+                .in_file(self.file)
+                .primary(entry.value.span, format!("this is {what}"))
+                .with_help(format!("write {}", self.syntax.assign(&entry.key, "..."))),
+        );
+        None
+    }
+
+    /// Walks a top-level table `actual`, `guidance` or `consensus`; anything else is an error.
+    fn scenario(&mut self, entry: &Entry<'_>) {
+        let Node::Table(periods) = &entry.value.node else {
+            return self.unknown_key(entry);
+        };
+        let scenario = match key::scenario(&entry.key, entry.key_span, self.file) {
+            Ok(scenario) => scenario,
+            Err(diag) => return self.errors.push(diag),
+        };
+        for period in periods {
+            self.period(scenario, period);
+        }
+    }
+
+    /// The error for a top-level key that is neither in the header nor a scenario.
+    fn unknown_key(&mut self, entry: &Entry<'_>) {
+        let message = format!("unknown key `{}`; expected `entity`, `name`, `source` or `unit`", entry.key);
+        let diag = Diag::error("data", message).in_file(self.file).primary(entry.key_span, "unknown key");
+        let help = match key::did_you_mean(&entry.key, HEADER) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("facts go in {}", self.syntax.fact_table()),
+        };
+        self.errors.push(diag.with_help(help));
+    }
+
+    /// Walks the table of one period: `[actual.2025Q4]`.
+    fn period(&mut self, scenario: Scenario, entry: &Entry<'_>) {
+        let period = match key::period(&entry.key, entry.key_span, self.file) {
+            Ok(period) => period,
+            Err(diag) => return self.errors.push(diag),
+        };
+        let Node::Table(metrics) = &entry.value.node else {
+            let what = kind(&entry.value.node);
+            let message = format!("`{}.{}` must be a table of metrics, found {what}", scenario.as_str(), entry.key);
+            let diag =
+                Diag::error("data", message).in_file(self.file).primary(entry.value.span, format!("this is {what}"));
+            return self.errors.push(diag.with_help(format!("facts go in {}", self.syntax.fact_table())));
+        };
+        let at = Place { scenario, period, prefix: String::new() };
+        for metric in metrics {
+            self.metric(&at, metric);
+        }
+    }
+
+    /// Walks a metric: a fact, or a table of metrics one segment deeper.
+    fn metric(&mut self, at: &Place, entry: &Entry<'_>) {
+        let path = if at.prefix.is_empty() { entry.key.to_string() } else { format!("{}.{}", at.prefix, entry.key) };
+        let checked = key::segment(&entry.key, entry.key_span, self.file)
+            .and_then(|()| key::first_not_scenario(&path, entry.key_span, self.file));
+        if let Err(diag) = checked {
+            return self.errors.push(diag);
+        }
+        match &entry.value.node {
+            Node::Table(entries) => self.nested(at, path, entry.key_span, entries),
+            Node::Null => {}
+            node => self.fact(at, path, node, entry),
+        }
+    }
+
+    /// Walks a nested table (`[actual.2025Q4.segment.aws]`), bounded in depth.
+    fn nested(&mut self, at: &Place, path: String, span: Span, entries: &[Entry<'_>]) {
+        if path.split('.').count() >= key::MAX_SEGMENTS {
+            let message = format!("the metric name `{path}` has more than {} segments", key::MAX_SEGMENTS);
+            return self.errors.push(Diag::error("bad-metric", message).in_file(self.file).primary(span, "too deep"));
+        }
+        let at = Place { scenario: at.scenario, period: at.period, prefix: path };
+        for entry in entries {
+            self.metric(&at, entry);
+        }
+    }
+
+    /// Reads a fact's value and adds the fact.
+    fn fact(&mut self, at: &Place, metric: String, node: &Node<'_>, entry: &Entry<'_>) {
+        let span = entry.value.span;
+        let value = match self.value(node, &entry.key, span) {
+            Ok(value) => value,
+            Err(diag) => return self.errors.push(diag),
+        };
+        let key = FactKey { entity: self.entity.clone(), metric, period: at.period, scenario: at.scenario };
+        let fact = Fact { value, origin: Origin { file: self.file, span } };
+        if let Err(diag) = self.out.push(key, fact) {
+            self.errors.push(diag);
+        }
+    }
+
+    /// A fact's value: a number literal, or a string read as a cell.
+    fn value(&self, node: &Node<'_>, key: &str, span: Span) -> Result<FactValue, Diag> {
+        match node {
+            Node::Number(raw) => match parse_decimal(raw) {
+                Some(value) => Ok(FactValue::Number(Quantity::new(value, self.unit))),
+                None => Err(Diag::error("bad-value", format!("`{raw}` is not a number tickmark can read"))
+                    .in_file(self.file)
+                    .primary(span, "not a decimal number")
+                    .with_help("write a decimal number of at most 28 digits")),
+            },
+            Node::Text(text, base) => parse_value(text, self.unit).map_err(|e| e.into_diag(self.file, *base, span)),
+            other => Err(self.wrong_type(key, kind(other), span)),
+        }
+    }
+
+    /// The error for a fact that is neither a number nor a string.
+    fn wrong_type(&self, key: &str, what: &str, span: Span) -> Diag {
+        Diag::error("bad-value", format!("`{key}` is {what}; a fact is a number or a string"))
+            .in_file(self.file)
+            .primary(span, format!("this is {what}"))
+            .with_help(
+                "write a number (`213.4`) or a string with a unit or a range (`\"730 USD m\"`, `\"173.5..178.5\"`)",
+            )
+    }
+}
+
+/// Where in the tree a walk is: the scenario, the period and the metric name so far.
+struct Place {
+    scenario: Scenario,
+    period: crate::period::Period,
+    prefix: String,
+}
+
+/// The byte where a string's text starts in the file, if the file writes it verbatim between two quotes.
+pub fn verbatim(text: &str, span: Span, decoded: &str) -> Option<usize> {
+    let raw = text.get(span.range())?;
+    let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+    (inner == decoded).then_some(span.start as usize + 1)
+}

@@ -1,0 +1,200 @@
+//! Diagnostics: one shape for every phase, rendered by miette.
+//!
+//! A [`Diag`] points into one source file with labelled spans; related diagnostics may point into
+//! other files (a conflict names both data files). Phases collect every diagnostic they find and
+//! hand them back together.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, NamedSource, SourceSpan};
+
+use crate::source::{SourceId, Sources, Span};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        })
+    }
+}
+
+/// A label under a span of the diagnostic's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub text: Option<String>,
+    pub primary: bool,
+}
+
+/// One diagnostic: a message, where it points, and what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diag {
+    pub level: Level,
+    /// A stable kebab-case code, shown as `tickmark::CODE` (`unknown-name`, `syntax`).
+    pub code: String,
+    pub message: String,
+    pub file: Option<SourceId>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    /// Further lines shown under the diagnostic, such as where each fact came from.
+    pub notes: Vec<String>,
+    pub related: Vec<Diag>,
+}
+
+impl Diag {
+    /// An error with a message and no location yet.
+    pub fn error(code: &str, message: impl Into<String>) -> Self {
+        Diag::new(Level::Error, code, message)
+    }
+
+    /// A warning with a message and no location yet.
+    pub fn warning(code: &str, message: impl Into<String>) -> Self {
+        Diag::new(Level::Warning, code, message)
+    }
+
+    /// A diagnostic of any level.
+    pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
+        Diag {
+            level,
+            code: code.to_owned(),
+            message: message.into(),
+            file: None,
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    /// Points the diagnostic into a file.
+    pub fn in_file(mut self, file: SourceId) -> Self {
+        self.file = Some(file);
+        self
+    }
+
+    /// Adds the primary label.
+    pub fn primary(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label { span, text: Some(text.into()), primary: true });
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label { span, text: Some(text.into()), primary: false });
+        self
+    }
+
+    /// Sets the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a note line.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Adds a related diagnostic, usually pointing into another file.
+    pub fn with_related(mut self, related: Diag) -> Self {
+        self.related.push(related);
+        self
+    }
+
+    /// The first label's position as `file:line:column`, if the diagnostic has one.
+    pub fn location(&self, sources: &Sources) -> Option<String> {
+        let file = self.file?;
+        let span = self.labels.first().map_or(Span::default(), |l| l.span);
+        Some(sources.location(file, span))
+    }
+
+    /// Binds the diagnostic to the sources, so miette can render it.
+    pub fn render<'a>(&'a self, sources: &Sources) -> Rendered<'a> {
+        let source = self.file.map(|id| {
+            let file = sources.get(id);
+            NamedSource::new(file.name.clone(), file.text.clone())
+        });
+        let related = self.related.iter().map(|d| d.render(sources)).collect();
+        Rendered { diag: self, source, related }
+    }
+}
+
+/// A [`Diag`] together with the source it points into: what miette renders.
+pub struct Rendered<'a> {
+    diag: &'a Diag,
+    source: Option<NamedSource<Arc<str>>>,
+    related: Vec<Rendered<'a>>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diag, f)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("tickmark::{}", self.diag.code)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+            Level::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let mut lines: Vec<&str> = self.diag.help.iter().map(String::as_str).collect();
+        lines.extend(self.diag.notes.iter().map(String::as_str));
+        if lines.is_empty() {
+            return None;
+        }
+        Some(Box::new(lines.join("\n")))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        Some(Box::new(self.diag.labels.iter().map(|l| {
+            let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
+            if l.primary {
+                LabeledSpan::new_primary_with_span(l.text.clone(), span)
+            } else {
+                LabeledSpan::new_with_span(l.text.clone(), span)
+            }
+        })))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+    }
+}

@@ -1,0 +1,323 @@
+//! Evaluating a compiled expression at one entity and period.
+
+use rust_decimal::Decimal;
+
+use crate::check::{CExpr, CKind, CellId, Program};
+use crate::data::{EntityId, FactValue, Sheets};
+use crate::num::{ArithError, Num, Quantity, RatioStyle, Unit};
+use crate::period::Period;
+use crate::source::{SourceId, Span};
+use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp};
+
+use super::units;
+use super::value::{EvalError, FactUse, Halt, Missing, Trace, Value};
+
+/// The result of evaluating an expression.
+pub type Eval = Result<Value, Halt>;
+
+/// Evaluates expressions for one entity, remembering each cell's value at each period.
+pub struct Evaluator<'a> {
+    pub program: &'a Program,
+    pub sheets: &'a Sheets,
+    pub entity: EntityId,
+    cache: Vec<Option<Eval>>,
+    /// When set, what the evaluation sees is recorded (for reports and `explain`).
+    pub trace: Option<Trace>,
+    /// How deep inside cells the evaluation is; values are traced only at the rule's own level.
+    depth: usize,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for one entity.
+    pub fn new(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
+        let cache = vec![None; program.cells.len() * sheets.n_slots()];
+        Evaluator { program, sheets, entity, cache, trace: None, depth: 0 }
+    }
+
+    /// An evaluator that records values and facts.
+    pub fn tracing(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
+        Evaluator { trace: Some(Trace::default()), ..Evaluator::new(program, sheets, entity) }
+    }
+
+    /// Evaluates an expression of a rule or cell in `file` at a period.
+    pub fn eval(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
+        let result = self.node(e, period, file);
+        if self.depth == 0
+            && let (Some(trace), Ok(v)) = (self.trace.as_mut(), &result)
+        {
+            trace.values.push((e.span, *v));
+        }
+        result
+    }
+
+    /// Evaluates one node.
+    fn node(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
+        let err = |message: String| Halt::Error(EvalError { file, span: e.span, message });
+        match &e.kind {
+            CKind::Number { value, .. } => Ok(Value::Num(*value)),
+            CKind::Range { lo, hi } => Ok(Value::Range(*lo, *hi)),
+            CKind::Bool(b) => Ok(Value::Bool(*b)),
+            CKind::Fact { name, metric, scenario } => {
+                self.fact(name, *metric, *scenario, period).map_err(|h| with_span(h, file, e.span))
+            }
+            CKind::Pattern { name, .. } => Err(Halt::Missing(Missing { name: name.clone(), period })),
+            CKind::Cell(id) => self.cell(*id, period),
+            CKind::Shift { expr, to } => match shift(period, *to) {
+                Some(p) => self.eval(expr, p, file),
+                None => Err(Halt::Missing(Missing { name: format!("a period {}", shown_ref(*to)), period })),
+            },
+            CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
+            CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),
+            CKind::Binary { op, lhs, rhs } => {
+                self.binary(*op, lhs, rhs, period, file).map_err(|h| with_message(h, err))
+            }
+            CKind::Compare { first, rest } => self.compare(first, rest, period, file),
+            CKind::Approx { lhs, rhs, within } => {
+                self.approx(lhs, rhs, within.as_ref(), period, file).map_err(|h| with_message(h, err))
+            }
+            CKind::In { value, range } => self.inside(value, range, period, file).map_err(|h| with_message(h, err)),
+            CKind::If { cond, then, otherwise } => {
+                if self.boolean(cond, period, file)? {
+                    self.eval(then, period, file)
+                } else {
+                    self.eval(otherwise, period, file)
+                }
+            }
+            CKind::Call { func, args } => {
+                super::funcs::call(self, *func, args, period, file).map_err(|h| with_message(h, err))
+            }
+        }
+    }
+
+    /// Reads a fact from its column.
+    fn fact(&mut self, name: &str, metric: u32, scenario: Scenario, period: Period) -> Eval {
+        let Some(fact) = self.sheets.get(metric, scenario, self.entity, period) else {
+            let shown = name.to_owned();
+            return Err(Halt::Missing(Missing { name: shown, period }));
+        };
+        if let Some(trace) = self.trace.as_mut()
+            && !trace.facts.iter().any(|f| f.fact.origin == fact.origin)
+        {
+            trace.facts.push(FactUse { name: name.to_owned(), scenario, period, fact: *fact });
+        }
+        match fact.value {
+            FactValue::Number(q) => q.rounded().map(Value::Num).map_err(arith),
+            FactValue::Range(r) => {
+                let bound = |q: Option<Quantity>| q.map(|q| q.rounded()).transpose();
+                Ok(Value::Range(bound(r.lo).map_err(arith)?, bound(r.hi).map_err(arith)?))
+            }
+        }
+    }
+
+    /// A cell's value at a period, computed once per entity.
+    fn cell(&mut self, id: CellId, period: Period) -> Eval {
+        let slot = self.sheets.slot_index(period).map(|s| id * self.sheets.n_slots() + s);
+        if self.trace.is_none()
+            && let Some(Some(cached)) = slot.and_then(|s| self.cache.get(s))
+        {
+            return cached.clone();
+        }
+        let cell = &self.program.cells[id];
+        self.depth += 1;
+        let result = self.eval(&cell.body, period, cell.file);
+        self.depth -= 1;
+        if let Some(s) = slot {
+            self.cache[s] = Some(result.clone());
+        }
+        result
+    }
+
+    /// Evaluates to a number; a range or a condition here is an error.
+    pub fn num(&mut self, e: &CExpr, period: Period, file: SourceId) -> Result<Num, Halt> {
+        let value = self.eval(e, period, file)?;
+        as_num(value, e, file)
+    }
+
+    /// Evaluates to true or false.
+    fn boolean(&mut self, e: &CExpr, period: Period, file: SourceId) -> Result<bool, Halt> {
+        let value = self.eval(e, period, file)?;
+        as_bool(value, e, file)
+    }
+
+    /// `a op b`: both sides are always evaluated, so a check needs every input it names.
+    fn binary(&mut self, op: BinOp, lhs: &CExpr, rhs: &CExpr, period: Period, file: SourceId) -> Eval {
+        let values = self.all(&[lhs, rhs], period, file)?;
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let (a, b) = (as_bool(values[0], lhs, file)?, as_bool(values[1], rhs, file)?);
+            return Ok(Value::Bool(if op == BinOp::And { a && b } else { a || b }));
+        }
+        let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
+        let result = match op {
+            BinOp::Add | BinOp::Sub => {
+                let (a, b, unit) = units::align(a, b).map_err(message)?;
+                if op == BinOp::Add { a.add(&b, unit) } else { a.sub(&b, unit) }
+            }
+            BinOp::Mul => a.mul(&b, units::times(a.unit, b.unit).map_err(message)?),
+            _ => a.div(&b, units::over(a.unit, b.unit).map_err(message)?),
+        };
+        result.map(Value::Num).map_err(arith)
+    }
+
+    /// Evaluates every expression; where any has no value, the first missing input (or else the
+    /// first error) stops the evaluation, so a skip is never hidden behind an error.
+    pub fn all(&mut self, es: &[&CExpr], period: Period, file: SourceId) -> Result<Vec<Value>, Halt> {
+        let mut values = Vec::with_capacity(es.len());
+        let mut halt: Option<Halt> = None;
+        for e in es {
+            match self.eval(e, period, file) {
+                Ok(v) => values.push(v),
+                Err(h) => halt = Some(worse(halt, h)),
+            }
+        }
+        match halt {
+            Some(h) => Err(h),
+            None => Ok(values),
+        }
+    }
+
+    /// `a < b`, and chains: each link compares point values.
+    fn compare(&mut self, first: &CExpr, rest: &[(CmpOp, CExpr)], period: Period, file: SourceId) -> Eval {
+        let exprs: Vec<&CExpr> = std::iter::once(first).chain(rest.iter().map(|(_, e)| e)).collect();
+        let values = self.all(&exprs, period, file)?;
+        let mut prev = as_num(values[0], first, file)?;
+        for ((op, next), value) in rest.iter().zip(&values[1..]) {
+            let value = as_num(*value, next, file)?;
+            let (a, b, _) = units::align(prev, value).map_err(|m| error(file, next.span, &m))?;
+            let holds = match op {
+                CmpOp::Lt => a.point < b.point,
+                CmpOp::Le => a.point <= b.point,
+                CmpOp::Gt => a.point > b.point,
+                CmpOp::Ge => a.point >= b.point,
+                CmpOp::Eq => a.point == b.point,
+                CmpOp::Ne => a.point != b.point,
+            };
+            if !holds {
+                return Ok(Value::Bool(false));
+            }
+            prev = value;
+        }
+        Ok(Value::Bool(true))
+    }
+
+    /// `a ~= b [within T]`: the intervals meet, the right one widened by the tolerance.
+    fn approx(&mut self, lhs: &CExpr, rhs: &CExpr, within: Option<&Quantity>, period: Period, file: SourceId) -> Eval {
+        let values = self.all(&[lhs, rhs], period, file)?;
+        let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
+        let (a, b, _) = units::align(a, b).map_err(message)?;
+        let b = match within {
+            Some(t) => b.widen(tolerance(t, &a, &b).map_err(arith)?).map_err(arith)?,
+            None => b,
+        };
+        Ok(Value::Bool(a.meets(&b)))
+    }
+
+    /// `a in r`: the point value within the range's bounds, bounds included.
+    fn inside(&mut self, value: &CExpr, range: &CExpr, period: Period, file: SourceId) -> Eval {
+        let values = self.all(&[value, range], period, file)?;
+        let v = as_num(values[0], value, file)?;
+        let (lo, hi) = match values[1] {
+            Value::Range(lo, hi) => (lo, hi),
+            Value::Num(n) => (Some(n), Some(n)),
+            Value::Bool(_) => return Err(error(file, range.span, "expected a range")),
+        };
+        let above = |bound: Num| units::align(v, bound).map(|(v, b, _)| v.point >= b.point).map_err(message);
+        let below = |bound: Num| units::align(v, bound).map(|(v, b, _)| v.point <= b.point).map_err(message);
+        let ok_lo = lo.map(above).transpose()?.unwrap_or(true);
+        let ok_hi = hi.map(below).transpose()?.unwrap_or(true);
+        Ok(Value::Bool(ok_lo && ok_hi))
+    }
+}
+
+/// A value that must be a number.
+pub fn as_num(v: Value, e: &CExpr, file: SourceId) -> Result<Num, Halt> {
+    match v {
+        Value::Num(n) => Ok(n),
+        Value::Range(..) => Err(error(file, e.span, "expected a figure, found a range: use mid(), low() or high()")),
+        Value::Bool(_) => Err(error(file, e.span, "expected a number, found true or false")),
+    }
+}
+
+/// A value that must be true or false.
+fn as_bool(v: Value, e: &CExpr, file: SourceId) -> Result<bool, Halt> {
+    match v {
+        Value::Bool(b) => Ok(b),
+        _ => Err(error(file, e.span, "expected true or false")),
+    }
+}
+
+/// Of two reasons to stop, the one to report: a missing input (a skip) before an error.
+fn worse(acc: Option<Halt>, h: Halt) -> Halt {
+    match (acc, h) {
+        (Some(m @ Halt::Missing(_)), _) => m,
+        (Some(Halt::Error(_)), m @ Halt::Missing(_)) => m,
+        (Some(e), _) => e,
+        (None, h) => h,
+    }
+}
+
+/// How far `within T` widens the right side: `%` is relative to it, anything else absolute.
+pub fn tolerance(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Decimal, ArithError> {
+    let exact = t.exact()?;
+    match t.unit {
+        Unit::Ratio(RatioStyle::Percent) => rhs.point.abs().checked_mul(exact.point).ok_or(ArithError::Overflow),
+        Unit::None => Ok(units::adopt(exact, lhs.unit)?.point.abs()),
+        _ => Ok(exact.point.abs()),
+    }
+}
+
+/// The period a `[...]` reference points to from `period`.
+pub fn shift(period: Period, to: PeriodRef) -> Option<Period> {
+    match to {
+        PeriodRef::Absolute(p) => Some(p),
+        PeriodRef::Offset(n, step) => period.shift(n, step),
+    }
+}
+
+/// A period reference as written: `-1y`, `2025Q1`.
+fn shown_ref(to: PeriodRef) -> String {
+    match to {
+        PeriodRef::Absolute(p) => p.to_string(),
+        PeriodRef::Offset(n, step) => {
+            format!("{n:+}{}", if step == crate::period::Step::Quarter { "q" } else { "y" })
+        }
+    }
+}
+
+/// An evaluation error at a span.
+pub fn error(file: SourceId, span: Span, message: &str) -> Halt {
+    Halt::Error(EvalError { file, span, message: message.to_owned() })
+}
+
+/// An arithmetic failure, to be placed at its expression by [`with_message`].
+pub fn arith(e: ArithError) -> Halt {
+    Halt::Error(EvalError { file: crate::source::SourceId(u32::MAX), span: Span::default(), message: e.to_string() })
+}
+
+/// A unit failure, to be placed at its expression by [`with_message`].
+pub fn message(m: String) -> Halt {
+    Halt::Error(EvalError { file: crate::source::SourceId(u32::MAX), span: Span::default(), message: m })
+}
+
+/// Places an error that has no position yet at the expression that raised it.
+fn with_message(h: Halt, at: impl Fn(String) -> Halt) -> Halt {
+    match h {
+        Halt::Error(e) if e.file.0 == u32::MAX => at(e.message),
+        other => other,
+    }
+}
+
+/// Places an error that has no position yet at a span.
+fn with_span(h: Halt, file: SourceId, span: Span) -> Halt {
+    with_message(h, |m| error(file, span, &m))
+}
+
+impl Evaluator<'_> {
+    /// Records a fact read outside [`Evaluator::eval`] (by an aggregate over a `*` name).
+    pub fn note_fact(&mut self, name: &str, scenario: Scenario, period: Period, fact: &crate::data::Fact) {
+        if let Some(trace) = self.trace.as_mut()
+            && !trace.facts.iter().any(|f| f.fact.origin == fact.origin)
+        {
+            trace.facts.push(FactUse { name: name.to_owned(), scenario, period, fact: *fact });
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The built-in functions: range parts, aggregates, rounding, growth and friends.
+
+use rust_decimal::Decimal;
+
+use crate::check::{CExpr, CKind, Func};
+use crate::data::FactValue;
+use crate::num::{Num, RatioStyle, Unit};
+use crate::period::{Kind, Period};
+use crate::source::SourceId;
+
+use super::expr::{Eval, Evaluator, arith, as_num, error, message};
+use super::units;
+use super::value::{Halt, Missing, Value};
+
+/// Calls a built-in function.
+pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file: SourceId) -> Eval {
+    match func {
+        Func::Mid | Func::Low | Func::High | Func::Width => range_part(ev, func, &args[0], period, file),
+        Func::Abs => Ok(Value::Num(ev.num(&args[0], period, file)?.abs())),
+        Func::Min | Func::Max | Func::Sum | Func::Avg | Func::Count => aggregate(ev, func, args, period, file),
+        Func::Round => round(ev, args, period, file),
+        Func::Growth => {
+            let (now, before) = two(ev, args, period, file)?;
+            let ratio = now.div(&before, Unit::Ratio(RatioStyle::Percent)).map_err(arith)?;
+            ratio.sub(&Num::exact(Decimal::ONE, Unit::None), ratio.unit).map(Value::Num).map_err(arith)
+        }
+        Func::Change => {
+            let (now, before) = two(ev, args, period, file)?;
+            now.sub(&before, now.unit).map(Value::Num).map_err(arith)
+        }
+        Func::Annualized => {
+            let x = ev.num(&args[0], period, file)?;
+            let times = if period.kind() == Kind::Quarter { 4 } else { 1 };
+            x.mul(&Num::exact(Decimal::from(times), Unit::None), x.unit).map(Value::Num).map_err(arith)
+        }
+        Func::Exists => match ev.eval(&args[0], period, file) {
+            Ok(_) => Ok(Value::Bool(true)),
+            Err(Halt::Missing(_)) => Ok(Value::Bool(false)),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// Two values brought to one unit: `growth(now, before)`, `change(now, before)`.
+fn two(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Result<(Num, Num), Halt> {
+    let values = ev.all(&[&args[0], &args[1]], period, file)?;
+    let (a, b) = (as_num(values[0], &args[0], file)?, as_num(values[1], &args[1], file)?);
+    let (a, b, unit) = units::align(a, b).map_err(message)?;
+    Ok((a.with_unit(unit), b.with_unit(unit)))
+}
+
+/// `mid`, `low`, `high`, `width` of a range; a figure is a range of one point.
+fn range_part(ev: &mut Evaluator, func: Func, arg: &CExpr, period: Period, file: SourceId) -> Eval {
+    let (lo, hi) = match ev.eval(arg, period, file)? {
+        Value::Range(lo, hi) => (lo, hi),
+        Value::Num(n) => (Some(n), Some(n)),
+        Value::Bool(_) => return Err(error(file, arg.span, "expected a range, found true or false")),
+    };
+    let name = name_of(ev, arg);
+    let open = |end: &str| Halt::Missing(Missing { name: format!("the {end} end of {name}"), period });
+    let value = match func {
+        Func::Low => lo.ok_or_else(|| open("lower"))?,
+        Func::High => hi.ok_or_else(|| open("upper"))?,
+        _ => {
+            let (lo, hi) = (lo.ok_or_else(|| open("lower"))?, hi.ok_or_else(|| open("upper"))?);
+            let (lo, hi, unit) = units::align(lo, hi).map_err(message)?;
+            if func == Func::Width {
+                hi.sub(&lo, unit).map_err(arith)?
+            } else {
+                let two = Num::exact(Decimal::TWO, Unit::None);
+                lo.add(&hi, unit).and_then(|s| s.div(&two, unit)).map_err(arith)?
+            }
+        }
+    };
+    Ok(Value::Num(value))
+}
+
+/// The values an aggregate works on: its arguments, with `*` names expanded to the metrics that
+/// have a value here.
+fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Result<Vec<Num>, Halt> {
+    let mut values = Vec::new();
+    for arg in args {
+        let CKind::Pattern { name, metrics, scenario } = &arg.kind else {
+            values.push(ev.num(arg, period, file)?);
+            continue;
+        };
+        let before = values.len();
+        for (metric, metric_name) in metrics {
+            if let Some(fact) = ev.sheets.get(*metric, *scenario, ev.entity, period).copied() {
+                ev.note_fact(metric_name, *scenario, period, &fact);
+                match fact.value {
+                    FactValue::Number(q) => values.push(q.rounded().map_err(arith)?),
+                    FactValue::Range(_) => {
+                        return Err(error(file, arg.span, &format!("`{metric_name}` is a range here, not a figure")));
+                    }
+                }
+            }
+        }
+        if values.len() == before {
+            return Err(Halt::Missing(Missing { name: name.clone(), period }));
+        }
+    }
+    Ok(values)
+}
+
+/// `sum`, `avg`, `min`, `max`, `count` over arguments and `*` names.
+fn aggregate(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file: SourceId) -> Eval {
+    let values = gather(ev, args, period, file)?;
+    let count = Num::exact(Decimal::from(values.len()), Unit::None);
+    if func == Func::Count {
+        return Ok(Value::Num(count));
+    }
+    let mut acc = values[0];
+    for v in &values[1..] {
+        let (a, b, unit) = units::align(acc, *v).map_err(message)?;
+        acc = match func {
+            Func::Min => a.min(&b).with_unit(unit),
+            Func::Max => a.max(&b).with_unit(unit),
+            _ => a.add(&b, unit).map_err(arith)?,
+        };
+    }
+    if func == Func::Avg {
+        acc = acc.div(&count, acc.unit).map_err(arith)?;
+    }
+    Ok(Value::Num(acc))
+}
+
+/// `round(x, digits)`: rounds in the unit the value is shown in (`round(op_margin, 1)` gives
+/// `10.8 %`), half away from zero.
+fn round(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Eval {
+    let x = ev.num(&args[0], period, file)?;
+    let digits = match &args[1].kind {
+        CKind::Number { written, .. } => u32::try_from(written.value.mantissa()).unwrap_or(0),
+        _ => 0,
+    };
+    let factor = Num::exact(x.unit.factor(), Unit::None);
+    let shown = x.div(&factor, x.unit).map_err(arith)?;
+    shown.round(digits).mul(&factor, x.unit).map(Value::Num).map_err(arith)
+}
+
+/// A name for an expression in a skip message: the metric or cell it reads.
+fn name_of(ev: &Evaluator, e: &CExpr) -> String {
+    match &e.kind {
+        CKind::Fact { name, .. } => format!("`{name}`"),
+        CKind::Cell(id) => format!("`{}`", ev.program.cells[*id].name),
+        CKind::Shift { expr, .. } => name_of(ev, expr),
+        _ => "the range".to_owned(),
+    }
+}

@@ -1,0 +1,11 @@
+//! Checked program × sheets → check results, in exact interval arithmetic.
+
+pub mod expr;
+mod funcs;
+pub mod run;
+pub mod units;
+pub mod value;
+
+pub use expr::Evaluator;
+pub use run::{Check, Filter, Outcome, run};
+pub use value::{EvalError, FactUse, Halt, Missing, Trace, Value};

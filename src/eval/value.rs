@@ -1,0 +1,88 @@
+//! Values of evaluation and the two ways an evaluation can stop short.
+
+use crate::data::Fact;
+use crate::num::{Num, display};
+use crate::period::Period;
+use crate::source::{SourceId, Span};
+use crate::syntax::ast::Scenario;
+
+/// What an expression evaluates to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    Num(Num),
+    Bool(bool),
+    /// A range; either end may be open.
+    Range(Option<Num>, Option<Num>),
+}
+
+impl Value {
+    /// The value as shown to a user: `213.4 USD bn`, `true`, `206 USD bn..213 USD bn`.
+    pub fn show(&self) -> String {
+        match self {
+            Value::Num(n) => display::num(n),
+            Value::Bool(b) => b.to_string(),
+            Value::Range(lo, hi) => {
+                let end = |n: &Option<Num>| n.as_ref().map(display::num).unwrap_or_default();
+                format!("{}..{}", end(lo), end(hi))
+            }
+        }
+    }
+
+    /// The value with its interval where it has one: `38.56 % (37.78 %..39.32 %)`.
+    pub fn show_with_interval(&self) -> String {
+        match self {
+            Value::Num(n) => display::num_with_interval(n),
+            other => other.show(),
+        }
+    }
+}
+
+/// Why an evaluation produced no value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Halt {
+    /// An input has no value here: the check is skipped.
+    Missing(Missing),
+    /// The inputs are there but the computation fails: the check errs.
+    Error(EvalError),
+}
+
+/// The input that was missing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Missing {
+    /// The name as written: `guidance.revenue`, `segment.*.revenue`.
+    pub name: String,
+    pub period: Period,
+}
+
+/// A computation that failed, pointing at the expression that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    pub file: SourceId,
+    pub span: Span,
+    pub message: String,
+}
+
+/// A fact read while evaluating a check, for provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactUse {
+    pub name: String,
+    pub scenario: Scenario,
+    pub period: Period,
+    pub fact: Fact,
+}
+
+/// What a traced evaluation saw: each sub-expression's value in the rule, and every fact read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trace {
+    /// Values of sub-expressions of the rule itself (not inside cells), by span, in evaluation order.
+    pub values: Vec<(Span, Value)>,
+    /// Facts read, in order, each once.
+    pub facts: Vec<FactUse>,
+}
+
+impl Trace {
+    /// The value recorded for a span, if any.
+    pub fn value_at(&self, span: Span) -> Option<&Value> {
+        self.values.iter().rev().find(|(s, _)| *s == span).map(|(_, v)| v)
+    }
+}

@@ -1,0 +1,19 @@
+//! tickmark: checks companies' reported figures and guidance against rules, exactly and rounding-aware.
+//!
+//! The pipeline is the layout: [`syntax`] (text to AST), [`check`] (names, units, cycles), [`data`]
+//! (files to sheets of facts), [`eval`] (rules over sheets, exact intervals), [`report`] (results to
+//! human, json, ...).
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod data;
+pub mod diag;
+pub mod eval;
+pub mod num;
+pub mod period;
+pub mod report;
+pub mod run;
+pub mod source;
+pub mod syntax;
+pub mod workspace;

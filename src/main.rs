@@ -1,0 +1,40 @@
+//! The `tickmark` binary: parse arguments, run the command, print, exit 0/1/2.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use tickmark::cli::{Cli, Command};
+use tickmark::report::human::Style;
+use tickmark::run::{self, CheckOptions};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let output = match cli.command {
+        Command::Check(args) => run::check(&CheckOptions {
+            paths: args.paths,
+            data: args.data,
+            format: args.format,
+            deny_warnings: args.deny.is_some(),
+            entities: args.entity,
+            periods: args.period,
+            rules: args.rule,
+            style: style(),
+        }),
+    };
+    let _ = std::io::stdout().write_all(output.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(output.stderr.as_bytes());
+    ExitCode::from(output.code as u8)
+}
+
+/// Colour only on a terminal and never with `NO_COLOR`.
+fn style() -> Style {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    Style { color, ..Style::default() }
+}

@@ -1,0 +1,122 @@
+//! Showing values with their unit and the digits they deserve: `10.80 %`, `213.4 USD bn`, `180 bps`.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::interval::Num;
+use super::quantity::Quantity;
+use super::unit::{RatioStyle, Unit};
+
+/// The most digits after the point shown for any value.
+const MAX_DIGITS: u32 = 8;
+
+/// A figure as it was written, with its unit: `213.4 USD bn`, `9 %`.
+pub fn quantity(q: &Quantity) -> String {
+    with_unit(q.value.to_string(), q.unit)
+}
+
+/// A computed value in its unit, with as many digits as its interval's width deserves.
+pub fn num(n: &Num) -> String {
+    let digits = deserved_digits(n);
+    let shown = round(to_unit(n.point, n.unit), digits, RoundingStrategy::MidpointAwayFromZero);
+    with_unit(shown.to_string(), n.unit)
+}
+
+/// The interval of a value, one digit finer than the value itself, rounded outwards: `37.78 %..39.32 %`.
+pub fn interval(n: &Num) -> String {
+    let digits = (deserved_digits(n) + 1).min(MAX_DIGITS);
+    let lo = round(to_unit(n.lo, n.unit), digits, RoundingStrategy::ToNegativeInfinity);
+    let hi = round(to_unit(n.hi, n.unit), digits, RoundingStrategy::ToPositiveInfinity);
+    format!("{}..{}", with_unit(lo.to_string(), n.unit), with_unit(hi.to_string(), n.unit))
+}
+
+/// A value and, where it is not exact, its interval, both one digit finer than [`num`] shows the
+/// value alone: `38.6 % (37.7 %..39.4 %)`.
+pub fn num_with_interval(n: &Num) -> String {
+    if n.is_exact() {
+        return num(n);
+    }
+    let digits = (deserved_digits(n) + 1).min(MAX_DIGITS);
+    let point = round(to_unit(n.point, n.unit), digits, RoundingStrategy::MidpointAwayFromZero);
+    format!("{} ({})", with_unit(point.to_string(), n.unit), interval(n))
+}
+
+/// A difference between two values of a unit: ratios differ by percentage points (`0.19 pp`).
+pub fn difference(d: Decimal, unit: Unit) -> String {
+    let unit = match unit {
+        Unit::Ratio(RatioStyle::Percent) => Unit::Ratio(RatioStyle::Pp),
+        other => other,
+    };
+    let shown = to_unit(d, unit);
+    let digits = if shown.is_zero() { 0 } else { significant_digits(shown) };
+    with_unit(round(shown, digits, RoundingStrategy::MidpointAwayFromZero).normalize().to_string(), unit)
+}
+
+/// A base-unit decimal in the unit it is shown in (a fraction as a percentage).
+pub fn to_unit(x: Decimal, unit: Unit) -> Decimal {
+    x.checked_div(unit.factor()).unwrap_or(x)
+}
+
+/// Digits after the point that the interval's width deserves: `213.35..213.45` deserves one.
+fn deserved_digits(n: &Num) -> u32 {
+    let width = to_unit(n.hi - n.lo, n.unit);
+    if width.is_zero() {
+        let exact = to_unit(n.point, n.unit).normalize();
+        return exact.scale().min(MAX_DIGITS);
+    }
+    let mut digits = 0;
+    let mut step = Decimal::ONE;
+    while step > width && digits < MAX_DIGITS {
+        step /= Decimal::TEN;
+        digits += 1;
+    }
+    digits
+}
+
+/// Enough digits to show three significant figures of a difference.
+fn significant_digits(x: Decimal) -> u32 {
+    let x = x.abs();
+    let mut digits = 0;
+    let mut step = Decimal::ONE_HUNDRED;
+    while step > x && digits < MAX_DIGITS {
+        step /= Decimal::TEN;
+        digits += 1;
+    }
+    digits
+}
+
+/// Rounds for display and drops a negative zero.
+fn round(x: Decimal, digits: u32, strategy: RoundingStrategy) -> Decimal {
+    let r = x.round_dp_with_strategy(digits, strategy);
+    if r.is_zero() { Decimal::new(0, r.scale()) } else { r }
+}
+
+/// Joins a number and its unit as shown: `10.80 %`, `730 USD m`, `1.95 USD`.
+fn with_unit(number: String, unit: Unit) -> String {
+    match unit {
+        Unit::None => number,
+        unit => format!("{number} {unit}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::num::quantity::parse_decimal;
+
+    fn pct(lo: &str, point: &str, hi: &str) -> Num {
+        let d = |s: &str| parse_decimal(s).unwrap();
+        Num { lo: d(lo), point: d(point), hi: d(hi), unit: Unit::Ratio(RatioStyle::Percent) }
+    }
+
+    #[test]
+    fn values_show_the_digits_they_deserve() {
+        let margin = pct("0.10764", "0.107954545", "0.10827");
+        assert_eq!(num(&margin), "10.80 %");
+        let written = Quantity::new(parse_decimal("213.4").unwrap(), Unit::parse("USD bn").unwrap());
+        assert_eq!(num(&written.rounded().unwrap()), "213.4 USD bn");
+        assert_eq!(interval(&written.rounded().unwrap()), "213.35 USD bn..213.45 USD bn");
+        let bps = Quantity::new(parse_decimal("180").unwrap(), Unit::parse("bps").unwrap());
+        assert_eq!(num(&bps.rounded().unwrap()), "180 bps");
+        assert_eq!(difference(parse_decimal("0.0019").unwrap(), margin.unit), "0.19 pp");
+    }
+}

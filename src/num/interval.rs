@@ -1,0 +1,244 @@
+//! Exact interval arithmetic on decimals.
+//!
+//! A [`Num`] is a point value (what the figures say) and an interval `lo..=hi` that surely holds the
+//! true value, given that every input figure was rounded to its last written digit. Operations are
+//! checked: an overflow is an error, never a panic. Where `rust_decimal` must round a result (a
+//! quotient with more than 28 digits), the bounds are widened by one unit in the last place, so the
+//! interval stays sound.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::unit::Unit;
+
+/// Why an arithmetic operation has no result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ArithError {
+    /// `1e28 * 1e28`
+    #[error("the result is too large for exact decimal arithmetic")]
+    Overflow,
+    /// `x / 0`
+    #[error("division by zero")]
+    DivisionByZero,
+    /// `x / y` where `y` was written as `0` and so may be anything in -0.5..0.5
+    #[error("division by a value whose rounding interval contains zero")]
+    DivisorMayBeZero,
+}
+
+/// A value: its point, the interval that surely holds the true value, and its unit (in base units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Num {
+    pub lo: Decimal,
+    pub point: Decimal,
+    pub hi: Decimal,
+    pub unit: Unit,
+}
+
+type R = Result<Decimal, ArithError>;
+
+/// One unit in the last place of a decimal.
+fn ulp(x: Decimal) -> Decimal {
+    Decimal::new(1, x.scale())
+}
+
+/// Lowers a result that may have been rounded, so it is a sound lower bound.
+fn down(x: Decimal, exact: bool) -> R {
+    if exact { Ok(x) } else { x.checked_sub(ulp(x)).ok_or(ArithError::Overflow) }
+}
+
+/// Raises a result that may have been rounded, so it is a sound upper bound.
+fn up(x: Decimal, exact: bool) -> R {
+    if exact { Ok(x) } else { x.checked_add(ulp(x)).ok_or(ArithError::Overflow) }
+}
+
+/// `a + b`, and whether it is exact.
+fn add(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
+    let r = a.checked_add(b).ok_or(ArithError::Overflow)?;
+    Ok((r, r.scale() >= a.scale().max(b.scale())))
+}
+
+/// `a * b`, and whether it is exact.
+fn mul(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
+    let r = a.checked_mul(b).ok_or(ArithError::Overflow)?;
+    Ok((r, r.is_zero() || r.scale() >= a.scale() + b.scale()))
+}
+
+/// `a / b`, and whether it is exact.
+fn div(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
+    if b.is_zero() {
+        return Err(ArithError::DivisionByZero);
+    }
+    let r = a.checked_div(b).ok_or(ArithError::Overflow)?;
+    let exact = match mul(r, b) {
+        Ok((back, exact_back)) => exact_back && back == a,
+        Err(_) => false,
+    };
+    Ok((r, exact))
+}
+
+impl Num {
+    /// An exact value: its interval is the point itself.
+    pub fn exact(point: Decimal, unit: Unit) -> Num {
+        Num { lo: point, point, hi: point, unit }
+    }
+
+    /// Whether the interval is a single point.
+    pub fn is_exact(&self) -> bool {
+        self.lo == self.hi
+    }
+
+    /// The same value in another unit (no conversion: both units must share a base).
+    pub fn with_unit(self, unit: Unit) -> Num {
+        Num { unit, ..self }
+    }
+
+    /// `self + other` (units are the caller's concern).
+    pub fn add(&self, other: &Num, unit: Unit) -> Result<Num, ArithError> {
+        let (lo, e) = add(self.lo, other.lo)?;
+        let (hi, f) = add(self.hi, other.hi)?;
+        let (point, _) = add(self.point, other.point)?;
+        Num::bounded(down(lo, e)?, point, up(hi, f)?, unit)
+    }
+
+    /// `-self`.
+    pub fn neg(&self) -> Num {
+        Num { lo: -self.hi, point: -self.point, hi: -self.lo, unit: self.unit }
+    }
+
+    /// `self - other`.
+    pub fn sub(&self, other: &Num, unit: Unit) -> Result<Num, ArithError> {
+        self.add(&other.neg(), unit)
+    }
+
+    /// `self * other`: the hull of the four corner products.
+    pub fn mul(&self, other: &Num, unit: Unit) -> Result<Num, ArithError> {
+        let (point, _) = mul(self.point, other.point)?;
+        let corners =
+            [mul(self.lo, other.lo)?, mul(self.lo, other.hi)?, mul(self.hi, other.lo)?, mul(self.hi, other.hi)?];
+        Num::hull(corners, point, unit)
+    }
+
+    /// `self / other`: an error where the divisor is zero or may be.
+    pub fn div(&self, other: &Num, unit: Unit) -> Result<Num, ArithError> {
+        if other.point.is_zero() {
+            return Err(ArithError::DivisionByZero);
+        }
+        if other.lo <= Decimal::ZERO && other.hi >= Decimal::ZERO {
+            return Err(ArithError::DivisorMayBeZero);
+        }
+        let (point, _) = div(self.point, other.point)?;
+        let corners =
+            [div(self.lo, other.lo)?, div(self.lo, other.hi)?, div(self.hi, other.lo)?, div(self.hi, other.hi)?];
+        Num::hull(corners, point, unit)
+    }
+
+    /// `|self|`.
+    pub fn abs(&self) -> Num {
+        if self.lo >= Decimal::ZERO {
+            *self
+        } else if self.hi <= Decimal::ZERO {
+            self.neg()
+        } else {
+            Num { lo: Decimal::ZERO, point: self.point.abs(), hi: self.hi.max(-self.lo), unit: self.unit }
+        }
+    }
+
+    /// The smaller of two values, bound by bound.
+    pub fn min(&self, other: &Num) -> Num {
+        Num {
+            lo: self.lo.min(other.lo),
+            point: self.point.min(other.point),
+            hi: self.hi.min(other.hi),
+            unit: self.unit,
+        }
+    }
+
+    /// The larger of two values, bound by bound.
+    pub fn max(&self, other: &Num) -> Num {
+        Num {
+            lo: self.lo.max(other.lo),
+            point: self.point.max(other.point),
+            hi: self.hi.max(other.hi),
+            unit: self.unit,
+        }
+    }
+
+    /// Rounds to `digits` after the point (in base units), half away from zero.
+    pub fn round(&self, digits: u32) -> Num {
+        let r = |x: Decimal| x.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
+        Num { lo: r(self.lo), point: r(self.point), hi: r(self.hi), unit: self.unit }
+    }
+
+    /// Whether the two intervals share a value.
+    pub fn meets(&self, other: &Num) -> bool {
+        self.lo <= other.hi && other.lo <= self.hi
+    }
+
+    /// The distance between two intervals that do not meet (zero where they do).
+    pub fn gap(&self, other: &Num) -> Decimal {
+        if self.hi < other.lo {
+            other.lo - self.hi
+        } else if other.hi < self.lo {
+            self.lo - other.hi
+        } else {
+            Decimal::ZERO
+        }
+    }
+
+    /// Widens the interval by `by` on both sides.
+    pub fn widen(&self, by: Decimal) -> Result<Num, ArithError> {
+        let lo = self.lo.checked_sub(by).ok_or(ArithError::Overflow)?;
+        let hi = self.hi.checked_add(by).ok_or(ArithError::Overflow)?;
+        Ok(Num { lo, hi, ..*self })
+    }
+
+    /// The hull of corner results, widened where a corner was rounded.
+    fn hull(corners: [(Decimal, bool); 4], point: Decimal, unit: Unit) -> Result<Num, ArithError> {
+        let mut lo = down(corners[0].0, corners[0].1)?;
+        let mut hi = up(corners[0].0, corners[0].1)?;
+        for &(c, exact) in &corners[1..] {
+            lo = lo.min(down(c, exact)?);
+            hi = hi.max(up(c, exact)?);
+        }
+        Num::bounded(lo, point, hi, unit)
+    }
+
+    /// A value whose point is kept inside its interval (a rounded point may stray by an ulp).
+    fn bounded(lo: Decimal, point: Decimal, hi: Decimal, unit: Unit) -> Result<Num, ArithError> {
+        Ok(Num { lo, point: point.clamp(lo, hi), hi, unit })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(lo: &str, point: &str, hi: &str) -> Num {
+        Num { lo: lo.parse().unwrap(), point: point.parse().unwrap(), hi: hi.parse().unwrap(), unit: Unit::None }
+    }
+
+    #[test]
+    fn division_widens_inexact_bounds() {
+        let r = n("1", "1", "1").div(&n("3", "3", "3"), Unit::None).unwrap();
+        assert!(r.lo < r.point && r.point <= r.hi);
+        assert!(r.lo * Decimal::from(3) < Decimal::ONE && r.hi * Decimal::from(3) > Decimal::ONE);
+    }
+
+    #[test]
+    fn division_by_zero_is_an_error() {
+        let one = n("1", "1", "1");
+        assert_eq!(one.div(&n("0", "0", "0"), Unit::None), Err(ArithError::DivisionByZero));
+        assert_eq!(one.div(&n("-0.5", "0.1", "0.5"), Unit::None), Err(ArithError::DivisorMayBeZero));
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        let big = Num::exact(Decimal::from_scientific("7e27").unwrap(), Unit::None);
+        assert_eq!(big.mul(&big, Unit::None), Err(ArithError::Overflow));
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(n("2.5", "2.5", "2.5").round(0).point, Decimal::from(3));
+        assert_eq!(n("-2.5", "-2.5", "-2.5").round(0).point, Decimal::from(-3));
+    }
+}

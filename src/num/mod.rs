@@ -1,0 +1,10 @@
+//! Numbers: exact decimals as written, their rounding intervals, units and how they are shown.
+
+pub mod display;
+pub mod interval;
+pub mod quantity;
+pub mod unit;
+
+pub use interval::{ArithError, Num};
+pub use quantity::{Quantity, RangeLit, parse_decimal};
+pub use unit::{Currency, Dimension, RatioStyle, Scale, Unit};

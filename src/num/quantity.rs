@@ -1,0 +1,103 @@
+//! Numbers as written: a decimal with the digits it was written with, and its unit.
+
+use rust_decimal::Decimal;
+
+use super::interval::{ArithError, Num};
+use super::unit::Unit;
+
+/// A number as written in a rule or a data file: `213.4`, `25.0`, `9%`, `730 USD m`.
+///
+/// The decimal keeps its scale (`25.0` has one digit after the point), which is the precision the
+/// figure was written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Quantity {
+    pub value: Decimal,
+    pub unit: Unit,
+}
+
+impl Quantity {
+    /// A quantity in a unit.
+    pub fn new(value: Decimal, unit: Unit) -> Self {
+        Quantity { value, unit }
+    }
+
+    /// The value as written, converted to its unit's base (`730 USD m` is 730,000,000).
+    pub fn base(&self) -> Result<Decimal, ArithError> {
+        self.value.checked_mul(self.unit.factor()).ok_or(ArithError::Overflow)
+    }
+
+    /// Half of the last written digit, in the unit's base: `213.4` stands for 213.35..213.45.
+    pub fn half_ulp(&self) -> Result<Decimal, ArithError> {
+        let half = Decimal::new(5, self.value.scale() + 1);
+        half.checked_mul(self.unit.factor()).ok_or(ArithError::Overflow)
+    }
+
+    /// The interval the written figure stands for, given rounding to its last digit.
+    pub fn rounded(&self) -> Result<Num, ArithError> {
+        let point = self.base()?;
+        let half = self.half_ulp()?;
+        let lo = point.checked_sub(half).ok_or(ArithError::Overflow)?;
+        let hi = point.checked_add(half).ok_or(ArithError::Overflow)?;
+        Ok(Num { lo, point, hi, unit: self.unit })
+    }
+
+    /// The exact value, with no rounding interval (a literal such as the `4` in `4 * x`).
+    pub fn exact(&self) -> Result<Num, ArithError> {
+        Ok(Num::exact(self.base()?, self.unit))
+    }
+}
+
+/// A range as written: `173.5..178.5`, `11%..15%`, `..213`, `206..`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RangeLit {
+    pub lo: Option<Quantity>,
+    pub hi: Option<Quantity>,
+}
+
+/// Parses a decimal exactly as written, keeping its scale (`25.0` keeps its `.0`); `_` may group digits.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let cleaned: String;
+    let text = if text.contains('_') {
+        cleaned = text.replace('_', "");
+        &cleaned
+    } else {
+        text
+    };
+    let text = text.strip_prefix('+').unwrap_or(text);
+    if text.contains(['e', 'E']) {
+        return Decimal::from_scientific(text).ok();
+    }
+    Decimal::from_str_exact(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::num::unit::Unit;
+
+    fn q(text: &str, unit: &str) -> Quantity {
+        Quantity::new(parse_decimal(text).unwrap(), Unit::parse(unit).unwrap())
+    }
+
+    #[test]
+    fn written_precision_sets_the_interval() {
+        let n = q("213.4", "").rounded().unwrap();
+        assert_eq!((n.lo.to_string(), n.hi.to_string()), ("213.35".into(), "213.45".into()));
+        let n = q("25.0", "").rounded().unwrap();
+        assert_eq!((n.lo.to_string(), n.hi.to_string()), ("24.95".into(), "25.05".into()));
+        let n = q("9", "%").rounded().unwrap();
+        assert_eq!((n.lo.to_string(), n.hi.to_string()), ("0.085".into(), "0.095".into()));
+        let n = q("180", "bps").rounded().unwrap();
+        assert_eq!((n.lo.to_string(), n.hi.to_string()), ("0.01795".into(), "0.01805".into()));
+        let n = q("730", "USD m").rounded().unwrap();
+        assert_eq!(n.point.to_string(), "730000000");
+    }
+
+    #[test]
+    fn decimals_are_read_from_text() {
+        assert_eq!(parse_decimal("25.0").unwrap().scale(), 1);
+        assert_eq!(parse_decimal("1_000").unwrap(), Decimal::new(1000, 0));
+        assert!(parse_decimal("1.2.3").is_none());
+        assert!(parse_decimal("").is_none());
+    }
+}

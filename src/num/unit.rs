@@ -1,0 +1,252 @@
+//! Units: money with a currency and a scale, ratios (`%`, `bps`, `pp`), named units and bare numbers.
+//!
+//! A value is computed in its unit's *base*: money in whole currency units, ratios as fractions
+//! (`9%` is 0.09). The scale and the ratio style only say how a value is written and shown.
+
+use std::fmt;
+use std::sync::{LazyLock, Mutex};
+
+use rust_decimal::Decimal;
+
+/// A three-letter currency code, `USD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency(pub [u8; 3]);
+
+impl Currency {
+    /// Reads an ISO-style code: three ASCII capitals.
+    pub fn parse(s: &str) -> Option<Currency> {
+        let b = s.as_bytes();
+        (b.len() == 3 && b.iter().all(u8::is_ascii_uppercase)).then(|| Currency([b[0], b[1], b[2]]))
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+/// The scale money is written in: `USD`, `USD k`, `USD m`, `USD bn`, `USD tn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scale {
+    One,
+    Thousand,
+    Million,
+    Billion,
+    Trillion,
+}
+
+impl Scale {
+    /// Reads a scale word (`k`, `m`, `bn`, `tn`; `mn` and `b` as well).
+    pub fn parse(s: &str) -> Option<Scale> {
+        Some(match s {
+            "k" => Scale::Thousand,
+            "m" | "mn" => Scale::Million,
+            "bn" | "b" => Scale::Billion,
+            "tn" => Scale::Trillion,
+            _ => return None,
+        })
+    }
+
+    /// The power of ten of the scale.
+    pub fn exponent(self) -> u32 {
+        match self {
+            Scale::One => 0,
+            Scale::Thousand => 3,
+            Scale::Million => 6,
+            Scale::Billion => 9,
+            Scale::Trillion => 12,
+        }
+    }
+
+    /// How many currency units one unit of the scale is.
+    pub fn factor(self) -> Decimal {
+        Decimal::from_i128_with_scale(10i128.pow(self.exponent()), 0)
+    }
+
+    /// The word shown after the currency (empty for `One`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Scale::One => "",
+            Scale::Thousand => "k",
+            Scale::Million => "m",
+            Scale::Billion => "bn",
+            Scale::Trillion => "tn",
+        }
+    }
+}
+
+/// How a ratio is written: `35%`, `180bps`, `5pp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatioStyle {
+    Percent,
+    Bps,
+    Pp,
+}
+
+impl RatioStyle {
+    /// The fraction one unit of the style stands for.
+    pub fn factor(self) -> Decimal {
+        match self {
+            RatioStyle::Percent | RatioStyle::Pp => Decimal::new(1, 2),
+            RatioStyle::Bps => Decimal::new(1, 4),
+        }
+    }
+
+    /// The symbol shown after the number.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            RatioStyle::Percent => "%",
+            RatioStyle::Bps => "bps",
+            RatioStyle::Pp => "pp",
+        }
+    }
+}
+
+/// A unit that is neither money nor a ratio (`GW`, `count`, `shares`), interned for cheap copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnitName(u32);
+
+static UNIT_NAMES: LazyLock<Mutex<Vec<&'static str>>> = LazyLock::new(|| Mutex::new(Vec::new()));
+
+impl UnitName {
+    /// Interns a unit name.
+    pub fn intern(name: &str) -> UnitName {
+        let mut names = UNIT_NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = names.iter().position(|n| *n == name) {
+            return UnitName(i as u32);
+        }
+        names.push(Box::leak(name.to_owned().into_boxed_str()));
+        UnitName(names.len() as u32 - 1)
+    }
+
+    /// The name as written.
+    pub fn as_str(self) -> &'static str {
+        UNIT_NAMES.lock().unwrap_or_else(|e| e.into_inner())[self.0 as usize]
+    }
+}
+
+impl PartialOrd for UnitName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for UnitName {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+/// The unit of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// A bare number: takes the unit of what it meets.
+    None,
+    /// Money: a currency and the scale it is shown in.
+    Money(Currency, Scale),
+    /// A ratio, stored as a fraction, shown as `%`, `bps` or `pp`.
+    Ratio(RatioStyle),
+    /// Any other unit: only like units add or compare.
+    Named(UnitName),
+}
+
+/// What a unit measures, ignoring how it is shown: two values of one dimension add and compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    Number,
+    Money(Currency),
+    Ratio,
+    Named(UnitName),
+}
+
+impl Unit {
+    /// Parses a unit as written after a number: `%`, `bps`, `pp`, `USD`, `USD bn`, `GW`.
+    pub fn parse(text: &str) -> Option<Unit> {
+        let text = text.trim();
+        match text {
+            "" => return Some(Unit::None),
+            "%" => return Some(Unit::Ratio(RatioStyle::Percent)),
+            "bps" | "bp" => return Some(Unit::Ratio(RatioStyle::Bps)),
+            "pp" => return Some(Unit::Ratio(RatioStyle::Pp)),
+            _ => {}
+        }
+        let mut words = text.split_whitespace();
+        let first = words.next()?;
+        let second = words.next();
+        if words.next().is_some() {
+            return None;
+        }
+        if let Some(currency) = Currency::parse(first) {
+            let scale = match second {
+                None => Scale::One,
+                Some(s) => Scale::parse(s)?,
+            };
+            return Some(Unit::Money(currency, scale));
+        }
+        let named = first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/');
+        (second.is_none() && named && first.chars().next()?.is_ascii_alphabetic())
+            .then(|| Unit::Named(UnitName::intern(first)))
+    }
+
+    /// What the unit measures.
+    pub fn dimension(self) -> Dimension {
+        match self {
+            Unit::None => Dimension::Number,
+            Unit::Money(c, _) => Dimension::Money(c),
+            Unit::Ratio(_) => Dimension::Ratio,
+            Unit::Named(n) => Dimension::Named(n),
+        }
+    }
+
+    /// The factor from a number written in this unit to the unit's base.
+    pub fn factor(self) -> Decimal {
+        match self {
+            Unit::Money(_, scale) => scale.factor(),
+            Unit::Ratio(style) => style.factor(),
+            Unit::None | Unit::Named(_) => Decimal::ONE,
+        }
+    }
+
+    /// Whether this is a bare number.
+    pub fn is_none(self) -> bool {
+        self == Unit::None
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unit::None => f.write_str("number"),
+            Unit::Money(c, Scale::One) => f.write_str(c.as_str()),
+            Unit::Money(c, s) => write!(f, "{} {}", c.as_str(), s.suffix()),
+            Unit::Ratio(style) => f.write_str(style.symbol()),
+            Unit::Named(n) => f.write_str(n.as_str()),
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dimension::Number => f.write_str("a bare number"),
+            Dimension::Money(c) => write!(f, "money in {}", c.as_str()),
+            Dimension::Ratio => f.write_str("a ratio"),
+            Dimension::Named(n) => write!(f, "`{}`", n.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_as_written() {
+        assert_eq!(Unit::parse("USD bn"), Some(Unit::Money(Currency(*b"USD"), Scale::Billion)));
+        assert_eq!(Unit::parse("%"), Some(Unit::Ratio(RatioStyle::Percent)));
+        assert_eq!(Unit::parse("bps"), Some(Unit::Ratio(RatioStyle::Bps)));
+        assert_eq!(Unit::parse("GW").map(|u| u.to_string()), Some("GW".into()));
+        assert_eq!(Unit::parse("USD zillion"), None);
+        assert_eq!(Unit::parse("1x"), None);
+    }
+}

@@ -1,0 +1,165 @@
+//! Fiscal periods: quarters (`2025Q4`) and years (`FY2025`), their order and their arithmetic.
+
+use std::fmt;
+
+/// A fiscal quarter or a fiscal year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    Quarter { year: i32, quarter: u8 },
+    Year(i32),
+}
+
+/// The unit of a period offset: `-1q`, `-1y`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    Quarter,
+    Year,
+}
+
+/// Which periods a rule is checked at: `at quarters`, `at years`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Quarter,
+    Year,
+}
+
+/// The earliest and latest fiscal years tickmark accepts.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+impl Period {
+    /// Reads `2025Q4` or `FY2025` (also `2025q4`, `fy2025`); `None` for anything else, such as `2025Q5`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let upper = text.trim().to_ascii_uppercase();
+        let period = if let Some(year) = upper.strip_prefix("FY") {
+            Period::Year(parse_year(year)?)
+        } else {
+            let (year, quarter) = upper.split_once('Q')?;
+            let quarter: u8 = match quarter {
+                "1" => 1,
+                "2" => 2,
+                "3" => 3,
+                "4" => 4,
+                _ => return None,
+            };
+            Period::Quarter { year: parse_year(year)?, quarter }
+        };
+        Some(period)
+    }
+
+    /// The fiscal year the period belongs to.
+    pub fn year(self) -> i32 {
+        match self {
+            Period::Quarter { year, .. } | Period::Year(year) => year,
+        }
+    }
+
+    /// Whether this is a quarter or a year.
+    pub fn kind(self) -> Kind {
+        match self {
+            Period::Quarter { .. } => Kind::Quarter,
+            Period::Year(_) => Kind::Year,
+        }
+    }
+
+    /// The period `n` steps away: `-1y` of `2025Q4` is `2024Q4`; a year has no quarter steps.
+    pub fn shift(self, n: i32, step: Step) -> Option<Period> {
+        let shifted = match (self, step) {
+            (Period::Year(y), Step::Year) => Period::Year(y.checked_add(n)?),
+            (Period::Year(_), Step::Quarter) => return None,
+            (Period::Quarter { year, quarter }, step) => {
+                let quarters = if step == Step::Year { n.checked_mul(4)? } else { n };
+                let index = (year as i64) * 4 + (quarter as i64 - 1) + quarters as i64;
+                Period::Quarter { year: index.div_euclid(4) as i32, quarter: (index.rem_euclid(4) + 1) as u8 }
+            }
+        };
+        YEARS.contains(&shifted.year()).then_some(shifted)
+    }
+
+    /// A dense index for columnar storage: five slots a year (four quarters, then the year).
+    pub fn slot(self) -> usize {
+        let base = (self.year() - YEARS.start()) as usize * 5;
+        match self {
+            Period::Quarter { quarter, .. } => base + quarter as usize - 1,
+            Period::Year(_) => base + 4,
+        }
+    }
+
+    /// The period of a dense slot index.
+    pub fn from_slot(slot: usize) -> Period {
+        let year = YEARS.start() + (slot / 5) as i32;
+        match slot % 5 {
+            4 => Period::Year(year),
+            q => Period::Quarter { year, quarter: q as u8 + 1 },
+        }
+    }
+}
+
+/// Reads a four-digit year in the accepted range.
+fn parse_year(text: &str) -> Option<i32> {
+    if text.len() != 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = text.parse().ok()?;
+    YEARS.contains(&year).then_some(year)
+}
+
+impl Ord for Period {
+    /// Quarters of a year come before the year itself, so a sheet reads `2025Q1 … 2025Q4 FY2025`.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.slot().cmp(&other.slot())
+    }
+}
+
+impl PartialOrd for Period {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::Quarter { year, quarter } => write!(f, "{year}Q{quarter}"),
+            Period::Year(year) => write!(f, "FY{year}"),
+        }
+    }
+}
+
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Period {
+        Period::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_and_shows_periods() {
+        assert_eq!(p("2025Q4").to_string(), "2025Q4");
+        assert_eq!(p("fy2025").to_string(), "FY2025");
+        assert_eq!(Period::parse("2025Q5"), None);
+        assert_eq!(Period::parse("FY25"), None);
+    }
+
+    #[test]
+    fn shifts_quarters_and_years() {
+        assert_eq!(p("2025Q4").shift(-1, Step::Year), Some(p("2024Q4")));
+        assert_eq!(p("2025Q1").shift(-1, Step::Quarter), Some(p("2024Q4")));
+        assert_eq!(p("2025Q1").shift(-4, Step::Quarter), p("2025Q1").shift(-1, Step::Year));
+        assert_eq!(p("FY2026").shift(-1, Step::Year), Some(p("FY2025")));
+        assert_eq!(p("FY2026").shift(-1, Step::Quarter), None);
+    }
+
+    #[test]
+    fn orders_quarters_before_their_year() {
+        assert!(p("2025Q4") < p("FY2025"));
+        assert!(p("FY2025") < p("2026Q1"));
+        assert_eq!(Period::from_slot(p("2026Q3").slot()), p("2026Q3"));
+    }
+}

@@ -1,0 +1,202 @@
+//! A failed check as a compiler-style diagnostic: the rule's source, a label under each operand
+//! with its value at the entity and period, what it would have taken to pass, and where every fact
+//! came from.
+
+use crate::check::{CExpr, CKind, Program, Rule};
+use crate::data::Sheets;
+use crate::diag::Diag;
+use crate::eval::expr::tolerance;
+use crate::eval::{Check, FactUse, Outcome, Trace, Value};
+use crate::num::{Num, display};
+use crate::source::{Sources, Span};
+use crate::syntax::ast::{CmpOp, Scenario};
+
+use super::level;
+
+/// The diagnostic of a failed or erred check; `None` for a pass or a skip.
+pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &Sources) -> Option<Diag> {
+    let rule = &program.rules[check.rule];
+    let at = format!("{} {}", sheets.entities[check.entity as usize], check.period);
+    let what =
+        check.title.clone().unwrap_or_else(|| format!("`{}`", sources.get(rule.file).slice(rule.body.span).trim()));
+    let (diag, trace) = match &check.outcome {
+        Outcome::Fail(trace) => {
+            let diag =
+                Diag::new(level(rule.severity), "check-failed", format!("rule `{}` failed at {at}: {what}", rule.name))
+                    .in_file(rule.file);
+            (diag.with_help(explain_failure(&rule.body, trace)), trace)
+        }
+        Outcome::Error(e, trace) => {
+            let mut diag = Diag::new(
+                level(rule.severity),
+                "check-error",
+                format!("rule `{}` could not be checked at {at}: {}", rule.name, e.message),
+            )
+            .in_file(rule.file);
+            if e.file == rule.file {
+                diag = diag.primary(e.span, e.message.clone());
+            } else {
+                let inner =
+                    Diag::error("check-error", e.message.clone()).in_file(e.file).primary(e.span, e.message.clone());
+                diag = diag.with_related(inner);
+            }
+            (diag, trace)
+        }
+        Outcome::Pass | Outcome::Skip(_) => return None,
+    };
+    let mut diag = operand_labels(diag, rule, trace, program);
+    diag.notes.extend(trace.facts.iter().map(|f| provenance(f, sources)));
+    Some(diag)
+}
+
+/// Labels every operand of the rule with its value: names, cells, periods looked back at, calls
+/// over `*` names, and claimed figures.
+fn operand_labels(mut diag: Diag, rule: &Rule, trace: &Trace, program: &Program) -> Diag {
+    let mut spans = Vec::new();
+    operands(&rule.body, &mut spans);
+    for (span, kind) in spans {
+        let Some(value) = trace.value_at(span) else { continue };
+        let text = match kind {
+            Operand::Claim => format!("claimed {}", value.show_with_interval()),
+            Operand::Cell(id) => format!("{} = {}", program.cells[id].name, value.show()),
+            Operand::Value => value.show(),
+        };
+        let first = diag.labels.is_empty();
+        diag = if first { diag.primary(span, text) } else { diag.label(span, text) };
+    }
+    diag
+}
+
+/// The spans of a rule's operands, as labelled in the human report.
+pub fn operand_spans(body: &CExpr) -> Vec<Span> {
+    let mut spans = Vec::new();
+    operands(body, &mut spans);
+    spans.into_iter().map(|(s, _)| s).collect()
+}
+
+/// What an operand label says.
+enum Operand {
+    Value,
+    Cell(usize),
+    Claim,
+}
+
+/// Collects the operands worth a label, left to right, none inside another.
+fn operands(e: &CExpr, out: &mut Vec<(Span, Operand)>) {
+    match &e.kind {
+        CKind::Fact { .. } | CKind::Shift { .. } => out.push((e.span, Operand::Value)),
+        CKind::Cell(id) => out.push((e.span, Operand::Cell(*id))),
+        CKind::Number { value, .. } if !value.is_exact() => out.push((e.span, Operand::Claim)),
+        CKind::Call { args, .. }
+            if args.iter().all(|a| matches!(a.kind, CKind::Pattern { .. } | CKind::Number { .. })) =>
+        {
+            out.push((e.span, Operand::Value))
+        }
+        _ => crate::check::walk_children(e, &mut |c| operands(c, out)),
+    }
+}
+
+/// Says why the top of a rule is false, with the gap and the tolerance.
+fn explain_failure(body: &CExpr, trace: &Trace) -> String {
+    let num = |e: &CExpr| match trace.value_at(e.span) {
+        Some(Value::Num(n)) => Some(*n),
+        _ => None,
+    };
+    match &body.kind {
+        CKind::Approx { lhs, rhs, within } => match (num(lhs), num(rhs)) {
+            (Some(a), Some(b)) => approx_help(a, b, within.as_ref()),
+            _ => "the two sides do not meet given rounding".into(),
+        },
+        CKind::Compare { first, rest } if rest.len() == 1 => match (num(first), num(&rest[0].1)) {
+            (Some(a), Some(b)) => compare_help(a, rest[0].0, b),
+            _ => "the comparison is false".into(),
+        },
+        CKind::In { value, range } => match (num(value), trace.value_at(range.span)) {
+            (Some(v), Some(Value::Range(lo, hi))) => in_help(v, *lo, *hi),
+            _ => "the value lies outside the range".into(),
+        },
+        _ => "the rule's condition is false".into(),
+    }
+}
+
+/// `a ~= b` failed: both intervals and how far apart they are.
+fn approx_help(a: Num, b: Num, within: Option<&crate::num::Quantity>) -> String {
+    let (a, b) = match crate::eval::units::align(a, b) {
+        Ok((a, b, _)) => (a, b),
+        Err(_) => (a, b),
+    };
+    let mut text = format!("left is {}, right is {}", display::num_with_interval(&a), display::num_with_interval(&b));
+    match within.and_then(|t| Some((t, tolerance(t, &a, &b).ok()?))) {
+        Some((t, by)) => {
+            let widened = b.widen(by).unwrap_or(b);
+            text += &format!(
+                "; even within {} they are {} apart",
+                display::quantity(t),
+                display::difference(a.gap(&widened), a.unit)
+            );
+        }
+        None => text += &format!("; given rounding they are {} apart", display::difference(a.gap(&b), a.unit)),
+    }
+    text
+}
+
+/// `a < b` failed: the two point values and the gap.
+fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
+    let (a, b) = match crate::eval::units::align(a, b) {
+        Ok((a, b, _)) => (a, b),
+        Err(_) => (a, b),
+    };
+    let words = match op {
+        CmpOp::Lt => "below",
+        CmpOp::Le => "at most",
+        CmpOp::Gt => "above",
+        CmpOp::Ge => "at least",
+        CmpOp::Eq => "equal to",
+        CmpOp::Ne => "different from",
+    };
+    let gap = (a.point - b.point).abs();
+    format!(
+        "{} is not {words} {} (point values compared; they differ by {})",
+        display::num(&a),
+        display::num(&b),
+        display::difference(gap, a.unit)
+    )
+}
+
+/// `v in r` failed: which end it passed and by how much.
+fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
+    let range = Value::Range(lo, hi).show();
+    if let Some(hi) = hi.filter(|h| v.point > h.point) {
+        return format!(
+            "{} is above the top of {range} by {}",
+            display::num(&v),
+            display::difference(v.point - hi.point, v.unit)
+        );
+    }
+    if let Some(lo) = lo.filter(|l| v.point < l.point) {
+        return format!(
+            "{} is below the bottom of {range} by {}",
+            display::num(&v),
+            display::difference(lo.point - v.point, v.unit)
+        );
+    }
+    format!("{} is outside {range}", display::num(&v))
+}
+
+/// Where a fact came from: `revenue at 2025Q4 = 213.4 USD bn from data/amazon/x.toml:9:11 (source)`.
+pub fn provenance(f: &FactUse, sources: &Sources) -> String {
+    let name = match f.scenario {
+        Scenario::Actual => f.name.clone(),
+        s if f.name.starts_with(s.as_str()) => f.name.clone(),
+        s => format!("{}.{}", s.as_str(), f.name),
+    };
+    let value = match f.fact.value {
+        crate::data::FactValue::Number(q) => display::quantity(&q),
+        crate::data::FactValue::Range(r) => {
+            let end = |q: Option<crate::num::Quantity>| q.map(|q| display::quantity(&q)).unwrap_or_default();
+            format!("{}..{}", end(r.lo), end(r.hi))
+        }
+    };
+    let location = sources.location(f.fact.origin.file, f.fact.origin.span);
+    format!("{name} at {} = {value}, from {location}", f.period)
+}

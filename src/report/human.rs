@@ -1,0 +1,71 @@
+//! The human report: miette diagnostics for failed checks and warnings, then a summary line.
+
+use std::fmt::Write;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+use crate::diag::Diag;
+use crate::source::Sources;
+
+use super::{Run, Summary, explain};
+
+/// How the human report is drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Default for Style {
+    /// No colour, 100 columns: what files, pipes and snapshots get.
+    fn default() -> Self {
+        Style { color: false, width: 100 }
+    }
+}
+
+/// Renders diagnostics with miette.
+pub fn render_diags(diags: &[Diag], sources: &Sources, style: Style) -> String {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler =
+        GraphicalReportHandler::new_themed(theme).with_width(style.width).with_wrap_lines(false).with_urls(false);
+    let mut out = String::new();
+    for diag in diags {
+        let rendered = diag.render(sources);
+        if handler.render_report(&mut out, &rendered).is_err() {
+            let _ = writeln!(out, "{}: {}", diag.level, diag.message);
+        }
+    }
+    out
+}
+
+/// The whole human report of a run.
+pub fn render(run: &Run, style: Style) -> String {
+    let mut diags: Vec<Diag> =
+        run.sheets.conflicts.iter().map(|c| super::warnings::conflict_diag(c, run.sources)).collect();
+    diags.extend(run.warnings.iter().cloned());
+    diags.extend(run.checks.iter().filter_map(|c| explain::check_diag(c, run.program, run.sheets, run.sources)));
+    let mut out = render_diags(&diags, run.sources, style);
+    out.push_str(&summary_line(&run.summary()));
+    out
+}
+
+/// `37 rules, 40 checks: 36 passed, 4 failed (0 error, 3 warning, 1 info), 0 erred; 81 skipped; 1 conflict, 0 warnings`
+///
+/// A skipped check (an input has no value there) is not counted among the checks made.
+pub fn summary_line(s: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "summary: {}, {}: {} passed, {} failed ({} error, {} warning, {} info), {} erred; {} skipped; {}, {}\n",
+        plural(s.rules, "rule"),
+        plural(s.checks - s.skipped, "check"),
+        s.passed,
+        s.failed.total(),
+        s.failed.error,
+        s.failed.warning,
+        s.failed.info,
+        s.errors,
+        s.skipped,
+        plural(s.conflicts, "conflict"),
+        plural(s.warnings, "warning"),
+    )
+}

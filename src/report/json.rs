@@ -1,0 +1,245 @@
+//! The JSON report: a stable schema for programs (documented in `docs/report-json.md`).
+//!
+//! Exact numbers are strings of decimals in base units (money in whole currency units, ratios as
+//! fractions), so no consumer has to trust a binary float.
+
+use serde::Serialize;
+
+use crate::data::{Fact, FactValue};
+use crate::diag::Diag;
+use crate::eval::{Check, Outcome, Trace, Value};
+use crate::num::display;
+use crate::source::{SourceId, Sources, Span};
+use crate::syntax::ast::{Scenario, Severity};
+
+use super::{Run, Summary, explain};
+
+/// The version of the schema; bumped when a field changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    checks: Vec<JsonCheck<'a>>,
+    conflicts: Vec<JsonConflict>,
+    diagnostics: Vec<JsonDiag>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    rule: &'a str,
+    severity: Severity,
+    entity: &'a str,
+    period: String,
+    status: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<String>,
+    location: Location,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    values: Vec<JsonValue>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    facts: Vec<JsonFact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing: Option<JsonMissing>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<JsonError>,
+}
+
+#[derive(Serialize)]
+struct Location {
+    file: String,
+    line: usize,
+    column: usize,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Serialize)]
+struct JsonValue {
+    expr: String,
+    location: Location,
+    shown: String,
+    #[serde(flatten)]
+    exact: Option<Exact>,
+}
+
+#[derive(Serialize)]
+struct Exact {
+    point: String,
+    lo: String,
+    hi: String,
+    unit: String,
+}
+
+#[derive(Serialize)]
+struct JsonFact {
+    metric: String,
+    scenario: Scenario,
+    period: String,
+    value: String,
+    location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonMissing {
+    name: String,
+    period: String,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    message: String,
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct JsonConflict {
+    entity: String,
+    metric: String,
+    period: String,
+    scenario: Scenario,
+    kept: JsonFact,
+    other: JsonFact,
+}
+
+#[derive(Serialize)]
+struct JsonDiag {
+    level: crate::diag::Level,
+    code: String,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
+}
+
+/// The whole JSON report of a run, pretty-printed, ending in a newline.
+pub fn render(run: &Run) -> String {
+    let report = Report {
+        version: SCHEMA_VERSION,
+        checks: run.checks.iter().map(|c| check(run, c)).collect(),
+        conflicts: run.sheets.conflicts.iter().map(|c| conflict(run, c)).collect(),
+        diagnostics: run.warnings.iter().map(|d| diagnostic(d, run.sources)).collect(),
+        summary: run.summary(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+/// Diagnostics alone as JSON, for a run that could not be made.
+pub fn render_diags(diags: &[Diag], sources: &Sources) -> String {
+    let diags: Vec<JsonDiag> = diags.iter().map(|d| diagnostic(d, sources)).collect();
+    let value = serde_json::json!({ "version": SCHEMA_VERSION, "diagnostics": diags });
+    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// One check.
+fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
+    let rule = &run.program.rules[c.rule];
+    let message = c.title.clone().unwrap_or_else(|| run.sources.get(rule.file).slice(rule.body.span).trim().to_owned());
+    let diag = explain::check_diag(c, run.program, run.sheets, run.sources);
+    let mut out = JsonCheck {
+        rule: &rule.name,
+        severity: rule.severity,
+        entity: &run.sheets.entities[c.entity as usize],
+        period: c.period.to_string(),
+        status: c.outcome.status(),
+        message,
+        explanation: diag.and_then(|d| d.help),
+        location: location(run.sources, rule.file, rule.name_span),
+        values: Vec::new(),
+        facts: Vec::new(),
+        missing: None,
+        error: None,
+    };
+    match &c.outcome {
+        Outcome::Fail(trace) => fill_trace(run, rule, trace, &mut out),
+        Outcome::Error(e, trace) => {
+            out.error = Some(JsonError { message: e.message.clone(), location: location(run.sources, e.file, e.span) });
+            fill_trace(run, rule, trace, &mut out);
+        }
+        Outcome::Skip(m) => out.missing = Some(JsonMissing { name: m.name.clone(), period: m.period.to_string() }),
+        Outcome::Pass => {}
+    }
+    out
+}
+
+/// The operands' values and the facts read, from a trace.
+fn fill_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, out: &mut JsonCheck) {
+    for span in explain::operand_spans(&rule.body) {
+        let Some(value) = trace.value_at(span) else { continue };
+        out.values.push(JsonValue {
+            expr: run.sources.get(rule.file).slice(span).to_owned(),
+            location: location(run.sources, rule.file, span),
+            shown: value.show(),
+            exact: match value {
+                Value::Num(n) => Some(Exact {
+                    point: n.point.to_string(),
+                    lo: n.lo.to_string(),
+                    hi: n.hi.to_string(),
+                    unit: n.unit.to_string(),
+                }),
+                _ => None,
+            },
+        });
+    }
+    out.facts = trace.facts.iter().map(|f| fact(run, &f.name, f.scenario, f.period.to_string(), &f.fact)).collect();
+}
+
+/// A fact with its provenance.
+fn fact(run: &Run, metric: &str, scenario: Scenario, period: String, f: &Fact) -> JsonFact {
+    let value = match f.value {
+        FactValue::Number(q) => display::quantity(&q),
+        FactValue::Range(r) => {
+            let end = |q: Option<crate::num::Quantity>| q.map(|q| display::quantity(&q)).unwrap_or_default();
+            format!("{}..{}", end(r.lo), end(r.hi))
+        }
+    };
+    let source = run.sheets.sources.iter().find(|s| s.file == f.origin.file).and_then(|s| s.name.clone());
+    JsonFact {
+        metric: metric.to_owned(),
+        scenario,
+        period,
+        value,
+        location: location(run.sources, f.origin.file, f.origin.span),
+        source,
+    }
+}
+
+/// A conflict between two sources.
+fn conflict(run: &Run, c: &crate::data::Conflict) -> JsonConflict {
+    let key = &c.key;
+    JsonConflict {
+        entity: key.entity.clone(),
+        metric: key.metric.clone(),
+        period: key.period.to_string(),
+        scenario: key.scenario,
+        kept: fact(run, &key.metric, key.scenario, key.period.to_string(), &c.kept),
+        other: fact(run, &key.metric, key.scenario, key.period.to_string(), &c.other),
+    }
+}
+
+/// A diagnostic.
+fn diagnostic(d: &Diag, sources: &Sources) -> JsonDiag {
+    JsonDiag {
+        level: d.level,
+        code: d.code.clone(),
+        message: d.message.clone(),
+        location: d.file.map(|f| location(sources, f, d.labels.first().map_or(Span::default(), |l| l.span))),
+        help: d.help.clone(),
+    }
+}
+
+/// A position in a file.
+fn location(sources: &Sources, file: SourceId, span: Span) -> Location {
+    let f = sources.get(file);
+    let (line, column) = f.line_col(span.start);
+    Location { file: f.name.clone(), line, column, start: span.start, end: span.end }
+}

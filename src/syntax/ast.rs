@@ -1,0 +1,186 @@
+//! The syntax tree of a rule file. Every node carries the byte span it was parsed from.
+
+use crate::num::{Quantity, RangeLit};
+use crate::period::{Period, Step};
+use crate::source::{Span, Spanned};
+
+/// A parsed `.tick` file: its items in source order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+/// A top-level item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Use(Use),
+    Let(Let),
+    Rule(Rule),
+}
+
+/// `use "../core/consistency.tick"`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Use {
+    /// The path as written, without quotes.
+    pub path: Spanned<String>,
+    pub span: Span,
+}
+
+/// `let op_margin = operating_income / revenue`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Let {
+    pub name: Spanned<String>,
+    pub value: Expr,
+    pub span: Span,
+}
+
+/// How bad a failed rule is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// `rule NAME [severity] ["TITLE"] [at PERIODS]: EXPR`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub name: Spanned<String>,
+    /// As written; `error` where it is left out.
+    pub severity: Option<Spanned<Severity>>,
+    /// The title's text between the quotes, escapes resolved; its span covers the quotes.
+    pub title: Option<Spanned<String>>,
+    pub at: Option<Spanned<At>>,
+    pub body: Expr,
+    pub span: Span,
+}
+
+/// Where a rule is checked: `at 2026Q1`, `at 2025Q4, 2026Q1`, `at quarters`, `at years`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum At {
+    Periods(Vec<Spanned<Period>>),
+    Quarters,
+    Years,
+}
+
+/// An expression with its span.
+pub type Expr = Spanned<ExprKind>;
+
+/// The forms of expression, loosest first in the order of the precedence table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `a or b`, `a and b`, `a + b`, `a - b`, `a * b`, `a / b`
+    Binary { op: Spanned<BinOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `not a`, `-a`
+    Unary { op: Spanned<UnaryOp>, expr: Box<Expr> },
+    /// `a < b`, and chains such as `a <= b <= c` (each link compares its neighbours).
+    Compare { first: Box<Expr>, rest: Vec<(Spanned<CmpOp>, Expr)> },
+    /// `a ~= b`, `a ~= b within T`
+    Approx { lhs: Box<Expr>, rhs: Box<Expr>, within: Option<Spanned<Quantity>> },
+    /// `a in r`
+    In { value: Box<Expr>, range: Box<Expr> },
+    /// `x[-1y]`, `x[2025Q1]`: the value at another period.
+    AtPeriod { expr: Box<Expr>, period: Spanned<PeriodRef> },
+    /// `213.4`, `35%`, `730 USD m`
+    Number(Quantity),
+    /// `173.5..178.5`, `..213`, `206..`
+    Range(RangeLit),
+    /// `true`, `false`
+    Bool(bool),
+    /// `revenue`, `segment.aws.revenue`, `guidance.revenue`, `segment.*.revenue`, a cell name
+    Name(Name),
+    /// `mid(guidance.revenue)`
+    Call { func: Spanned<String>, args: Vec<Expr> },
+    /// `if c then a else b`
+    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    /// `(a)`: kept so that the formatter and the labels know where the parentheses were.
+    Paren(Box<Expr>),
+}
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Or,
+    And,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// A prefix operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+/// A comparison operator that compares point values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+/// A scenario layer of the sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scenario {
+    Actual,
+    Guidance,
+    Consensus,
+}
+
+/// A name: a metric in a scenario layer, a cell, or a `*` pattern of metrics.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Name {
+    /// The scenario prefix as written (`guidance.`); `None` means `actual` (or a cell).
+    pub scenario: Option<Scenario>,
+    /// The dotted path after the scenario prefix: `segment.aws.revenue`, `segment.*.revenue`.
+    pub path: String,
+}
+
+impl Name {
+    /// Whether the name is a `*` pattern.
+    pub fn is_pattern(&self) -> bool {
+        self.path.split('.').any(|part| part == "*")
+    }
+}
+
+/// The period inside `[...]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeriodRef {
+    /// `-1y`, `-1q`, `+2q`
+    Offset(i32, Step),
+    /// `2025Q1`, `FY2025`
+    Absolute(Period),
+}
+
+impl Scenario {
+    /// Reads a reserved scenario word.
+    pub fn parse(word: &str) -> Option<Scenario> {
+        Some(match word {
+            "actual" => Scenario::Actual,
+            "guidance" => Scenario::Guidance,
+            "consensus" => Scenario::Consensus,
+            _ => return None,
+        })
+    }
+
+    /// The word as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scenario::Actual => "actual",
+            Scenario::Guidance => "guidance",
+            Scenario::Consensus => "consensus",
+        }
+    }
+
+    /// Every scenario, in order.
+    pub const ALL: [Scenario; 3] = [Scenario::Actual, Scenario::Guidance, Scenario::Consensus];
+}

@@ -1,0 +1,318 @@
+//! Parser tests: every fixture under `tests/fixtures/parse/ok` has its syntax tree snapshotted, every
+//! one under `tests/fixtures/parse/err` its rendered diagnostics; plain assertions pin what matters.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use tickmark::diag::Diag;
+use tickmark::num::{Quantity, RatioStyle, Unit};
+use tickmark::source::{SourceId, Sources};
+use tickmark::syntax::ast::{At, BinOp, Expr, ExprKind, File, Item, PeriodRef, UnaryOp};
+use tickmark::syntax::parse;
+
+// ----- the fixtures
+
+#[test]
+fn parses_ok_fixtures() {
+    insta::glob!("fixtures/parse/ok/*.tick", |path| {
+        let (name, text) = read_fixture(path);
+        let mut sources = Sources::default();
+        let id = sources.add(name, text.clone());
+        let ast = match parse(&text, id) {
+            Ok(file) => dump_file(&file, &text),
+            Err(diags) => panic!("{} did not parse:\n{}", path.display(), render(&diags, &sources)),
+        };
+        snapshot("parse_ok", &format!("----- SOURCE\n{text}\n----- AST\n{ast}"));
+    });
+}
+
+#[test]
+fn reports_err_fixtures() {
+    insta::glob!("fixtures/parse/err/*.tick", |path| {
+        let (name, text) = read_fixture(path);
+        let report = report_of(&name, &text);
+        snapshot("parse_err", &format!("----- SOURCE\n{text}\n----- REPORT\n{report}"));
+    });
+}
+
+/// Reads a fixture and the name it is shown under, relative to `tests/fixtures`.
+fn read_fixture(path: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let relative = path.strip_prefix(&root).unwrap_or(path);
+    (relative.to_string_lossy().replace('\\', "/"), text)
+}
+
+/// Parses a text that must fail and renders its diagnostics.
+fn report_of(name: &str, text: &str) -> String {
+    let mut sources = Sources::default();
+    let id = sources.add(name.to_owned(), text);
+    match parse(text, id) {
+        Ok(file) => panic!("{name} parsed but should not have:\n{}", dump_file(&file, text)),
+        Err(diags) => render(&diags, &sources),
+    }
+}
+
+/// Writes a snapshot in the top-level `snapshots/` folder.
+fn snapshot(name: &str, body: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, body));
+}
+
+/// Renders diagnostics as a user sees them, without colour.
+fn render(diags: &[Diag], sources: &Sources) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .with_width(80)
+        .with_urls(false);
+    let mut out = String::new();
+    for diag in diags {
+        handler.render_report(&mut out, &diag.render(sources)).expect("rendering to a string");
+    }
+    out
+}
+
+// ----- a readable dump of the tree: one S-expression per item, names with their spans
+
+/// Dumps every item of a file.
+fn dump_file(file: &File, text: &str) -> String {
+    let mut out = String::new();
+    for item in &file.items {
+        let line = match item {
+            Item::Use(u) => format!("(use {:?} @{})", u.path.node, span(u.span)),
+            Item::Let(l) => format!("(let {}@{} {})", l.name.node, span(l.name.span), dump(&l.value)),
+            Item::Rule(r) => dump_rule(r),
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = text;
+    out
+}
+
+/// Dumps a rule with its header.
+fn dump_rule(rule: &tickmark::syntax::ast::Rule) -> String {
+    let mut head = format!("(rule {}@{}", rule.name.node, span(rule.name.span));
+    if let Some(severity) = &rule.severity {
+        let _ = write!(head, " {:?}", severity.node);
+    }
+    if let Some(title) = &rule.title {
+        let _ = write!(head, " {:?}", title.node);
+    }
+    if let Some(at) = &rule.at {
+        let periods = match &at.node {
+            At::Quarters => "quarters".to_owned(),
+            At::Years => "years".to_owned(),
+            At::Periods(ps) => ps.iter().map(|p| p.node.to_string()).collect::<Vec<_>>().join(" "),
+        };
+        let _ = write!(head, " (at {periods})");
+    }
+    format!("{head}\n  {})", dump(&rule.body))
+}
+
+/// Dumps an expression as an S-expression.
+fn dump(expr: &Expr) -> String {
+    match &expr.node {
+        ExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", bin(op.node), dump(lhs), dump(rhs)),
+        ExprKind::Unary { op, expr } => {
+            let op = if op.node == UnaryOp::Not { "not" } else { "neg" };
+            format!("({op} {})", dump(expr))
+        }
+        ExprKind::Compare { first, rest } => {
+            let links: Vec<String> = rest.iter().map(|(op, e)| format!("{:?} {}", op.node, dump(e))).collect();
+            format!("(cmp {} {})", dump(first), links.join(" "))
+        }
+        ExprKind::Approx { lhs, rhs, within } => {
+            let within = within.as_ref().map_or(String::new(), |w| format!(" within {}", qty(&w.node)));
+            format!("(~= {} {}{within})", dump(lhs), dump(rhs))
+        }
+        ExprKind::In { value, range } => format!("(in {} {})", dump(value), dump(range)),
+        ExprKind::AtPeriod { expr, period } => format!("(at {} {})", dump(expr), period_ref(period.node)),
+        _ => dump_atom(expr),
+    }
+}
+
+/// Dumps an atom.
+fn dump_atom(expr: &Expr) -> String {
+    match &expr.node {
+        ExprKind::Number(q) => qty(q),
+        ExprKind::Range(r) => {
+            let bound = |b: &Option<Quantity>| b.as_ref().map_or("_".to_owned(), qty);
+            format!("(range {} {})", bound(&r.lo), bound(&r.hi))
+        }
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Name(n) => {
+            let scenario = n.scenario.map_or(String::new(), |s| format!("{}:", s.as_str()));
+            format!("{scenario}{}@{}", n.path, span(expr.span))
+        }
+        ExprKind::Call { func, args } => {
+            let args: Vec<String> = args.iter().map(dump).collect();
+            format!("(call {}@{} {})", func.node, span(func.span), args.join(" "))
+        }
+        ExprKind::If { cond, then, otherwise } => {
+            format!("(if {} {} {})", dump(cond), dump(then), dump(otherwise))
+        }
+        ExprKind::Paren(inner) => format!("(paren {})", dump(inner)),
+        _ => dump(expr),
+    }
+}
+
+/// A span as `start..end`.
+fn span(span: tickmark::source::Span) -> String {
+    format!("{}..{}", span.start, span.end)
+}
+
+/// A binary operator's symbol.
+fn bin(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Or => "or",
+        BinOp::And => "and",
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+    }
+}
+
+/// A quantity as written, with its unit in brackets: `35[%]`, `730[USD m]`, `2`.
+fn qty(q: &Quantity) -> String {
+    match q.unit {
+        Unit::None => q.value.to_string(),
+        unit => format!("{}[{unit}]", q.value),
+    }
+}
+
+/// A period reference: `-1y`, `+2q`, `2025Q1`.
+fn period_ref(p: PeriodRef) -> String {
+    match p {
+        PeriodRef::Offset(n, step) => format!("{n:+}{}", if step == tickmark::period::Step::Year { "y" } else { "q" }),
+        PeriodRef::Absolute(p) => p.to_string(),
+    }
+}
+
+// ----- plain assertions for what matters
+
+/// Parses one expression through a `let`.
+fn expr_of(text: &str) -> Expr {
+    let source = format!("let x = {text}");
+    match parse(&source, SourceId(0)) {
+        Ok(file) => match file.items.into_iter().next() {
+            Some(Item::Let(l)) => l.value,
+            other => panic!("not a let: {other:?}"),
+        },
+        Err(diags) => panic!("{text:?} did not parse: {diags:?}"),
+    }
+}
+
+/// The messages of the diagnostics of a text that must fail.
+fn errors_of(text: &str) -> Vec<String> {
+    match parse(text, SourceId(0)) {
+        Ok(file) => panic!("{text:?} parsed: {file:?}"),
+        Err(diags) => diags.into_iter().map(|d| d.message).collect(),
+    }
+}
+
+#[test]
+fn products_bind_tighter_than_sums() {
+    assert_eq!(dump(&expr_of("a + b * c")), "(+ a@8..9 (* b@12..13 c@16..17))");
+    assert_eq!(dump(&expr_of("a - b - c")), "(- (- a@8..9 b@12..13) c@16..17)");
+    let ExprKind::Binary { op, rhs, .. } = expr_of("a + b * c").node else { panic!("not binary") };
+    assert_eq!(op.node, BinOp::Add);
+    assert!(matches!(rhs.node, ExprKind::Binary { op, .. } if op.node == BinOp::Mul));
+}
+
+#[test]
+fn not_binds_looser_than_comparisons_and_tighter_than_and() {
+    assert_eq!(dump(&expr_of("not a and b")), "(and (not a@12..13) b@18..19)");
+    assert_eq!(dump(&expr_of("not a < b")), "(not (cmp a@12..13 Lt b@16..17))");
+    assert_eq!(dump(&expr_of("a or b and c")), "(or a@8..9 (and b@13..14 c@19..20))");
+}
+
+#[test]
+fn negation_applies_to_the_indexed_value() {
+    assert_eq!(dump(&expr_of("-x[-1y]")), "(neg (at x@9..10 -1y))");
+    assert_eq!(dump(&expr_of("-2%..2%")), "(range -2[%] 2[%])");
+    assert_eq!(dump(&expr_of("- 2")), "(neg 2)");
+}
+
+#[test]
+fn comparisons_chain() {
+    assert_eq!(dump(&expr_of("a <= b <= c")), "(cmp a@8..9 Le b@13..14 Le c@18..19)");
+    assert!(!errors_of("let x = a ~= b ~= c").is_empty());
+    assert!(!errors_of("let x = a in r in s").is_empty());
+}
+
+#[test]
+fn numbers_keep_their_written_scale_and_unit() {
+    let ExprKind::Number(q) = expr_of("25.0").node else { panic!("not a number") };
+    assert_eq!(q.value.scale(), 1);
+    let ExprKind::Number(q) = expr_of("35%").node else { panic!("not a number") };
+    assert_eq!((q.value, q.unit), (Decimal::new(35, 0), Unit::Ratio(RatioStyle::Percent)));
+    let ExprKind::Number(q) = expr_of("730 USD m").node else { panic!("not a number") };
+    assert_eq!(q.unit.to_string(), "USD m");
+    let ExprKind::Number(q) = expr_of("5 pp").node else { panic!("not a number") };
+    assert_eq!(q.unit, Unit::Ratio(RatioStyle::Pp));
+}
+
+#[test]
+fn units_never_swallow_keywords() {
+    let text = "a ~= 5% within 1pp and b in 1 USD..2 USD";
+    assert_eq!(dump(&expr_of(text)), "(and (~= a@8..9 5[%] within 1[pp]) (in b@31..32 (range 1[USD] 2[USD])))");
+    assert_eq!(dump(&expr_of("if c then 1 GW else 2 GW")), "(if c@11..12 1[GW] 2[GW])");
+}
+
+#[test]
+fn spans_cover_their_nodes() {
+    let e = expr_of("(a + b)[-1q] * 2");
+    assert_eq!((e.span.start, e.span.end), (8, 24));
+    let ExprKind::Binary { lhs, .. } = e.node else { panic!("not binary") };
+    assert_eq!((lhs.span.start, lhs.span.end), (8, 20));
+}
+
+#[test]
+fn keywords_end_an_expression() {
+    let file = parse("let a = b\nrule r: a > 1 let c = 2", SourceId(0)).expect("parses");
+    assert_eq!(file.items.len(), 3);
+}
+
+#[test]
+fn escapes_in_titles_are_resolved() {
+    let file = parse(r#"rule r "say \"hi\" \\ bye": true"#, SourceId(0)).expect("parses");
+    let Some(Item::Rule(rule)) = file.items.first() else { panic!("not a rule") };
+    assert_eq!(rule.title.as_ref().map(|t| t.node.as_str()), Some(r#"say "hi" \ bye"#));
+    assert_eq!(rule.title.as_ref().map(|t| (t.span.start, t.span.end)), Some((7, 26)));
+}
+
+#[test]
+fn deep_nesting_is_a_diagnostic_not_a_crash() {
+    for text in [
+        format!("let x = {}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+        format!("let x = {}1", "-".repeat(100_000)),
+        format!("let x = {}1", "not ".repeat(100_000)),
+        format!("let x = {}", "if a then b else ".repeat(100_000)),
+        format!("let x = x{}", "[-1q]".repeat(100_000)),
+        format!("let x = {}", "(".repeat(100_000)),
+    ] {
+        let errors = errors_of(&text);
+        assert_eq!(errors, ["expression nested too deeply (more than 64 levels)"]);
+    }
+    let long = format!("let x = 1{}", " + 1".repeat(100_000));
+    assert_eq!(errors_of(&long), ["expression too long (more than 1024 operators)"]);
+    let fine = format!("let x = {}1{}", "(".repeat(60), ")".repeat(60));
+    assert!(parse(&fine, SourceId(0)).is_ok());
+}
+
+#[test]
+fn too_deep_nesting_reports_where() {
+    let text = format!("let ok = 1\nlet x = {}1{}\nlet y = (", "(".repeat(70), ")".repeat(70));
+    let report = report_of("parse/err/too_deep.tick", &text);
+    snapshot("parse_err_too_deep", &format!("----- SOURCE\n{text}\n----- REPORT\n{report}"));
+}
+
+#[test]
+fn every_item_reports_its_first_error() {
+    let errors = errors_of("let a = \nrule b 1\nlet c = x[2025Q5]\nrule d at 2025Q5: 1 apples");
+    assert_eq!(errors.len(), 5, "{errors:?}");
+}

@@ -88,7 +88,13 @@ fn facts_section(sheets: &Sheets, sources: &Sources) -> String {
         let (kept, other) = (&c.kept, &c.other);
         let at = |f: &Fact| sources.location(f.origin.file, f.origin.span);
         out += &format!("conflict: {} {} {} {}\n", c.key.entity, c.key.scenario.as_str(), c.key.metric, c.key.period);
-        out += &format!("  kept  {} at {}\n  other {} at {}\n", show(&kept.value), at(kept), show(&other.value), at(other));
+        out += &format!(
+            "  kept  {} at {}\n  other {} at {}\n",
+            show(&kept.value),
+            at(kept),
+            show(&other.value),
+            at(other)
+        );
     }
     for s in &sheets.sources {
         let name = s.name.as_deref().unwrap_or("-");
@@ -112,7 +118,8 @@ fn source_section(path: &Path) -> String {
     if !path.is_dir() {
         return String::from_utf8_lossy(&std::fs::read(path).expect("a fixture")).into_owned();
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(path).expect("a folder").map(|e| e.expect("an entry").path()).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(path).expect("a folder").map(|e| e.expect("an entry").path()).collect();
     files.sort();
     files.iter().map(|f| format!("=== {}\n{}", relative(f).display(), source_section(f))).collect()
 }
@@ -214,7 +221,7 @@ fn meaning(fixture: &str) -> BTreeSet<(String, &'static str, String, Period, Str
 #[test]
 fn toml_json_and_csv_of_the_same_facts_give_the_same_facts() {
     let toml = meaning("ok/amzn.toml");
-    assert_eq!(toml.len(), 17);
+    assert_eq!(toml.len(), 16);
     assert_eq!(meaning("ok/amzn.json"), toml);
     assert_eq!(meaning("ok/amzn_wide.csv"), toml);
     assert_eq!(meaning("ok/amzn_long.csv"), toml);
@@ -232,9 +239,11 @@ fn origins_point_at_the_values() {
 
 #[test]
 fn errors_of_all_files_come_together() {
-    let (sources, sheets) = load(&[Path::new(FIXTURES).join("err/many_files"), Path::new(FIXTURES).join("err/empty.csv")]);
+    let (sources, sheets) =
+        load(&[Path::new(FIXTURES).join("err/many_files"), Path::new(FIXTURES).join("err/empty.csv")]);
     let diags = sheets.expect_err("bad files");
-    let files: Vec<&str> = diags.iter().filter_map(|d| d.file).map(|f: SourceId| sources.get(f).name.as_str()).collect();
+    let files: Vec<&str> =
+        diags.iter().filter_map(|d| d.file).map(|f: SourceId| sources.get(f).name.as_str()).collect();
     assert_eq!(
         files,
         [
@@ -257,4 +266,12 @@ proptest! {
         let _ = tickmark::data::csv::parse(&text, file, "AMZN");
         let _ = tickmark::data::parse_value(&text, Unit::None);
     }
+}
+
+#[test]
+fn a_missing_path_cannot_be_read() {
+    let (_, sheets) = load(&[Path::new(FIXTURES).join("no_such_folder")]);
+    let diags = sheets.expect_err("a missing path");
+    assert_eq!(diags.len(), 1);
+    assert!(diags[0].message.starts_with("cannot read `tests/fixtures/data/no_such_folder`: "), "{}", diags[0].message);
 }

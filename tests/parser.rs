@@ -148,8 +148,8 @@ fn dump_atom(expr: &Expr) -> String {
             format!("{scenario}{}@{}", n.path, span(expr.span))
         }
         ExprKind::Call { func, args } => {
-            let args: Vec<String> = args.iter().map(dump).collect();
-            format!("(call {}@{} {})", func.node, span(func.span), args.join(" "))
+            let args: String = args.iter().map(|a| format!(" {}", dump(a))).collect();
+            format!("(call {}@{}{args})", func.node, span(func.span))
         }
         ExprKind::If { cond, then, otherwise } => {
             format!("(if {} {} {})", dump(cond), dump(then), dump(otherwise))
@@ -278,6 +278,19 @@ fn keywords_end_an_expression() {
 }
 
 #[test]
+fn keywords_after_a_dot_are_segments() {
+    assert_eq!(dump(&expr_of("segment.let.revenue")), "segment.let.revenue@8..27");
+    let deep = format!("let x = {}a.let{}", "(".repeat(40), "(".repeat(40));
+    assert_eq!(errors_of(&deep), ["expression nested too deeply (more than 64 levels)"]);
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let file = parse("\u{feff}let a = 1", SourceId(0)).expect("parses");
+    assert_eq!(file.items.len(), 1);
+}
+
+#[test]
 fn escapes_in_titles_are_resolved() {
     let file = parse(r#"rule r "say \"hi\" \\ bye": true"#, SourceId(0)).expect("parses");
     let Some(Item::Rule(rule)) = file.items.first() else { panic!("not a rule") };
@@ -300,8 +313,12 @@ fn deep_nesting_is_a_diagnostic_not_a_crash() {
     }
     let long = format!("let x = 1{}", " + 1".repeat(100_000));
     assert_eq!(errors_of(&long), ["expression too long (more than 1024 operators)"]);
-    let fine = format!("let x = {}1{}", "(".repeat(60), ")".repeat(60));
-    assert!(parse(&fine, SourceId(0)).is_ok());
+    let parens = format!("let x = {}1{}", "(".repeat(64), ")".repeat(64));
+    let ifs = format!("let x = {}1", "if a then b else ".repeat(64));
+    let indexes = format!("let x = -x{}", "[-1q]".repeat(60));
+    for text in [parens, ifs, indexes] {
+        assert!(parse(&text, SourceId(0)).is_ok(), "{} is fine", &text[..20]);
+    }
 }
 
 #[test]

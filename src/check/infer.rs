@@ -223,7 +223,7 @@ impl<'a> Infer<'a> {
         if fits {
             return Some(());
         }
-        let diag = Diag::error("unit-mismatch", format!("a tolerance in `{unit}` does not fit values {dim}"))
+        let diag = Diag::error("unit-mismatch", format!("a tolerance in `{unit}` does not fit {dim}"))
             .in_file(file)
             .primary(span, format!("these values are {dim}"))
             .with_help(

@@ -82,14 +82,17 @@ fn declare(files: &[RuleFile], errors: &mut Vec<Diag>) -> HashMap<String, CellId
 
 /// The diagnostic for a name defined twice, pointing at both places.
 fn duplicate(name: &str, (file, span): (SourceId, Span), (first_file, first_span): (SourceId, Span)) -> Diag {
+    let diag = Diag::error("duplicate-name", format!("`{name}` is defined twice"))
+        .in_file(file)
+        .primary(span, "defined again here")
+        .with_help("names of cells and rules are unique across a run: rename one of them");
+    if first_file == file {
+        return diag.label(first_span, "first defined here");
+    }
     let first = Diag::error("duplicate-name", format!("`{name}` is first defined here"))
         .in_file(first_file)
         .primary(first_span, "first defined here");
-    Diag::error("duplicate-name", format!("`{name}` is defined twice"))
-        .in_file(file)
-        .primary(span, "defined again here")
-        .with_help("names of cells and rules are unique across a run: rename one of them")
-        .with_related(first)
+    diag.with_related(first)
 }
 
 /// Compiles a rule: severity, title holes, `at` and body.

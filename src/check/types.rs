@@ -95,7 +95,7 @@ impl fmt::Display for Dim {
             Dim::Money(Some(c)) => write!(f, "money in {}", c.as_str()),
             Dim::Money(None) => f.write_str("money"),
             Dim::Ratio => f.write_str("a ratio"),
-            Dim::Named(n) => write!(f, "in `{}`", n.as_str()),
+            Dim::Named(n) => write!(f, "a quantity in `{}`", n.as_str()),
             Dim::Mixed => f.write_str("of mixed units"),
         }
     }

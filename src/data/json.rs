@@ -117,7 +117,7 @@ fn syntax_error(error: &ParseError, file: SourceId) -> Diag {
     let what = lowercase_first(&kind);
     Diag::error("data-syntax", format!("invalid JSON: {what}"))
         .in_file(file)
-        .primary(span(error.range()), what)
+        .primary(span(error.range()), "here")
         .with_help("a JSON data file is strict JSON: no comments, no trailing commas, strings in double quotes")
 }
 

@@ -71,7 +71,13 @@ pub fn first_not_scenario(name: &str, span: Span, file: SourceId) -> Result<(), 
 /// Reads an entity name: a ticker such as `AMZN`, without spaces.
 pub fn entity(text: &str, span: Span, file: SourceId) -> Result<String, Diag> {
     let text = text.trim();
-    if text.is_empty() || text.contains(char::is_whitespace) {
+    if text.is_empty() {
+        return Err(Diag::error("data", "the entity is missing")
+            .in_file(file)
+            .primary(span, "no entity")
+            .with_help("name the company by its ticker, such as `AMZN`"));
+    }
+    if text.contains(char::is_whitespace) {
         return Err(Diag::error("data", format!("`{text}` is not an entity name"))
             .in_file(file)
             .primary(span, "not an entity")

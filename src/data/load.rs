@@ -54,10 +54,7 @@ pub fn load_file(
     sources: &mut Sources,
     builder: &mut SheetBuilder,
 ) -> Result<(), Vec<Diag>> {
-    let Some(format) = Format::of(path) else {
-        let message = format!("`{name}` is not a data file");
-        return Err(vec![Diag::error("data-file", message).with_help("data files end in `.toml`, `.csv` or `.json`")]);
-    };
+    let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &name)]) };
     let file = read(path, name, sources).map_err(|d| vec![d])?;
     let text = sources.get(file).text.clone();
     if text.trim().is_empty() {
@@ -70,6 +67,15 @@ pub fn load_file(
         builder.insert(key, fact);
     }
     Ok(())
+}
+
+/// The error for a path that is not a data file: it does not exist, or has another extension.
+fn not_data(path: &Path, name: &str) -> Diag {
+    if let Err(e) = fs::metadata(path) {
+        return Diag::error("data-file", format!("cannot read `{name}`: {}", lowercase_first(&e.to_string())));
+    }
+    Diag::error("data-file", format!("`{name}` is not a data file"))
+        .with_help("data files end in `.toml`, `.csv` or `.json`")
 }
 
 /// Reads a file in the format of its extension.
@@ -94,10 +100,10 @@ fn read(path: &Path, name: String, sources: &mut Sources) -> Result<SourceId, Di
         Err(error) => {
             let at = error.valid_up_to();
             let byte = body.get(at).copied().unwrap_or(0);
-            let message =
-                format!("`{name}` is not UTF-8 text: byte 0x{byte:02X} at offset {}", at + if bom { 3 } else { 0 });
+            let label = format!("byte 0x{byte:02X} at offset {} is not UTF-8", at + if bom { 3 } else { 0 });
+            let message = format!("`{name}` is not UTF-8 text");
             let file = sources.add(name, String::from_utf8_lossy(body).into_owned());
-            let diag = Diag::error("data-file", message).in_file(file).primary(Span::new(at, at + 3), "not UTF-8");
+            let diag = Diag::error("data-file", message).in_file(file).primary(Span::new(at, at + 3), label);
             Err(diag.with_help("save the file as UTF-8 (from a spreadsheet: \"CSV UTF-8\")"))
         }
     }

@@ -71,8 +71,12 @@ fn span(range: std::ops::Range<usize>) -> Span {
 fn syntax_error(error: &::toml::de::Error, file: SourceId) -> Diag {
     let at = error.span().map_or(Span::new(0, 0), span);
     let mut lines = error.message().lines();
-    let what = lines.next().unwrap_or("invalid TOML").trim().to_owned();
-    let diag = Diag::error("data-syntax", format!("invalid TOML: {what}")).in_file(file).primary(at, what);
+    let first = lines.next().unwrap_or("").trim();
+    let (what, label) = match first.split_once(", expected ") {
+        Some((what, expected)) => (what, format!("expected {expected}")),
+        None => (first, "here".to_owned()),
+    };
+    let diag = Diag::error("data-syntax", format!("invalid TOML: {what}")).in_file(file).primary(at, label);
     match lines.map(str::trim).find(|l| !l.is_empty()) {
         Some(more) => diag.with_help(more.to_owned()),
         None => diag,

@@ -19,7 +19,7 @@ use crate::syntax::ast::Scenario;
 use super::file::DataFile;
 use super::key;
 use super::sheet::{Fact, FactKey, FactValue, Origin};
-use super::value::parse_value;
+use super::value::{UNITS_HELP, parse_value};
 
 /// A value of the tree, as the file wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,9 +146,7 @@ impl Walk {
                 Diag::error("bad-value", format!("unknown unit `{text}`"))
                     .in_file(self.file)
                     .primary(entry.value.span, "not a unit")
-                    .with_help(
-                        "a unit is `%`, `bps`, `pp`, a currency with a scale (`USD`, `USD bn`) or a name such as `GW`",
-                    ),
+                    .with_help(UNITS_HELP),
             ),
         }
     }
@@ -171,7 +169,10 @@ impl Walk {
     /// Walks a top-level table `actual`, `guidance` or `consensus`; anything else is an error.
     fn scenario(&mut self, entry: &Entry<'_>) {
         let Node::Table(periods) = &entry.value.node else {
-            return self.unknown_key(entry);
+            return match Scenario::parse(&entry.key) {
+                Some(_) => self.not_a_table(&entry.key, &entry.value, "a table of periods"),
+                None => self.unknown_key(entry),
+            };
         };
         let scenario = match key::scenario(&entry.key, entry.key_span, self.file) {
             Ok(scenario) => scenario,
@@ -200,16 +201,21 @@ impl Walk {
             Err(diag) => return self.errors.push(diag),
         };
         let Node::Table(metrics) = &entry.value.node else {
-            let what = kind(&entry.value.node);
-            let message = format!("`{}.{}` must be a table of metrics, found {what}", scenario.as_str(), entry.key);
-            let diag =
-                Diag::error("data", message).in_file(self.file).primary(entry.value.span, format!("this is {what}"));
-            return self.errors.push(diag.with_help(format!("facts go in {}", self.syntax.fact_table())));
+            let name = format!("{}.{}", scenario.as_str(), entry.key);
+            return self.not_a_table(&name, &entry.value, "a table of metrics");
         };
         let at = Place { scenario, period, prefix: String::new() };
         for metric in metrics {
             self.metric(&at, metric);
         }
+    }
+
+    /// The error for a scenario or a period whose value is not a table.
+    fn not_a_table(&mut self, name: &str, value: &Spanned<Node<'_>>, expected: &str) {
+        let what = kind(&value.node);
+        let message = format!("`{name}` must be {expected}, found {what}");
+        let diag = Diag::error("data", message).in_file(self.file).primary(value.span, format!("this is {what}"));
+        self.errors.push(diag.with_help(format!("facts go in {}", self.syntax.fact_table())));
     }
 
     /// Walks a metric: a fact, or a table of metrics one segment deeper.

@@ -28,7 +28,7 @@ pub struct ValueError {
 }
 
 /// The units a cell may name, for help lines.
-const UNITS_HELP: &str =
+pub const UNITS_HELP: &str =
     "a unit is `%`, `bps`, `pp`, a currency with a scale (`USD`, `USD m`, `USD bn`) or a name such as `GW`";
 
 /// Reads a cell's text as a figure or a range; a bare number takes `default` as its unit.
@@ -51,14 +51,13 @@ fn parse_range(text: &str, dots: usize, default: Unit) -> Result<RangeLit, Value
     let (lo_text, hi_text) = (&text[..dots], &text[dots + 2..]);
     let lo = optional_bound(lo_text, 0)?;
     let hi = optional_bound(hi_text, dots + 2)?;
-    let unit =
-        match (lo.and_then(|b| b.1), hi.and_then(|b| b.1)) {
-            (Some(a), Some(b)) if a != b => {
-                return Err(error("the bounds of a range must have one unit", 0..text.len(), "two units")
-                    .help(format!("write both bounds in one unit: `{}..{}`", lo_text.trim(), hi_text.trim())));
-            }
-            (a, b) => a.or(b).unwrap_or(default),
-        };
+    let unit = match (lo.and_then(|b| b.1), hi.and_then(|b| b.1)) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(error("the bounds of a range must have one unit", 0..text.len(), "two units")
+                .help("write both bounds in one unit, such as `11%..15%` or `173.5..178.5 USD bn`"));
+        }
+        (a, b) => a.or(b).unwrap_or(default),
+    };
     let range = RangeLit { lo: lo.map(|b| Quantity::new(b.0, unit)), hi: hi.map(|b| Quantity::new(b.0, unit)) };
     check_order(&range, lo_text.trim(), hi_text.trim(), text.len())?;
     match range {
@@ -108,6 +107,10 @@ fn parse_unit(text: &str, rest: &str, start: usize) -> Result<Option<Unit>, Valu
         return Ok(None);
     }
     let at = start..start + rest.len();
+    if rest.starts_with(',') {
+        return Err(error(format!("`{text}` is not a number"), at, "a comma")
+            .help("write the decimal point as `.` and no thousands separators: `213.4`, `1250`"));
+    }
     if rest.starts_with(|c: char| c.is_ascii_digit() || "-–—+".contains(c)) || rest.starts_with("to ") {
         return Err(error("a range needs `..` between its bounds", at, "expected `..` here")
             .help("write a range as `173.5..178.5`"));
@@ -209,5 +212,6 @@ mod tests {
         assert_eq!(message("abc"), ("expected a number, found `abc`".into(), 0..3));
         assert_eq!(message(".."), ("a range needs at least one bound".into(), 0..2));
         assert_eq!(message("1..2..3"), ("`2..3` is not a number".into(), 3..7));
+        assert_eq!(message("213,4"), ("`213,4` is not a number".into(), 3..5));
     }
 }

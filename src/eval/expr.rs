@@ -60,11 +60,11 @@ impl<'a> Evaluator<'a> {
             CKind::Fact { name, metric, scenario } => {
                 self.fact(name, *metric, *scenario, period).map_err(|h| with_span(h, file, e.span))
             }
-            CKind::Pattern { name, .. } => Err(Halt::Missing(Missing { name: name.clone(), period })),
+            CKind::Pattern { name, .. } => Err(Halt::Missing(Missing { name: format!("`{name}`"), period })),
             CKind::Cell(id) => self.cell(*id, period),
             CKind::Shift { expr, to } => match shift(period, *to) {
                 Some(p) => self.eval(expr, p, file),
-                None => Err(Halt::Missing(Missing { name: format!("a period {}", shown_ref(*to)), period })),
+                None => Err(Halt::Missing(Missing { name: format!("the period {} from here", shown_ref(*to)), period })),
             },
             CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
             CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),
@@ -92,13 +92,13 @@ impl<'a> Evaluator<'a> {
     /// Reads a fact from its column.
     fn fact(&mut self, name: &str, metric: u32, scenario: Scenario, period: Period) -> Eval {
         let Some(fact) = self.sheets.get(metric, scenario, self.entity, period) else {
-            let shown = name.to_owned();
-            return Err(Halt::Missing(Missing { name: shown, period }));
+            return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
         };
         if let Some(trace) = self.trace.as_mut()
             && !trace.facts.iter().any(|f| f.fact.origin == fact.origin)
         {
-            trace.facts.push(FactUse { name: name.to_owned(), scenario, period, fact: *fact });
+            let metric = self.sheets.metrics[metric as usize].clone();
+            trace.facts.push(FactUse { name: metric, scenario, period, fact: *fact });
         }
         match fact.value {
             FactValue::Number(q) => q.rounded().map(Value::Num).map_err(arith),

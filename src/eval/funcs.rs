@@ -97,7 +97,7 @@ fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) ->
             }
         }
         if values.len() == before {
-            return Err(Halt::Missing(Missing { name: name.clone(), period }));
+            return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
         }
     }
     Ok(values)

@@ -65,6 +65,7 @@ pub struct EvalError {
 /// A fact read while evaluating a check, for provenance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactUse {
+    /// The metric, without its scenario prefix.
     pub name: String,
     pub scenario: Scenario,
     pub period: Period,

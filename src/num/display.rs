@@ -29,15 +29,12 @@ pub fn interval(n: &Num) -> String {
     format!("{}..{}", with_unit(lo.to_string(), n.unit), with_unit(hi.to_string(), n.unit))
 }
 
-/// A value and, where it is not exact, its interval, both one digit finer than [`num`] shows the
-/// value alone: `38.6 % (37.7 %..39.4 %)`.
+/// A value and, where it is not exact, its interval: `39 % (37.7 %..39.4 %)`.
 pub fn num_with_interval(n: &Num) -> String {
     if n.is_exact() {
         return num(n);
     }
-    let digits = (deserved_digits(n) + 1).min(MAX_DIGITS);
-    let point = round(to_unit(n.point, n.unit), digits, RoundingStrategy::MidpointAwayFromZero);
-    format!("{} ({})", with_unit(point.to_string(), n.unit), interval(n))
+    format!("{} ({})", num(n), interval(n))
 }
 
 /// A difference between two values of a unit: ratios differ by percentage points (`0.19 pp`).
@@ -84,9 +81,11 @@ fn significant_digits(x: Decimal) -> u32 {
     digits
 }
 
-/// Rounds for display and drops a negative zero.
+/// Rounds for display to exactly `digits` after the point (`11` shown to two digits is `11.00`),
+/// and drops a negative zero.
 fn round(x: Decimal, digits: u32, strategy: RoundingStrategy) -> Decimal {
-    let r = x.round_dp_with_strategy(digits, strategy);
+    let mut r = x.round_dp_with_strategy(digits, strategy);
+    r.rescale(digits);
     if r.is_zero() { Decimal::new(0, r.scale()) } else { r }
 }
 

@@ -24,7 +24,8 @@ pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &S
             let diag =
                 Diag::new(level(rule.severity), "check-failed", format!("rule `{}` failed at {at}: {what}", rule.name))
                     .in_file(rule.file);
-            (diag.with_help(explain_failure(&rule.body, trace)), trace)
+            let text = sources.get(rule.file);
+            (diag.with_help(explain_failure(&rule.body, trace, &|span| text.slice(span).trim().to_owned())), trace)
         }
         Outcome::Error(e, trace) => {
             let mut diag = Diag::new(
@@ -97,14 +98,14 @@ fn operands(e: &CExpr, out: &mut Vec<(Span, Operand)>) {
 }
 
 /// Says why the top of a rule is false, with the gap and the tolerance.
-fn explain_failure(body: &CExpr, trace: &Trace) -> String {
+fn explain_failure(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> String) -> String {
     let num = |e: &CExpr| match trace.value_at(e.span) {
         Some(Value::Num(n)) => Some(*n),
         _ => None,
     };
     match &body.kind {
         CKind::Approx { lhs, rhs, within } => match (num(lhs), num(rhs)) {
-            (Some(a), Some(b)) => approx_help(a, b, within.as_ref()),
+            (Some(a), Some(b)) => approx_help((&text(lhs.span), a), (&text(rhs.span), b), within.as_ref()),
             _ => "the two sides do not meet given rounding".into(),
         },
         CKind::Compare { first, rest } if rest.len() == 1 => match (num(first), num(&rest[0].1)) {
@@ -120,12 +121,16 @@ fn explain_failure(body: &CExpr, trace: &Trace) -> String {
 }
 
 /// `a ~= b` failed: both intervals and how far apart they are.
-fn approx_help(a: Num, b: Num, within: Option<&crate::num::Quantity>) -> String {
+fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&crate::num::Quantity>) -> String {
     let (a, b) = match crate::eval::units::align(a, b) {
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
     };
-    let mut text = format!("left is {}, right is {}", display::num_with_interval(&a), display::num_with_interval(&b));
+    let mut text = format!(
+        "`{left}` is {} and `{right}` is {}",
+        display::num_with_interval(&a),
+        display::num_with_interval(&b)
+    );
     match within.and_then(|t| Some((t, tolerance(t, &a, &b).ok()?))) {
         Some((t, by)) => {
             let widened = b.widen(by).unwrap_or(b);
@@ -187,7 +192,6 @@ fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
 pub fn provenance(f: &FactUse, sources: &Sources) -> String {
     let name = match f.scenario {
         Scenario::Actual => f.name.clone(),
-        s if f.name.starts_with(s.as_str()) => f.name.clone(),
         s => format!("{}.{}", s.as_str(), f.name),
     };
     let value = match f.fact.value {

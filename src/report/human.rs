@@ -69,3 +69,23 @@ pub fn summary_line(s: &Summary) -> String {
         plural(s.warnings, "warning"),
     )
 }
+
+/// Every check on a line of its own: `pass  rule  ENTITY PERIOD`, with the reason for a skip or an
+/// error and the explanation of a failure (what `--verbose` lists).
+pub fn check_lines(run: &Run) -> String {
+    let mut out = String::new();
+    for c in run.checks {
+        let rule = &run.program.rules[c.rule];
+        let entity = &run.sheets.entities[c.entity as usize];
+        let reason = match &c.outcome {
+            crate::eval::Outcome::Pass => String::new(),
+            crate::eval::Outcome::Skip(m) => format!(": {} has no value at {}", m.name, m.period),
+            crate::eval::Outcome::Error(e, _) => format!(": {}", e.message),
+            crate::eval::Outcome::Fail(_) => explain::check_diag(c, run.program, run.sheets, run.sources)
+                .and_then(|d| d.help)
+                .map_or(String::new(), |h| format!(": {h}")),
+        };
+        let _ = writeln!(out, "{:<5} {} at {entity} {}{reason}", c.outcome.status(), rule.name, c.period);
+    }
+    out
+}

@@ -181,9 +181,9 @@ fn fill_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, out: &mut Jso
             shown: value.show(),
             exact: match value {
                 Value::Num(n) => Some(Exact {
-                    point: n.point.to_string(),
-                    lo: n.lo.to_string(),
-                    hi: n.hi.to_string(),
+                    point: n.point.normalize().to_string(),
+                    lo: n.lo.normalize().to_string(),
+                    hi: n.hi.normalize().to_string(),
                     unit: n.unit.to_string(),
                 }),
                 _ => None,

@@ -48,7 +48,7 @@ pub fn nowhere_diags(program: &Program, sheets: &Sheets, checks: &[Check], rules
         let rule = &program.rules[r];
         let help = match mine.first().map(|c| (&c.outcome, c)) {
             Some((Outcome::Skip(m), c)) => format!(
-                "every check was skipped: `{}` has no value at {} {}{}",
+                "every check was skipped: {} has no value at {} {}{}",
                 m.name,
                 sheets.entities[c.entity as usize],
                 m.period,

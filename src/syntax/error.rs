@@ -20,7 +20,8 @@ pub const MAX_OPERATORS: usize = 1024;
 
 /// A syntax error found before walking, and where in the file it is.
 pub(super) struct Fault {
-    pub diag: Diag,
+    /// Boxed, so that a `Result` with a fault stays small.
+    pub diag: Box<Diag>,
     /// The byte offset of the fault; parsing resumes at the next item after it.
     pub at: usize,
 }
@@ -155,6 +156,18 @@ pub(super) fn next_item(text: &str, from: usize) -> Option<usize> {
     }
 }
 
+/// The start of the last line after `start` and up to `at` whose first word begins an item: the
+/// item a fault at `at` is in, when it starts a line.
+pub(super) fn item_start(text: &str, start: usize, at: usize) -> Option<usize> {
+    let mut last = None;
+    let mut next = next_item(text, start + 1);
+    while let Some(item) = next.filter(|&item| item <= at) {
+        last = Some(item);
+        next = next_item(text, item + 1);
+    }
+    last
+}
+
 /// How deeply the expression at a point of the text is nested, as the lexer sees it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Frame {
@@ -182,6 +195,8 @@ struct Nesting {
     frame: Frame,
     /// Whether the last token ended an operand, so that a `-` after it subtracts.
     after_operand: bool,
+    /// Whether the last token was a `.`, so that a keyword after it is a segment of a name.
+    after_dot: bool,
     operators: usize,
 }
 
@@ -189,27 +204,36 @@ impl Nesting {
     /// Takes in one token; returns what is wrong if the expression now nests too deeply.
     fn push(&mut self, word: &str, kind: Tok) -> Option<&'static str> {
         let after_operand = std::mem::replace(&mut self.after_operand, false);
+        let after_dot = std::mem::replace(&mut self.after_dot, word == ".");
         match (kind, word) {
+            (Tok::Word, _) if after_dot => self.after_operand = true,
             (Tok::Word, "use" | "let" | "rule") => *self = Nesting::default(),
-            (Tok::Punct, "(" | "[") => {
-                self.open.push(self.frame);
-                self.frame = Frame { base: self.frame.depth() + 1, ..Frame::default() };
-            }
+            (Tok::Punct, "(" | "[") => self.open(),
             (Tok::Punct, ")" | "]") => self.close(word == "]"),
             (Tok::Punct, "-") if !after_operand => self.frame.run += 1,
             (Tok::Word, "not") => self.frame.nots += 1,
-            (Tok::Word, "if") => {
-                self.frame.ifs += self.frame.run + self.frame.nots + 1;
-                (self.frame.run, self.frame.nots) = (0, 0);
-            }
+            (Tok::Word, "if") => self.open_if(),
             (Tok::Word, "and" | "or" | "then" | "else") | (Tok::Punct, "," | ":" | "=") => {
                 (self.frame.run, self.frame.nots) = (0, 0);
                 self.operators += usize::from(matches!(word, "and" | "or"));
             }
+            (Tok::Punct, ".") => {}
             (Tok::Word, "in" | "within") | (Tok::Punct, _) => self.binary(word),
             _ => self.after_operand = true,
         }
         self.fault()
+    }
+
+    /// Opens a bracket, one level deeper than where it stands.
+    fn open(&mut self) {
+        self.open.push(self.frame);
+        self.frame = Frame { base: self.frame.depth() + 1, ..Frame::default() };
+    }
+
+    /// Opens an `if`, which stays open to the end of its bracket and holds the prefixes before it.
+    fn open_if(&mut self) {
+        self.frame.ifs += self.frame.run + self.frame.nots + 1;
+        (self.frame.run, self.frame.nots) = (0, 0);
     }
 
     /// Closes a bracket; the operand it ends may take more postfix indexes.
@@ -247,7 +271,7 @@ pub(super) fn too_deep(text: &str, start: usize, file: SourceId) -> Option<Fault
             .in_file(file)
             .primary(Span::new(token.start, token.end), "the limit is passed here")
             .with_help("split the expression into cells with `let`");
-        return Some(Fault { diag, at: token.start });
+        return Some(Fault { diag: Box::new(diag), at: token.start });
     }
     None
 }
@@ -268,14 +292,14 @@ pub(super) fn from_pest(error: &pest::error::Error<Rule>, text: &str, start: usi
             let diag = Diag::error("syntax", format!("the file is too complex to parse ({message})"))
                 .in_file(file)
                 .primary(span, "here");
-            return Fault { diag, at };
+            return Fault { diag: Box::new(diag), at };
         }
     };
     let diag = match open_string(&tokens) {
         Some(string) => unterminated(string, span, positives),
         None => expectation(positives, text, &tokens, found, span),
     };
-    Fault { diag: diag.in_file(file), at }
+    Fault { diag: Box::new(diag.in_file(file)), at }
 }
 
 /// "expected X, found Y", with the bracket left open and a hint where they help.
@@ -284,10 +308,10 @@ fn expectation(positives: &[Rule], text: &str, tokens: &[Token], found: Option<T
     let found_text = found.map_or_else(|| "end of file".to_owned(), |t| show(text, t));
     let mut diag = Diag::error("syntax", format!("expected {wanted}, found {found_text}"))
         .primary(span, format!("expected {wanted}"));
-    if positives.iter().any(|r| matches!(r, Rule::rparen | Rule::rbracket)) {
-        if let Some(open) = unclosed(text, tokens) {
-            diag = diag.label(open, "this bracket is never closed");
-        }
+    if positives.iter().any(|r| matches!(r, Rule::rparen | Rule::rbracket))
+        && let Some(open) = unclosed(text, tokens)
+    {
+        diag = diag.label(open, "this bracket is never closed");
     }
     let previous = tokens.last().map(|t| &text[t.start..t.end]);
     diag.help = hint(positives, found.map(|t| (t.kind, &text[t.start..t.end])), previous);
@@ -368,8 +392,13 @@ fn hint(positives: &[Rule], found: Option<(Tok, &str)>, previous: Option<&str>) 
         let lower = word.to_ascii_lowercase();
         return Some(format!("names are written in small letters, digits and `_`: `{lower}`"));
     }
+    let expression = positives.iter().any(|&r| describe(r) == Some(Expect::Expression));
+    if word.is_some_and(|w| w.len() > 2 && w[..2].eq_ignore_ascii_case("fy")) && expression {
+        return Some("a period is not a value; to take a value at a period, index it: `revenue[FY2025]`".into());
+    }
     let comparison = ["<", "<=", ">", ">=", "==", "!=", "~=", "in"];
-    if found.is_some_and(|(_, w)| comparison.contains(&w)) && !expects(Rule::cmp_op) {
+    let found_comparison = found.is_some_and(|(_, w)| comparison.contains(&w));
+    if found_comparison && expects(Rule::add_op) && !expects(Rule::cmp_op) {
         return Some("`~=` and `in` do not chain with other comparisons; join them with `and`".into());
     }
     if expects(Rule::colon) {
@@ -381,7 +410,10 @@ fn hint(positives: &[Rule], found: Option<(Tok, &str)>, previous: Option<&str>) 
 /// A hint for a missing period or tolerance.
 fn period_hint(positives: &[Rule], previous: Option<&str>) -> Option<String> {
     if positives.contains(&Rule::offset) {
-        return Some("inside `[...]` write an offset such as `-1q`, `-1y`, `+2q`, or a period such as `2025Q1` or `FY2025`".into());
+        return Some(
+            "inside `[...]` write an offset such as `-1q`, `-1y`, `+2q`, or a period such as `2025Q1` or `FY2025`"
+                .into(),
+        );
     }
     if positives.contains(&Rule::period) {
         return Some("`at` takes periods such as `2026Q1` or `FY2026`, or `quarters` or `years`".into());
@@ -394,8 +426,28 @@ fn period_hint(positives: &[Rule], previous: Option<&str>) -> Option<String> {
 
 /// The reserved words: the keywords and the scenario names.
 const RESERVED: [&str; 22] = [
-    "use", "let", "rule", "at", "error", "warning", "info", "and", "or", "not", "in", "within", "if",
-    "then", "else", "true", "false", "quarters", "years", "actual", "guidance", "consensus",
+    "use",
+    "let",
+    "rule",
+    "at",
+    "error",
+    "warning",
+    "info",
+    "and",
+    "or",
+    "not",
+    "in",
+    "within",
+    "if",
+    "then",
+    "else",
+    "true",
+    "false",
+    "quarters",
+    "years",
+    "actual",
+    "guidance",
+    "consensus",
 ];
 
 /// What a parse error may say was expected, in the order a message lists them.
@@ -474,13 +526,15 @@ fn describe(rule: Rule) -> Option<Expect> {
         kw_else => Expect::Else,
         kw_within => Expect::Within,
         tolerance | decimal => Expect::Number,
-        expr | or_expr | and_expr | not_expr | cmp_expr | sum | product | unary | postfix | if_expr
-        | paren | call | name | number | range | range_bound | kw_not | neg_op | kw_if | kw_true
-        | kw_false | minus | scenario => Expect::Expression,
-        kw_or | kw_and | approx_tail | in_tail | cmp_tail | add_op | mul_op | cmp_op | approx_op
-        | kw_in => Expect::Operator,
-        lbracket | index | dots | unit | percent | money_unit | currency | scale_word | unit_word
-        | segment | star | keyword => return None,
+        expr | or_expr | and_expr | not_expr | cmp_expr | sum | product | unary | postfix | if_expr | paren | call
+        | name | number | range | range_bound | kw_not | neg_op | kw_if | kw_true | kw_false | minus | scenario => {
+            Expect::Expression
+        }
+        kw_or | kw_and | approx_tail | in_tail | cmp_tail | add_op | mul_op | cmp_op | approx_op | kw_in => {
+            Expect::Operator
+        }
+        lbracket | index | dots | unit | percent | money_unit | currency | scale_word | unit_word | segment | star
+        | keyword => return None,
         WHITESPACE | COMMENT | file | item | primary | ident_char | unit_gap => return None,
     })
 }

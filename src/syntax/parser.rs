@@ -37,24 +37,20 @@ pub const LOWERCASE_UNITS: [&str; 6] = ["bps", "bp", "pp", "count", "shares", "u
 /// Parses a rule file into its syntax tree, or returns every syntax error found in it.
 pub fn parse(text: &str, file: SourceId) -> Result<File, Vec<Diag>> {
     let mut walker = Walker { file, offset: 0, diags: Vec::new() };
-    let mut items = Vec::new();
     let mut start = 0;
-    loop {
+    let items = loop {
         match run_pest(text, start, file) {
-            Ok(pairs) => {
-                walker.offset = start;
-                items = walker.items(pairs);
-                break;
-            }
+            Ok(pairs) => break walker.items(pairs, start),
             Err(fault) => {
-                walker.diags.push(fault.diag);
+                walker.check_before(text, start, fault.at);
+                walker.diags.push(*fault.diag);
                 match error::next_item(text, fault.at.max(start + 1)) {
                     Some(next) => start = next,
-                    None => break,
+                    None => break Vec::new(),
                 }
             }
         }
-    }
+    };
     if walker.diags.is_empty() { Ok(File { items }) } else { Err(walker.diags) }
 }
 
@@ -96,8 +92,17 @@ impl Walker {
         self.diags.push(diag);
     }
 
-    /// Walks the items of a file: `file = { SOI ~ item* ~ EOI }`.
-    fn items(&mut self, pairs: Pairs<'_, Rule>) -> Vec<Item> {
+    /// Walks the items before the one pest gave up in, for the faults that only the walker finds.
+    fn check_before(&mut self, text: &str, start: usize, at: usize) {
+        let Some(end) = error::item_start(text, start, at) else { return };
+        if let Ok(pairs) = TickmarkParser::parse(Rule::file, &text[start..end]) {
+            self.items(pairs, start);
+        }
+    }
+
+    /// Walks the items of `text[offset..]`: `file = { SOI ~ item* ~ EOI }`.
+    fn items(&mut self, pairs: Pairs<'_, Rule>, offset: usize) -> Vec<Item> {
+        self.offset = offset;
         let mut items = Vec::new();
         for pair in pairs.flat_map(Pair::into_inner) {
             let span = self.span(&pair);
@@ -435,10 +440,19 @@ impl Walker {
         let digits = inner.next()?;
         let value = self.decimal(&digits);
         let unit = match inner.next() {
+            Some(unit) if is_quarter(unit.as_str()) => self.period_as_value(span),
             Some(unit) => self.unit(unit.into_inner().next()?)?,
             None => Unit::None,
         };
         Some(Spanned::new(Quantity::new(value, unit), span))
+    }
+
+    /// Reports a quarter such as `2025Q1` written where a value belongs.
+    fn period_as_value(&mut self, span: Span) -> Unit {
+        let diag = self.error(span, "a period is not a value".into(), "this reads as a period");
+        let help = "to take a value at a period, index it: `revenue[2025Q1]`";
+        self.report(diag.with_help(help));
+        Unit::None
     }
 
     /// Reads the digits of a number exactly, keeping its scale; reports one a decimal cannot hold.
@@ -488,10 +502,10 @@ impl Walker {
     fn unit_word(&mut self, pair: &Pair<'_, Rule>) -> Unit {
         let word = pair.as_str();
         let capital = word.starts_with(|c: char| c.is_ascii_uppercase());
-        if capital || LOWERCASE_UNITS.contains(&word) {
-            if let Some(unit) = Unit::parse(word) {
-                return unit;
-            }
+        if (capital || LOWERCASE_UNITS.contains(&word))
+            && let Some(unit) = Unit::parse(word)
+        {
+            return unit;
         }
         let span = self.span(pair);
         let help = format!(
@@ -519,6 +533,11 @@ fn name(pair: Pair<'_, Rule>) -> Option<Name> {
         path.push_str(part.as_str());
     }
     Some(Name { scenario, path })
+}
+
+/// Whether a unit word is the `Q1` of a quarter such as `2025Q1`.
+fn is_quarter(word: &str) -> bool {
+    word.strip_prefix(['Q', 'q']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The binary operator of an `or`, `and`, `+ -` or `* /` pair.

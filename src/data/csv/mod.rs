@@ -1,4 +1,5 @@
-//! CSV data files, wide and long, told apart by their header: a long file has a `value` column.
+//! CSV data files, wide and long, told apart by their header: a long file has a `value` or a `period`
+//! column.
 //!
 //! Wide, as exported from a spreadsheet: columns `metric`, optionally `entity` and `unit`, then one
 //! column per period, optionally prefixed by its scenario (`2025Q4`, `guidance 2026Q1`).
@@ -27,7 +28,7 @@ use crate::source::{SourceId, Span};
 
 use super::file::DataFile;
 use super::sheet::{Fact, FactKey, Origin};
-use super::value::parse_value;
+use super::value::{UNITS_HELP, parse_value};
 use rows::Row;
 
 /// Reads a CSV data file into its facts; `stem` names the entity of a wide file without `entity` column.
@@ -40,7 +41,7 @@ pub fn parse(text: &str, file: SourceId, stem: &str) -> Result<DataFile, Vec<Dia
     let mut sink = Sink { file, out: DataFile::default(), errors: Vec::new() };
     let body: Vec<&Row> = body.iter().filter(|row| sink.check_length(header, row)).collect();
     let columns = Columns::of(header);
-    if columns.find("value").is_some() {
+    if columns.find("value").or(columns.find("period")).is_some() {
         long::read(&columns, &body, &mut sink);
     } else {
         wide::read(&columns, &body, &mut sink, stem);
@@ -100,10 +101,10 @@ impl Sink {
 
     /// Whether a row has as many cells as the header; if not, an error.
     fn check_length(&mut self, header: &Row, row: &Row) -> bool {
-        if row.len() == header.len() {
+        if row.cells.len() == header.cells.len() {
             return true;
         }
-        let message = format!("this row has {} cells but the header has {}", row.len(), header.len());
+        let message = format!("this row has {} cells but the header has {}", row.cells.len(), header.cells.len());
         let diag = Diag::error("data", message).in_file(self.file).primary(row.span(), "this row");
         self.errors.push(diag.with_help("give every row one cell per column; an empty cell means no figure"));
         false
@@ -118,9 +119,7 @@ impl Sink {
             let diag = Diag::error("bad-value", format!("unknown unit `{text}`"))
                 .in_file(self.file)
                 .primary(row.span_of(column), "not a unit")
-                .with_help(
-                    "a unit is `%`, `bps`, `pp`, a currency with a scale (`USD`, `USD bn`) or a name such as `GW`",
-                );
+                .with_help(UNITS_HELP);
             self.errors.push(diag);
         }
         unit

@@ -51,11 +51,6 @@ impl Row {
         self.spans.get(column).filter(|_| verbatim).map(|s| s.start as usize)
     }
 
-    /// How many cells the row has.
-    pub fn len(&self) -> usize {
-        self.cells.len()
-    }
-
     /// Whether every cell of the row is blank.
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(|c| c.trim().is_empty())

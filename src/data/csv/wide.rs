@@ -19,36 +19,59 @@ struct PeriodColumn {
     period: Period,
 }
 
+/// The columns of a wide file, once its header is read.
+struct Layout {
+    metric: usize,
+    entity: Option<usize>,
+    unit: Option<usize>,
+    periods: Vec<PeriodColumn>,
+    /// The entity of every row when there is no `entity` column: the file's stem.
+    stem: Option<String>,
+}
+
 /// Reads the rows of a wide file; without an `entity` column, `stem` is the entity.
 pub(super) fn read(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: &str) {
+    let Some(layout) = layout(columns, rows, sink, stem) else { return };
+    for row in rows.iter().filter(|r| !r.is_blank()) {
+        read_row(&layout, row, sink);
+    }
+}
+
+/// Reads the header: the `metric`, `entity` and `unit` columns and the period columns.
+fn layout(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: &str) -> Option<Layout> {
     let Some(metric) = columns.find("metric") else {
-        return sink.errors.push(columns.missing("metric", sink.file, LAYOUT));
+        sink.errors.push(columns.missing("metric", sink.file, LAYOUT));
+        return None;
     };
     let (entity, unit) = (columns.find("entity"), columns.find("unit"));
     let periods = period_columns(columns, rows, sink);
-    let default = match entity {
+    if columns.names.iter().all(|n| n.is_empty() || ["metric", "entity", "unit"].contains(&n.as_str())) {
+        let diag = Diag::error("data", "the header has no period column").in_file(sink.file);
+        sink.errors.push(diag.primary(columns.header.span(), "no period here").with_help(LAYOUT));
+        return None;
+    }
+    let stem = match entity {
         Some(_) => None,
-        None => sink.check(key::entity(stem, columns.header.span(), sink.file).map_err(|d| {
+        None => Some(sink.check(key::entity(stem, columns.header.span(), sink.file).map_err(|d| {
             d.with_help("the file has no `entity` column, so its name must be the entity: add an `entity` column")
-        })),
+        }))?),
     };
-    for row in rows.iter().filter(|r| !r.is_blank()) {
-        let entity = match entity {
-            Some(column) => sink.check(key::entity(row.cell(column), row.span_of(column), sink.file)),
-            None => default.clone(),
-        };
-        let metric =
-            sink.check(key::metric(row.cell(metric), row.span_of(metric), sink.file).map(|()| row.cell(metric)));
-        let (Some(entity), Some(metric), Some(unit)) = (entity, metric, sink.unit(row, unit)) else { continue };
-        for column in periods.iter().filter(|c| !row.cell(c.index).is_empty()) {
-            let key = FactKey {
-                entity: entity.clone(),
-                metric: metric.to_owned(),
-                period: column.period,
-                scenario: column.scenario,
-            };
-            sink.fact(key, row, column.index, unit);
-        }
+    Some(Layout { metric, entity, unit, periods, stem })
+}
+
+/// Reads one row: a metric's facts across the period columns.
+fn read_row(layout: &Layout, row: &Row, sink: &mut Sink) {
+    let entity = match layout.entity {
+        Some(column) => sink.check(key::entity(row.cell(column), row.span_of(column), sink.file)),
+        None => layout.stem.clone(),
+    };
+    let column = layout.metric;
+    let metric = sink.check(key::metric(row.cell(column), row.span_of(column), sink.file));
+    let (Some(entity), Some(()), Some(unit)) = (entity, metric, sink.unit(row, layout.unit)) else { return };
+    for column in layout.periods.iter().filter(|c| !row.cell(c.index).is_empty()) {
+        let metric = row.cell(layout.metric).to_owned();
+        let key = FactKey { entity: entity.clone(), metric, period: column.period, scenario: column.scenario };
+        sink.fact(key, row, column.index, unit);
     }
 }
 
@@ -81,12 +104,14 @@ fn period_header(
 ) -> Result<(Scenario, Period), Diag> {
     let text = columns.header.cell(index);
     let span = columns.header.span_of(index);
-    let name = columns.names.get(index).map_or("", String::as_str);
-    let words: Vec<&str> = name.split_whitespace().collect();
+    let words: Vec<&str> = text.split_whitespace().collect();
     let with_layout = |d: Diag| d.with_help(LAYOUT);
     match words.as_slice() {
         [period] => Ok((Scenario::Actual, key::period(period, span, file).map_err(with_layout)?)),
-        [scenario, period] => Ok((key::scenario(scenario, span, file)?, key::period(period, span, file)?)),
+        [scenario, period] => {
+            let scenario = key::scenario(&scenario.to_ascii_lowercase(), span, file)?;
+            Ok((scenario, key::period(period, span, file)?))
+        }
         _ => Err(with_layout(
             Diag::error("bad-period", format!("`{text}` is not a period column"))
                 .in_file(file)

@@ -1,0 +1,118 @@
+//! End to end: the real binary on the shipped pack and on broken inputs, as a user runs it.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `tickmark` with arguments in a folder; returns (stdout, stderr, exit code).
+fn tickmark(args: &[&str], dir: &Path) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
+}
+
+/// The repository root, where `tickmark.toml` names the shipped pack.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// insta settings for the top-level `snapshots/` folder.
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
+}
+
+#[test]
+fn shipped_pack_report() {
+    let (stdout, stderr, code) = tickmark(&["check"], root());
+    assert_eq!(code, 0, "warnings and infos alone exit 0\n{stderr}");
+    settings().bind(|| insta::assert_snapshot!("shipped_pack_human", stdout));
+}
+
+#[test]
+fn shipped_pack_verdicts() {
+    let (stdout, _, code) = tickmark(&["check", "--format", "json"], root());
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let status = |rule: &str, period: &str| -> String {
+        let checks = report["checks"].as_array().unwrap();
+        let check = checks.iter().find(|c| c["rule"] == rule && c["entity"] == "AMZN" && c["period"] == period);
+        check.map_or_else(|| "absent".into(), |c| c["status"].as_str().unwrap().to_owned())
+    };
+    // The article's "+40 %" for Q3 2025 net income: 21.2 / 15.3 − 1 is 37.8 %..39.3 %, never 39.5 %.
+    assert_eq!(status("q3_net_income_growth_40pct", "2025Q3"), "fail");
+    // Q4 revenue 213.4 beat the top of the "up to 213" guidance.
+    assert_eq!(status("q4_revenue_within_guidance", "2025Q4"), "fail");
+    // The user's own rule: the guidance midpoint margin 10.80 % is below the prior-year Q1 margin 11.82 %.
+    assert_eq!(status("margin_compression", "2026Q1"), "pass");
+    assert_eq!(status("guidance_midpoint_margin_10_8pct", "2026Q1"), "pass");
+    assert_eq!(status("segment_revenue_adds_up", "2025Q4"), "pass");
+    assert_eq!(status("free_cash_flow_is_cash_flow_less_capex", "FY2025"), "pass");
+    assert_eq!(status("aws_margin_35pct", "2025Q4"), "pass");
+    assert_eq!(status("capex_plan_about_50pct_strict", "FY2026"), "fail");
+    assert_eq!(status("capex_plan_about_50pct_within_5pp", "FY2026"), "pass");
+    assert_eq!(status("eps_vs_consensus", "2025Q4"), "fail");
+    // The 2025 capex of the two articles: 128.3 (000) against 131 (003), the first file wins.
+    let conflicts = report["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!((conflicts[0]["metric"].as_str(), conflicts[0]["period"].as_str()), (Some("capex"), Some("FY2025")));
+    assert_eq!(conflicts[0]["kept"]["value"], "128.3 USD bn");
+    assert_eq!(conflicts[0]["other"]["value"], "131 USD bn");
+    assert_eq!(report["summary"]["failed"]["error"], 0);
+}
+
+#[test]
+fn json_report_is_the_same_bytes_every_run() {
+    let first = tickmark(&["check", "--format", "json"], root()).0;
+    let second = tickmark(&["check", "--format", "json"], root()).0;
+    assert_eq!(first, second);
+    settings().bind(|| insta::assert_snapshot!("shipped_pack_json", first));
+}
+
+#[test]
+fn deny_warnings_fails_the_run() {
+    let (_, _, code) = tickmark(&["check", "--deny", "warnings"], root());
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn filters_narrow_the_run() {
+    let (stdout, _, code) = tickmark(&["check", "--rule", "q3_net_income_growth_40pct", "--period", "2025Q3"], root());
+    assert_eq!(code, 0);
+    assert!(stdout.contains("summary: 1 rule, 1 check: 0 passed, 1 failed (0 error, 1 warning, 0 info)"), "{stdout}");
+}
+
+#[test]
+fn unknown_filter_values_are_usage_errors() {
+    let (_, stderr, code) = tickmark(&["check", "--entity", "AMZM"], root());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no entity `AMZM` in this run") && stderr.contains("did you mean `AMZN`?"), "{stderr}");
+    let (_, stderr, code) = tickmark(&["check", "--period", "2025Q5"], root());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`2025Q5` is not a period"), "{stderr}");
+    let (_, _, code) = tickmark(&["check", "--format", "yaml"], root());
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn an_error_rule_that_fails_exits_1() {
+    let dir = root().join("tests/fixtures/cli");
+    let (stdout, _, code) = tickmark(&["check", "failing.tick", "--data", "../eval/data"], &dir);
+    assert_eq!(code, 1, "{stdout}");
+}
+
+#[test]
+fn broken_inputs_exit_2_with_a_diagnostic_naming_the_file() {
+    let dir = root().join("tests/fixtures/cli");
+    let (stdout, stderr, code) = tickmark(&["check", "broken.tick", "--data", "../eval/data"], &dir);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("broken.tick:"), "{stderr}");
+    let (_, stderr, code) = tickmark(&["check", "failing.tick", "--data", "../data/err/toml_syntax.toml"], &dir);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("toml_syntax.toml"), "{stderr}");
+    let (_, stderr, code) = tickmark(&["check", "missing.tick", "--data", "../eval/data"], &dir);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read `missing.tick`: no such file"), "{stderr}");
+}

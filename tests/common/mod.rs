@@ -1,0 +1,58 @@
+//! Helpers shared by the integration tests: loading fixtures and rendering what a user would see.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use tickmark::check::{self, Program};
+use tickmark::data::{SheetBuilder, Sheets};
+use tickmark::diag::Diag;
+use tickmark::eval::{self, Check, Filter};
+use tickmark::report::{self, Run, human::Style};
+use tickmark::source::Sources;
+use tickmark::workspace;
+
+/// insta settings for the top-level `snapshots/` folder, one body per fixture.
+pub fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
+}
+
+/// Diagnostics as a user sees them, without colour, 80 columns wide.
+pub fn render(diags: &[Diag], sources: &Sources) -> String {
+    report::human::render_diags(diags, sources, Style { color: false, width: 80 })
+}
+
+/// A fixture path relative to the crate root, as reports show it.
+pub fn relative(path: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Loads data and rules and checks them: the program and sheets, or the rendered errors.
+pub fn load(rules: &[PathBuf], data: &[PathBuf], sources: &mut Sources) -> Result<(Program, Sheets), Vec<Diag>> {
+    let mut builder = SheetBuilder::default();
+    tickmark::data::load_paths(data, sources, &mut builder)?;
+    let files = workspace::load_rules(rules, sources)?;
+    let sheets = builder.finish();
+    let program = check::check(&files, &sheets)?;
+    Ok((program, sheets))
+}
+
+/// Runs every check and returns them with the warnings of the run.
+pub fn run_all(program: &Program, sheets: &Sheets) -> (Vec<Check>, Vec<Diag>) {
+    let checks = eval::run(program, sheets, &Filter::default());
+    let rules: Vec<usize> = (0..program.rules.len()).collect();
+    let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules);
+    (checks, warnings)
+}
+
+/// The listing of checks and the human report of a run.
+pub fn report_text(program: &Program, sheets: &Sheets, sources: &Sources) -> (String, String) {
+    let (checks, warnings) = run_all(program, sheets);
+    let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: program.rules.len() };
+    (report::human::check_lines(&run), report::human::render(&run, Style { color: false, width: 80 }))
+}

@@ -15,5 +15,6 @@ pub mod period;
 pub mod report;
 pub mod run;
 pub mod source;
+pub mod suggest;
 pub mod syntax;
 pub mod workspace;

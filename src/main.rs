@@ -8,7 +8,23 @@ use tickmark::cli::{Cli, Command};
 use tickmark::report::human::Style;
 use tickmark::run::{self, CheckOptions};
 
+/// The stack of the thread that does the work: deep but legal input (long `use` chains, cells that
+/// build on cells) must end in a result or a diagnostic, never in a stack overflow.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
 fn main() -> ExitCode {
+    let worker = std::thread::Builder::new().stack_size(STACK_SIZE).spawn(run);
+    match worker.map(|handle| handle.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: tickmark stopped on an internal error; please report it with the input that caused it");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Parses the arguments, runs the command, prints its output and returns its exit code.
+fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -102,7 +102,7 @@ fn filter(opts: &CheckOptions, program: &Program, sheets: &Sheets) -> Result<Fil
     let mut known = |kind: &str, given: &[String], names: &[&str]| {
         for g in given.iter().filter(|g| !names.contains(&g.as_str())) {
             let mut diag = Diag::error("bad-argument", format!("no {kind} `{g}` in this run"));
-            if let Some(best) = check::suggest::did_you_mean(g, names.iter().copied()) {
+            if let Some(best) = crate::suggest::did_you_mean(g, names.iter().copied()) {
                 diag = diag.with_help(format!("did you mean `{best}`?"));
             }
             errors.push(diag);

@@ -5,7 +5,8 @@ use std::process::Command;
 
 /// Runs `tickmark` with arguments in a folder; returns (stdout, stderr, exit code).
 fn tickmark(args: &[&str], dir: &Path) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
     let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
     (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
 }

@@ -48,7 +48,8 @@ fn statuses(fixture: &str) -> Vec<(String, String, String, &'static str)> {
     let mut sources = Sources::default();
     let rules = vec![PathBuf::from(format!("tests/fixtures/eval/{fixture}"))];
     let data = data_for(fixture);
-    let (program, sheets) = common::load(&rules, &data, &mut sources).unwrap_or_else(|d| panic!("{}", common::render(&d, &sources)));
+    let (program, sheets) =
+        common::load(&rules, &data, &mut sources).unwrap_or_else(|d| panic!("{}", common::render(&d, &sources)));
     let (checks, _) = common::run_all(&program, &sheets);
     checks
         .iter()
@@ -61,9 +62,7 @@ fn statuses(fixture: &str) -> Vec<(String, String, String, &'static str)> {
 
 /// The status of a rule at an entity and period.
 fn status_of(all: &[(String, String, String, &'static str)], rule: &str, entity: &str, period: &str) -> &'static str {
-    all.iter()
-        .find(|(r, e, p, _)| r == rule && e == entity && p == period)
-        .map_or("absent", |(_, _, _, s)| *s)
+    all.iter().find(|(r, e, p, _)| r == rule && e == entity && p == period).map_or("absent", |(_, _, _, s)| *s)
 }
 
 #[test]

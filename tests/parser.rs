@@ -333,3 +333,11 @@ fn every_item_reports_its_first_error() {
     let errors = errors_of("let a = \nrule b 1\nlet c = x[2025Q5]\nrule d at 2025Q5: 1 apples");
     assert_eq!(errors.len(), 5, "{errors:?}");
 }
+
+#[test]
+fn an_open_string_is_blamed_only_in_its_own_item() {
+    let errors = errors_of("use \"a.tick\nlet x = )");
+    assert_eq!(errors, ["unterminated string", "expected an expression, found `)`"]);
+    let errors = errors_of("rule r \"title: a > b\nlet x = 1");
+    assert_eq!(errors, ["unterminated string"]);
+}

@@ -90,7 +90,8 @@ proptest! {
 
 #[test]
 fn division_near_the_edge_of_decimal_stays_sound() {
-    let third = Num::exact(Decimal::ONE, Unit::None).div(&Num::exact(Decimal::from(3), Unit::None), Unit::None).unwrap();
+    let third =
+        Num::exact(Decimal::ONE, Unit::None).div(&Num::exact(Decimal::from(3), Unit::None), Unit::None).unwrap();
     let exact_third = BigRational::new(BigInt::from(1), BigInt::from(3));
     assert!(holds(&third, &exact_third));
     let big = Num::exact(Decimal::MAX, Unit::None);

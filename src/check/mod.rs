@@ -7,7 +7,6 @@ mod cycles;
 pub mod infer;
 pub mod program;
 pub mod resolve;
-pub mod suggest;
 pub mod types;
 
 use std::collections::HashMap;
@@ -205,7 +204,7 @@ pub fn walk_children(e: &CExpr, f: &mut dyn FnMut(&CExpr)) {
             f(then);
             f(otherwise);
         }
-        CKind::Call { args, .. } => args.iter().for_each(|a| f(a)),
+        CKind::Call { args, .. } => args.iter().for_each(f),
         CKind::Number { .. }
         | CKind::Range { .. }
         | CKind::Bool(_)

@@ -9,7 +9,7 @@ use crate::source::{SourceId, Span};
 use crate::syntax::ast::{self, ExprKind, Name, Scenario, UnaryOp};
 
 use super::program::{CExpr, CKind, CellId, Func};
-use super::suggest::did_you_mean;
+use crate::suggest::did_you_mean;
 
 /// Compiles the expressions of one file against the cells of the run and the metrics of the data.
 pub struct Resolver<'a> {

@@ -21,7 +21,7 @@ pub fn scenario(word: &str, span: Span, file: SourceId) -> Result<Scenario, Diag
         )
         .in_file(file)
         .primary(span, "not a scenario");
-        match did_you_mean(word.trim(), words) {
+        match crate::suggest::did_you_mean(word.trim(), words) {
             Some(near) => diag.with_help(format!("did you mean `{near}`?")),
             None => diag,
         }
@@ -103,16 +103,6 @@ fn bad_segment(bad: &str, span: Span, file: SourceId) -> Diag {
         return diag.with_help(format!("metric names are lowercase: write `{fixed}`"));
     }
     diag.with_help("a metric name is made of lowercase letters, digits and `_`, starting with a letter or `_`")
-}
-
-/// The most similar candidate, if any is similar enough (normalised Damerau-Levenshtein ≥ 0.6).
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
-        .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

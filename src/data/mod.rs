@@ -4,9 +4,6 @@
 //! [`DataFile`]; [`value`] reads a cell's text (`730 USD m`, `173.5..178.5`), [`key`] the words of a
 //! fact's key; [`sheet`] lays the facts out.
 
-// A `Diag` travels by value on error paths only; boxing it would cost every call site clarity.
-#![allow(clippy::result_large_err)]
-
 pub mod csv;
 pub mod file;
 pub mod json;

@@ -187,7 +187,7 @@ impl Walk {
     fn unknown_key(&mut self, entry: &Entry<'_>) {
         let message = format!("unknown key `{}`; expected `entity`, `name`, `source` or `unit`", entry.key);
         let diag = Diag::error("data", message).in_file(self.file).primary(entry.key_span, "unknown key");
-        let help = match key::did_you_mean(&entry.key, HEADER) {
+        let help = match crate::suggest::did_you_mean(&entry.key, HEADER) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("facts go in {}", self.syntax.fact_table()),
         };

@@ -64,7 +64,9 @@ impl<'a> Evaluator<'a> {
             CKind::Cell(id) => self.cell(*id, period),
             CKind::Shift { expr, to } => match shift(period, *to) {
                 Some(p) => self.eval(expr, p, file),
-                None => Err(Halt::Missing(Missing { name: format!("the period {} from here", shown_ref(*to)), period })),
+                None => {
+                    Err(Halt::Missing(Missing { name: format!("the period {} from here", shown_ref(*to)), period }))
+                }
             },
             CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
             CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),

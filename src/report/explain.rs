@@ -126,11 +126,8 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
     };
-    let mut text = format!(
-        "`{left}` is {} and `{right}` is {}",
-        display::num_with_interval(&a),
-        display::num_with_interval(&b)
-    );
+    let mut text =
+        format!("`{left}` is {} and `{right}` is {}", display::num_with_interval(&a), display::num_with_interval(&b));
     match within.and_then(|t| Some((t, tolerance(t, &a, &b).ok()?))) {
         Some((t, by)) => {
             let widened = b.widen(by).unwrap_or(b);

@@ -295,7 +295,7 @@ pub(super) fn from_pest(error: &pest::error::Error<Rule>, text: &str, start: usi
             return Fault { diag: Box::new(diag), at };
         }
     };
-    let diag = match open_string(&tokens) {
+    let diag = match open_string(text, &tokens) {
         Some(string) => unterminated(string, span, positives),
         None => expectation(positives, text, &tokens, found, span),
     };
@@ -336,9 +336,11 @@ fn end_of_input(text: &str, tokens: &[Token], at: usize) -> Span {
     }
 }
 
-/// The last string before the fault that has no closing quote.
-fn open_string(tokens: &[Token]) -> Option<Span> {
-    tokens.iter().rev().find(|t| t.kind == Tok::OpenStr).map(|t| Span::new(t.start, t.end))
+/// A string without its closing quote in the item where pest gave up.
+fn open_string(text: &str, tokens: &[Token]) -> Option<Span> {
+    let item = |t: &&Token| t.kind == Tok::Word && ITEM_KEYWORDS.contains(&&text[t.start..t.end]);
+    let in_item = tokens.iter().rev().take_while(|t| !item(t));
+    in_item.filter(|t| t.kind == Tok::OpenStr).last().map(|t| Span::new(t.start, t.end))
 }
 
 /// The innermost bracket still open at the end of `tokens`.

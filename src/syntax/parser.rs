@@ -76,10 +76,11 @@ struct Walker {
 }
 
 impl Walker {
-    /// The file span of a pair.
+    /// The file span of a pair, without the blanks and comments pest lets trail a repetition.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(self.offset + span.start(), self.offset + span.end())
+        let len = without_trailing_trivia(pair.as_str()).len();
+        Span::new(self.offset + span.start(), self.offset + span.start() + len)
     }
 
     /// A syntax error in this file with its primary label.
@@ -564,4 +565,19 @@ fn cmp_op(text: &str) -> Option<CmpOp> {
         "!=" => CmpOp::Ne,
         _ => return None,
     })
+}
+
+/// Text without trailing white space and `#` comments (pest includes the white space it skipped
+/// before a repetition that then matched nothing). A line with a quote keeps its `#`s: they may be
+/// inside a string.
+fn without_trailing_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_end();
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let line = &trimmed[line_start..];
+        match line.find('#') {
+            Some(hash) if !line.contains('"') => text = &trimmed[..line_start + hash],
+            _ => return trimmed,
+        }
+    }
 }

@@ -70,7 +70,7 @@ fn required(columns: &Columns<'_>, name: &str, sink: &mut Sink) -> Option<usize>
 /// The error for a column a long file does not have.
 fn unknown(columns: &Columns<'_>, index: usize, file: crate::source::SourceId) -> crate::diag::Diag {
     let name = columns.names.get(index).map_or("", String::as_str);
-    let help = match key::did_you_mean(name, NAMES) {
+    let help = match crate::suggest::did_you_mean(name, NAMES) {
         Some(near) => format!("did you mean `{near}`?"),
         None => LAYOUT.to_owned(),
     };

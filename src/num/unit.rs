@@ -183,6 +183,9 @@ impl Unit {
             };
             return Some(Unit::Money(currency, scale));
         }
+        if Scale::parse(first).is_some() {
+            return None; // `213.4 bn`: a scale needs a currency, `213.4 USD bn`
+        }
         let named = first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/');
         (second.is_none() && named && first.chars().next()?.is_ascii_alphabetic())
             .then(|| Unit::Named(UnitName::intern(first)))
@@ -248,5 +251,6 @@ mod tests {
         assert_eq!(Unit::parse("GW").map(|u| u.to_string()), Some("GW".into()));
         assert_eq!(Unit::parse("USD zillion"), None);
         assert_eq!(Unit::parse("1x"), None);
+        assert_eq!(Unit::parse("bn"), None, "a scale alone is not a unit");
     }
 }

@@ -46,6 +46,13 @@ pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &S
         Outcome::Pass | Outcome::Skip(_) => return None,
     };
     let mut diag = operand_labels(diag, rule, trace, program);
+    if let Outcome::Error(e, _) = &check.outcome
+        && e.file == rule.file
+    {
+        // miette draws overlapping labels badly: keep the error's own label whole.
+        let inside = |s: Span| s.start < e.span.end && e.span.start < s.end;
+        diag.labels.retain(|l| l.primary || !inside(l.span));
+    }
     diag.notes.extend(trace.facts.iter().map(|f| provenance(f, sources)));
     Some(diag)
 }

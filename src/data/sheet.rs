@@ -65,6 +65,16 @@ pub struct Conflict {
     pub other: Fact,
 }
 
+impl FactValue {
+    /// The value as written, with its unit: `213.4 USD bn`, `..213 USD bn`.
+    pub fn show(&self) -> String {
+        match self {
+            FactValue::Number(q) => crate::num::display::quantity(q),
+            FactValue::Range(r) => crate::num::display::range(r),
+        }
+    }
+}
+
 impl Fact {
     /// The fact as an interval value: what its written digits allow.
     pub fn num(&self) -> Option<Result<Num, ArithError>> {

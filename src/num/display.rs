@@ -3,7 +3,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::interval::Num;
-use super::quantity::Quantity;
+use super::quantity::{Quantity, RangeLit};
 use super::unit::{RatioStyle, Unit};
 
 /// The most digits after the point shown for any value.
@@ -12,6 +12,12 @@ const MAX_DIGITS: u32 = 8;
 /// A figure as it was written, with its unit: `213.4 USD bn`, `9 %`.
 pub fn quantity(q: &Quantity) -> String {
     with_unit(q.value.to_string(), q.unit)
+}
+
+/// A range as written, with its units: `173.5 USD bn..178.5 USD bn`, `..213 USD bn`.
+pub fn range(r: &RangeLit) -> String {
+    let end = |q: Option<Quantity>| q.map(|q| quantity(&q)).unwrap_or_default();
+    format!("{}..{}", end(r.lo), end(r.hi))
 }
 
 /// A computed value in its unit, with as many digits as its interval's width deserves.

@@ -198,13 +198,7 @@ pub fn provenance(f: &FactUse, sources: &Sources) -> String {
         Scenario::Actual => f.name.clone(),
         s => format!("{}.{}", s.as_str(), f.name),
     };
-    let value = match f.fact.value {
-        crate::data::FactValue::Number(q) => display::quantity(&q),
-        crate::data::FactValue::Range(r) => {
-            let end = |q: Option<crate::num::Quantity>| q.map(|q| display::quantity(&q)).unwrap_or_default();
-            format!("{}..{}", end(r.lo), end(r.hi))
-        }
-    };
+    let value = f.fact.value.show();
     let location = sources.location(f.fact.origin.file, f.fact.origin.span);
     format!("{name} at {} = {value}, from {location}", f.period)
 }

@@ -5,10 +5,9 @@
 
 use serde::Serialize;
 
-use crate::data::{Fact, FactValue};
+use crate::data::Fact;
 use crate::diag::Diag;
 use crate::eval::{Check, Outcome, Trace, Value};
-use crate::num::display;
 use crate::source::{SourceId, Sources, Span};
 use crate::syntax::ast::{Scenario, Severity};
 
@@ -195,13 +194,7 @@ fn fill_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, out: &mut Jso
 
 /// A fact with its provenance.
 fn fact(run: &Run, metric: &str, scenario: Scenario, period: String, f: &Fact) -> JsonFact {
-    let value = match f.value {
-        FactValue::Number(q) => display::quantity(&q),
-        FactValue::Range(r) => {
-            let end = |q: Option<crate::num::Quantity>| q.map(|q| display::quantity(&q)).unwrap_or_default();
-            format!("{}..{}", end(r.lo), end(r.hi))
-        }
-    };
+    let value = f.value.show();
     let source = run.sheets.sources.iter().find(|s| s.file == f.origin.file).and_then(|s| s.name.clone());
     JsonFact {
         metric: metric.to_owned(),

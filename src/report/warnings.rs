@@ -1,22 +1,14 @@
 //! The run's own warnings: sources that disagree, and rules that were checked nowhere.
 
 use crate::check::Program;
-use crate::data::{Conflict, FactValue, Sheets};
+use crate::data::{Conflict, Sheets};
 use crate::diag::Diag;
 use crate::eval::{Check, Outcome};
-use crate::num::display;
 use crate::source::Sources;
 
 /// A conflict: two sources give one fact values that do not meet given rounding.
 pub fn conflict_diag(c: &Conflict, sources: &Sources) -> Diag {
-    let show = |v: &FactValue| match v {
-        FactValue::Number(q) => display::quantity(q),
-        FactValue::Range(r) => {
-            let end = |q: Option<crate::num::Quantity>| q.map(|q| display::quantity(&q)).unwrap_or_default();
-            format!("{}..{}", end(r.lo), end(r.hi))
-        }
-    };
-    let (kept, other) = (show(&c.kept.value), show(&c.other.value));
+    let (kept, other) = (c.kept.value.show(), c.other.value.show());
     let scenario = match c.key.scenario {
         crate::syntax::ast::Scenario::Actual => String::new(),
         s => format!("{}.", s.as_str()),

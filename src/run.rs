@@ -130,10 +130,9 @@ fn filter(opts: &CheckOptions, program: &Program, sheets: &Sheets) -> Result<Fil
 /// Evaluates and renders the report.
 fn report(opts: &CheckOptions, program: &Program, sheets: &Sheets, sources: &Sources, filter: &Filter) -> Output {
     let checks = eval::run(program, sheets, filter);
-    let rules: Vec<usize> = (0..program.rules.len())
-        .filter(|&r| filter.rules.is_empty() || filter.rules.contains(&program.rules[r].name))
-        .collect();
-    let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules);
+    let rules = filter.rules_of(program);
+    let narrowed = !filter.entities.is_empty() || !filter.periods.is_empty();
+    let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules, narrowed);
     let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: rules.len() };
     let stdout = match opts.format {
         Format::Human => report::human::render(&run, opts.style),

@@ -69,7 +69,7 @@ proptest! {
             Err(ArithError::DivisionByZero | ArithError::DivisorMayBeZero) => {
                 prop_assert!(b.lo <= Decimal::ZERO && b.hi >= Decimal::ZERO);
             }
-            Err(ArithError::Overflow) => {}
+            Err(ArithError::Overflow | ArithError::TooPrecise) => {}
         }
     }
 

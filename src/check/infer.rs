@@ -104,7 +104,15 @@ impl<'a> Infer<'a> {
                 let (a, b) = (self.ty(then, file)?, self.ty(otherwise, file)?);
                 match (a, b) {
                     (Ty::Bool, Ty::Bool) => Ty::Bool,
-                    _ => Ty::Num(self.same(then, otherwise, "choose between", file)?),
+                    (Ty::Num(x) | Ty::Either(x), Ty::Num(y) | Ty::Either(y)) => match x.join(y) {
+                        Some(d) => Ty::Num(d),
+                        None => return self.mismatch("choose between", (then.span, x), (otherwise.span, y), file),
+                    },
+                    (Ty::Range(x), Ty::Range(y)) if x.join(y).is_some() => a,
+                    _ => {
+                        let help = "both branches of `if` give a figure, or both a range, or both true or false";
+                        return self.expected("a branch like the other", b, otherwise.span, file, help);
+                    }
                 }
             }
             CKind::Call { func, args } => self.call(*func, args, file)?,
@@ -196,7 +204,7 @@ impl<'a> Infer<'a> {
     fn within_range(&mut self, value: &CExpr, range: &CExpr, file: SourceId) -> Option<Ty> {
         let a = self.num(value, file)?;
         let b = match self.ty(range, file)? {
-            Ty::Range(d) | Ty::Either(d) => d,
+            Ty::Range(d) | Ty::Either(d) | Ty::Num(d) => d,
             other => {
                 return self.expected(
                     "a range",

@@ -36,12 +36,15 @@ pub fn check(files: &[RuleFile], sheets: &Sheets) -> Result<Program, Vec<Diag>> 
         let mut resolver = Resolver { sheets, cells: &cells, file: rf.file, errors: &mut errors };
         for item in &rf.ast.items {
             match item {
-                Item::Let(l) => program.cells.push(Cell {
+                // A name defined twice is an error already; only a cell's first definition is
+                // compiled, so that cell ids are the ones `declare` gave.
+                Item::Let(l) if cells.get(&l.name.node) == Some(&program.cells.len()) => program.cells.push(Cell {
                     name: l.name.node.clone(),
                     file: rf.file,
                     name_span: l.name.span,
                     body: resolver.expr(&l.value),
                 }),
+                Item::Let(_) => {}
                 Item::Rule(r) => program.rules.push(compile_rule(r, &mut resolver)),
                 Item::Use(_) => {}
             }

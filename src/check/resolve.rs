@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::data::Sheets;
 use crate::diag::Diag;
-use crate::num::{Quantity, RangeLit, Unit};
+use crate::num::{Quantity, RangeLit};
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{self, ExprKind, Name, Scenario, UnaryOp};
 
@@ -238,14 +238,6 @@ fn prefixed(scenario: Option<Scenario>, path: &str) -> String {
     match scenario {
         Some(s) => format!("{}.{path}", s.as_str()),
         None => path.to_owned(),
-    }
-}
-
-/// The unit of a `within` tolerance decides how it is read.
-pub fn tolerance_kind(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Ratio(crate::num::RatioStyle::Percent) => "relative",
-        _ => "absolute",
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::num::{ArithError, Num, Quantity, RangeLit, Unit};
+use crate::num::{Quantity, RangeLit, Unit};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::Scenario;
@@ -76,14 +76,6 @@ impl FactValue {
 }
 
 impl Fact {
-    /// The fact as an interval value: what its written digits allow.
-    pub fn num(&self) -> Option<Result<Num, ArithError>> {
-        match self.value {
-            FactValue::Number(q) => Some(q.rounded()),
-            FactValue::Range(_) => None,
-        }
-    }
-
     /// The fact's unit.
     pub fn unit(&self) -> Unit {
         match self.value {
@@ -250,11 +242,6 @@ impl Sheets {
         self.entities.binary_search_by(|e| e.as_str().cmp(name)).ok().map(|i| i as EntityId)
     }
 
-    /// Whether a metric has any fact in a scenario.
-    pub fn has_column(&self, metric: MetricId, scenario: Scenario) -> bool {
-        self.columns[metric as usize * 3 + scenario as usize].is_some()
-    }
-
     /// The fact of a metric at an entity, period and scenario.
     pub fn get(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Option<&Fact> {
         let column = self.columns[metric as usize * 3 + scenario as usize].as_ref()?;
@@ -283,11 +270,6 @@ impl Sheets {
     /// The periods at which an entity has any fact, in order.
     pub fn periods_of(&self, entity: EntityId) -> &[Period] {
         &self.entity_periods[entity as usize]
-    }
-
-    /// Every period of the data, in order.
-    pub fn periods(&self) -> Vec<Period> {
-        self.entity_periods.iter().flatten().copied().collect::<BTreeSet<_>>().into_iter().collect()
     }
 
     /// The distinct units a metric's facts are written in.

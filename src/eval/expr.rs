@@ -41,7 +41,7 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluates an expression of a rule or cell in `file` at a period.
     pub fn eval(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
-        let result = self.node(e, period, file);
+        let result = self.node(e, period, file).map_err(|h| with_span(h, file, e.span));
         if self.depth == 0
             && let (Some(trace), Ok(v)) = (self.trace.as_mut(), &result)
         {
@@ -96,11 +96,10 @@ impl<'a> Evaluator<'a> {
         let Some(fact) = self.sheets.get(metric, scenario, self.entity, period) else {
             return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
         };
-        if let Some(trace) = self.trace.as_mut()
-            && !trace.facts.iter().any(|f| f.fact.origin == fact.origin)
-        {
-            let metric = self.sheets.metrics[metric as usize].clone();
-            trace.facts.push(FactUse { name: metric, scenario, period, fact: *fact });
+        let fact = *fact;
+        if self.trace.is_some() {
+            let metric_name = self.sheets.metrics[metric as usize].clone();
+            self.note_fact(&metric_name, scenario, period, &fact);
         }
         match fact.value {
             FactValue::Number(q) => q.rounded().map(Value::Num).map_err(arith),
@@ -292,18 +291,18 @@ pub fn error(file: SourceId, span: Span, message: &str) -> Halt {
 
 /// An arithmetic failure, to be placed at its expression by [`with_message`].
 pub fn arith(e: ArithError) -> Halt {
-    Halt::Error(EvalError { file: crate::source::SourceId(u32::MAX), span: Span::default(), message: e.to_string() })
+    Halt::Unplaced(e.to_string())
 }
 
 /// A unit failure, to be placed at its expression by [`with_message`].
 pub fn message(m: String) -> Halt {
-    Halt::Error(EvalError { file: crate::source::SourceId(u32::MAX), span: Span::default(), message: m })
+    Halt::Unplaced(m)
 }
 
 /// Places an error that has no position yet at the expression that raised it.
 fn with_message(h: Halt, at: impl Fn(String) -> Halt) -> Halt {
     match h {
-        Halt::Error(e) if e.file.0 == u32::MAX => at(e.message),
+        Halt::Unplaced(m) => at(m),
         other => other,
     }
 }

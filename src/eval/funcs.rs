@@ -76,12 +76,15 @@ fn range_part(ev: &mut Evaluator, func: Func, arg: &CExpr, period: Period, file:
 }
 
 /// The values an aggregate works on: its arguments, with `*` names expanded to the metrics that
-/// have a value here.
-fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Result<Vec<Num>, Halt> {
+/// have a value here. `count` only counts, so for it (`figures` false) a range counts as well.
+fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId, figures: bool) -> Result<Vec<Num>, Halt> {
+    let placeholder = Num::exact(Decimal::ZERO, Unit::None);
     let mut values = Vec::new();
     for arg in args {
         let CKind::Pattern { name, metrics, scenario } = &arg.kind else {
-            values.push(ev.num(arg, period, file)?);
+            let value =
+                if figures { ev.num(arg, period, file)? } else { ev.eval(arg, period, file).map(|_| placeholder)? };
+            values.push(value);
             continue;
         };
         let before = values.len();
@@ -90,6 +93,7 @@ fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) ->
                 ev.note_fact(metric_name, *scenario, period, &fact);
                 match fact.value {
                     FactValue::Number(q) => values.push(q.rounded().map_err(arith)?),
+                    FactValue::Range(_) if !figures => values.push(placeholder),
                     FactValue::Range(_) => {
                         return Err(error(file, arg.span, &format!("`{metric_name}` is a range here, not a figure")));
                     }
@@ -105,7 +109,7 @@ fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) ->
 
 /// `sum`, `avg`, `min`, `max`, `count` over arguments and `*` names.
 fn aggregate(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file: SourceId) -> Eval {
-    let values = gather(ev, args, period, file)?;
+    let values = gather(ev, args, period, file, func != Func::Count)?;
     let count = Num::exact(Decimal::from(values.len()), Unit::None);
     if func == Func::Count {
         return Ok(Value::Num(count));

@@ -50,11 +50,18 @@ impl Outcome {
     }
 }
 
+impl Filter {
+    /// The rules the filter admits, in program order.
+    pub fn rules_of(&self, program: &Program) -> Vec<RuleId> {
+        (0..program.rules.len())
+            .filter(|&r| self.rules.is_empty() || self.rules.contains(&program.rules[r].name))
+            .collect()
+    }
+}
+
 /// Runs every rule of the program at every entity and period the filter admits.
 pub fn run(program: &Program, sheets: &Sheets, filter: &Filter) -> Vec<Check> {
-    let rules: Vec<RuleId> = (0..program.rules.len())
-        .filter(|&r| filter.rules.is_empty() || filter.rules.contains(&program.rules[r].name))
-        .collect();
+    let rules = filter.rules_of(program);
     let mut checks = Vec::new();
     for (entity, name) in sheets.entities.iter().enumerate() {
         if !filter.entities.is_empty() && !filter.entities.contains(name) {
@@ -83,6 +90,10 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
         Ok(_) => Outcome::Fail(Box::new(trace(ev, r, period))),
         Err(Halt::Missing(m)) => Outcome::Skip(m),
         Err(Halt::Error(e)) => Outcome::Error(e, Box::new(trace(ev, r, period))),
+        Err(Halt::Unplaced(message)) => {
+            let e = EvalError { file: r.file, span: r.body.span, message };
+            Outcome::Error(e, Box::new(trace(ev, r, period)))
+        }
     };
     let title = r.title.as_ref().map(|_| title(ev, r, period));
     Check { rule, entity: ev.entity, period, outcome, title }

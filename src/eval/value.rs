@@ -44,6 +44,9 @@ pub enum Halt {
     Missing(Missing),
     /// The inputs are there but the computation fails: the check errs.
     Error(EvalError),
+    /// A failure not yet placed at its expression: the node that raised it turns it into an
+    /// [`Halt::Error`] at its own span before it leaves the node.
+    Unplaced(String),
 }
 
 /// The input that was missing.

@@ -7,7 +7,7 @@ use super::quantity::{Quantity, RangeLit};
 use super::unit::{RatioStyle, Unit};
 
 /// The most digits after the point shown for any value.
-const MAX_DIGITS: u32 = 8;
+const MAX_DIGITS: u32 = 28;
 
 /// A figure as it was written, with its unit: `213.4 USD bn`, `9 %`.
 pub fn quantity(q: &Quantity) -> String {
@@ -29,7 +29,13 @@ pub fn num(n: &Num) -> String {
 
 /// The interval of a value, one digit finer than the value itself, rounded outwards: `37.78 %..39.32 %`.
 pub fn interval(n: &Num) -> String {
-    let digits = (deserved_digits(n) + 1).min(MAX_DIGITS);
+    interval_with(n, 0)
+}
+
+/// The interval of a value with at least `digits` after the point: enough to show that two
+/// intervals a small gap apart do not touch.
+pub fn interval_with(n: &Num, digits: u32) -> String {
+    let digits = (deserved_digits(n) + 1).max(digits).min(MAX_DIGITS);
     let lo = round(to_unit(n.lo, n.unit), digits, RoundingStrategy::ToNegativeInfinity);
     let hi = round(to_unit(n.hi, n.unit), digits, RoundingStrategy::ToPositiveInfinity);
     format!("{}..{}", with_unit(lo.to_string(), n.unit), with_unit(hi.to_string(), n.unit))
@@ -37,10 +43,25 @@ pub fn interval(n: &Num) -> String {
 
 /// A value and, where it is not exact, its interval: `39 % (37.7 %..39.4 %)`.
 pub fn num_with_interval(n: &Num) -> String {
-    if n.is_exact() {
-        return num(n);
+    num_with_interval_digits(n, 0)
+}
+
+/// A value and its interval, the interval with at least `digits` after the point.
+pub fn num_with_interval_digits(n: &Num, digits: u32) -> String {
+    if n.is_exact() { num(n) } else { format!("{} ({})", num(n), interval_with(n, digits)) }
+}
+
+/// The digits after the point at which two intervals `gap` apart, each rounded outwards, still
+/// visibly do not touch: one unit in the last place at most half the gap.
+pub fn digits_to_separate(gap: Decimal, unit: Unit) -> u32 {
+    let half = to_unit(gap, unit) / Decimal::TWO;
+    let mut digits = 0;
+    let mut step = Decimal::ONE;
+    while step > half && digits < MAX_DIGITS {
+        step /= Decimal::TEN;
+        digits += 1;
     }
-    format!("{} ({})", num(n), interval(n))
+    digits
 }
 
 /// A difference between two values of a unit: ratios differ by percentage points (`0.19 pp`).
@@ -61,7 +82,7 @@ pub fn to_unit(x: Decimal, unit: Unit) -> Decimal {
 
 /// Digits after the point that the interval's width deserves: `213.35..213.45` deserves one.
 fn deserved_digits(n: &Num) -> u32 {
-    let width = to_unit(n.hi - n.lo, n.unit);
+    let Some(width) = n.hi.checked_sub(n.lo).map(|w| to_unit(w, n.unit)) else { return 0 };
     if width.is_zero() {
         let exact = to_unit(n.point, n.unit).normalize();
         return exact.scale().min(MAX_DIGITS);

@@ -22,6 +22,9 @@ pub enum ArithError {
     /// `x / y` where `y` was written as `0` and so may be anything in -0.5..0.5
     #[error("division by a value whose rounding interval contains zero")]
     DivisorMayBeZero,
+    /// `0.0000000000000000000000000001` (28 digits after the point leave no room for its rounding)
+    #[error("the figure has more digits after the point than exact arithmetic can carry (at most 27)")]
+    TooPrecise,
 }
 
 /// A value: its point, the interval that surely holds the true value, and its unit (in base units).
@@ -59,7 +62,9 @@ fn add(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
 /// `a * b`, and whether it is exact.
 fn mul(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
     let r = a.checked_mul(b).ok_or(ArithError::Overflow)?;
-    Ok((r, r.is_zero() || r.scale() >= a.scale() + b.scale()))
+    // A product too small for 28 digits rounds to zero: exact only if a factor is zero.
+    let exact = if r.is_zero() { a.is_zero() || b.is_zero() } else { r.scale() >= a.scale() + b.scale() };
+    Ok((r, exact))
 }
 
 /// `a / b`, and whether it is exact.
@@ -173,14 +178,15 @@ impl Num {
         self.lo <= other.hi && other.lo <= self.hi
     }
 
-    /// The distance between two intervals that do not meet (zero where they do).
-    pub fn gap(&self, other: &Num) -> Decimal {
+    /// The distance between two intervals that do not meet (zero where they do); `None` where it is
+    /// too large to represent.
+    pub fn gap(&self, other: &Num) -> Option<Decimal> {
         if self.hi < other.lo {
-            other.lo - self.hi
+            other.lo.checked_sub(self.hi)
         } else if other.hi < self.lo {
-            self.lo - other.hi
+            self.lo.checked_sub(other.hi)
         } else {
-            Decimal::ZERO
+            Some(Decimal::ZERO)
         }
     }
 

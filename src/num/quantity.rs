@@ -21,15 +21,24 @@ impl Quantity {
         Quantity { value, unit }
     }
 
-    /// The value as written, converted to its unit's base (`730 USD m` is 730,000,000).
+    /// The value as written, converted to its unit's base (`730 USD m` is 730,000,000); an error
+    /// where the conversion would have to round (`9.000…1%` with 27 digits is 28 digits as a fraction).
     pub fn base(&self) -> Result<Decimal, ArithError> {
-        self.value.checked_mul(self.unit.factor()).ok_or(ArithError::Overflow)
+        let factor = self.unit.factor();
+        if self.value.scale() + factor.scale() >= Decimal::MAX_SCALE {
+            return Err(ArithError::TooPrecise);
+        }
+        self.value.checked_mul(factor).ok_or(ArithError::Overflow)
     }
 
     /// Half of the last written digit, in the unit's base: `213.4` stands for 213.35..213.45.
     pub fn half_ulp(&self) -> Result<Decimal, ArithError> {
+        let factor = self.unit.factor();
+        if self.value.scale() + factor.scale() >= Decimal::MAX_SCALE {
+            return Err(ArithError::TooPrecise);
+        }
         let half = Decimal::new(5, self.value.scale() + 1);
-        half.checked_mul(self.unit.factor()).ok_or(ArithError::Overflow)
+        half.checked_mul(factor).ok_or(ArithError::Overflow)
     }
 
     /// The interval the written figure stands for, given rounding to its last digit.

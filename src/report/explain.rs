@@ -2,6 +2,8 @@
 //! with its value at the entity and period, what it would have taken to pass, and where every fact
 //! came from.
 
+use rust_decimal::Decimal;
+
 use crate::check::{CExpr, CKind, Program, Rule};
 use crate::data::Sheets;
 use crate::diag::Diag;
@@ -46,6 +48,9 @@ pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &S
         Outcome::Pass | Outcome::Skip(_) => return None,
     };
     let mut diag = operand_labels(diag, rule, trace, program);
+    if diag.labels.is_empty() {
+        diag = diag.primary(rule.body.span, "while checking this");
+    }
     if let Outcome::Error(e, _) = &check.outcome
         && e.file == rule.file
     {
@@ -127,24 +132,27 @@ fn explain_failure(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> String) -
     }
 }
 
-/// `a ~= b` failed: both intervals and how far apart they are.
+/// `a ~= b` failed: both intervals and how far apart they are, the intervals shown with enough
+/// digits that they visibly do not touch.
 fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&crate::num::Quantity>) -> String {
     let (a, b) = match crate::eval::units::align(a, b) {
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
     };
-    let mut text =
-        format!("`{left}` is {} and `{right}` is {}", display::num_with_interval(&a), display::num_with_interval(&b));
-    match within.and_then(|t| Some((t, tolerance(t, &a, &b).ok()?))) {
-        Some((t, by)) => {
-            let widened = b.widen(by).unwrap_or(b);
-            text += &format!(
-                "; even within {} they are {} apart",
-                display::quantity(t),
-                display::difference(a.gap(&widened), a.unit)
-            );
+    let tolerance = within.and_then(|t| Some((t, tolerance(t, &a, &b).ok()?)));
+    let widened = tolerance.and_then(|(_, by)| b.widen(by).ok()).unwrap_or(b);
+    let gap = a.gap(&widened);
+    let digits = gap.map_or(0, |g| display::digits_to_separate(g, a.unit));
+    let mut text = format!(
+        "`{left}` is {} and `{right}` is {}",
+        display::num_with_interval_digits(&a, digits),
+        display::num_with_interval_digits(&b, digits)
+    );
+    match tolerance {
+        Some((t, _)) => {
+            text += &format!("; even within {} they are {} apart", display::quantity(t), apart(gap, a.unit))
         }
-        None => text += &format!("; given rounding they are {} apart", display::difference(a.gap(&b), a.unit)),
+        None => text += &format!("; given rounding they are {} apart", apart(gap, a.unit)),
     }
     text
 }
@@ -163,12 +171,12 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
         CmpOp::Eq => "equal to",
         CmpOp::Ne => "different from",
     };
-    let gap = (a.point - b.point).abs();
+    let gap = a.point.checked_sub(b.point).map(|d| d.abs());
     format!(
         "{} is not {words} {} (point values compared; they differ by {})",
         display::num(&a),
         display::num(&b),
-        display::difference(gap, a.unit)
+        apart(gap, a.unit)
     )
 }
 
@@ -179,17 +187,22 @@ fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
         return format!(
             "{} is above the top of {range} by {}",
             display::num(&v),
-            display::difference(v.point - hi.point, v.unit)
+            apart(v.point.checked_sub(hi.point), v.unit)
         );
     }
     if let Some(lo) = lo.filter(|l| v.point < l.point) {
         return format!(
             "{} is below the bottom of {range} by {}",
             display::num(&v),
-            display::difference(lo.point - v.point, v.unit)
+            apart(lo.point.checked_sub(v.point), v.unit)
         );
     }
     format!("{} is outside {range}", display::num(&v))
+}
+
+/// A distance, or words where it is too large to compute.
+fn apart(d: Option<Decimal>, unit: crate::num::Unit) -> String {
+    d.map_or_else(|| "more than exact arithmetic can show".to_owned(), |d| display::difference(d, unit))
 }
 
 /// Where a fact came from: `revenue at 2025Q4 = 213.4 USD bn from data/amazon/x.toml:9:11 (source)`.

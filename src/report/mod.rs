@@ -80,7 +80,8 @@ impl Run<'_> {
             let bad = severity == Severity::Error || (deny_warnings && severity == Severity::Warning);
             bad && matches!(c.outcome, Outcome::Fail(_) | Outcome::Error(..))
         };
-        let warned = deny_warnings && self.warnings.iter().any(|d| d.level >= Level::Warning);
+        let warned = deny_warnings
+            && (!self.sheets.conflicts.is_empty() || self.warnings.iter().any(|d| d.level >= Level::Warning));
         i32::from(self.checks.iter().any(failing) || warned)
     }
 }

@@ -30,11 +30,20 @@ pub fn conflict_diag(c: &Conflict, sources: &Sources) -> Diag {
 }
 
 /// A warning for every rule that was checked nowhere: usually a misspelt metric or period.
-pub fn nowhere_diags(program: &Program, sheets: &Sheets, checks: &[Check], rules: &[usize]) -> Vec<Diag> {
+///
+/// In a run narrowed by `--entity` or `--period`, a rule with no check in the narrowed view is not
+/// reported: the narrowing, not the rule, left it out.
+pub fn nowhere_diags(
+    program: &Program,
+    sheets: &Sheets,
+    checks: &[Check],
+    rules: &[usize],
+    narrowed: bool,
+) -> Vec<Diag> {
     let mut diags = Vec::new();
     for &r in rules {
         let mine: Vec<&Check> = checks.iter().filter(|c| c.rule == r).collect();
-        if mine.iter().any(|c| !matches!(c.outcome, Outcome::Skip(_))) {
+        if mine.iter().any(|c| !matches!(c.outcome, Outcome::Skip(_))) || (narrowed && mine.is_empty()) {
             continue;
         }
         let rule = &program.rules[r];

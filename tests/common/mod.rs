@@ -46,7 +46,7 @@ pub fn load(rules: &[PathBuf], data: &[PathBuf], sources: &mut Sources) -> Resul
 pub fn run_all(program: &Program, sheets: &Sheets) -> (Vec<Check>, Vec<Diag>) {
     let checks = eval::run(program, sheets, &Filter::default());
     let rules: Vec<usize> = (0..program.rules.len()).collect();
-    let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules);
+    let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules, false);
     (checks, warnings)
 }
 

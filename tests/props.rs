@@ -13,18 +13,26 @@ fn exact(d: Decimal) -> BigRational {
     BigRational::new(mantissa, BigInt::from(10).pow(d.scale()))
 }
 
-/// Decimals across many magnitudes and precisions.
-fn decimal() -> impl Strategy<Value = Decimal> {
-    (-1_000_000_000_000i64..1_000_000_000_000, 0u32..10).prop_map(|(m, s)| Decimal::new(m, s))
-}
-
-/// An interval with a point inside it.
+/// An interval with a point inside it, its three decimals of one kind: written figures (a dozen
+/// digits, a few decimals), the edges of `rust_decimal` (96-bit mantissas, 28 decimals) where results
+/// must round, or values near 1e-28 whose products underflow.
 fn interval() -> impl Strategy<Value = Num> {
-    (decimal(), decimal(), decimal()).prop_map(|(a, b, c)| {
-        let mut v = [a, b, c];
+    let written = || (-1_000_000_000_000i64..1_000_000_000_000, 0u32..10).prop_map(|(m, s)| Decimal::new(m, s));
+    let edge = || {
+        (any::<u32>(), any::<u32>(), any::<u32>(), any::<bool>(), 0u32..=28)
+            .prop_map(|(lo, mid, hi, negative, scale)| Decimal::from_parts(lo, mid, hi, negative, scale))
+    };
+    let tiny = || (-1000i64..1000, 20u32..=28).prop_map(|(m, s)| Decimal::new(m, s));
+    let sorted = |v: [Decimal; 3]| {
+        let mut v = v;
         v.sort();
         Num { lo: v[0], point: v[1], hi: v[2], unit: Unit::None }
-    })
+    };
+    prop_oneof![
+        3 => [written(), written(), written()].prop_map(sorted),
+        1 => [edge(), edge(), edge()].prop_map(sorted),
+        1 => [tiny(), tiny(), tiny()].prop_map(sorted),
+    ]
 }
 
 /// A rational inside an interval: `lo + t (hi - lo)` for t in [0, 1].

@@ -275,3 +275,27 @@ fn a_missing_path_cannot_be_read() {
     assert_eq!(diags.len(), 1);
     assert!(diags[0].message.starts_with("cannot read `tests/fixtures/data/no_such_folder`: "), "{}", diags[0].message);
 }
+
+#[test]
+fn an_exponent_in_a_cell_is_an_error_never_a_unit() {
+    for text in ["1e30", "1E30", "1.25e3", "1e5 USD bn", "7.3e-1", "1 e30"] {
+        let error = tickmark::data::parse_value(text, Unit::None).expect_err(text);
+        assert_eq!(error.label, "exponent", "{text}");
+    }
+    let (sources, sheets) = load(&[Path::new(FIXTURES).join("err/exponent.csv")]);
+    let diags = sheets.expect_err("an exponent");
+    let spans: Vec<&str> = diags.iter().map(|d| sources.get(d.file.unwrap()).slice(d.labels[0].span)).collect();
+    assert_eq!(spans, ["1e30", "1.25E+3", "2.5e1"]);
+}
+
+#[test]
+fn a_range_bound_without_a_unit_takes_the_other_bounds_unit() {
+    let FactValue::Range(r) = tickmark::data::parse_value("5..7%", Unit::parse("USD bn").unwrap()).unwrap() else {
+        panic!("not a range");
+    };
+    assert_eq!(show(&FactValue::Range(r)), "5 %..7 %");
+    let FactValue::Range(r) = tickmark::data::parse_value("5..7", Unit::parse("USD bn").unwrap()).unwrap() else {
+        panic!("not a range");
+    };
+    assert_eq!(show(&FactValue::Range(r)), "5 USD bn..7 USD bn");
+}

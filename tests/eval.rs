@@ -118,3 +118,13 @@ fn failures_carry_their_trace() {
     let metrics: Vec<&str> = trace.facts.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(metrics, ["operating_income", "revenue"]);
 }
+
+#[test]
+fn bare_numbers_take_the_unit_they_meet() {
+    let all = statuses("units.tick");
+    assert_eq!(status_of(&all, "bare_number_takes_the_scale", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "bare_number_meeting_a_ratio", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "tolerance_in_the_left_unit", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "tolerance_too_tight", "ACME", "2025Q4"), "fail");
+    assert_eq!(status_of(&all, "order_of_terms_does_not_matter", "ACME", "2025Q4"), "pass");
+}

@@ -341,3 +341,36 @@ fn an_open_string_is_blamed_only_in_its_own_item() {
     let errors = errors_of("rule r \"title: a > b\nlet x = 1");
     assert_eq!(errors, ["unterminated string"]);
 }
+
+#[test]
+fn a_range_bound_without_a_unit_takes_the_other_bounds_unit() {
+    let ExprKind::Range(r) = expr_of("5..7%").node else { panic!("not a range") };
+    let percent = Unit::Ratio(RatioStyle::Percent);
+    assert_eq!(
+        (r.lo, r.hi),
+        (Some(Quantity::new(Decimal::new(5, 0), percent)), Some(Quantity::new(Decimal::new(7, 0), percent)))
+    );
+    assert_eq!(dump(&expr_of("173.5 USD bn..178.5")), "(range 173.5[USD bn] 178.5[USD bn])");
+    assert_eq!(dump(&expr_of("100..200")), "(range 100 200)");
+    assert_eq!(dump(&expr_of("..7%")), "(range _ 7[%])");
+}
+
+#[test]
+fn a_range_is_checked_as_a_data_cell_is() {
+    assert_eq!(errors_of("rule r: revenue in 200..100"), ["the range's bounds are reversed: 200 > 100"]);
+    assert_eq!(errors_of("rule r: margin in 100..20%"), ["the range's bounds are reversed: 100 > 20%"]);
+    let mixed = "the bounds of a range must have one unit, found `%` and `USD bn`";
+    assert_eq!(errors_of("rule r: capex in 5%..7 USD bn"), [mixed]);
+    let cell = tickmark::data::parse_value("5%..7 USD bn", Unit::None).expect_err("two units");
+    assert_eq!(cell.message, mixed, "a cell and a rule say the same");
+    assert_eq!(errors_of("rule r: x in 5 apples..3%"), ["unknown unit `apples`"], "one error, not two");
+}
+
+#[test]
+fn an_exponent_is_an_error_never_a_unit() {
+    assert_eq!(errors_of("let x = 1E30"), ["`1E30` has an exponent, which a rule does not read"]);
+    assert_eq!(errors_of("let x = 1e5 USD bn"), ["`1e5` has an exponent, which a rule does not read"]);
+    assert_eq!(errors_of("let x = 1.5e-3"), ["`1.5e-3` has an exponent, which a rule does not read"]);
+    let ExprKind::Number(q) = expr_of("5 EUR").node else { panic!("not a number") };
+    assert_eq!(q.unit.to_string(), "EUR");
+}

@@ -267,7 +267,11 @@ impl Walk {
                 None => Err(Diag::error("bad-value", format!("`{raw}` is not a number tickmark can read"))
                     .in_file(self.file)
                     .primary(span, "not a decimal number")
-                    .with_help("write a decimal number of at most 28 digits")),
+                    .with_help(if raw.contains(['e', 'E']) {
+                        "write the number out, without an exponent: its last digit sets its precision"
+                    } else {
+                        "write a decimal number of at most 28 digits"
+                    })),
             },
             Node::Text(text, base) => parse_value(text, self.unit).map_err(|e| e.into_diag(self.file, *base, span)),
             other => Err(self.wrong_type(key, kind(other), span)),

@@ -3,14 +3,17 @@
 //! Cells hold the same literals as rule files. The decimal is read from its text, never through a float,
 //! so `25.0` keeps its `.0` (its precision). A number written without a unit takes the file's default
 //! unit; one written with a unit keeps it. A range's bound without a unit takes the other bound's unit
-//! (`5..7%`). Errors carry the byte range within the cell they are about, so the caller can point at it.
+//! (`5..7%`), and its bounds are checked by the same function as a rule's range literal
+//! ([`crate::num::range::range`]). An exponent (`1e30`) is an error, never a unit named `e30`: it cannot
+//! say how precise the figure is. Errors carry the byte range within the cell they are about, so the
+//! caller can point at it.
 
 use std::ops::Range;
 
 use rust_decimal::Decimal;
 
 use crate::diag::Diag;
-use crate::num::{Quantity, RangeLit, Unit, parse_decimal};
+use crate::num::{Quantity, RangeLit, Unit, parse_decimal, range};
 use crate::source::{SourceId, Span};
 
 use super::sheet::FactValue;
@@ -40,51 +43,34 @@ pub fn parse_value(text: &str, default: Unit) -> Result<FactValue, ValueError> {
     match text.find("..") {
         Some(dots) => parse_range(text, dots, default).map(FactValue::Range),
         None => {
-            let (value, unit) = parse_bound(text, 0)?;
-            Ok(FactValue::Number(Quantity::new(value, unit.unwrap_or(default))))
+            let q = parse_bound(text, 0)?;
+            Ok(FactValue::Number(if q.unit.is_none() { Quantity::new(q.value, default) } else { q }))
         }
     }
 }
 
-/// Reads `lo..hi`, `..hi` or `lo..` split at the `..` at byte `dots`.
+/// Reads `lo..hi`, `..hi` or `lo..` split at the `..` at byte `dots`; the bounds are checked as in a
+/// rule file ([`range::range`]), then bounds still without a unit take `default`.
 fn parse_range(text: &str, dots: usize, default: Unit) -> Result<RangeLit, ValueError> {
     let (lo_text, hi_text) = (&text[..dots], &text[dots + 2..]);
     let lo = optional_bound(lo_text, 0)?;
     let hi = optional_bound(hi_text, dots + 2)?;
-    let unit = match (lo.and_then(|b| b.1), hi.and_then(|b| b.1)) {
-        (Some(a), Some(b)) if a != b => {
-            return Err(error("the bounds of a range must have one unit", 0..text.len(), "two units")
-                .help("write both bounds in one unit, such as `11%..15%` or `173.5..178.5 USD bn`"));
-        }
-        (a, b) => a.or(b).unwrap_or(default),
-    };
-    let range = RangeLit { lo: lo.map(|b| Quantity::new(b.0, unit)), hi: hi.map(|b| Quantity::new(b.0, unit)) };
-    check_order(&range, lo_text.trim(), hi_text.trim(), text.len())?;
-    match range {
-        RangeLit { lo: None, hi: None } => Err(error("a range needs at least one bound", 0..text.len(), "no bound")
-            .help("write `173.5..178.5`, `..213` (up to) or `206..` (from)")),
-        range => Ok(range),
-    }
+    let range = range::range(lo, hi).map_err(|e| {
+        let (lo, hi) = (lo_text.trim(), hi_text.trim());
+        error(e.message(lo, hi), 0..text.len(), e.label()).help(e.help(lo, hi))
+    })?;
+    let with_default = |q: Quantity| if q.unit.is_none() { Quantity::new(q.value, default) } else { q };
+    Ok(RangeLit { lo: range.lo.map(with_default), hi: range.hi.map(with_default) })
 }
 
 /// Reads one side of a range: nothing (an open end) or a figure.
-fn optional_bound(text: &str, offset: usize) -> Result<Option<(Decimal, Option<Unit>)>, ValueError> {
+fn optional_bound(text: &str, offset: usize) -> Result<Option<Quantity>, ValueError> {
     if text.trim().is_empty() { Ok(None) } else { parse_bound(text, offset).map(Some) }
 }
 
-/// Fails when a range's lower bound is above its upper bound.
-fn check_order(range: &RangeLit, lo_text: &str, hi_text: &str, len: usize) -> Result<(), ValueError> {
-    match (range.lo, range.hi) {
-        (Some(lo), Some(hi)) if lo.value > hi.value => {
-            Err(error(format!("the range's bounds are reversed: {lo_text} > {hi_text}"), 0..len, "reversed")
-                .help(format!("write the lower bound first: `{hi_text}..{lo_text}`")))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Reads a figure with an optional unit (`730 USD m`); `offset` is where `text` starts in the cell.
-fn parse_bound(text: &str, offset: usize) -> Result<(Decimal, Option<Unit>), ValueError> {
+/// Reads a figure with an optional unit (`730 USD m`), [`Unit::None`] when it has none; `offset` is
+/// where `text` starts in the cell.
+fn parse_bound(text: &str, offset: usize) -> Result<Quantity, ValueError> {
     let start = offset + text.len() - text.trim_start().len();
     let text = text.trim();
     let digits = number_len(text);
@@ -93,12 +79,38 @@ fn parse_bound(text: &str, offset: usize) -> Result<(Decimal, Option<Unit>), Val
         return Err(error(format!("expected a number, found `{text}`"), start..start + text.len(), "not a number")
             .help("write a figure such as `213.4`, `9%` or `730 USD m`"));
     }
+    check_exponent(number, rest, start)?;
     let value = parse_decimal(number).ok_or_else(|| {
         error(format!("`{number}` is not a number"), start..start + digits, "not a number")
             .help("a number has digits, at most one `.` and at most 28 digits")
     })?;
     let unit_start = start + digits + rest.len() - rest.trim_start().len();
-    Ok((value, parse_unit(text, rest.trim(), unit_start)?))
+    Ok(Quantity::new(value, parse_unit(text, rest.trim(), unit_start)?.unwrap_or(Unit::None)))
+}
+
+/// Fails when the number is followed by an exponent (`1e30`, `1.25E+3`, `1 e-5`), which would
+/// otherwise read as a unit named `e30`: a cell's figure is written out, since an exponent cannot
+/// say how precise the figure is (`1.25e3` is known to the ten, `1250` to the unit).
+fn check_exponent(number: &str, rest: &str, start: usize) -> Result<(), ValueError> {
+    let Some(len) = exponent_len(rest.trim_start()) else { return Ok(()) };
+    let exponent = &rest[..rest.len() - rest.trim_start().len() + len];
+    let (written, end) = (format!("{number}{exponent}"), number.len() + exponent.len());
+    let out = Decimal::from_scientific(&written.replace(|c: char| c == '_' || c.is_whitespace(), "")).ok();
+    let example = out.map_or_else(String::new, |d| format!(", such as `{d}` for `{written}`"));
+    Err(error(format!("`{written}` has an exponent, which a cell does not read"), start..start + end, "exponent").help(
+        format!(
+            "write the number out{example}: its last digit sets its precision; a scale keeps large amounts \
+             short: `730 USD bn`"
+        ),
+    ))
+}
+
+/// The length of an exponent at the start of `text`: `e` or `E`, an optional sign, then digits.
+fn exponent_len(text: &str) -> Option<usize> {
+    let after_e = text.strip_prefix(['e', 'E'])?;
+    let sign = usize::from(after_e.starts_with(['-', '+']));
+    let digits = after_e[sign..].bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0).then_some(1 + sign + digits)
 }
 
 /// Reads what follows a number: nothing, or a unit.
@@ -207,11 +219,25 @@ mod tests {
         assert_eq!(message("5 USD zillion"), ("`5 USD zillion` has an unknown unit `USD zillion`".into(), 2..13));
         assert_eq!(message("173.5 178.5"), ("a range needs `..` between its bounds".into(), 6..11));
         assert_eq!(message("213..206"), ("the range's bounds are reversed: 213 > 206".into(), 0..8));
-        assert_eq!(message("5%..7 USD"), ("the bounds of a range must have one unit".into(), 0..9));
+        let mixed = "the bounds of a range must have one unit, found `%` and `USD`";
+        assert_eq!(message("5%..7 USD"), (mixed.into(), 0..9));
         assert_eq!(message("1.2.3"), ("`1.2.3` is not a number".into(), 0..5));
         assert_eq!(message("abc"), ("expected a number, found `abc`".into(), 0..3));
         assert_eq!(message(".."), ("a range needs at least one bound".into(), 0..2));
         assert_eq!(message("1..2..3"), ("`2..3` is not a number".into(), 3..7));
         assert_eq!(message("213,4"), ("`213,4` is not a number".into(), 3..5));
+    }
+
+    #[test]
+    fn an_exponent_is_an_error_never_a_unit() {
+        assert_eq!(message("1e30"), ("`1e30` has an exponent, which a cell does not read".into(), 0..4));
+        assert_eq!(message("1e5 USD bn").1, 0..3);
+        assert_eq!(message(" 1.25E+3").0, "`1.25E+3` has an exponent, which a cell does not read");
+        assert_eq!(message("1 e-5"), ("`1 e-5` has an exponent, which a cell does not read".into(), 0..5));
+        assert_eq!(message("1..2e3").1, 3..6);
+        let help = parse_value("1.25e3", Unit::None).unwrap_err().help.unwrap();
+        assert!(help.contains("such as `1250` for `1.25e3`"), "{help}");
+        assert_eq!(number("5 EUR", "").unit, unit("EUR"));
+        assert_eq!(number("5 e", "").unit.to_string(), "e");
     }
 }

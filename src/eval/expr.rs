@@ -70,6 +70,7 @@ impl<'a> Evaluator<'a> {
             },
             CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
             CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),
+            CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => self.sum(e, period, file),
             CKind::Binary { op, lhs, rhs } => {
                 self.binary(*op, lhs, rhs, period, file).map_err(|h| with_message(h, err))
             }
@@ -88,6 +89,16 @@ impl<'a> Evaluator<'a> {
             CKind::Call { func, args } => {
                 super::funcs::call(self, *func, args, period, file).map_err(|h| with_message(h, err))
             }
+        }
+    }
+
+    /// Records the value a bare literal took from what it met, so labels show `142 USD bn`.
+    fn retrace(&mut self, e: &CExpr, value: Num) {
+        if self.depth == 0
+            && matches!(e.kind, CKind::Number { .. })
+            && let Some(trace) = self.trace.as_mut()
+        {
+            trace.values.push((e.span, Value::Num(value)));
         }
     }
 
@@ -149,14 +160,33 @@ impl<'a> Evaluator<'a> {
         }
         let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
         let result = match op {
-            BinOp::Add | BinOp::Sub => {
-                let (a, b, unit) = units::align(a, b).map_err(message)?;
-                if op == BinOp::Add { a.add(&b, unit) } else { a.sub(&b, unit) }
-            }
             BinOp::Mul => a.mul(&b, units::times(a.unit, b.unit).map_err(message)?),
             _ => a.div(&b, units::over(a.unit, b.unit).map_err(message)?),
         };
         result.map(Value::Num).map_err(arith)
+    }
+
+    /// A chain of `+` and `-` as one sum: every term is evaluated, then bare numbers take the unit
+    /// of the other terms together, so the order of terms never changes what a bare number means.
+    fn sum(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
+        let mut terms = Vec::new();
+        chain(e, false, &mut terms);
+        let exprs: Vec<&CExpr> = terms.iter().map(|(_, t)| *t).collect();
+        let values = self.all(&exprs, period, file)?;
+        let mut nums = Vec::with_capacity(values.len());
+        for (value, expr) in values.into_iter().zip(&exprs) {
+            nums.push(as_num(value, expr, file)?);
+        }
+        let unit = units::align_all(&mut nums).map_err(|m| error(file, e.span, &m))?;
+        let mut total = nums[0];
+        if terms[0].0 {
+            total = total.neg();
+        }
+        for (num, (negative, _)) in nums[1..].iter().zip(&terms[1..]) {
+            let next = if *negative { total.sub(num, unit) } else { total.add(num, unit) };
+            total = next.map_err(|a| error(file, e.span, &a.to_string()))?;
+        }
+        Ok(Value::Num(total.with_unit(unit)))
     }
 
     /// Evaluates every expression; where any has no value, the first missing input (or else the
@@ -184,6 +214,7 @@ impl<'a> Evaluator<'a> {
         for ((op, next), value) in rest.iter().zip(&values[1..]) {
             let value = as_num(*value, next, file)?;
             let (a, b, _) = units::align(prev, value).map_err(|m| error(file, next.span, &m))?;
+            self.retrace(next, b);
             let holds = match op {
                 CmpOp::Lt => a.point < b.point,
                 CmpOp::Le => a.point <= b.point,
@@ -205,6 +236,8 @@ impl<'a> Evaluator<'a> {
         let values = self.all(&[lhs, rhs], period, file)?;
         let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
         let (a, b, _) = units::align(a, b).map_err(message)?;
+        self.retrace(lhs, a);
+        self.retrace(rhs, b);
         let b = match within {
             Some(t) => b.widen(tolerance(t, &a, &b).map_err(arith)?).map_err(arith)?,
             None => b,
@@ -226,6 +259,17 @@ impl<'a> Evaluator<'a> {
         let ok_lo = lo.map(above).transpose()?.unwrap_or(true);
         let ok_hi = hi.map(below).transpose()?.unwrap_or(true);
         Ok(Value::Bool(ok_lo && ok_hi))
+    }
+}
+
+/// The terms of a chain of `+` and `-`, each with whether it is subtracted.
+fn chain<'e>(e: &'e CExpr, negative: bool, out: &mut Vec<(bool, &'e CExpr)>) {
+    match &e.kind {
+        CKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } => {
+            chain(lhs, negative, out);
+            chain(rhs, negative != (*op == BinOp::Sub), out);
+        }
+        _ => out.push((negative, e)),
     }
 }
 

@@ -114,13 +114,14 @@ fn aggregate(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, fil
     if func == Func::Count {
         return Ok(Value::Num(count));
     }
-    let mut acc = values[0];
+    let mut values = values;
+    let unit = units::align_all(&mut values).map_err(message)?;
+    let mut acc = values[0].with_unit(unit);
     for v in &values[1..] {
-        let (a, b, unit) = units::align(acc, *v).map_err(message)?;
         acc = match func {
-            Func::Min => a.min(&b).with_unit(unit),
-            Func::Max => a.max(&b).with_unit(unit),
-            _ => a.add(&b, unit).map_err(arith)?,
+            Func::Min => acc.min(v),
+            Func::Max => acc.max(v),
+            _ => acc.add(v, unit).map_err(arith)?,
         };
     }
     if func == Func::Avg {

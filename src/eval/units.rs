@@ -5,27 +5,46 @@ use crate::num::{ArithError, Num, RatioStyle, Unit};
 /// Why two units do not go together at run time (a currency that differs between entities).
 pub type UnitError = String;
 
-/// A bare number meeting a unit takes it: money in the scale it is shown in (`200` meeting
-/// `USD bn` is 200 USD bn); for other units the number stands as it is.
+/// A bare number meeting a unit takes it, in the unit as it is shown: `200` meeting `USD bn` is
+/// 200 USD bn, `9` meeting `%` is 9 %, `150` meeting `bps` is 150 bps.
 pub fn adopt(n: Num, unit: Unit) -> Result<Num, ArithError> {
     match unit {
-        Unit::Money(..) => n.mul(&Num::exact(unit.factor(), Unit::None), unit),
-        _ => Ok(n.with_unit(unit)),
+        Unit::None => Ok(n),
+        unit => n.mul(&Num::exact(unit.factor(), Unit::None), unit),
     }
 }
 
-/// Brings two values to one unit for adding or comparing; the result's unit is returned too.
-pub fn align(a: Num, b: Num) -> Result<(Num, Num, Unit), UnitError> {
-    let overflow = |e: ArithError| e.to_string();
-    match (a.unit, b.unit) {
-        (Unit::None, Unit::None) => Ok((a, b, Unit::None)),
-        (Unit::None, u) => Ok((adopt(a, u).map_err(overflow)?, b, u)),
-        (u, Unit::None) => Ok((a, adopt(b, u).map_err(overflow)?, u)),
-        (Unit::Money(c, s), Unit::Money(d, t)) if c == d => Ok((a, b, Unit::Money(c, s.max(t)))),
-        (Unit::Ratio(s), Unit::Ratio(t)) => Ok((a, b, Unit::Ratio(if s == t { s } else { RatioStyle::Percent }))),
-        (u, v) if u == v => Ok((a, b, u)),
-        (u, v) => Err(format!("cannot combine `{u}` and `{v}`")),
+/// The unit values of these units add up in: money in the largest scale among them, ratios in `%`
+/// unless all are shown alike; bare numbers take no part.
+pub fn common(units: impl IntoIterator<Item = Unit>) -> Result<Unit, UnitError> {
+    let mut acc = Unit::None;
+    for unit in units {
+        acc = match (acc, unit) {
+            (Unit::None, u) | (u, Unit::None) => u,
+            (Unit::Money(c, s), Unit::Money(d, t)) if c == d => Unit::Money(c, s.max(t)),
+            (Unit::Ratio(s), Unit::Ratio(t)) => Unit::Ratio(if s == t { s } else { RatioStyle::Percent }),
+            (u, v) if u == v => u,
+            (u, v) => return Err(format!("cannot combine `{u}` and `{v}`")),
+        };
     }
+    Ok(acc)
+}
+
+/// Brings values to one unit for adding or comparing: the bare ones adopt the [`common`] unit of
+/// the others, whatever their order, so `a + 2 + b` and `a + b + 2` mean the same.
+pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
+    let unit = common(values.iter().map(|v| v.unit))?;
+    for v in values.iter_mut().filter(|v| v.unit == Unit::None) {
+        *v = adopt(*v, unit).map_err(|e| e.to_string())?;
+    }
+    Ok(unit)
+}
+
+/// Brings two values to one unit for comparing; the common unit is returned too.
+pub fn align(a: Num, b: Num) -> Result<(Num, Num, Unit), UnitError> {
+    let mut both = [a, b];
+    let unit = align_all(&mut both)?;
+    Ok((both[0], both[1], unit))
 }
 
 /// The unit of a product.

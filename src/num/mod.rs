@@ -3,6 +3,7 @@
 pub mod display;
 pub mod interval;
 pub mod quantity;
+pub mod range;
 pub mod unit;
 
 pub use interval::{ArithError, Num};

@@ -64,6 +64,9 @@ pub struct RangeLit {
 }
 
 /// Parses a decimal exactly as written, keeping its scale (`25.0` keeps its `.0`); `_` may group digits.
+///
+/// An exponent (`1.25e3`) is not read: its precision (is `1.25e3` good to ±5 or ±0.5?) cannot be
+/// kept in a decimal, so a figure must be written out.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let cleaned: String;
     let text = if text.contains('_') {
@@ -74,7 +77,7 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     };
     let text = text.strip_prefix('+').unwrap_or(text);
     if text.contains(['e', 'E']) {
-        return Decimal::from_scientific(text).ok();
+        return None;
     }
     Decimal::from_str_exact(text).ok()
 }

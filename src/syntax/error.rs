@@ -535,8 +535,8 @@ fn describe(rule: Rule) -> Option<Expect> {
         kw_or | kw_and | approx_tail | in_tail | cmp_tail | add_op | mul_op | cmp_op | approx_op | kw_in => {
             Expect::Operator
         }
-        lbracket | index | dots | unit | percent | money_unit | currency | scale_word | unit_word | segment | star
-        | keyword => return None,
+        lbracket | index | dots | exponent | unit | percent | money_unit | currency | scale_word | unit_word
+        | segment | star | keyword => return None,
         WHITESPACE | COMMENT | file | item | primary | ident_char | unit_gap => return None,
     })
 }

@@ -1,11 +1,13 @@
 //! Text to syntax tree: runs the pest grammar (`grammar/tickmark.pest`) and walks its pairs by hand
-//! into the owned [`ast`] with a byte span on every node.
+//! into the owned [`ast`](super::ast) with a byte span on every node.
 //!
 //! The grammar is lenient where a precise message helps: a period such as `2025Q5`, a unit word
-//! after a number, a string without its closing quote and a number too large for a decimal all
-//! parse, and the walker reports them, so that one run shows every such fault of the file. A
-//! grammar error stops pest; parsing then resumes at the next line that starts an item, so each
-//! item's first syntax error is reported.
+//! after a number, an exponent (`1e30`), a string without its closing quote, a number too large for
+//! a decimal and a reversed range all parse, and the walker reports them, so that one run shows
+//! every such fault of the file. A range's bounds are checked by the function that checks a data
+//! cell's ([`crate::num::range::range`]), so `5..7%` means the same in both. A grammar error stops
+//! pest; parsing then resumes at the next line that starts an item, so each item's first syntax
+//! error is reported.
 
 use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
@@ -17,7 +19,7 @@ use super::ast::{
 };
 use super::error::{self, Fault};
 use crate::diag::Diag;
-use crate::num::{Currency, Quantity, RangeLit, RatioStyle, Scale, Unit, parse_decimal};
+use crate::num::{Currency, Quantity, RangeLit, RatioStyle, Scale, Unit, parse_decimal, range};
 use crate::period::{Period, Step};
 use crate::source::{SourceId, Span, Spanned};
 
@@ -403,19 +405,33 @@ impl Walker {
         Some(ExprKind::If { cond, then, otherwise })
     }
 
-    /// Walks `173.5..178.5`, `..213`, `206..`, `-2%..2%`.
+    /// Walks `173.5..178.5`, `..213`, `206..`, `-2%..2%`; its bounds are checked as a data cell's are
+    /// ([`range::range`]): `5..7%` is 5 %..7 %, and `213..206` or `5%..7 USD` is reported.
     fn range(&mut self, pair: Pair<'_, Rule>) -> Option<RangeLit> {
-        let mut range = RangeLit { lo: None, hi: None };
+        let span = self.span(&pair);
+        let faults = self.diags.len();
+        let (mut lo, mut hi) = (None, None);
         let mut after_dots = false;
         for part in pair.into_inner() {
             if part.as_rule() == Rule::dots {
                 after_dots = true;
                 continue;
             }
-            let bound = self.range_bound(part)?;
-            if after_dots { range.hi = Some(bound) } else { range.lo = Some(bound) }
+            let text = part.as_str();
+            let bound = Some((self.range_bound(part)?, text));
+            if after_dots { hi = bound } else { lo = bound }
         }
-        Some(range)
+        let written = RangeLit { lo: lo.map(|b| b.0), hi: hi.map(|b| b.0) };
+        if self.diags.len() > faults {
+            return Some(written); // a bound is already reported; its placeholder would mislead
+        }
+        let e = match range::range(written.lo, written.hi) {
+            Ok(range) => return Some(range),
+            Err(e) => e,
+        };
+        let (lo, hi) = (lo.map_or("", |b| b.1), hi.map_or("", |b| b.1));
+        self.report(self.error(span, e.message(lo, hi), e.label()).with_help(e.help(lo, hi)));
+        Some(written)
     }
 
     /// Walks one end of a range: a number, negative after a `-`.
@@ -436,15 +452,19 @@ impl Walker {
 
     /// Walks a number and its unit: `213.4`, `35%`, `730 USD m`.
     fn number(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<Quantity>> {
-        let span = self.span(&pair);
+        let (span, text) = (self.span(&pair), pair.as_str());
         let mut inner = pair.into_inner();
-        let digits = inner.next()?;
-        let value = self.decimal(&digits);
-        let unit = match inner.next() {
-            Some(unit) if is_quarter(unit.as_str()) => self.period_as_value(span),
-            Some(unit) => self.unit(unit.into_inner().next()?)?,
-            None => Unit::None,
-        };
+        let value = self.decimal(&inner.next()?);
+        let mut unit = Unit::None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::exponent => self.exponent(span, text, &part),
+                Rule::unit if is_quarter(part.as_str()) => unit = self.period_as_value(span),
+                Rule::unit if is_exponent(part.as_str()) => self.exponent(span, text, &part),
+                Rule::unit => unit = self.unit(part.into_inner().next()?)?,
+                _ => return None,
+            }
+        }
         Some(Spanned::new(Quantity::new(value, unit), span))
     }
 
@@ -454,6 +474,20 @@ impl Walker {
         let help = "to take a value at a period, index it: `revenue[2025Q1]`";
         self.report(diag.with_help(help));
         Unit::None
+    }
+
+    /// Reports an exponent after the digits of the number `text` at `span` (`1E30`, `1.5e-3`, `1 E30`),
+    /// which would otherwise read as a unit named `E30`: a figure is written out, as in a data cell.
+    fn exponent(&mut self, span: Span, text: &str, exponent: &Pair<'_, Rule>) {
+        let start = span.start as usize;
+        let end = self.span(exponent).end as usize;
+        let written = text.get(..end.saturating_sub(start)).unwrap_or(text);
+        let span = Span::new(start, end);
+        let out = Decimal::from_scientific(&written.replace(['_', ' ', '\t'], "")).ok();
+        let example = out.map_or_else(String::new, |d| format!(", such as `{d}` for `{written}`"));
+        let message = format!("`{written}` has an exponent, which a rule does not read");
+        let help = format!("write the number out{example}; a scale keeps large amounts short: `730 USD bn`");
+        self.report(self.error(span, message, "exponent").with_help(help));
     }
 
     /// Reads the digits of a number exactly, keeping its scale; reports one a decimal cannot hold.
@@ -539,6 +573,11 @@ fn name(pair: Pair<'_, Rule>) -> Option<Name> {
 /// Whether a unit word is the `Q1` of a quarter such as `2025Q1`.
 fn is_quarter(word: &str) -> bool {
     word.strip_prefix(['Q', 'q']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether a unit word is an exponent written apart from its number, the `E30` of `1 E30`.
+fn is_exponent(word: &str) -> bool {
+    word.strip_prefix(['e', 'E']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The binary operator of an `or`, `and`, `+ -` or `* /` pair.

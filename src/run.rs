@@ -89,7 +89,7 @@ fn paths(opts: &CheckOptions, sources: &mut Sources) -> Result<(Vec<PathBuf>, Ve
         }
         return Ok((opts.paths.clone(), Vec::new()));
     };
-    let config = config::load(&found, workspace::display_path(&found), sources)?;
+    let config = config::load(&found, crate::source::display_path(&found), sources)?;
     let pick =
         |given: &Vec<PathBuf>, configured: Vec<PathBuf>| if given.is_empty() { configured } else { given.clone() };
     Ok((pick(&opts.paths, config.rules), pick(&opts.data, config.data)))

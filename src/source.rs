@@ -1,5 +1,6 @@
 //! Source files and byte spans: where every rule, fact and diagnostic points.
 
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// A half-open byte range `start..end` within one source file.
@@ -110,4 +111,28 @@ impl Sources {
         let (line, col) = file.line_col(span.start);
         format!("{}:{line}:{col}", file.name)
     }
+}
+
+/// A path as shown in reports: relative to the current folder where it can be, `..` folded, `/` separated.
+pub fn display_path(path: &Path) -> String {
+    let absolute = std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf());
+    let normal = normalize(&absolute);
+    let cwd = std::env::current_dir().map(|c| normalize(&c)).unwrap_or_default();
+    let shown = normal.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(normal);
+    shown.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/")
+}
+
+/// Folds `.` and `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -1,11 +1,11 @@
 //! Loading a run's inputs: rule files with their `use`s, and data files into sheets.
 
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::check::RuleFile;
 use crate::diag::Diag;
-use crate::source::{SourceId, Sources, Span};
+use crate::source::{SourceId, Sources, Span, display_path};
 use crate::syntax::ast::Item;
 
 /// Loads rule files and folders (`.tick` files in them, recursively, in sorted order), following
@@ -49,6 +49,7 @@ impl Loader<'_> {
             Err(e) => return self.errors.push(e.located(via)),
         };
         let file = self.sources.add(shown, text.as_str());
+        let text = self.sources.get(file).text.clone();
         let ast = match crate::syntax::parser::parse(&text, file) {
             Ok(ast) => ast,
             Err(errors) => return self.errors.extend(errors),
@@ -62,7 +63,7 @@ impl Loader<'_> {
         }
         self.stack.pop();
         self.done.insert(canonical);
-        self.files.push(RuleFile { file, ast });
+        self.files.push(RuleFile { file, text, ast });
     }
 }
 
@@ -126,28 +127,4 @@ pub fn expand(path: &Path, extension: &str) -> Result<Vec<PathBuf>, Diag> {
         }
     }
     Ok(out)
-}
-
-/// A path as shown in reports: relative to the current folder where it can be, `..` folded, `/` separated.
-pub fn display_path(path: &Path) -> String {
-    let absolute = std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf());
-    let normal = normalize(&absolute);
-    let cwd = std::env::current_dir().map(|c| normalize(&c)).unwrap_or_default();
-    let shown = normal.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(normal);
-    shown.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-}
-
-/// Folds `.` and `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

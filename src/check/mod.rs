@@ -24,6 +24,8 @@ use resolve::Resolver;
 #[derive(Debug)]
 pub struct RuleFile {
     pub file: SourceId,
+    /// The file's text, for what is read as written (a title's `{name}` holes).
+    pub text: std::sync::Arc<str>,
     pub ast: ast::File,
 }
 
@@ -45,7 +47,7 @@ pub fn check(files: &[RuleFile], sheets: &Sheets) -> Result<Program, Vec<Diag>> 
                     body: resolver.expr(&l.value),
                 }),
                 Item::Let(_) => {}
-                Item::Rule(r) => program.rules.push(compile_rule(r, &mut resolver)),
+                Item::Rule(r) => program.rules.push(compile_rule(r, &rf.text, &mut resolver)),
                 Item::Use(_) => {}
             }
         }
@@ -98,7 +100,7 @@ fn duplicate(name: &str, (file, span): (SourceId, Span), (first_file, first_span
 }
 
 /// Compiles a rule: severity, title holes, `at` and body.
-fn compile_rule(r: &ast::Rule, resolver: &mut Resolver) -> Rule {
+fn compile_rule(r: &ast::Rule, text: &str, resolver: &mut Resolver) -> Rule {
     let at = match r.at.as_ref().map(|a| &a.node) {
         None => AtSpec::All,
         Some(ast::At::Quarters) => AtSpec::Kind(Kind::Quarter),
@@ -108,7 +110,7 @@ fn compile_rule(r: &ast::Rule, resolver: &mut Resolver) -> Rule {
     Rule {
         name: r.name.node.clone(),
         severity: r.severity.as_ref().map_or(Severity::Error, |s| s.node),
-        title: r.title.as_ref().map(|t| title(t, resolver)),
+        title: r.title.as_ref().map(|t| title(t, text, resolver)),
         at,
         body: resolver.expr(&r.body),
         file: resolver.file,
@@ -117,27 +119,41 @@ fn compile_rule(r: &ast::Rule, resolver: &mut Resolver) -> Rule {
     }
 }
 
-/// Splits a title into text and `{name}` holes, resolving each name.
-fn title(t: &crate::source::Spanned<String>, resolver: &mut Resolver) -> Title {
+/// Splits a title into text and `{name}` holes, resolving each name. The title is read from the
+/// file as written, so that a hole's span is exact whatever escapes come before it; `{{` and `}}`
+/// are braces.
+fn title(t: &crate::source::Spanned<String>, text: &str, resolver: &mut Resolver) -> Title {
+    let base = t.span.start as usize + 1;
+    let raw = text.get(base..(t.span.end as usize).saturating_sub(1)).unwrap_or("");
     let mut parts = Vec::new();
-    let mut rest = t.node.as_str();
-    let mut offset = t.span.start as usize + 1;
-    while let Some(open) = rest.find('{') {
-        if rest[open..].starts_with("{{") {
-            parts.push(TitlePart::Text(rest[..=open].to_owned()));
-            rest = &rest[open + 2..];
-            offset += open + 2;
-            continue;
+    let mut current = String::new();
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (c, chars.peek().map(|&(_, n)| n)) {
+            ('\\', Some(n)) | ('{', Some(n @ '{')) | ('}', Some(n @ '}')) => {
+                current.push(n);
+                chars.next();
+            }
+            ('{', _) => {
+                let Some(len) = raw[i..].find('}') else {
+                    let span = Span::new(base + i, base + i + 1);
+                    let diag = Diag::error("title", "a `{` in the title is never closed")
+                        .in_file(resolver.file)
+                        .primary(span, "opened here")
+                        .with_help("close the name with `}`, or write `{{` for a brace");
+                    resolver.errors.push(diag);
+                    break;
+                };
+                parts.push(TitlePart::Text(std::mem::take(&mut current)));
+                let inner = &raw[i + 1..i + len];
+                let span = Span::new(base + i + 1, base + i + len);
+                parts.push(TitlePart::Hole(inner.to_owned(), resolver.expr(&hole_name(inner, span))));
+                while chars.next_if(|&(k, _)| k < i + len + 1).is_some() {}
+            }
+            (c, _) => current.push(c),
         }
-        let Some(len) = rest[open..].find('}') else { break };
-        parts.push(TitlePart::Text(rest[..open].to_owned()));
-        let inner = &rest[open + 1..open + len];
-        let span = Span::new(offset + open + 1, offset + open + len);
-        parts.push(TitlePart::Hole(inner.to_owned(), resolver.expr(&hole_name(inner, span))));
-        rest = &rest[open + len + 1..];
-        offset += open + len + 1;
     }
-    parts.push(TitlePart::Text(rest.to_owned()));
+    parts.push(TitlePart::Text(current));
     Title { parts }
 }
 

@@ -8,7 +8,7 @@
 //! errors of all files come back together; a file with an error gives no facts.
 
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::diag::Diag;
 use crate::source::{SourceId, Sources, Span};
@@ -114,7 +114,7 @@ pub fn load_paths(paths: &[PathBuf], sources: &mut Sources, builder: &mut SheetB
     let mut errors = Vec::new();
     for path in paths {
         for file in expand(path, &mut errors) {
-            if let Err(more) = load_file(&file, display_name(&file), sources, builder) {
+            if let Err(more) = load_file(&file, crate::source::display_path(&file), sources, builder) {
                 errors.extend(more);
             }
         }
@@ -138,8 +138,11 @@ fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diag>) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            let message =
-                format!("cannot read the folder `{}`: {}", display_name(dir), lowercase_first(&e.to_string()));
+            let message = format!(
+                "cannot read the folder `{}`: {}",
+                crate::source::display_path(dir),
+                lowercase_first(&e.to_string())
+            );
             return errors.push(Diag::error("data-file", message));
         }
     };
@@ -153,21 +156,6 @@ fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diag>) {
             _ => {}
         }
     }
-}
-
-/// A path as shown in messages: relative to the current folder where it can be, `/` separated.
-pub fn display_name(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let shown = cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
-    if shown.is_absolute() {
-        return shown.display().to_string();
-    }
-    let parts: Vec<String> = shown
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
 }
 
 /// `No such file` as `no such file`, as our messages are lowercase.

@@ -26,7 +26,12 @@ pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file
         }
         Func::Change => {
             let (now, before) = two(ev, args, period, file)?;
-            now.sub(&before, now.unit).map(Value::Num).map_err(arith)
+            // a change of a percentage is in percentage points
+            let unit = match now.unit {
+                Unit::Ratio(RatioStyle::Percent) => Unit::Ratio(RatioStyle::Pp),
+                unit => unit,
+            };
+            now.sub(&before, unit).map(Value::Num).map_err(arith)
         }
         Func::Annualized => {
             let x = ev.num(&args[0], period, file)?;

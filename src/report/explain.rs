@@ -149,8 +149,11 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
         display::num_with_interval_digits(&b, digits)
     );
     match tolerance {
-        Some((t, _)) => {
-            text += &format!("; even within {} they are {} apart", display::quantity(t), apart(gap, a.unit))
+        Some((t, by)) => {
+            let shown = display::quantity(t);
+            let absolute = display::difference(by, a.unit);
+            let tolerance = if shown == absolute { shown } else { format!("{shown} ({absolute})") };
+            text += &format!("; even within {tolerance} they are {} apart", apart(gap, a.unit));
         }
         None => text += &format!("; given rounding they are {} apart", apart(gap, a.unit)),
     }

@@ -1,10 +1,9 @@
 //! The command line: clap definitions only.
 
-use std::path::PathBuf;
-
 use clap::{Parser, Subcommand};
 
-use crate::run::Format;
+use crate::commands::Inputs;
+use crate::commands::check::Format;
 
 /// tickmark checks companies' reported figures and guidance against rules, exactly and rounding-aware.
 #[derive(Debug, Parser)]
@@ -22,16 +21,25 @@ pub enum Command {
     /// Example: `tickmark check` runs the rule and data paths of ./tickmark.toml;
     /// `tickmark check rules/amazon --data data/amazon --entity AMZN --format json`.
     Check(CheckArgs),
+    /// Show a rule's whole evaluation as a tree: every sub-value with its interval, unit and source.
+    Explain(crate::commands::explain::Args),
+    /// Evaluate one expression against the data.
+    Eval(crate::commands::eval::Args),
+    /// Show the sheet: metrics by periods, each figure ticked, crossed or bare.
+    Sheet(crate::commands::sheet::Args),
+    /// Lay out rule files canonically; comments are kept.
+    Fmt(crate::commands::fmt::Args),
+    /// Run snapshot test cases of rule outputs.
+    Test(crate::commands::test::Args),
+    /// Start a new rule repository.
+    Init(crate::commands::init::Args),
 }
 
 /// Arguments of `tickmark check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Rule files or folders (default: `rules` of tickmark.toml).
-    pub paths: Vec<PathBuf>,
-    /// Data files or folders; their order decides which source wins a conflict (default: `data` of tickmark.toml).
-    #[arg(long, num_args = 1..)]
-    pub data: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: Inputs,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

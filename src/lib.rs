@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod data;
 pub mod diag;
@@ -13,7 +14,7 @@ pub mod eval;
 pub mod num;
 pub mod period;
 pub mod report;
-pub mod run;
+
 pub mod source;
 pub mod suggest;
 pub mod syntax;

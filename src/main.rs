@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tickmark::cli::{Cli, Command};
+use tickmark::commands::check::{self, CheckOptions};
 use tickmark::report::human::Style;
-use tickmark::run::{self, CheckOptions};
 
 /// The stack of the thread that does the work: deep but legal input (long `use` chains, cells that
 /// build on cells) must end in a result or a diagnostic, never in a stack overflow.
@@ -33,9 +33,9 @@ fn run() -> ExitCode {
         }
     };
     let output = match cli.command {
-        Command::Check(args) => run::check(&CheckOptions {
-            paths: args.paths,
-            data: args.data,
+        Command::Check(args) => check::check(&CheckOptions {
+            paths: args.inputs.paths,
+            data: args.inputs.data,
             format: args.format,
             deny_warnings: args.deny.is_some(),
             entities: args.entity,
@@ -43,6 +43,12 @@ fn run() -> ExitCode {
             rules: args.rule,
             style: style(),
         }),
+        Command::Explain(args) => tickmark::commands::explain::run(args, style()),
+        Command::Eval(args) => tickmark::commands::eval::run(args, style()),
+        Command::Sheet(args) => tickmark::commands::sheet::run(args, style()),
+        Command::Fmt(args) => tickmark::commands::fmt::run(args, style()),
+        Command::Test(args) => tickmark::commands::test::run(args, style()),
+        Command::Init(args) => tickmark::commands::init::run(args, style()),
     };
     let _ = std::io::stdout().write_all(output.stdout.as_bytes());
     let _ = std::io::stderr().write_all(output.stderr.as_bytes());

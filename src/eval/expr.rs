@@ -34,6 +34,15 @@ impl<'a> Evaluator<'a> {
         Evaluator { program, sheets, entity, cache, trace: None, depth: 0 }
     }
 
+    /// An evaluator that records every node it evaluates, inside cells too (for `explain`).
+    pub fn tracing_full(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
+        let mut ev = Evaluator::tracing(program, sheets, entity);
+        if let Some(trace) = ev.trace.as_mut() {
+            trace.full = true;
+        }
+        ev
+    }
+
     /// An evaluator that records values and facts.
     pub fn tracing(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
         Evaluator { trace: Some(Trace::default()), ..Evaluator::new(program, sheets, entity) }
@@ -42,6 +51,9 @@ impl<'a> Evaluator<'a> {
     /// Evaluates an expression of a rule or cell in `file` at a period.
     pub fn eval(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
         let result = self.node(e, period, file).map_err(|h| with_span(h, file, e.span));
+        if let Some(trace) = self.trace.as_mut().filter(|t| t.full) {
+            trace.steps.push(super::value::Step { file, span: e.span, period, result: result.clone() });
+        }
         if self.depth == 0
             && let (Some(trace), Ok(v)) = (self.trace.as_mut(), &result)
         {

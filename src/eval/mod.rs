@@ -8,4 +8,4 @@ pub mod value;
 
 pub use expr::Evaluator;
 pub use run::{Check, Filter, Outcome, run};
-pub use value::{EvalError, FactUse, Halt, Missing, Trace, Value};
+pub use value::{EvalError, FactUse, Halt, Missing, Step, Trace, Value};

@@ -82,9 +82,27 @@ pub struct Trace {
     pub values: Vec<(Span, Value)>,
     /// Facts read, in order, each once.
     pub facts: Vec<FactUse>,
+    /// With [`Trace::full`]: every node evaluated, inside cells and at other periods too.
+    pub steps: Vec<Step>,
+    /// Whether to record [`Trace::steps`] (for `explain`).
+    pub full: bool,
+}
+
+/// One node's evaluation: where it is written, the period it was evaluated at, what it gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub file: SourceId,
+    pub span: Span,
+    pub period: Period,
+    pub result: Result<Value, Halt>,
 }
 
 impl Trace {
+    /// What a node gave when evaluated at a period (with [`Trace::full`]).
+    pub fn step(&self, file: SourceId, span: Span, period: Period) -> Option<&Result<Value, Halt>> {
+        self.steps.iter().rev().find(|s| s.file == file && s.span == span && s.period == period).map(|s| &s.result)
+    }
+
     /// The value recorded for a span, if any.
     pub fn value_at(&self, span: Span) -> Option<&Value> {
         self.values.iter().rev().find(|(s, _)| *s == span).map(|(_, v)| v)

@@ -1,18 +1,16 @@
-//! `tickmark check` from options to output: load, check, evaluate, report.
-//!
-//! Kept apart from the command line so tests can run it in-process; `main` only prints and exits.
+//! `tickmark check`: load, check, evaluate, report.
 
 use std::path::PathBuf;
 
-use crate::check::{self, Program};
-use crate::config;
-use crate::data::{SheetBuilder, Sheets};
+use crate::check::Program;
+use crate::data::Sheets;
 use crate::diag::Diag;
 use crate::eval::{self, Filter};
 use crate::period::Period;
 use crate::report::{self, Run, human::Style};
 use crate::source::Sources;
-use crate::workspace;
+
+use super::{Inputs, Output};
 
 /// The report formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -37,62 +35,17 @@ pub struct CheckOptions {
     pub style: Style,
 }
 
-/// What a command prints and how it exits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    pub stdout: String,
-    pub stderr: String,
-    pub code: i32,
-}
-
 /// Runs `tickmark check`.
 pub fn check(opts: &CheckOptions) -> Output {
-    let mut sources = Sources::default();
-    match prepare(opts, &mut sources) {
-        Ok((program, sheets, filter)) => report(opts, &program, &sheets, &sources, &filter),
-        Err(diags) => failure(opts, &diags, &sources),
-    }
-}
-
-/// Loads and checks everything: the checked program, the sheets and the filter, or every error.
-fn prepare(opts: &CheckOptions, sources: &mut Sources) -> Result<(Program, Sheets, Filter), Vec<Diag>> {
-    let (rule_paths, data_paths) = paths(opts, sources)?;
-    let mut builder = SheetBuilder::default();
-    let mut errors = Vec::new();
-    if let Err(e) = crate::data::load_paths(&data_paths, sources, &mut builder) {
-        errors.extend(e);
-    }
-    let files = workspace::load_rules(&rule_paths, sources).unwrap_or_else(|e| {
-        errors.extend(e);
-        Vec::new()
-    });
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let sheets = builder.finish();
-    let program = check::check(&files, &sheets)?;
-    let filter = filter(opts, &program, &sheets)?;
-    Ok((program, sheets, filter))
-}
-
-/// The rule and data paths: as given, or else from the nearest `tickmark.toml`.
-fn paths(opts: &CheckOptions, sources: &mut Sources) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Vec<Diag>> {
-    if !opts.paths.is_empty() && !opts.data.is_empty() {
-        return Ok((opts.paths.clone(), opts.data.clone()));
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let Some(found) = config::find(&cwd) else {
-        if opts.paths.is_empty() {
-            let diag = Diag::error("no-rules", "no rule files given, and no `tickmark.toml` here or above")
-                .with_help("run `tickmark check RULES --data DATA`, or `tickmark init` to start a rule repository");
-            return Err(vec![diag]);
-        }
-        return Ok((opts.paths.clone(), Vec::new()));
+    let inputs = Inputs { paths: opts.paths.clone(), data: opts.data.clone() };
+    let loaded = match super::load(&inputs) {
+        Ok(loaded) => loaded,
+        Err((diags, sources)) => return failure(opts, &diags, &sources),
     };
-    let config = config::load(&found, crate::source::display_path(&found), sources)?;
-    let pick =
-        |given: &Vec<PathBuf>, configured: Vec<PathBuf>| if given.is_empty() { configured } else { given.clone() };
-    Ok((pick(&opts.paths, config.rules), pick(&opts.data, config.data)))
+    match filter(opts, &loaded.program, &loaded.sheets) {
+        Ok(filter) => report(opts, &loaded.program, &loaded.sheets, &loaded.sources, &filter),
+        Err(diags) => failure(opts, &diags, &loaded.sources),
+    }
 }
 
 /// Checks `--entity`, `--period` and `--rule` against what exists.

@@ -20,6 +20,12 @@ pub enum Format {
     Human,
     /// A stable JSON document, for programs (see docs/report-json.md).
     Json,
+    /// SARIF 2.1.0, for code-scanning views: one result per failed check.
+    Sarif,
+    /// JUnit XML, for CI dashboards: one test case per check.
+    Junit,
+    /// GitHub Actions workflow commands: an annotation per failed check.
+    Github,
 }
 
 /// What `tickmark check` was asked to do.
@@ -90,6 +96,9 @@ fn report(opts: &CheckOptions, program: &Program, sheets: &Sheets, sources: &Sou
     let stdout = match opts.format {
         Format::Human => report::human::render(&run, opts.style),
         Format::Json => report::json::render(&run),
+        Format::Sarif => report::sarif::render(&run),
+        Format::Junit => report::junit::render(&run),
+        Format::Github => report::github::render(&run),
     };
     Output { stdout, stderr: String::new(), code: run.exit_code(opts.deny_warnings) }
 }
@@ -107,6 +116,14 @@ fn failure(opts: &CheckOptions, diags: &[Diag], sources: &Sources) -> Output {
             (String::new(), text)
         }
         Format::Json => (report::json::render_diags(diags, sources), String::new()),
+        Format::Sarif | Format::Junit | Format::Github => {
+            let stdout = match opts.format {
+                Format::Sarif => report::sarif::render_diags(diags, sources),
+                Format::Junit => report::junit::render_diags(diags, sources),
+                _ => report::github::render_diags(diags, sources),
+            };
+            (stdout, report::human::render_diags(diags, sources, opts.style))
+        }
     };
     Output { stdout, stderr, code: 2 }
 }

@@ -1,8 +1,11 @@
 //! Results to reports: what a run found, rendered for people (`human`) and for programs (`json`).
 
 pub mod explain;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod warnings;
 
 use crate::check::Program;

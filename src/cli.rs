@@ -17,9 +17,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check rules against data and report every failed check.
-    ///
-    /// Example: `tickmark check` runs the rule and data paths of ./tickmark.toml;
-    /// `tickmark check rules/amazon --data data/amazon --entity AMZN --format json`.
+    #[command(after_help = "Examples:\n  \
+        tickmark check                                  the rule and data paths of ./tickmark.toml\n  \
+        tickmark check rules/amazon --data data/amazon  these rules against these data\n  \
+        tickmark check --entity AMZN --period 2025Q4    one entity at one period\n  \
+        tickmark check --format json > report.json      for programs (docs/report-json.md)\n  \
+        tickmark check --deny warnings                  warnings fail the run too (exit code 1)\n\n\
+        Exit codes: 0 no error rule failed; 1 an error rule failed or erred (or a warning, with\n\
+        --deny warnings); 2 the run could not be made (a broken rule or data file, a bad argument).")]
     Check(CheckArgs),
     /// Show a rule's whole evaluation as a tree: every sub-value with its interval, unit and source.
     Explain(crate::commands::explain::Args),
@@ -33,6 +38,14 @@ pub enum Command {
     Test(crate::commands::test::Args),
     /// Start a new rule repository.
     Init(crate::commands::init::Args),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  tickmark completions bash > ~/.local/share/bash-completion/completions/tickmark"
+    )]
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Arguments of `tickmark check`.
@@ -55,4 +68,10 @@ pub struct CheckArgs {
     /// Check only these rules (repeatable).
     #[arg(long)]
     pub rule: Vec<String>,
+    /// Show only what fails the run: failed error-rules and the summary.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Show every check, passes and skips included.
+    #[arg(long, short)]
+    pub verbose: bool,
 }

@@ -3,10 +3,10 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use tickmark::cli::{Cli, Command};
 use tickmark::commands::check::{self, CheckOptions};
-use tickmark::report::human::Style;
+use tickmark::report::human::{Style, Verbosity};
 
 /// The stack of the thread that does the work: deep but legal input (long `use` chains, cells that
 /// build on cells) must end in a result or a diagnostic, never in a stack overflow.
@@ -42,6 +42,11 @@ fn run() -> ExitCode {
             periods: args.period,
             rules: args.rule,
             style: style(),
+            verbosity: match (args.quiet, args.verbose) {
+                (true, _) => Verbosity::Quiet,
+                (_, true) => Verbosity::Verbose,
+                _ => Verbosity::Normal,
+            },
         }),
         Command::Explain(args) => tickmark::commands::explain::run(args, style()),
         Command::Eval(args) => tickmark::commands::eval::run(args, style()),
@@ -49,6 +54,11 @@ fn run() -> ExitCode {
         Command::Fmt(args) => tickmark::commands::fmt::run(args, style()),
         Command::Test(args) => tickmark::commands::test::run(args, style()),
         Command::Init(args) => tickmark::commands::init::run(args, style()),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "tickmark", &mut script);
+            tickmark::commands::Output::ok(String::from_utf8_lossy(&script).into_owned())
+        }
     };
     let _ = std::io::stdout().write_all(output.stdout.as_bytes());
     let _ = std::io::stderr().write_all(output.stderr.as_bytes());

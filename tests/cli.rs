@@ -117,3 +117,56 @@ fn broken_inputs_exit_2_with_a_diagnostic_naming_the_file() {
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot read `missing.tick`: no such file"), "{stderr}");
 }
+
+#[test]
+fn quiet_and_verbose_say_less_and_more() {
+    let (quiet, _, code) = tickmark(&["check", "--quiet"], root());
+    assert_eq!(code, 0);
+    assert_eq!(quiet.lines().count(), 1, "only the summary: no error rule failed\n{quiet}");
+    let (verbose, _, _) = tickmark(&["check", "--verbose"], root());
+    assert!(verbose.contains("pass  margin_compression at AMZN 2026Q1"), "{verbose}");
+    assert!(verbose.contains("skip  free_cash_flow_is_cash_flow_less_capex at AMZN 2025Q4"), "{verbose}");
+    let (_, _, code) = tickmark(&["check", "--quiet", "--verbose"], root());
+    assert_eq!(code, 2, "quiet and verbose contradict each other");
+}
+
+#[test]
+fn no_colour_when_not_a_terminal() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tickmark"))
+        .arg("check")
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'), "escape codes in piped output");
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let (help, _, _) = tickmark(&["--help"], root());
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 8, "{help}");
+    for command in commands {
+        let (text, _, code) = tickmark(&[command, "--help"], root());
+        assert_eq!(code, 0);
+        assert!(text.contains("Example"), "`tickmark {command} --help` shows no example:\n{text}");
+    }
+}
+
+#[test]
+fn completions_for_the_common_shells() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (script, _, code) = tickmark(&["completions", shell], root());
+        assert_eq!(code, 0);
+        assert!(script.contains("tickmark") && script.contains("check") && script.contains("--deny"), "{shell}");
+    }
+    let (_, _, code) = tickmark(&["completions", "cmd.exe"], root());
+    assert_eq!(code, 2);
+}

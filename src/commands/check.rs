@@ -39,6 +39,7 @@ pub struct CheckOptions {
     pub periods: Vec<String>,
     pub rules: Vec<String>,
     pub style: Style,
+    pub verbosity: report::human::Verbosity,
 }
 
 /// Runs `tickmark check`.
@@ -94,7 +95,7 @@ fn report(opts: &CheckOptions, program: &Program, sheets: &Sheets, sources: &Sou
     let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules, narrowed);
     let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: rules.len() };
     let stdout = match opts.format {
-        Format::Human => report::human::render(&run, opts.style),
+        Format::Human => report::human::render(&run, opts.style, opts.verbosity),
         Format::Json => report::json::render(&run),
         Format::Sarif => report::sarif::render(&run),
         Format::Junit => report::junit::render(&run),

@@ -39,14 +39,33 @@ pub fn render_diags(diags: &[Diag], sources: &Sources, style: Style) -> String {
 }
 
 /// The whole human report of a run.
-pub fn render(run: &Run, style: Style) -> String {
-    let mut diags: Vec<Diag> =
-        run.sheets.conflicts.iter().map(|c| super::warnings::conflict_diag(c, run.sources)).collect();
-    diags.extend(run.warnings.iter().cloned());
-    diags.extend(run.checks.iter().filter_map(|c| explain::check_diag(c, run.program, run.sheets, run.sources)));
+pub fn render(run: &Run, style: Style, verbosity: Verbosity) -> String {
+    let mut diags: Vec<Diag> = Vec::new();
+    if verbosity != Verbosity::Quiet {
+        diags.extend(run.sheets.conflicts.iter().map(|c| super::warnings::conflict_diag(c, run.sources)));
+        diags.extend(run.warnings.iter().cloned());
+    }
+    let checks = run.checks.iter().filter_map(|c| explain::check_diag(c, run.program, run.sheets, run.sources));
+    diags.extend(checks.filter(|d| verbosity != Verbosity::Quiet || d.level == crate::diag::Level::Error));
     let mut out = render_diags(&diags, run.sources, style);
+    if verbosity == Verbosity::Verbose {
+        out.push_str("every check:\n");
+        out.push_str(&check_lines(run));
+    }
     out.push_str(&summary_line(&run.summary()));
     out
+}
+
+/// How much the human report says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Only what fails the run: failed and erred error-rules, then the summary.
+    Quiet,
+    /// Every failed or erred check, conflicts and warnings, then the summary.
+    #[default]
+    Normal,
+    /// As normal, then every check on a line of its own, passes and skips included.
+    Verbose,
 }
 
 /// `37 rules, 40 checks: 36 passed, 4 failed (0 error, 3 warning, 1 info), 0 erred; 81 skipped; 1 conflict, 0 warnings`

@@ -54,5 +54,8 @@ pub fn run_all(program: &Program, sheets: &Sheets) -> (Vec<Check>, Vec<Diag>) {
 pub fn report_text(program: &Program, sheets: &Sheets, sources: &Sources) -> (String, String) {
     let (checks, warnings) = run_all(program, sheets);
     let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: program.rules.len() };
-    (report::human::check_lines(&run), report::human::render(&run, Style { color: false, width: 80 }))
+    (
+        report::human::check_lines(&run),
+        report::human::render(&run, Style { color: false, width: 80 }, Default::default()),
+    )
 }

@@ -56,6 +56,29 @@ pub fn parse(text: &str, file: SourceId) -> Result<File, Vec<Diag>> {
     if walker.diags.is_empty() { Ok(File { items }) } else { Err(walker.diags) }
 }
 
+/// Parses one expression and nothing else (`tickmark eval`): `operating_income / revenue`.
+pub fn parse_expr(text: &str, file: SourceId) -> Result<Expr, Vec<Diag>> {
+    let fault = match error::too_deep(text, 0, file) {
+        Some(fault) => Err(fault),
+        None => TickmarkParser::parse(Rule::expr_only, text).map_err(|e| error::from_pest(&e, text, 0, file)),
+    };
+    let pairs = fault.map_err(|fault| vec![*fault.diag])?;
+    let mut walker = Walker { file, offset: 0, diags: Vec::new() };
+    let expr = pairs.flat_map(Pair::into_inner).find(|p| p.as_rule() == Rule::expr).and_then(|p| walker.expr(p));
+    match expr {
+        Some(expr) if walker.diags.is_empty() => Ok(expr),
+        Some(_) => Err(walker.diags),
+        None => {
+            let span = Span::new(0, text.len());
+            Err(vec![walker.error(
+                span,
+                "internal error: this expression's parse tree has an unexpected shape".into(),
+                "here",
+            )])
+        }
+    }
+}
+
 /// Runs the grammar over `text[start..]` once its nesting depth is known to be safe.
 fn run_pest(text: &str, start: usize, file: SourceId) -> Result<Pairs<'_, Rule>, Fault> {
     if let Some(fault) = error::too_deep(text, start, file) {
@@ -607,16 +630,36 @@ fn cmp_op(text: &str) -> Option<CmpOp> {
 }
 
 /// Text without trailing white space and `#` comments (pest includes the white space it skipped
-/// before a repetition that then matched nothing). A line with a quote keeps its `#`s: they may be
-/// inside a string.
-fn without_trailing_trivia(mut text: &str) -> &str {
-    loop {
-        let trimmed = text.trim_end();
-        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
-        let line = &trimmed[line_start..];
-        match line.find('#') {
-            Some(hash) if !line.contains('"') => text = &trimmed[..line_start + hash],
-            _ => return trimmed,
+/// before a repetition that then matched nothing). Strings are skipped over, so a `#` inside a title
+/// is not a comment.
+fn without_trailing_trivia(text: &str) -> &str {
+    let mut end = 0;
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut escaped = false;
+                for (k, c) in chars.by_ref() {
+                    end = k + c.len_utf8();
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => break,
+                        '\n' => break,
+                        _ => escaped = false,
+                    }
+                }
+                end = end.max(i + 1);
+            }
+            c if c.is_whitespace() => {}
+            c => end = i + c.len_utf8(),
         }
     }
+    &text[..end]
 }

@@ -1,12 +1,120 @@
-//! `tickmark explain`: being written.
+//! `tickmark explain RULE`: a rule's whole evaluation as a tree, check by check.
 
-use super::Output;
+use crate::check::{AtSpec, Rule};
+use crate::diag::Diag;
+use crate::eval::{self, Check, Filter, Outcome};
+use crate::period::Kind;
+use crate::report::human::Style;
+use crate::report::tree::Explainer;
+
+use super::eval::{Narrow, failure, narrow, rule_names};
+use super::{Inputs, Loaded, Output};
 
 /// Arguments of `tickmark explain`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  tickmark explain q3_net_income_growth_40pct                  every check of the rule, as trees
+  tickmark explain margin_compression --entity AMZN --period 2026Q1
+
+Each check gets a header (rule, severity, entity, period, status), then one line per sub-expression
+with its value, interval and unit; a fact says the data file, line, column and source it came from.
+A skipped check shows only why it was skipped, unless --period asks for it: then its tree too.
+Exit codes: 0 once the rule is explained, whatever its verdicts; 2 the run could not be made.")]
+pub struct Args {
+    /// The rule to explain, by name.
+    pub rule: String,
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Explain only the checks of these entities (repeatable).
+    #[arg(long)]
+    pub entity: Vec<String>,
+    /// Explain only the checks at these periods, such as `2025Q4` or `FY2025` (repeatable).
+    #[arg(long)]
+    pub period: Vec<String>,
+}
 
 /// Runs `tickmark explain`.
-pub fn run(_args: Args, _style: crate::report::human::Style) -> Output {
-    Output { stdout: String::new(), stderr: "tickmark explain is not available yet\n".into(), code: 2 }
+pub fn run(args: Args, style: Style) -> Output {
+    let loaded = match super::load(&args.inputs) {
+        Ok(loaded) => loaded,
+        Err((diags, sources)) => return failure(&diags, &sources, style),
+    };
+    let checks = select(&args, &loaded);
+    match checks {
+        Ok((checks, at)) => Output::ok(render(&checks, &loaded, !at.periods.is_empty(), style)),
+        Err(diags) => failure(&diags, &loaded.sources, style),
+    }
+}
+
+/// The rule's checks that the arguments ask for, in the order `check` reports them.
+fn select(args: &Args, loaded: &Loaded) -> Result<(Vec<Check>, Narrow), Vec<Diag>> {
+    let names = rule_names(&loaded.program);
+    let at = narrow(&loaded.sheets, &args.entity, &args.period);
+    let Some(rule) = loaded.program.rules.iter().find(|r| r.name == args.rule) else {
+        let mut diags = vec![unknown_rule(&args.rule, &names)];
+        diags.extend(at.err().unwrap_or_default());
+        return Err(diags);
+    };
+    let at = at?;
+    let entities = at.entity_names(&loaded.sheets);
+    let filter = Filter { entities, periods: at.periods.clone(), rules: vec![rule.name.clone()] };
+    let checks = eval::run(&loaded.program, &loaded.sheets, &filter);
+    if checks.is_empty() {
+        return Err(vec![nowhere(rule, !args.entity.is_empty() || !args.period.is_empty())]);
+    }
+    Ok((checks, at))
+}
+
+/// `no rule `x` in this run`, with the nearest rule name.
+fn unknown_rule(given: &str, names: &[&str]) -> Diag {
+    let diag = Diag::error("bad-argument", format!("no rule `{given}` in this run"));
+    match crate::suggest::did_you_mean(given, names.iter().copied()) {
+        Some(best) => diag.with_help(format!("did you mean `{best}`?")),
+        None => diag.with_help("`tickmark check --verbose` lists every rule with its checks"),
+    }
+}
+
+/// The rule has no check where the arguments point (or in the data at all).
+fn nowhere(rule: &Rule, narrowed: bool) -> Diag {
+    let at = match &rule.at {
+        AtSpec::All => "every period with data".to_owned(),
+        AtSpec::Kind(Kind::Quarter) => "quarters".to_owned(),
+        AtSpec::Kind(Kind::Year) => "fiscal years".to_owned(),
+        AtSpec::Periods(ps) => ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+    };
+    let place = if narrowed { "at the entities and periods asked for" } else { "in this data" };
+    Diag::error("bad-argument", format!("rule `{}` has no check {place}", rule.name))
+        .with_help(format!("the rule is checked at {at}"))
+}
+
+/// Every check explained, then a closing count.
+fn render(checks: &[Check], loaded: &Loaded, skipped_trees: bool, style: Style) -> String {
+    let explainer = Explainer { program: &loaded.program, sheets: &loaded.sheets, sources: &loaded.sources };
+    let mut out = String::new();
+    let mut after_tree = false;
+    for check in checks {
+        let tree = skipped_trees || !matches!(check.outcome, Outcome::Skip(_));
+        if (tree || after_tree) && !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&explainer.check(check, tree, style));
+        after_tree = tree;
+    }
+    out.push('\n');
+    out.push_str(&count(checks));
+    out
+}
+
+/// `3 checks: 1 passed, 1 failed, 0 erred; 1 skipped`
+fn count(checks: &[Check]) -> String {
+    let of = |f: fn(&Outcome) -> bool| checks.iter().filter(|c| f(&c.outcome)).count();
+    let plural = if checks.len() == 1 { "" } else { "s" };
+    format!(
+        "{} check{plural}: {} passed, {} failed, {} erred; {} skipped\n",
+        checks.len(),
+        of(|o| matches!(o, Outcome::Pass)),
+        of(|o| matches!(o, Outcome::Fail(_))),
+        of(|o| matches!(o, Outcome::Error(..))),
+        of(|o| matches!(o, Outcome::Skip(_))),
+    )
 }

@@ -6,6 +6,8 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod sheet;
+pub mod tree;
 pub mod warnings;
 
 use crate::check::Program;

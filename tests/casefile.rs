@@ -1,0 +1,225 @@
+//! `tickmark test` end to end, with the real binary: the shipped pack's case (this is how `cargo test`
+//! runs it), a case whose report changed and its diff, `--accept`, and broken case files.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs `tickmark` with arguments in a folder; returns (stdout, stderr, exit code).
+fn tickmark(args: &[&str], dir: &Path) -> (String, String, i32) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
+}
+
+/// The repository root, where `tickmark.toml` names the shipped pack.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// insta settings for the top-level `snapshots/` folder.
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
+}
+
+/// What a run printed, as one snapshot body.
+fn printed(stdout: &str, stderr: &str, code: i32) -> String {
+    format!("----- STDOUT\n{stdout}----- STDERR\n{stderr}----- EXIT CODE\n{code}\n")
+}
+
+/// A copy of the small rule repository `tests/fixtures/case/` (its case included) in a temporary folder.
+fn fixture_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = root().join("tests/fixtures/case");
+    for name in ["tickmark.toml", "rules", "data", "tests"] {
+        copy(&from.join(name), &dir.path().join(name));
+    }
+    dir
+}
+
+/// Copies a file or a folder, recursively.
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// The fixture's case file in a copy.
+fn margins_case(dir: &Path) -> PathBuf {
+    dir.join("tests/cases/margins.case")
+}
+
+#[test]
+fn the_shipped_pack_case_passes() {
+    let (stdout, stderr, code) = tickmark(&["test", "tests/cases"], root());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stdout, "ok   tests/cases/amazon.case\n1 passed, 0 failed\n");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn every_case_under_tests_passes_by_default() {
+    let (stdout, stderr, code) = tickmark(&["test"], root());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("ok   tests/cases/amazon.case\n"), "{stdout}");
+    assert!(stdout.contains("ok   tests/fixtures/case/tests/cases/margins.case\n"), "{stdout}");
+}
+
+#[test]
+fn a_case_gives_the_same_report_from_any_folder() {
+    let fixture = root().join("tests/fixtures/case");
+    let (stdout, _, code) = tickmark(&["test", "tests/fixtures/case/tests/cases/margins.case"], root());
+    assert_eq!((code, stdout.as_str()), (0, "ok   tests/fixtures/case/tests/cases/margins.case\n1 passed, 0 failed\n"));
+    let (stdout, _, code) = tickmark(&["test", "margins.case"], &fixture.join("tests/cases"));
+    assert_eq!((code, stdout.as_str()), (0, "ok   margins.case\n1 passed, 0 failed\n"));
+    let (stdout, _, code) = tickmark(&["test"], &fixture.join("rules"));
+    assert_eq!(code, 0);
+    assert!(stdout.ends_with("tests/fixtures/case/tests/cases/margins.case\n1 passed, 0 failed\n"), "{stdout}");
+}
+
+#[test]
+fn a_changed_report_fails_with_a_diff_and_accept_stores_it() {
+    let dir = fixture_copy();
+    let case = margins_case(dir.path());
+    let original = std::fs::read_to_string(&case).unwrap();
+    let edited = original
+        .replace("4.34 pp apart", "4.3 pp apart")
+        .replace("1 passed, 1 failed (0 error, 1 warning", "2 passed, 0 failed (0 error, 0 warning");
+    assert_ne!(edited, original);
+    std::fs::write(&case, &edited).unwrap();
+
+    let (stdout, stderr, code) = tickmark(&["test"], dir.path());
+    assert_eq!(code, 1, "a changed report fails the run");
+    assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
+    settings().bind(|| insta::assert_snapshot!("case_changed_report", printed(&stdout, &stderr, code)));
+
+    let (stdout, stderr, code) = tickmark(&["test", "--accept"], dir.path());
+    assert_eq!((code, stdout.as_str()), (0, "accepted tests/cases/margins.case\n0 passed, 0 failed, 1 accepted\n"));
+    assert_eq!(stderr, "");
+    assert_eq!(std::fs::read_to_string(&case).unwrap(), original, "the report is stored, the header kept");
+
+    let (stdout, _, code) = tickmark(&["test"], dir.path());
+    assert_eq!((code, stdout.as_str()), (0, "ok   tests/cases/margins.case\n1 passed, 0 failed\n"));
+}
+
+#[test]
+fn a_changed_exit_code_fails_and_accept_rewrites_only_its_value() {
+    let dir = fixture_copy();
+    let case = margins_case(dir.path());
+    let original = std::fs::read_to_string(&case).unwrap();
+    let edited = original.replace("exit = 1   ", "exit = 0   ");
+    assert_ne!(edited, original);
+    std::fs::write(&case, &edited).unwrap();
+
+    let (stdout, stderr, code) = tickmark(&["test"], dir.path());
+    assert_eq!(code, 1);
+    settings().bind(|| insta::assert_snapshot!("case_changed_exit_code", printed(&stdout, &stderr, code)));
+
+    let (_, _, code) = tickmark(&["test", "--accept"], dir.path());
+    assert_eq!(code, 0);
+    assert_eq!(std::fs::read_to_string(&case).unwrap(), original, "`exit = 1` again, its comment kept");
+}
+
+#[test]
+fn a_new_case_fails_until_accepted() {
+    let dir = fixture_copy();
+    let case = dir.path().join("tests/cases/new.case");
+    let header = "# A new case: only the claim that fails.\n\
+                  rules = [\"../../rules\"]\n\
+                  data = [\"../../data\"]\n\
+                  args = [\"--rule\", \"margin_25pct\", \"--deny\", \"warnings\"]   # just this rule\n\
+                  ----- expected report\n";
+    std::fs::write(&case, header).unwrap();
+
+    let (stdout, stderr, code) = tickmark(&["test", "tests/cases/new.case"], dir.path());
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("FAIL tests/cases/new.case (new: no expected report yet)\n"), "{stdout}");
+    settings().bind(|| insta::assert_snapshot!("case_new", printed(&stdout, &stderr, code)));
+
+    let (stdout, _, code) = tickmark(&["test", "--accept"], dir.path());
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "ok   tests/cases/margins.case\naccepted tests/cases/new.case\n1 passed, 0 failed, 1 accepted\n")
+    );
+    let written = std::fs::read_to_string(&case).unwrap();
+    assert!(written.starts_with(&header.replace("----- expected", "exit = 1\n----- expected")), "{written}");
+    settings().bind(|| insta::assert_snapshot!("case_new_accepted", written));
+    let (_, _, code) = tickmark(&["test"], dir.path());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_broken_rule_file_is_a_changed_report() {
+    // The case file is sound; what `check` prints for the broken rule file is its actual report.
+    let dir = fixture_copy();
+    let rules = dir.path().join("rules/margins.tick");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(&rules, text.replace("op_margin ~= 25%", "op_margin ~= 25% +")).unwrap();
+    let (stdout, stderr, code) = tickmark(&["test"], dir.path());
+    assert_eq!(code, 1);
+    assert!(stdout.contains("exit code: expected 1, found 2\n"), "{stdout}");
+    settings().bind(|| insta::assert_snapshot!("case_broken_rules", printed(&stdout, &stderr, code)));
+}
+
+#[test]
+fn broken_case_files_exit_2_with_a_diagnostic() {
+    insta::glob!("fixtures/case/err/*.broken", |path| {
+        let relative = path.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+        let (stdout, stderr, code) = tickmark(&["test", &relative], root());
+        assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+        assert!(stderr.contains(&format!("[{relative}:")), "the diagnostic names the file, line and column\n{stderr}");
+        settings().bind(|| insta::assert_snapshot!("case_err", stderr));
+    });
+}
+
+#[test]
+fn a_broken_case_stops_the_run_before_any_case_runs() {
+    let (stdout, stderr, code) = tickmark(&["test", "tests/cases", "tests/fixtures/case/err/bad_exit.broken"], root());
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.ends_with("error: the tests could not be run: 1 error\n"), "{stderr}");
+}
+
+#[test]
+fn wrong_arguments_exit_2() {
+    let (_, stderr, code) = tickmark(&["test", "nope.case"], root());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read `nope.case`: no such file"), "{stderr}");
+    let (_, stderr, code) = tickmark(&["test", "--acept"], root());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("a similar argument exists: '--accept'"), "{stderr}");
+}
+
+#[test]
+fn without_a_rule_repository_the_cases_must_be_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, stderr, code) = tickmark(&["test"], dir.path());
+    assert_eq!(code, 2);
+    settings().bind(|| insta::assert_snapshot!("case_no_repository", printed(&stdout, &stderr, code)));
+}
+
+#[test]
+fn a_repository_without_cases_warns() {
+    let dir = fixture_copy();
+    std::fs::remove_dir_all(dir.path().join("tests")).unwrap();
+    let (stdout, stderr, code) = tickmark(&["test"], dir.path());
+    assert_eq!(code, 0);
+    settings().bind(|| insta::assert_snapshot!("case_none_found", printed(&stdout, &stderr, code)));
+}
+
+#[test]
+fn help_shows_examples_and_the_case_format() {
+    let (stdout, _, code) = tickmark(&["test", "--help"], root());
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Examples:"), "{stdout}");
+    settings().bind(|| insta::assert_snapshot!("case_help", stdout));
+}

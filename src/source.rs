@@ -123,7 +123,7 @@ pub fn display_path(path: &Path) -> String {
 }
 
 /// Folds `.` and `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

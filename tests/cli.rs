@@ -89,7 +89,7 @@ fn filters_narrow_the_run() {
 fn unknown_filter_values_are_usage_errors() {
     let (_, stderr, code) = tickmark(&["check", "--entity", "AMZM"], root());
     assert_eq!(code, 2);
-    assert!(stderr.contains("no entity `AMZM` in this run") && stderr.contains("did you mean `AMZN`?"), "{stderr}");
+    assert!(stderr.contains("no entity `AMZM` in the data") && stderr.contains("did you mean `AMZN`?"), "{stderr}");
     let (_, stderr, code) = tickmark(&["check", "--period", "2025Q5"], root());
     assert_eq!(code, 2);
     assert!(stderr.contains("`2025Q5` is not a period"), "{stderr}");

@@ -6,7 +6,6 @@ use crate::check::Program;
 use crate::data::Sheets;
 use crate::diag::Diag;
 use crate::eval::{self, Filter};
-use crate::period::Period;
 use crate::report::{self, Run, human::Style};
 use crate::source::Sources;
 
@@ -57,34 +56,23 @@ pub fn check(opts: &CheckOptions) -> Output {
 
 /// Checks `--entity`, `--period` and `--rule` against what exists.
 fn filter(opts: &CheckOptions, program: &Program, sheets: &Sheets) -> Result<Filter, Vec<Diag>> {
-    let mut errors = Vec::new();
-    let rule_names: Vec<&str> = program.rules.iter().map(|r| r.name.as_str()).collect();
-    let mut known = |kind: &str, given: &[String], names: &[&str]| {
-        for g in given.iter().filter(|g| !names.contains(&g.as_str())) {
-            let mut diag = Diag::error("bad-argument", format!("no {kind} `{g}` in this run"));
-            if let Some(best) = crate::suggest::did_you_mean(g, names.iter().copied()) {
-                diag = diag.with_help(format!("did you mean `{best}`?"));
-            }
-            errors.push(diag);
-        }
-    };
-    let entity_names: Vec<&str> = sheets.entities.iter().map(String::as_str).collect();
-    known("entity", &opts.entities, &entity_names);
-    known("rule", &opts.rules, &rule_names);
-    let mut periods = Vec::new();
-    for p in &opts.periods {
-        match Period::parse(p) {
-            Some(period) => periods.push(period),
-            None => errors.push(
-                Diag::error("bad-argument", format!("`{p}` is not a period"))
-                    .with_help("write a fiscal quarter as `2025Q4` or a fiscal year as `FY2025`"),
-            ),
+    let names = super::rule_names(program);
+    let mut errors: Vec<Diag> = (opts.rules.iter().filter(|r| !names.contains(&r.as_str())))
+        .map(|r| super::unknown("rule", r, names.iter().copied()))
+        .collect();
+    let narrowed = super::narrow(sheets, &opts.entities, &opts.periods);
+    match narrowed {
+        Ok(n) if errors.is_empty() => Ok(Filter {
+            entities: if opts.entities.is_empty() { Vec::new() } else { n.entity_names(sheets) },
+            periods: n.periods,
+            rules: opts.rules.clone(),
+        }),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Filter { entities: opts.entities.clone(), periods, rules: opts.rules.clone() })
 }
 
 /// Evaluates and renders the report.
@@ -107,15 +95,7 @@ fn report(opts: &CheckOptions, program: &Program, sheets: &Sheets, sources: &Sou
 /// A run that could not be made: every diagnostic, exit code 2.
 fn failure(opts: &CheckOptions, diags: &[Diag], sources: &Sources) -> Output {
     let (stdout, stderr) = match opts.format {
-        Format::Human => {
-            let count = diags.len();
-            let mut text = report::human::render_diags(diags, sources, opts.style);
-            text.push_str(&format!(
-                "error: the run could not be made: {count} error{}\n",
-                if count == 1 { "" } else { "s" }
-            ));
-            (String::new(), text)
-        }
+        Format::Human => return super::failure(diags, sources, opts.style),
         Format::Json => (report::json::render_diags(diags, sources), String::new()),
         Format::Sarif | Format::Junit | Format::Github => {
             let stdout = match opts.format {

@@ -8,18 +8,17 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use crate::check::CExpr;
 use crate::check::infer::Infer;
 use crate::check::resolve::Resolver;
-use crate::check::{CExpr, Program};
-use crate::data::{EntityId, Sheets};
 use crate::diag::Diag;
 use crate::eval::{Evaluator, Halt, Value};
 use crate::period::Period;
-use crate::report::human::{self, Style};
+use crate::report::human::Style;
 use crate::report::tree::paint;
 use crate::source::{SourceId, Sources};
 
-use super::{Inputs, Loaded, Output};
+use super::{Inputs, Loaded, Narrow, Output, failure, narrow};
 
 /// Arguments of `tickmark eval`.
 #[derive(Debug, clap::Args)]
@@ -130,84 +129,4 @@ pub fn halt_words(halt: &Halt, sources: &Sources) -> String {
         }
         Halt::Unplaced(message) => format!("error: {message}"),
     }
-}
-
-/// What `--entity` and `--period` narrow a command to, checked against the data.
-pub struct Narrow {
-    /// The entities, in the order of the sheets.
-    pub entities: Vec<EntityId>,
-    /// The periods asked for; empty means every period.
-    pub periods: Vec<Period>,
-}
-
-impl Narrow {
-    /// The periods of an entity that the narrowing admits, in order.
-    pub fn periods_of(&self, sheets: &Sheets, entity: EntityId) -> Vec<Period> {
-        let admitted = |p: &&Period| self.periods.is_empty() || self.periods.contains(p);
-        sheets.periods_of(entity).iter().filter(admitted).copied().collect()
-    }
-
-    /// The entity names, for [`crate::eval::Filter`].
-    pub fn entity_names(&self, sheets: &Sheets) -> Vec<String> {
-        self.entities.iter().map(|&e| sheets.entities[e as usize].clone()).collect()
-    }
-}
-
-/// Checks `--entity` and `--period` against the data: unknown names are errors with the nearest name.
-pub fn narrow(sheets: &Sheets, entities: &[String], periods: &[String]) -> Result<Narrow, Vec<Diag>> {
-    let mut errors = Vec::new();
-    let names: Vec<&str> = sheets.entities.iter().map(String::as_str).collect();
-    for e in entities.iter().filter(|e| sheets.entity_id(e).is_none()) {
-        errors.push(unknown("entity", e, names.iter().copied()));
-    }
-    let mut known: Vec<Period> = (0..names.len()).flat_map(|e| sheets.periods_of(e as EntityId).to_vec()).collect();
-    known.sort();
-    known.dedup();
-    let shown: Vec<String> = known.iter().map(Period::to_string).collect();
-    let mut asked = Vec::new();
-    for p in periods {
-        match Period::parse(p) {
-            Some(period) if known.contains(&period) => asked.push(period),
-            Some(_) => errors.push(unknown("period", p, shown.iter().map(String::as_str))),
-            None => errors.push(
-                Diag::error("bad-argument", format!("`{p}` is not a period"))
-                    .with_help("write a fiscal quarter as `2025Q4` or a fiscal year as `FY2025`"),
-            ),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let all = (0..names.len() as EntityId).collect();
-    let chosen = entities.iter().filter_map(|e| sheets.entity_id(e)).collect::<Vec<_>>();
-    Ok(Narrow { entities: if chosen.is_empty() { all } else { sorted(chosen) }, periods: asked })
-}
-
-/// Ids in order, each once.
-fn sorted(mut ids: Vec<EntityId>) -> Vec<EntityId> {
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
-/// `no entity `AMZM` in the data`, with the nearest known name.
-pub fn unknown<'a>(kind: &str, given: &str, known: impl IntoIterator<Item = &'a str>) -> Diag {
-    let diag = Diag::error("bad-argument", format!("no {kind} `{given}` in the data"));
-    match crate::suggest::did_you_mean(given, known) {
-        Some(best) => diag.with_help(format!("did you mean `{best}`?")),
-        None => diag,
-    }
-}
-
-/// A run that could not be made: every diagnostic on stderr, exit code 2.
-pub fn failure(diags: &[Diag], sources: &Sources, style: Style) -> Output {
-    let count = diags.len();
-    let mut stderr = human::render_diags(diags, sources, style);
-    let _ = writeln!(stderr, "error: the run could not be made: {count} error{}", if count == 1 { "" } else { "s" });
-    Output { stdout: String::new(), stderr, code: 2 }
-}
-
-/// The program's rule names, for did-you-mean.
-pub fn rule_names(program: &Program) -> Vec<&str> {
-    program.rules.iter().map(|r| r.name.as_str()).collect()
 }

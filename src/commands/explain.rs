@@ -7,8 +7,7 @@ use crate::period::Kind;
 use crate::report::human::Style;
 use crate::report::tree::Explainer;
 
-use super::eval::{Narrow, failure, narrow, rule_names};
-use super::{Inputs, Loaded, Output};
+use super::{Inputs, Loaded, Narrow, Output, failure, narrow, rule_names};
 
 /// Arguments of `tickmark explain`.
 #[derive(Debug, clap::Args)]

@@ -13,8 +13,7 @@ use crate::report::human::Style;
 use crate::report::sheet::{self, Entry, Mark};
 use crate::syntax::ast::Scenario;
 
-use super::eval::{Narrow, failure, narrow};
-use super::{Inputs, Loaded, Output};
+use super::{Inputs, Loaded, Narrow, Output, failure, narrow};
 
 /// The formats of `tickmark sheet`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -26,10 +26,10 @@ pub struct Actual {
 /// Runs `tickmark check` as the case says.
 pub fn run(case: &Case) -> Result<Actual, Diag> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let case_dir = normalize(&cwd.join(case.path.parent().unwrap_or(Path::new(""))));
+    let case_dir = crate::source::normalize(&cwd.join(case.path.parent().unwrap_or(Path::new(""))));
     let base = base(&case_dir);
     let relative = |paths: &[PathBuf]| -> Vec<PathBuf> {
-        paths.iter().map(|p| relative_to(&normalize(&cwd.join(p)), &base)).collect()
+        paths.iter().map(|p| relative_to(&crate::source::normalize(&cwd.join(p)), &base)).collect()
     };
     let output = Command::new(tickmark_exe()?)
         .arg("check")
@@ -82,21 +82,6 @@ fn relative_to(path: &Path, base: &Path) -> PathBuf {
     if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
 }
 
-/// Folds `.` and `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
@@ -109,6 +94,6 @@ mod tests {
         assert_eq!(rel("/repo/rules", "/repo"), PathBuf::from("rules"));
         assert_eq!(rel("/repo", "/repo"), PathBuf::from("."));
         assert_eq!(rel("/other/data", "/repo/sub"), PathBuf::from("../../other/data"));
-        assert_eq!(normalize(Path::new("/repo/tests/cases/../../rules")), PathBuf::from("/repo/rules"));
+        assert_eq!(crate::source::normalize(Path::new("/repo/tests/cases/../../rules")), PathBuf::from("/repo/rules"));
     }
 }

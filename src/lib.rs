@@ -11,6 +11,7 @@ pub mod config;
 pub mod data;
 pub mod diag;
 pub mod eval;
+pub mod fmt;
 pub mod fsutil;
 pub mod num;
 pub mod period;

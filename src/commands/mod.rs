@@ -14,12 +14,12 @@ use std::path::PathBuf;
 use std::fmt::Write;
 
 use crate::check::{Program, RuleFile};
-use crate::data::EntityId;
-use crate::period::Period;
-use crate::report::human::{self, Style};
 use crate::config;
+use crate::data::EntityId;
 use crate::data::{SheetBuilder, Sheets};
 use crate::diag::Diag;
+use crate::period::Period;
+use crate::report::human::{self, Style};
 use crate::source::{Sources, display_path};
 use crate::workspace;
 

@@ -86,7 +86,7 @@ fn relative_to(path: &Path, base: &Path) -> PathBuf {
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use super::{normalize, relative_to};
+    use super::relative_to;
 
     #[test]
     fn paths_are_made_relative_to_the_base() {

@@ -1,0 +1,327 @@
+//! Expressions on one line: single spaces around operators, parentheses where the user wrote them
+//! and where the grammar needs them, literals as written.
+
+use crate::num::{Quantity, RangeLit, RatioStyle, Unit};
+use crate::period::Step;
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{At, BinOp, CmpOp, Expr, ExprKind, Name, PeriodRef, UnaryOp};
+
+use super::comments::Comments;
+
+/// Prints expressions; reads literals from the source text where there is one.
+pub struct Printer<'a> {
+    /// The formatted file's text, or `None` for a tree that was never text (tests build some).
+    pub source: Option<&'a str>,
+    pub comments: &'a Comments,
+}
+
+/// The precedence level of an expression, loosest first, as in LANGUAGE.md's table.
+pub fn level(e: &Expr) -> u8 {
+    match &e.node {
+        ExprKind::Binary { op, .. } => bin_level(op.node),
+        ExprKind::Unary { op, .. } if op.node == UnaryOp::Not => 3,
+        ExprKind::Compare { .. } | ExprKind::Approx { .. } | ExprKind::In { .. } => 4,
+        ExprKind::Unary { .. } => 7,
+        ExprKind::AtPeriod { .. } => 8,
+        _ => 9,
+    }
+}
+
+/// The level of a binary operator.
+pub fn bin_level(op: BinOp) -> u8 {
+    match op {
+        BinOp::Or => 1,
+        BinOp::And => 2,
+        BinOp::Add | BinOp::Sub => 5,
+        BinOp::Mul | BinOp::Div => 6,
+    }
+}
+
+/// Whether `e`, written where the grammar wants level `min` or tighter, needs parentheses. `tail`
+/// says whether nothing follows it up to the end of the enclosing expression: `if`'s `else` branch
+/// reaches as far as an expression can, so an `if` anywhere else needs them.
+pub fn needs_parens(e: &Expr, min: u8, tail: bool) -> bool {
+    level(e) < min || (matches!(e.node, ExprKind::If { .. }) && !tail)
+}
+
+/// The text of a binary operator.
+pub fn bin_op(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Or => "or",
+        BinOp::And => "and",
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+    }
+}
+
+/// The text of a comparison operator.
+pub fn cmp_op(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+        CmpOp::Eq => "==",
+        CmpOp::Ne => "!=",
+    }
+}
+
+impl Printer<'_> {
+    /// An expression on one line.
+    pub fn flat(&self, e: &Expr, tail: bool) -> String {
+        let mut out = String::new();
+        self.write(e, tail, &mut out);
+        out
+    }
+
+    /// An operand that must be at level `min` or tighter, in parentheses if it is not.
+    pub fn write_operand(&self, e: &Expr, min: u8, tail: bool, out: &mut String) {
+        if needs_parens(e, min, tail) {
+            out.push('(');
+            self.write(e, true, out);
+            out.push(')');
+        } else {
+            self.write(e, tail, out);
+        }
+    }
+
+    /// Writes an expression on one line.
+    fn write(&self, e: &Expr, tail: bool, out: &mut String) {
+        match &e.node {
+            ExprKind::Binary { op, lhs, rhs } => {
+                let level = bin_level(op.node);
+                self.write_operand(lhs, level, false, out);
+                out.push_str(&format!(" {} ", bin_op(op.node)));
+                self.write_operand(rhs, level + 1, tail, out);
+            }
+            ExprKind::Unary { op, expr } => self.unary(op.node, expr, tail, out),
+            ExprKind::Compare { first, rest } => {
+                self.write_operand(first, 5, false, out);
+                for (i, (op, operand)) in rest.iter().enumerate() {
+                    out.push_str(&format!(" {} ", cmp_op(op.node)));
+                    self.write_operand(operand, 5, tail && i + 1 == rest.len(), out);
+                }
+            }
+            ExprKind::Approx { lhs, rhs, within } => {
+                self.write_operand(lhs, 5, false, out);
+                out.push_str(" ~= ");
+                self.write_operand(rhs, 5, tail && within.is_none(), out);
+                if let Some(t) = within {
+                    out.push_str(" within ");
+                    out.push_str(&self.number(&t.node, t.span));
+                }
+            }
+            ExprKind::In { value, range } => {
+                self.write_operand(value, 5, false, out);
+                out.push_str(" in ");
+                self.write_operand(range, 5, tail, out);
+            }
+            ExprKind::AtPeriod { expr, period } => {
+                self.write_operand(expr, 8, false, out);
+                out.push('[');
+                out.push_str(&self.period_ref(period));
+                out.push(']');
+            }
+            _ => self.atom(e, out),
+        }
+    }
+
+    /// `not a`, `-a`; `- 5..7` keeps a blank so that the `-` is not read as the range's sign.
+    fn unary(&self, op: UnaryOp, operand: &Expr, tail: bool, out: &mut String) {
+        match op {
+            UnaryOp::Not => {
+                out.push_str("not ");
+                self.write_operand(operand, 3, tail, out);
+            }
+            UnaryOp::Neg => {
+                out.push('-');
+                if starts_with_range(operand) {
+                    out.push(' ');
+                }
+                self.write_operand(operand, 7, tail, out);
+            }
+        }
+    }
+
+    /// Writes an atom: a literal, a name, a call, `(a)` or `if c then a else b`.
+    fn atom(&self, e: &Expr, out: &mut String) {
+        match &e.node {
+            ExprKind::Number(q) => out.push_str(&self.number(q, e.span)),
+            ExprKind::Range(r) => out.push_str(&self.range(r, e.span)),
+            ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            ExprKind::Name(name) => out.push_str(&name_text(name)),
+            ExprKind::Call { func, args } => {
+                out.push_str(&func.node);
+                out.push('(');
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write(arg, true, out);
+                }
+                out.push(')');
+            }
+            ExprKind::If { cond, then, otherwise } => {
+                out.push_str("if ");
+                self.write(cond, true, out);
+                out.push_str(" then ");
+                self.write(then, true, out);
+                out.push_str(" else ");
+                self.write(otherwise, true, out);
+            }
+            ExprKind::Paren(inner) => {
+                out.push('(');
+                self.write(inner, true, out);
+                out.push(')');
+            }
+            _ => self.write(e, true, out),
+        }
+    }
+
+    /// A span without the blanks and comments pest may let trail it.
+    pub fn tight(&self, span: Span) -> Span {
+        match self.source {
+            Some(text) if span.range().end <= text.len() => {
+                let start = span.start as usize;
+                Span::new(start, self.comments.tight_end(text, start, span.end as usize))
+            }
+            _ => span,
+        }
+    }
+
+    /// The source text of a span (made tight), if there is a source and the span lies in it.
+    pub fn text(&self, span: Span) -> Option<&str> {
+        self.source.and_then(|s| s.get(self.tight(span).range())).filter(|t| !t.is_empty())
+    }
+
+    /// A number as written: its digits exactly, its unit in canonical spacing.
+    pub fn number(&self, q: &Quantity, span: Span) -> String {
+        match self.text(span) {
+            Some(text) => number_text(text),
+            None => quantity_text(q),
+        }
+    }
+
+    /// A range as written, `173.5..178.5`, its bounds as [`Printer::number`] writes them.
+    fn range(&self, r: &RangeLit, span: Span) -> String {
+        let span = self.tight(span);
+        let Some(text) = self.text(span) else {
+            let bound = |q: Option<Quantity>| q.map(|q| quantity_text(&q)).unwrap_or_default();
+            return format!("{}..{}", bound(r.lo), bound(r.hi));
+        };
+        let mut bare = String::new();
+        let mut at = span.start as usize;
+        for i in self.comments.inside(span.start as usize, span.end as usize) {
+            let c = self.comments.list[i];
+            bare.push_str(&text[at - span.start as usize..c.start - span.start as usize]);
+            bare.push(' ');
+            at = c.end;
+        }
+        bare.push_str(&text[(at - span.start as usize).min(text.len())..]);
+        let (lo, hi) = bare.split_once("..").unwrap_or((&bare, ""));
+        format!("{}..{}", bound_text(lo.trim()), bound_text(hi.trim()))
+    }
+
+    /// The text of a rule's title or a `use` path: as written, quotes and escapes included.
+    pub fn string(&self, value: &str, span: Span) -> String {
+        match self.text(span) {
+            Some(text) => text.to_owned(),
+            None => format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
+        }
+    }
+}
+
+/// Whether the leftmost atom of an operand of `-` is a range with a lower bound: `-5..7` would read
+/// as the range from -5.
+fn starts_with_range(e: &Expr) -> bool {
+    match &e.node {
+        ExprKind::AtPeriod { expr, .. } => starts_with_range(expr),
+        ExprKind::Range(r) => r.lo.is_some(),
+        _ => false,
+    }
+}
+
+/// A name as written: `guidance.revenue`, `segment.*.revenue`.
+pub fn name_text(name: &Name) -> String {
+    match name.scenario {
+        Some(s) => format!("{}.{}", s.as_str(), name.path),
+        None => name.path.clone(),
+    }
+}
+
+impl Printer<'_> {
+    /// The period inside `[...]`: `-1y`, `+2q`, `2025Q1`, `FY2025`; a zero offset keeps its sign.
+    fn period_ref(&self, p: &Spanned<PeriodRef>) -> String {
+        let written_minus = self.text(p.span).is_some_and(|t| t.starts_with('-'));
+        match p.node {
+            PeriodRef::Offset(0, step) if written_minus => format!("-0{}", step_letter(step)),
+            other => period_ref(other),
+        }
+    }
+}
+
+/// The letter of an offset's step.
+fn step_letter(step: Step) -> char {
+    if step == Step::Year { 'y' } else { 'q' }
+}
+
+/// The period inside `[...]`: `-1y`, `+2q`, `2025Q1`, `FY2025`.
+pub fn period_ref(p: PeriodRef) -> String {
+    match p {
+        PeriodRef::Offset(n, step) => {
+            let sign = if n < 0 { '-' } else { '+' };
+            format!("{sign}{}{}", n.unsigned_abs(), step_letter(step))
+        }
+        PeriodRef::Absolute(period) => period.to_string(),
+    }
+}
+
+/// The periods of an `at` clause: `at 2025Q4, 2026Q1`, `at quarters`.
+pub fn at_text(at: &At) -> String {
+    match at {
+        At::Quarters => "at quarters".to_owned(),
+        At::Years => "at years".to_owned(),
+        At::Periods(periods) => {
+            let list: Vec<String> = periods.iter().map(|p| p.node.to_string()).collect();
+            format!("at {}", list.join(", "))
+        }
+    }
+}
+
+/// A number's text in canonical form: the digits exactly as written (`25.0`, `1_000`), then the unit
+/// words as written with single blanks between them, attached for `%`, `bps`, `bp` and `pp` (`35%`,
+/// `180bps`) and after one blank for the others (`730 USD m`, `3.9 GW`).
+pub fn number_text(text: &str) -> String {
+    let digits = text.find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.')).unwrap_or(text.len());
+    let unit = text[digits..].split_whitespace().collect::<Vec<_>>().join(" ");
+    with_unit(&text[..digits], &unit)
+}
+
+/// A range bound's text: an optional `-` then a number.
+fn bound_text(text: &str) -> String {
+    match text.strip_prefix('-') {
+        Some(rest) => format!("-{}", number_text(rest.trim_start())),
+        None => number_text(text),
+    }
+}
+
+/// Digits and a unit in canonical spacing.
+fn with_unit(digits: &str, unit: &str) -> String {
+    match unit {
+        "" => digits.to_owned(),
+        "%" | "bps" | "bp" | "pp" => format!("{digits}{unit}"),
+        _ => format!("{digits} {unit}"),
+    }
+}
+
+/// A quantity that was never text: its decimal with the scale it keeps, and its unit.
+pub fn quantity_text(q: &Quantity) -> String {
+    let unit = match q.unit {
+        Unit::None => String::new(),
+        Unit::Ratio(RatioStyle::Percent) => "%".to_owned(),
+        other => other.to_string(),
+    };
+    with_unit(&q.value.to_string(), &unit)
+}

@@ -1,0 +1,110 @@
+//! The formatter's check of its own output: the same tree, spans aside, and the same comments.
+
+use crate::diag::Diag;
+use crate::source::{SourceId, Span, Spanned};
+use crate::syntax::ast::{At, Expr, ExprKind, File, Item};
+use crate::syntax::parse;
+
+use super::comments;
+
+/// Checks that `formatted` means what `original` (parsed as `ast`) means and keeps its comments.
+pub fn same(original: &str, ast: &File, formatted: &str, file: SourceId) -> Result<(), Vec<Diag>> {
+    let reparsed = parse(formatted, file).map_err(|_| vec![internal("the formatted text does not parse")])?;
+    if erased(ast) != erased(&reparsed) {
+        return Err(vec![internal("the formatted text would mean something else")]);
+    }
+    let texts = |text: &str| {
+        let mut all: Vec<String> = comments::scan(text).iter().map(|c| c.text(text).to_owned()).collect();
+        all.sort();
+        all
+    };
+    if texts(original) != texts(formatted) {
+        return Err(vec![internal("the formatted text would lose or change a comment")]);
+    }
+    Ok(())
+}
+
+/// An internal error of the formatter: the file is left as it is.
+fn internal(what: &str) -> Diag {
+    Diag::error("internal", format!("internal error: {what}; the file is left unchanged"))
+        .with_help("please report this with the file that caused it")
+}
+
+/// A dump of a tree without its spans; decimals show their scale (`25.0` is not `25`).
+pub fn erased(file: &File) -> String {
+    let mut file = file.clone();
+    for item in &mut file.items {
+        match item {
+            Item::Use(u) => {
+                u.span = Span::default();
+                u.path.span = Span::default();
+            }
+            Item::Let(l) => {
+                l.span = Span::default();
+                l.name.span = Span::default();
+                erase(&mut l.value);
+            }
+            Item::Rule(r) => {
+                r.span = Span::default();
+                r.name.span = Span::default();
+                r.severity.iter_mut().for_each(|s| s.span = Span::default());
+                r.title.iter_mut().for_each(|t| t.span = Span::default());
+                if let Some(at) = &mut r.at {
+                    at.span = Span::default();
+                    if let At::Periods(periods) = &mut at.node {
+                        periods.iter_mut().for_each(|p| p.span = Span::default());
+                    }
+                }
+                erase(&mut r.body);
+            }
+        }
+    }
+    format!("{file:?}")
+}
+
+/// Zeroes every span of an expression.
+fn erase(e: &mut Expr) {
+    e.span = Span::default();
+    match &mut e.node {
+        ExprKind::Binary { op, lhs, rhs } => {
+            op.span = Span::default();
+            erase(lhs);
+            erase(rhs);
+        }
+        ExprKind::Unary { op, expr } => {
+            op.span = Span::default();
+            erase(expr);
+        }
+        ExprKind::Compare { first, rest } => {
+            erase(first);
+            for (op, operand) in rest {
+                op.span = Span::default();
+                erase(operand);
+            }
+        }
+        ExprKind::Approx { lhs, rhs, within } => {
+            erase(lhs);
+            erase(rhs);
+            within.iter_mut().for_each(|w: &mut Spanned<_>| w.span = Span::default());
+        }
+        ExprKind::In { value, range } => {
+            erase(value);
+            erase(range);
+        }
+        ExprKind::AtPeriod { expr, period } => {
+            erase(expr);
+            period.span = Span::default();
+        }
+        ExprKind::Call { func, args } => {
+            func.span = Span::default();
+            args.iter_mut().for_each(erase);
+        }
+        ExprKind::If { cond, then, otherwise } => {
+            erase(cond);
+            erase(then);
+            erase(otherwise);
+        }
+        ExprKind::Paren(inner) => erase(inner),
+        ExprKind::Number(_) | ExprKind::Range(_) | ExprKind::Bool(_) | ExprKind::Name(_) => {}
+    }
+}

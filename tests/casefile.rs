@@ -1,30 +1,11 @@
 //! `tickmark test` end to end, with the real binary: the shipped pack's case (this is how `cargo test`
 //! runs it), a case whose report changed and its diff, `--accept`, and broken case files.
 
+mod common;
+
+use common::{root, settings, tickmark};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// Runs `tickmark` with arguments in a folder; returns (stdout, stderr, exit code).
-fn tickmark(args: &[&str], dir: &Path) -> (String, String, i32) {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
-}
-
-/// The repository root, where `tickmark.toml` names the shipped pack.
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// insta settings for the top-level `snapshots/` folder.
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
 
 /// What a run printed, as one snapshot body.
 fn printed(stdout: &str, stderr: &str, code: i32) -> String {

@@ -1,29 +1,10 @@
 //! End to end: the real binary on the shipped pack and on broken inputs, as a user runs it.
 
-use std::path::Path;
+mod common;
+
+use common::{root, settings, tickmark};
+
 use std::process::Command;
-
-/// Runs `tickmark` with arguments in a folder; returns (stdout, stderr, exit code).
-fn tickmark(args: &[&str], dir: &Path) -> (String, String, i32) {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
-}
-
-/// The repository root, where `tickmark.toml` names the shipped pack.
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// insta settings for the top-level `snapshots/` folder.
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
 
 #[test]
 fn shipped_pack_report() {

@@ -2,6 +2,10 @@
 //! folder of files) and of the diagnostics of what does not (`tests/fixtures/data/err`), plus plain
 //! asserts for what matters: precision as written, units, ranges, conflicts, one meaning in all formats.
 
+mod common;
+
+use common::settings;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -17,15 +21,6 @@ use tickmark::syntax::ast::Scenario;
 
 /// The fixtures' folder, relative to the crate root (where `cargo test` runs).
 const FIXTURES: &str = "tests/fixtures/data";
-
-/// Snapshot settings: top-level `snapshots/`, no module prefix, no expression.
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
 
 /// Loads files and folders into sheets.
 fn load(paths: &[PathBuf]) -> (Sources, Result<Sheets, Vec<Diag>>) {

@@ -2,6 +2,10 @@
 //! rule file of the repository, and on random trees and random messy texts, the formatter keeps the
 //! meaning (the tree, spans aside), keeps every comment, and is idempotent.
 
+mod common;
+
+use common::settings;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -88,15 +92,6 @@ fn tick_files(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// insta settings for the top-level `snapshots/` folder.
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
 }
 
 // ----- a dump of a tree without spans: decimals with their scale, units by name

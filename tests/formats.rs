@@ -2,34 +2,15 @@
 //! against the 2.1.0 JSON schema, JUnit parsed as XML, GitHub workflow commands read as the runner
 //! reads them. The real binary runs on the shipped pack, on a broken rule file, and on odd inputs.
 
+mod common;
+
+use common::{root, settings, tickmark};
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use quick_xml::events::Event;
 use serde_json::Value;
-
-/// Runs `tickmark` with arguments in a folder; returns (stdout, stderr, exit code).
-fn tickmark(args: &[&str], dir: &Path) -> (String, String, i32) {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
-}
-
-/// The repository root, where `tickmark.toml` names the shipped pack.
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// insta settings for the top-level `snapshots/` folder.
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
 
 /// The broken rule file of the CLI tests, with the evaluator's data.
 const BROKEN: [&str; 4] = ["check", "tests/fixtures/cli/broken.tick", "--data", "tests/fixtures/eval/data"];

@@ -1,26 +1,12 @@
 //! `tickmark init` end to end, with the real binary: a new rule repository whose checks and snapshot
 //! tests pass at once, and a second `init` that overwrites nothing.
 
+mod common;
+
+use common::{settings, tickmark};
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
-
-/// Runs `tickmark` with arguments in a folder; returns (stdout, stderr, exit code).
-fn tickmark(args: &[&str], dir: &Path) -> (String, String, i32) {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
-}
-
-/// insta settings for the top-level `snapshots/` folder.
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
 
 /// Every file under a folder, by its `/`-separated path relative to it, with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -2,7 +2,10 @@
 //! repository root (on the shipped pack of tickmark.toml) or on tests/fixtures/views/, and what they
 //! print snapshotted in snapshots/views_*.snap.
 
-use std::path::Path;
+mod common;
+
+use common::{root, settings};
+
 use std::process::Command;
 
 /// What a run printed and how it exited.
@@ -45,20 +48,6 @@ fn tickmark_with(args: &[&str], env: &[(&str, &str)]) -> Run {
 /// Runs `tickmark` in the repository root.
 fn tickmark(args: &[&str]) -> Run {
     tickmark_with(args, &[])
-}
-
-/// The repository root, where `tickmark.toml` names the shipped pack.
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// insta settings for the top-level `snapshots/` folder.
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
 }
 
 /// Snapshots a run under `name`.

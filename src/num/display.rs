@@ -54,14 +54,7 @@ pub fn num_with_interval_digits(n: &Num, digits: u32) -> String {
 /// The digits after the point at which two intervals `gap` apart, each rounded outwards, still
 /// visibly do not touch: one unit in the last place at most half the gap.
 pub fn digits_to_separate(gap: Decimal, unit: Unit) -> u32 {
-    let half = to_unit(gap, unit) / Decimal::TWO;
-    let mut digits = 0;
-    let mut step = Decimal::ONE;
-    while step > half && digits < MAX_DIGITS {
-        step /= Decimal::TEN;
-        digits += 1;
-    }
-    digits
+    decimals_down_to(to_unit(gap, unit) / Decimal::TWO, Decimal::ONE)
 }
 
 /// A difference between two values of a unit: ratios differ by percentage points (`0.19 pp`).
@@ -87,20 +80,18 @@ fn deserved_digits(n: &Num) -> u32 {
         let exact = to_unit(n.point, n.unit).normalize();
         return exact.scale().min(MAX_DIGITS);
     }
-    let mut digits = 0;
-    let mut step = Decimal::ONE;
-    while step > width && digits < MAX_DIGITS {
-        step /= Decimal::TEN;
-        digits += 1;
-    }
-    digits
+    decimals_down_to(width, Decimal::ONE)
 }
 
 /// Enough digits to show three significant figures of a difference.
 fn significant_digits(x: Decimal) -> u32 {
-    let x = x.abs();
+    decimals_down_to(x.abs(), Decimal::ONE_HUNDRED)
+}
+
+/// How many times `start` must be divided by ten to be at most `x` (at most [`MAX_DIGITS`]).
+fn decimals_down_to(x: Decimal, start: Decimal) -> u32 {
     let mut digits = 0;
-    let mut step = Decimal::ONE_HUNDRED;
+    let mut step = start;
     while step > x && digits < MAX_DIGITS {
         step /= Decimal::TEN;
         digits += 1;

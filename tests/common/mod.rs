@@ -12,6 +12,24 @@ use tickmark::report::{self, Run, human::Style};
 use tickmark::source::Sources;
 use tickmark::workspace;
 
+/// Runs the real `tickmark` binary with arguments in a folder, without colour; returns (stdout,
+/// stderr, exit code).
+pub fn tickmark(args: &[&str], dir: &Path) -> (String, String, i32) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tickmark"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
+}
+
+/// The repository root, where `tickmark.toml` names the shipped pack.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// insta settings for the top-level `snapshots/` folder, one body per fixture.
 pub fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();

@@ -60,13 +60,39 @@ fn run() -> ExitCode {
             tickmark::commands::Output::ok(String::from_utf8_lossy(&script).into_owned())
         }
     };
-    let _ = std::io::stdout().write_all(output.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(output.stderr.as_bytes());
+    print(&output);
     ExitCode::from(output.code as u8)
 }
 
-/// Colour only on a terminal and never with `NO_COLOR`.
+/// Colour only on a terminal and never with `NO_COLOR`. Commands draw in colour when either stream is
+/// a terminal; [`print`] then takes the colour out of the stream that is not.
 fn style() -> Style {
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let terminal = std::io::stdout().is_terminal() || std::io::stderr().is_terminal();
+    let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     Style { color, ..Style::default() }
+}
+
+/// Writes a command's output, each stream in colour only where it is a terminal.
+fn print(output: &tickmark::commands::Output) {
+    let plain = |text: &str, terminal: bool| if terminal { text.to_owned() } else { strip_colour(text) };
+    let _ = std::io::stdout().write_all(plain(&output.stdout, std::io::stdout().is_terminal()).as_bytes());
+    let _ = std::io::stderr().write_all(plain(&output.stderr, std::io::stderr().is_terminal()).as_bytes());
+}
+
+/// Text without terminal colour sequences (`ESC [ … m`).
+fn strip_colour(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

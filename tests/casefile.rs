@@ -204,3 +204,133 @@ fn help_shows_examples_and_the_case_format() {
     assert!(stdout.contains("Examples:"), "{stdout}");
     settings().bind(|| insta::assert_snapshot!("case_help", stdout));
 }
+
+/// A copy of the shipped pack (`tickmark.toml`, `rules/`, `data/`) in a temporary folder, with a new
+/// case `tests/cases/pack.case` that has no report yet. The pack's report has lines that end in
+/// spaces (miette's empty gutter lines, ` 29 │ `).
+fn pack_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["tickmark.toml", "rules", "data"] {
+        copy(&root().join(name), &dir.path().join(name));
+    }
+    let case = dir.path().join("tests/cases/pack.case");
+    std::fs::create_dir_all(case.parent().unwrap()).unwrap();
+    std::fs::write(&case, "rules = [\"../../rules\"]\ndata = [\"../../data\"]\n----- expected report\n").unwrap();
+    (dir, case)
+}
+
+/// Whether a line of a text ends in whitespace.
+fn has_trailing_whitespace(text: &str) -> bool {
+    text.split('\n').any(|line| line != line.trim_end())
+}
+
+#[test]
+fn accepted_reports_have_no_trailing_spaces_and_trimmed_ones_pass() {
+    let (dir, case) = pack_copy();
+    let (report, _, _) = tickmark(&["check"], dir.path());
+    assert!(has_trailing_whitespace(&report), "the report has lines ending in spaces, or this test shows nothing");
+
+    let (stdout, _, code) = tickmark(&["test", "--accept"], dir.path());
+    assert_eq!((code, stdout.as_str()), (0, "accepted tests/cases/pack.case\n0 passed, 0 failed, 1 accepted\n"));
+    let stored = std::fs::read_to_string(&case).unwrap();
+    assert!(!has_trailing_whitespace(&stored), "accepted reports are stored trimmed:\n{stored}");
+    let (stdout, _, code) = tickmark(&["test"], dir.path());
+    assert_eq!((code, stdout.as_str()), (0, "ok   tests/cases/pack.case\n1 passed, 0 failed\n"));
+
+    // What editors and hooks do to line ends does not count: spaces added back, `\r\n`, blank lines at
+    // the end.
+    let spaced: String = stored.lines().map(|line| format!("{line}  \r\n")).collect();
+    std::fs::write(&case, format!("{spaced}\r\n\r\n")).unwrap();
+    let (stdout, _, code) = tickmark(&["test"], dir.path());
+    assert_eq!((code, stdout.as_str()), (0, "ok   tests/cases/pack.case\n1 passed, 0 failed\n"));
+
+    // Text that changed still fails.
+    std::fs::write(&case, stored.replace("summary: ", "summary:  ")).unwrap();
+    let (_, _, code) = tickmark(&["test"], dir.path());
+    assert_eq!(code, 1, "spaces inside a line count");
+}
+
+#[test]
+fn the_shipped_cases_have_no_trailing_spaces() {
+    for case in ["tests/cases/amazon.case", "tests/fixtures/case/tests/cases/margins.case"] {
+        let text = std::fs::read_to_string(root().join(case)).unwrap();
+        assert!(!has_trailing_whitespace(&text), "{case} has lines ending in whitespace");
+    }
+}
+
+/// Runs a program with arguments in a folder, without colour and with extra environment variables;
+/// returns (stdout, stderr, exit code). A program just copied may be busy for a moment (another
+/// test's child process can hold the copy's file open until it starts its own program), so a failed
+/// start is tried again.
+fn run(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> (String, String, i32) {
+    let mut tries = 0;
+    let out = loop {
+        let mut command = std::process::Command::new(program);
+        command.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("TICKMARK_BIN");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        match command.output() {
+            Ok(out) => break out,
+            Err(e) if tries < 50 => {
+                tries += 1;
+                eprintln!("retrying {}: {e}", program.display());
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => panic!("cannot run {}: {e}", program.display()),
+        }
+    };
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
+}
+
+/// A copy of the `tickmark` binary under another name, as a release asset may be named.
+fn renamed_copy(dir: &Path) -> PathBuf {
+    let copy = dir.join(format!("tickmark-x86_64-linux{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(env!("CARGO_BIN_EXE_tickmark"), &copy).unwrap();
+    copy
+}
+
+#[test]
+fn a_renamed_binary_runs_the_cases() {
+    let bin = tempfile::tempdir().unwrap();
+    let renamed = renamed_copy(bin.path());
+    let (stdout, stderr, code) = run(&renamed, &["test", "tests/fixtures/case"], root(), &[]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (0, "ok   tests/fixtures/case/tests/cases/margins.case\n1 passed, 0 failed\n", "")
+    );
+}
+
+#[test]
+fn tickmark_bin_names_the_program_that_runs_the_cases() {
+    let bin = tempfile::tempdir().unwrap();
+    let renamed = renamed_copy(bin.path());
+    let real = Path::new(env!("CARGO_BIN_EXE_tickmark"));
+    let (stdout, _, code) = run(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &renamed)]);
+    assert_eq!((code, stdout.as_str()), (0, "ok   tests/fixtures/case/tests/cases/margins.case\n1 passed, 0 failed\n"));
+
+    let missing = bin.path().join("nope");
+    let (_, stderr, code) = run(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &missing)]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot run TICKMARK_BIN `"), "{stderr}");
+
+    // Something that is not tickmark (this test program) is refused, not run with `check` arguments.
+    let harness = std::env::current_exe().unwrap();
+    let (_, stderr, code) = run(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &harness)]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not the tickmark program"), "{stderr}");
+}
+
+#[test]
+fn a_named_folder_without_cases_exits_2() {
+    let dir = fixture_copy();
+    std::fs::create_dir_all(dir.path().join("tests/empty")).unwrap();
+    let (stdout, stderr, code) = tickmark(&["test", "tests/empty"], dir.path());
+    assert_eq!(code, 2, "a mistyped folder in CI must not pass");
+    settings().bind(|| insta::assert_snapshot!("case_named_folder_without_cases", printed(&stdout, &stderr, code)));
+    // Named beside a folder that has cases, it is still an error; the cases are not run.
+    let (stdout, stderr, code) = tickmark(&["test", "tests/cases", "tests/empty"], dir.path());
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("no `.case` files under `tests/empty`"), "{stderr}");
+}

@@ -83,7 +83,7 @@ fn report(opts: &CheckOptions, program: &Program, sheets: &Sheets, sources: &Sou
     let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules, narrowed);
     let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: rules.len() };
     let stdout = match opts.format {
-        Format::Human => report::human::render(&run, opts.style, opts.verbosity),
+        Format::Human => report::human::render(&run, opts.style, opts.verbosity, opts.deny_warnings),
         Format::Json => report::json::render(&run),
         Format::Sarif => report::sarif::render(&run),
         Format::Junit => report::junit::render(&run),

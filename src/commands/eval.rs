@@ -48,7 +48,7 @@ const EXPR_SOURCE: &str = "<expr>";
 
 /// Runs `tickmark eval`.
 pub fn run(args: Args, style: Style) -> Output {
-    let mut loaded = match super::load(&args.inputs) {
+    let mut loaded = match super::load_data(&args.inputs) {
         Ok(loaded) => loaded,
         Err((diags, sources)) => return failure(&diags, &sources, style),
     };

@@ -1,17 +1,20 @@
 //! `tickmark init`: a new rule repository, ready for checks and snapshot tests in CI.
 //!
-//! Writes `tickmark.toml`, an example rule file and data file, a test case whose expected report is
-//! made by running the check on them (so it passes at once), and a GitHub Actions workflow that runs
-//! `tickmark check` and `tickmark test`. A file that exists is never overwritten: it is kept and
-//! reported.
+//! Writes an example rule file and data file, a GitHub Actions workflow that runs `tickmark check` and
+//! `tickmark test`, `tickmark.toml`, and a test case whose expected report is made by running the
+//! check on them (so it passes at once). `init` starts new repositories and never breaks an existing
+//! one: a folder that holds a `tickmark.toml` is left as it is, a folder inside another repository's
+//! rules or data is refused, the example is not mixed into a `rules/` or `data/` folder that holds
+//! files already, and a file that exists is never overwritten: it is kept and reported.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::config;
 use crate::diag::Diag;
 use crate::report::human::{self, Style};
-use crate::source::{Sources, display_path};
+use crate::source::{self, Sources, display_path};
 
 use super::Output;
 use super::test::{case, runner};
@@ -22,19 +25,26 @@ Examples:
   tickmark init              start a rule repository in the current folder
   tickmark init acme-rules   start one in a new folder acme-rules/
 
-It writes tickmark.toml, rules/example.tick, data/example.toml, tests/cases/example.case (a snapshot
-test that passes) and .github/workflows/tickmark.yml (runs `tickmark check` and `tickmark test` in CI).
-A file that already exists is kept as it is.";
+It writes rules/example.tick, data/example.toml, .github/workflows/tickmark.yml (runs `tickmark check`
+and `tickmark test` in CI), tickmark.toml and tests/cases/example.case (a snapshot test that passes).
+A file that already exists is kept as it is. A folder that holds a tickmark.toml is a rule repository
+already: init writes nothing there. Where rules/ or data/ hold files already, the example rules and
+data are left out, and the test case checks the files that are there.";
 
 /// The files `init` writes, in order: the rules and data come before the test case, whose report is
-/// made by checking them.
+/// made by checking them, and `tickmark.toml` just before it (a folder with a `tickmark.toml` is a
+/// finished repository, so an interrupted `init` can be run again).
 const FILES: [(&str, &str); 5] = [
-    ("tickmark.toml", include_str!("../../templates/init/tickmark.toml")),
-    ("rules/example.tick", include_str!("../../templates/init/example.tick")),
-    ("data/example.toml", include_str!("../../templates/init/example.toml")),
-    (CASE, include_str!("../../templates/init/example.case")),
+    (RULES, include_str!("../../templates/init/example.tick")),
+    (DATA, include_str!("../../templates/init/example.toml")),
     (".github/workflows/tickmark.yml", include_str!("../../templates/init/tickmark.yml")),
+    (config::FILE_NAME, include_str!("../../templates/init/tickmark.toml")),
+    (CASE, include_str!("../../templates/init/example.case")),
 ];
+
+/// The example rule file and data file: they go together, as the rules are about the figures.
+const RULES: &str = "rules/example.tick";
+const DATA: &str = "data/example.toml";
 
 /// The test case: its template is the header, and the report is added by running the check.
 const CASE: &str = "tests/cases/example.case";
@@ -56,21 +66,107 @@ enum Written {
 
 /// Runs `tickmark init`.
 pub fn run(args: Args, style: Style) -> Output {
+    let dir = &args.dir;
+    if dir.join(config::FILE_NAME).symlink_metadata().is_ok() {
+        return Output::ok(already_a_repository(dir));
+    }
+    if let Some(diag) = inside_repository(dir) {
+        return failure(String::new(), &diag, style);
+    }
+    let skipped = skipped_examples(dir);
     let mut out = String::new();
     let mut warnings = String::new();
     for (name, template) in FILES {
-        let path = args.dir.join(name);
+        let path = dir.join(name);
+        let shown = display_path(&path);
+        let reason = skipped.as_ref().and_then(|(rules, data)| match name {
+            RULES => Some(rules),
+            DATA => Some(data),
+            _ => None,
+        });
+        if let Some(reason) = reason.filter(|_| path.symlink_metadata().is_err()) {
+            let _ = writeln!(out, "skipped {shown}: {reason}");
+            continue;
+        }
         let written =
             if name == CASE { create_case(&path, template, &mut warnings) } else { create(&path, &fill(template)) };
-        let shown = display_path(&path);
         let _ = match written {
             Ok(Written::Created) => writeln!(out, "created {shown}"),
             Ok(Written::Kept) => writeln!(out, "kept existing {shown}"),
             Err(diag) => return failure(out, &diag, style),
         };
     }
-    out.push_str(&next_steps(&args.dir));
+    out.push_str(&next_steps(dir));
     Output { stdout: out, stderr: warnings, code: 0 }
+}
+
+/// A folder as messages name it: `DIR`, or "this folder" for the current one.
+fn folder_name(dir: &Path) -> String {
+    match display_path(dir) {
+        shown if shown.is_empty() => "this folder".to_owned(),
+        shown => format!("`{shown}`"),
+    }
+}
+
+/// What `init` says where `tickmark.toml` exists: nothing is written into a rule repository.
+fn already_a_repository(dir: &Path) -> String {
+    let config = display_path(&dir.join(config::FILE_NAME));
+    format!(
+        "{} is already a rule repository (`{config}`); init starts new ones, so it wrote nothing\n\
+         to see the example, run `tickmark init` in a new folder and copy what you need\n",
+        folder_name(dir)
+    )
+}
+
+/// An error if the new repository would lie in the rules or data of an enclosing one: its rule
+/// files or data files (`tickmark.toml` is a `.toml` too) would then be read by that repository's
+/// `check` as well.
+fn inside_repository(dir: &Path) -> Option<Diag> {
+    let cwd = std::env::current_dir().ok()?;
+    let dir = source::normalize(&cwd.join(dir));
+    let found = config::find(dir.parent()?)?;
+    let shown = display_path(&found);
+    let enclosing = config::load(&found, shown.clone(), &mut Sources::default()).ok()?;
+    let written = [dir.join(config::FILE_NAME), dir.join(RULES), dir.join(DATA)];
+    let keyed = enclosing.rules.iter().map(|p| ("rules", p)).chain(enclosing.data.iter().map(|p| ("data", p)));
+    let (key, path) =
+        keyed.map(|(key, p)| (key, source::normalize(p))).find(|(_, p)| written.iter().any(|w| w.starts_with(p)))?;
+    let message = format!(
+        "{} is inside `{}`, where the rule repository of `{shown}` reads its {key}: its `check` would read the \
+         new files too",
+        folder_name(&dir),
+        display_path(&path),
+    );
+    Some(Diag::error("init", message).with_help(
+        "start the new rule repository outside that one's rules and data folders, or add your rules and data \
+         to that repository",
+    ))
+}
+
+/// Why the example rules and data are left out, if they are: a `rules/` or `data/` folder that holds
+/// other files already, which the example would be checked with (and could clash with: two cells of
+/// one name). The example's rules are about its figures, so both are left out together.
+fn skipped_examples(dir: &Path) -> Option<(String, String)> {
+    let holds = |file: &str| {
+        let path = dir.join(file);
+        let folder = path.parent().unwrap_or(dir);
+        holds_other_files(folder, &path).then(|| format!("`{}/` holds files already", display_path(folder)))
+    };
+    match (holds(RULES), holds(DATA)) {
+        (None, None) => None,
+        (rules, data) => Some((
+            rules.unwrap_or_else(|| "its rules are about the example figures, which are left out".to_owned()),
+            data.unwrap_or_else(|| "its figures go with the example rules, which are left out".to_owned()),
+        )),
+    }
+}
+
+/// Whether a folder holds anything but `file` and hidden files (a `.gitkeep`).
+fn holds_other_files(folder: &Path, file: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(folder) else { return false };
+    entries.filter_map(Result::ok).any(|entry| {
+        !entry.file_name().to_string_lossy().starts_with('.') && Some(entry.file_name().as_os_str()) != file.file_name()
+    })
 }
 
 /// A template with tickmark's repository filled in (the workflow's), where this build knows it.
@@ -124,23 +220,34 @@ fn make_parent(path: &Path) -> Result<(), Diag> {
 }
 
 /// Writes the example case with the report the check prints for it; an existing case is kept. Where
-/// the check cannot be run, the case is written without a report and a warning says how to add it.
+/// the check cannot be run, or cannot check the rules and data (exit 2: that report is an error, not
+/// a baseline), the case is written without a report, so that it fails until accepted, and a warning
+/// says how to add it.
 fn create_case(path: &Path, header: &str, warnings: &mut String) -> Result<Written, Diag> {
     if path.symlink_metadata().is_ok() {
         return Ok(Written::Kept);
     }
     make_parent(path)?;
     let header = header.to_owned();
+    let shown = display_path(path);
     let mut sources = Sources::default();
-    let made = case::parse(path, display_path(path), header.clone(), &mut sources)
-        .map_err(|diags| human::render_diags(&diags, &sources, Style::default()))
+    let accept = format!("`tickmark test --accept {shown}`");
+    let made = case::parse(path, shown.clone(), header.clone(), &mut sources)
+        .map_err(|diags| {
+            let rendered = human::render_diags(&diags, &sources, Style::default());
+            format!("{rendered}warning: `{shown}` has no report: it fails until one is stored\n  {accept} stores it\n")
+        })
         .and_then(|case| match runner::run(&case) {
+            Ok(actual) if actual.exit == 2 => Err(format!(
+                "warning: `tickmark check` could not check the rules and data (exit 2), so `{shown}` has no \
+                 report: it fails until one is stored\n  run `tickmark check` to see why; once that is fixed, \
+                 {accept} stores the report\n"
+            )),
             Ok(actual) => Ok(case.accepted(&actual.report, actual.exit)),
-            Err(diag) => Err(diag.message),
+            Err(diag) => Err(format!("warning: {}\n  {accept} stores its report\n", diag.message)),
         });
     let contents = made.unwrap_or_else(|why| {
-        let shown = display_path(path);
-        let _ = writeln!(warnings, "warning: {why}\n  run `tickmark test --accept {shown}` to store its report");
+        warnings.push_str(&why);
         header
     });
     create(path, &contents)

@@ -58,16 +58,31 @@ pub struct Loaded {
 
 /// Loads data and rules and checks them; on failure every diagnostic, with the sources they point into.
 pub fn load(inputs: &Inputs) -> Result<Loaded, (Vec<Diag>, Sources)> {
+    load_with(inputs, true)
+}
+
+/// Like [`load`], for the commands that show the data itself (`sheet`, `eval`): without rule paths
+/// and without a `tickmark.toml`, they run on the data alone.
+pub fn load_data(inputs: &Inputs) -> Result<Loaded, (Vec<Diag>, Sources)> {
+    load_with(inputs, false)
+}
+
+/// Loads and checks; `rules_required` makes a run with no rules at all an error.
+fn load_with(inputs: &Inputs, rules_required: bool) -> Result<Loaded, (Vec<Diag>, Sources)> {
     let mut sources = Sources::default();
-    match load_into(inputs, &mut sources) {
+    match load_into(inputs, rules_required, &mut sources) {
         Ok((files, program, sheets)) => Ok(Loaded { sources, files, program, sheets }),
         Err(diags) => Err((diags, sources)),
     }
 }
 
 /// Loads and checks into `sources`.
-fn load_into(inputs: &Inputs, sources: &mut Sources) -> Result<(Vec<RuleFile>, Program, Sheets), Vec<Diag>> {
-    let (rule_paths, data_paths) = paths(inputs, sources)?;
+fn load_into(
+    inputs: &Inputs,
+    rules_required: bool,
+    sources: &mut Sources,
+) -> Result<(Vec<RuleFile>, Program, Sheets), Vec<Diag>> {
+    let (rule_paths, data_paths) = paths(inputs, rules_required, sources)?;
     let mut builder = SheetBuilder::default();
     let mut errors = Vec::new();
     if let Err(e) = crate::data::load_paths(&data_paths, sources, &mut builder) {
@@ -86,18 +101,22 @@ fn load_into(inputs: &Inputs, sources: &mut Sources) -> Result<(Vec<RuleFile>, P
 }
 
 /// The rule and data paths: as given, or else from the nearest `tickmark.toml`.
-fn paths(inputs: &Inputs, sources: &mut Sources) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Vec<Diag>> {
+fn paths(
+    inputs: &Inputs,
+    rules_required: bool,
+    sources: &mut Sources,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Vec<Diag>> {
     if !inputs.paths.is_empty() && !inputs.data.is_empty() {
         return Ok((inputs.paths.clone(), inputs.data.clone()));
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let Some(found) = config::find(&cwd) else {
-        if inputs.paths.is_empty() {
+        if inputs.paths.is_empty() && rules_required {
             let diag = Diag::error("no-rules", "no rule files given, and no `tickmark.toml` here or above")
                 .with_help("run `tickmark check RULES --data DATA`, or `tickmark init` to start a rule repository");
             return Err(vec![diag]);
         }
-        return Ok((inputs.paths.clone(), Vec::new()));
+        return Ok((inputs.paths.clone(), inputs.data.clone()));
     };
     let config = config::load(&found, display_path(&found), sources)?;
     let pick =

@@ -51,7 +51,7 @@ pub struct Args {
 
 /// Runs `tickmark sheet`.
 pub fn run(args: Args, style: Style) -> Output {
-    let loaded = match super::load(&args.inputs) {
+    let loaded = match super::load_data(&args.inputs) {
         Ok(loaded) => loaded,
         Err((diags, sources)) => return failure(&diags, &sources, style),
     };

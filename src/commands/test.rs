@@ -5,7 +5,10 @@
 //! [`case`]). Each case is run (see [`runner`]) and its report and exit code compared with the stored
 //! ones; a difference is printed as a unified diff. `--accept` stores the new report in the case
 //! file, keeping its header. With no paths, the cases are the `.case` files under `tests/` beside the
-//! nearest `tickmark.toml`.
+//! nearest `tickmark.toml`; a folder named as a path must hold at least one.
+//!
+//! Reports are compared line by line, each line's trailing whitespace ignored and `\r\n` read as
+//! `\n` (see [`case::comparable`]): an editor that trims trailing spaces does not fail a case.
 
 pub mod case;
 pub mod runner;
@@ -40,14 +43,18 @@ A case file is a TOML header, the line `----- expected report`, then the report:
   ----- expected report
   ...what `tickmark check` prints in the folder of tickmark.toml...
 
-Exit codes: 0 every case passed (or was accepted); 1 a case failed; 2 a case file is broken.";
+Reports are compared line by line; trailing spaces at line ends do not count. The cases run this
+tickmark program, or the one the environment variable TICKMARK_BIN names.
+
+Exit codes: 0 every case passed (or was accepted); 1 a case failed; 2 a case file is broken, or a
+folder named holds no case.";
 
 /// Arguments of `tickmark test`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
-    /// Case files or folders; a folder stands for its `.case` files, recursively, in sorted order
-    /// (default: `tests/` beside tickmark.toml).
+    /// Case files or folders; a folder stands for its `.case` files, recursively, in sorted order,
+    /// and must hold one (default: `tests/` beside tickmark.toml).
     pub paths: Vec<PathBuf>,
     /// Store the actual report and exit code of every failing case in its case file; the header's
     /// comments are kept.
@@ -224,11 +231,22 @@ fn find(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Option<String>), Vec<Diag>> 
     let mut errors = Vec::new();
     for path in &paths {
         match workspace::expand(path, "case") {
+            // A folder named on the command line that holds no case is a mistake (a mistyped path
+            // in CI would pass silently); the default folder holding none is only worth a warning.
+            Ok(found) if found.is_empty() && searched.is_none() => errors.push(no_cases_under(path)),
             Ok(found) => files.extend(found.into_iter().filter(|f| seen.insert(f.canonicalize().ok()))),
             Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() { Ok((files, searched)) } else { Err(errors) }
+}
+
+/// A folder given as PATHS holds no case file.
+fn no_cases_under(path: &Path) -> Diag {
+    Diag::error("no-cases", format!("no `.case` files under `{}`", display_path(path))).with_help(
+        "name case files, or folders that hold them; `tickmark test` with no paths runs those under tests/ \
+         beside tickmark.toml",
+    )
 }
 
 /// `tests/` beside the nearest `tickmark.toml`.

@@ -136,9 +136,8 @@ impl<'a> Evaluator<'a> {
     /// A cell's value at a period, computed once per entity.
     fn cell(&mut self, id: CellId, period: Period) -> Eval {
         let slot = self.sheets.slot_index(period).map(|s| id * self.sheets.n_slots() + s);
-        if self.trace.is_none()
-            && let Some(Some(cached)) = slot.and_then(|s| self.cache.get(s))
-        {
+        // A traced evaluation caches too: a cell's facts and steps are recorded the first time.
+        if let Some(Some(cached)) = slot.and_then(|s| self.cache.get(s)) {
             return cached.clone();
         }
         let cell = &self.program.cells[id];

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use crate::diag::Diag;
+use crate::diag::{Diag, Level};
 use crate::source::Sources;
 
 use super::{Run, Summary, explain};
@@ -39,14 +39,16 @@ pub fn render_diags(diags: &[Diag], sources: &Sources, style: Style) -> String {
 }
 
 /// The whole human report of a run.
-pub fn render(run: &Run, style: Style, verbosity: Verbosity) -> String {
+///
+/// `deny_warnings` says whether warnings fail the run, which `--quiet` keeps.
+pub fn render(run: &Run, style: Style, verbosity: Verbosity, deny_warnings: bool) -> String {
+    let floor = if deny_warnings { Level::Warning } else { Level::Error };
+    let shown = |d: &Diag| verbosity != Verbosity::Quiet || d.level >= floor;
     let mut diags: Vec<Diag> = Vec::new();
-    if verbosity != Verbosity::Quiet {
-        diags.extend(run.sheets.conflicts.iter().map(|c| super::warnings::conflict_diag(c, run.sources)));
-        diags.extend(run.warnings.iter().cloned());
-    }
+    diags.extend(run.sheets.conflicts.iter().map(|c| super::warnings::conflict_diag(c, run.sources)).filter(shown));
+    diags.extend(run.warnings.iter().filter(|d| shown(d)).cloned());
     let checks = run.checks.iter().filter_map(|c| explain::check_diag(c, run.program, run.sheets, run.sources));
-    diags.extend(checks.filter(|d| verbosity != Verbosity::Quiet || d.level == crate::diag::Level::Error));
+    diags.extend(checks.filter(shown));
     let mut out = render_diags(&diags, run.sources, style);
     if verbosity == Verbosity::Verbose {
         out.push_str("every check:\n");
@@ -59,7 +61,8 @@ pub fn render(run: &Run, style: Style, verbosity: Verbosity) -> String {
 /// How much the human report says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verbosity {
-    /// Only what fails the run: failed and erred error-rules, then the summary.
+    /// Only what fails the run: failed and erred error-rules (and warnings under `--deny warnings`),
+    /// then the summary.
     Quiet,
     /// Every failed or erred check, conflicts and warnings, then the summary.
     #[default]

@@ -86,9 +86,17 @@ struct Configuration {
     level: &'static str,
 }
 
+/// A SARIF message: plain text in which literal braces are doubled, since SARIF reads `{0}` as a
+/// placeholder (§3.11.5).
 #[derive(Serialize)]
 struct Text {
+    #[serde(serialize_with = "braces_doubled")]
     text: String,
+}
+
+/// Serialises message text with `{` and `}` doubled.
+fn braces_doubled<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&text.replace('{', "{{").replace('}', "}}"))
 }
 
 #[derive(Serialize)]
@@ -196,7 +204,7 @@ fn tool(rules: Vec<Descriptor>) -> Tool {
 
 /// A rule of the program as a reporting descriptor.
 fn rule_descriptor(run: &Run, rule: &crate::check::Rule) -> Descriptor {
-    let body = one_line(run.sources.get(rule.file).slice(rule.body.span));
+    let body = run.sources.get(rule.file).code(rule.body.span);
     let short = match &rule.title {
         Some(title) => title_as_written(title),
         None => body.clone(),
@@ -229,12 +237,12 @@ fn own_rule(rules: &mut Vec<Descriptor>, diag: &Diag) -> usize {
     rules.len() - 1
 }
 
-/// A title with its `{name}` holes as written, braces in the text doubled back.
+/// A title with its `{name}` holes as written.
 fn title_as_written(title: &crate::check::Title) -> String {
     let mut out = String::new();
     for part in &title.parts {
         match part {
-            crate::check::TitlePart::Text(t) => out.push_str(&t.replace('{', "{{").replace('}', "}}")),
+            crate::check::TitlePart::Text(t) => out.push_str(t),
             crate::check::TitlePart::Hole(name, _) => out.push_str(&format!("{{{name}}}")),
         }
     }
@@ -374,8 +382,7 @@ fn location(sources: &Sources, file: SourceId, span: Span, message: Option<Strin
 /// with its holes filled in, or its condition as written.
 pub(super) fn check_message(run: &Run, c: &Check) -> String {
     let rule = &run.program.rules[c.rule];
-    let condition = run.sources.get(rule.file).slice(rule.body.span);
-    c.title.clone().unwrap_or_else(|| format!("`{}`", condition.trim()))
+    c.title.clone().unwrap_or_else(|| format!("`{}`", run.sources.get(rule.file).code(rule.body.span)))
 }
 
 /// The fingerprint of a result: what stays the same while lines move.
@@ -390,11 +397,6 @@ fn sarif_level(level: Level) -> &'static str {
         Level::Warning => "warning",
         Level::Info => "note",
     }
-}
-
-/// A source text on one line, runs of whitespace made one space.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A file name as shown (relative, `/` separated) as a URI reference: bytes outside a path's

@@ -54,6 +54,9 @@ struct Walk<'a> {
     entity: EntityId,
     /// Inside a cell, the rule-level values of [`Trace::values`] do not apply.
     in_cell: bool,
+    /// The cells already drawn whole in this tree, by period: a cell used again is drawn once,
+    /// so a tree grows with the program, not with the number of paths through it.
+    drawn: &'a std::cell::RefCell<std::collections::HashSet<(usize, Period)>>,
 }
 
 impl Explainer<'_> {
@@ -68,7 +71,8 @@ impl Explainer<'_> {
             let place = format!("defined at {}", self.sources.location(rule.file, rule.name_span));
             let _ = writeln!(out, "  {}", paint(style.color, "2", &place));
             let trace = self.trace(check);
-            let walk = Walk { ex: self, trace: &trace, entity: check.entity, in_cell: false };
+            let drawn = std::cell::RefCell::default();
+            let walk = Walk { ex: self, trace: &trace, entity: check.entity, in_cell: false, drawn: &drawn };
             out.push_str(&draw(&walk.node(&rule.body, rule.file, check.period), style));
             out.push_str(&self.why(check));
         }
@@ -159,9 +163,18 @@ impl Walk<'_> {
     /// itself a cell, `let a = b`, beneath it whole).
     fn cell(&self, mut node: Node, id: usize, period: Period) -> Node {
         let cell = &self.ex.program.cells[id];
+        if !self.drawn.borrow_mut().insert((id, period)) {
+            let step = self.trace.step(cell.file, cell.body.span, period);
+            node.text = cell.name.clone();
+            node.value = match step {
+                Some(Ok(v)) => format!("{}  (drawn above)", v.show_with_interval()),
+                _ => "(drawn above)".to_owned(),
+            };
+            return node;
+        }
         let inner = Walk { in_cell: true, ..*self };
         let body = inner.node(&cell.body, cell.file, period);
-        node.text = shorten(&format!("{} = {}", cell.name, flat(self.ex.sources.get(cell.file).slice(cell.body.span))));
+        node.text = shorten(&format!("{} = {}", cell.name, self.ex.sources.get(cell.file).code(cell.body.span)));
         node.value = body.value.clone();
         let defined = format!("defined at {}", self.ex.sources.location(cell.file, cell.name_span));
         if matches!(cell.body.kind, CKind::Cell(_)) {
@@ -219,7 +232,7 @@ impl Walk<'_> {
 
     /// A node's source text on one line, shortened if very long.
     fn text(&self, file: SourceId, e: &CExpr) -> String {
-        shorten(&flat(self.ex.sources.get(file).slice(e.span)))
+        shorten(&self.ex.sources.get(file).code(e.span))
     }
 
     /// What a node gave, in words; `at` is the period a `[...]` read.
@@ -269,11 +282,6 @@ fn halt(h: &Halt, sources: &Sources) -> String {
         Halt::Error(e) => format!("error: {} ({})", e.message, sources.location(e.file, e.span)),
         Halt::Unplaced(message) => format!("error: {message}"),
     }
-}
-
-/// Source text on one line: runs of white space become one space.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Text cut to [`MAX_TEXT`] characters, ending in `…` where it was cut.

@@ -74,6 +74,6 @@ pub fn report_text(program: &Program, sheets: &Sheets, sources: &Sources) -> (St
     let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: program.rules.len() };
     (
         report::human::check_lines(&run),
-        report::human::render(&run, Style { color: false, width: 80 }, Default::default()),
+        report::human::render(&run, Style { color: false, width: 80 }, Default::default(), false),
     )
 }

@@ -65,12 +65,13 @@ struct RawHeader {
 }
 
 impl Case {
-    /// The expected report, with Windows line endings read as `\n`.
+    /// The expected report, as [`comparable`]: what an editor does to line ends does not count.
     pub fn expected(&self) -> String {
-        self.text[self.body..].replace("\r\n", "\n")
+        comparable(&self.text[self.body..])
     }
 
-    /// The file with the expected report and exit code replaced; the header's comments are kept.
+    /// The file with the expected report and exit code replaced; the header's comments are kept. The
+    /// report is stored as [`comparable`], without the trailing spaces an editor would trim.
     pub fn accepted(&self, report: &str, exit: i32) -> String {
         let mut header = self.text[..self.body].to_owned();
         if exit != self.exit {
@@ -82,8 +83,25 @@ impl Case {
         if !header.ends_with('\n') {
             header.push('\n');
         }
-        header + report
+        header + &comparable(report)
     }
+}
+
+/// A report as cases compare it: each line without its trailing whitespace (reports have lines ending
+/// in spaces, which editors and pre-commit hooks trim) and with `\r\n` read as `\n`, every line ended
+/// by `\n`, and no blank lines at the end.
+pub fn comparable(report: &str) -> String {
+    let mut out = String::with_capacity(report.len());
+    for line in report.lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let end = out.trim_end().len();
+    out.truncate(end);
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
 }
 
 /// Parses a case file; `shown` is its name in diagnostics.
@@ -284,6 +302,17 @@ mod tests {
     fn windows_line_endings_are_read_as_newlines() {
         let case = case("rules = [\"../../rules\"]\r\ndata = [\"../../data\"]\r\n----- expected report\r\na\r\nb\r\n");
         assert_eq!(case.expected(), "a\nb\n");
+    }
+
+    #[test]
+    fn reports_compare_without_trailing_whitespace() {
+        use super::comparable;
+        assert_eq!(comparable(" 29 │ \n  a\t\r\nb"), " 29 │\n  a\nb\n", "leading spaces count, trailing ones not");
+        assert_eq!(comparable("a\n\n  \n"), "a\n", "nor blank lines at the end");
+        assert_eq!(comparable("\n"), "");
+        let case = case("rules = [\"../../rules\"]\ndata = [\"../../data\"]\n----- expected report\n 1 │  \nx\n");
+        assert_eq!(case.expected(), " 1 │\nx\n");
+        assert!(case.accepted(" 1 │ \ny  \n", 0).ends_with("----- expected report\n 1 │\ny\n"), "stored trimmed");
     }
 
     #[test]

@@ -5,20 +5,24 @@
 //! repository root), or else the case file's own folder. The expected report is then what
 //! `tickmark check` prints there, whatever folder `tickmark test` was started from. A child process
 //! (the running `tickmark` executable itself) is what lets each case have its own current folder,
-//! and it is exactly what an analyst runs by hand.
+//! and it is exactly what an analyst runs by hand. The program is `TICKMARK_BIN` where that is set,
+//! else the running executable, whatever it is named (a release binary may be renamed), once it has
+//! shown that it is tickmark: `--version` prints `tickmark ...`.
 
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 use crate::config;
 use crate::diag::Diag;
 
-use super::case::Case;
+use super::case::{self, Case};
 
 /// What a case's run printed and how it exited.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actual {
-    /// Standard output, then standard error.
+    /// Standard output, then standard error, as [`case::comparable`].
     pub report: String,
     pub exit: i32,
 }
@@ -46,7 +50,7 @@ pub fn run(case: &Case) -> Result<Actual, Diag> {
     };
     let mut report = String::from_utf8_lossy(&output.stdout).into_owned();
     report.push_str(&String::from_utf8_lossy(&output.stderr));
-    Ok(Actual { report, exit })
+    Ok(Actual { report: case::comparable(&report), exit })
 }
 
 /// The folder a case runs in: its repository's root, or else its own folder.
@@ -54,15 +58,48 @@ pub fn base(case_dir: &Path) -> PathBuf {
     config::find(case_dir).and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_else(|| case_dir.to_path_buf())
 }
 
-/// The running `tickmark` executable. Anything else (a test harness calling the commands in-process)
-/// is refused rather than run with `check` arguments it would read differently.
+/// The environment variable that names the `tickmark` program to run the cases with.
+pub const BIN_VAR: &str = "TICKMARK_BIN";
+
+/// The `tickmark` program that runs the cases, found once per process.
 fn tickmark_exe() -> Result<PathBuf, Diag> {
+    static EXE: OnceLock<Result<PathBuf, Diag>> = OnceLock::new();
+    EXE.get_or_init(|| find_exe(std::env::var_os(BIN_VAR).filter(|v| !v.is_empty()))).clone()
+}
+
+/// `TICKMARK_BIN` if given, else the running executable. Under its own name the running executable is
+/// taken as it is; under another (a renamed release binary, or a test harness calling the commands
+/// in-process) it must show that it is tickmark, rather than be run with `check` arguments that
+/// something else would read differently.
+fn find_exe(bin: Option<OsString>) -> Result<PathBuf, Diag> {
+    if let Some(bin) = bin {
+        let bin = PathBuf::from(bin);
+        // A path (not a bare name found on PATH) is made absolute: each case runs in its own folder.
+        let bin = if bin.components().count() > 1 { std::path::absolute(&bin).unwrap_or(bin) } else { bin };
+        return match is_tickmark(&bin) {
+            Ok(true) => Ok(bin),
+            Ok(false) => Err(not_tickmark(&bin, &format!("set {BIN_VAR} to the path of the `tickmark` binary"))),
+            Err(e) => Err(Diag::error("case", format!("cannot run {BIN_VAR} `{}`: {e}", bin.display()))
+                .with_help(format!("set {BIN_VAR} to the path of the `tickmark` binary, or unset it"))),
+        };
+    }
     let exe = std::env::current_exe().map_err(|e| spawn_error(&e))?;
-    if exe.file_stem().is_some_and(|stem| stem == "tickmark") {
+    if exe.file_stem().is_some_and(|stem| stem == "tickmark") || is_tickmark(&exe).unwrap_or(false) {
         return Ok(exe);
     }
-    let message = format!("cannot run `tickmark check`: `{}` is not the tickmark program", exe.display());
-    Err(Diag::error("case", message).with_help("run the cases with the `tickmark` binary: `tickmark test`"))
+    Err(not_tickmark(&exe, &format!("run the cases with the `tickmark` binary, or set {BIN_VAR} to its path")))
+}
+
+/// Whether a program is tickmark: `PROGRAM --version` prints `tickmark VERSION`.
+fn is_tickmark(program: &Path) -> std::io::Result<bool> {
+    let output = Command::new(program).arg("--version").stdin(Stdio::null()).stderr(Stdio::null()).output()?;
+    Ok(output.status.success() && output.stdout.starts_with(b"tickmark "))
+}
+
+/// A program that is not tickmark.
+fn not_tickmark(program: &Path, help: &str) -> Diag {
+    let message = format!("cannot run `tickmark check`: `{}` is not the tickmark program", program.display());
+    Diag::error("case", message).with_help(help.to_owned())
 }
 
 /// The check could not be started.

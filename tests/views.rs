@@ -234,3 +234,35 @@ fn every_view_has_examples_in_its_help() {
         assert!(run.stdout.contains("Examples:\n  tickmark "), "`tickmark {command} --help` shows examples");
     }
 }
+
+#[test]
+fn a_cell_used_many_times_is_drawn_once() {
+    // c24 reads c0 through 2^24 paths: drawn whole at every use, the tree would never end.
+    let dir = std::env::temp_dir().join(format!("tickmark-views-doubling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rules = String::from("let c0 = revenue + revenue\n");
+    for i in 1..=24 {
+        rules.push_str(&format!("let c{i} = c{} + c{}\n", i - 1, i - 1));
+    }
+    rules.push_str("rule big at 2025Q4: c24 > 0\n");
+    std::fs::write(dir.join("doubling.tick"), rules).unwrap();
+    let data = root().join("tests/fixtures/eval/data");
+    let (stdout, stderr, code) =
+        common::tickmark(&["explain", "big", "doubling.tick", "--data", data.to_str().unwrap()], &dir);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.lines().count() < 100, "{} lines", stdout.lines().count());
+    assert!(stdout.contains("(drawn above)"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sheet_and_eval_run_on_data_alone() {
+    let dir = std::env::temp_dir();
+    let data = root().join("tests/fixtures/eval/data");
+    let (stdout, stderr, code) = common::tickmark(&["eval", "revenue", "--data", data.to_str().unwrap()], &dir);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("ACME    2025Q4  120.0 USD m"), "{stdout}");
+    let (stdout, _, code) = common::tickmark(&["sheet", "--data", data.to_str().unwrap()], &dir);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("ACME · actual"), "{stdout}");
+}

@@ -214,9 +214,80 @@ fn keeps_a_minus_apart_from_a_range_it_negates() {
 }
 
 #[test]
-fn reads_crlf_and_a_byte_order_mark() {
-    let out = fmt("\u{FEFF}# head\r\nlet a = 1 # tail\r\n\r\nrule r:\r\n  a > 0\r\n");
-    assert_eq!(out, "# head\nlet a = 1  # tail\n\nrule r:\n  a > 0\n");
+fn keeps_crlf_and_a_byte_order_mark() {
+    let out = fmt("\u{FEFF}# head\r\nlet   a = 1 # tail\r\n\r\n\r\nrule r: a>0");
+    assert_eq!(out, "\u{FEFF}# head\r\nlet a = 1  # tail\r\n\r\nrule r:\r\n  a > 0\r\n");
+    assert_eq!(fmt(&out), out, "formatting twice changes a CRLF file");
+    assert_eq!(fmt("\u{FEFF}rule r: a>0"), "\u{FEFF}rule r:\n  a > 0\n", "no line break: LF");
+    assert_eq!(fmt("rule r:\r\n  a > 0\r\n"), "rule r:\r\n  a > 0\r\n", "no BOM added");
+}
+
+#[test]
+fn mixed_line_endings_become_the_most_common_one() {
+    assert_eq!(fmt("let a = 1\r\nlet b = 2\r\nlet c = 3\n"), "let a = 1\r\nlet b = 2\r\nlet c = 3\r\n");
+    assert_eq!(fmt("let a = 1\r\nlet b = 2\nlet c = 3\n"), "let a = 1\nlet b = 2\nlet c = 3\n");
+    assert_eq!(fmt("let a = 1\r\nlet b = 2\n"), "let a = 1\nlet b = 2\n", "a tie: LF");
+}
+
+#[test]
+fn an_if_before_within_or_a_comparison_gets_no_parentheses() {
+    for text in [
+        "rule r:\n  revenue ~= if exists(guidance.revenue) then mid(guidance.revenue) else 200 within 1%\n",
+        "rule r:\n  x ~= if a then b else c within 1\n",
+        "rule r:\n  x ~= -if a then b else c within 1\n",
+        // The `else` branch ends in a finished comparison: what follows applies to the whole `if`.
+        "rule r:\n  if true then false else 2 ~= 3 == true\n",
+        "rule r:\n  if a then b else c in r in s\n",
+        "rule r:\n  if a then b else c ~= d within 1 + 2\n",
+        "rule r:\n  if a then b else c ~= d ~= e within 1\n",
+        "rule r:\n  if a then b else c < d < e\n",
+    ] {
+        assert_eq!(assert_laws(text, text), text);
+    }
+    assert_eq!(
+        dump(&tree("rule r: if true then false else 2 ~= 3 == true")),
+        "(rule r None None None (cmp (if true false (~= 2[scale 0]<number> 3[scale 0]<number> None)) Eq true))\n",
+        "`== true` compares the whole `if`"
+    );
+}
+
+#[test]
+fn a_tree_gets_parentheses_around_an_if_only_where_they_are_needed() {
+    for text in [
+        "rule r:\n  x ~= if a then b else c within 1\n",
+        "rule r:\n  x ~= -if a then b else c within 1\n",
+        "rule r:\n  if true then false else 2 ~= 3 == true\n",
+        "rule r:\n  (if a then b else c) < d\n",
+        "rule r:\n  a < (if c then d else e) <= f\n",
+        "rule r:\n  (if a then b else c)[-1y] > 0\n",
+        "rule r:\n  -(if a then b else c) * 2\n",
+        // The innermost `if` that would take the `within` in is the one wrapped.
+        "rule r:\n  x ~= if c then d else (if e then f else g ~= h) within 1\n",
+    ] {
+        let mut file = tree(text);
+        for item in &mut file.items {
+            if let Item::Rule(r) = item {
+                strip_parens(&mut r.body);
+            }
+        }
+        assert_eq!(tickmark::fmt::print(&file), text);
+    }
+}
+
+/// Takes every `Paren` out of a tree.
+fn strip_parens(e: &mut Expr) {
+    while let ExprKind::Paren(inner) = &mut e.node {
+        let inner = std::mem::replace(&mut **inner, ex(ExprKind::Bool(false)));
+        *e = inner;
+    }
+    children_mut(e).into_iter().for_each(strip_parens);
+}
+
+#[test]
+fn keeps_the_users_parentheses_around_an_if() {
+    for text in ["rule r:\n  x ~= (if a then b else c) within 1\n", "rule r:\n  (if a then b else c ~= d) == e\n"] {
+        assert_eq!(assert_laws(text, text), text);
+    }
 }
 
 #[test]
@@ -334,17 +405,57 @@ fn raw_expr() -> impl Strategy<Value = Expr> {
         3 => name().prop_map(|n| ex(ExprKind::Name(n))),
     ];
     leaf.prop_recursive(4, 48, 3, |inner| {
-        let bin = prop::sample::select(vec![BinOp::Or, BinOp::And, BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div]);
-        let cmp = prop::sample::select(vec![CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne]);
+        let bin = || prop::sample::select(vec![BinOp::Or, BinOp::And, BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div]);
+        let cmp = || prop::sample::select(vec![CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne]);
         let func = prop::sample::select(vec!["mid", "sum", "round", "growth"]);
         let boxed = || inner.clone().prop_map(Box::new);
+        // An `else` branch that often ends in a finished comparison (`... else a ~= b`), after which
+        // what follows the `if` applies to the whole `if`, or in another `if`.
+        let otherwise = prop_oneof![
+            2 => boxed(),
+            1 => (boxed(), cmp(), inner.clone())
+                .prop_map(|(first, op, x)| Box::new(ex(ExprKind::Compare { first, rest: vec![(sp(op), x)] }))),
+            1 => (boxed(), boxed(), prop::option::of(number()))
+                .prop_map(|(lhs, rhs, w)| Box::new(ex(ExprKind::Approx { lhs, rhs, within: w.map(sp) }))),
+            1 => (boxed(), boxed()).prop_map(|(value, range)| Box::new(ex(ExprKind::In { value, range }))),
+            // `if c then d else e ~= f`, which takes in a `within` after it
+            1 => (boxed(), boxed(), boxed(), boxed()).prop_map(|(cond, then, lhs, rhs)| {
+                let otherwise = Box::new(ex(ExprKind::Approx { lhs, rhs, within: None }));
+                Box::new(ex(ExprKind::If { cond, then, otherwise }))
+            }),
+        ];
+        // An `if`, perhaps under a prefix `-`.
+        let if_operand = (boxed(), boxed(), otherwise, any::<bool>()).prop_map(|(cond, then, otherwise, neg)| {
+            let e = ex(ExprKind::If { cond, then, otherwise });
+            let e = if neg { ex(ExprKind::Unary { op: sp(UnaryOp::Neg), expr: Box::new(e) }) } else { e };
+            Box::new(e)
+        });
+        // ... in every operand position: before `within`, before or in a comparison chain, before `in`,
+        // before an operator.
+        let if_somewhere = (if_operand, boxed(), inner.clone(), cmp(), bin(), prop::option::of(number()), 0u8..7)
+            .prop_map(|(i, x, y, op, bin, within, at)| {
+                ex(match at {
+                    0 => ExprKind::Approx {
+                        lhs: x,
+                        rhs: i,
+                        within: Some(sp(within.unwrap_or(Quantity::new(1.into(), Unit::None)))),
+                    },
+                    1 => ExprKind::Approx { lhs: i, rhs: x, within: within.map(sp) },
+                    2 => ExprKind::Compare { first: i, rest: vec![(sp(op), *x)] },
+                    3 => ExprKind::Compare { first: x, rest: vec![(sp(op), *i), (sp(op), y)] },
+                    4 => ExprKind::In { value: i, range: x },
+                    5 => ExprKind::Binary { op: sp(bin), lhs: i, rhs: x },
+                    _ => ExprKind::AtPeriod { expr: i, period: sp(PeriodRef::Offset(-1, Step::Year)) },
+                })
+            });
         prop_oneof![
-            3 => (bin, boxed(), boxed()).prop_map(|(op, lhs, rhs)| ex(ExprKind::Binary { op: sp(op), lhs, rhs })),
+            2 => if_somewhere,
+            3 => (bin(), boxed(), boxed()).prop_map(|(op, lhs, rhs)| ex(ExprKind::Binary { op: sp(op), lhs, rhs })),
             1 => (prop::bool::ANY, boxed()).prop_map(|(not, expr)| {
                 let op = if not { UnaryOp::Not } else { UnaryOp::Neg };
                 ex(ExprKind::Unary { op: sp(op), expr })
             }),
-            1 => (boxed(), prop::collection::vec((cmp, inner.clone()), 1..3)).prop_map(|(first, rest)| {
+            1 => (boxed(), prop::collection::vec((cmp(), inner.clone()), 1..3)).prop_map(|(first, rest)| {
                 ex(ExprKind::Compare { first, rest: rest.into_iter().map(|(op, e)| (sp(op), e)).collect() })
             }),
             1 => (boxed(), boxed(), prop::option::of(number()))
@@ -377,53 +488,173 @@ fn level(e: &Expr) -> u8 {
     }
 }
 
-/// Wraps in `Paren` what the grammar could not read back without: the tree a parser would build.
-/// `tail` says whether nothing follows the expression (an `if` swallows what follows it).
-fn grammatical(e: Expr, min: u8, tail: bool) -> Expr {
-    let wrap = level(&e) < min || (matches!(e.node, ExprKind::If { .. }) && !tail);
-    let tail = tail || wrap;
-    let g = |e: Box<Expr>, min, tail| Box::new(grammatical(*e, min, tail));
+/// What follows an operand in the printed text, as far as an `if` before it cares: an operator, or
+/// `End` for the end or a token no expression takes in (`)`, `,`, `then`, `else`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    End,
+    Or,
+    And,
+    Cmp,
+    Approx,
+    In,
+    Within,
+    Add,
+    Mul,
+    Index,
+}
+
+/// What a binary operator is as a following token.
+fn bin_next(op: BinOp) -> Next {
+    match op {
+        BinOp::Or => Next::Or,
+        BinOp::And => Next::And,
+        BinOp::Add | BinOp::Sub => Next::Add,
+        BinOp::Mul | BinOp::Div => Next::Mul,
+    }
+}
+
+/// Whether the text of `e` (its parentheses in place), read by the grammar's rule of level `from` and
+/// followed by `next`, would take `next` in. PEG rules are greedy: the rules still open at the right
+/// edge (from `from` down to the node's own level, then those of its last operand) take every
+/// operator they can, so an `if` whose `else` branch can take the next operator must be wrapped.
+fn takes(e: &Expr, from: u8, next: Next) -> bool {
+    let open = |level: u8| match level {
+        1 => next == Next::Or,
+        2 => next == Next::And,
+        4 => matches!(next, Next::Cmp | Next::Approx | Next::In), // no comparison read yet
+        5 => next == Next::Add,
+        6 => next == Next::Mul,
+        8 => next == Next::Index,
+        _ => false,
+    };
+    if next == Next::End || (from..level(e)).any(open) {
+        return next != Next::End;
+    }
+    match &e.node {
+        ExprKind::Binary { op, rhs, .. } => bin_next(op.node) == next || takes(rhs, level(e) + 1, next),
+        ExprKind::Unary { op, expr } => takes(expr, if op.node == UnaryOp::Not { 3 } else { 7 }, next),
+        ExprKind::Compare { rest, .. } => next == Next::Cmp || takes(&rest.last().unwrap().1, 5, next),
+        ExprKind::Approx { rhs, within, .. } => match within {
+            None => next == Next::Within || takes(rhs, 5, next),
+            Some(_) => false, // the tolerance is a number, not a sum: nothing goes on after it
+        },
+        ExprKind::In { range, .. } => takes(range, 5, next),
+        ExprKind::AtPeriod { .. } => next == Next::Index,
+        ExprKind::If { otherwise, .. } => takes(otherwise, 1, next),
+        _ => false,
+    }
+}
+
+/// The span that marks the parentheses [`grammatical`] adds.
+const ADDED: Span = Span { start: 1, end: 1 };
+
+/// Wraps in `Paren` what the grammar could not read back without, and nothing else: the tree a
+/// parser would build from the text with the fewest parentheses. `min` is the level the grammar
+/// wants there, `next` what follows. The `Paren`s it adds carry the span [`ADDED`].
+fn grammatical(e: Expr, min: u8, next: Next) -> Expr {
+    if level(&e) < min {
+        return ex_at(ExprKind::Paren(Box::new(operands(e, Next::End))), ADDED);
+    }
+    let bare = operands(e.clone(), next);
+    match &bare.node {
+        ExprKind::If { otherwise, .. } if takes(otherwise, 1, next) => {
+            ex_at(ExprKind::Paren(Box::new(operands(e, Next::End))), ADDED)
+        }
+        _ => bare,
+    }
+}
+
+/// Makes the operands of `e` grammatical, `e` being followed by `next`.
+fn operands(e: Expr, next: Next) -> Expr {
+    let g = |e: Box<Expr>, min, next| Box::new(grammatical(*e, min, next));
+    let own = level(&e);
     let kind = match e.node {
         ExprKind::Binary { op, lhs, rhs } => {
-            let l = match op.node {
-                BinOp::Or => 1,
-                BinOp::And => 2,
-                BinOp::Add | BinOp::Sub => 5,
-                BinOp::Mul | BinOp::Div => 6,
-            };
-            ExprKind::Binary { op, lhs: g(lhs, l, false), rhs: g(rhs, l + 1, tail) }
+            let after = bin_next(op.node);
+            ExprKind::Binary { op, lhs: g(lhs, own, after), rhs: g(rhs, own + 1, next) }
         }
         ExprKind::Unary { op, expr } => {
             let min = if op.node == UnaryOp::Not { 3 } else { 7 };
-            ExprKind::Unary { op, expr: g(expr, min, tail) }
+            ExprKind::Unary { op, expr: g(expr, min, next) }
         }
         ExprKind::Compare { first, rest } => {
             let n = rest.len();
-            let rest = rest.into_iter().enumerate().map(|(i, (op, x))| (op, grammatical(x, 5, tail && i + 1 == n)));
-            ExprKind::Compare { first: g(first, 5, false), rest: rest.collect() }
+            let rest = rest.into_iter().enumerate().map(|(i, (op, x))| {
+                let after = if i + 1 == n { next } else { Next::Cmp };
+                (op, grammatical(x, 5, after))
+            });
+            ExprKind::Compare { first: g(first, 5, Next::Cmp), rest: rest.collect() }
         }
         ExprKind::Approx { lhs, rhs, within } => {
-            let rhs_tail = tail && within.is_none();
-            ExprKind::Approx { lhs: g(lhs, 5, false), rhs: g(rhs, 5, rhs_tail), within }
+            let after = if within.is_some() { Next::Within } else { next };
+            ExprKind::Approx { lhs: g(lhs, 5, Next::Approx), rhs: g(rhs, 5, after), within }
         }
-        ExprKind::In { value, range } => ExprKind::In { value: g(value, 5, false), range: g(range, 5, tail) },
-        ExprKind::AtPeriod { expr, period } => ExprKind::AtPeriod { expr: g(expr, 8, false), period },
+        ExprKind::In { value, range } => ExprKind::In { value: g(value, 5, Next::In), range: g(range, 5, next) },
+        ExprKind::AtPeriod { expr, period } => ExprKind::AtPeriod { expr: g(expr, 8, Next::Index), period },
         ExprKind::Call { func, args } => {
-            ExprKind::Call { func, args: args.into_iter().map(|a| grammatical(a, 1, true)).collect() }
+            ExprKind::Call { func, args: args.into_iter().map(|a| grammatical(a, 1, Next::End)).collect() }
         }
         ExprKind::If { cond, then, otherwise } => {
-            ExprKind::If { cond: g(cond, 1, true), then: g(then, 1, true), otherwise: g(otherwise, 1, true) }
+            ExprKind::If { cond: g(cond, 1, Next::End), then: g(then, 1, Next::End), otherwise: g(otherwise, 1, next) }
         }
-        ExprKind::Paren(inner) => ExprKind::Paren(g(inner, 1, true)),
+        ExprKind::Paren(inner) => ExprKind::Paren(g(inner, 1, Next::End)),
         other => other,
     };
-    let e = ex(kind);
-    if wrap { ex(ExprKind::Paren(Box::new(e))) } else { e }
+    ex_at(kind, e.span)
+}
+
+/// A node with a span.
+fn ex_at(kind: ExprKind, span: Span) -> Expr {
+    Spanned::new(kind, span)
 }
 
 /// A full expression, as the grammar would read it.
 fn any_expr() -> impl Strategy<Value = Expr> {
-    raw_expr().prop_map(|e| grammatical(e, 1, true))
+    raw_expr().prop_map(|e| grammatical(e, 1, Next::End))
+}
+
+/// The operands of an expression, to walk the tree.
+fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
+    match &mut e.node {
+        ExprKind::Binary { lhs, rhs, .. } => vec![&mut **lhs, &mut **rhs],
+        ExprKind::Unary { expr, .. } | ExprKind::AtPeriod { expr, .. } | ExprKind::Paren(expr) => vec![&mut **expr],
+        ExprKind::Compare { first, rest } => {
+            let mut all = vec![&mut **first];
+            all.extend(rest.iter_mut().map(|(_, x)| x));
+            all
+        }
+        ExprKind::Approx { lhs, rhs, .. } => vec![&mut **lhs, &mut **rhs],
+        ExprKind::In { value, range } => vec![&mut **value, &mut **range],
+        ExprKind::Call { args, .. } => args.iter_mut().collect(),
+        ExprKind::If { cond, then, otherwise } => vec![&mut **cond, &mut **then, &mut **otherwise],
+        ExprKind::Number(_) | ExprKind::Range(_) | ExprKind::Bool(_) | ExprKind::Name(_) => Vec::new(),
+    }
+}
+
+/// How many parentheses [`grammatical`] added to a tree.
+fn count_added(e: &mut Expr) -> usize {
+    let own = usize::from(matches!(e.node, ExprKind::Paren(_)) && e.span == ADDED);
+    own + children_mut(e).into_iter().map(count_added).sum::<usize>()
+}
+
+/// Takes away the `n`th (in pre-order) of the parentheses [`grammatical`] added; `n` counts down.
+fn remove_added(e: &mut Expr, n: &mut usize) {
+    if matches!(e.node, ExprKind::Paren(_)) && e.span == ADDED {
+        if *n == 0 {
+            let ExprKind::Paren(inner) = std::mem::replace(&mut e.node, ExprKind::Bool(false)) else { unreachable!() };
+            *e = *inner;
+            *n = usize::MAX;
+            return;
+        }
+        *n -= 1;
+    }
+    for child in children_mut(e) {
+        if *n == usize::MAX {
+            return;
+        }
+        remove_added(child, n);
+    }
 }
 
 /// Text of strings: titles and paths with quotes, backslashes and `#` in them.
@@ -476,6 +707,34 @@ proptest! {
     }
 
     #[test]
+    fn printed_trees_get_the_parentheses_they_need_and_no_others(e in raw_expr()) {
+        // A tree without the parentheses the grammar needs: the printer adds exactly those that
+        // `grammatical` adds (checked against the parser below), no more, no fewer.
+        let let_x = |value| File { items: vec![Item::Let(Let { name: sp("x".to_owned()), value, span: Span::default() })] };
+        let printed = tickmark::fmt::print(&let_x(e.clone()));
+        let parsed = parse(&printed, SourceId(0));
+        prop_assert!(parsed.is_ok(), "does not parse:\n{}", printed);
+        prop_assert_eq!(dump(&parsed.unwrap()), dump(&let_x(grammatical(e, 1, Next::End))), "printed:\n{}", printed);
+    }
+
+    #[test]
+    fn the_parentheses_added_are_all_needed(e in raw_expr()) {
+        // Checks `grammatical`, and through it the formatter, which must print the same trees: each
+        // pair it adds, taken away, gives a text that does not parse or means something else.
+        let e = grammatical(e, 1, Next::End);
+        let added = count_added(&mut e.clone());
+        for n in 0..added {
+            let mut without = e.clone();
+            remove_added(&mut without, &mut { n });
+            let file = File { items: vec![Item::Let(Let { name: sp("x".to_owned()), value: without, span: Span::default() })] };
+            let mut plain = Messy { noise: Vec::new(), at: 0, notes: 0, out: String::new() };
+            plain.file(&file);
+            let parsed = parse(&plain.out, SourceId(0));
+            prop_assert!(parsed.is_err() || dump(&parsed.unwrap()) != dump(&file), "needless parentheses: {}", plain.out);
+        }
+    }
+
+    #[test]
     fn messy_texts_keep_their_meaning_and_comments(file in file(), noise in prop::collection::vec(any::<u8>(), 64)) {
         let mut messy = Messy { noise, at: 0, notes: 0, out: String::new() };
         messy.file(&file);
@@ -505,8 +764,11 @@ struct Messy {
 }
 
 impl Messy {
-    /// The next random byte.
+    /// The next random byte; with no noise, always 9 (single blanks, no comments).
     fn roll(&mut self) -> u8 {
+        if self.noise.is_empty() {
+            return 9;
+        }
         let b = self.noise[self.at % self.noise.len()].wrapping_add((self.at / self.noise.len()) as u8);
         self.at += 1;
         b
@@ -847,6 +1109,21 @@ fn fmt_writes_the_files_once() {
     assert_eq!(code, 0);
     let left: Vec<_> = std::fs::read_dir(dir.path().join("rules")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 2, "a temporary file was left behind: {left:?}");
+}
+
+#[test]
+fn keeps_the_line_endings_of_a_file_on_disk() {
+    let crlf = "\u{FEFF}# cells\r\nlet margin = operating_income / revenue  # a cell\r\n\r\nrule positive:\r\n  margin > 0\r\n";
+    let dir = repo(&[("rules/crlf.tick", crlf), ("rules/messy.tick", &MESSY.replace('\n', "\r\n"))]);
+    let (code, stdout, _) = run(dir.path(), &["fmt", "--check", "rules/crlf.tick"]);
+    assert_eq!((code, stdout.as_str()), (0, "0 files would be reformatted, 1 already formatted\n"));
+    let (code, _, stderr) = run(dir.path(), &["fmt", "rules"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(std::fs::read_to_string(dir.path().join("rules/crlf.tick")).unwrap(), crlf, "a formatted file changed");
+    let written = std::fs::read_to_string(dir.path().join("rules/messy.tick")).unwrap();
+    assert_eq!(written, fmt(MESSY).replace('\n', "\r\n"));
+    let (code, _, _) = run(dir.path(), &["fmt", "--check", "rules"]);
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -104,8 +104,8 @@ fn format_all(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<Formatted>
                 continue;
             }
         };
-        let id = sources.add(shown.clone(), text.as_str());
-        match crate::fmt::format(&text, id) {
+        let id = sources.add(shown.clone(), text);
+        match crate::fmt::format(&before, id) {
             Ok(after) => files.push(Formatted { path: path.clone(), shown, before, after }),
             Err(diags) => errors.extend(diags.into_iter().map(|d| named(d, &shown))),
         }
@@ -113,7 +113,8 @@ fn format_all(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<Formatted>
     if errors.is_empty() { Ok(files) } else { Err(errors) }
 }
 
-/// A file's text as it is on disk (to compare with), and as it is parsed (without a byte order mark).
+/// A file's text as it is on disk (to format and compare with), and as it is parsed and its errors
+/// shown (without a byte order mark, which the formatter keeps but does not parse).
 fn read(path: &Path, shown: &str) -> Result<(String, String), Diag> {
     match std::fs::read(path).map(String::from_utf8) {
         Ok(Ok(before)) => {

@@ -37,11 +37,96 @@ pub fn bin_level(op: BinOp) -> u8 {
     }
 }
 
-/// Whether `e`, written where the grammar wants level `min` or tighter, needs parentheses. `tail`
-/// says whether nothing follows it up to the end of the enclosing expression: `if`'s `else` branch
-/// reaches as far as an expression can, so an `if` anywhere else needs them.
-pub fn needs_parens(e: &Expr, min: u8, tail: bool) -> bool {
-    level(e) < min || (matches!(e.node, ExprKind::If { .. }) && !tail)
+/// What comes right after an operand in the printed text, as far as an `if` before it cares: the
+/// operator that follows it, or [`Follow::End`] for the end of the expression or a token that no
+/// expression takes in (`)`, `,`, `]`, `then`, `else`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follow {
+    End,
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `<`, `<=`, `>`, `>=`, `==`, `!=`
+    Cmp,
+    /// `~=`
+    Approx,
+    /// `in`
+    In,
+    /// `within`
+    Within,
+    /// `+`, `-`
+    Add,
+    /// `*`, `/`
+    Mul,
+    /// `[` of `x[-1y]`
+    Index,
+}
+
+/// The operator class of a binary operator.
+pub fn bin_follow(op: BinOp) -> Follow {
+    match op {
+        BinOp::Or => Follow::Or,
+        BinOp::And => Follow::And,
+        BinOp::Add | BinOp::Sub => Follow::Add,
+        BinOp::Mul | BinOp::Div => Follow::Mul,
+    }
+}
+
+/// Whether `e`, written where the grammar wants level `min` or tighter and followed by `follow`,
+/// needs parentheses: when it is looser than `min`, or when it is an `if` whose `else` branch would
+/// take `follow` in (that branch reaches as far as an expression can, so `if c then a else b + 1`
+/// adds to `b`, while `x ~= if c then a else b within 1` compares with the whole `if`).
+pub fn needs_parens(e: &Expr, min: u8, follow: Follow) -> bool {
+    level(e) < min || matches!(&e.node, ExprKind::If { otherwise, .. } if takes(otherwise, 1, follow))
+}
+
+/// Whether the rule of level `level`, its operand read, would go on with `follow`: `or` for level 1,
+/// `and` for 2, any comparison for 4 (no comparison has been read yet), `+ -` for 5, `* /` for 6,
+/// `[` for 8.
+fn goes_on(level: u8, follow: Follow) -> bool {
+    match level {
+        1 => follow == Follow::Or,
+        2 => follow == Follow::And,
+        4 => matches!(follow, Follow::Cmp | Follow::Approx | Follow::In),
+        5 => follow == Follow::Add,
+        6 => follow == Follow::Mul,
+        8 => follow == Follow::Index,
+        _ => false,
+    }
+}
+
+/// Whether the printed text of `e`, read by the grammar's rule of level `from` (where the printer
+/// writes it with [`Printer::write_operand`]) and followed by `follow`, would take `follow` in: whether
+/// a rule still open at its right edge goes on with it. The rules from `from` down to `e`'s own level
+/// are open around it; then `e`'s own rule goes on with its own operators (a chain of comparisons
+/// with more comparisons, `a ~= b` with `within`; `a ~= b within T` and `a in r` with nothing), and
+/// the rules of its last operand are open in turn. Parentheses close everything inside them.
+fn takes(e: &Expr, from: u8, follow: Follow) -> bool {
+    if follow == Follow::End {
+        return false;
+    }
+    let wrapped = needs_parens(e, from, follow);
+    let own = if wrapped { 9 } else { level(e) };
+    if (from..own).any(|l| goes_on(l, follow)) {
+        return true;
+    }
+    if wrapped {
+        return false;
+    }
+    match &e.node {
+        ExprKind::Binary { op, rhs, .. } => bin_follow(op.node) == follow || takes(rhs, bin_level(op.node) + 1, follow),
+        ExprKind::Unary { op, expr } => takes(expr, if op.node == UnaryOp::Not { 3 } else { 7 }, follow),
+        ExprKind::Compare { first, rest } => {
+            follow == Follow::Cmp || takes(rest.last().map_or(&**first, |(_, last)| last), 5, follow)
+        }
+        ExprKind::Approx { rhs, within: None, .. } => follow == Follow::Within || takes(rhs, 5, follow),
+        ExprKind::Approx { within: Some(_), .. } => false,
+        ExprKind::In { range, .. } => takes(range, 5, follow),
+        ExprKind::AtPeriod { .. } => follow == Follow::Index,
+        ExprKind::If { otherwise, .. } => takes(otherwise, 1, follow),
+        _ => false,
+    }
 }
 
 /// The text of a binary operator.
@@ -69,84 +154,87 @@ pub fn cmp_op(op: CmpOp) -> &'static str {
 }
 
 impl Printer<'_> {
-    /// An expression on one line.
-    pub fn flat(&self, e: &Expr, tail: bool) -> String {
+    /// An expression on one line, followed by `follow`.
+    pub fn flat(&self, e: &Expr, follow: Follow) -> String {
         let mut out = String::new();
-        self.write(e, tail, &mut out);
+        self.write(e, follow, &mut out);
         out
     }
 
-    /// An operand that must be at level `min` or tighter, in parentheses if it is not.
-    pub fn write_operand(&self, e: &Expr, min: u8, tail: bool, out: &mut String) {
-        if needs_parens(e, min, tail) {
+    /// An operand that must be at level `min` or tighter, followed by `follow`: in parentheses if
+    /// [`needs_parens`] says so.
+    pub fn write_operand(&self, e: &Expr, min: u8, follow: Follow, out: &mut String) {
+        if needs_parens(e, min, follow) {
             out.push('(');
-            self.write(e, true, out);
+            self.write(e, Follow::End, out);
             out.push(')');
         } else {
-            self.write(e, tail, out);
+            self.write(e, follow, out);
         }
     }
 
-    /// Writes an expression on one line.
-    fn write(&self, e: &Expr, tail: bool, out: &mut String) {
+    /// Writes an expression on one line, followed by `follow`.
+    fn write(&self, e: &Expr, follow: Follow, out: &mut String) {
         match &e.node {
             ExprKind::Binary { op, lhs, rhs } => {
                 let level = bin_level(op.node);
-                self.write_operand(lhs, level, false, out);
+                self.write_operand(lhs, level, bin_follow(op.node), out);
                 out.push_str(&format!(" {} ", bin_op(op.node)));
-                self.write_operand(rhs, level + 1, tail, out);
+                self.write_operand(rhs, level + 1, follow, out);
             }
-            ExprKind::Unary { op, expr } => self.unary(op.node, expr, tail, out),
+            ExprKind::Unary { op, expr } => self.unary(op.node, expr, follow, out),
             ExprKind::Compare { first, rest } => {
-                self.write_operand(first, 5, false, out);
+                self.write_operand(first, 5, Follow::Cmp, out);
                 for (i, (op, operand)) in rest.iter().enumerate() {
                     out.push_str(&format!(" {} ", cmp_op(op.node)));
-                    self.write_operand(operand, 5, tail && i + 1 == rest.len(), out);
+                    self.write_operand(operand, 5, if i + 1 == rest.len() { follow } else { Follow::Cmp }, out);
                 }
             }
             ExprKind::Approx { lhs, rhs, within } => {
-                self.write_operand(lhs, 5, false, out);
+                self.write_operand(lhs, 5, Follow::Approx, out);
                 out.push_str(" ~= ");
-                self.write_operand(rhs, 5, tail && within.is_none(), out);
+                self.write_operand(rhs, 5, if within.is_some() { Follow::Within } else { follow }, out);
                 if let Some(t) = within {
                     out.push_str(" within ");
                     out.push_str(&self.number(&t.node, t.span));
                 }
             }
             ExprKind::In { value, range } => {
-                self.write_operand(value, 5, false, out);
+                self.write_operand(value, 5, Follow::In, out);
                 out.push_str(" in ");
-                self.write_operand(range, 5, tail, out);
+                self.write_operand(range, 5, follow, out);
             }
             ExprKind::AtPeriod { expr, period } => {
-                self.write_operand(expr, 8, false, out);
+                self.write_operand(expr, 8, Follow::Index, out);
                 out.push('[');
                 out.push_str(&self.period_ref(period));
                 out.push(']');
             }
-            _ => self.atom(e, out),
+            _ => self.atom(e, follow, out),
         }
     }
 
     /// `not a`, `-a`; `- 5..7` keeps a blank so that the `-` is not read as the range's sign.
-    fn unary(&self, op: UnaryOp, operand: &Expr, tail: bool, out: &mut String) {
+    fn unary(&self, op: UnaryOp, operand: &Expr, follow: Follow, out: &mut String) {
         match op {
             UnaryOp::Not => {
                 out.push_str("not ");
-                self.write_operand(operand, 3, tail, out);
+                self.write_operand(operand, 3, follow, out);
             }
             UnaryOp::Neg => {
                 out.push('-');
                 if starts_with_range(operand) {
                     out.push(' ');
                 }
-                self.write_operand(operand, 7, tail, out);
+                self.write_operand(operand, 7, follow, out);
             }
         }
     }
 
-    /// Writes an atom: a literal, a name, a call, `(a)` or `if c then a else b`.
-    fn atom(&self, e: &Expr, out: &mut String) {
+    /// Writes an atom: a literal, a name, a call, `(a)` or `if c then a else b` (whose `else` branch
+    /// is followed by what follows the `if`: an `if` there that would take that in gets parentheses,
+    /// as [`takes`] expects).
+    fn atom(&self, e: &Expr, follow: Follow, out: &mut String) {
         match &e.node {
             ExprKind::Number(q) => out.push_str(&self.number(q, e.span)),
             ExprKind::Range(r) => out.push_str(&self.range(r, e.span)),
@@ -159,24 +247,24 @@ impl Printer<'_> {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    self.write(arg, true, out);
+                    self.write(arg, Follow::End, out);
                 }
                 out.push(')');
             }
             ExprKind::If { cond, then, otherwise } => {
                 out.push_str("if ");
-                self.write(cond, true, out);
+                self.write(cond, Follow::End, out);
                 out.push_str(" then ");
-                self.write(then, true, out);
+                self.write(then, Follow::End, out);
                 out.push_str(" else ");
-                self.write(otherwise, true, out);
+                self.write_operand(otherwise, 1, follow, out);
             }
             ExprKind::Paren(inner) => {
                 out.push('(');
-                self.write(inner, true, out);
+                self.write(inner, Follow::End, out);
                 out.push(')');
             }
-            _ => self.write(e, true, out),
+            _ => self.write(e, follow, out),
         }
     }
 

@@ -5,7 +5,7 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast::{Expr, ExprKind, File, Item, Severity};
 
 use super::comments::Comments;
-use super::expr::{self, Printer, bin_level, bin_op, cmp_op, needs_parens};
+use super::expr::{self, Follow, Printer, bin_follow, bin_level, bin_op, cmp_op, needs_parens};
 
 /// The width a line should fit in.
 pub const WIDTH: usize = 100;
@@ -61,7 +61,8 @@ struct Part<'e> {
     expr: &'e Expr,
     /// The level the grammar wants here.
     min: u8,
-    tail: bool,
+    /// What follows it.
+    follow: Follow,
 }
 
 /// An expression seen as operands joined by operators of one level, which it can be broken between.
@@ -140,7 +141,7 @@ impl<'a> Layout<'a> {
             }
             Item::Let(l) => {
                 lines.push(&format!("let {} = ", l.name.node), self.src(l.span.start, l.name.span.end));
-                self.layout(&l.value, true, CONTINUATION, &mut lines);
+                self.layout(&l.value, Follow::End, CONTINUATION, &mut lines);
             }
             Item::Rule(r) => {
                 let mut header = format!("rule {}", r.name.node);
@@ -166,7 +167,7 @@ impl<'a> Layout<'a> {
                 header.push(':');
                 lines.push(&header, self.src(r.span.start, end));
                 lines.start(BODY_INDENT);
-                self.layout(&r.body, true, CONTINUATION, &mut lines);
+                self.layout(&r.body, Follow::End, CONTINUATION, &mut lines);
             }
         }
         lines
@@ -179,11 +180,11 @@ impl<'a> Layout<'a> {
 
     /// Lays an expression out from the current column: on one line if it fits and no comment sits
     /// between its operands, else broken before each operator of its loosest level, the operands
-    /// after the first on continuation lines at `indent`.
-    fn layout(&self, e: &Expr, tail: bool, indent: usize, lines: &mut Lines) {
-        let flat = self.printer.flat(e, tail);
+    /// after the first on continuation lines at `indent`. `follow` is what follows it.
+    fn layout(&self, e: &Expr, follow: Follow, indent: usize, lines: &mut Lines) {
+        let flat = self.printer.flat(e, follow);
         let too_long = lines.column() + flat.chars().count() > WIDTH;
-        match chain_of(e, tail) {
+        match chain_of(e, follow) {
             Some(chain) if too_long || self.has_comment_between(e, &chain) => {
                 for (i, part) in chain.parts.iter().enumerate() {
                     if i > 0 {
@@ -191,12 +192,12 @@ impl<'a> Layout<'a> {
                         lines.push(part.op, None);
                         lines.push(" ", None);
                     }
-                    if needs_parens(part.expr, part.min, part.tail) {
+                    if needs_parens(part.expr, part.min, part.follow) {
                         let mut text = String::new();
-                        self.printer.write_operand(part.expr, part.min, part.tail, &mut text);
+                        self.printer.write_operand(part.expr, part.min, part.follow, &mut text);
                         lines.push(&text, self.span(part.expr.span));
                     } else {
-                        self.layout(part.expr, part.tail, indent + CONTINUATION, lines);
+                        self.layout(part.expr, part.follow, indent + CONTINUATION, lines);
                     }
                 }
                 if let Some(t) = chain.within {
@@ -218,8 +219,8 @@ impl<'a> Layout<'a> {
     fn has_comment_between(&self, e: &Expr, chain: &Chain<'_>) -> bool {
         self.comment_between(e, chain)
             || chain.parts.iter().any(|part| {
-                !needs_parens(part.expr, part.min, part.tail)
-                    && chain_of(part.expr, part.tail).is_some_and(|c| self.has_comment_between(part.expr, &c))
+                !needs_parens(part.expr, part.min, part.follow)
+                    && chain_of(part.expr, part.follow).is_some_and(|c| self.has_comment_between(part.expr, &c))
             })
     }
 
@@ -318,38 +319,43 @@ fn apart(before: &Item, after: &Item) -> bool {
 }
 
 /// The operands of an expression that can be broken between them: a chain of one binary level
-/// (`a + b - c`), a comparison chain, `a ~= b within T` or `a in r`.
-fn chain_of(e: &Expr, tail: bool) -> Option<Chain<'_>> {
-    let part = |op, expr, min, tail| Part { op, expr, min, tail };
-    let (mut parts, within) = match &e.node {
+/// (`a + b - c`), a comparison chain, `a ~= b within T` or `a in r`; `follow` is what follows it.
+fn chain_of(e: &Expr, follow: Follow) -> Option<Chain<'_>> {
+    let part = |op, expr, min, follow| Part { op, expr, min, follow };
+    let (parts, within) = match &e.node {
         ExprKind::Binary { op, .. } => {
             let level = bin_level(op.node);
             let mut rights = Vec::new();
             let mut node = e;
+            let mut after = follow;
             while let ExprKind::Binary { op, lhs, rhs } = &node.node
                 && bin_level(op.node) == level
             {
-                rights.push(part(bin_op(op.node), &**rhs, level + 1, false));
+                rights.push(part(bin_op(op.node), &**rhs, level + 1, after));
+                after = bin_follow(op.node);
                 node = lhs;
             }
-            let mut parts = vec![part("", node, level, false)];
+            let mut parts = vec![part("", node, level, after)];
             parts.extend(rights.into_iter().rev());
             (parts, None)
         }
         ExprKind::Compare { first, rest } => {
-            let mut parts = vec![part("", &**first, 5, false)];
-            parts.extend(rest.iter().map(|(op, operand)| part(cmp_op(op.node), operand, 5, false)));
+            let mut parts = vec![part("", &**first, 5, Follow::Cmp)];
+            for (i, (op, operand)) in rest.iter().enumerate() {
+                let after = if i + 1 == rest.len() { follow } else { Follow::Cmp };
+                parts.push(part(cmp_op(op.node), operand, 5, after));
+            }
             (parts, None)
         }
         ExprKind::Approx { lhs, rhs, within } => {
-            (vec![part("", &**lhs, 5, false), part("~=", &**rhs, 5, false)], within.as_ref())
+            let after = if within.is_some() { Follow::Within } else { follow };
+            (vec![part("", &**lhs, 5, Follow::Approx), part("~=", &**rhs, 5, after)], within.as_ref())
         }
-        ExprKind::In { value, range } => (vec![part("", &**value, 5, false), part("in", &**range, 5, false)], None),
+        ExprKind::In { value, range } => {
+            (vec![part("", &**value, 5, Follow::In), part("in", &**range, 5, follow)], None)
+        }
         _ => return None,
     };
-    if let Some(last) = parts.last_mut() {
-        last.tail = tail && within.is_none();
-    }
     Some(Chain { parts, within })
 }
 

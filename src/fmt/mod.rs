@@ -14,7 +14,10 @@
 //! - **Expressions.** Single spaces around binary operators, comparisons, `~=`, `in`, `within`,
 //!   `and`, `or`, after `not` and `,`; none inside `(...)`, before `(` or `[`, after a prefix `-`
 //!   (but `- 5..7`, so that the `-` is not read as the range's sign), nor in `x[-1y]` or `a..b`.
-//!   Parentheses stay where the user wrote them and are added only where the grammar needs them.
+//!   Parentheses stay where the user wrote them and are added only where the grammar needs them;
+//!   for an `if`, where its `else` branch would take in what follows it (`(if c then a else b) + 1`,
+//!   but `x ~= if c then a else b within 1`, and `if c then a else b ~= d == e`, whose `== e`
+//!   compares the whole `if` because the `else` branch's comparison is finished).
 //!   A trailing comma in a call is dropped. Periods are written `2025Q4`, `FY2025`, offsets `-1y`, `+2q` (`-0q` keeps its sign).
 //! - **Literals.** A number's digits are kept exactly as written (`25.0` stays `25.0`, `1_000` stays
 //!   `1_000`: precision is meaning); its unit words too, attached for `%`, `bps`, `bp`, `pp` (`35%`,
@@ -25,6 +28,9 @@
 //!   each operand after the first on a continuation line four columns deeper than the item
 //!   (column 4); an operand that still does not fit is broken the same way four columns deeper
 //!   again. A header is never broken: a long title stays on its line.
+//! - **Line endings.** The file keeps its line ending: `\r\n` if most of its line breaks are `\r\n`,
+//!   else `\n` (a file without line breaks gets `\n`); every line break of the output is that one.
+//!   A byte order mark at the start stays there, and none is added.
 //!
 //! Comments (the tree has none; [`comments::scan`] finds them in the text) keep their text, trailing
 //! blanks aside, and their order:
@@ -41,7 +47,8 @@
 //!   before the item.
 //!
 //! Before anything is written, [`format`] checks its own output: it must parse to the same tree, spans
-//! aside, and carry the same comments; if it does not, it reports an internal error instead.
+//! and parentheses aside (the shape of the tree fixes the meaning), and carry the same
+//! comments; if it does not, it reports an internal error instead.
 
 mod comments;
 mod expr;
@@ -57,13 +64,29 @@ use crate::syntax::ast::File;
 use crate::syntax::parse;
 
 /// Formats a rule file: its canonical text, or the parse errors of a file that does not parse.
+///
+/// A byte order mark is kept and not parsed: the spans of the errors count from just after it.
 pub fn format(text: &str, file: SourceId) -> Result<String, Vec<Diag>> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let (bom, text) = match text.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", text),
+    };
     let ast = parse(text, file)?;
     let comments = comments::Comments { list: comments::scan(text) };
     let formatted = layout::Layout::new(Some(text), &comments).file(&ast);
     verify::same(text, &ast, &formatted, file)?;
-    Ok(formatted)
+    let formatted = if crlf(text) { formatted.replace('\n', "\r\n") } else { formatted };
+    Ok(format!("{bom}{formatted}"))
+}
+
+/// The byte order mark.
+const BOM: &str = "\u{FEFF}";
+
+/// Whether most of the line breaks of a text are `\r\n` (ties go to `\n`).
+fn crlf(text: &str) -> bool {
+    let breaks = text.matches('\n').count();
+    let crlf = text.matches("\r\n").count();
+    crlf * 2 > breaks
 }
 
 /// Prints a syntax tree in the canonical layout, with literals as their values show them: for a tree

@@ -1,4 +1,10 @@
-//! The formatter's check of its own output: the same tree, spans aside, and the same comments.
+//! The formatter's check of its own output: the same tree, spans and parentheses aside, and the
+//! same comments.
+//!
+//! Parentheses are left out of the comparison because the tree's shape fixes the meaning on its own:
+//! `(a + b) * c` and `a + b * c` are two different trees with or without their `Paren` nodes, and a
+//! pair the formatter adds (or finds needless) never changes that shape. The layout still keeps the
+//! user's own parentheses, and the tests check that it does.
 
 use crate::diag::Diag;
 use crate::source::{SourceId, Span, Spanned};
@@ -30,7 +36,8 @@ fn internal(what: &str) -> Diag {
         .with_help("please report this with the file that caused it")
 }
 
-/// A dump of a tree without its spans; decimals show their scale (`25.0` is not `25`).
+/// A dump of a tree without its spans and its parentheses; decimals show their scale (`25.0` is not
+/// `25`).
 pub fn erased(file: &File) -> String {
     let mut file = file.clone();
     for item in &mut file.items {
@@ -62,8 +69,12 @@ pub fn erased(file: &File) -> String {
     format!("{file:?}")
 }
 
-/// Zeroes every span of an expression.
+/// Zeroes every span of an expression and takes its parentheses away.
 fn erase(e: &mut Expr) {
+    while let ExprKind::Paren(inner) = &mut e.node {
+        let inner = std::mem::replace(&mut **inner, Spanned::new(ExprKind::Bool(false), Span::default()));
+        *e = inner;
+    }
     e.span = Span::default();
     match &mut e.node {
         ExprKind::Binary { op, lhs, rhs } => {
@@ -104,7 +115,29 @@ fn erase(e: &mut Expr) {
             erase(then);
             erase(otherwise);
         }
-        ExprKind::Paren(inner) => erase(inner),
-        ExprKind::Number(_) | ExprKind::Range(_) | ExprKind::Bool(_) | ExprKind::Name(_) => {}
+        ExprKind::Paren(_) | ExprKind::Number(_) | ExprKind::Range(_) | ExprKind::Bool(_) | ExprKind::Name(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::erased;
+    use crate::source::SourceId;
+    use crate::syntax::parse;
+
+    /// The dump of a text's tree.
+    fn dump(text: &str) -> String {
+        erased(&parse(text, SourceId(0)).unwrap())
+    }
+
+    #[test]
+    fn parentheses_aside_the_shape_still_counts() {
+        assert_eq!(dump("let a = ((b)) + (c * d)"), dump("let a = b + c * d"));
+        assert_eq!(
+            dump("rule r: x ~= (if a then b else c) within 1"),
+            dump("rule r: x ~= if a then b else c within 1")
+        );
+        assert_ne!(dump("let a = (b + c) * d"), dump("let a = b + c * d"));
+        assert_ne!(dump("rule r: (if a then b else c) < d"), dump("rule r: if a then b else c < d"));
     }
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{root, settings, tickmark};
+use common::{root, run_program, settings, tickmark};
 
 use std::path::{Path, PathBuf};
 
@@ -258,32 +258,6 @@ fn the_shipped_cases_have_no_trailing_spaces() {
     }
 }
 
-/// Runs a program with arguments in a folder, without colour and with extra environment variables;
-/// returns (stdout, stderr, exit code). A program just copied may be busy for a moment (another
-/// test's child process can hold the copy's file open until it starts its own program), so a failed
-/// start is tried again.
-fn run(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> (String, String, i32) {
-    let mut tries = 0;
-    let out = loop {
-        let mut command = std::process::Command::new(program);
-        command.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("TICKMARK_BIN");
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        match command.output() {
-            Ok(out) => break out,
-            Err(e) if tries < 50 => {
-                tries += 1;
-                eprintln!("retrying {}: {e}", program.display());
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            Err(e) => panic!("cannot run {}: {e}", program.display()),
-        }
-    };
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
-}
-
 /// A copy of the `tickmark` binary under another name, as a release asset may be named.
 fn renamed_copy(dir: &Path) -> PathBuf {
     let copy = dir.join(format!("tickmark-x86_64-linux{}", std::env::consts::EXE_SUFFIX));
@@ -295,7 +269,7 @@ fn renamed_copy(dir: &Path) -> PathBuf {
 fn a_renamed_binary_runs_the_cases() {
     let bin = tempfile::tempdir().unwrap();
     let renamed = renamed_copy(bin.path());
-    let (stdout, stderr, code) = run(&renamed, &["test", "tests/fixtures/case"], root(), &[]);
+    let (stdout, stderr, code) = run_program(&renamed, &["test", "tests/fixtures/case"], root(), &[]);
     assert_eq!(
         (code, stdout.as_str(), stderr.as_str()),
         (0, "ok   tests/fixtures/case/tests/cases/margins.case\n1 passed, 0 failed\n", "")
@@ -307,17 +281,17 @@ fn tickmark_bin_names_the_program_that_runs_the_cases() {
     let bin = tempfile::tempdir().unwrap();
     let renamed = renamed_copy(bin.path());
     let real = Path::new(env!("CARGO_BIN_EXE_tickmark"));
-    let (stdout, _, code) = run(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &renamed)]);
+    let (stdout, _, code) = run_program(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &renamed)]);
     assert_eq!((code, stdout.as_str()), (0, "ok   tests/fixtures/case/tests/cases/margins.case\n1 passed, 0 failed\n"));
 
     let missing = bin.path().join("nope");
-    let (_, stderr, code) = run(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &missing)]);
+    let (_, stderr, code) = run_program(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &missing)]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot run TICKMARK_BIN `"), "{stderr}");
 
     // Something that is not tickmark (this test program) is refused, not run with `check` arguments.
     let harness = std::env::current_exe().unwrap();
-    let (_, stderr, code) = run(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &harness)]);
+    let (_, stderr, code) = run_program(real, &["test", "tests/fixtures/case"], root(), &[("TICKMARK_BIN", &harness)]);
     assert_eq!(code, 2);
     assert!(stderr.contains("is not the tickmark program"), "{stderr}");
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{root, settings, tickmark};
+use common::{root, run_program, settings, tickmark};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -229,34 +229,12 @@ fn a_renamed_binary_writes_the_example_report() {
     let renamed = bin.path().join(format!("tickmark-x86_64-linux{}", std::env::consts::EXE_SUFFIX));
     std::fs::copy(env!("CARGO_BIN_EXE_tickmark"), &renamed).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (stdout, stderr, code) = run(&renamed, &["init"], dir.path());
+    let (stdout, stderr, code) = run_program(&renamed, &["init"], dir.path(), &[]);
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
     let case = std::fs::read_to_string(dir.path().join("tests/cases/example.case")).unwrap();
     assert!(case.contains("\nsummary: 5 rules, 5 checks"), "the case has its report:\n{case}");
-    let (stdout, _, code) = run(&renamed, &["test"], dir.path());
+    let (stdout, _, code) = run_program(&renamed, &["test"], dir.path(), &[]);
     assert_eq!((code, stdout.as_str()), (0, "ok   tests/cases/example.case\n1 passed, 0 failed\n"));
-}
-
-/// Runs a program in a folder, without colour; returns (stdout, stderr, exit code). A program just
-/// copied may be busy for a moment (another test's child process can hold the copy open until it
-/// starts its own program), so a failed start is tried again.
-fn run(program: &PathBuf, args: &[&str], dir: &Path) -> (String, String, i32) {
-    let mut tries = 0;
-    let out = loop {
-        let mut command = std::process::Command::new(program);
-        command.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("TICKMARK_BIN");
-        match command.output() {
-            Ok(out) => break out,
-            Err(e) if tries < 50 => {
-                tries += 1;
-                eprintln!("retrying {}: {e}", program.display());
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            Err(e) => panic!("cannot run {}: {e}", program.display()),
-        }
-    };
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
 }
 
 #[test]

@@ -77,3 +77,29 @@ pub fn report_text(program: &Program, sheets: &Sheets, sources: &Sources) -> (St
         report::human::render(&run, Style { color: false, width: 80 }, Default::default(), false),
     )
 }
+
+/// Runs a program with arguments in a folder, without colour and with extra environment variables;
+/// returns (stdout, stderr, exit code). A program just copied may be busy for a moment (another
+/// test's child process can hold the copy's file open until it starts its own program), so a failed
+/// start is tried again.
+pub fn run_program(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> (String, String, i32) {
+    let mut tries = 0;
+    let out = loop {
+        let mut command = std::process::Command::new(program);
+        command.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("TICKMARK_BIN");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        match command.output() {
+            Ok(out) => break out,
+            Err(e) if tries < 50 => {
+                tries += 1;
+                eprintln!("retrying {}: {e}", program.display());
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => panic!("cannot run {}: {e}", program.display()),
+        }
+    };
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code().unwrap_or(-1))
+}

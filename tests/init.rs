@@ -7,7 +7,7 @@ mod common;
 use common::{root, run_program, settings, tickmark};
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Every file under a folder, by its `/`-separated path relative to it, with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

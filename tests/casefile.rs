@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{root, run_program, settings, tickmark};
+use common::{copy, root, run_program, settings, tickmark};
 
 use std::path::{Path, PathBuf};
 
@@ -20,19 +20,6 @@ fn fixture_copy() -> tempfile::TempDir {
         copy(&from.join(name), &dir.path().join(name));
     }
     dir
-}
-
-/// Copies a file or a folder, recursively.
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
 }
 
 /// The fixture's case file in a copy.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{root, run_program, settings, tickmark};
+use common::{copy, root, run_program, settings, tickmark};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -89,19 +89,6 @@ fn init_in_a_rule_repository_writes_nothing() {
     assert_eq!(code, 0);
     let config = format!("`{name}` is already a rule repository (`{name}/tickmark.toml`); init starts new ones");
     assert!(stdout.starts_with(&config), "{stdout}");
-}
-
-/// Copies a file or a folder, recursively.
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
 }
 
 /// A copy of this repository's rule repository (`tickmark.toml`, `rules/`, `data/`), or of some of it.

@@ -59,12 +59,8 @@ pub struct CheckArgs {
     /// Treat warnings as errors for the exit code: `--deny warnings`.
     #[arg(long, value_parser = ["warnings"])]
     pub deny: Option<String>,
-    /// Check only these entities (repeatable).
-    #[arg(long)]
-    pub entity: Vec<String>,
-    /// Check only these periods, such as `2025Q4` or `FY2025` (repeatable).
-    #[arg(long)]
-    pub period: Vec<String>,
+    #[command(flatten)]
+    pub at: crate::commands::Narrowing,
     /// Check only these rules (repeatable).
     #[arg(long)]
     pub rule: Vec<String>,

@@ -34,12 +34,10 @@ fn run() -> ExitCode {
     };
     let output = match cli.command {
         Command::Check(args) => check::check(&CheckOptions {
-            paths: args.inputs.paths,
-            data: args.inputs.data,
+            inputs: args.inputs,
             format: args.format,
             deny_warnings: args.deny.is_some(),
-            entities: args.entity,
-            periods: args.period,
+            at: args.at,
             rules: args.rule,
             style: style(),
             verbosity: match (args.quiet, args.verbose) {

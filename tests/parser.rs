@@ -115,7 +115,7 @@ fn dump_rule(rule: &tickmark::syntax::ast::Rule) -> String {
 /// Dumps an expression as an S-expression.
 fn dump(expr: &Expr) -> String {
     match &expr.node {
-        ExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", bin(op.node), dump(lhs), dump(rhs)),
+        ExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", op.node.as_str(), dump(lhs), dump(rhs)),
         ExprKind::Unary { op, expr } => {
             let op = if op.node == UnaryOp::Not { "not" } else { "neg" };
             format!("({op} {})", dump(expr))
@@ -162,18 +162,6 @@ fn dump_atom(expr: &Expr) -> String {
 /// A span as `start..end`.
 fn span(span: tickmark::source::Span) -> String {
     format!("{}..{}", span.start, span.end)
-}
-
-/// A binary operator's symbol.
-fn bin(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Or => "or",
-        BinOp::And => "and",
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::Div => "/",
-    }
 }
 
 /// A quantity as written, with its unit in brackets: `35[%]`, `730[USD m]`, `2`.

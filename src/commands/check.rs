@@ -1,7 +1,5 @@
 //! `tickmark check`: load, check, evaluate, report.
 
-use std::path::PathBuf;
-
 use crate::check::Program;
 use crate::data::Sheets;
 use crate::diag::Diag;
@@ -30,12 +28,10 @@ pub enum Format {
 /// What `tickmark check` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
-    pub paths: Vec<PathBuf>,
-    pub data: Vec<PathBuf>,
+    pub inputs: Inputs,
     pub format: Format,
     pub deny_warnings: bool,
-    pub entities: Vec<String>,
-    pub periods: Vec<String>,
+    pub at: super::Narrowing,
     pub rules: Vec<String>,
     pub style: Style,
     pub verbosity: report::human::Verbosity,
@@ -43,8 +39,7 @@ pub struct CheckOptions {
 
 /// Runs `tickmark check`.
 pub fn check(opts: &CheckOptions) -> Output {
-    let inputs = Inputs { paths: opts.paths.clone(), data: opts.data.clone() };
-    let loaded = match super::load(&inputs) {
+    let loaded = match super::load(&opts.inputs) {
         Ok(loaded) => loaded,
         Err((diags, sources)) => return failure(opts, &diags, &sources),
     };
@@ -60,10 +55,10 @@ fn filter(opts: &CheckOptions, program: &Program, sheets: &Sheets) -> Result<Fil
     let mut errors: Vec<Diag> = (opts.rules.iter().filter(|r| !names.contains(&r.as_str())))
         .map(|r| super::unknown("rule", r, names.iter().copied()))
         .collect();
-    let narrowed = super::narrow(sheets, &opts.entities, &opts.periods);
+    let narrowed = opts.at.against(sheets);
     match narrowed {
         Ok(n) if errors.is_empty() => Ok(Filter {
-            entities: if opts.entities.is_empty() { Vec::new() } else { n.entity_names(sheets) },
+            entities: if opts.at.entity.is_empty() { Vec::new() } else { n.entity_names(sheets) },
             periods: n.periods,
             rules: opts.rules.clone(),
         }),

@@ -18,7 +18,7 @@ use crate::report::human::Style;
 use crate::report::tree::paint;
 use crate::source::{SourceId, Sources};
 
-use super::{Inputs, Loaded, Narrow, Output, failure, narrow};
+use super::{Inputs, Loaded, Narrow, Output, failure};
 
 /// Arguments of `tickmark eval`.
 #[derive(Debug, clap::Args)]
@@ -35,12 +35,8 @@ pub struct Args {
     pub expr: String,
     #[command(flatten)]
     pub inputs: Inputs,
-    /// Evaluate only at these entities (repeatable).
-    #[arg(long)]
-    pub entity: Vec<String>,
-    /// Evaluate only at these periods, such as `2025Q4` or `FY2025` (repeatable).
-    #[arg(long)]
-    pub period: Vec<String>,
+    #[command(flatten)]
+    pub at: super::Narrowing,
 }
 
 /// The name of the virtual source that holds the expression, for diagnostics.
@@ -53,8 +49,7 @@ pub fn run(args: Args, style: Style) -> Output {
         Err((diags, sources)) => return failure(&diags, &sources, style),
     };
     let file = loaded.sources.add(EXPR_SOURCE.to_owned(), args.expr.as_str());
-    let compiled = compile(&args.expr, file, &loaded)
-        .and_then(|e| narrow(&loaded.sheets, &args.entity, &args.period).map(|n| (e, n)));
+    let compiled = compile(&args.expr, file, &loaded).and_then(|e| args.at.against(&loaded.sheets).map(|n| (e, n)));
     match compiled {
         Ok((expr, at)) => Output::ok(table(&evaluate(&expr, file, &loaded, &at), &loaded.sources, style)),
         Err(diags) => failure(&diags, &loaded.sources, style),

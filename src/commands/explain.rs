@@ -7,7 +7,7 @@ use crate::period::Kind;
 use crate::report::human::Style;
 use crate::report::tree::Explainer;
 
-use super::{Inputs, Loaded, Narrow, Output, failure, narrow, rule_names};
+use super::{Inputs, Loaded, Narrow, Output, failure, rule_names};
 
 /// Arguments of `tickmark explain`.
 #[derive(Debug, clap::Args)]
@@ -24,12 +24,8 @@ pub struct Args {
     pub rule: String,
     #[command(flatten)]
     pub inputs: Inputs,
-    /// Explain only the checks of these entities (repeatable).
-    #[arg(long)]
-    pub entity: Vec<String>,
-    /// Explain only the checks at these periods, such as `2025Q4` or `FY2025` (repeatable).
-    #[arg(long)]
-    pub period: Vec<String>,
+    #[command(flatten)]
+    pub at: super::Narrowing,
 }
 
 /// Runs `tickmark explain`.
@@ -48,7 +44,7 @@ pub fn run(args: Args, style: Style) -> Output {
 /// The rule's checks that the arguments ask for, in the order `check` reports them.
 fn select(args: &Args, loaded: &Loaded) -> Result<(Vec<Check>, Narrow), Vec<Diag>> {
     let names = rule_names(&loaded.program);
-    let at = narrow(&loaded.sheets, &args.entity, &args.period);
+    let at = args.at.against(&loaded.sheets);
     let Some(rule) = loaded.program.rules.iter().find(|r| r.name == args.rule) else {
         let mut diags = vec![unknown_rule(&args.rule, &names)];
         diags.extend(at.err().unwrap_or_default());
@@ -59,7 +55,7 @@ fn select(args: &Args, loaded: &Loaded) -> Result<(Vec<Check>, Narrow), Vec<Diag
     let filter = Filter { entities, periods: at.periods.clone(), rules: vec![rule.name.clone()] };
     let checks = eval::run(&loaded.program, &loaded.sheets, &filter);
     if checks.is_empty() {
-        return Err(vec![nowhere(rule, !args.entity.is_empty() || !args.period.is_empty())]);
+        return Err(vec![nowhere(rule, args.at.is_narrowed())]);
     }
     Ok((checks, at))
 }

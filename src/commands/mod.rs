@@ -48,6 +48,29 @@ pub struct Inputs {
     pub data: Vec<PathBuf>,
 }
 
+/// `--entity` and `--period`: what a command is narrowed to.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Narrowing {
+    /// Only these entities (repeatable).
+    #[arg(long)]
+    pub entity: Vec<String>,
+    /// Only these periods, such as `2025Q4` or `FY2025` (repeatable).
+    #[arg(long)]
+    pub period: Vec<String>,
+}
+
+impl Narrowing {
+    /// Whether any entity or period was named.
+    pub fn is_narrowed(&self) -> bool {
+        !self.entity.is_empty() || !self.period.is_empty()
+    }
+
+    /// The narrowing checked against the data (see [`narrow`]).
+    pub fn against(&self, sheets: &Sheets) -> Result<Narrow, Vec<Diag>> {
+        narrow(sheets, &self.entity, &self.period)
+    }
+}
+
 /// Everything loaded and checked: ready to evaluate.
 pub struct Loaded {
     pub sources: Sources,

@@ -4,7 +4,7 @@
 use crate::num::{Quantity, RangeLit, RatioStyle, Unit};
 use crate::period::Step;
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{At, BinOp, CmpOp, Expr, ExprKind, Name, PeriodRef, UnaryOp};
+use crate::syntax::ast::{At, BinOp, Expr, ExprKind, Name, PeriodRef, UnaryOp};
 
 use super::comments::Comments;
 
@@ -129,30 +129,6 @@ fn takes(e: &Expr, from: u8, follow: Follow) -> bool {
     }
 }
 
-/// The text of a binary operator.
-pub fn bin_op(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Or => "or",
-        BinOp::And => "and",
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::Div => "/",
-    }
-}
-
-/// The text of a comparison operator.
-pub fn cmp_op(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-        CmpOp::Eq => "==",
-        CmpOp::Ne => "!=",
-    }
-}
-
 impl Printer<'_> {
     /// An expression on one line, followed by `follow`.
     pub fn flat(&self, e: &Expr, follow: Follow) -> String {
@@ -179,14 +155,14 @@ impl Printer<'_> {
             ExprKind::Binary { op, lhs, rhs } => {
                 let level = bin_level(op.node);
                 self.write_operand(lhs, level, bin_follow(op.node), out);
-                out.push_str(&format!(" {} ", bin_op(op.node)));
+                out.push_str(&format!(" {} ", op.node.as_str()));
                 self.write_operand(rhs, level + 1, follow, out);
             }
             ExprKind::Unary { op, expr } => self.unary(op.node, expr, follow, out),
             ExprKind::Compare { first, rest } => {
                 self.write_operand(first, 5, Follow::Cmp, out);
                 for (i, (op, operand)) in rest.iter().enumerate() {
-                    out.push_str(&format!(" {} ", cmp_op(op.node)));
+                    out.push_str(&format!(" {} ", op.node.as_str()));
                     self.write_operand(operand, 5, if i + 1 == rest.len() { follow } else { Follow::Cmp }, out);
                 }
             }

@@ -5,7 +5,7 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast::{Expr, ExprKind, File, Item, Severity};
 
 use super::comments::Comments;
-use super::expr::{self, Follow, Printer, bin_follow, bin_level, bin_op, cmp_op, needs_parens};
+use super::expr::{self, Follow, Printer, bin_follow, bin_level, needs_parens};
 
 /// The width a line should fit in.
 pub const WIDTH: usize = 100;
@@ -331,7 +331,7 @@ fn chain_of(e: &Expr, follow: Follow) -> Option<Chain<'_>> {
             while let ExprKind::Binary { op, lhs, rhs } = &node.node
                 && bin_level(op.node) == level
             {
-                rights.push(part(bin_op(op.node), &**rhs, level + 1, after));
+                rights.push(part(op.node.as_str(), &**rhs, level + 1, after));
                 after = bin_follow(op.node);
                 node = lhs;
             }
@@ -343,7 +343,7 @@ fn chain_of(e: &Expr, follow: Follow) -> Option<Chain<'_>> {
             let mut parts = vec![part("", &**first, 5, Follow::Cmp)];
             for (i, (op, operand)) in rest.iter().enumerate() {
                 let after = if i + 1 == rest.len() { follow } else { Follow::Cmp };
-                parts.push(part(cmp_op(op.node), operand, 5, after));
+                parts.push(part(op.node.as_str(), operand, 5, after));
             }
             (parts, None)
         }

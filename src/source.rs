@@ -81,32 +81,6 @@ impl SourceFile {
         (line + 1, column + 1)
     }
 
-    /// The code a span covers, as one line: comments dropped, white space folded. What a report
-    /// quotes of a rule (`growth(net_income, net_income[-1y]) ~= 40%`).
-    pub fn code(&self, span: Span) -> String {
-        let mut out = String::new();
-        let mut in_string = false;
-        let mut chars = self.slice(span).chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '#' if !in_string => {
-                    chars.by_ref().find(|&c| c == '\n');
-                    out.push(' ');
-                }
-                '"' => {
-                    in_string = !in_string;
-                    out.push(c);
-                }
-                '\\' if in_string => {
-                    out.push(c);
-                    out.extend(chars.next());
-                }
-                c => out.push(c),
-            }
-        }
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-
     /// The text a span covers (empty if the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")

@@ -19,7 +19,9 @@ use super::level;
 pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &Sources) -> Option<Diag> {
     let rule = &program.rules[check.rule];
     let at = format!("{} {}", sheets.entities[check.entity as usize], check.period);
-    let what = check.title.clone().unwrap_or_else(|| format!("`{}`", sources.get(rule.file).code(rule.body.span)));
+    let what = check.title.clone().unwrap_or_else(|| {
+        format!("`{}`", crate::syntax::comments::code(sources.get(rule.file).slice(rule.body.span)))
+    });
     let (diag, trace) = match &check.outcome {
         Outcome::Fail(trace) => {
             let diag =

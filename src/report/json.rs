@@ -142,7 +142,10 @@ pub fn render_diags(diags: &[Diag], sources: &Sources) -> String {
 /// One check.
 fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
     let rule = &run.program.rules[c.rule];
-    let message = c.title.clone().unwrap_or_else(|| run.sources.get(rule.file).code(rule.body.span));
+    let message = c
+        .title
+        .clone()
+        .unwrap_or_else(|| crate::syntax::comments::code(run.sources.get(rule.file).slice(rule.body.span)));
     let diag = explain::check_diag(c, run.program, run.sheets, run.sources);
     let mut out = JsonCheck {
         rule: &rule.name,

@@ -204,7 +204,7 @@ fn tool(rules: Vec<Descriptor>) -> Tool {
 
 /// A rule of the program as a reporting descriptor.
 fn rule_descriptor(run: &Run, rule: &crate::check::Rule) -> Descriptor {
-    let body = run.sources.get(rule.file).code(rule.body.span);
+    let body = crate::syntax::comments::code(run.sources.get(rule.file).slice(rule.body.span));
     let short = match &rule.title {
         Some(title) => title_as_written(title),
         None => body.clone(),
@@ -382,7 +382,9 @@ fn location(sources: &Sources, file: SourceId, span: Span, message: Option<Strin
 /// with its holes filled in, or its condition as written.
 pub(super) fn check_message(run: &Run, c: &Check) -> String {
     let rule = &run.program.rules[c.rule];
-    c.title.clone().unwrap_or_else(|| format!("`{}`", run.sources.get(rule.file).code(rule.body.span)))
+    c.title.clone().unwrap_or_else(|| {
+        format!("`{}`", crate::syntax::comments::code(run.sources.get(rule.file).slice(rule.body.span)))
+    })
 }
 
 /// The fingerprint of a result: what stays the same while lines move.

@@ -174,7 +174,11 @@ impl Walk<'_> {
         }
         let inner = Walk { in_cell: true, ..*self };
         let body = inner.node(&cell.body, cell.file, period);
-        node.text = shorten(&format!("{} = {}", cell.name, self.ex.sources.get(cell.file).code(cell.body.span)));
+        node.text = shorten(&format!(
+            "{} = {}",
+            cell.name,
+            crate::syntax::comments::code(self.ex.sources.get(cell.file).slice(cell.body.span))
+        ));
         node.value = body.value.clone();
         let defined = format!("defined at {}", self.ex.sources.location(cell.file, cell.name_span));
         if matches!(cell.body.kind, CKind::Cell(_)) {
@@ -232,7 +236,7 @@ impl Walk<'_> {
 
     /// A node's source text on one line, shortened if very long.
     fn text(&self, file: SourceId, e: &CExpr) -> String {
-        shorten(&self.ex.sources.get(file).code(e.span))
+        shorten(&crate::syntax::comments::code(self.ex.sources.get(file).slice(e.span)))
     }
 
     /// What a node gave, in words; `at` is the period a `[...]` read.

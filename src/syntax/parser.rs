@@ -104,7 +104,7 @@ impl Walker {
     /// The file span of a pair, without the blanks and comments pest lets trail a repetition.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        let len = without_trailing_trivia(pair.as_str()).len();
+        let len = super::comments::without_trailing_trivia(pair.as_str()).len();
         Span::new(self.offset + span.start(), self.offset + span.start() + len)
     }
 
@@ -627,39 +627,4 @@ fn cmp_op(text: &str) -> Option<CmpOp> {
         "!=" => CmpOp::Ne,
         _ => return None,
     })
-}
-
-/// Text without trailing white space and `#` comments (pest includes the white space it skipped
-/// before a repetition that then matched nothing). Strings are skipped over, so a `#` inside a title
-/// is not a comment.
-fn without_trailing_trivia(text: &str) -> &str {
-    let mut end = 0;
-    let mut chars = text.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '#' => {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '"' => {
-                let mut escaped = false;
-                for (k, c) in chars.by_ref() {
-                    end = k + c.len_utf8();
-                    match c {
-                        '\\' if !escaped => escaped = true,
-                        '"' if !escaped => break,
-                        '\n' => break,
-                        _ => escaped = false,
-                    }
-                }
-                end = end.max(i + 1);
-            }
-            c if c.is_whitespace() => {}
-            c => end = i + c.len_utf8(),
-        }
-    }
-    &text[..end]
 }

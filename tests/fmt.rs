@@ -876,15 +876,9 @@ impl Messy {
     fn expr(&mut self, e: &Expr) {
         match &e.node {
             ExprKind::Binary { op, lhs, rhs } => {
-                let (text, needed) = match op.node {
-                    BinOp::Or => ("or", true),
-                    BinOp::And => ("and", true),
-                    BinOp::Add => ("+", false),
-                    BinOp::Sub => ("-", true),
-                    BinOp::Mul => ("*", false),
-                    BinOp::Div => ("/", false),
-                };
-                self.binary(lhs, text, needed, rhs);
+                // a space is needed after words, and after `-` (`a - -b` must not read as `a --b`)
+                let needed = matches!(op.node, BinOp::Or | BinOp::And | BinOp::Sub);
+                self.binary(lhs, op.node.as_str(), needed, rhs);
             }
             ExprKind::Unary { op, expr } => {
                 let not = op.node == UnaryOp::Not;
@@ -896,14 +890,7 @@ impl Messy {
                 self.expr(first);
                 for (op, x) in rest {
                     self.sep(false);
-                    self.tok(match op.node {
-                        CmpOp::Lt => "<",
-                        CmpOp::Le => "<=",
-                        CmpOp::Gt => ">",
-                        CmpOp::Ge => ">=",
-                        CmpOp::Eq => "==",
-                        CmpOp::Ne => "!=",
-                    });
+                    self.tok(op.node.as_str());
                     self.sep(false);
                     self.expr(x);
                 }

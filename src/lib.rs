@@ -13,6 +13,7 @@ pub mod diag;
 pub mod eval;
 pub mod fmt;
 pub mod fsutil;
+pub mod limits;
 pub mod num;
 pub mod period;
 pub mod report;

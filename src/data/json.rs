@@ -23,8 +23,8 @@ use crate::source::{SourceId, Span, Spanned};
 use super::file::DataFile;
 use super::tree::{Entry, Node, Syntax, verbatim, walk};
 
-/// How deep objects may nest before the converter stops (the walk rejects deep metric names first).
-const MAX_DEPTH: usize = 32;
+/// The walk rejects deep metric names before this depth is reached.
+use crate::limits::DATA_DEPTH as MAX_DEPTH;
 
 /// Strict JSON: none of the JSONC or JSON5 extensions.
 const STRICT: ParseOptions = ParseOptions {

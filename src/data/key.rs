@@ -8,8 +8,7 @@ use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::Scenario;
 
-/// The longest metric name, in dotted segments: deeper nesting is a mistake, and bounds recursion.
-pub const MAX_SEGMENTS: usize = 16;
+pub use crate::limits::METRIC_SEGMENTS as MAX_SEGMENTS;
 
 /// Reads a scenario word: `actual`, `guidance` or `consensus`.
 pub fn scenario(word: &str, span: Span, file: SourceId) -> Result<Scenario, Diag> {

@@ -12,11 +12,7 @@ use super::parser::Rule;
 use crate::diag::Diag;
 use crate::source::{SourceId, Span};
 
-/// How deeply brackets, `if`s and prefix operators may nest in one expression.
-pub const MAX_DEPTH: usize = 64;
-
-/// How many binary operators one item may hold (each nests the tree a level deeper).
-pub const MAX_OPERATORS: usize = 1024;
+pub use crate::limits::{EXPR_DEPTH as MAX_DEPTH, EXPR_OPERATORS as MAX_OPERATORS};
 
 /// A syntax error found before walking, and where in the file it is.
 pub(super) struct Fault {

@@ -1,0 +1,24 @@
+//! Every limit tickmark sets on its input, in one place. Input within a limit works; input beyond it
+//! ends with a diagnostic pointing at the file and exit code 2, never a crash, a hang or a swap storm.
+//! The README's "Limits" section lists them for users.
+
+/// The largest rule file, in bytes: a hand-written rule pack is a few kilobytes.
+pub const RULE_FILE_BYTES: u64 = 16 << 20;
+
+/// The largest TOML or JSON data file (and `tickmark.toml`), in bytes: these are read whole into a tree.
+pub const TREE_FILE_BYTES: u64 = 256 << 20;
+
+/// The largest CSV data file, in bytes: byte offsets (spans) are 32-bit.
+pub const CSV_FILE_BYTES: u64 = u32::MAX as u64;
+
+/// How deeply brackets, `if`s and prefix operators may nest in one expression of a rule.
+pub const EXPR_DEPTH: usize = 64;
+
+/// How many binary operators one rule item may hold (each nests the tree a level deeper).
+pub const EXPR_OPERATORS: usize = 1024;
+
+/// How deep tables or objects may nest in a TOML or JSON data file before the reader stops.
+pub const DATA_DEPTH: usize = 32;
+
+/// The longest metric name, in dotted segments: deeper nesting is a mistake, and bounds recursion.
+pub const METRIC_SEGMENTS: usize = 16;

@@ -165,7 +165,7 @@ pub struct Sheets {
     /// How many period slots each entity row has.
     n_slots: usize,
     /// One column per metric and scenario (`metric * 3 + scenario`); `None` where it has no fact.
-    columns: Vec<Option<Vec<u32>>>,
+    columns: Vec<Option<Column>>,
     facts: Vec<Fact>,
     /// Per entity, the periods at which it has any fact, in order.
     entity_periods: Vec<Vec<Period>>,
@@ -179,6 +179,61 @@ pub struct Sheets {
 
 /// The marker of an empty slot.
 const EMPTY: u32 = u32::MAX;
+
+/// A column's facts by position (`entity * n_slots + slot`): dense where at least a quarter of the
+/// slots hold a fact, else a sorted list of the filled positions. Memory so follows the number of
+/// facts, never entities × metrics × periods: a file of a thousand entities, each with a metric of
+/// its own, spans a million columns' slots but stores a thousand facts.
+#[derive(Debug, Clone)]
+enum Column {
+    Dense(Vec<u32>),
+    Sparse(Vec<(u64, u32)>),
+}
+
+impl Column {
+    /// An empty column of `size` positions, laid out for `count` facts.
+    fn new(size: usize, count: usize) -> Column {
+        if size <= count.saturating_mul(4) {
+            Column::Dense(vec![EMPTY; size])
+        } else {
+            Column::Sparse(Vec::with_capacity(count))
+        }
+    }
+
+    /// Puts a fact index at a position (a sparse column is sorted by [`Column::seal`]).
+    fn set(&mut self, position: usize, fact: u32) {
+        match self {
+            Column::Dense(slots) => slots[position] = fact,
+            Column::Sparse(filled) => filled.push((position as u64, fact)),
+        }
+    }
+
+    /// Sorts a sparse column's positions for lookup.
+    fn seal(&mut self) {
+        if let Column::Sparse(filled) = self {
+            filled.sort_unstable_by_key(|&(position, _)| position);
+        }
+    }
+
+    /// The fact index at the first filled position.
+    fn first(&self) -> Option<u32> {
+        match self {
+            Column::Dense(slots) => slots.iter().copied().find(|&i| i != EMPTY),
+            Column::Sparse(filled) => filled.first().map(|&(_, fact)| fact),
+        }
+    }
+
+    /// The fact index at a position, if any.
+    fn get(&self, position: usize) -> Option<u32> {
+        match self {
+            Column::Dense(slots) => slots.get(position).copied().filter(|&i| i != EMPTY),
+            Column::Sparse(filled) => {
+                let found = filled.binary_search_by_key(&(position as u64), |&(p, _)| p).ok()?;
+                Some(filled[found].1)
+            }
+        }
+    }
+}
 
 impl Sheets {
     /// Builds the columns from gathered facts.
@@ -207,6 +262,14 @@ impl Sheets {
             conflicts,
             sources,
         };
+        let mut counts = vec![0usize; sheets.columns.len()];
+        for (key, _) in &facts {
+            counts[sheets.metric_ids[&key.metric] as usize * 3 + key.scenario as usize] += 1;
+        }
+        let size = sheets.entities.len() * n_slots;
+        for (column, &count) in sheets.columns.iter_mut().zip(&counts) {
+            *column = (count > 0).then(|| Column::new(size, count));
+        }
         let mut seen: Vec<BTreeSet<Period>> = vec![BTreeSet::new(); sheets.entities.len()];
         for (key, fact) in facts {
             let entity = entity_ids[&key.entity];
@@ -215,20 +278,22 @@ impl Sheets {
             seen[entity].insert(key.period);
             sheets.place(entity, metric, key.period, key.scenario, fact);
         }
+        sheets.columns.iter_mut().flatten().for_each(Column::seal);
         sheets.entity_periods = seen.into_iter().map(|s| s.into_iter().collect()).collect();
         sheets
     }
 
     /// Puts a fact into its column slot.
     fn place(&mut self, entity: usize, metric: MetricId, period: Period, scenario: Scenario, fact: Fact) {
-        let size = self.entities.len() * self.n_slots;
         let index = metric as usize * 3 + scenario as usize;
         match fact.value {
             FactValue::Number(_) => self.shapes[index].numbers = true,
             FactValue::Range(_) => self.shapes[index].ranges = true,
         }
-        let column = self.columns[index].get_or_insert_with(|| vec![EMPTY; size]);
-        column[entity * self.n_slots + period.slot() - self.first_slot] = self.facts.len() as u32;
+        let position = entity * self.n_slots + period.slot() - self.first_slot;
+        if let Some(column) = self.columns[index].as_mut() {
+            column.set(position, self.facts.len() as u32);
+        }
         self.facts.push(fact);
     }
 
@@ -246,10 +311,13 @@ impl Sheets {
     pub fn get(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Option<&Fact> {
         let column = self.columns[metric as usize * 3 + scenario as usize].as_ref()?;
         let slot = self.slot_index(period)?;
-        match column[entity as usize * self.n_slots + slot] {
-            EMPTY => None,
-            i => Some(&self.facts[i as usize]),
-        }
+        column.get(entity as usize * self.n_slots + slot).map(|i| &self.facts[i as usize])
+    }
+
+    /// The first fact (by entity, then period) of a metric in a scenario, if it has any.
+    pub fn first_fact(&self, metric: MetricId, scenario: Scenario) -> Option<&Fact> {
+        let column = self.columns[metric as usize * 3 + scenario as usize].as_ref()?;
+        column.first().map(|i| &self.facts[i as usize])
     }
 
     /// What kinds of value a metric holds in a scenario.

@@ -4,31 +4,30 @@
 //! rules = ["rules"]   # rule files and folders, relative to this file
 //! data = ["data"]     # data files and folders, relative to this file; their order decides conflicts
 //! ```
+//!
+//! The file is read with `toml`'s spanned document API and its two keys checked by hand, so every
+//! error points at the key or value at fault and says what was expected in the file's own words
+//! (a list of paths), not in the words of a deserializer.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use ::toml::de::{DeTable, DeValue};
 
 use crate::diag::Diag;
-use crate::source::{Sources, Span};
+use crate::fsutil::{TextFile, read_source};
+use crate::source::{SourceId, Sources, Span};
 
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "tickmark.toml";
+
+/// What a `tickmark.toml` holds, for the help of every error about it.
+const SHAPE: &str = "a tickmark.toml has two keys: `rules = [\"rules\"]` and `data = [\"data\"]`";
 
 /// A rule repository's configuration, its paths resolved against the file's folder.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub rules: Vec<PathBuf>,
     pub data: Vec<PathBuf>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    rules: Vec<String>,
-    #[serde(default)]
-    data: Vec<String>,
 }
 
 /// The nearest `tickmark.toml` in a folder or its parents.
@@ -38,19 +37,84 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 /// Reads a configuration file; errors point into it.
 pub fn load(path: &Path, shown: String, sources: &mut Sources) -> Result<Config, Vec<Diag>> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| vec![Diag::error("io", format!("cannot read `{shown}`: {e}"))])?;
-    let file = sources.add(shown, text.as_str());
-    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-        let span = e.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
-        vec![
-            Diag::error("config", e.message().to_owned())
-                .in_file(file)
-                .primary(span, "here")
-                .with_help("a tickmark.toml has two keys: `rules = [\"rules\"]` and `data = [\"data\"]`"),
-        ]
+    let file = read_source(path, shown, TextFile::Config, sources).map_err(|d| vec![d])?;
+    let text = sources.get(file).text.clone();
+    let root = DeTable::parse(&text).map_err(|e| {
+        let diag = Diag { code: "config".to_owned(), ..crate::data::toml::syntax_error(&text, &e, file) };
+        vec![if diag.help.is_none() { diag.with_help(SHAPE) } else { diag }]
     })?;
     let dir = path.parent().unwrap_or(Path::new(""));
-    let resolve = |paths: Vec<String>| paths.into_iter().map(|p| dir.join(p)).collect();
-    Ok(Config { rules: resolve(raw.rules), data: resolve(raw.data) })
+    let mut config = Config::default();
+    let mut errors = Vec::new();
+    let mut entries: Vec<_> = root.get_ref().iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    for (key, value) in entries {
+        let key_span = Span::new(key.span().start, key.span().end);
+        let paths = match key.get_ref().as_ref() {
+            "rules" => &mut config.rules,
+            "data" => &mut config.data,
+            other => {
+                errors.push(unknown_key(other, key_span, file));
+                continue;
+            }
+        };
+        match path_list(key.get_ref(), value.get_ref(), span(value.span()), file) {
+            Ok(list) => *paths = list.into_iter().map(|p| dir.join(p)).collect(),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() { Ok(config) } else { Err(errors) }
+}
+
+/// A list of paths (`["rules", "more/rules"]`); anything else is an error at the value.
+fn path_list(key: &str, value: &DeValue<'_>, at: Span, file: SourceId) -> Result<Vec<String>, Diag> {
+    let DeValue::Array(items) = value else {
+        let message = format!("`{key}` is {}; it must be a list of paths", kind(value));
+        return Err(wrong_type(message, (at, "not a list"), file, key));
+    };
+    let mut paths = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        match item.get_ref() {
+            DeValue::String(path) => paths.push(path.to_string()),
+            other => {
+                let message = format!("a path of `{key}` is {}; a path is a string", kind(other));
+                return Err(wrong_type(message, (span(item.span()), "not a string"), file, key));
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// A key other than `rules` and `data`, with the nearest of them.
+fn unknown_key(key: &str, at: Span, file: SourceId) -> Diag {
+    let help = match crate::suggest::did_you_mean(key, ["rules", "data"]) {
+        Some(near) => format!("did you mean `{near}`? {SHAPE}"),
+        None => SHAPE.to_owned(),
+    };
+    Diag::error("config", format!("unknown key `{key}` in `{FILE_NAME}`"))
+        .in_file(file)
+        .primary(at, "not a key of tickmark.toml")
+        .with_help(help)
+}
+
+/// A `config` error at a value of `key` that has the wrong type.
+fn wrong_type(message: String, (at, label): (Span, &str), file: SourceId, key: &str) -> Diag {
+    Diag::error("config", message).in_file(file).primary(at, label).with_help(format!("write `{key} = [\"{key}\"]`"))
+}
+
+/// What a TOML value is, in words: `a string`, `a table`.
+fn kind(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) | DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// A byte range as a span.
+fn span(range: std::ops::Range<usize>) -> Span {
+    Span::new(range.start, range.end)
 }

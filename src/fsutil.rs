@@ -1,8 +1,209 @@
-//! Writing files safely: what a user wrote is never half-overwritten.
+//! Reading and writing files safely: every text file is read by one reader ([`read_source`]) that
+//! checks its size before reading and its bytes before parsing, and what a user wrote is never
+//! half-overwritten ([`write_atomic`]).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::diag::Diag;
+use crate::limits;
+use crate::source::{SourceId, Sources, Span};
+
+/// The text files tickmark reads, each with its size limit ([`crate::limits`]) and the words its
+/// diagnostics use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFile {
+    /// A `.tick` rule file (or a `tickmark test` case).
+    Rules,
+    /// A TOML or JSON data file, read whole into a tree.
+    TreeData,
+    /// A CSV data file.
+    CsvData,
+    /// A rule repository's `tickmark.toml`.
+    Config,
+}
+
+impl TextFile {
+    /// The largest file of the kind, in bytes.
+    pub fn limit(self) -> u64 {
+        match self {
+            TextFile::Rules => limits::RULE_FILE_BYTES,
+            TextFile::TreeData | TextFile::Config => limits::TREE_FILE_BYTES,
+            TextFile::CsvData => limits::CSV_FILE_BYTES,
+        }
+    }
+
+    /// The kind in words: `a rule file`.
+    fn noun(self) -> &'static str {
+        match self {
+            TextFile::Rules => "a rule file",
+            TextFile::TreeData => "a TOML or JSON data file",
+            TextFile::CsvData => "a CSV data file",
+            TextFile::Config => "a `tickmark.toml`",
+        }
+    }
+
+    /// What to do with a file too large to read.
+    fn split_help(self) -> &'static str {
+        match self {
+            TextFile::Rules => "split it into several files joined with `use`",
+            TextFile::TreeData | TextFile::CsvData => {
+                "split it into several files; a folder given to `--data` reads them all"
+            }
+            TextFile::Config => "a `tickmark.toml` names only rule and data paths: is this the file you meant?",
+        }
+    }
+
+    /// What to do with a file that is not UTF-8.
+    fn encoding_help(self) -> &'static str {
+        match self {
+            TextFile::CsvData => "save the file as UTF-8 (from a spreadsheet: \"CSV UTF-8\")",
+            _ => "save the file as UTF-8",
+        }
+    }
+}
+
+/// The UTF-8 byte order mark, which some editors and spreadsheets write at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads a text file into `sources`, shown as `shown`: its size is checked against the kind's limit
+/// before a byte is read, a byte order mark is dropped (so columns count from the first character),
+/// and bytes that are not UTF-8, or control characters other than tabs and line ends, are refused
+/// with a diagnostic at the first of them.
+pub fn read_source(path: &Path, shown: String, kind: TextFile, sources: &mut Sources) -> Result<SourceId, Diag> {
+    let mut bytes = read_bytes(path, &shown, kind)?;
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let at = control(&bytes[..valid]).unwrap_or(valid);
+            return Err(not_text(&bytes, at, shown, kind, sources));
+        }
+    };
+    match control(text.as_bytes()) {
+        Some(at) => Err(not_text(text.as_bytes(), at, shown, kind, sources)),
+        None => Ok(sources.add(shown, text)),
+    }
+}
+
+/// A file's bytes, refused when larger than the kind's limit (asked of the open file before reading,
+/// and the read stopped at the limit, for a file that grows or a device that never ends).
+fn read_bytes(path: &Path, shown: &str, kind: TextFile) -> Result<Vec<u8>, Diag> {
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(shown, &e))?;
+    let meta = file.metadata().map_err(|e| cannot_read(shown, &e))?;
+    if meta.is_dir() {
+        return Err(Diag::error("io", format!("cannot read `{shown}`: it is a folder, not a file")));
+    }
+    if meta.len() > kind.limit() {
+        return Err(too_large(shown, meta.len(), kind));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(kind.limit() + 1).read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;
+    if bytes.len() as u64 > kind.limit() {
+        return Err(too_large(shown, bytes.len() as u64, kind));
+    }
+    Ok(bytes)
+}
+
+/// The error for a file that cannot be opened or read: `cannot read `x.tick`: no such file`.
+pub fn cannot_read(shown: &str, error: &std::io::Error) -> Diag {
+    Diag::error("io", format!("cannot read `{shown}`: {}", io_reason(error)))
+}
+
+/// Why a file could not be read, in words: `no such file`, `permission denied`.
+pub fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_owned(),
+        _ => {
+            let text = error.to_string();
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+        }
+    }
+}
+
+/// The error for a file larger than its kind may be.
+fn too_large(shown: &str, size: u64, kind: TextFile) -> Diag {
+    Diag::error("too-large", format!("`{shown}` is {}, more than {} may have", size_in_words(size), kind.noun()))
+        .with_help(format!("the limit is {}; {}", size_in_words(kind.limit()), kind.split_help()))
+}
+
+/// A size as exact bytes and in binary units: `16,777,217 bytes (16.0 MiB)`.
+fn size_in_words(bytes: u64) -> String {
+    let digits = bytes.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let units = [("GiB", 1u128 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    match units.iter().find(|(_, size)| u128::from(bytes) >= *size) {
+        Some((name, size)) => {
+            let tenths = (u128::from(bytes) * 10 + size / 2) / size;
+            format!("{grouped} bytes ({}.{} {name})", tenths / 10, tenths % 10)
+        }
+        None => format!("{grouped} bytes"),
+    }
+}
+
+/// The first control character that is not a tab or a line end.
+fn control(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
+}
+
+/// The error for bytes that are not text, at the first bad byte `at`. The file is kept for the
+/// diagnostic as it can be shown: bytes that are not UTF-8 as `\u{FFFD}`, control characters as
+/// their pictures (`␀`), so nothing of it reaches the terminal raw.
+fn not_text(bytes: &[u8], at: usize, shown: String, kind: TextFile, sources: &mut Sources) -> Diag {
+    let byte = bytes[at];
+    let binary = bytes.contains(&0);
+    let is_control = control(&bytes[at..=at]).is_some();
+    let label =
+        if is_control { format!("control character 0x{byte:02X}") } else { format!("byte 0x{byte:02X} is not UTF-8") };
+    let (message, help) = if binary {
+        let help = format!("is this the file you meant? {} is text, saved as UTF-8", kind.noun());
+        (format!("`{shown}` is binary, not UTF-8 text"), help)
+    } else if is_control {
+        let help = "a text file holds no control characters but tabs and line ends: remove it".to_owned();
+        (format!("`{shown}` holds a control character"), help)
+    } else {
+        (format!("`{shown}` is not UTF-8 text"), kind.encoding_help().to_owned())
+    };
+    let mut printable: String = String::from_utf8_lossy(bytes).chars().map(picture).collect();
+    if binary {
+        shorten(&mut printable, at);
+    }
+    let width = printable.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
+    let file = sources.add(shown, printable);
+    Diag::error("encoding", message).in_file(file).primary(Span::new(at, at + width), label).with_help(help)
+}
+
+/// Cuts a binary file's shown text 40 characters after its first bad byte: the rest helps no one.
+fn shorten(text: &mut String, at: usize) {
+    if let Some((end, _)) = text[at..].char_indices().nth(40) {
+        text.truncate(at + end);
+        text.push('…');
+    }
+}
+
+/// A control character as its Unicode picture (`\0` as `␀`); other characters as they are.
+fn picture(c: char) -> char {
+    match c {
+        '\t' | '\n' | '\r' => c,
+        '\0'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        _ => c,
+    }
+}
 
 /// Writes `contents` to `path` atomically: into a new temporary file beside it, flushed to disk,
 /// then renamed over it, keeping the old file's permissions. A crash leaves the old file or the new
@@ -64,7 +265,33 @@ fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::Fil
 
 #[cfg(test)]
 mod tests {
-    use super::write_atomic;
+    use super::{TextFile, read_source, size_in_words, write_atomic};
+    use crate::source::Sources;
+
+    #[test]
+    fn sizes_read_in_bytes_and_binary_units() {
+        assert_eq!(size_in_words(999), "999 bytes");
+        assert_eq!(size_in_words(16 << 20), "16,777,216 bytes (16.0 MiB)");
+        assert_eq!(size_in_words(u64::from(u32::MAX)), "4,294,967,295 bytes (4.0 GiB)");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_and_bad_bytes_are_shown_as_pictures() {
+        let dir = folder("read");
+        let path = dir.join("rules.tick");
+        std::fs::write(&path, b"\xEF\xBB\xBFlet a = 1\r\n").unwrap();
+        let mut sources = Sources::default();
+        let file = read_source(&path, "rules.tick".into(), TextFile::Rules, &mut sources).unwrap();
+        assert_eq!(&*sources.get(file).text, "let a = 1\r\n");
+        std::fs::write(&path, b"let a = 1\n# \x1b[31m\xFF\n").unwrap();
+        let diag = read_source(&path, "rules.tick".into(), TextFile::Rules, &mut sources).unwrap_err();
+        assert_eq!(
+            (diag.message.as_str(), diag.location(&sources).unwrap()),
+            ("`rules.tick` holds a control character", "rules.tick:2:3".into())
+        );
+        assert_eq!(&*sources.get(diag.file.unwrap()).text, "let a = 1\n# \u{241B}[31m\u{FFFD}\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     /// A fresh folder for one test.
     fn folder(name: &str) -> std::path::PathBuf {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::check::RuleFile;
 use crate::diag::Diag;
+use crate::fsutil::{TextFile, cannot_read, read_source};
 use crate::source::{SourceId, Sources, Span, display_path};
 use crate::syntax::ast::Item;
 
@@ -44,11 +45,10 @@ impl Loader<'_> {
         if self.stack.contains(&canonical) {
             return self.errors.push(cycle(&shown, &self.stack, via));
         }
-        let text = match read_text(path, &shown) {
-            Ok(text) => text,
+        let file = match read_source(path, shown, TextFile::Rules, self.sources) {
+            Ok(file) => file,
             Err(e) => return self.errors.push(e.located(via)),
         };
-        let file = self.sources.add(shown, text.as_str());
         let text = self.sources.get(file).text.clone();
         let ast = match crate::syntax::parser::parse(&text, file) {
             Ok(ast) => ast,
@@ -69,11 +69,12 @@ impl Loader<'_> {
 
 /// A file that could not be read, pointed at the `use` that named it.
 fn io_error(shown: &str, e: &std::io::Error, via: Option<(SourceId, Span)>) -> Diag {
-    let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        _ => e.to_string(),
-    };
-    Diag::error("io", format!("cannot read `{shown}`: {reason}")).located(via)
+    match via {
+        Some(_) if e.kind() == std::io::ErrorKind::NotFound => cannot_read(shown, e)
+            .with_help("the path after `use` is relative to the folder of the file that names it")
+            .located(via),
+        _ => cannot_read(shown, e).located(via),
+    }
 }
 
 /// An import cycle: the chain of files that leads back to itself.
@@ -85,26 +86,32 @@ fn cycle(shown: &str, stack: &[PathBuf], via: Option<(SourceId, Span)>) -> Diag 
 }
 
 impl Diag {
-    /// Points a file-level diagnostic at the `use` that led to the file, if any.
+    /// Points a diagnostic about a whole file (it cannot be read) at the `use` that led to the file,
+    /// if any; one that points into the file already stays there.
     fn located(self, via: Option<(SourceId, Span)>) -> Diag {
         match via {
-            Some((file, span)) => self.in_file(file).primary(span, "used here"),
-            None => self,
+            Some((file, span)) if self.file.is_none() => self.in_file(file).primary(span, "used here"),
+            _ => self,
         }
     }
 }
 
-/// Reads a file as UTF-8 text; anything else is a diagnostic naming the file.
+/// Reads a rule file as text without a byte order mark, for the commands that keep their own
+/// [`Sources`] (`fmt`, `test`): the checks of [`read_source`], and where a bad byte is, said in the
+/// message, since the diagnostic cannot point into a file its caller does not hold.
 pub fn read_text(path: &Path, shown: &str) -> Result<String, Diag> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(shown, &e, None))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
-    String::from_utf8(bytes).map_err(|e| {
-        Diag::error(
-            "encoding",
-            format!("`{shown}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-        )
-        .with_help("save the file as UTF-8")
-    })
+    let mut sources = Sources::default();
+    match read_source(path, shown.to_owned(), TextFile::Rules, &mut sources) {
+        Ok(file) => Ok(sources.get(file).text.to_string()),
+        Err(mut diag) => {
+            if let (Some(at), Some(label)) = (diag.location(&sources), diag.labels.first()) {
+                diag.message = format!("{} ({} at {at})", diag.message, label.text.as_deref().unwrap_or("here"));
+            }
+            diag.file = None;
+            diag.labels.clear();
+            Err(diag)
+        }
+    }
 }
 
 /// A file stands for itself; a folder for its files with the extension, recursively, in sorted order.

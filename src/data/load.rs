@@ -4,13 +4,15 @@
 //! data files in it, recursively, in sorted path order; that order, like the order of the paths given,
 //! decides which source wins a conflict. In a folder, hidden entries (`.name`) and files of other
 //! extensions are skipped, and links to folders are not followed (no loops); a file given by name
-//! must be a data file. A UTF-8 byte order mark is dropped. Every file is read and checked, and the
+//! must be a data file. Files are read by [`read_source`]: a UTF-8 byte order mark is dropped, and a
+//! file too large, not UTF-8 or binary is an error. Every file is read and checked, and the
 //! errors of all files come back together; a file with an error gives no facts.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diag;
+use crate::fsutil::{TextFile, cannot_read, io_reason, read_source};
 use crate::source::{SourceId, Sources, Span};
 
 use super::file::DataFile;
@@ -55,7 +57,8 @@ pub fn load_file(
     builder: &mut SheetBuilder,
 ) -> Result<(), Vec<Diag>> {
     let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &name)]) };
-    let file = read(path, name, sources).map_err(|d| vec![d])?;
+    let kind = if format == Format::Csv { TextFile::CsvData } else { TextFile::TreeData };
+    let file = read_source(path, name, kind, sources).map_err(|d| vec![d])?;
     let text = sources.get(file).text.clone();
     if text.trim().is_empty() {
         let diag = Diag::error("data-file", "the file is empty").in_file(file).primary(Span::new(0, 0), "nothing here");
@@ -72,7 +75,7 @@ pub fn load_file(
 /// The error for a path that is not a data file: it does not exist, or has another extension.
 fn not_data(path: &Path, name: &str) -> Diag {
     if let Err(e) = fs::metadata(path) {
-        return Diag::error("data-file", format!("cannot read `{name}`: {}", lowercase_first(&e.to_string())));
+        return cannot_read(name, &e);
     }
     Diag::error("data-file", format!("`{name}` is not a data file"))
         .with_help("data files end in `.toml`, `.csv` or `.json`")
@@ -85,26 +88,6 @@ fn parse(format: Format, text: &str, file: SourceId, path: &Path) -> Result<Data
         Format::Json => json::parse(text, file),
         Format::Csv => {
             csv::parse(text, file, &path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into()))
-        }
-    }
-}
-
-/// Reads a file as UTF-8 text (without a byte order mark) into `sources`.
-fn read(path: &Path, name: String, sources: &mut Sources) -> Result<SourceId, Diag> {
-    let bytes = fs::read(path)
-        .map_err(|e| Diag::error("data-file", format!("cannot read `{name}`: {}", lowercase_first(&e.to_string()))))?;
-    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
-    let body = bytes.get(if bom { 3 } else { 0 }..).unwrap_or_default();
-    match std::str::from_utf8(body) {
-        Ok(text) => Ok(sources.add(name, text)),
-        Err(error) => {
-            let at = error.valid_up_to();
-            let byte = body.get(at).copied().unwrap_or(0);
-            let label = format!("byte 0x{byte:02X} at offset {} is not UTF-8", at + if bom { 3 } else { 0 });
-            let message = format!("`{name}` is not UTF-8 text");
-            let file = sources.add(name, String::from_utf8_lossy(body).into_owned());
-            let diag = Diag::error("data-file", message).in_file(file).primary(Span::new(at, at + 3), label);
-            Err(diag.with_help("save the file as UTF-8 (from a spreadsheet: \"CSV UTF-8\")"))
         }
     }
 }
@@ -138,12 +121,8 @@ fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diag>) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            let message = format!(
-                "cannot read the folder `{}`: {}",
-                crate::source::display_path(dir),
-                lowercase_first(&e.to_string())
-            );
-            return errors.push(Diag::error("data-file", message));
+            let message = format!("cannot read the folder `{}`: {}", crate::source::display_path(dir), io_reason(&e));
+            return errors.push(Diag::error("io", message));
         }
     };
     for entry in entries.flatten() {
@@ -156,10 +135,4 @@ fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diag>) {
             _ => {}
         }
     }
-}
-
-/// `No such file` as `no such file`, as our messages are lowercase.
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }

@@ -160,14 +160,31 @@ impl Resolver<'_> {
             candidates.extend(self.cells.keys().cloned());
         }
         let shown = shown(name);
-        let mut diag = Diag::error("unknown-name", format!("unknown name `{shown}`"))
+        let diag = Diag::error("unknown-name", format!("unknown name `{shown}`"))
             .in_file(self.file)
             .primary(span, "not a cell, nor a metric in the data");
-        diag = match did_you_mean(&shown, candidates.iter().map(String::as_str)) {
-            Some(best) => diag.with_help(format!("did you mean `{best}`?")),
-            None => diag.with_help("define it with `let`, or add the metric to a data file"),
-        };
-        self.errors.push(diag);
+        let help = self.scenario_help(name).unwrap_or_else(|| {
+            match did_you_mean(&shown, candidates.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "define it with `let`, or add the metric to a data file".to_owned(),
+            }
+        });
+        self.errors.push(diag.with_help(help));
+    }
+
+    /// The help for `forecast.revenue` where `revenue` is a metric: its first part was meant as a
+    /// scenario, so name the scenarios there are.
+    fn scenario_help(&self, name: &Name) -> Option<String> {
+        let (first, rest) = name.path.split_once('.')?;
+        if name.scenario.is_some() || self.sheets.metric_id(rest).is_none() {
+            return None;
+        }
+        Some(match did_you_mean(first, Scenario::ALL.map(Scenario::as_str)) {
+            Some(best) => format!("did you mean `{best}.{rest}`? `{first}` is not a scenario"),
+            None => format!(
+                "`{first}` is not a scenario: a scenario is `actual`, `guidance` or `consensus`, as in `guidance.{rest}`"
+            ),
+        })
     }
 
     /// Compiles a call: the function must exist and get the right number of arguments.

@@ -108,7 +108,7 @@ fn duplicate_key(key: &str, first: Span, again: Span, file: SourceId) -> Diag {
         .in_file(file)
         .primary(again, "given again here")
         .label(first, "first given here")
-        .with_help("keep one of the two")
+        .with_help("keep one of the two values")
 }
 
 /// A `data-syntax` diagnostic from `jsonc-parser`'s error, at its range.

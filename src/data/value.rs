@@ -13,7 +13,7 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 
 use crate::diag::Diag;
-use crate::num::{Quantity, RangeLit, Unit, parse_decimal, range};
+use crate::num::{Currency, Quantity, RangeLit, Unit, parse_decimal, range};
 use crate::source::{SourceId, Span};
 
 use super::sheet::FactValue;
@@ -129,8 +129,33 @@ fn parse_unit(text: &str, rest: &str, start: usize) -> Result<Option<Unit>, Valu
     }
     match Unit::parse(rest) {
         Some(unit) => Ok(Some(unit)),
-        None => Err(error(format!("`{text}` has an unknown unit `{rest}`"), at, "unknown unit").help(UNITS_HELP)),
+        None => Err(error(format!("`{text}` has an unknown unit `{rest}`"), at, "unknown unit").help(unit_help(rest))),
     }
+}
+
+/// The help for an unknown unit: the scale meant where a currency is followed by a word for one
+/// (`USD billions`: `USD bn`), else the units there are.
+fn unit_help(unit: &str) -> String {
+    let mut words = unit.split_whitespace();
+    if let (Some(currency), Some(word), None) = (words.next(), words.next(), words.next())
+        && Currency::parse(currency).is_some()
+        && let Some(scale) = scale_meant(word)
+    {
+        return format!("write `{currency} {scale}`: a scale is `k`, `m`, `bn` or `tn`");
+    }
+    UNITS_HELP.to_owned()
+}
+
+/// The scale a word stands for: `billions`, `B` and `bln` for `bn`.
+fn scale_meant(word: &str) -> Option<&'static str> {
+    let word = word.to_ascii_lowercase();
+    Some(match word.strip_suffix('s').unwrap_or(&word) {
+        "k" | "thousand" | "th" => "k",
+        "m" | "mm" | "mio" | "mln" | "million" => "m",
+        "b" | "bn" | "bln" | "bil" | "billion" => "bn",
+        "t" | "tn" | "trillion" => "tn",
+        _ => return None,
+    })
 }
 
 /// The length of the number at the start of `text`: a sign, then digits, `.` and `_`.
@@ -217,6 +242,10 @@ mod tests {
     #[test]
     fn errors_say_what_is_wrong_and_where() {
         assert_eq!(message("5 USD zillion"), ("`5 USD zillion` has an unknown unit `USD zillion`".into(), 2..13));
+        let help = |text| parse_value(text, Unit::None).unwrap_err().help.unwrap();
+        assert_eq!(help("5 USD billions"), "write `USD bn`: a scale is `k`, `m`, `bn` or `tn`");
+        assert_eq!(help("5 EUR M"), "write `EUR m`: a scale is `k`, `m`, `bn` or `tn`");
+        assert_eq!(help("5 USD zillion"), UNITS_HELP);
         assert_eq!(message("173.5 178.5"), ("a range needs `..` between its bounds".into(), 6..11));
         assert_eq!(message("213..206"), ("the range's bounds are reversed: 213 > 206".into(), 0..8));
         let mixed = "the bounds of a range must have one unit, found `%` and `USD`";

@@ -65,7 +65,7 @@ pub fn read(text: &str, file: SourceId) -> Result<Vec<Row>, Diag> {
         let record = record.map_err(|e| csv_error(&e, file))?;
         let start = record.position().map_or(0, |p| p.byte() as usize);
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-        let spans = cell_spans(text.as_bytes(), start);
+        let spans = cell_spans(text.as_bytes(), start).map_err(|quote| unclosed_quote(quote, file))?;
         let verbatim = cells.iter().zip(&spans).map(|(c, s)| text.get(s.range()) == Some(c.as_str())).collect();
         rows.push(Row { cells, spans, verbatim });
     }
@@ -73,37 +73,48 @@ pub fn read(text: &str, file: SourceId) -> Result<Vec<Row>, Diag> {
 }
 
 /// The spans of a record's cells, scanning the raw text from the record's position (which may be
-/// the end of the line before it: `csv` ends a line at `\r` and counts a following `\n` to the next).
-fn cell_spans(bytes: &[u8], start: usize) -> Vec<Span> {
+/// the end of the line before it: `csv` ends a line at `\r` and counts a following `\n` to the next);
+/// or the byte of a quote that is never closed (`csv` would read the rest of the file into its cell).
+fn cell_spans(bytes: &[u8], start: usize) -> Result<Vec<Span>, usize> {
     let mut spans = Vec::new();
     let skip = bytes.get(start..).unwrap_or_default().iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
     let mut at = start + skip;
     loop {
-        let (span, end) = cell(bytes, at);
+        let (span, end) = cell(bytes, at).ok_or(at)?;
         spans.push(span);
         match bytes.get(end) {
             Some(b',') => at = end + 1,
-            _ => return spans,
+            _ => return Ok(spans),
         }
     }
 }
 
-/// One cell starting at `at`: the span of its text, and the byte after it (`,`, a line end or the end).
-fn cell(bytes: &[u8], at: usize) -> (Span, usize) {
+/// One cell starting at `at`: the span of its text, and the byte after it (`,`, a line end or the
+/// end); `None` for a quoted cell whose quote is never closed.
+fn cell(bytes: &[u8], at: usize) -> Option<(Span, usize)> {
     if bytes.get(at) != Some(&b'"') {
         let end = to_delimiter(bytes, at);
-        return (Span::new(at, end), end);
+        return Some((Span::new(at, end), end));
     }
     let mut i = at + 1;
     loop {
         match (bytes.get(i), bytes.get(i + 1)) {
             (Some(b'"'), Some(b'"')) => i += 2,
-            (Some(b'"'), _) | (None, _) => break,
+            (Some(b'"'), _) => break,
+            (None, _) => return None,
             _ => i += 1,
         }
     }
-    let end = to_delimiter(bytes, (i + 1).min(bytes.len()));
-    (Span::new(at + 1, i.min(bytes.len())), end)
+    let end = to_delimiter(bytes, i + 1);
+    Some((Span::new(at + 1, i), end))
+}
+
+/// The error for a quote that opens a cell and is never closed.
+fn unclosed_quote(at: usize, file: SourceId) -> Diag {
+    Diag::error("data-syntax", "invalid CSV: this quote is never closed")
+        .in_file(file)
+        .primary(Span::new(at, at + 1), "the cell opens here and runs to the end of the file")
+        .with_help("close the cell with `\"`; a quote inside a quoted cell is written `\"\"`")
 }
 
 /// The first `,`, `\r` or `\n` at or after `from`, or the end of the text.
@@ -132,5 +143,12 @@ mod tests {
         assert_eq!(rows[2].base(0), None);
         assert_eq!(&text[rows[2].span_of(0).range()], "a \"\"b\"\"");
         assert_eq!(&text[rows[0].span().range()], "metric,2025Q4");
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_an_error_at_the_quote() {
+        let unclosed = read("metric,2025Q4\nrevenue,\"213.4\nnet_income,1\n", SourceId(0)).unwrap_err();
+        assert_eq!(unclosed.labels[0].span, Span::new(22, 23));
+        assert!(read("metric,2025Q4\nrevenue,\"213.4\"\n", SourceId(0)).is_ok());
     }
 }

@@ -75,7 +75,12 @@ fn report(opts: &CheckOptions, program: &Program, sheets: &Sheets, sources: &Sou
     let checks = eval::run(program, sheets, filter);
     let rules = filter.rules_of(program);
     let narrowed = !filter.entities.is_empty() || !filter.periods.is_empty();
-    let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules, narrowed);
+    let mut warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules, narrowed);
+    warnings.extend(report::warnings::no_rules_diag(program));
+    warnings.extend(report::warnings::empty_source_diags(sheets, sources));
+    if opts.verbosity == report::human::Verbosity::Verbose {
+        warnings.extend(report::warnings::unread_diags(program, sheets, &rules));
+    }
     let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: rules.len() };
     let stdout = match opts.format {
         Format::Human => report::human::render(&run, opts.style, opts.verbosity, opts.deny_warnings),

@@ -23,7 +23,8 @@ pub struct Run<'a> {
     pub sheets: &'a Sheets,
     pub sources: &'a Sources,
     pub checks: &'a [Check],
-    /// Warnings found along the way: conflicts between sources, rules checked nowhere.
+    /// Warnings found along the way (rules checked nowhere, files without facts, ...) and, with
+    /// `--verbose`, notes on what no rule reads; conflicts between sources are in the sheets.
     pub warnings: &'a [Diag],
     /// How many rules the run covered (after `--rule`).
     pub rules: usize,
@@ -74,7 +75,7 @@ impl Run<'_> {
             }
         }
         s.conflicts = self.sheets.conflicts.len();
-        s.warnings = self.warnings.len();
+        s.warnings = self.warnings.iter().filter(|d| d.level >= Level::Warning).count();
         s
     }
 

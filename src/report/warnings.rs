@@ -1,10 +1,13 @@
-//! The run's own warnings: sources that disagree, and rules that were checked nowhere.
+//! The run's own warnings, so that nothing passes silently: sources that disagree, rules checked
+//! nowhere, data files that give no fact, a run without rules; and (with `--verbose`) the figures in
+//! the data that no rule reads.
 
-use crate::check::Program;
-use crate::data::{Conflict, Sheets};
-use crate::diag::Diag;
+use crate::check::{CExpr, CKind, Program, TitlePart};
+use crate::data::{Conflict, MetricId, Sheets};
+use crate::diag::{Diag, Level};
 use crate::eval::{Check, Outcome};
-use crate::source::Sources;
+use crate::source::{Sources, Span};
+use crate::syntax::ast::Scenario;
 
 /// A conflict: two sources give one fact values that do not meet given rounding.
 pub fn conflict_diag(c: &Conflict, sources: &Sources) -> Diag {
@@ -40,9 +43,13 @@ pub fn nowhere_diags(
     rules: &[usize],
     narrowed: bool,
 ) -> Vec<Diag> {
+    let mut by_rule: Vec<Vec<&Check>> = vec![Vec::new(); program.rules.len()];
+    for check in checks {
+        by_rule[check.rule].push(check);
+    }
     let mut diags = Vec::new();
     for &r in rules {
-        let mine: Vec<&Check> = checks.iter().filter(|c| c.rule == r).collect();
+        let mine = &by_rule[r];
         if mine.iter().any(|c| !matches!(c.outcome, Outcome::Skip(_))) || (narrowed && mine.is_empty()) {
             continue;
         }
@@ -65,4 +72,90 @@ pub fn nowhere_diags(
         );
     }
     diags
+}
+
+/// A warning for every data file that gave no fact (a CSV header without rows, a TOML file of
+/// empty tables): a file that checks nothing should not read as checked.
+pub fn empty_source_diags(sheets: &Sheets, sources: &Sources) -> Vec<Diag> {
+    let empty = sheets.sources.iter().filter(|s| s.facts == 0);
+    empty
+        .map(|s| {
+            let file = sources.get(s.file);
+            let first_line = file.text.lines().next().unwrap_or("").trim_end();
+            Diag::warning("no-facts", format!("`{}` gives no fact", file.name))
+                .in_file(s.file)
+                .primary(Span::new(0, first_line.len()), "no figure is read from this file")
+                .with_help("a data file gives each figure under an entity, a period and a metric: see `tickmark sheet`")
+        })
+        .collect()
+}
+
+/// A warning for a run without a rule: an empty rule folder checks nothing and passes.
+pub fn no_rules_diag(program: &Program) -> Option<Diag> {
+    program.rules.is_empty().then(|| {
+        Diag::warning("no-rules", "the run has no rule: nothing was checked")
+            .with_help("give rule files or folders holding `.tick` files, or set `rules` in tickmark.toml")
+    })
+}
+
+/// A note (shown with `--verbose`) for every metric of the data, in each scenario, that no rule of
+/// the run reads, pointing at its first fact: a figure nobody checks, or a name misspelt in the data.
+pub fn unread_diags(program: &Program, sheets: &Sheets, rules: &[usize]) -> Vec<Diag> {
+    let read = read_columns(program, rules);
+    let read_names: Vec<&str> = sheets
+        .metrics
+        .iter()
+        .enumerate()
+        .filter(|(m, _)| Scenario::ALL.iter().any(|&s| read.contains(&(*m as MetricId, s))))
+        .map(|(_, n)| n.as_str())
+        .collect();
+    let mut diags = Vec::new();
+    for (metric, name) in sheets.metrics.iter().enumerate() {
+        for scenario in Scenario::ALL {
+            if read.contains(&(metric as MetricId, scenario)) {
+                continue;
+            }
+            let Some(fact) = sheets.first_fact(metric as MetricId, scenario) else { continue };
+            let shown = match scenario {
+                Scenario::Actual => name.clone(),
+                s => format!("{}.{name}", s.as_str()),
+            };
+            diags.push(
+                Diag::new(Level::Info, "unread-metric", format!("no rule reads `{shown}`"))
+                    .in_file(fact.origin.file)
+                    .primary(fact.origin.span, "read by no rule")
+                    .with_help(match crate::suggest::did_you_mean(name, read_names.iter().copied()) {
+                        Some(near) => format!("rules read `{near}`: is `{name}` misspelt in the data?"),
+                        None => "a figure no rule checks yet, or a metric name misspelt in the data".to_owned(),
+                    }),
+            );
+        }
+    }
+    diags
+}
+
+/// The (metric, scenario) columns the rules read, through the cells they use.
+fn read_columns(program: &Program, rules: &[usize]) -> std::collections::HashSet<(MetricId, Scenario)> {
+    let mut read = std::collections::HashSet::new();
+    let mut cells_seen = vec![false; program.cells.len()];
+    let mut stack: Vec<&CExpr> = Vec::new();
+    for rule in rules.iter().map(|&r| &program.rules[r]) {
+        stack.push(&rule.body);
+        let holes = rule.title.iter().flat_map(|t| &t.parts);
+        stack.extend(holes.filter_map(|p| if let TitlePart::Hole(_, e) = p { Some(e) } else { None }));
+    }
+    while let Some(expr) = stack.pop() {
+        crate::check::walk(expr, &mut |e| match &e.kind {
+            CKind::Fact { metric, scenario, .. } => {
+                read.insert((*metric, *scenario));
+            }
+            CKind::Pattern { metrics, scenario, .. } => read.extend(metrics.iter().map(|(m, _)| (*m, *scenario))),
+            CKind::Cell(cell) if !cells_seen[*cell] => {
+                cells_seen[*cell] = true;
+                stack.push(&program.cells[*cell].body);
+            }
+            _ => {}
+        });
+    }
+    read
 }

@@ -1,0 +1,188 @@
+//! Limits instead of crashes: input at and beyond every limit of `src/limits.rs`, run through the real
+//! binary. Each either works or ends with a diagnostic naming the file and exit code 2; none ends in
+//! a signal (a stack overflow, an abort on a failed allocation), which shows as no exit code at all.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use common::tickmark;
+
+/// A small data file the generated rules can read.
+const DATA: &str = "entity = \"AMZN\"\nunit = \"USD bn\"\n\n[actual.2025Q4]\nrevenue = 213.4\ncost = 188.4\n";
+
+/// Runs `tickmark ARGS` in a temporary folder holding `files`.
+fn run(files: &[(&str, &str)], args: &[&str]) -> (String, String, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    tickmark(args, dir.path())
+}
+
+/// Asserts a run ended with exit 2, nothing on stdout, and a diagnostic that names `file` and says `words`.
+fn refused(out: &(String, String, i32), file: &str, words: &str) {
+    let (stdout, stderr, code) = out;
+    assert_eq!(*code, 2, "exit code\n{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains(&format!("[{file}:")), "no location in `{file}`:\n{}", head(stderr));
+    assert!(stderr.contains(words), "expected `{words}`:\n{}", head(stderr));
+}
+
+/// The start of a long text, for assertion messages.
+fn head(text: &str) -> &str {
+    let mut end = text.len().min(2000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[test]
+fn a_hundred_thousand_nested_parentheses_are_a_diagnostic() {
+    let rule = format!("rule deep: {}revenue{} > 0\n", "(".repeat(100_000), ")".repeat(100_000));
+    let out = run(&[("deep.tick", &rule), ("data.toml", DATA)], &["check", "deep.tick", "--data", "data.toml"]);
+    refused(&out, "deep.tick", "nested too deeply");
+}
+
+#[test]
+fn a_hundred_thousand_nested_ifs_and_negations_are_a_diagnostic() {
+    let rule = format!("rule deep: {}revenue > 0\n", "not ".repeat(100_000));
+    let out = run(&[("deep.tick", &rule), ("data.toml", DATA)], &["check", "deep.tick", "--data", "data.toml"]);
+    refused(&out, "deep.tick", "nested too deeply");
+    let rule = format!("rule deep: {}revenue{} > 0\n", "if true then ".repeat(50_000), " else 0".repeat(50_000));
+    let out = run(&[("deep.tick", &rule), ("data.toml", DATA)], &["check", "deep.tick", "--data", "data.toml"]);
+    refused(&out, "deep.tick", "nested too deeply");
+}
+
+#[test]
+fn a_sum_of_a_million_terms_is_a_diagnostic() {
+    let rule = format!("rule long: revenue{} > 0\n", " + cost".repeat(1_000_000));
+    let out = run(&[("long.tick", &rule), ("data.toml", DATA)], &["check", "long.tick", "--data", "data.toml"]);
+    refused(&out, "long.tick", "expression too long");
+}
+
+#[test]
+fn an_aggregate_of_a_hundred_thousand_arguments_works() {
+    let rule = format!("rule wide at 2025Q4: sum(revenue{}) > 0\n", ", cost".repeat(100_000));
+    let (stdout, stderr, code) =
+        run(&[("wide.tick", &rule), ("data.toml", DATA)], &["check", "wide.tick", "--data", "data.toml"]);
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(stdout.contains("1 passed"), "{stdout}");
+}
+
+#[test]
+fn a_hundred_thousand_rules_work() {
+    let mut rules = String::new();
+    for i in 0..100_000 {
+        let _ = writeln!(rules, "rule r{i} at 2025Q4: revenue - cost == 25.0");
+    }
+    let (stdout, stderr, code) =
+        run(&[("many.tick", &rules), ("data.toml", DATA)], &["check", "many.tick", "--data", "data.toml", "--quiet"]);
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(stdout.contains("100000 passed"), "{stdout}");
+}
+
+#[test]
+fn deeply_nested_data_files_are_a_diagnostic() {
+    let json = format!("{{\"entity\": \"AMZN\", \"actual\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let out =
+        run(&[("deep.json", &json), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", "deep.json"]);
+    refused(&out, "deep.json", "");
+    let json = format!("{}{}", "{\"a\": ".repeat(100_000), "}".repeat(100_000));
+    let out =
+        run(&[("deep.json", &json), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", "deep.json"]);
+    refused(&out, "deep.json", "");
+    let toml = format!("entity = \"AMZN\"\nactual = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let out =
+        run(&[("deep.toml", &toml), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", "deep.toml"]);
+    refused(&out, "deep.toml", "");
+    let toml = format!("entity = \"AMZN\"\nactual = {}1{}\n", "{a = ".repeat(100_000), "}".repeat(100_000));
+    let out =
+        run(&[("deep.toml", &toml), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", "deep.toml"]);
+    refused(&out, "deep.toml", "");
+}
+
+#[test]
+fn numbers_at_the_edge_of_decimal_are_check_errors_not_panics() {
+    let data = "entity = \"AMZN\"\n\n[actual.2025Q4]\nbig = 79228162514264337593543950335\ntiny = 0.0000000000000000000000000001\n";
+    let rules = "\
+rule overflow at 2025Q4: big * 10 > 0
+rule sum_overflow at 2025Q4: big + big > 0
+rule too_precise at 2025Q4: tiny / 3 > 0
+rule divide_by_tiny at 2025Q4: big / tiny > 0
+rule underflow at 2025Q4: tiny * tiny >= 0
+";
+    let (stdout, stderr, code) = run(
+        &[("edge.tick", rules), ("data.toml", data)],
+        &["check", "edge.tick", "--data", "data.toml", "--format", "json"],
+    );
+    assert_eq!(code, 1, "the erred checks fail the run: {stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let status = |rule: &str| {
+        let checks = report["checks"].as_array().unwrap();
+        let check = checks.iter().find(|c| c["rule"] == rule).unwrap_or_else(|| panic!("no check of {rule}"));
+        check["status"].as_str().unwrap().to_owned()
+    };
+    for rule in ["overflow", "sum_overflow", "too_precise", "divide_by_tiny"] {
+        assert_eq!(status(rule), "error", "{rule}");
+    }
+    assert_ne!(status("underflow"), "fail", "0 <= tiny² is true, whatever its rounding");
+}
+
+#[test]
+fn numbers_beyond_decimal_in_data_and_rules_are_diagnostics() {
+    let data = "entity = \"AMZN\"\n\n[actual.2025Q4]\nbig = 792281625142643375935439503350\n";
+    let out = run(&[("r.tick", "rule r: big > 0\n"), ("data.toml", data)], &["check", "r.tick", "--data", "data.toml"]);
+    refused(&out, "data.toml", "");
+    let rule = "rule r: revenue > 792281625142643375935439503350\n";
+    let out = run(&[("r.tick", rule), ("data.toml", DATA)], &["check", "r.tick", "--data", "data.toml"]);
+    refused(&out, "r.tick", "");
+    let rule = "rule r: revenue > 0.00000000000000000000000000001\n";
+    let out = run(&[("r.tick", rule), ("data.toml", DATA)], &["check", "r.tick", "--data", "data.toml"]);
+    refused(&out, "r.tick", "");
+}
+
+#[test]
+fn many_entities_with_metrics_of_their_own_over_three_centuries_load() {
+    // Entities × metrics × periods is 3,000 × 3,000 × 1,500 slots (54 GB as dense columns); the
+    // sheets must store the 6,000 facts, not the span.
+    let mut csv = String::from("entity,metric,period,value\n");
+    for e in 0..3000 {
+        let _ = writeln!(csv, "E{e},m{e},FY1900,1\nE{e},m{e},FY2199,2");
+    }
+    let (stdout, stderr, code) = run(
+        &[("wide.csv", &csv), ("r.tick", "rule r at FY2199: m7 > m7[FY1900]\n")],
+        &["check", "r.tick", "--data", "wide.csv"],
+    );
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(stdout.contains("1 passed"), "{stdout}");
+}
+
+#[test]
+fn a_metric_name_of_a_megabyte_is_handled() {
+    let name = "m".repeat(1 << 20);
+    let data = format!("entity = \"AMZN\"\n\n[actual.2025Q4]\n{name} = 1\n");
+    let rule = format!("rule r at 2025Q4: {name} > 0\n");
+    let (stdout, stderr, code) =
+        run(&[("r.tick", &rule), ("data.toml", &data)], &["check", "r.tick", "--data", "data.toml"]);
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(stdout.contains("1 passed"), "{}", head(&stdout));
+}
+
+#[test]
+fn binary_input_on_every_reader_is_a_diagnostic() {
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    for name in ["garbage.tick", "garbage.toml", "garbage.json", "garbage.csv"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), &bytes).unwrap();
+        std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 0\n").unwrap();
+        std::fs::write(dir.path().join("d.toml"), DATA).unwrap();
+        let (rules, data) = if name.ends_with(".tick") { (name, "d.toml") } else { ("r.tick", name) };
+        let (stdout, stderr, code) = tickmark(&["check", rules, "--data", data], dir.path());
+        assert_eq!((code, stdout.as_str()), (2, ""), "{name}: {}", head(&stderr));
+        assert!(stderr.contains(&format!("[{name}:1:")) && stderr.contains("not UTF-8"), "{name}: {}", head(&stderr));
+    }
+    assert!(Path::new(env!("CARGO_BIN_EXE_tickmark")).exists());
+}

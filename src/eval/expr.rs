@@ -242,18 +242,20 @@ impl<'a> Evaluator<'a> {
         Ok(Value::Bool(true))
     }
 
-    /// `a ~= b [within T]`: the intervals meet, the right one widened by the tolerance.
+    /// `a ~= b [within T]`: the intervals meet, or come within the tolerance of each other.
     fn approx(&mut self, lhs: &CExpr, rhs: &CExpr, within: Option<&Quantity>, period: Period, file: SourceId) -> Eval {
         let values = self.all(&[lhs, rhs], period, file)?;
         let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
         let (a, b, _) = units::align(a, b).map_err(message)?;
         self.retrace(lhs, a);
         self.retrace(rhs, b);
-        let b = match within {
-            Some(t) => b.widen(tolerance(t, &a, &b).map_err(arith)?).map_err(arith)?,
-            None => b,
-        };
-        Ok(Value::Bool(a.meets(&b)))
+        let tol = tolerance_of(within, &a, &b)?;
+        let holds = a.within(&b, tol.hi);
+        if holds != a.within(&b, tol.lo) {
+            // a relative tolerance rounded to 28 digits, right at the edge: it cannot decide
+            return Err(arith(ArithError::TooPrecise));
+        }
+        Ok(Value::Bool(holds))
     }
 
     /// `a in r`: the point value within the range's bounds, bounds included.
@@ -311,14 +313,32 @@ fn worse(acc: Option<Halt>, h: Halt) -> Halt {
     }
 }
 
-/// How far `within T` widens the right side: `%` is relative to it, anything else absolute.
-pub fn tolerance(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Decimal, ArithError> {
-    let exact = t.exact()?;
-    match t.unit {
-        Unit::Ratio(RatioStyle::Percent) => rhs.point.abs().checked_mul(exact.point).ok_or(ArithError::Overflow),
-        Unit::None => Ok(units::adopt(exact, lhs.unit)?.point.abs()),
-        _ => Ok(exact.point.abs()),
+/// The tolerance of `a ~= b [within T]`, zero without one; an absolute tolerance's unit must go
+/// with the sides' (not `within 5 USD m` for figures in EUR).
+fn tolerance_of(within: Option<&Quantity>, a: &Num, b: &Num) -> Result<Num, Halt> {
+    let Some(t) = within else { return Ok(Num::exact(Decimal::ZERO, Unit::None)) };
+    if !matches!(t.unit, Unit::None | Unit::Ratio(RatioStyle::Percent)) {
+        units::common([a.unit, t.unit]).map_err(message)?;
     }
+    tolerance_bounds(t, a, b).map_err(arith)
+}
+
+/// How far apart `within T` lets the two sides be: `%` is relative to the right side, anything
+/// else absolute (a bare number in the left side's unit). An interval: a point, unless a relative
+/// tolerance of a value with many digits had to be rounded.
+pub fn tolerance_bounds(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Num, ArithError> {
+    let exact = t.exact()?.with_unit(Unit::None);
+    let absolute = |d: Decimal| Ok(Num::exact(d.abs(), Unit::None));
+    match t.unit {
+        Unit::Ratio(RatioStyle::Percent) => Num::exact(rhs.point.abs(), Unit::None).mul(&exact, Unit::None),
+        Unit::None => absolute(units::adopt(exact, lhs.unit)?.point),
+        _ => absolute(exact.point),
+    }
+}
+
+/// How far apart `within T` lets the two sides be (see [`tolerance_bounds`]), rounded up.
+pub fn tolerance(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Decimal, ArithError> {
+    tolerance_bounds(t, lhs, rhs).map(|n| n.hi)
 }
 
 /// The period a `[...]` reference points to from `period`.

@@ -1,16 +1,24 @@
 //! Units at run time: aligning operands, adopting units for bare numbers, choosing the scale shown.
 
+use crate::num::interval::shifted;
 use crate::num::{ArithError, Num, RatioStyle, Unit};
 
 /// Why two units do not go together at run time (a currency that differs between entities).
 pub type UnitError = String;
 
 /// A bare number meeting a unit takes it, in the unit as it is shown: `200` meeting `USD bn` is
-/// 200 USD bn, `9` meeting `%` is 9 %, `150` meeting `bps` is 150 bps.
+/// 200 USD bn, `9` meeting `%` is 9 %, `150` meeting `bps` is 150 bps. A number as written converts
+/// exactly, or is an error where it has too many digits to carry in the unit's base; a computed one
+/// (`1/3`) that cannot be carried exactly keeps a sound interval, rounded outwards.
 pub fn adopt(n: Num, unit: Unit) -> Result<Num, ArithError> {
-    match unit {
-        Unit::None => Ok(n),
-        unit => n.mul(&Num::exact(unit.factor(), Unit::None), unit),
+    if unit == Unit::None {
+        return Ok(n);
+    }
+    let moved = |x| shifted(x, unit.exponent());
+    match (moved(n.lo), moved(n.point), moved(n.hi)) {
+        (Ok(lo), Ok(point), Ok(hi)) => Ok(Num { lo, point, hi, unit }),
+        (_, Err(e), _) if n.is_exact() => Err(e),
+        _ => n.mul(&Num::exact(unit.factor(), Unit::None), unit),
     }
 }
 

@@ -80,6 +80,47 @@ fn div(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
     Ok((r, exact))
 }
 
+/// `a + b` exactly, or an error where the sum has more digits than a decimal carries (a unit
+/// conversion or a written figure's interval never rounds).
+pub fn exact_add(a: Decimal, b: Decimal) -> R {
+    match add(a, b)? {
+        (r, true) => Ok(r),
+        _ => Err(ArithError::Overflow),
+    }
+}
+
+/// `x × 10^exponent` exactly (the point moved, as a unit conversion does), or an error:
+/// [`ArithError::TooPrecise`] where it needs more than 28 digits after the point,
+/// [`ArithError::Overflow`] where it is too large.
+pub fn shifted(x: Decimal, exponent: i32) -> R {
+    let scale = x.scale() as i32 - exponent;
+    if scale > Decimal::MAX_SCALE as i32 {
+        return Err(ArithError::TooPrecise);
+    }
+    let grow = 10i128.checked_pow(scale.min(0).unsigned_abs()).ok_or(ArithError::Overflow)?;
+    let mantissa = x.mantissa().checked_mul(grow).ok_or(ArithError::Overflow)?;
+    Decimal::try_from_i128_with_scale(mantissa, scale.max(0) as u32).map_err(|_| ArithError::Overflow)
+}
+
+/// Whether `x - y <= tol`, decided exactly even where the difference has more digits than a
+/// decimal carries: whole parts are subtracted in `i128`, and the fractions, each below one, in a
+/// decimal that holds their sum exactly.
+fn at_most(x: Decimal, y: Decimal, tol: Decimal) -> bool {
+    let whole = |d: Decimal| {
+        let mut t = d.trunc();
+        t.rescale(0);
+        t.mantissa()
+    };
+    let wholes = whole(x) - whole(y) - whole(tol);
+    if wholes.abs() >= 3 {
+        return wholes < 0;
+    }
+    // Each fraction is below one in size with at most 28 digits after the point, so these sums
+    // (below five in size) are exact.
+    let fractions = x.fract() - y.fract() - tol.fract();
+    Decimal::from_i128_with_scale(wholes, 0) + fractions <= Decimal::ZERO
+}
+
 impl Num {
     /// An exact value: its interval is the point itself.
     pub fn exact(point: Decimal, unit: Unit) -> Num {
@@ -178,6 +219,12 @@ impl Num {
         self.lo <= other.hi && other.lo <= self.hi
     }
 
+    /// Whether the two intervals come within `tol` of each other (`a ~= b within tol`): the gap
+    /// between them is at most `tol`. Decided exactly, and the same whichever side is `self`.
+    pub fn within(&self, other: &Num, tol: Decimal) -> bool {
+        at_most(self.lo, other.hi, tol) && at_most(other.lo, self.hi, tol)
+    }
+
     /// The distance between two intervals that do not meet (zero where they do); `None` where it is
     /// too large to represent.
     pub fn gap(&self, other: &Num) -> Option<Decimal> {
@@ -240,6 +287,30 @@ mod tests {
     fn overflow_is_an_error() {
         let big = Num::exact(Decimal::from_scientific("7e27").unwrap(), Unit::None);
         assert_eq!(big.mul(&big, Unit::None), Err(ArithError::Overflow));
+    }
+
+    #[test]
+    fn within_is_decided_exactly_where_the_gap_has_too_many_digits() {
+        // 7.925 - 2.9249999999999999999999999995 is 5.0000000000000000000000000005, just over 5
+        let a = n("7.925", "7.93", "7.935");
+        let b = n("2.9249999999999999999999999985", "2.924999999999999999999999999", "2.9249999999999999999999999995");
+        let five: Decimal = "5".parse().unwrap();
+        assert!(!a.within(&b, five) && !b.within(&a, five));
+        let more: Decimal = "5.000000000000000000000000001".parse().unwrap();
+        assert!(a.within(&b, more) && b.within(&a, more));
+    }
+
+    #[test]
+    fn shifts_move_the_point_exactly_or_fail() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(shifted(d("0.3333333333333333333333333333"), 9), Ok(d("333333333.3333333333333333333")));
+        assert_eq!(shifted(d("12.5"), -2), Ok(d("0.125")));
+        assert_eq!(shifted(d("0.000000000000000000000000001"), -4), Err(ArithError::TooPrecise));
+        assert_eq!(shifted(d("79228162514264337593543950335"), 1), Err(ArithError::Overflow));
+        assert_eq!(
+            exact_add(d("12.345678901234567890123456788"), d("0.0000000000000000000000000005")),
+            Err(ArithError::Overflow)
+        );
     }
 
     #[test]

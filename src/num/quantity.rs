@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::interval::{ArithError, Num};
+use super::interval::{ArithError, Num, exact_add};
 use super::unit::Unit;
 
 /// A number as written in a rule or a data file: `213.4`, `25.0`, `9%`, `730 USD m`.
@@ -41,12 +41,13 @@ impl Quantity {
         half.checked_mul(factor).ok_or(ArithError::Overflow)
     }
 
-    /// The interval the written figure stands for, given rounding to its last digit.
+    /// The interval the written figure stands for, given rounding to its last digit; an error
+    /// where its bounds have more digits than a decimal carries (`12.345678901234567890123456789`).
     pub fn rounded(&self) -> Result<Num, ArithError> {
         let point = self.base()?;
         let half = self.half_ulp()?;
-        let lo = point.checked_sub(half).ok_or(ArithError::Overflow)?;
-        let hi = point.checked_add(half).ok_or(ArithError::Overflow)?;
+        let lo = exact_add(point, -half)?;
+        let hi = exact_add(point, half)?;
         Ok(Num { lo, point, hi, unit: self.unit })
     }
 

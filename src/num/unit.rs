@@ -210,6 +210,16 @@ impl Unit {
         }
     }
 
+    /// The power of ten of [`Unit::factor`]: 9 for `USD bn`, -2 for `%`, -4 for `bps`.
+    pub fn exponent(self) -> i32 {
+        match self {
+            Unit::Money(_, scale) => scale.exponent() as i32,
+            Unit::Ratio(RatioStyle::Bps) => -4,
+            Unit::Ratio(_) => -2,
+            Unit::None | Unit::Named(_) => 0,
+        }
+    }
+
     /// Whether this is a bare number.
     pub fn is_none(self) -> bool {
         self == Unit::None

@@ -116,3 +116,34 @@ pub fn copy(from: &Path, to: &Path) {
         std::fs::copy(from, to).unwrap();
     }
 }
+
+/// Writes files, each a path relative to `dir` and its text, creating folders as needed.
+pub fn write_files(dir: &Path, files: &[(String, String)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// `tickmark check` run in-process on rule and data paths, as the binary runs it: what it prints
+/// and its exit code.
+pub fn check_output(
+    rules: &[PathBuf],
+    data: &[PathBuf],
+    format: tickmark::commands::check::Format,
+    verbosity: report::human::Verbosity,
+) -> tickmark::commands::Output {
+    let inputs = tickmark::commands::Inputs { paths: rules.to_vec(), data: data.to_vec() };
+    let opts = tickmark::commands::check::CheckOptions { inputs, format, verbosity, ..Default::default() };
+    tickmark::commands::check::check(&opts)
+}
+
+/// Each check of a run as (rule, entity, period, status), in the order of the run.
+pub fn verdicts(program: &Program, sheets: &Sheets, checks: &[Check]) -> Vec<(String, String, String, &'static str)> {
+    let entity = |c: &Check| sheets.entities[c.entity as usize].clone();
+    checks
+        .iter()
+        .map(|c| (program.rules[c.rule].name.clone(), entity(c), c.period.to_string(), c.outcome.status()))
+        .collect()
+}

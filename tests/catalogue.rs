@@ -203,11 +203,13 @@ fn a_byte_order_mark_is_not_an_error_in_any_file() {
 #[test]
 fn an_empty_rule_file_is_a_run_without_rules() {
     // An empty file is a valid rule file (as an empty `fmt` fixture is): given explicitly, the run has
-    // no rules, checks nothing and says so in its summary; the data is still read and checked.
+    // no rules, checks nothing and warns so (a warning: `--deny warnings` fails it); the data is still
+    // read and checked.
     let dir = folder(&[("empty.tick", b""), ("data.csv", b"metric,2025Q4\nrevenue,213.4\n")]);
     let (stdout, stderr, code) = tickmark(&["check", "empty.tick", "--data", "data.csv"], dir.path());
     assert_eq!((code, stderr.as_str()), (0, ""));
-    assert!(stdout.starts_with("summary: 0 rules, 0 checks"), "{stdout}");
+    assert!(stdout.contains("the run has no rule: nothing was checked"), "{stdout}");
+    assert!(stdout.ends_with("summary: 0 rules, 0 checks: 0 passed, 0 failed (0 error, 0 warning, 0 info), 0 erred; 0 skipped; 0 conflicts, 1 warning\n"), "{stdout}");
     std::fs::write(dir.path().join("data.csv"), "metric,2025Q4\nrevenue,n/a\n").unwrap();
     let (_, stderr, code) = tickmark(&["check", "empty.tick", "--data", "data.csv"], dir.path());
     assert_eq!(code, 2, "bad data is an error even without rules:\n{stderr}");

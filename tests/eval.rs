@@ -26,6 +26,9 @@ fn run_fixture(path: &std::path::Path) -> String {
 
 /// The data of a fixture: ACME's sheet, and for `currencies.tick` BETA's too (it reports in EUR).
 fn data_for(fixture: &str) -> Vec<PathBuf> {
+    if fixture.starts_with("fractions") {
+        return vec![PathBuf::from("tests/fixtures/eval/bare")];
+    }
     let mut data = vec![PathBuf::from("tests/fixtures/eval/data")];
     if fixture.starts_with("currencies") {
         data.push(PathBuf::from("tests/fixtures/eval/beta"));
@@ -127,4 +130,20 @@ fn bare_numbers_take_the_unit_they_meet() {
     assert_eq!(status_of(&all, "tolerance_in_the_left_unit", "ACME", "2025Q4"), "pass");
     assert_eq!(status_of(&all, "tolerance_too_tight", "ACME", "2025Q4"), "fail");
     assert_eq!(status_of(&all, "order_of_terms_does_not_matter", "ACME", "2025Q4"), "pass");
+}
+
+#[test]
+fn a_quotient_of_bare_figures_is_a_fraction() {
+    let all = statuses("fractions.tick");
+    for rule in [
+        "quoted_margin",
+        "margin_above_10pct",
+        "eps_from_bare_figures",
+        "bare_margin_as_shown",
+        "scaled_figure_keeps_its_reading",
+        "computed_against_written",
+    ] {
+        assert_eq!(status_of(&all, rule, "BARE", "2025Q4"), "pass", "{rule}");
+    }
+    assert_eq!(status_of(&all, "margin_above_12pct", "BARE", "2025Q4"), "fail");
 }

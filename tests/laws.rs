@@ -457,13 +457,13 @@ fn a_tolerance_is_not_rounded_into_a_pass() {
 
 /// A relative tolerance of a computed value (whose point has 28 digits after the point, so that
 /// the tolerance has to be rounded) still decides: `0.32 ~= 1/3 within 3%` holds and `within 1%`
-/// does not; and a computed bare number meeting a unit keeps its interval (`margin > 1/3` is a
-/// third of a percent).
+/// does not; and a computed bare number meeting a unit keeps its interval (`margin > 1/3`, a
+/// quotient of bare numbers, is a third: 33.33 %; `revenue > 1000/3` is 333.3 USD bn).
 #[test]
 fn computed_values_still_decide() {
     let rules = "rule wide: 0.32 ~= 1/3 within 3%\nrule narrow: 0.32 ~= 1/3 within 1%\n\
                  rule ratio: margin > 1/3 and margin < 2/3\nrule money: revenue > 1000/3\n";
-    let data = "entity = \"ACME\"\n[actual.2025Q4]\nmargin = \"0.34%\"\nrevenue = \"334 USD bn\"\n";
+    let data = "entity = \"ACME\"\n[actual.2025Q4]\nmargin = \"34%\"\nrevenue = \"334 USD bn\"\n";
     let all = run_texts(rules, data).unwrap();
     let statuses = ["wide", "narrow", "ratio", "money"].map(|r| status_of(&all, r));
     assert_eq!(statuses, ["pass", "fail", "pass", "pass"]);

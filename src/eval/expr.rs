@@ -172,7 +172,14 @@ impl<'a> Evaluator<'a> {
         let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
         let result = match op {
             BinOp::Mul => a.mul(&b, units::times(a.unit, b.unit).map_err(message)?),
-            _ => a.div(&b, units::over(a.unit, b.unit).map_err(message)?),
+            _ => {
+                let unit = match units::over(a.unit, b.unit).map_err(message)? {
+                    // a figure scaled by a written number (`margin / 2`) keeps its reading
+                    Unit::Fraction if is_literal(rhs) && !is_literal(lhs) => a.unit,
+                    unit => unit,
+                };
+                a.div(&b, unit)
+            }
         };
         result.map(Value::Num).map_err(arith)
     }
@@ -339,6 +346,11 @@ pub fn tolerance_bounds(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Num, Arith
 /// How far apart `within T` lets the two sides be (see [`tolerance_bounds`]), rounded up.
 pub fn tolerance(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Decimal, ArithError> {
     tolerance_bounds(t, lhs, rhs).map(|n| n.hi)
+}
+
+/// Whether an expression is a number written in the rule.
+fn is_literal(e: &CExpr) -> bool {
+    matches!(e.kind, CKind::Number { .. })
 }
 
 /// The period a `[...]` reference points to from `period`.

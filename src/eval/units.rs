@@ -10,9 +10,15 @@ pub type UnitError = String;
 /// 200 USD bn, `9` meeting `%` is 9 %, `150` meeting `bps` is 150 bps. A number as written converts
 /// exactly, or is an error where it has too many digits to carry in the unit's base; a computed one
 /// (`1/3`) that cannot be carried exactly keeps a sound interval, rounded outwards.
+///
+/// A quotient of bare numbers ([`Unit::Fraction`]) meeting a ratio is already the fraction the ratio
+/// stores: it keeps its value and takes the ratio's unit.
 pub fn adopt(n: Num, unit: Unit) -> Result<Num, ArithError> {
-    if unit == Unit::None {
+    if unit.is_plain() {
         return Ok(n);
+    }
+    if n.unit == Unit::Fraction && matches!(unit, Unit::Ratio(_)) {
+        return Ok(n.with_unit(unit));
     }
     let moved = |x| shifted(x, unit.exponent());
     match (moved(n.lo), moved(n.point), moved(n.hi)) {
@@ -29,6 +35,7 @@ pub fn common(units: impl IntoIterator<Item = Unit>) -> Result<Unit, UnitError> 
     for unit in units {
         acc = match (acc, unit) {
             (Unit::None, u) | (u, Unit::None) => u,
+            (Unit::Fraction, u) | (u, Unit::Fraction) => u,
             (Unit::Money(c, s), Unit::Money(d, t)) if c == d => Unit::Money(c, s.max(t)),
             (Unit::Ratio(s), Unit::Ratio(t)) => Unit::Ratio(if s == t { s } else { RatioStyle::Percent }),
             (u, v) if u == v => u,
@@ -42,7 +49,7 @@ pub fn common(units: impl IntoIterator<Item = Unit>) -> Result<Unit, UnitError> 
 /// the others, whatever their order, so `a + 2 + b` and `a + b + 2` mean the same.
 pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
     let unit = common(values.iter().map(|v| v.unit))?;
-    for v in values.iter_mut().filter(|v| v.unit == Unit::None) {
+    for v in values.iter_mut().filter(|v| v.unit.is_plain() && v.unit != unit) {
         *v = adopt(*v, unit).map_err(|e| e.to_string())?;
     }
     Ok(unit)
@@ -59,18 +66,20 @@ pub fn align(a: Num, b: Num) -> Result<(Num, Num, Unit), UnitError> {
 pub fn times(a: Unit, b: Unit) -> Result<Unit, UnitError> {
     match (a, b) {
         (Unit::None, u) | (u, Unit::None) => Ok(u),
+        (Unit::Fraction, u) | (u, Unit::Fraction) => Ok(u),
         (Unit::Ratio(_), Unit::Ratio(_)) => Ok(Unit::Ratio(RatioStyle::Percent)),
         (Unit::Ratio(_), u) | (u, Unit::Ratio(_)) => Ok(u),
         (u, v) => Err(format!("cannot multiply `{u}` by `{v}`")),
     }
 }
 
-/// The unit of a quotient: like over like is a ratio.
+/// The unit of a quotient: like over like is a ratio, and bare over bare a [`Unit::Fraction`].
 pub fn over(a: Unit, b: Unit) -> Result<Unit, UnitError> {
     match (a, b) {
-        (u, Unit::None) => Ok(u),
+        (u, v) if u.is_plain() && v.is_plain() => Ok(Unit::Fraction),
+        (u, Unit::None | Unit::Fraction) => Ok(u),
         (u, v) if u.dimension() == v.dimension() => Ok(Unit::Ratio(RatioStyle::Percent)),
-        (Unit::None, v) => Err(format!("cannot divide a bare number by `{v}`")),
+        (Unit::None | Unit::Fraction, v) => Err(format!("cannot divide a bare number by `{v}`")),
         (u, Unit::Ratio(_)) => Ok(u),
         (u, v) => Err(format!("cannot divide `{u}` by `{v}`")),
     }

@@ -142,6 +142,10 @@ impl Ord for UnitName {
 pub enum Unit {
     /// A bare number: takes the unit of what it meets.
     None,
+    /// A quotient of bare numbers (`12.5 / 35.6`, or two figures written without a unit): a plain
+    /// number, except that against a ratio it is the fraction it is (0.3511 is 35.11 %), where a
+    /// written bare number takes the ratio as shown (`9` is 9 %).
+    Fraction,
     /// Money: a currency and the scale it is shown in.
     Money(Currency, Scale),
     /// A ratio, stored as a fraction, shown as `%`, `bps` or `pp`.
@@ -194,7 +198,7 @@ impl Unit {
     /// What the unit measures.
     pub fn dimension(self) -> Dimension {
         match self {
-            Unit::None => Dimension::Number,
+            Unit::None | Unit::Fraction => Dimension::Number,
             Unit::Money(c, _) => Dimension::Money(c),
             Unit::Ratio(_) => Dimension::Ratio,
             Unit::Named(n) => Dimension::Named(n),
@@ -206,7 +210,7 @@ impl Unit {
         match self {
             Unit::Money(_, scale) => scale.factor(),
             Unit::Ratio(style) => style.factor(),
-            Unit::None | Unit::Named(_) => Decimal::ONE,
+            Unit::None | Unit::Fraction | Unit::Named(_) => Decimal::ONE,
         }
     }
 
@@ -216,7 +220,7 @@ impl Unit {
             Unit::Money(_, scale) => scale.exponent() as i32,
             Unit::Ratio(RatioStyle::Bps) => -4,
             Unit::Ratio(_) => -2,
-            Unit::None | Unit::Named(_) => 0,
+            Unit::None | Unit::Fraction | Unit::Named(_) => 0,
         }
     }
 
@@ -224,12 +228,18 @@ impl Unit {
     pub fn is_none(self) -> bool {
         self == Unit::None
     }
+
+    /// Whether this is a bare number or a quotient of bare numbers: shown without a unit, and
+    /// taking the unit of what it meets.
+    pub fn is_plain(self) -> bool {
+        matches!(self, Unit::None | Unit::Fraction)
+    }
 }
 
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Unit::None => f.write_str("number"),
+            Unit::None | Unit::Fraction => f.write_str("number"),
             Unit::Money(c, Scale::One) => f.write_str(c.as_str()),
             Unit::Money(c, s) => write!(f, "{} {}", c.as_str(), s.suffix()),
             Unit::Ratio(style) => f.write_str(style.symbol()),

@@ -46,6 +46,23 @@ impl Period {
         Some(period)
     }
 
+    /// Why a text is not a period, in words: `quarters run from Q1 to Q4` for `2025Q5`, `years run
+    /// from 1900 to 2199` for `FY2250`, else `not a period`.
+    pub fn why_not(text: &str) -> &'static str {
+        let upper = text.trim().to_ascii_uppercase();
+        let year = upper.strip_prefix("FY").or_else(|| upper.split_once('Q').map(|(y, _)| y));
+        let quarter = upper.split_once('Q').filter(|_| !upper.starts_with("FY")).map(|(_, q)| q);
+        match (year, quarter) {
+            (Some(_), Some(q)) if !matches!(q, "1" | "2" | "3" | "4") => "quarters run from Q1 to Q4",
+            (Some(y), _) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => "years run from 1900 to 2199",
+            _ => "not a period",
+        }
+    }
+
+    /// The help for a text that is not a period.
+    pub const HELP: &'static str =
+        "a period is a quarter such as `2025Q4` or a fiscal year such as `FY2025`, in the years 1900 to 2199";
+
     /// The fiscal year the period belongs to.
     pub fn year(self) -> i32 {
         match self {
@@ -154,6 +171,15 @@ mod tests {
         assert_eq!(p("2025Q1").shift(-4, Step::Quarter), p("2025Q1").shift(-1, Step::Year));
         assert_eq!(p("FY2026").shift(-1, Step::Year), Some(p("FY2025")));
         assert_eq!(p("FY2026").shift(-1, Step::Quarter), None);
+    }
+
+    #[test]
+    fn says_why_a_text_is_not_a_period() {
+        assert_eq!(Period::why_not("2025Q5"), "quarters run from Q1 to Q4");
+        assert_eq!(Period::why_not("fy2250"), "years run from 1900 to 2199");
+        assert_eq!(Period::why_not("1850Q2"), "years run from 1900 to 2199");
+        assert_eq!(Period::why_not("2025"), "not a period");
+        assert_eq!(Period::why_not("FYX"), "not a period");
     }
 
     #[test]

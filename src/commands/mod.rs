@@ -184,10 +184,13 @@ pub fn narrow(sheets: &Sheets, entities: &[String], periods: &[String]) -> Resul
         match Period::parse(p) {
             Some(period) if known.contains(&period) => asked.push(period),
             Some(_) => errors.push(unknown("period", p, shown.iter().map(String::as_str))),
-            None => errors.push(
-                Diag::error("bad-argument", format!("`{p}` is not a period"))
-                    .with_help("write a fiscal quarter as `2025Q4` or a fiscal year as `FY2025`"),
-            ),
+            None => {
+                let message = match Period::why_not(p) {
+                    "not a period" => format!("`{p}` is not a period"),
+                    why => format!("`{p}` is not a period: {why}"),
+                };
+                errors.push(Diag::error("bad-argument", message).with_help(Period::HELP));
+            }
         }
     }
     if !errors.is_empty() {

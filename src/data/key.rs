@@ -32,8 +32,8 @@ pub fn period(text: &str, span: Span, file: SourceId) -> Result<Period, Diag> {
     Period::parse(text).ok_or_else(|| {
         Diag::error("bad-period", format!("`{}` is not a period", text.trim()))
             .in_file(file)
-            .primary(span, "not a period")
-            .with_help("a period is a quarter such as `2025Q4` or a fiscal year such as `FY2025`, years 1900 to 2199")
+            .primary(span, Period::why_not(text))
+            .with_help(Period::HELP)
     })
 }
 

@@ -218,12 +218,8 @@ impl Walker {
         if let Some(period) = Period::parse(text) {
             return Spanned::new(period, span);
         }
-        let bad_quarter =
-            text.to_ascii_uppercase().split_once('Q').is_some_and(|(_, q)| !matches!(q, "1" | "2" | "3" | "4"));
-        let label = if bad_quarter { "quarters run from Q1 to Q4" } else { "not a period" };
-        let help = "a period is a quarter such as `2025Q4` or a fiscal year such as `FY2025`, \
-                    in the years 1900 to 2199";
-        self.report(self.error(span, format!("`{text}` is not a period"), label).with_help(help));
+        let label = Period::why_not(text);
+        self.report(self.error(span, format!("`{text}` is not a period"), label).with_help(Period::HELP));
         Spanned::new(Period::Year(2000), span)
     }
 

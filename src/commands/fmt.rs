@@ -3,12 +3,14 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
 use crate::config;
 use crate::diag::Diag;
+use crate::fsutil::{TextFile, read_source};
 use crate::report::human::{Style, render_diags};
 use crate::source::{Sources, display_path};
 use crate::workspace;
@@ -97,14 +99,14 @@ fn format_all(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<Formatted>
     let mut errors = Vec::new();
     for path in paths {
         let shown = display_path(path);
-        let (before, text) = match read(path, &shown) {
-            Ok(read) => read,
+        let id = match read_source(path, shown.clone(), TextFile::Rules, sources) {
+            Ok(id) => id,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        let id = sources.add(shown.clone(), text);
+        let before = with_bom(path, &sources.get(id).text);
         match crate::fmt::format(&before, id) {
             Ok(after) => files.push(Formatted { path: path.clone(), shown, before, after }),
             Err(diags) => errors.extend(diags.into_iter().map(|d| named(d, &shown))),
@@ -113,18 +115,12 @@ fn format_all(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<Formatted>
     if errors.is_empty() { Ok(files) } else { Err(errors) }
 }
 
-/// A file's text as it is on disk (to format and compare with), and as it is parsed and its errors
-/// shown (without a byte order mark, which the formatter keeps but does not parse).
-fn read(path: &Path, shown: &str) -> Result<(String, String), Diag> {
-    match std::fs::read(path).map(String::from_utf8) {
-        Ok(Ok(before)) => {
-            let text = before.strip_prefix('\u{FEFF}').unwrap_or(&before).to_owned();
-            Ok((before, text))
-        }
-        _ => Err(workspace::read_text(path, shown)
-            .err()
-            .unwrap_or_else(|| Diag::error("io", format!("cannot read `{shown}`")))),
-    }
+/// A file's text as it is on disk, to format and compare with: the text read, after the byte order
+/// mark that [`read_source`] dropped (the formatter keeps it, and does not parse it).
+fn with_bom(path: &Path, text: &str) -> String {
+    let mut start = [0u8; 3];
+    let bom = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut start)).is_ok() && start == *b"\xEF\xBB\xBF";
+    if bom { format!("\u{FEFF}{text}") } else { text.to_owned() }
 }
 
 /// Names the file in a diagnostic that points nowhere (the formatter's internal errors).

@@ -142,7 +142,8 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
     };
     let tolerance = within.and_then(|t| Some((t, tolerance(t, &a, &b).ok()?)));
     let widened = tolerance.and_then(|(_, by)| b.widen(by).ok()).unwrap_or(b);
-    let gap = a.gap(&widened);
+    // the widened side is rounded outwards, so a gap below the 28th decimal shows as none
+    let gap = a.gap(&widened).filter(|g| !g.is_zero());
     let digits = gap.map_or(0, |g| display::digits_to_separate(g, a.unit));
     let mut text = format!(
         "`{left}` is {} and `{right}` is {}",
@@ -154,9 +155,11 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
             let shown = display::quantity(t);
             let absolute = display::difference(by, a.unit);
             let tolerance = if shown == absolute { shown } else { format!("{shown} ({absolute})") };
-            text += &format!("; even within {tolerance} they are {} apart", apart(gap, a.unit));
+            let apart =
+                gap.map_or_else(|| "less than 0.0000000000000000000000000001".to_owned(), |g| apart(Some(g), a.unit));
+            text += &format!("; even within {tolerance} they are {apart} apart");
         }
-        None => text += &format!("; given rounding they are {} apart", apart(gap, a.unit)),
+        None => text += &format!("; given rounding they are {} apart", apart(gap.or(a.gap(&widened)), a.unit)),
     }
     text
 }

@@ -186,3 +186,12 @@ fn binary_input_on_every_reader_is_a_diagnostic() {
     }
     assert!(Path::new(env!("CARGO_BIN_EXE_tickmark")).exists());
 }
+
+#[test]
+fn a_miss_below_the_last_decimal_is_said_in_words() {
+    let rule = "rule edge at 2025Q4: 7.93 ~= 2.924999999999999999999999999 within 5\n";
+    let (stdout, stderr, code) =
+        run(&[("edge.tick", rule), ("data.toml", DATA)], &["check", "edge.tick", "--data", "data.toml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("even within 5 they are less than 0.0000000000000000000000000001 apart"), "{stdout}");
+}

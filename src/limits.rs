@@ -22,3 +22,6 @@ pub const DATA_DEPTH: usize = 32;
 
 /// The longest metric name, in dotted segments: deeper nesting is a mistake, and bounds recursion.
 pub const METRIC_SEGMENTS: usize = 16;
+
+/// How deeply cells may nest: a cell using a cell using a cell ..., in one chain.
+pub const CELL_DEPTH: usize = 256;

@@ -195,3 +195,28 @@ fn a_miss_below_the_last_decimal_is_said_in_words() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.contains("even within 5 they are less than 0.0000000000000000000000000001 apart"), "{stdout}");
 }
+
+#[test]
+fn cells_nest_up_to_the_limit_and_a_longer_chain_is_a_diagnostic() {
+    let chain = |n: usize| {
+        let mut rules: String = (0..n).map(|i| format!("let c{i} = c{} + 1\n", i + 1)).collect();
+        rules.push_str(&format!("let c{n} = revenue\nrule deep at 2025Q4: c0 > 0\n"));
+        rules
+    };
+    let (stdout, stderr, code) =
+        run(&[("ok.tick", &chain(250)), ("data.toml", DATA)], &["check", "ok.tick", "--data", "data.toml"]);
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(stdout.contains("1 passed"), "{stdout}");
+    let out = run(&[("deep.tick", &chain(20_000)), ("data.toml", DATA)], &["check", "deep.tick", "--data", "data.toml"]);
+    refused(&out, "deep.tick", "cells nest 20001 deep, more than 256");
+}
+
+#[test]
+fn a_cycle_through_thousands_of_cells_is_named_briefly() {
+    let mut rules: String = (0..20_000).map(|i| format!("let c{i} = c{}\n", i + 1)).collect();
+    rules.push_str("let c20000 = c0\nrule r: c0 > 0\n");
+    let out = run(&[("cycle.tick", &rules), ("data.toml", DATA)], &["check", "cycle.tick", "--data", "data.toml"]);
+    refused(&out, "cycle.tick", "cells form a cycle: `c0` → `c1`");
+    assert!(out.1.contains("... 19985 more → `c0`") && out.1.contains("(and 19985 more links, not labelled)"), "{}", head(&out.1));
+    assert!(out.1.len() < 10_000, "{} bytes of diagnostic", out.1.len());
+}

@@ -33,6 +33,7 @@ pub struct RuleFile {
 pub fn check(files: &[RuleFile], sheets: &Sheets) -> Result<Program, Vec<Diag>> {
     let mut errors = Vec::new();
     let cells = declare(files, &mut errors);
+    errors.extend(hidden_metrics(files, sheets));
     let mut program = Program::default();
     for rf in files {
         let mut resolver = Resolver { sheets, cells: &cells, file: rf.file, errors: &mut errors };
@@ -85,6 +86,35 @@ fn declare(files: &[RuleFile], errors: &mut Vec<Diag>) -> HashMap<String, CellId
 }
 
 /// The diagnostic for a name defined twice, pointing at both places.
+/// A cell named like a metric of the data would hide the metric from every rule (a rule comparing
+/// the two would compare the cell with itself): an error at the cell, naming where the metric is.
+fn hidden_metrics(files: &[RuleFile], sheets: &Sheets) -> Vec<Diag> {
+    let lets = files.iter().flat_map(|rf| rf.ast.items.iter().map(move |item| (rf.file, item)));
+    let named = lets.filter_map(|(file, item)| match item {
+        Item::Let(l) => Some((file, &l.name)),
+        _ => None,
+    });
+    let hiding = named.filter_map(|(file, name)| Some((file, name, sheets.metric_id(&name.node)?)));
+    hiding
+        .map(|(file, name, metric)| {
+            let diag =
+                Diag::error("hides-metric", format!("the cell `{}` has the name of a metric in the data", name.node))
+                    .in_file(file)
+                    .primary(name.span, "hides the metric from every rule")
+                    .with_help(format!("rename the cell (say `computed_{}`), so that rules can read both", name.node));
+            let first = ast::Scenario::ALL.iter().find_map(|&s| sheets.first_fact(metric, s));
+            match first {
+                Some(fact) => diag.with_related(
+                    Diag::error("hides-metric", "the metric is in the data here")
+                        .in_file(fact.origin.file)
+                        .primary(fact.origin.span, "the metric"),
+                ),
+                None => diag,
+            }
+        })
+        .collect()
+}
+
 fn duplicate(name: &str, (file, span): (SourceId, Span), (first_file, first_span): (SourceId, Span)) -> Diag {
     let diag = Diag::error("duplicate-name", format!("`{name}` is defined twice"))
         .in_file(file)

@@ -53,6 +53,7 @@ const REQUIRED: &[&str] = &[
     "csv_unknown_scenario",
     "toml_unknown_unit",
     "toml_missing_entity",
+    "toml_invisible_entity",
     "json_missing_entity",
     "data_unknown_extension",
     // the rule language

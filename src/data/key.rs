@@ -67,7 +67,9 @@ pub fn first_not_scenario(name: &str, span: Span, file: SourceId) -> Result<(), 
     }
 }
 
-/// Reads an entity name: a ticker such as `AMZN`, without spaces.
+/// Reads an entity name: a ticker such as `AMZN`, `BRK.B`, `7203.T` or `CIK0000320193`, of ASCII
+/// letters, digits and `. - _ : / &`. Nothing invisible can split one company in two: an
+/// `AMZN` with a zero-width space after it would be an entity of its own, looking just the same.
 pub fn entity(text: &str, span: Span, file: SourceId) -> Result<String, Diag> {
     let text = text.trim();
     if text.is_empty() {
@@ -76,11 +78,22 @@ pub fn entity(text: &str, span: Span, file: SourceId) -> Result<String, Diag> {
             .primary(span, "no entity")
             .with_help("name the company by its ticker, such as `AMZN`"));
     }
-    if text.contains(char::is_whitespace) {
-        return Err(Diag::error("data", format!("`{text}` is not an entity name"))
+    if let Some(bad) = text.chars().find(|&c| !(c.is_ascii_alphanumeric() || ".-_:/&".contains(c))) {
+        let shown: String = text
+            .chars()
+            .map(|c| if c.is_ascii_graphic() { c.to_string() } else { format!("\\u{{{:04X}}}", c as u32) })
+            .collect();
+        let label = match bad {
+            ' ' => "a space".to_owned(),
+            c if c.is_ascii_graphic() => format!("`{c}`"),
+            c => format!("U+{:04X}", c as u32),
+        };
+        return Err(Diag::error("data", format!("`{shown}` is not an entity name: it holds {label}"))
             .in_file(file)
             .primary(span, "not an entity")
-            .with_help("name the company by its ticker, such as `AMZN`"));
+            .with_help(
+                "name the company by its ticker, such as `AMZN` or `BRK.B`: ASCII letters, digits and `. - _ : / &`",
+            ));
     }
     Ok(text.to_owned())
 }

@@ -77,3 +77,13 @@ fn a_pattern_matching_nothing_is_an_error() {
     assert!(stderr.contains("`segment.*.revenue` matches no metric in the data"), "{stderr}");
     assert!(stderr.contains("[pattern.tick:1:20]"), "{stderr}");
 }
+
+#[test]
+fn a_narrowed_run_does_not_call_a_rule_checked_nowhere() {
+    // `last_year` is checked nowhere in the whole run; narrowed to 2025Q4 it is simply out of view,
+    // and a rule skipped in a narrowed view may be checked outside it.
+    let (stdout, _, code) = check(&["--period", "2025Q4"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("checked nowhere"), "{stdout}");
+    assert!(stdout.contains("`data/header_only.csv` gives no fact"), "{stdout}");
+}

@@ -58,8 +58,15 @@ fn run() -> ExitCode {
             tickmark::commands::Output::ok(String::from_utf8_lossy(&script).into_owned())
         }
     };
-    print(&output);
-    ExitCode::from(output.code as u8)
+    match print(&output) {
+        Ok(()) => ExitCode::from(output.code as u8),
+        // a reader that stopped early (`| head`) took what it wanted
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(output.code as u8),
+        Err(e) => {
+            eprintln!("error: the report could not be written: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Colour only on a terminal and never with `NO_COLOR`. Commands draw in colour when either stream is
@@ -70,11 +77,16 @@ fn style() -> Style {
     Style { color, ..Style::default() }
 }
 
-/// Writes a command's output, each stream in colour only where it is a terminal.
-fn print(output: &tickmark::commands::Output) {
+/// Writes a command's output, each stream in colour only where it is a terminal; an error writing
+/// the report (a full disk) is returned, so that a lost report never ends in exit code 0.
+fn print(output: &tickmark::commands::Output) -> std::io::Result<()> {
     let plain = |text: &str, terminal: bool| if terminal { text.to_owned() } else { strip_colour(text) };
-    let _ = std::io::stdout().write_all(plain(&output.stdout, std::io::stdout().is_terminal()).as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(plain(&output.stdout, std::io::stdout().is_terminal()).as_bytes())
+        .and_then(|()| stdout.flush());
     let _ = std::io::stderr().write_all(plain(&output.stderr, std::io::stderr().is_terminal()).as_bytes());
+    written
 }
 
 /// Text without terminal colour sequences (`ESC [ … m`).

@@ -151,3 +151,18 @@ fn completions_for_the_common_shells() {
     let (_, _, code) = tickmark(&["completions", "cmd.exe"], root());
     assert_eq!(code, 2);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tickmark"))
+        .args(["check", "--format", "json"])
+        .current_dir(root())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "a lost report must not read as a green run: {stderr}");
+    assert!(stderr.contains("the report could not be written"), "{stderr}");
+}

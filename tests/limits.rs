@@ -220,3 +220,14 @@ fn a_cycle_through_thousands_of_cells_is_named_briefly() {
     assert!(out.1.contains("... 19985 more → `c0`") && out.1.contains("(and 19985 more links, not labelled)"), "{}", head(&out.1));
     assert!(out.1.len() < 10_000, "{} bytes of diagnostic", out.1.len());
 }
+
+#[test]
+fn a_mistake_repeated_twenty_thousand_times_draws_the_first_hundred() {
+    let mut csv = String::from("entity,metric,period,value\n");
+    for i in 0..20_000 {
+        let _ = writeln!(csv, "AMZN,revenue,2025Q4,{}", 200 + i);
+    }
+    let out = run(&[("dups.csv", &csv), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", "dups.csv"]);
+    refused(&out, "dups.csv", "... and 19899 more, not shown\nerror: the run could not be made: 19999 errors");
+    assert!(out.1.len() < 200_000, "{} bytes of diagnostics", out.1.len());
+}

@@ -217,10 +217,17 @@ pub fn unknown<'a>(kind: &str, given: &str, known: impl IntoIterator<Item = &'a 
     }
 }
 
-/// A run that could not be made: every diagnostic on stderr, exit code 2.
+/// How many errors of a run that could not be made are drawn; the rest are counted. A feed that
+/// repeats one mistake a million times needs the first few drawn, not a million.
+const SHOWN_ERRORS: usize = 100;
+
+/// A run that could not be made: its diagnostics (the first [`SHOWN_ERRORS`]) on stderr, exit code 2.
 pub fn failure(diags: &[Diag], sources: &Sources, style: Style) -> Output {
     let count = diags.len();
-    let mut stderr = human::render_diags(diags, sources, style);
+    let mut stderr = human::render_diags(&diags[..count.min(SHOWN_ERRORS)], sources, style);
+    if count > SHOWN_ERRORS {
+        let _ = writeln!(stderr, "... and {} more, not shown", count - SHOWN_ERRORS);
+    }
     let _ = writeln!(stderr, "error: the run could not be made: {count} error{}", if count == 1 { "" } else { "s" });
     Output { stdout: String::new(), stderr, code: 2 }
 }

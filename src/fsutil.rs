@@ -1,7 +1,10 @@
 //! Reading and writing files safely: every text file is read by one reader ([`read_source`]) that
-//! checks its size before reading and its bytes before parsing, and what a user wrote is never
-//! half-overwritten ([`write_atomic`]).
+//! opens only regular files, checks their size before reading and their bytes before parsing; folders
+//! of rule and data files are walked by one walker ([`walk`]) that cannot loop and skips what is not
+//! a file of the kind; and what a user wrote is never half-overwritten ([`write_atomic`]).
 
+use std::collections::HashSet;
+use std::fs::Metadata;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -67,10 +70,12 @@ impl TextFile {
 /// The UTF-8 byte order mark, which some editors and spreadsheets write at the start of a file.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Reads a text file into `sources`, shown as `shown`: its size is checked against the kind's limit
-/// before a byte is read, a byte order mark is dropped (so columns count from the first character),
-/// and bytes that are not UTF-8, or control characters other than tabs and line ends, are refused
-/// with a diagnostic at the first of them.
+/// Reads a text file into `sources`, shown as `shown`: anything but a regular file (after following
+/// links) is refused before it is opened, since opening a FIFO blocks until someone writes to it and
+/// a device may never end; its size is checked against the kind's limit before a byte is read, a
+/// byte order mark is dropped (so columns count from the first character), and bytes that are not
+/// UTF-8, or control characters other than tabs and line ends, are refused with a diagnostic at the
+/// first of them.
 pub fn read_source(path: &Path, shown: String, kind: TextFile, sources: &mut Sources) -> Result<SourceId, Diag> {
     let mut bytes = read_bytes(path, &shown, kind)?;
     if bytes.starts_with(BOM) {
@@ -91,14 +96,14 @@ pub fn read_source(path: &Path, shown: String, kind: TextFile, sources: &mut Sou
     }
 }
 
-/// A file's bytes, refused when larger than the kind's limit (asked of the open file before reading,
-/// and the read stopped at the limit, for a file that grows or a device that never ends).
+/// A file's bytes, refused when it is not a regular file (asked before it is opened, and again of
+/// the open file) or larger than the kind's limit (asked of the open file before reading, and the
+/// read stopped at the limit, for a file that grows while it is read).
 fn read_bytes(path: &Path, shown: &str, kind: TextFile) -> Result<Vec<u8>, Diag> {
+    regular(&std::fs::metadata(path).map_err(|e| cannot_read(shown, &e))?, shown)?;
     let file = std::fs::File::open(path).map_err(|e| cannot_read(shown, &e))?;
     let meta = file.metadata().map_err(|e| cannot_read(shown, &e))?;
-    if meta.is_dir() {
-        return Err(Diag::error("io", format!("cannot read `{shown}`: it is a folder, not a file")));
-    }
+    regular(&meta, shown)?;
     if meta.len() > kind.limit() {
         return Err(too_large(shown, meta.len(), kind));
     }
@@ -108,6 +113,128 @@ fn read_bytes(path: &Path, shown: &str, kind: TextFile) -> Result<Vec<u8>, Diag>
         return Err(too_large(shown, bytes.len() as u64, kind));
     }
     Ok(bytes)
+}
+
+/// Refuses what is not a regular file: `cannot read `x.tick`: it is not a regular file (a FIFO)`.
+fn regular(meta: &Metadata, shown: &str) -> Result<(), Diag> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    if meta.is_dir() {
+        return Err(Diag::error("io", format!("cannot read `{shown}`: it is a folder, not a file")));
+    }
+    let message = format!("cannot read `{shown}`: it is not a regular file ({})", special_kind(meta));
+    Err(Diag::error("io", message).with_help("name a file saved on disk; to read piped input, save it to a file first"))
+}
+
+/// What a file that is neither a regular file nor a folder is, in words: `a FIFO`, `a socket`.
+fn special_kind(meta: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO";
+        } else if kind.is_socket() {
+            return "a socket";
+        } else if kind.is_char_device() {
+            return "a character device";
+        } else if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
+/// The files a path stands for, for the commands that take files and folders alike; `wanted` says
+/// which files of a folder are of the kind (`.tick` files, data files).
+///
+/// A path that is not a folder stands for itself, as given: [`read_source`] decides whether it can
+/// be read. A folder (given by name, a link to one is followed) stands for the regular files under it
+/// that `wanted` accepts, recursively, in sorted path order. In a folder, these are skipped:
+/// - hidden entries (`.name`): editor backups and lock links (`.#rules.tick`), `.git`;
+/// - links to folders, which are not followed, so a link back up (`ln -s . self`) neither loops nor
+///   multiplies the walk (a folder reached twice some other way, such as a bind mount, is walked once);
+/// - anything that is not a regular file after following links: FIFOs, sockets, devices and dangling
+///   links, which could block a read or fail a run they were never meant for.
+///
+/// A link to a regular file is taken. A folder that cannot be read is an error in `errors`, and the
+/// walk goes on.
+pub fn walk(path: &Path, wanted: impl Fn(&Path) -> bool, errors: &mut Vec<Diag>) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut files = Vec::new();
+    let mut folders = vec![path.to_path_buf()];
+    let mut seen = HashSet::new();
+    while let Some(folder) = folders.pop() {
+        if !seen.insert(identity(&folder)) {
+            continue;
+        }
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let shown = crate::source::display_path(&folder);
+                errors.push(Diag::error("io", format!("cannot read the folder `{shown}`: {}", io_reason(&e))));
+                continue;
+            }
+        };
+        let mut inner = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match Entry::of(&entry) {
+                Entry::Folder => inner.push(path),
+                Entry::File if wanted(&path) => files.push(path),
+                Entry::File | Entry::Skipped => {}
+            }
+        }
+        // Last pushed is walked first: the folders in sorted order, so errors come in that order too.
+        inner.sort_unstable_by(|a, b| b.cmp(a));
+        folders.extend(inner);
+    }
+    files.sort();
+    files
+}
+
+/// What a folder's entry is to [`walk`].
+enum Entry {
+    /// A folder, not a link to one: walked.
+    Folder,
+    /// A regular file, or a link to one: taken if wanted.
+    File,
+    /// Hidden, a link to a folder, or not a regular file.
+    Skipped,
+}
+
+impl Entry {
+    /// Sorts an entry, following a link only to see whether it leads to a regular file.
+    fn of(entry: &std::fs::DirEntry) -> Entry {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            return Entry::Skipped;
+        }
+        let Ok(kind) = entry.file_type() else { return Entry::Skipped };
+        if kind.is_dir() {
+            Entry::Folder
+        } else if kind.is_file() || (kind.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file())) {
+            Entry::File
+        } else {
+            Entry::Skipped
+        }
+    }
+}
+
+/// What tells a folder from every other on this system: its device and inode on Unix, its path
+/// elsewhere (where links to folders, the only other way back, are not followed anyway).
+fn identity(folder: &Path) -> (u64, u64, PathBuf) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::metadata(folder) {
+            return (meta.dev(), meta.ino(), PathBuf::new());
+        }
+    }
+    (0, 0, folder.to_path_buf())
 }
 
 /// The error for a file that cannot be opened or read: `cannot read `x.tick`: no such file`.
@@ -208,10 +335,16 @@ fn picture(c: char) -> char {
 /// Writes `contents` to `path` atomically: into a new temporary file beside it, flushed to disk,
 /// then renamed over it, keeping the old file's permissions. A crash leaves the old file or the new
 /// one, never a mix. A link is written through to the file it points to (the link stays a link), and
-/// a file that is read-only or that the user may not write is an error, not replaced.
+/// a file that is read-only, that the user may not write or that is not a regular file (a FIFO) is an
+/// error, not replaced.
 pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     let target = resolve(path)?;
     if let Ok(meta) = std::fs::metadata(&target) {
+        // Opening a FIFO for writing would block until someone reads it.
+        if !meta.is_file() {
+            let message = format!("`{}` is not a regular file", target.display());
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, message));
+        }
         // A file marked read-only stays as it is, even for a user the system would let write it.
         if meta.permissions().readonly() {
             let message = format!("`{}` is read-only", target.display());

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::check::RuleFile;
 use crate::diag::Diag;
-use crate::fsutil::{TextFile, cannot_read, read_source};
+use crate::fsutil::{TextFile, cannot_read, read_source, walk};
 use crate::source::{SourceId, Sources, Span, display_path};
 use crate::syntax::ast::Item;
 
-/// Loads rule files and folders (`.tick` files in them, recursively, in sorted order), following
-/// `use` paths relative to the file that names them; each file is loaded once.
+/// Loads rule files and folders (`.tick` files in them, recursively, in sorted order, as [`expand`]
+/// finds them), following `use` paths relative to the file that names them; each file is loaded once.
 pub fn load_rules(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<RuleFile>, Vec<Diag>> {
     let mut loader = Loader { sources, files: Vec::new(), done: HashSet::new(), stack: Vec::new(), errors: Vec::new() };
     for path in paths {
@@ -35,8 +35,11 @@ impl Loader<'_> {
     /// Loads a file and, before it, the files it uses; `via` is the `use` that named it.
     fn load(&mut self, path: &Path, via: Option<(SourceId, Span)>) {
         let shown = display_path(path);
+        // A path that is there but has no canonical name (`/dev/stdin` on a pipe) stands for itself,
+        // so the reader says what it is.
         let canonical = match path.canonicalize() {
             Ok(c) => c,
+            Err(_) if std::fs::metadata(path).is_ok() => path.to_path_buf(),
             Err(e) => return self.errors.push(io_error(&shown, &e, via)),
         };
         if self.done.contains(&canonical) {
@@ -114,24 +117,16 @@ pub fn read_text(path: &Path, shown: &str) -> Result<String, Diag> {
     }
 }
 
-/// A file stands for itself; a folder for its files with the extension, recursively, in sorted order.
+/// A file stands for itself, as given; a folder for the files under it with the extension,
+/// recursively, in sorted order, walked by [`walk`]: hidden entries (`.old.tick`, an editor's lock
+/// link `.#rules.tick`), links to folders and what is not a regular file (a FIFO) are skipped. A
+/// path that does not exist, or a folder that cannot be read, is an error (the first, if several).
 pub fn expand(path: &Path, extension: &str) -> Result<Vec<PathBuf>, Diag> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error(&display_path(path), &e, None))?;
-    if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+    std::fs::metadata(path).map_err(|e| io_error(&display_path(path), &e, None))?;
+    let mut errors = Vec::new();
+    let files = walk(path, |file| file.extension().is_some_and(|e| e == extension), &mut errors);
+    match errors.into_iter().next() {
+        Some(error) => Err(error),
+        None => Ok(files),
     }
-    let mut out = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| io_error(&display_path(path), &e, None))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            out.extend(expand(&entry, extension)?);
-        } else if entry.extension().is_some_and(|e| e == extension) {
-            out.push(entry);
-        }
-    }
-    Ok(out)
 }

@@ -2,17 +2,21 @@
 //!
 //! A file's format is its extension: `.toml`, `.csv` or `.json` (any case). A folder stands for the
 //! data files in it, recursively, in sorted path order; that order, like the order of the paths given,
-//! decides which source wins a conflict. In a folder, hidden entries (`.name`) and files of other
-//! extensions are skipped, and links to folders are not followed (no loops); a file given by name
-//! must be a data file. Files are read by [`read_source`]: a UTF-8 byte order mark is dropped, and a
-//! file too large, not UTF-8 or binary is an error. Every file is read and checked, and the
-//! errors of all files come back together; a file with an error gives no facts.
+//! decides which source wins a conflict. In a folder, hidden entries (`.name`), files of other
+//! extensions, a `tickmark.toml` (the configuration beside `data = ["."]`) and anything that is not a
+//! regular file (a FIFO, a dangling link) are skipped, and links to folders are not followed (no
+//! loops); see [`walk`]. A file given by name must be a data file, and a regular one. Files are read
+//! by [`read_source`]: a UTF-8 byte order mark is dropped, and a file too large, not UTF-8 or binary
+//! is an error. Every file is read and checked, and the errors of all files come back together; a
+//! file with an error gives no facts.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::config;
 use crate::diag::Diag;
-use crate::fsutil::{TextFile, cannot_read, io_reason, read_source};
+use crate::fsutil::{TextFile, cannot_read, read_source, walk};
 use crate::source::{SourceId, Sources, Span};
 
 use super::file::DataFile;
@@ -105,34 +109,10 @@ pub fn load_paths(paths: &[PathBuf], sources: &mut Sources, builder: &mut SheetB
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-/// The files a path stands for: itself, or a folder's data files, recursively and sorted.
+/// The files a path stands for: itself, as given, or a folder's data files, recursively and sorted,
+/// walked by [`walk`]. In a folder, a `tickmark.toml` is skipped too: it is the configuration of a
+/// rule repository, not data, and `data = ["."]` beside it would otherwise read it as a data file.
 fn expand(path: &Path, errors: &mut Vec<Diag>) -> Vec<PathBuf> {
-    if !path.is_dir() {
-        return vec![path.to_path_buf()];
-    }
-    let mut files = Vec::new();
-    walk_dir(path, &mut files, errors);
-    files.sort();
-    files
-}
-
-/// Gathers the data files under a folder; hidden entries and links to folders are skipped.
-fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diag>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            let message = format!("cannot read the folder `{}`: {}", crate::source::display_path(dir), io_reason(&e));
-            return errors.push(Diag::error("io", message));
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        match entry.file_type() {
-            _ if hidden => {}
-            Ok(kind) if kind.is_dir() => walk_dir(&path, files, errors),
-            Ok(_) if path.is_file() && Format::of(&path).is_some() => files.push(path),
-            _ => {}
-        }
-    }
+    let data = |file: &Path| Format::of(file).is_some() && file.file_name() != Some(OsStr::new(config::FILE_NAME));
+    walk(path, data, errors)
 }

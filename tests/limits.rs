@@ -207,7 +207,8 @@ fn cells_nest_up_to_the_limit_and_a_longer_chain_is_a_diagnostic() {
         run(&[("ok.tick", &chain(250)), ("data.toml", DATA)], &["check", "ok.tick", "--data", "data.toml"]);
     assert_eq!(code, 0, "{}", head(&stderr));
     assert!(stdout.contains("1 passed"), "{stdout}");
-    let out = run(&[("deep.tick", &chain(20_000)), ("data.toml", DATA)], &["check", "deep.tick", "--data", "data.toml"]);
+    let out =
+        run(&[("deep.tick", &chain(20_000)), ("data.toml", DATA)], &["check", "deep.tick", "--data", "data.toml"]);
     refused(&out, "deep.tick", "cells nest 20001 deep, more than 256");
 }
 
@@ -217,7 +218,11 @@ fn a_cycle_through_thousands_of_cells_is_named_briefly() {
     rules.push_str("let c20000 = c0\nrule r: c0 > 0\n");
     let out = run(&[("cycle.tick", &rules), ("data.toml", DATA)], &["check", "cycle.tick", "--data", "data.toml"]);
     refused(&out, "cycle.tick", "cells form a cycle: `c0` → `c1`");
-    assert!(out.1.contains("... 19985 more → `c0`") && out.1.contains("(and 19985 more links, not labelled)"), "{}", head(&out.1));
+    assert!(
+        out.1.contains("... 19985 more → `c0`") && out.1.contains("(and 19985 more links, not labelled)"),
+        "{}",
+        head(&out.1)
+    );
     assert!(out.1.len() < 10_000, "{} bytes of diagnostic", out.1.len());
 }
 
@@ -227,7 +232,8 @@ fn a_mistake_repeated_twenty_thousand_times_draws_the_first_hundred() {
     for i in 0..20_000 {
         let _ = writeln!(csv, "AMZN,revenue,2025Q4,{}", 200 + i);
     }
-    let out = run(&[("dups.csv", &csv), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", "dups.csv"]);
+    let out =
+        run(&[("dups.csv", &csv), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", "dups.csv"]);
     refused(&out, "dups.csv", "... and 19899 more, not shown\nerror: the run could not be made: 19999 errors");
     assert!(out.1.len() < 200_000, "{} bytes of diagnostics", out.1.len());
 }

@@ -12,7 +12,7 @@
 #![allow(dead_code)]
 
 use tickmark::check::{self, RuleFile};
-use tickmark::data::{DataFile, SheetBuilder, Sheets, csv, json, toml};
+use tickmark::data::{SheetBuilder, Sheets, load_source};
 use tickmark::diag::Diag;
 use tickmark::eval::{self, Filter, Outcome};
 use tickmark::report::human::{Style, Verbosity};
@@ -174,20 +174,10 @@ fn checks_alone(text: &str, sheets: &Sheets) -> bool {
     check::check(&[RuleFile { file, text: text.into(), ast }], sheets).is_ok()
 }
 
-/// Reads one data file by the format of its name.
+/// Reads one data file, by the format of its name, as `tickmark` reads one from disk.
 fn read_data(name: &str, text: &str, sources: &mut Sources, builder: &mut SheetBuilder) -> Result<(), Vec<Diag>> {
     let file = sources.add(name.into(), text);
-    let stem = name.rsplit('/').next().unwrap_or(name).split('.').next().unwrap_or(name);
-    let data: DataFile = match name.rsplit('.').next() {
-        Some("toml") => toml::parse(text, file)?,
-        Some("json") => json::parse(text, file)?,
-        _ => csv::parse(text, file, stem)?,
-    };
-    builder.add_source(file, data.source);
-    for (key, fact) in data.facts {
-        builder.insert(key, fact);
-    }
-    Ok(())
+    load_source(std::path::Path::new(name), file, sources, builder)
 }
 
 /// The whole run of a rule file over data files, every report rendered and checked.

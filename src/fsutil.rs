@@ -77,8 +77,19 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// UTF-8, or control characters other than tabs and line ends, are refused with a diagnostic at the
 /// first of them.
 pub fn read_source(path: &Path, shown: String, kind: TextFile, sources: &mut Sources) -> Result<SourceId, Diag> {
+    read_source_noting_bom(path, shown, kind, sources).map(|(file, _)| file)
+}
+
+/// [`read_source`], saying too whether the file began with a byte order mark (which `fmt` keeps).
+pub fn read_source_noting_bom(
+    path: &Path,
+    shown: String,
+    kind: TextFile,
+    sources: &mut Sources,
+) -> Result<(SourceId, bool), Diag> {
     let mut bytes = read_bytes(path, &shown, kind)?;
-    if bytes.starts_with(BOM) {
+    let bom = bytes.starts_with(BOM);
+    if bom {
         bytes.drain(..BOM.len());
     }
     let text = match String::from_utf8(bytes) {
@@ -92,7 +103,7 @@ pub fn read_source(path: &Path, shown: String, kind: TextFile, sources: &mut Sou
     };
     match control(text.as_bytes()) {
         Some(at) => Err(not_text(text.as_bytes(), at, shown, kind, sources)),
-        None => Ok(sources.add(shown, text)),
+        None => Ok((sources.add(shown, text), bom)),
     }
 }
 

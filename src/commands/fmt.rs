@@ -3,14 +3,13 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use similar::TextDiff;
 
 use crate::config;
 use crate::diag::Diag;
-use crate::fsutil::{TextFile, read_source};
+use crate::fsutil::{TextFile, read_source_noting_bom};
 use crate::report::human::{Style, render_diags};
 use crate::source::{Sources, display_path};
 use crate::workspace;
@@ -99,28 +98,22 @@ fn format_all(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<Formatted>
     let mut errors = Vec::new();
     for path in paths {
         let shown = display_path(path);
-        let id = match read_source(path, shown.clone(), TextFile::Rules, sources) {
+        let (id, bom) = match read_source_noting_bom(path, shown.clone(), TextFile::Rules, sources) {
             Ok(id) => id,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        let before = with_bom(path, &sources.get(id).text);
+        // the formatter keeps a byte order mark, and does not parse it
+        let text = &sources.get(id).text;
+        let before = if bom { format!("\u{FEFF}{text}") } else { text.to_string() };
         match crate::fmt::format(&before, id) {
             Ok(after) => files.push(Formatted { path: path.clone(), shown, before, after }),
             Err(diags) => errors.extend(diags.into_iter().map(|d| named(d, &shown))),
         }
     }
     if errors.is_empty() { Ok(files) } else { Err(errors) }
-}
-
-/// A file's text as it is on disk, to format and compare with: the text read, after the byte order
-/// mark that [`read_source`] dropped (the formatter keeps it, and does not parse it).
-fn with_bom(path: &Path, text: &str) -> String {
-    let mut start = [0u8; 3];
-    let bom = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut start)).is_ok() && start == *b"\xEF\xBB\xBF";
-    if bom { format!("\u{FEFF}{text}") } else { text.to_owned() }
 }
 
 /// Names the file in a diagnostic that points nowhere (the formatter's internal errors).

@@ -63,12 +63,36 @@ pub fn load_file(
     let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &name)]) };
     let kind = if format == Format::Csv { TextFile::CsvData } else { TextFile::TreeData };
     let file = read_source(path, name, kind, sources).map_err(|d| vec![d])?;
-    let text = sources.get(file).text.clone();
+    add_facts(format, path, file, sources, builder)
+}
+
+/// Checks and reads a data file already in `sources`, its format named by `path`'s extension, and
+/// hands its facts to `builder`: what [`load_file`] does once the file is read, for text that never
+/// was on disk (the fuzz targets).
+pub fn load_source(
+    path: &Path,
+    file: SourceId,
+    sources: &Sources,
+    builder: &mut SheetBuilder,
+) -> Result<(), Vec<Diag>> {
+    let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &sources.get(file).name)]) };
+    add_facts(format, path, file, sources, builder)
+}
+
+/// Reads the facts of a file in `sources` in its format, refusing an empty one, into `builder`.
+fn add_facts(
+    format: Format,
+    path: &Path,
+    file: SourceId,
+    sources: &Sources,
+    builder: &mut SheetBuilder,
+) -> Result<(), Vec<Diag>> {
+    let text = &sources.get(file).text;
     if text.trim().is_empty() {
         let diag = Diag::error("data-file", "the file is empty").in_file(file).primary(Span::new(0, 0), "nothing here");
         return Err(vec![diag.with_help(format.example())]);
     }
-    let data = parse(format, &text, file, path)?;
+    let data = parse(format, text, file, path)?;
     builder.add_source(file, data.source);
     for (key, fact) in data.facts {
         builder.insert(key, fact);

@@ -15,6 +15,6 @@ pub mod tree;
 pub mod value;
 
 pub use file::DataFile;
-pub use load::{load_file, load_paths};
+pub use load::{load_file, load_paths, load_source};
 pub use sheet::{Conflict, DataSource, EntityId, Fact, FactKey, FactValue, MetricId, Origin, SheetBuilder, Sheets};
 pub use value::{ValueError, parse_value};

@@ -141,7 +141,13 @@ pub fn data(name: &str, bytes: &[u8]) -> usize {
         report_diags(&diags, &sources);
         return 0;
     }
-    let sheets = builder.finish();
+    let sheets = match builder.finish() {
+        Ok(sheets) => sheets,
+        Err(diags) => {
+            report_diags(&diags, &sources);
+            return 0;
+        }
+    };
     let metrics: Vec<&String> = sheets.metrics.iter().filter(|m| !m.contains('.')).take(3).collect();
     let rules = generated_rules(&metrics, &sheets);
     run_text(&rules, &[(name, text)]);
@@ -200,7 +206,10 @@ fn run_text(rules: &str, data: &[(&str, &str)]) {
             return report_diags(&diags, &sources);
         }
     };
-    let sheets = builder.finish();
+    let sheets = match builder.finish() {
+        Ok(sheets) => sheets,
+        Err(diags) => return report_diags(&diags, &sources),
+    };
     let program = match check::check(&[RuleFile { file, text: rules.into(), ast }], &sheets) {
         Ok(program) => program,
         Err(diags) => return report_diags(&diags, &sources),
@@ -255,7 +264,7 @@ fn report_diags(diags: &[Diag], sources: &Sources) {
 fn located(diags: &[Diag], sources: &Sources) {
     for diag in diags {
         if let Some(file) = diag.file {
-            let text = &sources.get(file).text;
+            let text = &sources.get(file).text();
             for label in &diag.labels {
                 let (start, end) = (label.span.start as usize, label.span.end as usize);
                 assert!(

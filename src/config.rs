@@ -38,7 +38,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 /// Reads a configuration file; errors point into it.
 pub fn load(path: &Path, shown: String, sources: &mut Sources) -> Result<Config, Vec<Diag>> {
     let file = read_source(path, shown, TextFile::Config, sources).map_err(|d| vec![d])?;
-    let text = sources.get(file).text.clone();
+    let text = sources.get(file).text().clone();
     let root = DeTable::parse(&text).map_err(|e| {
         let diag = Diag { code: "config".to_owned(), ..crate::data::toml::syntax_error(&text, &e, file) };
         vec![if diag.help.is_none() { diag.with_help(SHAPE) } else { diag }]

@@ -125,7 +125,7 @@ impl Diag {
     pub fn render<'a>(&'a self, sources: &Sources) -> Rendered<'a> {
         let source = self.file.map(|id| {
             let file = sources.get(id);
-            NamedSource::new(file.name.clone(), file.text.clone())
+            NamedSource::new(file.name.clone(), file.text().clone())
         });
         let related = self.related.iter().map(|d| d.render(sources)).collect();
         Rendered { diag: self, source, related }

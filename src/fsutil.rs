@@ -111,6 +111,18 @@ pub fn read_source_noting_bom(
 /// the open file) or larger than the kind's limit (asked of the open file before reading, and the
 /// read stopped at the limit, for a file that grows while it is read).
 fn read_bytes(path: &Path, shown: &str, kind: TextFile) -> Result<Vec<u8>, Diag> {
+    let (file, len) = open_regular(path, shown, kind)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(kind.limit() + 1).read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;
+    if bytes.len() as u64 > kind.limit() {
+        return Err(too_large(shown, bytes.len() as u64, kind));
+    }
+    Ok(bytes)
+}
+
+/// Opens a file to stream it, refused as [`read_source`] refuses it when it is not a regular file or is
+/// larger than the kind's limit; with its length. Whoever streams it stops at the limit.
+pub fn open_regular(path: &Path, shown: &str, kind: TextFile) -> Result<(std::fs::File, u64), Diag> {
     regular(&std::fs::metadata(path).map_err(|e| cannot_read(shown, &e))?, shown)?;
     let file = std::fs::File::open(path).map_err(|e| cannot_read(shown, &e))?;
     let meta = file.metadata().map_err(|e| cannot_read(shown, &e))?;
@@ -118,12 +130,7 @@ fn read_bytes(path: &Path, shown: &str, kind: TextFile) -> Result<Vec<u8>, Diag>
     if meta.len() > kind.limit() {
         return Err(too_large(shown, meta.len(), kind));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(kind.limit() + 1).read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;
-    if bytes.len() as u64 > kind.limit() {
-        return Err(too_large(shown, bytes.len() as u64, kind));
-    }
-    Ok(bytes)
+    Ok((file, meta.len()))
 }
 
 /// Refuses what is not a regular file: `cannot read `x.tick`: it is not a regular file (a FIFO)`.
@@ -426,14 +433,14 @@ mod tests {
         std::fs::write(&path, b"\xEF\xBB\xBFlet a = 1\r\n").unwrap();
         let mut sources = Sources::default();
         let file = read_source(&path, "rules.tick".into(), TextFile::Rules, &mut sources).unwrap();
-        assert_eq!(&*sources.get(file).text, "let a = 1\r\n");
+        assert_eq!(&**sources.get(file).text(), "let a = 1\r\n");
         std::fs::write(&path, b"let a = 1\n# \x1b[31m\xFF\n").unwrap();
         let diag = read_source(&path, "rules.tick".into(), TextFile::Rules, &mut sources).unwrap_err();
         assert_eq!(
             (diag.message.as_str(), diag.location(&sources).unwrap()),
             ("`rules.tick` holds a control character", "rules.tick:2:3".into())
         );
-        assert_eq!(&*sources.get(diag.file.unwrap()).text, "let a = 1\n# \u{241B}[31m\u{FFFD}\n");
+        assert_eq!(&**sources.get(diag.file.unwrap()).text(), "let a = 1\n# \u{241B}[31m\u{FFFD}\n");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

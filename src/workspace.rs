@@ -52,7 +52,7 @@ impl Loader<'_> {
             Ok(file) => file,
             Err(e) => return self.errors.push(e.located(via)),
         };
-        let text = self.sources.get(file).text.clone();
+        let text = self.sources.get(file).text().clone();
         let ast = match crate::syntax::parser::parse(&text, file) {
             Ok(ast) => ast,
             Err(errors) => return self.errors.extend(errors),
@@ -105,7 +105,7 @@ impl Diag {
 pub fn read_text(path: &Path, shown: &str) -> Result<String, Diag> {
     let mut sources = Sources::default();
     match read_source(path, shown.to_owned(), TextFile::Rules, &mut sources) {
-        Ok(file) => Ok(sources.get(file).text.to_string()),
+        Ok(file) => Ok(sources.get(file).text().to_string()),
         Err(mut diag) => {
             if let (Some(at), Some(label)) = (diag.location(&sources), diag.labels.first()) {
                 diag.message = format!("{} ({} at {at})", diag.message, label.text.as_deref().unwrap_or("here"));

@@ -27,7 +27,7 @@ fn load(paths: &[PathBuf]) -> (Sources, Result<Sheets, Vec<Diag>>) {
     let mut sources = Sources::default();
     let mut builder = SheetBuilder::default();
     let loaded = load_paths(paths, &mut sources, &mut builder);
-    (sources, loaded.map(|()| builder.finish()))
+    (sources, loaded.and_then(|()| builder.finish()))
 }
 
 /// Loads one fixture, `ok/amzn.toml`, which must load.
@@ -62,7 +62,7 @@ fn all_facts(sheets: &Sheets) -> Vec<(String, Scenario, String, Period, Fact)> {
             for scenario in Scenario::ALL {
                 for &period in sheets.periods_of(e as u32) {
                     if let Some(fact) = sheets.get(m as u32, scenario, e as u32, period) {
-                        facts.push((entity.clone(), scenario, metric.clone(), period, *fact));
+                        facts.push((entity.clone(), scenario, metric.clone(), period, fact));
                     }
                 }
             }
@@ -151,7 +151,7 @@ fn err_fixtures() {
 fn fact(sheets: &Sheets, scenario: Scenario, metric: &str, period: &str) -> Fact {
     let metric = sheets.metric_id(metric).expect("a metric");
     let entity = sheets.entity_id("AMZN").expect("AMZN");
-    *sheets.get(metric, scenario, entity, Period::parse(period).expect("a period")).expect("a fact")
+    sheets.get(metric, scenario, entity, Period::parse(period).expect("a period")).expect("a fact")
 }
 
 /// The number of a fact that is a figure.

@@ -106,7 +106,7 @@ fn format_all(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<Formatted>
             }
         };
         // the formatter keeps a byte order mark, and does not parse it
-        let text = &sources.get(id).text;
+        let text = &sources.get(id).text();
         let before = if bom { format!("\u{FEFF}{text}") } else { text.to_string() };
         match crate::fmt::format(&before, id) {
             Ok(after) => files.push(Formatted { path: path.clone(), shown, before, after }),

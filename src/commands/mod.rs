@@ -115,10 +115,13 @@ fn load_into(
         errors.extend(e);
         Vec::new()
     });
+    let sheets = builder.finish().unwrap_or_else(|e| {
+        errors.extend(e);
+        Sheets::default()
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
-    let sheets = builder.finish();
     let program = crate::check::check(&files, &sheets)?;
     Ok((files, program, sheets))
 }

@@ -99,7 +99,7 @@ fn entries(loaded: &Loaded, at: &Narrow) -> Vec<Entry> {
                 for &period in sheets.periods_of(entity) {
                     let Some(fact) = sheets.get(metric, scenario, entity, period) else { continue };
                     let entity = sheets.entities[entity as usize].clone();
-                    let entry = Entry::new(entity, name.clone(), scenario, period, *fact);
+                    let entry = Entry::new(entity, name.clone(), scenario, period, fact);
                     out.push(with_readers(entry, readers.get(&fact.origin)));
                 }
             }

@@ -36,7 +36,7 @@ impl DataFile {
 }
 
 /// The error for a fact given twice in one file.
-fn duplicate(key: &FactKey, first: Span, again: Fact) -> Diag {
+pub(super) fn duplicate(key: &FactKey, first: Span, again: Fact) -> Diag {
     let name = match key.scenario {
         Scenario::Actual => key.metric.clone(),
         scenario => format!("{}.{}", scenario.as_str(), key.metric),

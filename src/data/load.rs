@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config;
 use crate::diag::Diag;
-use crate::fsutil::{TextFile, cannot_read, read_source, walk};
-use crate::source::{SourceId, Sources, Span};
+use crate::fsutil::{TextFile, cannot_read, open_regular, read_source, walk};
+use crate::limits::CSV_FILE_BYTES;
+use crate::source::{LineIndex, SourceId, Sources, Span};
 
 use super::file::DataFile;
 use super::sheet::SheetBuilder;
@@ -61,9 +62,33 @@ pub fn load_file(
     builder: &mut SheetBuilder,
 ) -> Result<(), Vec<Diag>> {
     let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &name)]) };
+    if format == Format::Csv && stream_csv(path, &name, sources, builder).map_err(|d| vec![d])? {
+        return Ok(());
+    }
     let kind = if format == Format::Csv { TextFile::CsvData } else { TextFile::TreeData };
     let file = read_source(path, name, kind, sources).map_err(|d| vec![d])?;
-    add_facts(format, path, file, sources, builder)
+    add_facts(format, path, file, sources, builder, false)
+}
+
+/// Streams a long CSV file into `builder` ([`csv::stream`]); `false` where it must be read whole instead
+/// (a wide file, or one the stream stopped at, to say what is wrong with it).
+fn stream_csv(path: &Path, name: &str, sources: &mut Sources, builder: &mut SheetBuilder) -> Result<bool, Diag> {
+    let (input, _) = open_regular(path, name, TextFile::CsvData)?;
+    let file = sources.add_streamed(name.to_owned(), path.to_owned(), LineIndex::default());
+    builder.add_source(file, None);
+    let mut lines = LineIndex::default();
+    match csv::stream::stream(input, file, CSV_FILE_BYTES, builder, &mut lines) {
+        Ok(csv::stream::Streamed::Read(names)) => {
+            builder.name_source(names);
+            sources.set_lines(file, lines);
+            Ok(true)
+        }
+        Ok(_) | Err(_) => {
+            builder.drop_source();
+            sources.drop_last(file);
+            Ok(false)
+        }
+    }
 }
 
 /// Checks and reads a data file already in `sources`, its format named by `path`'s extension, and
@@ -76,7 +101,7 @@ pub fn load_source(
     builder: &mut SheetBuilder,
 ) -> Result<(), Vec<Diag>> {
     let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &sources.get(file).name)]) };
-    add_facts(format, path, file, sources, builder)
+    add_facts(format, path, file, sources, builder, true)
 }
 
 /// Reads the facts of a file in `sources` in its format, refusing an empty one, into `builder`.
@@ -86,11 +111,23 @@ fn add_facts(
     file: SourceId,
     sources: &Sources,
     builder: &mut SheetBuilder,
+    stream: bool,
 ) -> Result<(), Vec<Diag>> {
-    let text = &sources.get(file).text;
+    let text = &sources.get(file).text();
     if text.trim().is_empty() {
         let diag = Diag::error("data-file", "the file is empty").in_file(file).primary(Span::new(0, 0), "nothing here");
         return Err(vec![diag.with_help(format.example())]);
+    }
+    if format == Format::Csv && stream {
+        builder.add_source(file, None);
+        let mut lines = LineIndex::default();
+        match csv::stream::stream(text.as_bytes(), file, CSV_FILE_BYTES, builder, &mut lines) {
+            Ok(csv::stream::Streamed::Read(names)) => {
+                builder.name_source(names);
+                return Ok(());
+            }
+            _ => builder.drop_source(),
+        }
     }
     let data = parse(format, text, file, path)?;
     builder.add_source(file, data.source);

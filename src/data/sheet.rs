@@ -4,9 +4,19 @@
 //! wins; a later one that disagrees beyond rounding is a [`Conflict`]), then laid out densely in
 //! [`Sheets`]: a column per (metric, scenario) holding one slot per entity and period, so that a
 //! compiled rule reads an operand with two multiplications and an index, never a hash lookup.
+//!
+//! Memory is what bulk runs are bound by, so a fact is stored packed in 36 bytes ([`Stored`]): its
+//! key as numbers (entity and metric names are interned), a figure's digits as a 64-bit integer and
+//! its scale (the rare figure of more digits, and every range, in a side table), its unit as an index,
+//! its origin as file and byte span. Keys are checked for repeats when the columns are laid out, not
+//! in a hash map while facts arrive, so a fact costs its 36 bytes and its column slot.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+use crate::diag::Diag;
 use crate::num::{Quantity, RangeLit, Unit};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
@@ -111,44 +121,202 @@ pub struct Shape {
     pub ranges: bool,
 }
 
+/// A fact as the sheets store it: 36 bytes, where a [`FactKey`] and a [`Fact`] take 120 and more.
+#[derive(Debug, Clone, Copy)]
+struct Stored {
+    /// The figure's digits (its mantissa) as an `i64` in two halves ([`Kind::Small`]), else an index
+    /// into the side table of its kind.
+    value: [u32; 2],
+    /// The entity's id: in order of arrival until the sheets are laid out, then in name order.
+    entity: u32,
+    /// `metric * 3 + scenario`, the metric likewise renumbered when laid out.
+    column: u32,
+    file: u32,
+    start: u32,
+    end: u32,
+    /// An index into the units of the run.
+    unit: u32,
+    /// [`Period::slot`].
+    slot: u16,
+    /// The figure's scale (digits after the point), for [`Kind::Small`].
+    scale: u8,
+    kind: Kind,
+}
+
+/// How a stored fact's value is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Kind {
+    /// A figure whose digits fit an `i64`: kept inline.
+    Small,
+    /// A figure of more digits (or a negative zero): in the side table of decimals.
+    Big,
+    /// A range: in the side table of ranges.
+    Range,
+}
+
+/// Names given ids in order of arrival.
+#[derive(Debug, Default)]
+struct Names {
+    ids: FxHashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Names {
+    /// The id of a name, given one if it is new.
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(name.into(), id);
+        self.names.push(name.into());
+        id
+    }
+
+    /// The names in sorted order, of those `used` marks, and for every id its place in that order.
+    fn sorted(self, used: &[bool]) -> (Vec<String>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).filter(|&i| used[i as usize]).collect();
+        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut place = vec![u32::MAX; self.names.len()];
+        for (rank, &id) in order.iter().enumerate() {
+            place[id as usize] = rank as u32;
+        }
+        (order.iter().map(|&i| self.names[i as usize].to_string()).collect(), place)
+    }
+}
+
+/// The packed facts and the side tables their values point into.
+#[derive(Debug, Default)]
+struct Store {
+    facts: Vec<Stored>,
+    big: Vec<Decimal>,
+    ranges: Vec<RangeLit>,
+    units: Vec<Unit>,
+    unit_ids: FxHashMap<Unit, u32>,
+}
+
+impl Store {
+    /// Packs a fact under its key's ids.
+    fn push(&mut self, entity: u32, column: u32, period: Period, fact: Fact) {
+        let unit = fact.unit();
+        let unit = match self.unit_ids.get(&unit) {
+            Some(&id) => id,
+            None => {
+                self.units.push(unit);
+                self.unit_ids.insert(unit, self.units.len() as u32 - 1);
+                self.units.len() as u32 - 1
+            }
+        };
+        let (value, scale, kind) = match fact.value {
+            FactValue::Number(q) => match i64::try_from(q.value.mantissa()) {
+                Ok(m) if m != 0 || q.value.is_sign_positive() => {
+                    let m = m as u64;
+                    ([m as u32, (m >> 32) as u32], q.value.scale() as u8, Kind::Small)
+                }
+                _ => {
+                    self.big.push(q.value);
+                    ([self.big.len() as u32 - 1, 0], 0, Kind::Big)
+                }
+            },
+            FactValue::Range(r) => {
+                self.ranges.push(r);
+                ([self.ranges.len() as u32 - 1, 0], 0, Kind::Range)
+            }
+        };
+        let (file, start, end) = (fact.origin.file.0, fact.origin.span.start, fact.origin.span.end);
+        self.facts.push(Stored {
+            value,
+            entity,
+            column,
+            file,
+            start,
+            end,
+            unit,
+            slot: period.slot() as u16,
+            scale,
+            kind,
+        });
+    }
+
+    /// The fact at an index, unpacked.
+    fn get(&self, index: u32) -> Fact {
+        let s = &self.facts[index as usize];
+        let unit = self.units[s.unit as usize];
+        let value = match s.kind {
+            Kind::Small => {
+                let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
+                FactValue::Number(Quantity::new(Decimal::new(m, u32::from(s.scale)), unit))
+            }
+            Kind::Big => FactValue::Number(Quantity::new(self.big[s.value[0] as usize], unit)),
+            Kind::Range => FactValue::Range(self.ranges[s.value[0] as usize]),
+        };
+        Fact { value, origin: Origin { file: SourceId(s.file), span: Span { start: s.start, end: s.end } } }
+    }
+}
+
 /// Gathers facts file by file; the first source of a fact wins.
 #[derive(Debug, Default)]
 pub struct SheetBuilder {
-    facts: Vec<(FactKey, Fact)>,
-    index: HashMap<FactKey, usize>,
-    conflicts: Vec<Conflict>,
+    store: Store,
+    entities: Names,
+    metrics: Names,
     sources: Vec<DataSource>,
+    /// Where the latest source's facts start, to drop them if the file turns out to be bad.
+    source_start: usize,
 }
 
 impl SheetBuilder {
     /// Registers a data file before its facts are inserted; returns its index among the sources.
     pub fn add_source(&mut self, file: SourceId, name: Option<String>) -> usize {
         self.sources.push(DataSource { file, name, facts: 0 });
+        self.source_start = self.store.facts.len();
         self.sources.len() - 1
+    }
+
+    /// Drops the latest source and the facts it gave (a streamed file found bad on the way).
+    pub fn drop_source(&mut self) {
+        if self.sources.pop().is_some() {
+            self.store.facts.truncate(self.source_start);
+        }
+    }
+
+    /// Names the latest source (a long CSV learns its `source` names only at its end).
+    pub fn name_source(&mut self, name: Option<String>) {
+        if let Some(source) = self.sources.last_mut() {
+            source.name = name;
+        }
+    }
+
+    /// The id of an entity name, for [`SheetBuilder::push`].
+    pub fn entity_id(&mut self, name: &str) -> u32 {
+        self.entities.id(name)
+    }
+
+    /// The id of a metric name, for [`SheetBuilder::push`].
+    pub fn metric_id(&mut self, name: &str) -> u32 {
+        self.metrics.id(name)
     }
 
     /// Adds a fact of the latest registered source; a second value for a key is kept only as a conflict.
     pub fn insert(&mut self, key: FactKey, fact: Fact) {
+        let (entity, metric) = (self.entities.id(&key.entity), self.metrics.id(&key.metric));
+        self.push(entity, metric, key.scenario, key.period, fact);
+    }
+
+    /// [`SheetBuilder::insert`] for a key of ids from [`SheetBuilder::entity_id`] and
+    /// [`SheetBuilder::metric_id`]: the path of a streamed file, which names each entity thousands of times.
+    pub fn push(&mut self, entity: u32, metric: u32, scenario: Scenario, period: Period, fact: Fact) {
         if let Some(source) = self.sources.last_mut() {
             source.facts += 1;
         }
-        match self.index.get(&key) {
-            Some(&i) => {
-                let kept = self.facts[i].1;
-                if !kept.agrees_with(&fact) {
-                    self.conflicts.push(Conflict { key, kept, other: fact });
-                }
-            }
-            None => {
-                self.index.insert(key.clone(), self.facts.len());
-                self.facts.push((key, fact));
-            }
-        }
+        self.store.push(entity, metric * 3 + scenario as u32, period, fact);
     }
 
-    /// Lays the facts out in columns.
-    pub fn finish(self) -> Sheets {
-        Sheets::build(self.facts, self.conflicts, self.sources)
+    /// Lays the facts out in columns. A key given twice by one file (a streamed file is checked here,
+    /// every other file as it is read) is a `duplicate-fact` error.
+    pub fn finish(self) -> Result<Sheets, Vec<Diag>> {
+        Sheets::build(self)
     }
 }
 
@@ -159,14 +327,16 @@ pub struct Sheets {
     pub entities: Vec<String>,
     /// Metric names, sorted.
     pub metrics: Vec<String>,
-    metric_ids: HashMap<String, MetricId>,
+    metric_ids: FxHashMap<String, MetricId>,
     /// The slot (see [`Period::slot`]) of the earliest period in the data.
     first_slot: usize,
     /// How many period slots each entity row has.
     n_slots: usize,
     /// One column per metric and scenario (`metric * 3 + scenario`); `None` where it has no fact.
     columns: Vec<Option<Column>>,
-    facts: Vec<Fact>,
+    store: Store,
+    /// How many facts the columns hold (a conflicting second value is stored but not placed).
+    placed: usize,
     /// Per entity, the periods at which it has any fact, in order.
     entity_periods: Vec<Vec<Period>>,
     /// Per metric, the distinct units its facts are written in.
@@ -200,21 +370,6 @@ impl Column {
         }
     }
 
-    /// Puts a fact index at a position (a sparse column is sorted by [`Column::seal`]).
-    fn set(&mut self, position: usize, fact: u32) {
-        match self {
-            Column::Dense(slots) => slots[position] = fact,
-            Column::Sparse(filled) => filled.push((position as u64, fact)),
-        }
-    }
-
-    /// Sorts a sparse column's positions for lookup.
-    fn seal(&mut self) {
-        if let Column::Sparse(filled) = self {
-            filled.sort_unstable_by_key(|&(position, _)| position);
-        }
-    }
-
     /// The fact index at the first filled position.
     fn first(&self) -> Option<u32> {
         match self {
@@ -235,66 +390,132 @@ impl Column {
     }
 }
 
+/// A second value for a key already placed: the index of the one kept and of the other.
+struct Repeat {
+    kept: u32,
+    other: u32,
+}
+
 impl Sheets {
-    /// Builds the columns from gathered facts.
-    fn build(facts: Vec<(FactKey, Fact)>, conflicts: Vec<Conflict>, sources: Vec<DataSource>) -> Sheets {
-        let entities: Vec<String> =
-            facts.iter().map(|(k, _)| k.entity.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-        let metrics: Vec<String> =
-            facts.iter().map(|(k, _)| k.metric.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-        let entity_ids: HashMap<String, usize> = entities.iter().enumerate().map(|(i, e)| (e.clone(), i)).collect();
-        let metric_ids: HashMap<String, MetricId> =
-            metrics.iter().enumerate().map(|(i, m)| (m.clone(), i as MetricId)).collect();
-        let first_slot = facts.iter().map(|(k, _)| k.period.slot()).min().unwrap_or(0);
-        let last_slot = facts.iter().map(|(k, _)| k.period.slot()).max().unwrap_or(0);
-        let n_slots = if facts.is_empty() { 0 } else { last_slot - first_slot + 1 };
+    /// Lays out the gathered facts: names sorted, ids renumbered, facts placed in their columns in
+    /// the order they came (so the first source wins), repeats turned into conflicts or errors.
+    fn build(builder: SheetBuilder) -> Result<Sheets, Vec<Diag>> {
+        let SheetBuilder { mut store, entities, metrics, sources, .. } = builder;
+        let mut used_entities = vec![false; entities.names.len()];
+        let mut used_metrics = vec![false; metrics.names.len()];
+        for f in &store.facts {
+            used_entities[f.entity as usize] = true;
+            used_metrics[(f.column / 3) as usize] = true;
+        }
+        let (entities, entity_place) = entities.sorted(&used_entities);
+        let (metrics, metric_place) = metrics.sorted(&used_metrics);
+        let first_slot = store.facts.iter().map(|f| f.slot as usize).min().unwrap_or(0);
+        let last_slot = store.facts.iter().map(|f| f.slot as usize).max().unwrap_or(0);
+        let n_slots = if store.facts.is_empty() { 0 } else { last_slot - first_slot + 1 };
+        let mut counts = vec![0usize; metrics.len() * 3];
+        for f in &mut store.facts {
+            f.entity = entity_place[f.entity as usize];
+            f.column = metric_place[(f.column / 3) as usize] * 3 + f.column % 3;
+            counts[f.column as usize] += 1;
+        }
+        let size = entities.len() * n_slots;
+        let mut columns: Vec<Option<Column>> =
+            counts.iter().map(|&count| (count > 0).then(|| Column::new(size, count))).collect();
+        let mut repeats = Vec::new();
+        for (index, f) in store.facts.iter().enumerate() {
+            let position = f.entity as usize * n_slots + f.slot as usize - first_slot;
+            match columns[f.column as usize].as_mut() {
+                Some(Column::Dense(slots)) if slots[position] == EMPTY => slots[position] = index as u32,
+                Some(Column::Dense(slots)) => repeats.push(Repeat { kept: slots[position], other: index as u32 }),
+                Some(Column::Sparse(filled)) => filled.push((position as u64, index as u32)),
+                None => {}
+            }
+        }
+        for column in columns.iter_mut().flatten() {
+            if let Column::Sparse(filled) = column {
+                // Stable: of facts at one position, the first to come stays first.
+                filled.sort_by_key(|&(position, _)| position);
+                let mut kept: Vec<(u64, u32)> = Vec::with_capacity(filled.len());
+                for &(position, index) in filled.iter() {
+                    match kept.last() {
+                        Some(&(p, first)) if p == position => repeats.push(Repeat { kept: first, other: index }),
+                        _ => kept.push((position, index)),
+                    }
+                }
+                *filled = kept;
+            }
+        }
+        repeats.sort_by_key(|r| r.other);
+        let metric_ids = metrics.iter().enumerate().map(|(i, m)| (m.clone(), i as MetricId)).collect();
         let mut sheets = Sheets {
-            columns: vec![None; metrics.len() * Scenario::ALL.len()],
             entity_periods: vec![Vec::new(); entities.len()],
             metric_units: vec![BTreeSet::new(); metrics.len()],
-            shapes: vec![Shape::default(); metrics.len() * Scenario::ALL.len()],
+            shapes: vec![Shape::default(); metrics.len() * 3],
+            placed: store.facts.len() - repeats.len(),
             entities,
             metrics,
             metric_ids,
             first_slot,
             n_slots,
-            facts: Vec::with_capacity(facts.len()),
-            conflicts,
+            columns,
+            store,
+            conflicts: Vec::new(),
             sources,
         };
-        let mut counts = vec![0usize; sheets.columns.len()];
-        for (key, _) in &facts {
-            counts[sheets.metric_ids[&key.metric] as usize * 3 + key.scenario as usize] += 1;
+        sheets.describe(&repeats);
+        let mut duplicates = Vec::new();
+        for r in &repeats {
+            let (kept, other) = (sheets.store.get(r.kept), sheets.store.get(r.other));
+            let key = sheets.key_of(r.other);
+            if kept.origin.file == other.origin.file {
+                duplicates.push(super::file::duplicate(&key, kept.origin.span, other));
+            } else if !kept.agrees_with(&other) {
+                sheets.conflicts.push(Conflict { key, kept, other });
+            }
         }
-        let size = sheets.entities.len() * n_slots;
-        for (column, &count) in sheets.columns.iter_mut().zip(&counts) {
-            *column = (count > 0).then(|| Column::new(size, count));
-        }
-        let mut seen: Vec<BTreeSet<Period>> = vec![BTreeSet::new(); sheets.entities.len()];
-        for (key, fact) in facts {
-            let entity = entity_ids[&key.entity];
-            let metric = sheets.metric_ids[&key.metric];
-            sheets.metric_units[metric as usize].insert(fact.unit());
-            seen[entity].insert(key.period);
-            sheets.place(entity, metric, key.period, key.scenario, fact);
-        }
-        sheets.columns.iter_mut().flatten().for_each(Column::seal);
-        sheets.entity_periods = seen.into_iter().map(|s| s.into_iter().collect()).collect();
-        sheets
+        if duplicates.is_empty() { Ok(sheets) } else { Err(duplicates) }
     }
 
-    /// Puts a fact into its column slot.
-    fn place(&mut self, entity: usize, metric: MetricId, period: Period, scenario: Scenario, fact: Fact) {
-        let index = metric as usize * 3 + scenario as usize;
-        match fact.value {
-            FactValue::Number(_) => self.shapes[index].numbers = true,
-            FactValue::Range(_) => self.shapes[index].ranges = true,
+    /// Gathers each entity's periods, each metric's units and each column's shape, from the facts placed.
+    fn describe(&mut self, repeats: &[Repeat]) {
+        let mut repeated = vec![false; self.store.facts.len()];
+        repeats.iter().for_each(|r| repeated[r.other as usize] = true);
+        let mut slots: Vec<Vec<u16>> = vec![Vec::new(); self.entities.len()];
+        let mut units: Vec<Vec<u32>> = vec![Vec::new(); self.metrics.len()];
+        for (f, _) in self.store.facts.iter().zip(&repeated).filter(|(_, r)| !**r) {
+            let seen = &mut slots[f.entity as usize];
+            if seen.last() != Some(&f.slot) {
+                seen.push(f.slot);
+            }
+            let metric_units = &mut units[(f.column / 3) as usize];
+            if !metric_units.contains(&f.unit) {
+                metric_units.push(f.unit);
+            }
+            let shape = &mut self.shapes[f.column as usize];
+            match f.kind {
+                Kind::Range => shape.ranges = true,
+                Kind::Small | Kind::Big => shape.numbers = true,
+            }
         }
-        let position = entity * self.n_slots + period.slot() - self.first_slot;
-        if let Some(column) = self.columns[index].as_mut() {
-            column.set(position, self.facts.len() as u32);
+        for (entity, mut seen) in slots.into_iter().enumerate() {
+            seen.sort_unstable();
+            seen.dedup();
+            self.entity_periods[entity] = seen.into_iter().map(|s| Period::from_slot(s as usize)).collect();
         }
-        self.facts.push(fact);
+        for (metric, ids) in units.into_iter().enumerate() {
+            self.metric_units[metric] = ids.into_iter().map(|u| self.store.units[u as usize]).collect();
+        }
+    }
+
+    /// The key of a stored fact, with its names.
+    fn key_of(&self, index: u32) -> FactKey {
+        let f = &self.store.facts[index as usize];
+        FactKey {
+            entity: self.entities[f.entity as usize].clone(),
+            metric: self.metrics[(f.column / 3) as usize].clone(),
+            period: Period::from_slot(f.slot as usize),
+            scenario: Scenario::ALL[(f.column % 3) as usize],
+        }
     }
 
     /// The id of a metric name.
@@ -308,16 +529,16 @@ impl Sheets {
     }
 
     /// The fact of a metric at an entity, period and scenario.
-    pub fn get(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Option<&Fact> {
+    pub fn get(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Option<Fact> {
         let column = self.columns[metric as usize * 3 + scenario as usize].as_ref()?;
         let slot = self.slot_index(period)?;
-        column.get(entity as usize * self.n_slots + slot).map(|i| &self.facts[i as usize])
+        column.get(entity as usize * self.n_slots + slot).map(|i| self.store.get(i))
     }
 
     /// The first fact (by entity, then period) of a metric in a scenario, if it has any.
-    pub fn first_fact(&self, metric: MetricId, scenario: Scenario) -> Option<&Fact> {
+    pub fn first_fact(&self, metric: MetricId, scenario: Scenario) -> Option<Fact> {
         let column = self.columns[metric as usize * 3 + scenario as usize].as_ref()?;
-        column.first().map(|i| &self.facts[i as usize])
+        column.first().map(|i| self.store.get(i))
     }
 
     /// What kinds of value a metric holds in a scenario.
@@ -347,11 +568,42 @@ impl Sheets {
 
     /// How many facts the sheets hold (conflicting second values not counted).
     pub fn len(&self) -> usize {
-        self.facts.len()
+        self.placed
     }
 
     /// Whether the sheets hold no fact.
     pub fn is_empty(&self) -> bool {
-        self.facts.is_empty()
+        self.placed == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_fact_takes_36_bytes() {
+        assert_eq!(std::mem::size_of::<Stored>(), 36);
+    }
+
+    #[test]
+    fn figures_come_back_as_written() {
+        let mut store = Store::default();
+        let origin = Origin { file: SourceId(3), span: Span::new(10, 15) };
+        let written = ["213.4", "-0.0", "0", "-7.25", "79228162514264337593543950335", "0.000000000000000000000000001"];
+        for text in written {
+            let value = crate::num::parse_decimal(text).unwrap();
+            let fact = Fact { value: FactValue::Number(Quantity::new(value, Unit::None)), origin };
+            store.push(0, 0, Period::parse("2025Q4").unwrap(), fact);
+        }
+        for (i, text) in written.iter().enumerate() {
+            let FactValue::Number(q) = store.get(i as u32).value else { panic!("a number") };
+            let parsed = crate::num::parse_decimal(text).unwrap();
+            assert_eq!(
+                (q.value, q.value.to_string(), q.value.is_sign_negative()),
+                (parsed, parsed.to_string(), parsed.is_sign_negative())
+            );
+            assert_eq!(store.get(i as u32).origin, origin);
+        }
     }
 }

@@ -119,7 +119,6 @@ impl<'a> Evaluator<'a> {
         let Some(fact) = self.sheets.get(metric, scenario, self.entity, period) else {
             return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
         };
-        let fact = *fact;
         if self.trace.is_some() {
             let metric_name = self.sheets.metrics[metric as usize].clone();
             self.note_fact(&metric_name, scenario, period, &fact);

@@ -94,7 +94,7 @@ fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId, fi
         };
         let before = values.len();
         for (metric, metric_name) in metrics {
-            if let Some(fact) = ev.sheets.get(*metric, *scenario, ev.entity, period).copied() {
+            if let Some(fact) = ev.sheets.get(*metric, *scenario, ev.entity, period) {
                 ev.note_fact(metric_name, *scenario, period, &fact);
                 match fact.value {
                     FactValue::Number(q) => values.push(q.rounded().map_err(arith)?),

@@ -221,7 +221,7 @@ impl Walk<'_> {
 
     /// The fact of a metric at this entity and period.
     fn fact(&self, metric: u32, scenario: Scenario, period: Period) -> Option<Fact> {
-        self.ex.sheets.get(metric, scenario, self.entity, period).copied()
+        self.ex.sheets.get(metric, scenario, self.entity, period)
     }
 
     /// `from data/amazon/x.toml:19:14, "Amazon overview on Q3 2025 figures"`

@@ -84,7 +84,7 @@ pub fn empty_source_diags(sheets: &Sheets, sources: &Sources) -> Vec<Diag> {
     empty
         .map(|s| {
             let file = sources.get(s.file);
-            let first_line = file.text.lines().next().unwrap_or("").trim_end();
+            let first_line = file.text().lines().next().unwrap_or("").trim_end();
             Diag::warning("no-facts", format!("`{}` gives no fact", file.name))
                 .in_file(s.file)
                 .primary(Span::new(0, first_line.len()), "no figure is read from this file")

@@ -55,7 +55,7 @@ pub fn load(rules: &[PathBuf], data: &[PathBuf], sources: &mut Sources) -> Resul
     let mut builder = SheetBuilder::default();
     tickmark::data::load_paths(data, sources, &mut builder)?;
     let files = workspace::load_rules(rules, sources)?;
-    let sheets = builder.finish();
+    let sheets = builder.finish()?;
     let program = check::check(&files, &sheets)?;
     Ok((program, sheets))
 }

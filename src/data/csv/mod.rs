@@ -20,6 +20,7 @@
 
 mod long;
 pub mod rows;
+pub mod stream;
 mod wide;
 
 use crate::diag::Diag;

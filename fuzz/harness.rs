@@ -214,19 +214,12 @@ fn run_text(rules: &str, data: &[(&str, &str)]) {
         Ok(program) => program,
         Err(diags) => return report_diags(&diags, &sources),
     };
-    let checks = eval::run(&program, &sheets, &Filter::default());
-    let rules: Vec<usize> = (0..program.rules.len()).collect();
-    let mut warnings = report::warnings::nowhere_diags(&program, &sheets, &checks, &rules, false);
+    let results = eval::run(&program, &sheets, &Filter::default(), eval::Keep::NotPassed);
+    let checks = results.every(&program, &sheets);
+    let mut warnings = report::warnings::nowhere_diags(&program, &sheets, &results, false);
     warnings.extend(sheets.conflicts.iter().map(|c| report::warnings::conflict_diag(c, &sources)));
     located(&warnings, &sources);
-    let run = Run {
-        program: &program,
-        sheets: &sheets,
-        sources: &sources,
-        checks: &checks,
-        warnings: &warnings,
-        rules: rules.len(),
-    };
+    let run = Run { program: &program, sheets: &sheets, sources: &sources, results: &results, warnings: &warnings };
     let style = Style { color: false, width: 80 };
     let human = report::human::render(&run, style, Verbosity::Verbose, true);
     let json = report::json::render(&run);

@@ -70,4 +70,10 @@ pub struct CheckArgs {
     /// Show every check, passes and skips included.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Keep and list only failed and erred checks (and the summary), in every format: for bulk runs.
+    #[arg(long, value_enum)]
+    pub only: Option<crate::commands::check::Only>,
+    /// Print the time each phase took (data, rules, evaluation, report) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }

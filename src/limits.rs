@@ -25,3 +25,8 @@ pub const METRIC_SEGMENTS: usize = 16;
 
 /// How deeply cells may nest: a cell using a cell using a cell ..., in one chain.
 pub const CELL_DEPTH: usize = 256;
+
+/// The stack of every thread that evaluates or checks: deep but legal input (long `use` chains, cells
+/// that build on cells) must end in a result or a diagnostic, never in a stack overflow. Reserved, not
+/// used: a thread touches only the pages it needs.
+pub const STACK_BYTES: usize = 256 * 1024 * 1024;

@@ -8,12 +8,8 @@ use tickmark::cli::{Cli, Command};
 use tickmark::commands::check::{self, CheckOptions};
 use tickmark::report::human::{Style, Verbosity};
 
-/// The stack of the thread that does the work: deep but legal input (long `use` chains, cells that
-/// build on cells) must end in a result or a diagnostic, never in a stack overflow.
-const STACK_SIZE: usize = 256 * 1024 * 1024;
-
 fn main() -> ExitCode {
-    let worker = std::thread::Builder::new().stack_size(STACK_SIZE).spawn(run);
+    let worker = std::thread::Builder::new().stack_size(tickmark::limits::STACK_BYTES).spawn(run);
     match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -33,19 +29,33 @@ fn run() -> ExitCode {
         }
     };
     let output = match cli.command {
-        Command::Check(args) => check::check(&CheckOptions {
-            inputs: args.inputs,
-            format: args.format,
-            deny_warnings: args.deny.is_some(),
-            at: args.at,
-            rules: args.rule,
-            style: style(),
-            verbosity: match (args.quiet, args.verbose) {
-                (true, _) => Verbosity::Quiet,
-                (_, true) => Verbosity::Verbose,
-                _ => Verbosity::Normal,
-            },
-        }),
+        Command::Check(args) => {
+            let opts = CheckOptions {
+                only: args.only,
+                timings: args.timings,
+                inputs: args.inputs,
+                format: args.format,
+                deny_warnings: args.deny.is_some(),
+                at: args.at,
+                rules: args.rule,
+                style: style(),
+                verbosity: match (args.quiet, args.verbose) {
+                    (true, _) => Verbosity::Quiet,
+                    (_, true) => Verbosity::Verbose,
+                    _ => Verbosity::Normal,
+                },
+            };
+            if opts.format != check::Format::Json {
+                check::check(&opts)
+            } else {
+                // Streamed: a JSON report holds no colour to take out, and may hold millions of checks.
+                let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                match check::check_into(&opts, &mut stdout).and_then(|out| stdout.flush().map(|()| out)) {
+                    Ok(output) => output,
+                    Err(e) => return report_lost(&e, 1),
+                }
+            }
+        }
         Command::Explain(args) => tickmark::commands::explain::run(args, style()),
         Command::Eval(args) => tickmark::commands::eval::run(args, style()),
         Command::Sheet(args) => tickmark::commands::sheet::run(args, style()),
@@ -60,13 +70,18 @@ fn run() -> ExitCode {
     };
     match print(&output) {
         Ok(()) => ExitCode::from(output.code as u8),
-        // a reader that stopped early (`| head`) took what it wanted
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(output.code as u8),
-        Err(e) => {
-            eprintln!("error: the report could not be written: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => report_lost(&e, output.code),
     }
+}
+
+/// The exit code when the report could not be written: 2, except for a reader that stopped early
+/// (`| head`), which took what it wanted (`code` is then the run's own exit code).
+fn report_lost(e: &std::io::Error, code: i32) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return ExitCode::from(code as u8);
+    }
+    eprintln!("error: the report could not be written: {e}");
+    ExitCode::from(2)
 }
 
 /// Colour only on a terminal and never with `NO_COLOR`. Commands draw in colour when either stream is
@@ -80,13 +95,17 @@ fn style() -> Style {
 /// Writes a command's output, each stream in colour only where it is a terminal; an error writing
 /// the report (a full disk) is returned, so that a lost report never ends in exit code 0.
 fn print(output: &tickmark::commands::Output) -> std::io::Result<()> {
-    let plain = |text: &str, terminal: bool| if terminal { text.to_owned() } else { strip_colour(text) };
     let mut stdout = std::io::stdout().lock();
     let written = stdout
         .write_all(plain(&output.stdout, std::io::stdout().is_terminal()).as_bytes())
         .and_then(|()| stdout.flush());
     let _ = std::io::stderr().write_all(plain(&output.stderr, std::io::stderr().is_terminal()).as_bytes());
     written
+}
+
+/// Text as written to a stream: as it is on a terminal (or where it has no escape), else without colour.
+fn plain(text: &str, terminal: bool) -> std::borrow::Cow<'_, str> {
+    if terminal || !text.contains('\u{1b}') { std::borrow::Cow::Borrowed(text) } else { strip_colour(text).into() }
 }
 
 /// Text without terminal colour sequences (`ESC [ … m`).

@@ -141,7 +141,7 @@ fn run_files(rules: &[PathBuf], data: &[PathBuf]) -> Result<Statuses, Vec<String
     let mut sources = Sources::default();
     let (program, sheets) = common::load(rules, data, &mut sources)
         .map_err(|diags| diags.iter().map(|d| d.code.to_string()).collect::<Vec<_>>())?;
-    let checks = eval::run(&program, &sheets, &Filter::default());
+    let checks = eval::run(&program, &sheets, &Filter::default(), eval::Keep::NotPassed).every(&program, &sheets);
     Ok(common::verdicts(&program, &sheets, &checks))
 }
 

@@ -1,9 +1,12 @@
 //! `tickmark check`: load, check, evaluate, report.
 
+use std::io::Write;
+use std::time::{Duration, Instant};
+
 use crate::check::Program;
 use crate::data::Sheets;
 use crate::diag::Diag;
-use crate::eval::{self, Filter};
+use crate::eval::{self, Filter, Keep};
 use crate::report::{self, Run, human::Style};
 use crate::source::Sources;
 
@@ -35,18 +38,50 @@ pub struct CheckOptions {
     pub rules: Vec<String>,
     pub style: Style,
     pub verbosity: report::human::Verbosity,
+    /// `--only failed`: keep and list only failed and erred checks (and the summary).
+    pub only: Option<Only>,
+    /// `--timings`: print the time of each phase on stderr.
+    pub timings: bool,
 }
 
-/// Runs `tickmark check`.
+/// What `--only` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    /// Failed and erred checks: what a bulk run reports.
+    Failed,
+}
+
+/// Runs `tickmark check`, the report in the output.
 pub fn check(opts: &CheckOptions) -> Output {
+    let mut stdout = Vec::new();
+    match check_into(opts, &mut stdout) {
+        Ok(mut output) => {
+            output.stdout = String::from_utf8(stdout).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into());
+            output
+        }
+        Err(e) => Output { stdout: String::new(), stderr: format!("error: {e}\n"), code: 2 },
+    }
+}
+
+/// Runs `tickmark check`, writing the report to `stdout` as it is made (a JSON report of millions of
+/// checks is never held whole); the output carries stderr and the exit code. An error is one of
+/// writing the report.
+pub fn check_into(opts: &CheckOptions, stdout: &mut dyn Write) -> std::io::Result<Output> {
+    let started = Instant::now();
     let loaded = match super::load(&opts.inputs) {
         Ok(loaded) => loaded,
-        Err((diags, sources)) => return failure(opts, &diags, &sources),
+        Err((diags, sources)) => return written(failure(opts, &diags, &sources), stdout),
     };
     match filter(opts, &loaded.program, &loaded.sheets) {
-        Ok(filter) => report(opts, &loaded.program, &loaded.sheets, &loaded.sources, &filter),
-        Err(diags) => failure(opts, &diags, &loaded.sources),
+        Ok(filter) => report(opts, &loaded, &filter, stdout, started),
+        Err(diags) => written(failure(opts, &diags, &loaded.sources), stdout),
     }
+}
+
+/// Writes an output's report to `stdout`, keeping its stderr and exit code.
+fn written(mut output: Output, stdout: &mut dyn Write) -> std::io::Result<Output> {
+    stdout.write_all(std::mem::take(&mut output.stdout).as_bytes())?;
+    Ok(output)
 }
 
 /// Checks `--entity`, `--period` and `--rule` against what exists.
@@ -70,26 +105,55 @@ fn filter(opts: &CheckOptions, program: &Program, sheets: &Sheets) -> Result<Fil
     }
 }
 
-/// Evaluates and renders the report.
-fn report(opts: &CheckOptions, program: &Program, sheets: &Sheets, sources: &Sources, filter: &Filter) -> Output {
-    let checks = eval::run(program, sheets, filter);
-    let rules = filter.rules_of(program);
+/// Evaluates and writes the report.
+fn report(
+    opts: &CheckOptions,
+    loaded: &super::Loaded,
+    filter: &Filter,
+    stdout: &mut dyn Write,
+    started: Instant,
+) -> std::io::Result<Output> {
+    let (program, sheets, sources) = (&loaded.program, &loaded.sheets, &loaded.sources);
+    let evaluating = Instant::now();
+    let keep = if opts.only == Some(Only::Failed) { Keep::Failed } else { Keep::NotPassed };
+    let results = eval::run(program, sheets, filter, keep);
+    let evaluated = Instant::now();
     let narrowed = !filter.entities.is_empty() || !filter.periods.is_empty();
-    let mut warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules, narrowed);
+    let mut warnings = report::warnings::nowhere_diags(program, sheets, &results, narrowed);
     warnings.extend(report::warnings::no_rules_diag(program));
     warnings.extend(report::warnings::empty_source_diags(sheets, sources));
     if opts.verbosity == report::human::Verbosity::Verbose {
-        warnings.extend(report::warnings::unread_diags(program, sheets, &rules));
+        warnings.extend(report::warnings::unread_diags(program, sheets, &results.rules));
     }
-    let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: rules.len() };
-    let stdout = match opts.format {
+    let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
+    let text = match opts.format {
         Format::Human => report::human::render(&run, opts.style, opts.verbosity, opts.deny_warnings),
-        Format::Json => report::json::render(&run),
+        Format::Json => {
+            report::json::write(&run, stdout)?;
+            String::new()
+        }
         Format::Sarif => report::sarif::render(&run),
         Format::Junit => report::junit::render(&run),
         Format::Github => report::github::render(&run),
     };
-    Output { stdout, stderr: String::new(), code: run.exit_code(opts.deny_warnings) }
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    let mut stderr = String::new();
+    if opts.timings {
+        let seconds = |d: Duration| format!("{:.3} s", d.as_secs_f64());
+        stderr = format!(
+            "timings: data {}, rules {}, evaluate {}, report {}, total {} ({} facts, {} checks, {} threads)\n",
+            seconds(loaded.timings.data),
+            seconds(loaded.timings.rules),
+            seconds(evaluated - evaluating),
+            seconds(evaluated.elapsed()),
+            seconds(started.elapsed()),
+            sheets.len(),
+            results.total(),
+            eval::run::threads(),
+        );
+    }
+    Ok(Output { stdout: String::new(), stderr, code: run.exit_code(opts.deny_warnings) })
 }
 
 /// A run that could not be made: every diagnostic, exit code 2.

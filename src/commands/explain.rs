@@ -53,7 +53,8 @@ fn select(args: &Args, loaded: &Loaded) -> Result<(Vec<Check>, Narrow), Vec<Diag
     let at = at?;
     let entities = at.entity_names(&loaded.sheets);
     let filter = Filter { entities, periods: at.periods.clone(), rules: vec![rule.name.clone()] };
-    let checks = eval::run(&loaded.program, &loaded.sheets, &filter);
+    let checks = eval::run(&loaded.program, &loaded.sheets, &filter, eval::Keep::NotPassed)
+        .every(&loaded.program, &loaded.sheets);
     if checks.is_empty() {
         return Err(vec![nowhere(rule, args.at.is_narrowed())]);
     }

@@ -77,6 +77,17 @@ pub struct Loaded {
     pub files: Vec<RuleFile>,
     pub program: Program,
     pub sheets: Sheets,
+    /// How long reading the data and reading and checking the rules took (`check --timings`).
+    pub timings: LoadTimings,
+}
+
+/// The time the phases of loading took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadTimings {
+    /// Reading the data files and laying out the sheets.
+    pub data: std::time::Duration,
+    /// Reading, parsing and checking the rule files.
+    pub rules: std::time::Duration,
 }
 
 /// Loads data and rules and checks them; on failure every diagnostic, with the sources they point into.
@@ -94,7 +105,7 @@ pub fn load_data(inputs: &Inputs) -> Result<Loaded, (Vec<Diag>, Sources)> {
 fn load_with(inputs: &Inputs, rules_required: bool) -> Result<Loaded, (Vec<Diag>, Sources)> {
     let mut sources = Sources::default();
     match load_into(inputs, rules_required, &mut sources) {
-        Ok((files, program, sheets)) => Ok(Loaded { sources, files, program, sheets }),
+        Ok((files, program, sheets, timings)) => Ok(Loaded { sources, files, program, sheets, timings }),
         Err(diags) => Err((diags, sources)),
     }
 }
@@ -104,26 +115,29 @@ fn load_into(
     inputs: &Inputs,
     rules_required: bool,
     sources: &mut Sources,
-) -> Result<(Vec<RuleFile>, Program, Sheets), Vec<Diag>> {
+) -> Result<(Vec<RuleFile>, Program, Sheets, LoadTimings), Vec<Diag>> {
     let (rule_paths, data_paths) = paths(inputs, rules_required, sources)?;
+    let started = std::time::Instant::now();
     let mut builder = SheetBuilder::default();
     let mut errors = Vec::new();
     if let Err(e) = crate::data::load_paths(&data_paths, sources, &mut builder) {
         errors.extend(e);
     }
-    let files = workspace::load_rules(&rule_paths, sources).unwrap_or_else(|e| {
-        errors.extend(e);
-        Vec::new()
-    });
     let sheets = builder.finish().unwrap_or_else(|e| {
         errors.extend(e);
         Sheets::default()
+    });
+    let data_read = std::time::Instant::now();
+    let files = workspace::load_rules(&rule_paths, sources).unwrap_or_else(|e| {
+        errors.extend(e);
+        Vec::new()
     });
     if !errors.is_empty() {
         return Err(errors);
     }
     let program = crate::check::check(&files, &sheets)?;
-    Ok((files, program, sheets))
+    let timings = LoadTimings { data: data_read - started, rules: data_read.elapsed() };
+    Ok((files, program, sheets, timings))
 }
 
 /// The rule and data paths: as given, or else from the nearest `tickmark.toml`.

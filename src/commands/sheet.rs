@@ -131,7 +131,8 @@ fn mark(checked_by: &[String], failed_by: &[String]) -> Mark {
 fn readers(loaded: &Loaded, at: &Narrow) -> HashMap<Origin, Readers> {
     let filter = Filter { entities: at.entity_names(&loaded.sheets), ..Filter::default() };
     let mut readers: HashMap<Origin, Readers> = HashMap::new();
-    for check in eval::run(&loaded.program, &loaded.sheets, &filter) {
+    let results = eval::run(&loaded.program, &loaded.sheets, &filter, eval::Keep::NotPassed);
+    for check in results.every(&loaded.program, &loaded.sheets) {
         let failed = match check.outcome {
             Outcome::Pass => false,
             Outcome::Fail(_) => true,

@@ -20,6 +20,7 @@ pub struct Evaluator<'a> {
     pub program: &'a Program,
     pub sheets: &'a Sheets,
     pub entity: EntityId,
+    /// Per cell and period slot, its value once evaluated (allocated at the first cell read).
     cache: Vec<Option<Eval>>,
     /// When set, what the evaluation sees is recorded (for reports and `explain`).
     pub trace: Option<Trace>,
@@ -30,8 +31,7 @@ pub struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     /// An evaluator for one entity.
     pub fn new(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
-        let cache = vec![None; program.cells.len() * sheets.n_slots()];
-        Evaluator { program, sheets, entity, cache, trace: None, depth: 0 }
+        Evaluator { program, sheets, entity, cache: Vec::new(), trace: None, depth: 0 }
     }
 
     /// An evaluator that records every node it evaluates, inside cells too (for `explain`).
@@ -135,6 +135,10 @@ impl<'a> Evaluator<'a> {
     /// A cell's value at a period, computed once per entity.
     fn cell(&mut self, id: CellId, period: Period) -> Eval {
         let slot = self.sheets.slot_index(period).map(|s| id * self.sheets.n_slots() + s);
+        if self.cache.is_empty() {
+            // Made at the first cell read: an evaluator that reads none (a title's holes) costs nothing.
+            self.cache = vec![None; self.program.cells.len() * self.sheets.n_slots()];
+        }
         // A traced evaluation caches too: a cell's facts and steps are recorded the first time.
         if let Some(Some(cached)) = slot.and_then(|s| self.cache.get(s)) {
             return cached.clone();

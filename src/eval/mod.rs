@@ -7,5 +7,5 @@ pub mod units;
 pub mod value;
 
 pub use expr::Evaluator;
-pub use run::{Check, Filter, Outcome, run};
+pub use run::{Check, Filter, Keep, Outcome, Results, Tally, run};
 pub use value::{EvalError, FactUse, Halt, Missing, Step, Trace, Value};

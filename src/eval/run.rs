@@ -1,5 +1,9 @@
 //! Filling every rule across every entity and period, like a spreadsheet row across its columns.
 
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
 use crate::check::{Program, Rule, RuleId, TitlePart};
 use crate::data::{EntityId, Sheets};
 use crate::period::Period;
@@ -59,27 +63,215 @@ impl Filter {
     }
 }
 
-/// Runs every rule of the program at every entity and period the filter admits.
-pub fn run(program: &Program, sheets: &Sheets, filter: &Filter) -> Vec<Check> {
-    let rules = filter.rules_of(program);
-    let mut checks = Vec::new();
-    for (entity, name) in sheets.entities.iter().enumerate() {
-        if !filter.entities.is_empty() && !filter.entities.contains(name) {
-            continue;
-        }
-        let mut ev = Evaluator::new(program, sheets, entity as EntityId);
-        for &rule in &rules {
-            for &period in sheets.periods_of(entity as EntityId) {
-                if program.rules[rule].at.admits(period)
-                    && (filter.periods.is_empty() || filter.periods.contains(&period))
-                {
-                    checks.push(check(&mut ev, rule, period));
+/// What a run keeps of its checks besides their counts. A pass is never kept: every check a run made
+/// can be listed again from the rules, the periods and the checks kept ([`Results::listed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    /// Failed, erred and skipped checks (reports can list every check).
+    #[default]
+    NotPassed,
+    /// Failed and erred checks only (`--only failed`): reports list those and the summary.
+    Failed,
+}
+
+/// The counts of one rule's checks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub errors: usize,
+    /// The first skipped check (by entity, then period), for the warning on a rule checked nowhere.
+    pub first_skip: Option<Check>,
+}
+
+impl Tally {
+    /// Adds a check's outcome; `keep` says whether the check is kept besides.
+    fn add(&mut self, check: &Check) {
+        match check.outcome {
+            Outcome::Pass => self.passed += 1,
+            Outcome::Fail(_) => self.failed += 1,
+            Outcome::Error(..) => self.errors += 1,
+            Outcome::Skip(_) => {
+                self.skipped += 1;
+                if self.first_skip.is_none() {
+                    self.first_skip = Some(check.clone());
                 }
             }
         }
     }
+
+    /// Adds the counts of the checks of later entities.
+    fn merge(&mut self, later: Tally) {
+        self.passed += later.passed;
+        self.failed += later.failed;
+        self.skipped += later.skipped;
+        self.errors += later.errors;
+        if self.first_skip.is_none() {
+            self.first_skip = later.first_skip;
+        }
+    }
+
+    /// How many checks the rule made, skipped ones included.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed + self.skipped + self.errors
+    }
+}
+
+/// What a run found: the checks kept, and every rule's counts.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// The checks kept (see [`Keep`]), by rule (in program order), entity, then period.
+    pub checks: Vec<Check>,
+    /// Per rule of the program (zero for a rule the filter left out), its counts.
+    pub tallies: Vec<Tally>,
+    /// The rules the run covered, in program order.
+    pub rules: Vec<RuleId>,
+    /// The entities the run covered, in order.
+    entities: Vec<EntityId>,
+    periods: Vec<Period>,
+    pub keep: Keep,
+}
+
+/// How many entities a worker evaluates at a time: enough to make the hand-over cheap.
+const ENTITIES_PER_TASK: usize = 16;
+
+/// Runs every rule of the program at every entity and period the filter admits, entities in parallel.
+///
+/// Each entity is evaluated by one worker, with its own cache of cells; results are put back in the
+/// order of a sequential run, so a report is the same bytes whatever the number of threads.
+pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> Results {
+    let rules = filter.rules_of(program);
+    let entities: Vec<EntityId> = (0..sheets.entities.len() as EntityId)
+        .filter(|&e| filter.entities.is_empty() || filter.entities.contains(&sheets.entities[e as usize]))
+        .collect();
+    let task = |chunk: &[EntityId]| {
+        let mut part = Part { checks: Vec::new(), tallies: vec![Tally::default(); rules.len()] };
+        for &entity in chunk {
+            run_entity(program, sheets, filter, &rules, entity, keep, &mut part);
+        }
+        part
+    };
+    let parts: Vec<Part> = if entities.len() <= ENTITIES_PER_TASK {
+        vec![task(&entities)]
+    } else {
+        pool().install(|| entities.par_chunks(ENTITIES_PER_TASK).map(task).collect())
+    };
+    let mut tallies = vec![Tally::default(); program.rules.len()];
+    let mut checks = Vec::with_capacity(parts.iter().map(|p| p.checks.len()).sum());
+    for part in parts {
+        for (&rule, tally) in rules.iter().zip(part.tallies) {
+            tallies[rule].merge(tally);
+        }
+        checks.extend(part.checks);
+    }
     checks.sort_by_key(|c| c.rule);
-    checks
+    Results { checks, tallies, rules, entities, periods: filter.periods.clone(), keep }
+}
+
+/// The workers: as many as cores (or `RAYON_NUM_THREADS`), each with the deep stack of the main
+/// worker ([`crate::limits::STACK_BYTES`]), since an entity's cells may build on each other hundreds deep.
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let builder = rayon::ThreadPoolBuilder::new().stack_size(crate::limits::STACK_BYTES);
+        builder.build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one thread"))
+    })
+}
+
+/// How many workers evaluate entities.
+pub fn threads() -> usize {
+    pool().current_num_threads()
+}
+
+/// The checks of one worker's entities, in entity order.
+struct Part {
+    checks: Vec<Check>,
+    /// Per rule of the run (in the order of its rule list).
+    tallies: Vec<Tally>,
+}
+
+/// Every check of one entity.
+fn run_entity(
+    program: &Program,
+    sheets: &Sheets,
+    filter: &Filter,
+    rules: &[RuleId],
+    entity: EntityId,
+    keep: Keep,
+    part: &mut Part,
+) {
+    let mut ev = Evaluator::new(program, sheets, entity);
+    for (i, &rule) in rules.iter().enumerate() {
+        for &period in sheets.periods_of(entity) {
+            if program.rules[rule].at.admits(period) && (filter.periods.is_empty() || filter.periods.contains(&period))
+            {
+                let check = check(&mut ev, rule, period);
+                part.tallies[i].add(&check);
+                let kept = match check.outcome {
+                    Outcome::Pass => false,
+                    Outcome::Skip(_) => keep == Keep::NotPassed,
+                    Outcome::Fail(_) | Outcome::Error(..) => true,
+                };
+                if kept {
+                    part.checks.push(check);
+                }
+            }
+        }
+    }
+}
+
+impl Results {
+    /// The checks a report lists, in report order: every check, passes included (each pass made
+    /// again from its rule, entity and period, its title evaluated again), or with [`Keep::Failed`]
+    /// the failed and erred ones. Nothing is held but the checks kept.
+    pub fn listed<'a>(
+        &'a self,
+        program: &'a Program,
+        sheets: &'a Sheets,
+    ) -> Box<dyn Iterator<Item = Cow<'a, Check>> + 'a> {
+        if self.keep == Keep::Failed {
+            return Box::new(self.checks.iter().map(Cow::Borrowed));
+        }
+        let every = self.rules.iter().flat_map(move |&rule| {
+            self.entities.iter().flat_map(move |&entity| {
+                let r = &program.rules[rule];
+                sheets
+                    .periods_of(entity)
+                    .iter()
+                    .filter(move |&&period| {
+                        r.at.admits(period) && (self.periods.is_empty() || self.periods.contains(&period))
+                    })
+                    .map(move |&period| (rule, entity, period))
+            })
+        });
+        let mut kept = self.checks.iter().peekable();
+        let mut ev: Option<Evaluator> = None;
+        Box::new(every.map(move |(rule, entity, period)| {
+            if let Some(c) = kept.next_if(|c| (c.rule, c.entity, c.period) == (rule, entity, period)) {
+                return Cow::Borrowed(c);
+            }
+            let r = &program.rules[rule];
+            let title = r.title.as_ref().map(|_| {
+                if ev.as_ref().is_none_or(|ev| ev.entity != entity) {
+                    ev = Some(Evaluator::new(program, sheets, entity));
+                }
+                title(ev.as_mut().expect("made above"), r, period)
+            });
+            Cow::Owned(Check { rule, entity, period, outcome: Outcome::Pass, title })
+        }))
+    }
+
+    /// Every check of the run, passes included, in report order (for commands that look at all of
+    /// them: `sheet`, `explain`).
+    pub fn every(&self, program: &Program, sheets: &Sheets) -> Vec<Check> {
+        self.listed(program, sheets).map(Cow::into_owned).collect()
+    }
+
+    /// How many checks the run made, skipped ones included.
+    pub fn total(&self) -> usize {
+        self.tallies.iter().map(Tally::total).sum()
+    }
 }
 
 /// Evaluates one check; a failure or error is evaluated again with tracing, for the report.
@@ -95,7 +287,8 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
             Outcome::Error(e, Box::new(trace(ev, r, period)))
         }
     };
-    let title = r.title.as_ref().map(|_| title(ev, r, period));
+    // A pass is counted, not kept: its title is made again only where a report lists it.
+    let title = r.title.as_ref().filter(|_| outcome != Outcome::Pass).map(|_| title(ev, r, period));
     Check { rule, entity: ev.entity, period, outcome, title }
 }
 

@@ -30,7 +30,7 @@ pub fn render(run: &Run) -> String {
     for w in run.warnings {
         out.push_str(&diag_command(w, run.sources));
     }
-    out.extend(run.checks.iter().filter_map(|c| check_command(run, c)));
+    out.extend(run.kept().iter().filter_map(|c| check_command(run, c)));
     out.push_str(&human::summary_line(&run.summary()));
     out
 }

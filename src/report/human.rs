@@ -47,7 +47,7 @@ pub fn render(run: &Run, style: Style, verbosity: Verbosity, deny_warnings: bool
     let mut diags: Vec<Diag> = Vec::new();
     diags.extend(run.sheets.conflicts.iter().map(|c| super::warnings::conflict_diag(c, run.sources)).filter(shown));
     diags.extend(run.warnings.iter().filter(|d| shown(d)).cloned());
-    let checks = run.checks.iter().filter_map(|c| explain::check_diag(c, run.program, run.sheets, run.sources));
+    let checks = run.kept().iter().filter_map(|c| explain::check_diag(c, run.program, run.sheets, run.sources));
     diags.extend(checks.filter(shown));
     let mut out = render_diags(&diags, run.sources, style);
     if verbosity == Verbosity::Verbose {
@@ -96,7 +96,8 @@ pub fn summary_line(s: &Summary) -> String {
 /// error and the explanation of a failure (what `--verbose` lists).
 pub fn check_lines(run: &Run) -> String {
     let mut out = String::new();
-    for c in run.checks {
+    for c in run.listed() {
+        let c = &*c;
         let rule = &run.program.rules[c.rule];
         let entity = &run.sheets.entities[c.entity as usize];
         let reason = match &c.outcome {

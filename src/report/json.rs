@@ -3,6 +3,8 @@
 //! Exact numbers are strings of decimals in base units (money in whole currency units, ratios as
 //! fractions), so no consumer has to trust a binary float.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::data::Fact;
@@ -11,19 +13,10 @@ use crate::eval::{Check, Outcome, Trace, Value};
 use crate::source::{SourceId, Sources, Span};
 use crate::syntax::ast::{Scenario, Severity};
 
-use super::{Run, Summary, explain};
+use super::{Run, explain};
 
 /// The version of the schema; bumped when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct Report<'a> {
-    version: u32,
-    checks: Vec<JsonCheck<'a>>,
-    conflicts: Vec<JsonConflict>,
-    diagnostics: Vec<JsonDiag>,
-    summary: Summary,
-}
 
 #[derive(Serialize)]
 struct JsonCheck<'a> {
@@ -118,16 +111,53 @@ struct JsonDiag {
 
 /// The whole JSON report of a run, pretty-printed, ending in a newline.
 pub fn render(run: &Run) -> String {
-    let report = Report {
-        version: SCHEMA_VERSION,
-        checks: run.checks.iter().map(|c| check(run, c)).collect(),
-        conflicts: run.sheets.conflicts.iter().map(|c| conflict(run, c)).collect(),
-        diagnostics: run.warnings.iter().map(|d| diagnostic(d, run.sources)).collect(),
-        summary: run.summary(),
-    };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    write(run, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Writes the JSON report of a run as it is made, check by check: an object of `version`, `checks`,
+/// `conflicts`, `diagnostics` and `summary` as `serde_json` pretty-prints it, with only one check in
+/// memory at a time (beyond those the run kept).
+pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut item = Vec::new();
+    write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n  \"checks\": ")?;
+    array(out, &mut item, run.listed().map(|c| check(run, &c)))?;
+    out.write_all(b",\n  \"conflicts\": ")?;
+    array(out, &mut item, run.sheets.conflicts.iter().map(|c| conflict(run, c)))?;
+    out.write_all(b",\n  \"diagnostics\": ")?;
+    array(out, &mut item, run.warnings.iter().map(|d| diagnostic(d, run.sources)))?;
+    out.write_all(b",\n  \"summary\": ")?;
+    pretty(out, &mut item, &run.summary(), 2)?;
+    out.write_all(b"\n}\n")
+}
+
+/// Writes the items of an array as `serde_json` pretty-prints them inside the report (at depth 2).
+fn array<T: Serialize>(out: &mut dyn Write, item: &mut Vec<u8>, items: impl Iterator<Item = T>) -> std::io::Result<()> {
+    let mut any = false;
+    for value in items {
+        out.write_all(if any { b",\n    " } else { b"[\n    " })?;
+        pretty(out, item, &value, 4)?;
+        any = true;
+    }
+    out.write_all(if any { b"\n  ]" } else { b"[]" })
+}
+
+/// Writes a value pretty-printed, every line after the first indented by `indent` spaces (a JSON
+/// string holds no raw line end, so every line end is the printer's).
+fn pretty<T: Serialize>(out: &mut dyn Write, buf: &mut Vec<u8>, value: &T, indent: usize) -> std::io::Result<()> {
+    buf.clear();
+    serde_json::to_writer_pretty(&mut *buf, value).map_err(std::io::Error::other)?;
+    let pad = &b"\n        "[..=indent];
+    let mut lines = buf.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.write_all(first)?;
+    }
+    for line in lines {
+        out.write_all(pad)?;
+        out.write_all(line)?;
+    }
+    Ok(())
 }
 
 /// Diagnostics alone as JSON, for a run that could not be made.

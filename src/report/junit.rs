@@ -54,8 +54,8 @@ impl Counts {
 
 /// The whole JUnit report of a run.
 pub fn render(run: &Run) -> String {
-    let mut suites: Vec<(SourceId, Vec<&Check>)> = Vec::new();
-    for c in run.checks {
+    let mut suites: Vec<(SourceId, Vec<std::borrow::Cow<Check>>)> = Vec::new();
+    for c in run.listed() {
         let file = run.program.rules[c.rule].file;
         match suites.iter_mut().find(|(f, _)| *f == file) {
             Some((_, checks)) => checks.push(c),

@@ -13,7 +13,7 @@ pub mod warnings;
 use crate::check::Program;
 use crate::data::Sheets;
 use crate::diag::{Diag, Level};
-use crate::eval::{Check, Outcome};
+use crate::eval::{Check, Results};
 use crate::source::Sources;
 use crate::syntax::ast::Severity;
 
@@ -22,12 +22,10 @@ pub struct Run<'a> {
     pub program: &'a Program,
     pub sheets: &'a Sheets,
     pub sources: &'a Sources,
-    pub checks: &'a [Check],
+    pub results: &'a Results,
     /// Warnings found along the way (rules checked nowhere, files without facts, ...) and, with
     /// `--verbose`, notes on what no rule reads; conflicts between sources are in the sheets.
     pub warnings: &'a [Diag],
-    /// How many rules the run covered (after `--rule`).
-    pub rules: usize,
 }
 
 /// The closing counts of a run.
@@ -58,20 +56,32 @@ impl FailedBySeverity {
     }
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// The checks the run kept: every one that did not pass (with `--only failed`, every failed or
+    /// erred one), in report order.
+    pub fn kept(&self) -> &'a [Check] {
+        &self.results.checks
+    }
+
+    /// The checks a report lists, in report order: every check, or with `--only failed` the failed
+    /// and erred ones (see [`Results::listed`]).
+    pub fn listed(&self) -> impl Iterator<Item = std::borrow::Cow<'a, Check>> + 'a {
+        self.results.listed(self.program, self.sheets)
+    }
+
     /// Counts the checks by outcome.
     pub fn summary(&self) -> Summary {
-        let mut s = Summary { rules: self.rules, checks: self.checks.len(), ..Summary::default() };
-        for check in self.checks {
-            match &check.outcome {
-                Outcome::Pass => s.passed += 1,
-                Outcome::Skip(_) => s.skipped += 1,
-                Outcome::Error(..) => s.errors += 1,
-                Outcome::Fail(_) => match self.program.rules[check.rule].severity {
-                    Severity::Error => s.failed.error += 1,
-                    Severity::Warning => s.failed.warning += 1,
-                    Severity::Info => s.failed.info += 1,
-                },
+        let mut s = Summary { rules: self.results.rules.len(), ..Summary::default() };
+        for &rule in &self.results.rules {
+            let t = &self.results.tallies[rule];
+            s.checks += t.total();
+            s.passed += t.passed;
+            s.skipped += t.skipped;
+            s.errors += t.errors;
+            match self.program.rules[rule].severity {
+                Severity::Error => s.failed.error += t.failed,
+                Severity::Warning => s.failed.warning += t.failed,
+                Severity::Info => s.failed.info += t.failed,
             }
         }
         s.conflicts = self.sheets.conflicts.len();
@@ -81,14 +91,15 @@ impl Run<'_> {
 
     /// The exit code: 1 where an error rule failed or erred (or a warning rule, with `--deny warnings`).
     pub fn exit_code(&self, deny_warnings: bool) -> i32 {
-        let failing = |c: &Check| {
-            let severity = self.program.rules[c.rule].severity;
+        let failing = |&rule: &usize| {
+            let severity = self.program.rules[rule].severity;
             let bad = severity == Severity::Error || (deny_warnings && severity == Severity::Warning);
-            bad && matches!(c.outcome, Outcome::Fail(_) | Outcome::Error(..))
+            let t = &self.results.tallies[rule];
+            bad && t.failed + t.errors > 0
         };
         let warned = deny_warnings
             && (!self.sheets.conflicts.is_empty() || self.warnings.iter().any(|d| d.level >= Level::Warning));
-        i32::from(self.checks.iter().any(failing) || warned)
+        i32::from(self.results.rules.iter().any(failing) || warned)
     }
 }
 

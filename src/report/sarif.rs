@@ -171,7 +171,7 @@ pub fn render(run: &Run) -> String {
     let own = rules.len();
     rules.push(own_descriptor(CONFLICT, "two sources give one fact values that do not meet given rounding"));
     rules.push(own_descriptor("tickmark/checked-nowhere", "a rule was checked nowhere: no entity has its inputs"));
-    let mut results: Vec<SarifResult> = run.checks.iter().filter_map(|c| check_result(run, c)).collect();
+    let mut results: Vec<SarifResult> = run.kept().iter().filter_map(|c| check_result(run, c)).collect();
     results.extend(run.sheets.conflicts.iter().map(|c| conflict_result(c, run.sources, own)));
     for w in run.warnings {
         let index = own_rule(&mut rules, w);

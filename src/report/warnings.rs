@@ -5,7 +5,7 @@
 use crate::check::{CExpr, CKind, Program, TitlePart};
 use crate::data::{Conflict, MetricId, Sheets};
 use crate::diag::{Diag, Level};
-use crate::eval::{Check, Outcome};
+use crate::eval::{Outcome, Results};
 use crate::source::{Sources, Span};
 use crate::syntax::ast::Scenario;
 
@@ -36,34 +36,24 @@ pub fn conflict_diag(c: &Conflict, sources: &Sources) -> Diag {
 ///
 /// A run narrowed by `--entity` or `--period` reports none: a rule skipped in the narrowed view may
 /// well be checked outside it, and the narrowing, not the rule, left it out (the whole run says).
-pub fn nowhere_diags(
-    program: &Program,
-    sheets: &Sheets,
-    checks: &[Check],
-    rules: &[usize],
-    narrowed: bool,
-) -> Vec<Diag> {
+pub fn nowhere_diags(program: &Program, sheets: &Sheets, results: &Results, narrowed: bool) -> Vec<Diag> {
     if narrowed {
         return Vec::new();
     }
-    let mut by_rule: Vec<Vec<&Check>> = vec![Vec::new(); program.rules.len()];
-    for check in checks {
-        by_rule[check.rule].push(check);
-    }
     let mut diags = Vec::new();
-    for &r in rules {
-        let mine = &by_rule[r];
-        if mine.iter().any(|c| !matches!(c.outcome, Outcome::Skip(_))) {
+    for &r in &results.rules {
+        let tally = &results.tallies[r];
+        if tally.total() > tally.skipped {
             continue;
         }
         let rule = &program.rules[r];
-        let help = match mine.first().map(|c| (&c.outcome, c)) {
+        let help = match tally.first_skip.as_ref().map(|c| (&c.outcome, c)) {
             Some((Outcome::Skip(m), c)) => format!(
                 "every check was skipped: {} has no value at {} {}{}",
                 m.name,
                 sheets.entities[c.entity as usize],
                 m.period,
-                if mine.len() > 1 { format!(" (and {} more skipped)", mine.len() - 1) } else { String::new() }
+                if tally.skipped > 1 { format!(" (and {} more skipped)", tally.skipped - 1) } else { String::new() }
             ),
             _ => "no entity has data at the periods this rule is checked at".to_owned(),
         };

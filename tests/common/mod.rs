@@ -62,16 +62,16 @@ pub fn load(rules: &[PathBuf], data: &[PathBuf], sources: &mut Sources) -> Resul
 
 /// Runs every check and returns them with the warnings of the run.
 pub fn run_all(program: &Program, sheets: &Sheets) -> (Vec<Check>, Vec<Diag>) {
-    let checks = eval::run(program, sheets, &Filter::default());
-    let rules: Vec<usize> = (0..program.rules.len()).collect();
-    let warnings = report::warnings::nowhere_diags(program, sheets, &checks, &rules, false);
-    (checks, warnings)
+    let results = eval::run(program, sheets, &Filter::default(), eval::Keep::NotPassed);
+    let warnings = report::warnings::nowhere_diags(program, sheets, &results, false);
+    (results.every(program, sheets), warnings)
 }
 
 /// The listing of checks and the human report of a run.
 pub fn report_text(program: &Program, sheets: &Sheets, sources: &Sources) -> (String, String) {
-    let (checks, warnings) = run_all(program, sheets);
-    let run = Run { program, sheets, sources, checks: &checks, warnings: &warnings, rules: program.rules.len() };
+    let results = eval::run(program, sheets, &Filter::default(), eval::Keep::NotPassed);
+    let warnings = report::warnings::nowhere_diags(program, sheets, &results, false);
+    let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
     (
         report::human::check_lines(&run),
         report::human::render(&run, Style { color: false, width: 80 }, Default::default(), false),

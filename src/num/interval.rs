@@ -53,8 +53,43 @@ fn up(x: Decimal, exact: bool) -> R {
     if exact { Ok(x) } else { x.checked_add(ulp(x)).ok_or(ArithError::Overflow) }
 }
 
+/// A decimal's digits at a scale at least its own, as an integer, where it fits an `i128`: the scaled
+/// integers in which sums and comparisons of the figures of a bulk run are made, exactly.
+fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
+    d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)
+}
+
+/// Both decimals' digits at their larger scale, and that scale, where they fit.
+fn scaled(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
+    let scale = a.scale().max(b.scale());
+    Some((at_scale(a, scale)?, at_scale(b, scale)?, scale))
+}
+
+/// [`at_most`] in scaled integers, where all three fit an `i128` at their largest scale.
+fn at_most_scaled(x: Decimal, y: Decimal, tol: Decimal) -> Option<bool> {
+    let scale = x.scale().max(y.scale()).max(tol.scale());
+    Some(at_scale(x, scale)?.checked_sub(at_scale(y, scale)?)?.checked_sub(at_scale(tol, scale)?)? <= 0)
+}
+
+/// `a + b` in scaled integers where the sum fits a decimal without rounding: the same digits and
+/// scale `rust_decimal` gives, which there works through a 192-bit buffer.
+fn add_scaled(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if a.is_zero() || b.is_zero() {
+        return None; // `rust_decimal` gives the other term as it is, at its own scale
+    }
+    let (a, b, scale) = scaled(a, b)?;
+    let sum = a.checked_add(b)?;
+    if sum == 0 {
+        return None; // the sign and scale of a zero are left to `rust_decimal`
+    }
+    Decimal::try_from_i128_with_scale(sum, scale).ok()
+}
+
 /// `a + b`, and whether it is exact.
 fn add(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
+    if let Some(sum) = add_scaled(a, b) {
+        return Ok((sum, true));
+    }
     let r = a.checked_add(b).ok_or(ArithError::Overflow)?;
     Ok((r, r.scale() >= a.scale().max(b.scale())))
 }
@@ -106,6 +141,11 @@ pub fn shifted(x: Decimal, exponent: i32) -> R {
 /// decimal carries: whole parts are subtracted in `i128`, and the fractions, each below one, in a
 /// decimal that holds their sum exactly.
 fn at_most(x: Decimal, y: Decimal, tol: Decimal) -> bool {
+    at_most_scaled(x, y, tol).unwrap_or_else(|| at_most_decimal(x, y, tol))
+}
+
+/// [`at_most`] in decimals, for figures beyond an `i128` at a common scale.
+fn at_most_decimal(x: Decimal, y: Decimal, tol: Decimal) -> bool {
     let whole = |d: Decimal| {
         let mut t = d.trunc();
         t.rescale(0);
@@ -264,6 +304,46 @@ impl Num {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Decimals of every size and scale, from a fixed seed.
+    fn decimals(n: usize) -> Vec<Decimal> {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..n)
+            .map(|i| {
+                let digits = (next() % 29) as u32;
+                let m = ((next() >> 1) as i128 * (next() >> 1) as i128) % 10i128.pow(digits.max(1));
+                Decimal::from_i128_with_scale(if i % 3 == 0 { -m } else { m }, (next() % 29) as u32)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scaled_integers_add_and_compare_as_decimal_arithmetic_does() {
+        let ds = decimals(400);
+        let (mut sums, mut compared) = (0, 0);
+        for (i, &a) in ds.iter().enumerate() {
+            for &b in &ds[i..] {
+                if let Some(sum) = add_scaled(a, b) {
+                    sums += 1;
+                    let exact = a.checked_add(b).unwrap();
+                    assert_eq!((sum.mantissa(), sum.scale()), (exact.mantissa(), exact.scale()), "{a} + {b}");
+                }
+                for tol in [Decimal::ZERO, Decimal::new(5, 2), b.abs()] {
+                    if let Some(holds) = at_most_scaled(a, b, tol) {
+                        compared += 1;
+                        assert_eq!(holds, at_most_decimal(a, b, tol), "{a} - {b} <= {tol}");
+                    }
+                }
+            }
+        }
+        assert!(sums > 10_000 && compared > 30_000, "{sums} sums, {compared} comparisons on the scaled path");
+    }
 
     fn n(lo: &str, point: &str, hi: &str) -> Num {
         Num { lo: lo.parse().unwrap(), point: point.parse().unwrap(), hi: hi.parse().unwrap(), unit: Unit::None }

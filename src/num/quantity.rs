@@ -44,11 +44,47 @@ impl Quantity {
     /// The interval the written figure stands for, given rounding to its last digit; an error
     /// where its bounds have more digits than a decimal carries (`12.345678901234567890123456789`).
     pub fn rounded(&self) -> Result<Num, ArithError> {
+        match self.rounded_scaled() {
+            Some(num) => Ok(num),
+            None => self.rounded_decimal(),
+        }
+    }
+
+    /// [`Quantity::rounded`] in decimal arithmetic: every figure, to the limits of `rust_decimal`.
+    fn rounded_decimal(&self) -> Result<Num, ArithError> {
         let point = self.base()?;
         let half = self.half_ulp()?;
         let lo = exact_add(point, -half)?;
         let hi = exact_add(point, half)?;
         Ok(Num { lo, point, hi, unit: self.unit })
+    }
+
+    /// [`Quantity::rounded`] in scaled integers, where every part fits: the same decimals (digits and
+    /// scale) as the decimal arithmetic gives, in a fraction of the time. This is what a bulk run
+    /// does for every fact it reads. `None` where the decimal path must decide (a wide figure, a scale
+    /// beyond 28 digits, a negative zero).
+    fn rounded_scaled(&self) -> Option<Num> {
+        let exponent = self.unit.exponent();
+        let (factor, factor_scale) =
+            if exponent >= 0 { (10i128.pow(exponent as u32), 0) } else { (1, (-exponent) as u32) };
+        let scale = self.value.scale() + factor_scale;
+        let mantissa = self.value.mantissa();
+        if scale + 1 >= Decimal::MAX_SCALE || mantissa.unsigned_abs() >= 1 << 62 || mantissa == 0 {
+            return None;
+        }
+        let point = mantissa.checked_mul(factor)?;
+        let (tenfold, half) = (point.checked_mul(10)?, 5 * factor);
+        const LIMIT: u128 = 1 << 95;
+        if tenfold.unsigned_abs() + half.unsigned_abs() >= LIMIT {
+            return None;
+        }
+        let at = |m: i128, s: u32| Decimal::try_from_i128_with_scale(m, s).ok();
+        Some(Num {
+            lo: at(tenfold - half, scale + 1)?,
+            point: at(point, scale)?,
+            hi: at(tenfold + half, scale + 1)?,
+            unit: self.unit,
+        })
     }
 
     /// The exact value, with no rounding interval (a literal such as the `4` in `4 * x`).
@@ -87,6 +123,34 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 mod tests {
     use super::*;
     use crate::num::unit::Unit;
+
+    #[test]
+    fn scaled_integers_give_the_decimals_decimal_arithmetic_gives() {
+        let units = ["", "%", "bps", "pp", "USD", "USD k", "USD m", "USD bn", "USD tn", "GW"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut fast = 0;
+        for i in 0..20_000 {
+            let digits = next() % 28;
+            let mantissa = ((next() >> 1) as i128 * (next() >> 1) as i128) % 10i128.pow(digits as u32 + 1);
+            let value =
+                Decimal::from_i128_with_scale(if i % 2 == 0 { mantissa } else { -mantissa }, (next() % 29) as u32);
+            let quantity = Quantity::new(value, Unit::parse(units[i % units.len()]).unwrap());
+            let both = |n: &Num| [n.lo, n.point, n.hi].map(|d| (d.mantissa(), d.scale(), d.is_sign_negative()));
+            if let Some(scaled) = quantity.rounded_scaled() {
+                fast += 1;
+                let decimal = quantity.rounded_decimal().expect("the decimal path takes what the scaled one takes");
+                assert_eq!(both(&scaled), both(&decimal), "{value} {}", units[i % units.len()]);
+                assert_eq!(scaled.unit, decimal.unit);
+            }
+        }
+        assert!(fast > 5_000, "the scaled path took only {fast} figures");
+    }
 
     fn q(text: &str, unit: &str) -> Quantity {
         Quantity::new(parse_decimal(text).unwrap(), Unit::parse(unit).unwrap())

@@ -170,8 +170,9 @@ pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> R
 }
 
 /// The workers: as many as cores (or `RAYON_NUM_THREADS`), each with the deep stack of the main
-/// worker ([`crate::limits::STACK_BYTES`]), since an entity's cells may build on each other hundreds deep.
-fn pool() -> &'static rayon::ThreadPool {
+/// worker ([`crate::limits::STACK_BYTES`]), since an entity's cells may build on each other hundreds
+/// deep. They parse a long CSV's chunks too.
+pub(crate) fn pool() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         let builder = rayon::ThreadPoolBuilder::new().stack_size(crate::limits::STACK_BYTES);

@@ -65,6 +65,11 @@ fn scaled(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
     Some((at_scale(a, scale)?, at_scale(b, scale)?, scale))
 }
 
+/// The order of two decimals, in scaled integers where both fit (a point compared with a bound).
+pub fn order(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    scaled(a, b).map_or_else(|| a.cmp(&b), |(a, b, _)| a.cmp(&b))
+}
+
 /// [`at_most`] in scaled integers, where all three fit an `i128` at their largest scale.
 fn at_most_scaled(x: Decimal, y: Decimal, tol: Decimal) -> Option<bool> {
     let scale = x.scale().max(y.scale()).max(tol.scale());
@@ -94,8 +99,22 @@ fn add(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
     Ok((r, r.scale() >= a.scale().max(b.scale())))
 }
 
+/// `a * b` in scaled integers where the product fits a decimal as it is: the same digits and scale
+/// `rust_decimal` gives.
+fn mul_scaled(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale() + b.scale();
+    if a.is_zero() || b.is_zero() || scale > Decimal::MAX_SCALE {
+        return None;
+    }
+    let product = a.mantissa().checked_mul(b.mantissa())?;
+    Decimal::try_from_i128_with_scale(product, scale).ok()
+}
+
 /// `a * b`, and whether it is exact.
 fn mul(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
+    if let Some(product) = mul_scaled(a, b) {
+        return Ok((product, true));
+    }
     let r = a.checked_mul(b).ok_or(ArithError::Overflow)?;
     // A product too small for 28 digits rounds to zero: exact only if a factor is zero.
     let exact = if r.is_zero() { a.is_zero() || b.is_zero() } else { r.scale() >= a.scale() + b.scale() };
@@ -211,7 +230,7 @@ impl Num {
         if other.lo <= Decimal::ZERO && other.hi >= Decimal::ZERO {
             return Err(ArithError::DivisorMayBeZero);
         }
-        let (point, _) = div(self.point, other.point)?;
+        let point = self.point.checked_div(other.point).ok_or(ArithError::Overflow)?;
         let corners =
             [div(self.lo, other.lo)?, div(self.lo, other.hi)?, div(self.hi, other.lo)?, div(self.hi, other.hi)?];
         Num::hull(corners, point, unit)
@@ -334,6 +353,7 @@ mod tests {
                     let exact = a.checked_add(b).unwrap();
                     assert_eq!((sum.mantissa(), sum.scale()), (exact.mantissa(), exact.scale()), "{a} + {b}");
                 }
+                assert_eq!(order(a, b), a.cmp(&b), "{a} <=> {b}");
                 for tol in [Decimal::ZERO, Decimal::new(5, 2), b.abs()] {
                     if let Some(holds) = at_most_scaled(a, b, tol) {
                         compared += 1;
@@ -343,6 +363,22 @@ mod tests {
             }
         }
         assert!(sums > 10_000 && compared > 30_000, "{sums} sums, {compared} comparisons on the scaled path");
+    }
+
+    #[test]
+    fn scaled_products_are_what_decimal_arithmetic_gives() {
+        let ds = decimals(300);
+        let mut products = 0;
+        for (i, &a) in ds.iter().enumerate() {
+            for &b in &ds[i..] {
+                if let Some(product) = mul_scaled(a, b) {
+                    products += 1;
+                    let exact = a.checked_mul(b).unwrap();
+                    assert_eq!((product.mantissa(), product.scale()), (exact.mantissa(), exact.scale()), "{a} * {b}");
+                }
+            }
+        }
+        assert!(products > 10_000, "{products} products on the scaled path");
     }
 
     fn n(lo: &str, point: &str, hi: &str) -> Num {

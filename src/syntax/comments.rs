@@ -68,16 +68,33 @@ fn string_end(bytes: &[u8], mut i: usize) -> usize {
 
 /// Text without trailing white space and comments: pest lets the white space it skipped before a
 /// repetition that then matched nothing trail a pair's text.
+///
+/// A string or a comment ends with its line, so the last line can be read on its own: the parser
+/// asks this of every node, nodes inside nodes, and reading them whole would cost their length each.
 pub fn without_trailing_trivia(text: &str) -> &str {
-    let comments = scan(text);
     let mut end = text.trim_end().len();
-    while let Some(c) = comments.iter().rev().find(|c| c.start < end) {
-        if c.end < end {
-            break;
+    loop {
+        let line = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&text[line..end]) {
+            Some(start) => end = text[..line + start].trim_end().len(),
+            None => return &text[..end],
         }
-        end = text[..c.start].trim_end().len();
     }
-    &text[..end]
+}
+
+/// Where the comment of one line starts, if it has one: its first `#` outside a string, as [`scan`]
+/// reads it.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => return Some(i),
+            b'"' => i = string_end(bytes, i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// The code of a piece of a rule file on one line: comments dropped, white space folded. What a
@@ -104,5 +121,15 @@ mod tests {
         assert_eq!(without_trailing_trivia(text), "x > 0 # a \"comment\"\n  and y");
         assert_eq!(code(text), "x > 0 and y");
         assert_eq!(code("rule a \"x # y\": b # c"), "rule a \"x # y\": b");
+    }
+
+    #[test]
+    fn trailing_comments_are_dropped_line_by_line() {
+        assert_eq!(without_trailing_trivia("a # one\n  # two\n\n# three\n"), "a");
+        assert_eq!(without_trailing_trivia("a\n\"x # y\" # z"), "a\n\"x # y\"");
+        assert_eq!(without_trailing_trivia("\"open # still text\n# c"), "\"open # still text");
+        assert_eq!(without_trailing_trivia("# only\n# comments"), "");
+        assert_eq!(without_trailing_trivia("b # c\r\n"), "b");
+        assert_eq!(without_trailing_trivia("b \\\" # in a string\r\n"), "b \\\" # in a string");
     }
 }

@@ -533,6 +533,6 @@ fn describe(rule: Rule) -> Option<Expect> {
         }
         lbracket | index | dots | exponent | unit | percent | money_unit | currency | scale_word | unit_word
         | segment | star | keyword => return None,
-        WHITESPACE | COMMENT | file | expr_only | item | primary | ident_char | unit_gap => return None,
+        WHITESPACE | COMMENT | comment_text | file | expr_only | item | primary | ident_char | unit_gap => return None,
     })
 }

@@ -239,6 +239,9 @@ impl Walker {
 
     /// Resolves the escapes of a string's text, which starts at byte `start` of the file.
     fn unescape(&mut self, text: &str, start: usize) -> String {
+        if !text.contains('\\') {
+            return text.to_owned();
+        }
         let mut out = String::with_capacity(text.len());
         let mut chars = text.char_indices();
         while let Some((i, c)) = chars.next() {

@@ -50,10 +50,11 @@ fn run() -> ExitCode {
             } else {
                 // Streamed: a JSON report holds no colour to take out, and may hold millions of checks.
                 let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-                match check::check_into(&opts, &mut stdout).and_then(|out| stdout.flush().map(|()| out)) {
-                    Ok(output) => output,
-                    Err(e) => return report_lost(&e, 1),
+                let (output, written) = check::check_into(&opts, &mut stdout);
+                if let Err(e) = written.and_then(|()| stdout.flush()) {
+                    return report_lost(&e, output.code);
                 }
+                output
             }
         }
         Command::Explain(args) => tickmark::commands::explain::run(args, style()),

@@ -54,19 +54,15 @@ pub enum Only {
 /// Runs `tickmark check`, the report in the output.
 pub fn check(opts: &CheckOptions) -> Output {
     let mut stdout = Vec::new();
-    match check_into(opts, &mut stdout) {
-        Ok(mut output) => {
-            output.stdout = String::from_utf8(stdout).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into());
-            output
-        }
-        Err(e) => Output { stdout: String::new(), stderr: format!("error: {e}\n"), code: 2 },
-    }
+    let (mut output, _) = check_into(opts, &mut stdout); // writing to memory does not fail
+    output.stdout = String::from_utf8(stdout).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into());
+    output
 }
 
 /// Runs `tickmark check`, writing the report to `stdout` as it is made (a JSON report of millions of
-/// checks is never held whole); the output carries stderr and the exit code. An error is one of
-/// writing the report.
-pub fn check_into(opts: &CheckOptions, stdout: &mut dyn Write) -> std::io::Result<Output> {
+/// checks is never held whole): the output (stderr and the run's exit code) and whether the report
+/// could be written.
+pub fn check_into(opts: &CheckOptions, stdout: &mut dyn Write) -> (Output, std::io::Result<()>) {
     let started = Instant::now();
     let loaded = match super::load(&opts.inputs) {
         Ok(loaded) => loaded,
@@ -79,9 +75,9 @@ pub fn check_into(opts: &CheckOptions, stdout: &mut dyn Write) -> std::io::Resul
 }
 
 /// Writes an output's report to `stdout`, keeping its stderr and exit code.
-fn written(mut output: Output, stdout: &mut dyn Write) -> std::io::Result<Output> {
-    stdout.write_all(std::mem::take(&mut output.stdout).as_bytes())?;
-    Ok(output)
+fn written(mut output: Output, stdout: &mut dyn Write) -> (Output, std::io::Result<()>) {
+    let result = stdout.write_all(std::mem::take(&mut output.stdout).as_bytes());
+    (output, result)
 }
 
 /// Checks `--entity`, `--period` and `--rule` against what exists.
@@ -112,7 +108,7 @@ fn report(
     filter: &Filter,
     stdout: &mut dyn Write,
     started: Instant,
-) -> std::io::Result<Output> {
+) -> (Output, std::io::Result<()>) {
     let (program, sheets, sources) = (&loaded.program, &loaded.sheets, &loaded.sources);
     let evaluating = Instant::now();
     let keep = if opts.only == Some(Only::Failed) { Keep::Failed } else { Keep::NotPassed };
@@ -126,18 +122,7 @@ fn report(
         warnings.extend(report::warnings::unread_diags(program, sheets, &results.rules));
     }
     let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
-    let text = match opts.format {
-        Format::Human => report::human::render(&run, opts.style, opts.verbosity, opts.deny_warnings),
-        Format::Json => {
-            report::json::write(&run, stdout)?;
-            String::new()
-        }
-        Format::Sarif => report::sarif::render(&run),
-        Format::Junit => report::junit::render(&run),
-        Format::Github => report::github::render(&run),
-    };
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
+    let written = write_report(opts, &run, stdout);
     let mut stderr = String::new();
     if opts.timings {
         let seconds = |d: Duration| format!("{:.3} s", d.as_secs_f64());
@@ -153,7 +138,23 @@ fn report(
             eval::run::threads(),
         );
     }
-    Ok(Output { stdout: String::new(), stderr, code: run.exit_code(opts.deny_warnings) })
+    (Output { stdout: String::new(), stderr, code: run.exit_code(opts.deny_warnings) }, written)
+}
+
+/// Writes the report of a run in the format asked for.
+fn write_report(opts: &CheckOptions, run: &Run, stdout: &mut dyn Write) -> std::io::Result<()> {
+    let text = match opts.format {
+        Format::Human => report::human::render(run, opts.style, opts.verbosity, opts.deny_warnings),
+        Format::Json => {
+            report::json::write(run, stdout)?;
+            String::new()
+        }
+        Format::Sarif => report::sarif::render(run),
+        Format::Junit => report::junit::render(run),
+        Format::Github => report::github::render(run),
+    };
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
 }
 
 /// A run that could not be made: every diagnostic, exit code 2.

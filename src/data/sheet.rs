@@ -464,13 +464,21 @@ impl Sheets {
         };
         sheets.describe(&repeats);
         let mut duplicates = Vec::new();
+        // Per key given more than once, the first fact of each file that gave it: a file that gives
+        // a key twice is wrong whatever other files say (a streamed file is checked here).
+        let mut givers: FxHashMap<u32, Vec<(SourceId, Span)>> = FxHashMap::default();
         for r in &repeats {
             let (kept, other) = (sheets.store.get(r.kept), sheets.store.get(r.other));
             let key = sheets.key_of(r.other);
-            if kept.origin.file == other.origin.file {
-                duplicates.push(super::file::duplicate(&key, kept.origin.span, other));
-            } else if !kept.agrees_with(&other) {
-                sheets.conflicts.push(Conflict { key, kept, other });
+            let files = givers.entry(r.kept).or_insert_with(|| vec![(kept.origin.file, kept.origin.span)]);
+            match files.iter().find(|(file, _)| *file == other.origin.file) {
+                Some(&(_, first)) => duplicates.push(super::file::duplicate(&key, first, other)),
+                None => {
+                    files.push((other.origin.file, other.origin.span));
+                    if !kept.agrees_with(&other) {
+                        sheets.conflicts.push(Conflict { key, kept, other });
+                    }
+                }
             }
         }
         if duplicates.is_empty() { Ok(sheets) } else { Err(duplicates) }

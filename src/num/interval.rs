@@ -127,11 +127,25 @@ fn div(a: Decimal, b: Decimal) -> Result<(Decimal, bool), ArithError> {
         return Err(ArithError::DivisionByZero);
     }
     let r = a.checked_div(b).ok_or(ArithError::Overflow)?;
-    let exact = match mul(r, b) {
+    Ok((r, multiplies_back(r, a, b)))
+}
+
+/// Whether `q * b` gives `a` back, as [`mul`] decides it: the product exact by its scale and equal.
+/// In scaled integers where the digits' product fits an `i128` (an inexact quotient has some 28
+/// digits, so its product is past what a decimal holds unrounded, which is all it takes to say no).
+fn multiplies_back(q: Decimal, a: Decimal, b: Decimal) -> bool {
+    if !q.is_zero()
+        && let Some(product) = q.mantissa().checked_mul(b.mantissa())
+    {
+        let scale = q.scale() + b.scale();
+        return scale <= Decimal::MAX_SCALE
+            && product.unsigned_abs() < 1 << 96
+            && order(Decimal::from_i128_with_scale(product, scale), a).is_eq();
+    }
+    match mul(q, b) {
         Ok((back, exact_back)) => exact_back && back == a,
         Err(_) => false,
-    };
-    Ok((r, exact))
+    }
 }
 
 /// `a + b` exactly, or an error where the sum has more digits than a decimal carries (a unit
@@ -379,6 +393,34 @@ mod tests {
             }
         }
         assert!(products > 10_000, "{products} products on the scaled path");
+        let mut quotients = 0;
+        for (i, &a) in ds.iter().enumerate().step_by(3) {
+            for &b in ds[i..].iter().step_by(2).filter(|b| !b.is_zero()) {
+                for (x, y) in [
+                    (a, b),
+                    (a.trunc(), b),
+                    (Decimal::ONE, b),
+                    (a, Decimal::new(4, 1)),
+                    (b.checked_mul(a).unwrap_or(a), b),
+                ] {
+                    let Some(q) = x.checked_div(y) else { continue };
+                    quotients += 1;
+                    let by_decimals = match q.checked_mul(y) {
+                        Some(back) => {
+                            let exact = if back.is_zero() {
+                                q.is_zero() || y.is_zero()
+                            } else {
+                                back.scale() >= q.scale() + y.scale()
+                            };
+                            exact && back == x
+                        }
+                        None => false,
+                    };
+                    assert_eq!(multiplies_back(q, x, y), by_decimals, "{x} / {y} = {q}");
+                }
+            }
+        }
+        assert!(quotients > 5_000);
     }
 
     fn n(lo: &str, point: &str, hi: &str) -> Num {

@@ -1,7 +1,9 @@
 //! Source files and byte spans: where every rule, fact and diagnostic points.
 
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A half-open byte range `start..end` within one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
@@ -55,31 +57,60 @@ impl<T> Spanned<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceId(pub u32);
 
+/// Every how many lines a streamed file's line index keeps a line's start: the lines between are
+/// counted from the file itself when a place is asked for (a few kilobytes read), so a bulk run keeps a
+/// sixteenth of a byte a line, not four.
+pub const LINE_STRIDE: usize = 64;
+
 /// One loaded file: the name it is shown under and its text.
 ///
-/// A file streamed from disk (a long CSV of millions of rows) keeps only its line index: its text is
-/// read again from `path` the first time something asks for it (a diagnostic's snippet, the column of
-/// a line that is not ASCII), so a bulk run holds four bytes a line instead of the whole file.
+/// A file streamed from disk (a long CSV of millions of rows) keeps only every [`LINE_STRIDE`]-th
+/// line's start: a place in it is found by reading the few lines from that start to the place, and its
+/// whole text is read again only when something asks for it (a diagnostic's snippet).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as the user gave it (relative where it can be), `/` separated.
     pub name: String,
     text: OnceLock<Arc<str>>,
-    /// Where a streamed file's text is read from when it is first asked for.
-    path: Option<PathBuf>,
+    /// Where a streamed file's text is read from.
+    disk: Option<Disk>,
+    /// The byte where each line starts (for a streamed file, every [`LINE_STRIDE`]-th line), the first at 0.
     line_starts: Vec<u32>,
-    /// For a streamed file, the (zero-based) lines holding a character that is not ASCII, sorted:
-    /// on every other line a column is its byte offset.
-    wide_lines: Vec<u32>,
+    /// How many lines apart the starts in `line_starts` are.
+    stride: usize,
+}
+
+/// A streamed file on disk: its path, the bytes before offset 0 (a byte order mark), and the file
+/// once opened to read places from.
+#[derive(Debug, Clone)]
+struct Disk {
+    path: PathBuf,
+    skip: u64,
+    open: Arc<Mutex<Option<File>>>,
+}
+
+impl Disk {
+    /// The file's bytes from offset `from` to offset `to`; `None` where they cannot be read.
+    fn read(&self, from: u32, to: u32) -> Option<Vec<u8>> {
+        let mut open = self.open.lock().ok()?;
+        if open.is_none() {
+            *open = File::open(&self.path).ok();
+        }
+        let file = open.as_mut()?;
+        file.seek(SeekFrom::Start(self.skip + u64::from(from))).ok()?;
+        let mut bytes = vec![0; to.saturating_sub(from) as usize];
+        file.read_exact(&mut bytes).ok()?;
+        Some(bytes)
+    }
 }
 
 /// The line index of a streamed file, gathered while it is read.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    /// The byte where each line starts, the first at 0.
+    /// The byte where every [`LINE_STRIDE`]-th line starts: line 0 (at 0), line 64, line 128, ...
     pub starts: Vec<u32>,
-    /// The (zero-based) lines holding a byte that is not ASCII, in order.
-    pub wide: Vec<u32>,
+    /// The bytes before offset 0 in the file: 3 for a byte order mark, which offsets do not count.
+    pub skip: u64,
 }
 
 impl SourceFile {
@@ -87,28 +118,42 @@ impl SourceFile {
     pub fn new(name: String, text: Arc<str>) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        SourceFile { name, text: OnceLock::from(text), path: None, line_starts, wide_lines: Vec::new() }
+        SourceFile { name, text: OnceLock::from(text), disk: None, line_starts, stride: 1 }
     }
 
     /// The file's text (a streamed file's read again from disk, once; empty if it can no longer be read).
     pub fn text(&self) -> &Arc<str> {
         self.text.get_or_init(|| {
-            let read = self.path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+            let read = self.disk.as_ref().and_then(|d| std::fs::read_to_string(&d.path).ok()).unwrap_or_default();
             Arc::from(read.strip_prefix('\u{FEFF}').unwrap_or(&read))
         })
     }
 
-    /// One-based line and column (in characters) of a byte offset.
+    /// One-based line and column (in characters) of a byte offset. In a streamed file the lines from
+    /// the nearest start kept are read from disk; where they no longer can be, the column counts bytes
+    /// from that start.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line] as usize;
-        if self.text.get().is_none() && self.wide_lines.binary_search(&(line as u32)).is_err() {
-            return (line + 1, offset as usize - start + 1);
-        }
-        let text = self.text();
-        let end = (offset as usize).min(text.len());
-        let column = text.get(start..end).map_or(end - start, |s| s.chars().count());
-        (line + 1, column + 1)
+        let k = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = self.line_starts[k];
+        let read;
+        let before: &[u8] = match (self.text.get(), &self.disk) {
+            (None, Some(disk)) => match disk.read(start, offset) {
+                Some(bytes) => {
+                    read = bytes;
+                    &read
+                }
+                None => return (k * self.stride + 1, (offset - start) as usize + 1),
+            },
+            _ => {
+                let text = self.text().as_bytes();
+                &text[(start as usize).min(text.len())..(offset as usize).clamp(start as usize, text.len())]
+            }
+        };
+        let newlines = memchr::memchr_iter(b'\n', before).count();
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        let rest = &before[line_start..];
+        let column = std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count());
+        (k * self.stride + newlines + 1, column + 1)
     }
 
     /// The text a span covers (empty if the span is out of range).
@@ -130,17 +175,23 @@ impl Sources {
         SourceId(self.files.len() as u32 - 1)
     }
 
-    /// Adds a file streamed from `path`, of which only the line index is kept; returns its id.
-    pub fn add_streamed(&mut self, name: String, path: PathBuf, lines: LineIndex) -> SourceId {
-        let (line_starts, wide_lines) = (lines.starts, lines.wide);
-        self.files.push(SourceFile { name, text: OnceLock::new(), path: Some(path), line_starts, wide_lines });
+    /// Adds a file streamed from `path`, of which only the line index is kept (set with
+    /// [`Sources::set_lines`] once it is read); returns its id.
+    pub fn add_streamed(&mut self, name: String, path: PathBuf) -> SourceId {
+        let disk = Disk { path, skip: 0, open: Arc::default() };
+        let file =
+            SourceFile { name, text: OnceLock::new(), disk: Some(disk), line_starts: vec![0], stride: LINE_STRIDE };
+        self.files.push(file);
         SourceId(self.files.len() as u32 - 1)
     }
 
     /// Sets the line index of a streamed file once it has been read to its end.
     pub fn set_lines(&mut self, id: SourceId, lines: LineIndex) {
         let file = &mut self.files[id.0 as usize];
-        (file.line_starts, file.wide_lines) = (lines.starts, lines.wide);
+        file.line_starts = lines.starts;
+        if let Some(disk) = file.disk.as_mut() {
+            disk.skip = lines.skip;
+        }
     }
 
     /// Removes the file added last, if it is `id` (a streamed file read again whole).

@@ -54,27 +54,10 @@ fn show(value: &FactValue) -> String {
     }
 }
 
-/// Every fact of the sheets, as (entity, scenario, metric, period, fact), in sheet order.
-fn all_facts(sheets: &Sheets) -> Vec<(String, Scenario, String, Period, Fact)> {
-    let mut facts = Vec::new();
-    for (e, entity) in sheets.entities.iter().enumerate() {
-        for (m, metric) in sheets.metrics.iter().enumerate() {
-            for scenario in Scenario::ALL {
-                for &period in sheets.periods_of(e as u32) {
-                    if let Some(fact) = sheets.get(m as u32, scenario, e as u32, period) {
-                        facts.push((entity.clone(), scenario, metric.clone(), period, fact));
-                    }
-                }
-            }
-        }
-    }
-    facts
-}
-
 /// One line per fact, then the conflicts and the sources.
 fn facts_section(sheets: &Sheets, sources: &Sources) -> String {
     let mut out = String::new();
-    for (entity, scenario, metric, period, fact) in all_facts(sheets) {
+    for (entity, scenario, metric, period, fact) in common::all_facts(sheets) {
         let at = sources.location(fact.origin.file, fact.origin.span);
         let value = show(&fact.value);
         out += &format!("{entity:<5} {:<9} {metric:<29} {period:<6} = {value:<27} {at}\n", scenario.as_str());
@@ -210,7 +193,7 @@ fn values_that_do_not_meet_are_one_conflict_and_the_first_file_wins() {
 /// The facts of a fixture without their origins, values as written.
 fn meaning(fixture: &str) -> BTreeSet<(String, &'static str, String, Period, String)> {
     let (_, sheets) = load_ok(fixture);
-    all_facts(&sheets).into_iter().map(|(e, s, m, p, f)| (e, s.as_str(), m, p, show(&f.value))).collect()
+    common::all_facts(&sheets).into_iter().map(|(e, s, m, p, f)| (e, s.as_str(), m, p, show(&f.value))).collect()
 }
 
 #[test]

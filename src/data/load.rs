@@ -74,7 +74,7 @@ pub fn load_file(
 /// (a wide file, or one the stream stopped at, to say what is wrong with it).
 fn stream_csv(path: &Path, name: &str, sources: &mut Sources, builder: &mut SheetBuilder) -> Result<bool, Diag> {
     let (input, _) = open_regular(path, name, TextFile::CsvData)?;
-    let file = sources.add_streamed(name.to_owned(), path.to_owned(), LineIndex::default());
+    let file = sources.add_streamed(name.to_owned(), path.to_owned());
     builder.add_source(file, None);
     let mut lines = LineIndex::default();
     match csv::stream::stream(input, file, CSV_FILE_BYTES, builder, &mut lines) {

@@ -486,11 +486,11 @@ impl Sheets {
 
     /// Gathers each entity's periods, each metric's units and each column's shape, from the facts placed.
     fn describe(&mut self, repeats: &[Repeat]) {
-        let mut repeated = vec![false; self.store.facts.len()];
-        repeats.iter().for_each(|r| repeated[r.other as usize] = true);
+        let repeated: rustc_hash::FxHashSet<u32> = repeats.iter().map(|r| r.other).collect();
         let mut slots: Vec<Vec<u16>> = vec![Vec::new(); self.entities.len()];
         let mut units: Vec<Vec<u32>> = vec![Vec::new(); self.metrics.len()];
-        for (f, _) in self.store.facts.iter().zip(&repeated).filter(|(_, r)| !**r) {
+        let placed = |(i, _): &(usize, &Stored)| repeated.is_empty() || !repeated.contains(&(*i as u32));
+        for (_, f) in self.store.facts.iter().enumerate().filter(placed) {
             let seen = &mut slots[f.entity as usize];
             if seen.last() != Some(&f.slot) {
                 seen.push(f.slot);

@@ -5,11 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use tickmark::check::{self, Program};
-use tickmark::data::{SheetBuilder, Sheets};
+use tickmark::data::{Fact, SheetBuilder, Sheets};
 use tickmark::diag::Diag;
 use tickmark::eval::{self, Check, Filter};
+use tickmark::period::Period;
 use tickmark::report::{self, Run, human::Style};
 use tickmark::source::Sources;
+use tickmark::syntax::ast::Scenario;
 use tickmark::workspace;
 
 /// Runs the real `tickmark` binary with arguments in a folder, without colour; returns (stdout,
@@ -146,4 +148,21 @@ pub fn verdicts(program: &Program, sheets: &Sheets, checks: &[Check]) -> Vec<(St
         .iter()
         .map(|c| (program.rules[c.rule].name.clone(), entity(c), c.period.to_string(), c.outcome.status()))
         .collect()
+}
+
+/// Every fact of the sheets, as (entity, scenario, metric, period, fact), in sheet order.
+pub fn all_facts(sheets: &Sheets) -> Vec<(String, Scenario, String, Period, Fact)> {
+    let mut facts = Vec::new();
+    for (e, entity) in sheets.entities.iter().enumerate() {
+        for (m, metric) in sheets.metrics.iter().enumerate() {
+            for scenario in Scenario::ALL {
+                for &period in sheets.periods_of(e as u32) {
+                    if let Some(fact) = sheets.get(m as u32, scenario, e as u32, period) {
+                        facts.push((entity.clone(), scenario, metric.clone(), period, fact));
+                    }
+                }
+            }
+        }
+    }
+    facts
 }

@@ -8,20 +8,21 @@ use super::rows::Row;
 use super::{Columns, Sink};
 
 /// The columns a long file may have; the first four are required.
-const NAMES: [&str; 7] = ["entity", "metric", "period", "value", "scenario", "unit", "source"];
+pub(super) const NAMES: [&str; 7] = ["entity", "metric", "period", "value", "scenario", "unit", "source"];
 
 /// The help line for a long file's header.
 const LAYOUT: &str = "a long CSV has the columns `entity,metric,period,value` and optionally `scenario,unit,source`";
 
-/// The indexes of a long file's columns, in the order of [`NAMES`].
-struct Layout {
-    entity: usize,
-    metric: usize,
-    period: usize,
-    value: usize,
-    scenario: Option<usize>,
-    unit: Option<usize>,
-    source: Option<usize>,
+/// The indexes of a long file's columns, in the order of [`NAMES`]; and how many columns it has.
+pub(super) struct Layout {
+    pub width: usize,
+    pub entity: usize,
+    pub metric: usize,
+    pub period: usize,
+    pub value: usize,
+    pub scenario: Option<usize>,
+    pub unit: Option<usize>,
+    pub source: Option<usize>,
 }
 
 /// Reads the rows of a long file.
@@ -55,7 +56,8 @@ fn layout(columns: &Columns<'_>, sink: &mut Sink) -> Option<Layout> {
     let period = required(columns, "period", sink);
     let value = required(columns, "value", sink);
     let (scenario, unit, source) = (columns.find("scenario"), columns.find("unit"), columns.find("source"));
-    Some(Layout { entity: entity?, metric: metric?, period: period?, value: value?, scenario, unit, source })
+    let width = columns.names.len();
+    Some(Layout { width, entity: entity?, metric: metric?, period: period?, value: value?, scenario, unit, source })
 }
 
 /// The index of a required column; an error if the header lacks it.

@@ -1,4 +1,4 @@
-//! Long CSV streamed: millions of rows read a batch at a time, parsed by the workers a chunk each, and
+//! Long CSV streamed: millions of rows read a batch (4 MiB) at a time, parsed by the workers a chunk each, and
 //! packed into the sheets in file order; the file's text is never held whole (a 7.8-million-row file is
 //! 330 MB of text, its facts 280 MB packed).
 //!
@@ -18,12 +18,13 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::num::{Quantity, Unit};
 use crate::period::Period;
-use crate::source::{LineIndex, SourceId, Span};
+use crate::source::{LINE_STRIDE, LineIndex, SourceId, Span};
 use crate::syntax::ast::Scenario;
 
 use super::super::key;
 use super::super::sheet::{Fact, FactValue, Origin, SheetBuilder};
 use super::super::value::parse_value;
+use super::long::{Layout, NAMES};
 
 /// How far a stream got.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,7 +41,7 @@ pub enum Streamed {
 const CHUNK: usize = 1 << 20;
 
 /// How much is read before its chunks are parsed, in parallel, and added in order.
-const BATCH: usize = 8 * CHUNK;
+const BATCH: usize = 4 * CHUNK;
 
 /// Reads a long CSV from `input` into `builder` (whose latest source is this file), gathering the
 /// file's line index into `lines`; `limit` is the most bytes a CSV file may have.
@@ -62,8 +63,8 @@ pub fn stream(
     let mut whole_line_wanted = false;
     let mut layout: Option<Layout> = None;
     let mut merge = Merge::default();
-    lines.starts.clear();
-    lines.starts.push(0);
+    (lines.starts, lines.skip) = (vec![0], 0);
+
     loop {
         while !at_end && (pending.len() < BATCH || whole_line_wanted) {
             let filled = pending.len();
@@ -79,6 +80,7 @@ pub fn stream(
         if first {
             if pending.starts_with(b"\xEF\xBB\xBF") {
                 pending.drain(..3);
+                lines.skip = 3;
             }
             first = false;
         }
@@ -95,11 +97,8 @@ pub fn stream(
             // The header: the first line that is not blank.
             let end = memchr::memchr(b'\n', &pending[pos..cut]).map_or(cut, |i| pos + i);
             let Some(text) = line_text(&pending[pos..end]) else { return Ok(Streamed::Stopped(base + pos as u64)) };
-            if !text.is_ascii() {
-                lines.wide.push(line);
-            }
             if !text.is_empty() {
-                layout = match Layout::of(text) {
+                layout = match layout_of(text) {
                     Some(l) => Some(l),
                     None if is_long_header(text) => return Ok(Streamed::Stopped(base + pos as u64)),
                     None => return Ok(Streamed::NotLong),
@@ -107,7 +106,7 @@ pub fn stream(
             }
             if end < cut {
                 line += 1;
-                lines.starts.push((base + end as u64 + 1) as u32);
+                note(lines, line, base + end as u64 + 1);
             }
             pos = end + 1;
         }
@@ -121,9 +120,10 @@ pub fn stream(
                 crate::eval::run::pool().install(|| chunks.par_iter().map(parse).collect())
             };
             for chunk in parsed {
-                lines.starts.extend(&chunk.starts);
-                lines.wide.extend(chunk.wide.iter().map(|w| line + w));
-                line += chunk.starts.len() as u32;
+                for &start in &chunk.starts {
+                    line += 1;
+                    note(lines, line, u64::from(start));
+                }
                 if let Some(at) = chunk.stopped {
                     return Ok(Streamed::Stopped(at));
                 }
@@ -139,6 +139,13 @@ pub fn stream(
     match layout {
         Some(_) => Ok(Streamed::Read(merge.source_names())),
         None => Ok(Streamed::Stopped(0)),
+    }
+}
+
+/// Notes that line `line` starts at `start`: every [`LINE_STRIDE`]-th start is kept.
+fn note(lines: &mut LineIndex, line: u32, start: u64) {
+    if (line as usize).is_multiple_of(LINE_STRIDE) {
+        lines.starts.push(start as u32);
     }
 }
 
@@ -219,42 +226,28 @@ fn cells(text: &str, out: &mut Vec<(usize, usize)>) -> Option<()> {
     }
 }
 
-/// The columns of a long file, from its header: known names, each once, the four required.
-struct Layout {
-    width: usize,
-    entity: usize,
-    metric: usize,
-    period: usize,
-    value: usize,
-    scenario: Option<usize>,
-    unit: Option<usize>,
-    source: Option<usize>,
-}
-
-impl Layout {
-    /// The layout of a header row, if it is a long one this reader takes.
-    fn of(text: &str) -> Option<Layout> {
-        let mut at = Vec::new();
-        cells(text, &mut at)?;
-        let names: Vec<String> = at.iter().map(|&(a, b)| text[a..b].to_ascii_lowercase()).collect();
-        const NAMES: [&str; 7] = ["entity", "metric", "period", "value", "scenario", "unit", "source"];
-        for (i, name) in names.iter().enumerate() {
-            if !NAMES.contains(&name.as_str()) || names[..i].contains(name) {
-                return None;
-            }
+/// The layout of a header row, if it is a long one this reader takes: known names, each once, the
+/// four required (the whole-file reader says what is wrong with any other).
+fn layout_of(text: &str) -> Option<Layout> {
+    let mut at = Vec::new();
+    cells(text, &mut at)?;
+    let names: Vec<String> = at.iter().map(|&(a, b)| text[a..b].to_ascii_lowercase()).collect();
+    for (i, name) in names.iter().enumerate() {
+        if !NAMES.contains(&name.as_str()) || names[..i].contains(name) {
+            return None;
         }
-        let find = |name: &str| names.iter().position(|n| n == name);
-        Some(Layout {
-            width: names.len(),
-            entity: find("entity")?,
-            metric: find("metric")?,
-            period: find("period")?,
-            value: find("value")?,
-            scenario: find("scenario"),
-            unit: find("unit"),
-            source: find("source"),
-        })
     }
+    let find = |name: &str| names.iter().position(|n| n == name);
+    Some(Layout {
+        width: names.len(),
+        entity: find("entity")?,
+        metric: find("metric")?,
+        period: find("period")?,
+        value: find("value")?,
+        scenario: find("scenario"),
+        unit: find("unit"),
+        source: find("source"),
+    })
 }
 
 /// A fact read from a row, its names still text in the chunk.
@@ -271,8 +264,6 @@ struct Parsed<'a> {
     rows: Vec<Row<'a>>,
     /// The file offsets where the lines after each line end in the chunk start.
     starts: Vec<u32>,
-    /// The chunk's lines (counted from its first) holding a character that is not ASCII.
-    wide: Vec<u32>,
     /// The `source` cells' values, each the first time the chunk gives it.
     sources: Vec<&'a str>,
     /// Where the chunk holds something unexpected.
@@ -282,7 +273,7 @@ struct Parsed<'a> {
 /// Reads the rows of a chunk starting at file offset `offset`: each key cell is checked, each figure
 /// read, with the checks the whole-file reader makes; at the first row it would refuse, it stops.
 fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId) -> Parsed<'a> {
-    let mut out = Parsed { rows: Vec::new(), starts: Vec::new(), wide: Vec::new(), sources: Vec::new(), stopped: None };
+    let mut out = Parsed { rows: Vec::new(), starts: Vec::new(), sources: Vec::new(), stopped: None };
     let mut reader = ChunkReader {
         layout,
         file,
@@ -297,12 +288,7 @@ fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId
     while pos < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
         let at = offset + pos as u64;
-        let read = line_text(&bytes[pos..end]).and_then(|text| {
-            if !text.is_ascii() {
-                out.wide.push(out.starts.len() as u32);
-            }
-            reader.row(text, at as usize, &mut out)
-        });
+        let read = line_text(&bytes[pos..end]).and_then(|text| reader.row(text, at as usize, &mut out));
         if read.is_none() {
             out.stopped = Some(at);
             return out;

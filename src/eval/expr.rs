@@ -19,6 +19,10 @@ pub type Eval = Result<Value, Halt>;
 /// evaluates dozens of nodes, and a heap allocation for each was a tenth of the time it took.
 pub type Few<T> = smallvec::SmallVec<[T; 4]>;
 
+/// The values of a node's operands: two in place (a value is 112 bytes, and each is moved as it
+/// goes up the tree), more on the heap.
+pub type Operands = smallvec::SmallVec<[Value; 2]>;
+
 /// Evaluates expressions for one entity, remembering each cell's value at each period.
 pub struct Evaluator<'a> {
     pub program: &'a Program,
@@ -216,8 +220,8 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluates every expression; where any has no value, the first missing input (or else the
     /// first error) stops the evaluation, so a skip is never hidden behind an error.
-    pub fn all(&mut self, es: &[&CExpr], period: Period, file: SourceId) -> Result<Few<Value>, Halt> {
-        let mut values = Few::with_capacity(es.len());
+    pub fn all(&mut self, es: &[&CExpr], period: Period, file: SourceId) -> Result<Operands, Halt> {
+        let mut values = Operands::with_capacity(es.len());
         let mut halt: Option<Halt> = None;
         for e in es {
             match self.eval(e, period, file) {

@@ -1,6 +1,6 @@
-//! Long CSV streamed: millions of rows read a batch (4 MiB) at a time, parsed by the workers a chunk each, and
-//! packed into the sheets in file order; the file's text is never held whole (a 7.8-million-row file is
-//! 330 MB of text, its facts 280 MB packed).
+//! Long CSV streamed: millions of rows read a batch (4 MiB) at a time, parsed by the workers a chunk
+//! each, and packed into the sheets in file order; the file's text is never held whole (a
+//! 7.8-million-row file is 330 MB of text, its facts 280 MB packed).
 //!
 //! This is the fast path of [`super::long`] for well-formed files, and it reads them to the same facts
 //! with the same spans. Anything it does not expect stops it: a byte that is not UTF-8 text, a
@@ -64,7 +64,6 @@ pub fn stream(
     let mut layout: Option<Layout> = None;
     let mut merge = Merge::default();
     (lines.starts, lines.skip) = (vec![0], 0);
-
     loop {
         while !at_end && (pending.len() < BATCH || whole_line_wanted) {
             let filled = pending.len();
@@ -83,9 +82,6 @@ pub fn stream(
                 lines.skip = 3;
             }
             first = false;
-        }
-        if base + pending.len() as u64 > limit {
-            return Ok(Streamed::Stopped(limit));
         }
         let cut = if at_end { pending.len() } else { memchr::memrchr(b'\n', &pending).map_or(0, |i| i + 1) };
         if cut == 0 && !at_end {

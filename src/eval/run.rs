@@ -86,7 +86,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Adds a check's outcome; `keep` says whether the check is kept besides.
+    /// Counts a check's outcome (the first skip is kept whole).
     fn add(&mut self, check: &Check) {
         match check.outcome {
             Outcome::Pass => self.passed += 1,
@@ -129,6 +129,7 @@ pub struct Results {
     pub rules: Vec<RuleId>,
     /// The entities the run covered, in order.
     entities: Vec<EntityId>,
+    /// The periods the run was narrowed to (`--period`); empty for every period.
     periods: Vec<Period>,
     pub keep: Keep,
 }

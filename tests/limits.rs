@@ -84,6 +84,22 @@ fn a_hundred_thousand_rules_work() {
 }
 
 #[test]
+fn a_hundred_thousand_units_of_their_own_work() {
+    // Each figure in a unit of its own (`u0`, `u1`, ...): every unit name is interned, and every
+    // metric's units are gathered, without a search through those seen before.
+    let mut csv = String::from("entity,metric,period,value,unit\n");
+    for i in 0..100_000 {
+        let _ = writeln!(csv, "E{},m{},2025Q4,1.5,u{i}", i % 1000, i / 1000);
+    }
+    let (stdout, stderr, code) = run(
+        &[("units.csv", &csv), ("r.tick", "rule r: m0 > 0\n")],
+        &["check", "r.tick", "--data", "units.csv", "--quiet"],
+    );
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(stdout.contains("1000 passed"), "{stdout}");
+}
+
+#[test]
 fn deeply_nested_data_files_are_a_diagnostic() {
     let json = format!("{{\"entity\": \"AMZN\", \"actual\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
     let out =

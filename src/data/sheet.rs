@@ -489,15 +489,16 @@ impl Sheets {
         let repeated: rustc_hash::FxHashSet<u32> = repeats.iter().map(|r| r.other).collect();
         let mut slots: Vec<Vec<u16>> = vec![Vec::new(); self.entities.len()];
         let mut units: Vec<Vec<u32>> = vec![Vec::new(); self.metrics.len()];
+        // (metric, unit) pairs seen: a metric may be written in as many units as it has facts.
+        let mut seen_units: rustc_hash::FxHashSet<(u32, u32)> = rustc_hash::FxHashSet::default();
         let placed = |(i, _): &(usize, &Stored)| repeated.is_empty() || !repeated.contains(&(*i as u32));
         for (_, f) in self.store.facts.iter().enumerate().filter(placed) {
             let seen = &mut slots[f.entity as usize];
             if seen.last() != Some(&f.slot) {
                 seen.push(f.slot);
             }
-            let metric_units = &mut units[(f.column / 3) as usize];
-            if !metric_units.contains(&f.unit) {
-                metric_units.push(f.unit);
+            if seen_units.insert((f.column / 3, f.unit)) {
+                units[(f.column / 3) as usize].push(f.unit);
             }
             let shape = &mut self.shapes[f.column as usize];
             match f.kind {

@@ -106,22 +106,32 @@ impl RatioStyle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UnitName(u32);
 
-static UNIT_NAMES: LazyLock<Mutex<Vec<&'static str>>> = LazyLock::new(|| Mutex::new(Vec::new()));
+/// The names interned, in order, and the id of each (a data file may name a unit on every row).
+#[derive(Default)]
+struct UnitNames {
+    names: Vec<&'static str>,
+    ids: rustc_hash::FxHashMap<&'static str, u32>,
+}
+
+static UNIT_NAMES: LazyLock<Mutex<UnitNames>> = LazyLock::new(|| Mutex::new(UnitNames::default()));
 
 impl UnitName {
     /// Interns a unit name.
     pub fn intern(name: &str) -> UnitName {
-        let mut names = UNIT_NAMES.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = names.iter().position(|n| *n == name) {
-            return UnitName(i as u32);
+        let mut interned = UNIT_NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = interned.ids.get(name) {
+            return UnitName(id);
         }
-        names.push(Box::leak(name.to_owned().into_boxed_str()));
-        UnitName(names.len() as u32 - 1)
+        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        let id = interned.names.len() as u32;
+        interned.names.push(name);
+        interned.ids.insert(name, id);
+        UnitName(id)
     }
 
     /// The name as written.
     pub fn as_str(self) -> &'static str {
-        UNIT_NAMES.lock().unwrap_or_else(|e| e.into_inner())[self.0 as usize]
+        UNIT_NAMES.lock().unwrap_or_else(|e| e.into_inner()).names[self.0 as usize]
     }
 }
 

@@ -75,9 +75,11 @@ pub struct SourceFile {
     /// Where a streamed file's text is read from.
     disk: Option<Disk>,
     /// The byte where each line starts (for a streamed file, every [`LINE_STRIDE`]-th line), the first at 0.
-    line_starts: Vec<u32>,
+    line_starts: Arc<Vec<u32>>,
     /// How many lines apart the starts in `line_starts` are.
     stride: usize,
+    /// Whether the text holds a `\r` that is not before a `\n` (which miette counts as a line end).
+    lone_cr: OnceLock<bool>,
 }
 
 /// A streamed file on disk: its path, the bytes before offset 0 (a byte order mark), and the file
@@ -118,7 +120,8 @@ impl SourceFile {
     pub fn new(name: String, text: Arc<str>) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        SourceFile { name, text: OnceLock::from(text), disk: None, line_starts, stride: 1 }
+        let line_starts = Arc::new(line_starts);
+        SourceFile { name, text: OnceLock::from(text), disk: None, line_starts, stride: 1, lone_cr: OnceLock::new() }
     }
 
     /// The file's text (a streamed file's read again from disk, once; empty if it can no longer be read).
@@ -156,6 +159,19 @@ impl SourceFile {
         (k * self.stride + newlines + 1, column + 1)
     }
 
+    /// The line index: the byte where every `stride`-th line starts, and the stride.
+    pub fn line_index(&self) -> (Arc<Vec<u32>>, usize) {
+        (self.line_starts.clone(), self.stride)
+    }
+
+    /// Whether the text holds a `\r` not followed by `\n`.
+    pub fn has_lone_cr(&self) -> bool {
+        *self.lone_cr.get_or_init(|| {
+            let bytes = self.text().as_bytes();
+            memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+        })
+    }
+
     /// The text a span covers (empty if the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
         self.text().get(span.range()).unwrap_or("")
@@ -179,8 +195,8 @@ impl Sources {
     /// [`Sources::set_lines`] once it is read); returns its id.
     pub fn add_streamed(&mut self, name: String, path: PathBuf) -> SourceId {
         let disk = Disk { path, skip: 0, open: Arc::default() };
-        let file =
-            SourceFile { name, text: OnceLock::new(), disk: Some(disk), line_starts: vec![0], stride: LINE_STRIDE };
+        let (line_starts, stride, lone_cr) = (Arc::new(vec![0]), LINE_STRIDE, OnceLock::new());
+        let file = SourceFile { name, text: OnceLock::new(), disk: Some(disk), line_starts, stride, lone_cr };
         self.files.push(file);
         SourceId(self.files.len() as u32 - 1)
     }
@@ -188,7 +204,7 @@ impl Sources {
     /// Sets the line index of a streamed file once it has been read to its end.
     pub fn set_lines(&mut self, id: SourceId, lines: LineIndex) {
         let file = &mut self.files[id.0 as usize];
-        file.line_starts = lines.starts;
+        file.line_starts = Arc::new(lines.starts);
         if let Some(disk) = file.disk.as_mut() {
             disk.skip = lines.skip;
         }

@@ -100,6 +100,24 @@ fn a_hundred_thousand_units_of_their_own_work() {
 }
 
 #[test]
+fn twenty_thousand_conflicts_are_each_drawn_with_their_lines() {
+    // Each conflict's snippet is read from the lines around it, not from the start of its file.
+    let (mut first, mut second) = (String::from("entity,metric,period,value\n"), String::new());
+    second.push_str(&first);
+    for i in 0..20_000 {
+        let _ = writeln!(first, "E{},m{},2025Q4,1.5", i % 1000, i / 1000);
+        let _ = writeln!(second, "E{},m{},2025Q4,2.5", i % 1000, i / 1000);
+    }
+    let (stdout, stderr, code) = run(
+        &[("a.csv", &first), ("b.csv", &second), ("r.tick", "rule r: m0 > 0\n")],
+        &["check", "r.tick", "--data", "a.csv", "b.csv"],
+    );
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(stdout.contains("20000 conflicts"), "{}", &stdout[stdout.len().saturating_sub(300)..]);
+    assert!(stdout.contains("b.csv:20001:"), "the last conflict is drawn at its line");
+}
+
+#[test]
 fn deeply_nested_data_files_are_a_diagnostic() {
     let json = format!("{{\"entity\": \"AMZN\", \"actual\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
     let out =

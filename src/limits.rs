@@ -11,6 +11,11 @@ pub const TREE_FILE_BYTES: u64 = 256 << 20;
 /// The largest CSV data file, in bytes: byte offsets (spans) are 32-bit.
 pub const CSV_FILE_BYTES: u64 = u32::MAX as u64;
 
+/// The largest long CSV read whole to say what is wrong with a row the streaming reader stops at:
+/// the whole-file reader holds some 25 bytes for every byte of the file, so a larger file is told
+/// only which row stopped the stream.
+pub const WHOLE_CSV_BYTES: u64 = 256 << 20;
+
 /// How deeply brackets, `if`s and prefix operators may nest in one expression of a rule.
 pub const EXPR_DEPTH: usize = 64;
 

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::config;
 use crate::diag::Diag;
 use crate::fsutil::{TextFile, cannot_read, open_regular, read_source, walk};
-use crate::limits::CSV_FILE_BYTES;
+use crate::limits::{CSV_FILE_BYTES, WHOLE_CSV_BYTES};
 use crate::source::{LineIndex, SourceId, Sources, Span};
 
 use super::file::DataFile;
@@ -73,22 +73,47 @@ pub fn load_file(
 /// Streams a long CSV file into `builder` ([`csv::stream`]); `false` where it must be read whole instead
 /// (a wide file, or one the stream stopped at, to say what is wrong with it).
 fn stream_csv(path: &Path, name: &str, sources: &mut Sources, builder: &mut SheetBuilder) -> Result<bool, Diag> {
-    let (input, _) = open_regular(path, name, TextFile::CsvData)?;
+    let (input, size) = open_regular(path, name, TextFile::CsvData)?;
     let file = sources.add_streamed(name.to_owned(), path.to_owned());
     builder.add_source(file, None);
     let mut lines = LineIndex::default();
-    match csv::stream::stream(input, file, CSV_FILE_BYTES, builder, &mut lines) {
-        Ok(csv::stream::Streamed::Read(names)) => {
-            builder.name_source(names);
+    let streamed = csv::stream::stream(input, file, CSV_FILE_BYTES, builder, &mut lines);
+    if let Ok(csv::stream::Streamed::Read(names)) = streamed {
+        builder.name_source(names);
+        sources.set_lines(file, lines);
+        return Ok(true);
+    }
+    builder.drop_source();
+    match streamed {
+        Ok(csv::stream::Streamed::Stopped(at)) if size > WHOLE_CSV_BYTES && at < size => {
             sources.set_lines(file, lines);
-            Ok(true)
+            Err(too_large_to_explain(file, at, size))
         }
-        Ok(_) | Err(_) => {
-            builder.drop_source();
+        _ => {
             sources.drop_last(file);
             Ok(false)
         }
     }
+}
+
+/// The error for a row that stopped the stream in a file too large to read whole to say why.
+fn too_large_to_explain(file: SourceId, at: u64, size: u64) -> Diag {
+    let megabytes = size >> 20;
+    Diag::error(
+        "data",
+        format!(
+            "this row stops the bulk reader, and at {megabytes} MiB the file is too large to read whole to say why"
+        ),
+    )
+    .in_file(file)
+    .primary(Span::new(at as usize, at as usize), "this row")
+    .with_help(format!(
+        "a long CSV row is `entity,metric,period,value` (and `scenario,unit,source` if the header has them): \
+             valid names, a period such as `2025Q4`, a figure or range such as `213.4` or `173.5..178.5`, \
+             quotes only around whole cells; check this row, or read a part of the file below {} MiB for a \
+             full diagnosis",
+        WHOLE_CSV_BYTES >> 20
+    ))
 }
 
 /// Checks and reads a data file already in `sources`, its format named by `path`'s extension, and

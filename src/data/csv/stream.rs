@@ -4,13 +4,14 @@
 //!
 //! This is the fast path of [`super::long`] for well-formed files, and it reads them to the same facts
 //! with the same spans. Anything it does not expect stops it: a byte that is not UTF-8 text, a
-//! control character, a quote other than around a whole cell, a `""` inside quotes, a cell running
-//! over a line end, a row of the wrong length, a bad key or value, an empty file. The caller then drops
+//! control character, a quote other than around a whole cell, a `""` inside quotes anywhere but in a
+//! source name, a cell running over a line end, a row of the wrong length, a bad key or value, an empty file. The caller then drops
 //! the facts read so far and reads the file whole with [`super::parse`], which says what is wrong with
 //! the diagnostics it always gave. A file whose header is not a long one (a wide file) is read whole
 //! too. Rows repeated within the file are found when the sheets are laid out
 //! ([`crate::data::SheetBuilder::finish`]).
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use rayon::prelude::*;
@@ -188,14 +189,20 @@ fn is_long_header(text: &str) -> bool {
         .any(|c| c == "value" || c == "period")
 }
 
-/// A row's cells: where the trimmed text of each starts and ends in the line.
-fn cells(text: &str, out: &mut Vec<(usize, usize)>) -> Option<()> {
+/// A row's cells: where the trimmed text of each starts and ends in the line, and whether it holds a
+/// quote written `""` inside its quotes (its text is then not the cell's value as it stands).
+fn cells(text: &str, out: &mut Vec<(usize, usize, bool)>) -> Option<()> {
     out.clear();
     let bytes = text.as_bytes();
     let mut at = 0;
     loop {
+        let mut escaped = false;
         let (cell, start, next) = if bytes.get(at) == Some(&b'"') {
-            let close = at + 1 + memchr::memchr(b'"', &bytes[at + 1..])?;
+            let mut close = at + 1 + memchr::memchr(b'"', &bytes[at + 1..])?;
+            while bytes.get(close + 1) == Some(&b'"') {
+                escaped = true;
+                close = close + 2 + memchr::memchr(b'"', &bytes[close + 2..])?;
+            }
             if !matches!(bytes.get(close + 1), None | Some(b',')) {
                 return None;
             }
@@ -214,7 +221,7 @@ fn cells(text: &str, out: &mut Vec<(usize, usize)>) -> Option<()> {
         } else {
             (cell.len() - cell.trim_start().len(), cell.trim().len())
         };
-        out.push((start + lead, start + lead + len));
+        out.push((start + lead, start + lead + len, escaped));
         if next >= bytes.len() {
             return Some(());
         }
@@ -227,7 +234,10 @@ fn cells(text: &str, out: &mut Vec<(usize, usize)>) -> Option<()> {
 fn layout_of(text: &str) -> Option<Layout> {
     let mut at = Vec::new();
     cells(text, &mut at)?;
-    let names: Vec<String> = at.iter().map(|&(a, b)| text[a..b].to_ascii_lowercase()).collect();
+    if at.iter().any(|&(.., escaped)| escaped) {
+        return None;
+    }
+    let names: Vec<String> = at.iter().map(|&(a, b, _)| text[a..b].to_ascii_lowercase()).collect();
     for (i, name) in names.iter().enumerate() {
         if !NAMES.contains(&name.as_str()) || names[..i].contains(name) {
             return None;
@@ -261,7 +271,7 @@ struct Parsed<'a> {
     /// The file offsets where the lines after each line end in the chunk start.
     starts: Vec<u32>,
     /// The `source` cells' values, each the first time the chunk gives it.
-    sources: Vec<&'a str>,
+    sources: Vec<Cow<'a, str>>,
     /// Where the chunk holds something unexpected.
     stopped: Option<u64>,
 }
@@ -306,8 +316,8 @@ struct ChunkReader<'l, 'a> {
     metrics: FxHashSet<&'a str>,
     last_period: (&'a str, Period),
     units: FxHashMap<&'a str, Unit>,
-    sources: FxHashSet<&'a str>,
-    cells: Vec<(usize, usize)>,
+    sources: FxHashSet<Cow<'a, str>>,
+    cells: Vec<(usize, usize, bool)>,
 }
 impl<'a> ChunkReader<'_, 'a> {
     /// Reads one line; `None` where anything in it is unexpected.
@@ -324,7 +334,7 @@ impl<'a> ChunkReader<'_, 'a> {
     }
 
     /// Reads the fact of a row, its cells at `at`.
-    fn fact(&mut self, text: &'a str, at: &[(usize, usize)], offset: usize, out: &mut Parsed<'a>) -> Option<()> {
+    fn fact(&mut self, text: &'a str, at: &[(usize, usize, bool)], offset: usize, out: &mut Parsed<'a>) -> Option<()> {
         let (layout, file) = (self.layout, self.file);
         let cell = |column: usize| &text[at[column].0..at[column].1];
         let span = |column: usize| Span::new(offset + at[column].0, offset + at[column].1);
@@ -332,10 +342,21 @@ impl<'a> ChunkReader<'_, 'a> {
         if value.is_empty() {
             return Some(());
         }
-        if let Some(source) = layout.source.map(cell).filter(|s| !s.is_empty())
-            && self.sources.insert(source)
-        {
-            out.sources.push(source);
+        // Only a source name may hold a quote (`"The ""Economist"""`); in a key or a figure it is an
+        // error, which the whole-file reader says.
+        let escaped = |column: usize| at[column].2;
+        if (0..at.len()).any(|c| escaped(c) && Some(c) != layout.source) {
+            return None;
+        }
+        if let Some(column) = layout.source.filter(|&c| !cell(c).is_empty()) {
+            let source = match escaped(column) {
+                true => Cow::Owned(cell(column).replace("\"\"", "\"")),
+                false => Cow::Borrowed(cell(column)),
+            };
+            if !self.sources.contains(&source) {
+                self.sources.insert(source.clone());
+                out.sources.push(source);
+            }
         }
         let entity = cell(layout.entity);
         if entity != self.last_entity || entity.is_empty() {
@@ -382,8 +403,9 @@ impl Merge {
     /// Adds a chunk's rows.
     fn add(&mut self, chunk: Parsed, builder: &mut SheetBuilder) {
         for source in chunk.sources {
-            if self.seen_sources.insert(source.to_owned()) {
-                self.sources.push(source.to_owned());
+            if !self.seen_sources.contains(source.as_ref()) {
+                self.seen_sources.insert(source.to_string());
+                self.sources.push(source.into_owned());
             }
         }
         for row in chunk.rows {
@@ -468,9 +490,11 @@ mod tests {
         let mut out = Vec::new();
         let text = " AMZN ,\"revenue\",2025Q4, 213.4";
         cells(text, &mut out).unwrap();
-        let read: Vec<&str> = out.iter().map(|&(a, b)| &text[a..b]).collect();
+        let read: Vec<&str> = out.iter().map(|&(a, b, _)| &text[a..b]).collect();
         assert_eq!(read, ["AMZN", "revenue", "2025Q4", "213.4"]);
-        assert_eq!(out[3], (25, 30));
+        assert_eq!(out[3], (25, 30, false));
+        cells("\"The \"\"Economist\"\"\", x", &mut out).unwrap();
+        assert_eq!(out, [(1, 18, true), (21, 22, false)]);
         assert!(cells("a,\"b\"c", &mut out).is_none());
         assert!(cells("a,b\"c", &mut out).is_none());
         assert!(cells("a,\"b", &mut out).is_none());

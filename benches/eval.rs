@@ -174,7 +174,7 @@ fn describe(csv: &Path, program: &Program, sheets: &Sheets) {
         skipped,
         failed,
         errors,
-        eval::run::threads(),
+        tickmark::workers::threads(),
     );
     for (name, shape) in RULES {
         let one = Filter { rules: vec![name.to_string()], ..Filter::default() };
@@ -191,7 +191,7 @@ fn main() {
     let sheets = load_sheets(&csv);
     let program = load_program(&sheets);
     describe(&csv, &program, &sheets);
-    assert_eq!(eval::run::threads(), 1, "the evaluation pool was sized before RAYON_NUM_THREADS=1 was set");
+    assert_eq!(tickmark::workers::threads(), 1, "the evaluation pool was sized before RAYON_NUM_THREADS=1 was set");
 
     bench_evaluate(&mut criterion, &program, &sheets);
     bench_load(&mut criterion, &csv);

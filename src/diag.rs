@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteSpanContents, SourceCode, SourceSpan};
 
-use crate::source::{SourceId, Sources, Span};
+use crate::source::{SourceFile, SourceId, Sources, Span};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -125,14 +125,7 @@ impl Diag {
     pub fn render<'a>(&'a self, sources: &Sources) -> Rendered<'a> {
         let source = self.file.map(|id| {
             let file = sources.get(id);
-            let (line_starts, stride) = file.line_index();
-            Snippet {
-                name: file.name.clone(),
-                text: file.text().clone(),
-                line_starts,
-                stride,
-                whole: file.has_lone_cr(),
-            }
+            Snippet { text: file.text().clone(), whole: file.has_lone_cr(), file: file.clone() }
         });
         let related = self.related.iter().map(|d| d.render(sources)).collect();
         Rendered { diag: self, source, related }
@@ -140,13 +133,12 @@ impl Diag {
 }
 
 /// A source file as miette reads a snippet of it: from the start of the lines shown, with the lines
-/// before them counted from the file's line index. miette's own reading counts every line from the
-/// start of the file for each span, which made a hundred diagnostics in a 300 MB CSV read 30 GB.
+/// before them counted by the file's own line index ([`SourceFile::line_col`]). miette's own reading
+/// counts every line from the start of the file for each span, which made a hundred diagnostics in a
+/// 300 MB CSV read 30 GB.
 struct Snippet {
-    name: String,
+    file: SourceFile,
     text: Arc<str>,
-    line_starts: Arc<Vec<u32>>,
-    stride: usize,
     /// Read the whole text as miette does: it counts a lone `\r` as a line end, the index does not.
     whole: bool,
 }
@@ -164,13 +156,6 @@ impl Snippet {
         }
         start
     }
-
-    /// How many lines end before `offset`, a line's start.
-    fn lines_before(&self, offset: usize) -> usize {
-        let k = self.line_starts.partition_point(|&s| s as usize <= offset).max(1) - 1;
-        let from = (self.line_starts[k] as usize).min(offset);
-        k * self.stride + memchr::memchr_iter(b'\n', &self.text.as_bytes()[from..offset]).count()
-    }
 }
 
 impl SourceCode for Snippet {
@@ -185,13 +170,13 @@ impl SourceCode for Snippet {
             (0, 0)
         } else {
             let start = self.lines_back(span.offset(), before);
-            (start, self.lines_before(start))
+            (start, self.file.line_col(start as u32).0 - 1)
         };
         let inner = SourceSpan::new((span.offset() - start).into(), span.len());
         let contents = text[start..].read_span(&inner, before, after)?;
         let at = SourceSpan::new((contents.span().offset() + start).into(), contents.span().len());
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.file.name.clone(),
             contents.data(),
             at,
             contents.line() + base,

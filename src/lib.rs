@@ -21,4 +21,5 @@ pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod workers;
 pub mod workspace;

@@ -74,7 +74,8 @@ pub struct SourceFile {
     text: OnceLock<Arc<str>>,
     /// Where a streamed file's text is read from.
     disk: Option<Disk>,
-    /// The byte where each line starts (for a streamed file, every [`LINE_STRIDE`]-th line), the first at 0.
+    /// The byte where each line starts (for a streamed file, every [`LINE_STRIDE`]-th line), the first at 0;
+    /// shared, as every diagnostic drawn holds a copy of its file.
     line_starts: Arc<Vec<u32>>,
     /// How many lines apart the starts in `line_starts` are.
     stride: usize,
@@ -157,11 +158,6 @@ impl SourceFile {
         let rest = &before[line_start..];
         let column = std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count());
         (k * self.stride + newlines + 1, column + 1)
-    }
-
-    /// The line index: the byte where every `stride`-th line starts, and the stride.
-    pub fn line_index(&self) -> (Arc<Vec<u32>>, usize) {
-        (self.line_starts.clone(), self.stride)
     }
 
     /// Whether the text holds a `\r` not followed by `\n`.

@@ -135,7 +135,7 @@ fn report(
             seconds(started.elapsed()),
             sheets.len(),
             results.total(),
-            eval::run::threads(),
+            crate::workers::threads(),
         );
     }
     (Output { stdout: String::new(), stderr, code: run.exit_code(opts.deny_warnings) }, written)

@@ -55,6 +55,11 @@ impl Outcome {
 }
 
 impl Filter {
+    /// Whether a rule is checked at a period: its `at` and the filter's periods (`--period`) admit it.
+    pub fn admits(&self, rule: &Rule, period: Period) -> bool {
+        admitted(rule, &self.periods, period)
+    }
+
     /// The rules the filter admits, in program order.
     pub fn rules_of(&self, program: &Program) -> Vec<RuleId> {
         (0..program.rules.len())
@@ -156,7 +161,7 @@ pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> R
     let parts: Vec<Part> = if entities.len() <= ENTITIES_PER_TASK {
         vec![task(&entities)]
     } else {
-        pool().install(|| entities.par_chunks(ENTITIES_PER_TASK).map(task).collect())
+        crate::workers::pool().install(|| entities.par_chunks(ENTITIES_PER_TASK).map(task).collect())
     };
     let mut tallies = vec![Tally::default(); program.rules.len()];
     let mut checks = Vec::with_capacity(parts.iter().map(|p| p.checks.len()).sum());
@@ -170,20 +175,9 @@ pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> R
     Results { checks, tallies, rules, entities, periods: filter.periods.clone(), keep }
 }
 
-/// The workers: as many as cores (or `RAYON_NUM_THREADS`), each with the deep stack of the main
-/// worker ([`crate::limits::STACK_BYTES`]), since an entity's cells may build on each other hundreds
-/// deep. They parse a long CSV's chunks too.
-pub(crate) fn pool() -> &'static rayon::ThreadPool {
-    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| {
-        let builder = rayon::ThreadPoolBuilder::new().stack_size(crate::limits::STACK_BYTES);
-        builder.build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one thread"))
-    })
-}
-
-/// How many workers evaluate entities.
-pub fn threads() -> usize {
-    pool().current_num_threads()
+/// Whether a rule is checked at a period of a run narrowed to `periods` (none: every period).
+fn admitted(rule: &Rule, periods: &[Period], period: Period) -> bool {
+    rule.at.admits(period) && (periods.is_empty() || periods.contains(&period))
 }
 
 /// The checks of one worker's entities, in entity order.
@@ -206,8 +200,7 @@ fn run_entity(
     let mut ev = Evaluator::new(program, sheets, entity);
     for (i, &rule) in rules.iter().enumerate() {
         for &period in sheets.periods_of(entity) {
-            if program.rules[rule].at.admits(period) && (filter.periods.is_empty() || filter.periods.contains(&period))
-            {
+            if filter.admits(&program.rules[rule], period) {
                 let check = check(&mut ev, rule, period);
                 part.tallies[i].add(&check);
                 let kept = match check.outcome {
@@ -241,9 +234,7 @@ impl Results {
                 sheets
                     .periods_of(entity)
                     .iter()
-                    .filter(move |&&period| {
-                        r.at.admits(period) && (self.periods.is_empty() || self.periods.contains(&period))
-                    })
+                    .filter(move |&&period| admitted(r, &self.periods, period))
                     .map(move |&period| (rule, entity, period))
             })
         });

@@ -114,7 +114,7 @@ pub fn stream(
             let parsed: Vec<Parsed> = if chunks.len() == 1 {
                 chunks.iter().map(parse).collect()
             } else {
-                crate::eval::run::pool().install(|| chunks.par_iter().map(parse).collect())
+                crate::workers::pool().install(|| chunks.par_iter().map(parse).collect())
             };
             for chunk in parsed {
                 for &start in &chunk.starts {

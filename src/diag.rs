@@ -121,14 +121,29 @@ impl Diag {
         Some(sources.location(file, span))
     }
 
-    /// Binds the diagnostic to the sources, so miette can render it.
+    /// Binds the diagnostic to the sources, so miette can render it. A file described by places (a
+    /// workbook, an SEC companyfacts file) has no lines to show: its labels become lines under the
+    /// message, each naming its place (`book.xlsx: Sheet1!C7: not a number`).
     pub fn render<'a>(&'a self, sources: &Sources) -> Rendered<'a> {
-        let source = self.file.map(|id| {
-            let file = sources.get(id);
-            Snippet { text: file.text().clone(), whole: file.has_lone_cr(), file: file.clone() }
+        let file = self.file.map(|id| sources.get(id));
+        let places = match self.file {
+            Some(id) if sources.get(id).is_described() => self
+                .labels
+                .iter()
+                .map(|l| {
+                    let at = sources.location(id, l.span);
+                    l.text.as_ref().map_or_else(|| format!("at {at}"), |text| format!("at {at}: {text}"))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let source = file.filter(|f| !f.is_described()).map(|file| Snippet {
+            text: file.text().clone(),
+            whole: file.has_lone_cr(),
+            file: file.clone(),
         });
         let related = self.related.iter().map(|d| d.render(sources)).collect();
-        Rendered { diag: self, source, related }
+        Rendered { diag: self, source, places, related }
     }
 }
 
@@ -190,6 +205,8 @@ impl SourceCode for Snippet {
 pub struct Rendered<'a> {
     diag: &'a Diag,
     source: Option<Snippet>,
+    /// The labels of a diagnostic in a file described by places, as lines naming each place.
+    places: Vec<String>,
     related: Vec<Rendered<'a>>,
 }
 
@@ -221,7 +238,8 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let mut lines: Vec<&str> = self.diag.help.iter().map(String::as_str).collect();
+        let mut lines: Vec<&str> = self.places.iter().map(String::as_str).collect();
+        lines.extend(self.diag.help.iter().map(String::as_str));
         lines.extend(self.diag.notes.iter().map(String::as_str));
         if lines.is_empty() {
             return None;

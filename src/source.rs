@@ -33,6 +33,11 @@ impl Span {
         self.end <= self.start
     }
 
+    /// The span naming place `index` of a file described by places ([`Sources::add_described`]).
+    pub fn place(index: usize) -> Self {
+        Span::new(index, index + 1)
+    }
+
     /// The span as a `Range` for slicing.
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
@@ -81,6 +86,10 @@ pub struct SourceFile {
     stride: usize,
     /// Whether the text holds a `\r` that is not before a `\n` (which miette counts as a line end).
     lone_cr: OnceLock<bool>,
+    /// For a file read from a format without lines to point at (a workbook, an SEC companyfacts file):
+    /// what each place its spans name is (`Sheet1!C7`; a filing and its dates), a span's `start` being
+    /// the place's index. Such a file has no text; see [`Sources::add_described`].
+    places: Option<Arc<Vec<String>>>,
 }
 
 /// A streamed file on disk: its path, the bytes before offset 0 (a byte order mark), and the file
@@ -122,7 +131,25 @@ impl SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
         let line_starts = Arc::new(line_starts);
-        SourceFile { name, text: OnceLock::from(text), disk: None, line_starts, stride: 1, lone_cr: OnceLock::new() }
+        SourceFile {
+            name,
+            text: OnceLock::from(text),
+            disk: None,
+            line_starts,
+            stride: 1,
+            lone_cr: OnceLock::new(),
+            places: None,
+        }
+    }
+
+    /// What the place a span names is, in a file described by places ([`Sources::add_described`]).
+    pub fn place(&self, span: Span) -> Option<&str> {
+        self.places.as_ref()?.get(span.start as usize).map(String::as_str)
+    }
+
+    /// Whether the file is described by places rather than lines: its spans are not byte ranges.
+    pub fn is_described(&self) -> bool {
+        self.places.is_some()
     }
 
     /// The file's text (a streamed file's read again from disk, once; empty if it can no longer be read).
@@ -192,9 +219,23 @@ impl Sources {
     pub fn add_streamed(&mut self, name: String, path: PathBuf) -> SourceId {
         let disk = Disk { path, skip: 0, open: Arc::default() };
         let (line_starts, stride, lone_cr) = (Arc::new(vec![0]), LINE_STRIDE, OnceLock::new());
-        let file = SourceFile { name, text: OnceLock::new(), disk: Some(disk), line_starts, stride, lone_cr };
+        let file = SourceFile { name, text: OnceLock::new(), disk: Some(disk), line_starts, stride, lone_cr, places: None };
         self.files.push(file);
         SourceId(self.files.len() as u32 - 1)
+    }
+
+    /// Adds a file read from a format without lines to point at (a workbook, an SEC companyfacts file),
+    /// described instead by its places: a span `Span::place(i)` names `places[i]`. Its places may be
+    /// set later ([`Sources::set_places`]), once the file is read.
+    pub fn add_described(&mut self, name: String, places: Vec<String>) -> SourceId {
+        let id = self.add(name, "");
+        self.files[id.0 as usize].places = Some(Arc::new(places));
+        id
+    }
+
+    /// Sets the places of a described file.
+    pub fn set_places(&mut self, id: SourceId, places: Vec<String>) {
+        self.files[id.0 as usize].places = Some(Arc::new(places));
     }
 
     /// Sets the line index of a streamed file once it has been read to its end.
@@ -218,9 +259,13 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
-    /// `name:line:column` of a position, as compilers print it.
+    /// `name:line:column` of a position, as compilers print it; `name: place` in a file described by
+    /// places (`book.xlsx: Sheet1!C7`).
     pub fn location(&self, id: SourceId, span: Span) -> String {
         let file = self.get(id);
+        if let Some(place) = file.place(span) {
+            return format!("{}: {place}", file.name);
+        }
         let (line, col) = file.line_col(span.start);
         format!("{}:{line}:{col}", file.name)
     }

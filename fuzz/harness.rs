@@ -258,6 +258,14 @@ fn located(diags: &[Diag], sources: &Sources) {
     for diag in diags {
         if let Some(file) = diag.file {
             let text = &sources.get(file).text();
+            if sources.get(file).is_described() {
+                // A file described by places (a companyfacts file's filings): every label names one.
+                for label in &diag.labels {
+                    assert!(sources.get(file).place(label.span).is_some(), "label names no place: {diag:?}");
+                }
+                located(&diag.related, sources);
+                continue;
+            }
             for label in &diag.labels {
                 let (start, end) = (label.span.start as usize, label.span.end as usize);
                 assert!(

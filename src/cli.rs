@@ -38,6 +38,8 @@ pub enum Command {
     Test(crate::commands::test::Args),
     /// Start a new rule repository.
     Init(crate::commands::init::Args),
+    /// Turn another source of figures into a TOML data file: `tickmark import sec CIK##########.json`.
+    Import(crate::commands::import::Args),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  tickmark completions bash > ~/.local/share/bash-completion/completions/tickmark"

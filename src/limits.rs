@@ -35,3 +35,11 @@ pub const CELL_DEPTH: usize = 256;
 /// that build on cells) must end in a result or a diagnostic, never in a stack overflow. Reserved, not
 /// used: a thread touches only the pages it needs.
 pub const STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// The largest workbook (`.xlsx`), in bytes, checked before it is opened.
+pub const WORKBOOK_FILE_BYTES: u64 = 256 << 20;
+
+/// The most cells the data sheets of a workbook may span, their tables' rows times columns added up
+/// (and counted as they are read): a small file can unpack into millions of cells, or name one cell
+/// far off, and must end in a diagnostic rather than fill the memory.
+pub const WORKBOOK_CELLS: usize = 1 << 20;

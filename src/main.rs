@@ -63,6 +63,7 @@ fn run() -> ExitCode {
         Command::Fmt(args) => tickmark::commands::fmt::run(args, style()),
         Command::Test(args) => tickmark::commands::test::run(args, style()),
         Command::Init(args) => tickmark::commands::init::run(args, style()),
+        Command::Import(args) => tickmark::commands::import::run(args, style()),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "tickmark", &mut script);

@@ -92,6 +92,17 @@ impl Period {
         YEARS.contains(&shifted.year()).then_some(shifted)
     }
 
+    /// Quarter `quarter` (1 to 4) of the period's fiscal year: `Q3` of `FY2025` or of `2025Q1` is
+    /// `2025Q3`; `None` for a quarter outside 1 to 4.
+    pub fn quarter_of_year(self, quarter: u8) -> Option<Period> {
+        (1..=4).contains(&quarter).then_some(Period::Quarter { year: self.year(), quarter })
+    }
+
+    /// The fiscal year the period belongs to, as a period: `FY2025` for `2025Q2` and for `FY2025`.
+    pub fn fiscal_year(self) -> Period {
+        Period::Year(self.year())
+    }
+
     /// A dense index for columnar storage: five slots a year (four quarters, then the year).
     pub fn slot(self) -> usize {
         let base = (self.year() - YEARS.start()) as usize * 5;
@@ -180,6 +191,16 @@ mod tests {
         assert_eq!(Period::why_not("1850Q2"), "years run from 1900 to 2199");
         assert_eq!(Period::why_not("2025"), "not a period");
         assert_eq!(Period::why_not("FYX"), "not a period");
+    }
+
+    #[test]
+    fn finds_the_quarters_and_the_year_of_a_fiscal_year() {
+        assert_eq!(p("FY2025").quarter_of_year(3), Some(p("2025Q3")));
+        assert_eq!(p("2025Q2").quarter_of_year(4), Some(p("2025Q4")));
+        assert_eq!(p("2025Q2").quarter_of_year(5), None);
+        assert_eq!(p("2025Q2").quarter_of_year(0), None);
+        assert_eq!(p("2025Q2").fiscal_year(), p("FY2025"));
+        assert_eq!(p("FY2025").fiscal_year(), p("FY2025"));
     }
 
     #[test]

@@ -219,7 +219,8 @@ impl Sources {
     pub fn add_streamed(&mut self, name: String, path: PathBuf) -> SourceId {
         let disk = Disk { path, skip: 0, open: Arc::default() };
         let (line_starts, stride, lone_cr) = (Arc::new(vec![0]), LINE_STRIDE, OnceLock::new());
-        let file = SourceFile { name, text: OnceLock::new(), disk: Some(disk), line_starts, stride, lone_cr, places: None };
+        let file =
+            SourceFile { name, text: OnceLock::new(), disk: Some(disk), line_starts, stride, lone_cr, places: None };
         self.files.push(file);
         SourceId(self.files.len() as u32 - 1)
     }

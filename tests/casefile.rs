@@ -202,7 +202,9 @@ fn pack_copy() -> (tempfile::TempDir, PathBuf) {
     }
     let case = dir.path().join("tests/cases/pack.case");
     std::fs::create_dir_all(case.parent().unwrap()).unwrap();
-    std::fs::write(&case, "rules = [\"../../rules\"]\ndata = [\"../../data\"]\n----- expected report\n").unwrap();
+    let header =
+        "rules = [\"../../rules/amazon\", \"../../rules/core\"]\ndata = [\"../../data\"]\n----- expected report\n";
+    std::fs::write(&case, header).unwrap();
     (dir, case)
 }
 

@@ -50,6 +50,7 @@ fn show(value: &FactValue) -> String {
     let bound = |q: Option<Quantity>| q.map_or(String::new(), |q| display::quantity(&q));
     match value {
         FactValue::Number(q) => display::quantity(q),
+        FactValue::Approx(a) => display::approx(a),
         FactValue::Range(r) => format!("{}..{}", bound(r.lo), bound(r.hi)),
     }
 }
@@ -141,7 +142,7 @@ fn fact(sheets: &Sheets, scenario: Scenario, metric: &str, period: &str) -> Fact
 fn number(fact: Fact) -> Quantity {
     match fact.value {
         FactValue::Number(q) => q,
-        FactValue::Range(r) => panic!("a range, not a number: {r:?}"),
+        other => panic!("not a plain figure: {other:?}"),
     }
 }
 

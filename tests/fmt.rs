@@ -17,7 +17,8 @@ use tickmark::num::{Currency, Quantity, RangeLit, RatioStyle, Scale, Unit};
 use tickmark::period::{Period, Step};
 use tickmark::source::{SourceId, Sources, Span, Spanned};
 use tickmark::syntax::ast::{
-    At, BinOp, CmpOp, Expr, ExprKind, File, Item, Let, Name, PeriodRef, Rule, Scenario, Severity, UnaryOp, Use,
+    At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, Name, PeriodRef, Rule, Scenario, Severity, UnaryOp,
+    Use,
 };
 use tickmark::syntax::parse;
 
@@ -172,6 +173,7 @@ fn keeps_meaning_comments_and_layout_of_every_rule_file() {
         "tests/fixtures/fmt",
         "tests/fixtures/check",
         "tests/fixtures/cli",
+        "tests/fixtures/fiscal",
     ];
     let mut count = 0;
     for dir in dirs {
@@ -393,6 +395,7 @@ fn period_ref() -> impl Strategy<Value = PeriodRef> {
         (-9i32..10, any::<bool>())
             .prop_map(|(n, year)| PeriodRef::Offset(n, if year { Step::Year } else { Step::Quarter })),
         period().prop_map(PeriodRef::Absolute),
+        prop_oneof![(1u8..5).prop_map(FiscalPart::Quarter), Just(FiscalPart::Year)].prop_map(PeriodRef::Fiscal),
     ]
 }
 
@@ -921,6 +924,9 @@ impl Messy {
                         format!("{}{}{step}", if n < 0 { '-' } else { '+' }, n.unsigned_abs())
                     }
                     PeriodRef::Absolute(p) => p.to_string(),
+                    // `Q1` and `FY` in either case, as a period may be written.
+                    PeriodRef::Fiscal(part) if self.roll().is_multiple_of(2) => part.to_string().to_ascii_lowercase(),
+                    PeriodRef::Fiscal(part) => part.to_string(),
                 };
                 self.tok(&text);
                 self.sep(false);

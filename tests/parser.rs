@@ -177,6 +177,7 @@ fn period_ref(p: PeriodRef) -> String {
     match p {
         PeriodRef::Offset(n, step) => format!("{n:+}{}", if step == tickmark::period::Step::Year { "y" } else { "q" }),
         PeriodRef::Absolute(p) => p.to_string(),
+        PeriodRef::Fiscal(part) => part.to_string(),
     }
 }
 
@@ -361,4 +362,42 @@ fn an_exponent_is_an_error_never_a_unit() {
     assert_eq!(errors_of("let x = 1.5e-3"), ["`1.5e-3` has an exponent, which a rule does not read"]);
     let ExprKind::Number(q) = expr_of("5 EUR").node else { panic!("not a number") };
     assert_eq!(q.unit.to_string(), "EUR");
+}
+
+#[test]
+fn fiscal_references_name_the_quarters_and_the_year_of_the_checked_period() {
+    use tickmark::syntax::ast::FiscalPart;
+    assert_eq!(dump(&expr_of("revenue[Q1]")), "(at revenue@8..15 Q1)");
+    assert_eq!(dump(&expr_of("revenue[FY]")), "(at revenue@8..15 FY)");
+    assert_eq!(dump(&expr_of("revenue[q3] + revenue[fy]")), "(+ (at revenue@8..15 Q3) (at revenue@22..29 FY))");
+    assert_eq!(dump(&expr_of("revenue[Q4][-1y]")), "(at (at revenue@8..15 Q4) -1y)");
+    assert_eq!(dump(&expr_of("revenue[FY2025] - revenue[FY]")), "(- (at revenue@8..15 FY2025) (at revenue@26..33 FY))");
+    let ExprKind::AtPeriod { period, .. } = expr_of("x[ Q2 ]").node else { panic!("not an index") };
+    assert_eq!(period.node, PeriodRef::Fiscal(FiscalPart::Quarter(2)));
+    assert_eq!((period.span.start, period.span.end), (11, 13), "the span covers `Q2` only");
+    let ExprKind::AtPeriod { period, .. } = expr_of("x[FY]").node else { panic!("not an index") };
+    assert_eq!(period.node, PeriodRef::Fiscal(FiscalPart::Year));
+}
+
+#[test]
+fn fiscal_words_are_special_only_inside_brackets() {
+    assert_eq!(dump(&expr_of("q1 + fy")), "(+ q1@8..10 fy@13..15)");
+    assert_eq!(dump(&expr_of("fy[FY]")), "(at fy@8..10 FY)");
+    assert_eq!(errors_of("let x = FY"), ["expected an expression, found `FY`"]);
+}
+
+#[test]
+fn a_quarter_that_does_not_exist_is_an_error_where_it_is_written() {
+    let diags = parse("let a = revenue[Q5]\nlet b = revenue[FY2]", SourceId(0)).expect_err("does not parse");
+    let found: Vec<(&str, u32, u32)> = diags
+        .iter()
+        .map(|d| {
+            let label = d.labels.iter().find(|l| l.primary).expect("a primary label");
+            (d.message.as_str(), label.span.start, label.span.end)
+        })
+        .collect();
+    assert_eq!(found, [("`Q5` is not a quarter", 16, 18), ("`FY2` is not a period", 36, 39)]);
+    assert!(diags.iter().all(|d| d.help.as_deref().is_some_and(|h| h.contains("`Q1` to `Q4`"))), "{diags:?}");
+    assert_eq!(errors_of("let a = x[Q0]"), ["`Q0` is not a quarter"]);
+    assert_eq!(errors_of("let a = x[Q]"), ["expected a period, found `Q`"]);
 }

@@ -15,7 +15,7 @@ use crate::data::Sheets;
 use crate::diag::Diag;
 use crate::period::{Kind, Step};
 use crate::source::{SourceId, Span};
-use crate::syntax::ast::{self, Item, PeriodRef, Severity};
+use crate::syntax::ast::{self, FiscalPart, Item, PeriodRef, Severity};
 
 pub use program::{AtSpec, CExpr, CKind, Cell, CellId, Func, Program, Rule, RuleId, Title, TitlePart};
 use resolve::Resolver;
@@ -200,7 +200,10 @@ fn hole_name(inner: &str, span: Span) -> ast::Expr {
     crate::source::Spanned::new(ast::ExprKind::Name(ast::Name { scenario, path }), span)
 }
 
-/// A rule checked only at fiscal years cannot look a quarter back: there is no quarter before a year.
+/// A quarter step (`[-1q]`) from a fiscal year has no quarter to reach: an error where a rule is
+/// checked only at fiscal years, or where an index beneath makes the period a year (`x[-1q][FY]`,
+/// `x[-1q][FY2025]`). An index that makes it a quarter lifts the rule's years (`x[-1q][Q1]` at years
+/// is the last quarter of the year before).
 fn quarter_steps_at_years(rule: &Rule) -> Vec<Diag> {
     let only_years = match &rule.at {
         AtSpec::Kind(Kind::Year) => true,
@@ -208,22 +211,53 @@ fn quarter_steps_at_years(rule: &Rule) -> Vec<Diag> {
         _ => false,
     };
     let mut found = Vec::new();
-    if only_years {
-        walk(&rule.body, &mut |e| {
-            if let CKind::Shift { to: PeriodRef::Offset(_, Step::Quarter), .. } = e.kind {
-                found.push(
-                    Diag::error(
-                        "bad-period",
-                        format!("rule `{}` is checked at fiscal years, which have no quarter before them", rule.name),
-                    )
-                    .in_file(rule.file)
-                    .primary(e.span, "a quarter step")
-                    .with_help("step by years (`[-1y]`), or check the rule at quarters"),
-                );
-            }
-        });
-    }
+    let at = if only_years { Reading::Year { by_index: false } } else { Reading::Any };
+    quarter_steps(&rule.body, at, &mut |e, by_index| found.push(quarter_step_from_year(rule, e.span, by_index)));
     found
+}
+
+/// The kind of period an expression is read at, as far as the rule tells.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// A quarter, or either kind.
+    Any,
+    /// A fiscal year: the rule's own periods, or those of an index around the expression.
+    Year { by_index: bool },
+}
+
+/// Calls `found` on every quarter step of `e` taken from a fiscal year, `e` being read at `at`.
+fn quarter_steps(e: &CExpr, at: Reading, found: &mut dyn FnMut(&CExpr, bool)) {
+    let inner = match (&e.kind, at) {
+        (CKind::Shift { to: PeriodRef::Offset(_, Step::Quarter), .. }, Reading::Year { by_index }) => {
+            found(e, by_index);
+            at
+        }
+        (CKind::Shift { to: PeriodRef::Absolute(p), .. }, _) if p.kind() == Kind::Year => {
+            Reading::Year { by_index: true }
+        }
+        (CKind::Shift { to: PeriodRef::Fiscal(FiscalPart::Year), .. }, _) => Reading::Year { by_index: true },
+        (CKind::Shift { to: PeriodRef::Absolute(_) | PeriodRef::Fiscal(FiscalPart::Quarter(_)), .. }, _) => {
+            Reading::Any
+        }
+        _ => at,
+    };
+    walk_children(e, &mut |c| quarter_steps(c, inner, found));
+}
+
+/// The error for a quarter step at `span` from a fiscal year: the rule's (`at years`), or an index's.
+fn quarter_step_from_year(rule: &Rule, span: Span, by_index: bool) -> Diag {
+    let (message, help) = if by_index {
+        (
+            format!("rule `{}` steps by quarters from a fiscal year, which has no quarter before it", rule.name),
+            "the index after the step (`[FY]`, `[FY2025]`) reads it at a fiscal year: step by years (`[-1y]`)",
+        )
+    } else {
+        (
+            format!("rule `{}` is checked at fiscal years, which have no quarter before them", rule.name),
+            "step by years (`[-1y]`), or check the rule at quarters",
+        )
+    };
+    Diag::error("bad-period", message).in_file(rule.file).primary(span, "a quarter step").with_help(help)
 }
 
 /// Visits an expression and everything beneath it (cells are not entered).

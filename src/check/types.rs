@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::num::unit::UnitName;
 use crate::num::{Currency, Dimension, Unit};
 
 /// What an expression measures, as far as the data tells before evaluation.
@@ -71,6 +72,9 @@ impl Dim {
         match (self, other) {
             (Dim::Mixed, _) | (_, Dim::Mixed) => Some(Dim::Mixed),
             (Dim::Number, d) | (d, Dim::Number) | (Dim::Ratio, d) | (d, Dim::Ratio) => Some(d),
+            (Dim::Named(per), Dim::Named(n)) | (Dim::Named(n), Dim::Named(per)) if per.currency_per(n).is_some() => {
+                Some(Dim::Money(per.currency_per(n)))
+            }
             _ => None,
         }
     }
@@ -83,6 +87,8 @@ impl Dim {
             (Dim::Number, _) => None,
             (a, b) if a.join(b).is_some() => Some(Dim::Ratio),
             (d, Dim::Ratio) => Some(d),
+            (Dim::Money(Some(currency)), Dim::Named(n)) => Some(Dim::Named(UnitName::per(currency, n))),
+            (Dim::Money(None), Dim::Named(_)) => Some(Dim::Mixed),
             _ => None,
         }
     }
@@ -137,5 +143,11 @@ mod tests {
         assert_eq!(usd.times(Dim::Ratio), Some(usd));
         assert_eq!(usd.times(usd), None);
         assert_eq!(Dim::Number.over(usd), None);
+        let shares = Dim::Named(UnitName::intern("shares"));
+        let per_share = Dim::Named(UnitName::intern("USD/shares"));
+        assert_eq!(usd.over(shares), Some(per_share), "net income over a share count is per share");
+        assert_eq!(per_share.times(shares), Some(usd));
+        assert_eq!(shares.times(per_share), Some(usd));
+        assert_eq!(shares.over(usd), None);
     }
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod import;
 pub mod init;
 pub mod sheet;
 pub mod test;
@@ -16,6 +17,7 @@ use std::fmt::Write;
 use crate::check::{Program, RuleFile};
 use crate::config;
 use crate::data::EntityId;
+use crate::data::sec::ConceptMap;
 use crate::data::{SheetBuilder, Sheets};
 use crate::diag::Diag;
 use crate::period::Period;
@@ -46,6 +48,10 @@ pub struct Inputs {
     /// Data files or folders; their order decides which source wins a conflict (default: `data` of tickmark.toml).
     #[arg(long, num_args = 1..)]
     pub data: Vec<PathBuf>,
+    /// A concept map for SEC companyfacts data: changes to the shipped map of XBRL concepts to metrics,
+    /// and tickers for CIKs (docs/sec.md).
+    #[arg(long, value_name = "MAP")]
+    pub sec_map: Option<PathBuf>,
 }
 
 /// `--entity` and `--period`: what a command is narrowed to.
@@ -119,8 +125,12 @@ fn load_into(
     let (rule_paths, data_paths) = paths(inputs, rules_required, sources)?;
     let started = std::time::Instant::now();
     let mut builder = SheetBuilder::default();
+    let map = match &inputs.sec_map {
+        Some(path) => ConceptMap::with_file(path, display_path(path), sources)?,
+        None => ConceptMap::shipped(),
+    };
     let mut errors = Vec::new();
-    if let Err(e) = crate::data::load_paths(&data_paths, sources, &mut builder) {
+    if let Err(e) = crate::data::load_paths_with(&data_paths, &map, sources, &mut builder) {
         errors.extend(e);
     }
     let sheets = builder.finish().unwrap_or_else(|e| {

@@ -42,13 +42,23 @@ const STRICT: ParseOptions = ParseOptions {
 
 /// Reads a JSON data file into its facts.
 pub fn parse(text: &str, file: SourceId) -> Result<DataFile, Vec<Diag>> {
+    read(&root(text, file)?, text, file)
+}
+
+/// Parses a JSON file as strict JSON whose root is an object: a data file, or an SEC companyfacts file
+/// ([`super::sec`]), told apart by the keys of this object.
+pub fn root(text: &str, file: SourceId) -> Result<Object<'_>, Vec<Diag>> {
     let parsed = parse_to_ast(text, &CollectOptions::default(), &STRICT).map_err(|e| vec![syntax_error(&e, file)])?;
-    let root = match parsed.value {
-        Some(Value::Object(root)) => root,
-        other => return Err(vec![not_an_object(other.as_ref(), file)]),
-    };
+    match parsed.value {
+        Some(Value::Object(root)) => Ok(root),
+        other => Err(vec![not_an_object(other.as_ref(), file)]),
+    }
+}
+
+/// Reads the root object of a JSON data file into its facts.
+pub fn read(root: &Object<'_>, text: &str, file: SourceId) -> Result<DataFile, Vec<Diag>> {
     let mut converter = Converter { text, file, errors: Vec::new() };
-    let entries = converter.object(&root, 0);
+    let entries = converter.object(root, 0);
     match walk(&entries, file, Syntax::Json) {
         Ok(data) if converter.errors.is_empty() => Ok(data),
         Ok(_) => Err(converter.errors),
@@ -98,7 +108,7 @@ impl<'t> Converter<'t> {
 }
 
 /// A byte range as a span.
-fn span(range: Range) -> Span {
+pub(super) fn span(range: Range) -> Span {
     Span::new(range.start, range.end)
 }
 

@@ -21,8 +21,9 @@ use crate::limits::{CSV_FILE_BYTES, WHOLE_CSV_BYTES};
 use crate::source::{LineIndex, SourceId, Sources, Span};
 
 use super::file::DataFile;
+use super::sec::ConceptMap;
 use super::sheet::SheetBuilder;
-use super::{csv, json, toml};
+use super::{csv, json, sec, toml, xlsx};
 
 /// The formats of data files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,8 @@ enum Format {
     Toml,
     Csv,
     Json,
+    /// An Excel workbook, read with `calamine` ([`xlsx`]).
+    Workbook,
 }
 
 impl Format {
@@ -40,6 +43,7 @@ impl Format {
             "toml" => Some(Format::Toml),
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
+            "xlsx" | "xlsm" => Some(Format::Workbook),
             _ => None,
         }
     }
@@ -50,24 +54,30 @@ impl Format {
             Format::Toml => "start with `entity = \"AMZN\"` and a table such as `[actual.2025Q4]`",
             Format::Csv => "start with a header row such as `metric,2025Q4`",
             Format::Json => "write `{\"entity\": \"AMZN\", \"actual\": {\"2025Q4\": {\"revenue\": 213.4}}}`",
+            Format::Workbook => "give a sheet a header row such as `metric | 2025Q4`",
         }
     }
 }
 
-/// Loads one data file shown as `name`: adds it to `sources` and its facts to `builder`.
+/// Loads one data file shown as `name`: adds it to `sources` and its facts to `builder`; an SEC
+/// companyfacts file is read with the concepts of `map`.
 pub fn load_file(
     path: &Path,
     name: String,
+    map: &ConceptMap,
     sources: &mut Sources,
     builder: &mut SheetBuilder,
 ) -> Result<(), Vec<Diag>> {
     let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &name)]) };
+    if format == Format::Workbook {
+        return xlsx::load(path, name, sources, builder);
+    }
     if format == Format::Csv && stream_csv(path, &name, sources, builder).map_err(|d| vec![d])? {
         return Ok(());
     }
     let kind = if format == Format::Csv { TextFile::CsvData } else { TextFile::TreeData };
     let file = read_source(path, name, kind, sources).map_err(|d| vec![d])?;
-    add_facts(format, path, file, sources, builder, false)
+    add_facts(format, path, file, map, sources, builder, false)
 }
 
 /// Streams a long CSV file into `builder` ([`csv::stream`]); `false` where it must be read whole instead
@@ -122,11 +132,11 @@ fn too_large_to_explain(file: SourceId, at: u64, size: u64) -> Diag {
 pub fn load_source(
     path: &Path,
     file: SourceId,
-    sources: &Sources,
+    sources: &mut Sources,
     builder: &mut SheetBuilder,
 ) -> Result<(), Vec<Diag>> {
     let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &sources.get(file).name)]) };
-    add_facts(format, path, file, sources, builder, true)
+    add_facts(format, path, file, &ConceptMap::shipped(), sources, builder, true)
 }
 
 /// Reads the facts of a file in `sources` in its format, refusing an empty one, into `builder`.
@@ -134,11 +144,12 @@ fn add_facts(
     format: Format,
     path: &Path,
     file: SourceId,
-    sources: &Sources,
+    map: &ConceptMap,
+    sources: &mut Sources,
     builder: &mut SheetBuilder,
     stream: bool,
 ) -> Result<(), Vec<Diag>> {
-    let text = &sources.get(file).text();
+    let text = &sources.get(file).text().clone();
     if text.trim().is_empty() {
         let diag = Diag::error("data-file", "the file is empty").in_file(file).primary(Span::new(0, 0), "nothing here");
         return Err(vec![diag.with_help(format.example())]);
@@ -154,7 +165,15 @@ fn add_facts(
             _ => builder.drop_source(),
         }
     }
-    let data = parse(format, text, file, path)?;
+    let data = if format == Format::Json {
+        let root = json::root(text, file)?;
+        if sec::is_companyfacts(&root) {
+            return sec::load(&root, file, map, sources, builder);
+        }
+        json::read(&root, text, file)?
+    } else {
+        parse(format, text, file, path)?
+    };
     builder.add_source(file, data.source);
     for (key, fact) in data.facts {
         builder.insert(key, fact);
@@ -168,12 +187,17 @@ fn not_data(path: &Path, name: &str) -> Diag {
         return cannot_read(name, &e);
     }
     Diag::error("data-file", format!("`{name}` is not a data file"))
-        .with_help("data files end in `.toml`, `.csv` or `.json`")
+        .with_help("data files end in `.toml`, `.csv`, `.json` or `.xlsx`")
 }
 
 /// Reads a file in the format of its extension.
 fn parse(format: Format, text: &str, file: SourceId, path: &Path) -> Result<DataFile, Vec<Diag>> {
     match format {
+        Format::Workbook => Err(vec![
+            Diag::error("data-file", "a workbook is read from its file, not from text")
+                .in_file(file)
+                .with_help("give the workbook's path with `--data`"),
+        ]),
         Format::Toml => toml::parse(text, file),
         Format::Json => json::parse(text, file),
         Format::Csv => {
@@ -182,12 +206,23 @@ fn parse(format: Format, text: &str, file: SourceId, path: &Path) -> Result<Data
     }
 }
 
-/// Loads files and folders in order, collecting the errors of every file.
+/// Loads files and folders in order, collecting the errors of every file; SEC companyfacts files are
+/// read with the shipped concept map.
 pub fn load_paths(paths: &[PathBuf], sources: &mut Sources, builder: &mut SheetBuilder) -> Result<(), Vec<Diag>> {
+    load_paths_with(paths, &ConceptMap::shipped(), sources, builder)
+}
+
+/// [`load_paths`], reading SEC companyfacts files with the concepts of `map`.
+pub fn load_paths_with(
+    paths: &[PathBuf],
+    map: &ConceptMap,
+    sources: &mut Sources,
+    builder: &mut SheetBuilder,
+) -> Result<(), Vec<Diag>> {
     let mut errors = Vec::new();
     for path in paths {
         for file in expand(path, &mut errors) {
-            if let Err(more) = load_file(&file, crate::source::display_path(&file), sources, builder) {
+            if let Err(more) = load_file(&file, crate::source::display_path(&file), map, sources, builder) {
                 errors.extend(more);
             }
         }

@@ -9,12 +9,14 @@ pub mod file;
 pub mod json;
 pub mod key;
 pub mod load;
+pub mod sec;
 pub mod sheet;
 pub mod toml;
 pub mod tree;
 pub mod value;
+pub mod xlsx;
 
 pub use file::DataFile;
-pub use load::{load_file, load_paths, load_source};
+pub use load::{load_file, load_paths, load_paths_with, load_source};
 pub use sheet::{Conflict, DataSource, EntityId, Fact, FactKey, FactValue, MetricId, Origin, SheetBuilder, Sheets};
 pub use value::{ValueError, parse_value};

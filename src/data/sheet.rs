@@ -7,9 +7,10 @@
 //!
 //! Memory is what bulk runs are bound by, so a fact is stored packed in 36 bytes ([`Stored`]): its
 //! key as numbers (entity and metric names are interned), a figure's digits as a 64-bit integer and
-//! its scale (the rare figure of more digits, and every range, in a side table), its unit as an index,
-//! its origin as file and byte span. Keys are checked for repeats when the columns are laid out, not
-//! in a hash map while facts arrive, so a fact costs its 36 bytes and its column slot.
+//! its scale (the rare figure of more digits, every figure with a margin and every range, in a side
+//! table), its unit as an index, its origin as file and byte span. Keys are checked for repeats when
+//! the columns are laid out, not in a hash map while facts arrive, so a fact costs its 36 bytes and
+//! its column slot.
 
 use std::collections::BTreeSet;
 
@@ -17,7 +18,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use crate::diag::Diag;
-use crate::num::{Quantity, RangeLit, Unit};
+use crate::num::quantity::Approx;
+use crate::num::{ArithError, Num, Quantity, RangeLit, Unit};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::Scenario;
@@ -27,10 +29,14 @@ pub type EntityId = u32;
 /// Index of a metric in [`Sheets::metrics`].
 pub type MetricId = u32;
 
-/// A fact's value as written: a figure or a range.
+/// A fact's value as written: a figure, a figure with an explicit margin, or a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactValue {
+    /// `213.4`: known to half its last digit (213.35..213.45).
     Number(Quantity),
+    /// `102466 ± 1 USD m`: known to its margin (102465..102467), a figure derived from rounded ones.
+    Approx(Approx),
+    /// `173.5..178.5`, `..213`.
     Range(RangeLit),
 }
 
@@ -80,7 +86,18 @@ impl FactValue {
     pub fn show(&self) -> String {
         match self {
             FactValue::Number(q) => crate::num::display::quantity(q),
+            FactValue::Approx(a) => crate::num::display::approx(a),
             FactValue::Range(r) => crate::num::display::range(r),
+        }
+    }
+
+    /// The interval a figure stands for (half its last digit either side, or its margin); `None` for
+    /// a range. The one place a figure becomes a value, for the evaluator and for conflicts alike.
+    pub fn figure(&self) -> Option<Result<Num, ArithError>> {
+        match self {
+            FactValue::Number(q) => Some(q.rounded()),
+            FactValue::Approx(a) => Some(a.interval()),
+            FactValue::Range(_) => None,
         }
     }
 }
@@ -89,26 +106,27 @@ impl Fact {
     /// The fact's unit.
     pub fn unit(&self) -> Unit {
         match self.value {
-            FactValue::Number(q) => q.unit,
+            FactValue::Number(q) | FactValue::Approx(Approx { value: q, .. }) => q.unit,
             FactValue::Range(r) => r.lo.or(r.hi).map_or(Unit::None, |q| q.unit),
         }
     }
 
-    /// Whether two facts agree given rounding: their intervals meet (bound by bound for ranges).
+    /// Whether two facts agree given rounding: their intervals meet (a figure's by its last digit
+    /// or its margin; a range's bound by bound).
     pub fn agrees_with(&self, other: &Fact) -> bool {
-        let meets = |a: &Quantity, b: &Quantity| match (a.rounded(), b.rounded()) {
-            (Ok(a), Ok(b)) => a.unit.dimension() == b.unit.dimension() && a.meets(&b),
+        let meets = |a: FactValue, b: FactValue| match (a.figure(), b.figure()) {
+            (Some(Ok(x)), Some(Ok(y))) => x.unit.dimension() == y.unit.dimension() && x.meets(&y),
             _ => a == b,
         };
         let bounds = |a: Option<Quantity>, b: Option<Quantity>| match (a, b) {
-            (Some(a), Some(b)) => meets(&a, &b),
+            (Some(a), Some(b)) => meets(FactValue::Number(a), FactValue::Number(b)),
             (None, None) => true,
             _ => false,
         };
         match (self.value, other.value) {
-            (FactValue::Number(a), FactValue::Number(b)) => meets(&a, &b),
             (FactValue::Range(a), FactValue::Range(b)) => bounds(a.lo, b.lo) && bounds(a.hi, b.hi),
-            _ => false,
+            (FactValue::Range(_), _) | (_, FactValue::Range(_)) => false,
+            (a, b) => meets(a, b),
         }
     }
 }
@@ -117,6 +135,7 @@ impl Fact {
 /// period and as a point in another).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Shape {
+    /// Figures, with or without a margin (`213.4`, `102466 ± 1`).
     pub numbers: bool,
     pub ranges: bool,
 }
@@ -153,6 +172,8 @@ enum Kind {
     Big,
     /// A range: in the side table of ranges.
     Range,
+    /// A figure with a margin: in the side table of those.
+    Approx,
 }
 
 /// Names given ids in order of arrival.
@@ -192,6 +213,7 @@ struct Store {
     facts: Vec<Stored>,
     big: Vec<Decimal>,
     ranges: Vec<RangeLit>,
+    approx: Vec<Approx>,
     units: Vec<Unit>,
     unit_ids: FxHashMap<Unit, u32>,
 }
@@ -223,6 +245,10 @@ impl Store {
                 self.ranges.push(r);
                 ([self.ranges.len() as u32 - 1, 0], 0, Kind::Range)
             }
+            FactValue::Approx(a) => {
+                self.approx.push(a);
+                ([self.approx.len() as u32 - 1, 0], 0, Kind::Approx)
+            }
         };
         let (file, start, end) = (fact.origin.file.0, fact.origin.span.start, fact.origin.span.end);
         self.facts.push(Stored {
@@ -250,6 +276,7 @@ impl Store {
             }
             Kind::Big => FactValue::Number(Quantity::new(self.big[s.value[0] as usize], unit)),
             Kind::Range => FactValue::Range(self.ranges[s.value[0] as usize]),
+            Kind::Approx => FactValue::Approx(self.approx[s.value[0] as usize]),
         };
         Fact { value, origin: Origin { file: SourceId(s.file), span: Span { start: s.start, end: s.end } } }
     }
@@ -264,6 +291,8 @@ pub struct SheetBuilder {
     sources: Vec<DataSource>,
     /// Where the latest source's facts start, to drop them if the file turns out to be bad.
     source_start: usize,
+    /// Conflicts sources found within themselves ([`SheetBuilder::conflict`]).
+    conflicts: Vec<Conflict>,
 }
 
 impl SheetBuilder {
@@ -311,6 +340,12 @@ impl SheetBuilder {
             source.facts += 1;
         }
         self.store.push(entity, metric * 3 + scenario as u32, period, fact);
+    }
+
+    /// Records a conflict a source found within itself: an SEC companyfacts file whose filings give one
+    /// fact different values keeps the most recent (`kept`, inserted as usual) and reports the others.
+    pub fn conflict(&mut self, key: FactKey, kept: Fact, other: Fact) {
+        self.conflicts.push(Conflict { key, kept, other });
     }
 
     /// Lays the facts out in columns. A key given twice by one file (a streamed file is checked here,
@@ -400,7 +435,7 @@ impl Sheets {
     /// Lays out the gathered facts: names sorted, ids renumbered, facts placed in their columns in
     /// the order they came (so the first source wins), repeats turned into conflicts or errors.
     fn build(builder: SheetBuilder) -> Result<Sheets, Vec<Diag>> {
-        let SheetBuilder { mut store, entities, metrics, sources, .. } = builder;
+        let SheetBuilder { mut store, entities, metrics, sources, conflicts: found, .. } = builder;
         let mut used_entities = vec![false; entities.names.len()];
         let mut used_metrics = vec![false; metrics.names.len()];
         for f in &store.facts {
@@ -459,7 +494,7 @@ impl Sheets {
             n_slots,
             columns,
             store,
-            conflicts: Vec::new(),
+            conflicts: found,
             sources,
         };
         sheets.describe(&repeats);
@@ -503,7 +538,7 @@ impl Sheets {
             let shape = &mut self.shapes[f.column as usize];
             match f.kind {
                 Kind::Range => shape.ranges = true,
-                Kind::Small | Kind::Big => shape.numbers = true,
+                Kind::Small | Kind::Big | Kind::Approx => shape.numbers = true,
             }
         }
         for (entity, mut seen) in slots.into_iter().enumerate() {
@@ -614,5 +649,35 @@ mod tests {
             );
             assert_eq!(store.get(i as u32).origin, origin);
         }
+    }
+
+    fn fact(text: &str) -> Fact {
+        let value = crate::data::parse_value(text, Unit::None).unwrap();
+        Fact { value, origin: Origin { file: SourceId(0), span: Span::new(0, text.len()) } }
+    }
+
+    #[test]
+    fn a_margin_is_kept_beside_the_packed_fact() {
+        let mut store = Store::default();
+        store.push(0, 0, Period::parse("2025Q4").unwrap(), fact("102466 ± 1 USD m"));
+        store.push(0, 0, Period::parse("2025Q3").unwrap(), fact("7.25 +/- 0.125 %"));
+        assert_eq!(store.get(0), fact("102466 ± 1 USD m"));
+        assert_eq!(store.get(1).value.show(), "7.25 ± 0.125 %");
+        assert_eq!(store.get(0).unit(), Unit::parse("USD m").unwrap());
+    }
+
+    #[test]
+    fn a_margin_decides_whether_two_sources_agree() {
+        // 102465..102467 against 102467.5..102468.5: a gap; against 102466.5..102467.5: they meet.
+        let derived = fact("102466 ± 1 USD m");
+        assert!(!derived.agrees_with(&fact("102468 USD m")) && !fact("102468 USD m").agrees_with(&derived));
+        assert!(derived.agrees_with(&fact("102467 USD m")) && fact("102467 USD m").agrees_with(&derived));
+        // 102466.85..102466.95 meets, 102467.45..102467.55 does not: the margin is read in base units.
+        assert!(derived.agrees_with(&fact("102.4669 USD bn")) && !derived.agrees_with(&fact("102.4675 USD bn")));
+        assert!(!derived.agrees_with(&fact("102466 %")), "a ratio never agrees with money");
+        assert!(!derived.agrees_with(&fact("102465..102467 USD m")), "a figure never agrees with a range");
+        let figure = derived.value.figure().unwrap().unwrap();
+        assert_eq!((figure.lo, figure.hi), (Decimal::new(102_465_000_000, 0), Decimal::new(102_467_000_000, 0)));
+        assert_eq!(fact("1..2").value.figure(), None);
     }
 }

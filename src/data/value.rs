@@ -1,11 +1,13 @@
-//! A cell's text as written: a figure (`213.4`, `9%`, `730 USD m`) or a range (`173.5..178.5`, `..213`).
+//! A cell's text as written: a figure (`213.4`, `9%`, `730 USD m`), a figure with a margin
+//! (`102466 ± 1 USD m`) or a range (`173.5..178.5`, `..213`).
 //!
 //! Cells hold the same literals as rule files. The decimal is read from its text, never through a float,
 //! so `25.0` keeps its `.0` (its precision). A number written without a unit takes the file's default
 //! unit; one written with a unit keeps it. A range's bound without a unit takes the other bound's unit
 //! (`5..7%`), and its bounds are checked by the same function as a rule's range literal
 //! ([`crate::num::range::range`]). An exponent (`1e30`) is an error, never a unit named `e30`: it cannot
-//! say how precise the figure is. Errors carry the byte range within the cell they are about, so the
+//! say how precise the figure is. A margin (`±` or `+/-`) is data only: a number, never finer than half
+//! the figure's last digit, with the one unit written after it. Errors carry the byte range within the cell they are about, so the
 //! caller can point at it.
 
 use std::ops::Range;
@@ -13,6 +15,7 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 
 use crate::diag::Diag;
+use crate::num::quantity::Approx;
 use crate::num::{Currency, Quantity, RangeLit, Unit, parse_decimal, range};
 use crate::source::{SourceId, Span};
 
@@ -34,19 +37,114 @@ pub struct ValueError {
 pub const UNITS_HELP: &str =
     "a unit is `%`, `bps`, `pp`, a currency with a scale (`USD`, `USD m`, `USD bn`) or a name such as `GW`";
 
-/// Reads a cell's text as a figure or a range; a bare number takes `default` as its unit.
+/// An example of a figure with a margin, for help lines.
+const MARGIN_EXAMPLE: &str = "`102466 ± 1 USD m`";
+
+/// Reads a cell's text as a figure, a figure with a margin or a range; a bare number takes `default`
+/// as its unit.
 pub fn parse_value(text: &str, default: Unit) -> Result<FactValue, ValueError> {
     if text.trim().is_empty() {
         return Err(error("an empty text is not a value", 0..text.len(), "empty")
             .help("write a figure such as `213.4`, `9%` or `730 USD m`"));
     }
-    match text.find("..") {
-        Some(dots) => parse_range(text, dots, default).map(FactValue::Range),
-        None => {
+    match (text.find(".."), plus_minus(text)) {
+        (Some(_), Some(sign)) => {
+            Err(error("a range cannot carry a margin", sign, "a margin on a range").help(format!(
+                "a range's bounds already say where the value lies: write the range alone, or a figure with a \
+             margin such as {MARGIN_EXAMPLE}"
+            )))
+        }
+        (Some(dots), None) => parse_range(text, dots, default).map(FactValue::Range),
+        (None, Some(sign)) => parse_approx(text, sign, default).map(FactValue::Approx),
+        (None, None) => {
             let q = parse_bound(text, 0)?;
             Ok(FactValue::Number(if q.unit.is_none() { Quantity::new(q.value, default) } else { q }))
         }
     }
+}
+
+/// Where the first `±` (or its ASCII spelling `+/-`) is in `text`, if it has one.
+fn plus_minus(text: &str) -> Option<Range<usize>> {
+    let at = |sign: &str| text.find(sign).map(|i| i..i + sign.len());
+    match (at("±"), at("+/-")) {
+        (Some(a), Some(b)) => Some(if a.start < b.start { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Reads `figure ± margin unit` split at the sign at `sign` (`102466 ± 1 USD m`): the unit, written
+/// once after the margin, is both's, else `default`; the margin is a number of no sign and at least
+/// half the figure's last digit.
+fn parse_approx(text: &str, sign: Range<usize>, default: Unit) -> Result<Approx, ValueError> {
+    let written = &text[sign.clone()];
+    if text[..sign.start].trim().is_empty() {
+        return Err(error(format!("expected a figure before `{written}`"), sign, "no figure before this")
+            .help(format!("write the figure, then its margin: {MARGIN_EXAMPLE}")));
+    }
+    let figure = parse_written(&text[..sign.start], 0)?;
+    if let Some(unit) = figure.unit.clone() {
+        return Err(unit_before_margin(text, &figure, unit, sign));
+    }
+    let margin = parse_margin(&text[sign.end..], sign.end, written)?;
+    let unit = margin.quantity.unit;
+    let value = Quantity::new(figure.quantity.value, if unit.is_none() { default } else { unit });
+    let approx = Approx { value, margin: margin.quantity.value };
+    if !approx.covers_its_digits() {
+        let half = format!("0.{}5", "0".repeat(figure.quantity.value.scale() as usize));
+        let number = &text[figure.number];
+        return Err(error("the margin is finer than the figure's last digit", margin.number, "finer than the digits")
+            .help(format!(
+                "`{number}` already stands for {number} ± {half} (half its last digit), and a margin claims no \
+                 more than the digits say: write at least `± {half}`, or the figure with more digits"
+            )));
+    }
+    Ok(approx)
+}
+
+/// The error for a unit written before the `±` at `sign` (`102466 USD m ± 1`): the figure and its
+/// margin share the one unit written after the margin.
+fn unit_before_margin(text: &str, figure: &Written, unit: Range<usize>, sign: Range<usize>) -> ValueError {
+    let (written, after) = (&text[sign.clone()], text[sign.end..].trim_start());
+    let margin = match &after[..number_len(after)] {
+        "" => "1",
+        margin => margin,
+    };
+    let example = format!("{} {written} {margin} {}", &text[figure.number.clone()], &text[unit.clone()]);
+    error(
+        format!("expected the unit after the margin, found `{}` before `{written}`", &text[unit.clone()]),
+        unit,
+        "a unit before the margin",
+    )
+    .help(format!("a figure and its margin share one unit, written once at the end: `{example}`"))
+}
+
+/// Reads the margin after a `±` (written as `sign`) starting at byte `offset` of the cell: a number
+/// without a sign, then the optional unit.
+fn parse_margin(text: &str, offset: usize, sign: &str) -> Result<Written, ValueError> {
+    let start = offset + text.len() - text.trim_start().len();
+    let trimmed = text.trim();
+    let at = start..start + trimmed.len();
+    if !trimmed.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c)) {
+        let found = if trimmed.is_empty() { "nothing".to_owned() } else { format!("`{trimmed}`") };
+        let at = if trimmed.is_empty() { offset - sign.len()..offset } else { at };
+        return Err(error(format!("expected a margin after `{sign}`, found {found}"), at, "expected a number here")
+            .help(format!("a margin is a number in the figure's unit, written before that unit: {MARGIN_EXAMPLE}")));
+    }
+    if let Some(second) = plus_minus(text) {
+        let at = offset + second.start..offset + second.end;
+        return Err(error("a figure has one margin", at, "a second margin")
+            .help(format!("write the figure and one margin: {MARGIN_EXAMPLE}")));
+    }
+    if trimmed.starts_with('-') {
+        let number = start..start + number_len(trimmed);
+        return Err(error(
+            format!("a margin cannot be negative, found `{}`", trimmed[..number.len()].trim_end()),
+            number,
+            "negative",
+        )
+        .help(format!("a margin is how far the true value may lie either side of the figure: {MARGIN_EXAMPLE}")));
+    }
+    parse_written(text, offset)
 }
 
 /// Reads `lo..hi`, `..hi` or `lo..` split at the `..` at byte `dots`; the bounds are checked as in a
@@ -68,9 +166,23 @@ fn optional_bound(text: &str, offset: usize) -> Result<Option<Quantity>, ValueEr
     if text.trim().is_empty() { Ok(None) } else { parse_bound(text, offset).map(Some) }
 }
 
+/// A figure as written and where its parts are in the cell.
+struct Written {
+    quantity: Quantity,
+    /// The number's bytes.
+    number: Range<usize>,
+    /// The unit's bytes, where one is written.
+    unit: Option<Range<usize>>,
+}
+
 /// Reads a figure with an optional unit (`730 USD m`), [`Unit::None`] when it has none; `offset` is
 /// where `text` starts in the cell.
 fn parse_bound(text: &str, offset: usize) -> Result<Quantity, ValueError> {
+    parse_written(text, offset).map(|w| w.quantity)
+}
+
+/// [`parse_bound`], saying where the number and the unit are.
+fn parse_written(text: &str, offset: usize) -> Result<Written, ValueError> {
     let start = offset + text.len() - text.trim_start().len();
     let text = text.trim();
     let digits = number_len(text);
@@ -85,7 +197,12 @@ fn parse_bound(text: &str, offset: usize) -> Result<Quantity, ValueError> {
             .help("a number has digits, at most one `.` and at most 28 digits")
     })?;
     let unit_start = start + digits + rest.len() - rest.trim_start().len();
-    Ok(Quantity::new(value, parse_unit(text, rest.trim(), unit_start)?.unwrap_or(Unit::None)))
+    let unit = parse_unit(text, rest.trim(), unit_start)?;
+    Ok(Written {
+        quantity: Quantity::new(value, unit.unwrap_or(Unit::None)),
+        number: start..start + digits,
+        unit: unit.map(|_| unit_start..unit_start + rest.trim().len()),
+    })
 }
 
 /// Fails when the number is followed by an exponent (`1e30`, `1.25E+3`, `1 e-5`), which would
@@ -255,6 +372,75 @@ mod tests {
         assert_eq!(message(".."), ("a range needs at least one bound".into(), 0..2));
         assert_eq!(message("1..2..3"), ("`2..3` is not a number".into(), 3..7));
         assert_eq!(message("213,4"), ("`213,4` is not a number".into(), 3..5));
+    }
+
+    fn approx(text: &str, default: &str) -> Approx {
+        match parse_value(text, unit(default)).unwrap() {
+            FactValue::Approx(a) => a,
+            other => panic!("not a figure with a margin: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_margin_is_read_with_the_unit_written_after_it() {
+        let a = approx("124300 ± 1 USD m", "USD bn");
+        assert_eq!((a.value.value, a.value.unit, a.margin), (Decimal::new(124_300, 0), unit("USD m"), Decimal::ONE));
+        assert_eq!(approx("124300 +/- 1 USD m", ""), a, "`+/-` spells `±`");
+        assert_eq!(approx("124300±1USD m", ""), a);
+        assert_eq!(approx(" 124300 ± 1 ", "USD m"), a, "a bare figure takes the file's unit");
+        let pct = approx("9.5 ± 0.25%", "USD bn");
+        assert_eq!(
+            (pct.value.value, pct.value.unit, pct.margin),
+            (Decimal::new(95, 1), unit("%"), Decimal::new(25, 2))
+        );
+        assert_eq!(approx("213.4 ± 0.05", "").margin, Decimal::new(5, 2), "half the last digit is the least");
+        assert_eq!(approx("-3 ± 2", "").value.value, Decimal::new(-3, 0));
+        for text in ["124300 ± 1 USD m", "9.5 ± 0.25 %", "5 ± 1", "3.90 ± 0.1 GW", "1.95 ± 0.005 USD", "180 ± 2.5 bps"]
+        {
+            let shown = parse_value(text, Unit::None).unwrap().show();
+            assert_eq!((shown.as_str(), approx(&shown, "")), (text, approx(text, "")), "shown as written, read back");
+        }
+        let n = a.interval().unwrap();
+        assert_eq!(
+            (n.lo, n.point, n.hi),
+            (Decimal::new(124_299_000_000, 0), Decimal::new(124_300_000_000, 0), Decimal::new(124_301_000_000, 0))
+        );
+    }
+
+    #[test]
+    fn a_margin_is_never_finer_than_the_digits() {
+        let e = parse_value("124300 ± 0.4 USD m", Unit::None).unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.at, e.label),
+            ("the margin is finer than the figure's last digit", 10..13, "finer than the digits")
+        );
+        let help = e.help.unwrap();
+        assert!(
+            help.contains("`124300` already stands for 124300 ± 0.5") && help.contains("at least `± 0.5`"),
+            "{help}"
+        );
+        assert_eq!(message("213.40 ± 0.001"), ("the margin is finer than the figure's last digit".into(), 10..15));
+        assert_eq!(message("1 ± 0").1, 5..6, "a zero margin claims an exact figure");
+    }
+
+    #[test]
+    fn a_margin_out_of_place_says_where() {
+        assert_eq!(message("124300 ± -1 USD m"), ("a margin cannot be negative, found `-1`".into(), 10..12));
+        let own = parse_value("124300 USD m ± 1 USD m", Unit::None).unwrap_err();
+        assert_eq!(
+            (own.message.as_str(), own.at),
+            ("expected the unit after the margin, found `USD m` before `±`", 7..12)
+        );
+        assert!(own.help.unwrap().ends_with("`124300 ± 1 USD m`"));
+        assert_eq!(message("124300 USD m +/- 1").1, 7..12);
+        assert_eq!(message("1..2 ± 1"), ("a range cannot carry a margin".into(), 5..7));
+        assert_eq!(message("1 +/- 1..2"), ("a range cannot carry a margin".into(), 2..5));
+        assert_eq!(message("124300 ±"), ("expected a margin after `±`, found nothing".into(), 7..9));
+        assert_eq!(message("124300 ± USD m"), ("expected a margin after `±`, found `USD m`".into(), 10..15));
+        assert_eq!(message("± 1"), ("expected a figure before `±`".into(), 0..2));
+        assert_eq!(message("1 ± 1 ± 1"), ("a figure has one margin".into(), 7..9));
+        assert_eq!(message("1 ± 1e3"), ("`1e3` has an exponent, which a cell does not read".into(), 5..8));
+        assert_eq!(message("1 ± 1 XYZ zz"), ("`1 XYZ zz` has an unknown unit `XYZ zz`".into(), 7..13));
     }
 
     #[test]

@@ -131,13 +131,12 @@ impl<'a> Evaluator<'a> {
             let metric_name = self.sheets.metrics[metric as usize].clone();
             self.note_fact(&metric_name, scenario, period, &fact);
         }
-        match fact.value {
-            FactValue::Number(q) => q.rounded().map(Value::Num).map_err(arith),
-            FactValue::Range(r) => {
-                let bound = |q: Option<Quantity>| q.map(|q| q.rounded()).transpose();
-                Ok(Value::Range(bound(r.lo).map_err(arith)?, bound(r.hi).map_err(arith)?))
-            }
+        if let Some(figure) = fact.value.figure() {
+            return figure.map(Value::Num).map_err(arith);
         }
+        let FactValue::Range(r) = fact.value else { unreachable!("a fact that is not a figure is a range") };
+        let bound = |q: Option<Quantity>| q.map(|q| q.rounded()).transpose();
+        Ok(Value::Range(bound(r.lo).map_err(arith)?, bound(r.hi).map_err(arith)?))
     }
 
     /// A cell's value at a period, computed once per entity.
@@ -371,13 +370,16 @@ pub fn shift(period: Period, to: PeriodRef) -> Option<Period> {
     match to {
         PeriodRef::Absolute(p) => Some(p),
         PeriodRef::Offset(n, step) => period.shift(n, step),
+        PeriodRef::Fiscal(crate::syntax::ast::FiscalPart::Quarter(q)) => period.quarter_of_year(q),
+        PeriodRef::Fiscal(crate::syntax::ast::FiscalPart::Year) => Some(period.fiscal_year()),
     }
 }
 
-/// A period reference as written: `-1y`, `2025Q1`.
+/// A period reference as written: `-1y`, `2025Q1`, `Q1`, `FY`.
 fn shown_ref(to: PeriodRef) -> String {
     match to {
         PeriodRef::Absolute(p) => p.to_string(),
+        PeriodRef::Fiscal(part) => part.to_string(),
         PeriodRef::Offset(n, step) => {
             format!("{n:+}{}", if step == crate::period::Step::Quarter { "q" } else { "y" })
         }

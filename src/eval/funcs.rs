@@ -3,7 +3,6 @@
 use rust_decimal::Decimal;
 
 use crate::check::{CExpr, CKind, Func};
-use crate::data::FactValue;
 use crate::num::{Num, RatioStyle, Unit};
 use crate::period::{Kind, Period};
 use crate::source::SourceId;
@@ -96,10 +95,10 @@ fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId, fi
         for (metric, metric_name) in metrics {
             if let Some(fact) = ev.sheets.get(*metric, *scenario, ev.entity, period) {
                 ev.note_fact(metric_name, *scenario, period, &fact);
-                match fact.value {
-                    FactValue::Number(q) => values.push(q.rounded().map_err(arith)?),
-                    FactValue::Range(_) if !figures => values.push(placeholder),
-                    FactValue::Range(_) => {
+                match fact.value.figure() {
+                    Some(figure) => values.push(figure.map_err(arith)?),
+                    None if !figures => values.push(placeholder),
+                    None => {
                         return Err(error(file, arg.span, &format!("`{metric_name}` is a range here, not a figure")));
                     }
                 }

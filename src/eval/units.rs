@@ -1,6 +1,7 @@
 //! Units at run time: aligning operands, adopting units for bare numbers, choosing the scale shown.
 
 use crate::num::interval::shifted;
+use crate::num::unit::UnitName;
 use crate::num::{ArithError, Num, RatioStyle, Unit};
 
 /// Why two units do not go together at run time (a currency that differs between entities).
@@ -69,6 +70,10 @@ pub fn times(a: Unit, b: Unit) -> Result<Unit, UnitError> {
         (Unit::Fraction, u) | (u, Unit::Fraction) => Ok(u),
         (Unit::Ratio(_), Unit::Ratio(_)) => Ok(Unit::Ratio(RatioStyle::Percent)),
         (Unit::Ratio(_), u) | (u, Unit::Ratio(_)) => Ok(u),
+        (Unit::Named(a), Unit::Named(b)) => match a.currency_per(b).or(b.currency_per(a)) {
+            Some(currency) => Ok(Unit::Money(currency, crate::num::Scale::One)),
+            None => Err(format!("cannot multiply `{a}` by `{b}`", a = Unit::Named(a), b = Unit::Named(b))),
+        },
         (u, v) => Err(format!("cannot multiply `{u}` by `{v}`")),
     }
 }
@@ -81,6 +86,7 @@ pub fn over(a: Unit, b: Unit) -> Result<Unit, UnitError> {
         (u, v) if u.dimension() == v.dimension() => Ok(Unit::Ratio(RatioStyle::Percent)),
         (Unit::None | Unit::Fraction, v) => Err(format!("cannot divide a bare number by `{v}`")),
         (u, Unit::Ratio(_)) => Ok(u),
+        (Unit::Money(currency, _), Unit::Named(n)) => Ok(Unit::Named(UnitName::per(currency, n))),
         (u, v) => Err(format!("cannot divide `{u}` by `{v}`")),
     }
 }

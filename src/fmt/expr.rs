@@ -316,7 +316,8 @@ pub fn name_text(name: &Name) -> String {
 }
 
 impl Printer<'_> {
-    /// The period inside `[...]`: `-1y`, `+2q`, `2025Q1`, `FY2025`; a zero offset keeps its sign.
+    /// The period inside `[...]`: `-1y`, `+2q`, `2025Q1`, `FY2025`, `Q1`, `FY`; a zero offset keeps its
+    /// sign.
     fn period_ref(&self, p: &Spanned<PeriodRef>) -> String {
         let written_minus = self.text(p.span).is_some_and(|t| t.starts_with('-'));
         match p.node {
@@ -331,7 +332,7 @@ fn step_letter(step: Step) -> char {
     if step == Step::Year { 'y' } else { 'q' }
 }
 
-/// The period inside `[...]`: `-1y`, `+2q`, `2025Q1`, `FY2025`.
+/// The period inside `[...]`: `-1y`, `+2q`, `2025Q1`, `FY2025`, `Q1`, `FY`.
 pub fn period_ref(p: PeriodRef) -> String {
     match p {
         PeriodRef::Offset(n, step) => {
@@ -339,6 +340,7 @@ pub fn period_ref(p: PeriodRef) -> String {
             format!("{sign}{}{}", n.unsigned_abs(), step_letter(step))
         }
         PeriodRef::Absolute(period) => period.to_string(),
+        PeriodRef::Fiscal(part) => part.to_string(),
     }
 }
 

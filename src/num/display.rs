@@ -3,7 +3,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::interval::Num;
-use super::quantity::{Quantity, RangeLit};
+use super::quantity::{Approx, Quantity, RangeLit};
 use super::unit::{RatioStyle, Unit};
 
 /// The most digits after the point shown for any value.
@@ -12,6 +12,11 @@ const MAX_DIGITS: u32 = 28;
 /// A figure as it was written, with its unit: `213.4 USD bn`, `9 %`.
 pub fn quantity(q: &Quantity) -> String {
     with_unit(q.value.to_string(), q.unit)
+}
+
+/// A figure with its margin as written, the unit once at the end: `102466 ± 1 USD m`, `9.5 ± 0.25 %`.
+pub fn approx(a: &Approx) -> String {
+    with_unit(format!("{} ± {}", a.value.value, a.margin), a.value.unit)
 }
 
 /// A range as written, with its units: `173.5 USD bn..178.5 USD bn`, `..213 USD bn`.
@@ -135,5 +140,9 @@ mod tests {
         let bps = Quantity::new(parse_decimal("180").unwrap(), Unit::parse("bps").unwrap());
         assert_eq!(num(&bps.rounded().unwrap()), "180 bps");
         assert_eq!(difference(parse_decimal("0.0019").unwrap(), margin.unit), "0.19 pp");
+        let approx = Approx { value: written, margin: parse_decimal("0.2").unwrap() };
+        assert_eq!(super::approx(&approx), "213.4 ± 0.2 USD bn");
+        assert_eq!(num(&approx.interval().unwrap()), "213.4 USD bn");
+        assert_eq!(interval(&approx.interval().unwrap()), "213.20 USD bn..213.60 USD bn");
     }
 }

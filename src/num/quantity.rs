@@ -93,6 +93,41 @@ impl Quantity {
     }
 }
 
+/// A figure with an explicit margin, as written in a data file: `102466 ± 1 USD m`.
+///
+/// The true value lies within `value - margin ..= value + margin`, exactly: the margin takes the place
+/// of the half digit a bare figure stands for (`102466 USD m` is 102465.5..102466.5), so a figure
+/// derived from other rounded figures (a fourth quarter as the year less nine months, each to the
+/// nearest million) can say it is known only to ±1. The margin is in the figure's unit, and never
+/// finer than half its last written digit (the data reader checks that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Approx {
+    /// The figure as written, with the unit the margin shares.
+    pub value: Quantity,
+    /// How far the true value may lie either side of the figure, in its unit; not negative.
+    pub margin: Decimal,
+}
+
+impl Approx {
+    /// The interval the figure and its margin stand for, in the unit's base: `102466 ± 1 USD m` is
+    /// 102,465,000,000..102,467,000,000 with its point at 102,466,000,000.
+    pub fn interval(&self) -> Result<Num, ArithError> {
+        let point = self.value.base()?;
+        let margin = Quantity::new(self.margin, self.value.unit).base()?;
+        let lo = exact_add(point, -margin)?;
+        let hi = exact_add(point, margin)?;
+        Ok(Num { lo, point, hi, unit: self.value.unit })
+    }
+
+    /// Whether the margin is at least half the figure's last written digit (`102466 ± 0.5` is what
+    /// `102466` says already; `± 0.1` would claim more than its digits do).
+    pub fn covers_its_digits(&self) -> bool {
+        // margin >= 10^-scale / 2, as 2 * margin >= 10^-scale; a margin too large to double covers it.
+        let last_digit = Decimal::new(1, self.value.value.scale());
+        self.margin.checked_mul(Decimal::TWO).is_none_or(|twice| twice >= last_digit)
+    }
+}
+
 /// A range as written: `173.5..178.5`, `11%..15%`, `..213`, `206..`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RangeLit {
@@ -168,6 +203,26 @@ mod tests {
         assert_eq!((n.lo.to_string(), n.hi.to_string()), ("0.01795".into(), "0.01805".into()));
         let n = q("730", "USD m").rounded().unwrap();
         assert_eq!(n.point.to_string(), "730000000");
+    }
+
+    #[test]
+    fn a_margin_replaces_the_half_digit() {
+        let a = Approx { value: q("102466", "USD m"), margin: Decimal::ONE };
+        let n = a.interval().unwrap();
+        assert_eq!(
+            (n.lo.to_string(), n.point.to_string(), n.hi.to_string()),
+            ("102465000000".into(), "102466000000".into(), "102467000000".into())
+        );
+        let a = Approx { value: q("9.5", "%"), margin: parse_decimal("0.25").unwrap() };
+        let n = a.interval().unwrap();
+        assert_eq!((n.lo.to_string(), n.hi.to_string()), ("0.0925".into(), "0.0975".into()));
+        let covers = |value: &str, margin: &str| {
+            Approx { value: q(value, ""), margin: parse_decimal(margin).unwrap() }.covers_its_digits()
+        };
+        assert!(covers("102466", "0.5") && covers("102466", "1") && covers("102466.0", "0.05"));
+        assert!(!covers("102466", "0.4") && !covers("102466", "0") && !covers("1.00", "0.001"));
+        assert!(covers("0.0000000000000000000000000001", "0.0000000000000000000000000001"));
+        assert!(covers("1", "79228162514264337593543950335"));
     }
 
     #[test]

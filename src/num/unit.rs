@@ -133,6 +133,19 @@ impl UnitName {
     pub fn as_str(self) -> &'static str {
         UNIT_NAMES.lock().unwrap_or_else(|e| e.into_inner()).names[self.0 as usize]
     }
+
+    /// Money per unit of a named quantity: `USD/shares`, the unit of net income over a share count
+    /// (as XBRL names it).
+    pub fn per(currency: Currency, name: UnitName) -> UnitName {
+        UnitName::intern(&format!("{}/{}", currency.as_str(), name.as_str()))
+    }
+
+    /// The currency of money per `name` (`USD` for `USD/shares` per `shares`): what such an amount
+    /// times a quantity in `name` is.
+    pub fn currency_per(self, name: UnitName) -> Option<Currency> {
+        let (currency, per) = self.as_str().split_once('/')?;
+        (per == name.as_str()).then(|| Currency::parse(currency)).flatten()
+    }
 }
 
 impl PartialOrd for UnitName {

@@ -108,6 +108,7 @@ fn shared_unit(entries: &[&Entry]) -> Option<Unit> {
 fn single_unit(value: &FactValue) -> Option<Unit> {
     match value {
         FactValue::Number(q) => Some(q.unit),
+        FactValue::Approx(a) => Some(a.value.unit),
         FactValue::Range(r) => match (r.lo, r.hi) {
             (Some(lo), Some(hi)) if lo.unit != hi.unit => None,
             (lo, hi) => lo.or(hi).map(|q| q.unit),
@@ -115,7 +116,8 @@ fn single_unit(value: &FactValue) -> Option<Unit> {
     }
 }
 
-/// A fact as written, without its unit when `bare` (the row shows it once): `213.4`, `173.5..178.5`.
+/// A fact as written, without its unit when `bare` (the row shows it once): `213.4`, `102466 ± 1`,
+/// `173.5..178.5`.
 pub fn written(value: &FactValue, bare: bool) -> String {
     if !bare {
         return value.show();
@@ -123,6 +125,7 @@ pub fn written(value: &FactValue, bare: bool) -> String {
     let plain = |q: Option<Quantity>| q.map(|q| q.value.to_string()).unwrap_or_default();
     match value {
         FactValue::Number(q) => q.value.to_string(),
+        FactValue::Approx(a) => format!("{} ± {}", a.value.value, a.margin),
         FactValue::Range(r) => format!("{}..{}", plain(r.lo), plain(r.hi)),
     }
 }

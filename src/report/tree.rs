@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use crate::check::{CExpr, CKind, Program};
-use crate::data::{EntityId, Fact, FactValue, Sheets};
+use crate::data::{EntityId, Fact, Sheets};
 use crate::eval::{Check, Halt, Outcome, Trace, Value};
 use crate::num::display;
 use crate::period::Period;
@@ -196,9 +196,9 @@ impl Walk<'_> {
     fn pattern(&self, mut node: Node, metrics: &[(u32, String)], scenario: Scenario, period: Period) -> Node {
         for (metric, name) in metrics {
             let Some(fact) = self.fact(*metric, scenario, period) else { continue };
-            let value = match fact.value {
-                FactValue::Number(q) => q.rounded().map_or_else(|e| e.to_string(), |n| display::num_with_interval(&n)),
-                FactValue::Range(_) => fact.value.show(),
+            let value = match fact.value.figure() {
+                Some(figure) => figure.map_or_else(|e| e.to_string(), |n| display::num_with_interval(&n)),
+                None => fact.value.show(),
             };
             let text = match scenario {
                 Scenario::Actual => name.clone(),

@@ -80,7 +80,7 @@ pub enum ExprKind {
     Approx { lhs: Box<Expr>, rhs: Box<Expr>, within: Option<Spanned<Quantity>> },
     /// `a in r`
     In { value: Box<Expr>, range: Box<Expr> },
-    /// `x[-1y]`, `x[2025Q1]`: the value at another period.
+    /// `x[-1y]`, `x[2025Q1]`, `x[Q1]`, `x[FY]`: the value at another period.
     AtPeriod { expr: Box<Expr>, period: Spanned<PeriodRef> },
     /// `213.4`, `35%`, `730 USD m`
     Number(Quantity),
@@ -187,6 +187,28 @@ pub enum PeriodRef {
     Offset(i32, Step),
     /// `2025Q1`, `FY2025`
     Absolute(Period),
+    /// `Q1` to `Q4`, `FY`: a quarter of the checked period's own fiscal year, or that year.
+    Fiscal(FiscalPart),
+}
+
+/// A part of the checked period's fiscal year: at `FY2025` and at `2025Q2` alike, `Q3` is `2025Q3`
+/// and `FY` is `FY2025`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FiscalPart {
+    /// `Q1` to `Q4`; the parser admits only 1 to 4.
+    Quarter(u8),
+    /// `FY`
+    Year,
+}
+
+impl std::fmt::Display for FiscalPart {
+    /// The part as written in canonical form: `Q1`, `FY`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FiscalPart::Quarter(q) => write!(f, "Q{q}"),
+            FiscalPart::Year => f.write_str("FY"),
+        }
+    }
 }
 
 impl Scenario {

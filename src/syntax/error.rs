@@ -409,7 +409,8 @@ fn hint(positives: &[Rule], found: Option<(Tok, &str)>, previous: Option<&str>) 
 fn period_hint(positives: &[Rule], previous: Option<&str>) -> Option<String> {
     if positives.contains(&Rule::offset) {
         return Some(
-            "inside `[...]` write an offset such as `-1q`, `-1y`, `+2q`, or a period such as `2025Q1` or `FY2025`"
+            "inside `[...]` write an offset such as `-1q`, `-1y`, `+2q`, a period such as `2025Q1` or `FY2025`, \
+             or `Q1` to `Q4` or `FY` for the checked period's fiscal year"
                 .into(),
         );
     }
@@ -514,7 +515,7 @@ fn describe(rule: Rule) -> Option<Expect> {
         severity | kw_error | kw_warning | kw_info => Expect::Severity,
         title | quoted | string_text | unterminated => Expect::Title,
         at_clause | kw_at => Expect::At,
-        period | offset | kw_quarters | kw_years => Expect::Period,
+        period | offset | fiscal | kw_quarters | kw_years => Expect::Period,
         colon => Expect::Colon,
         comma => Expect::Comma,
         lparen => Expect::LParen,

@@ -1,10 +1,10 @@
 //! Text to syntax tree: runs the pest grammar (`grammar/tickmark.pest`) and walks its pairs by hand
 //! into the owned [`ast`](super::ast) with a byte span on every node.
 //!
-//! The grammar is lenient where a precise message helps: a period such as `2025Q5`, a unit word
-//! after a number, an exponent (`1e30`), a string without its closing quote, a number too large for
-//! a decimal and a reversed range all parse, and the walker reports them, so that one run shows
-//! every such fault of the file. A range's bounds are checked by the function that checks a data
+//! The grammar is lenient where a precise message helps: a period such as `2025Q5` or `[Q5]`, a
+//! unit word after a number, an exponent (`1e30`), a string without its closing quote, a number too
+//! large for a decimal and a reversed range all parse, and the walker reports them, so that one run
+//! shows every such fault of the file. A range's bounds are checked by the function that checks a data
 //! cell's ([`crate::num::range::range`]), so `5..7%` means the same in both. A grammar error stops
 //! pest; parsing then resumes at the next line that starts an item, so each item's first syntax
 //! error is reported.
@@ -14,8 +14,8 @@ use pest::iterators::{Pair, Pairs};
 use rust_decimal::Decimal;
 
 use super::ast::{
-    At, BinOp, CmpOp, Expr, ExprKind, File, Item, Let, Name, PeriodRef, Rule as RuleItem, Scenario, Severity, UnaryOp,
-    Use,
+    At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, Name, PeriodRef, Rule as RuleItem, Scenario,
+    Severity, UnaryOp, Use,
 };
 use super::error::{self, Fault};
 use crate::diag::Diag;
@@ -35,6 +35,11 @@ use grammar::TickmarkParser;
 
 /// Unit words that may follow a number although they start with a small letter.
 pub const LOWERCASE_UNITS: [&str; 6] = ["bps", "bp", "pp", "count", "shares", "units"];
+
+/// What may stand inside `[...]`, for a period there that does not exist.
+const INDEX_HELP: &str = "inside `[...]`, `Q1` to `Q4` are the quarters of the checked period's fiscal year and `FY` \
+                          that year; a fixed period is a quarter such as `2025Q4` or a fiscal year such as `FY2025`, \
+                          in the years 1900 to 2199";
 
 /// Parses a rule file into its syntax tree, or returns every syntax error found in it.
 pub fn parse(text: &str, file: SourceId) -> Result<File, Vec<Diag>> {
@@ -204,22 +209,22 @@ impl Walker {
             match part.as_rule() {
                 Rule::kw_quarters => return Some(Spanned::new(At::Quarters, span)),
                 Rule::kw_years => return Some(Spanned::new(At::Years, span)),
-                Rule::period => periods.push(self.period(&part)),
+                Rule::period => periods.push(self.period(&part, Period::HELP)),
                 _ => {}
             }
         }
         Some(Spanned::new(At::Periods(periods), span))
     }
 
-    /// Reads a period as written, `2025Q4` or `FY2025`, reporting one that does not exist.
-    fn period(&mut self, pair: &Pair<'_, Rule>) -> Spanned<Period> {
+    /// Reads a period as written, `2025Q4` or `FY2025`, reporting one that does not exist with `help`.
+    fn period(&mut self, pair: &Pair<'_, Rule>, help: &str) -> Spanned<Period> {
         let span = self.span(pair);
         let text = pair.as_str();
         if let Some(period) = Period::parse(text) {
             return Spanned::new(period, span);
         }
-        let label = Period::why_not(text);
-        self.report(self.error(span, format!("`{text}` is not a period"), label).with_help(Period::HELP));
+        let label = why_not_period(text);
+        self.report(self.error(span, format!("`{text}` is not a period"), label).with_help(help));
         Spanned::new(Period::Year(2000), span)
     }
 
@@ -360,18 +365,22 @@ impl Walker {
         let mut expr = self.expr(inner.next()?)?;
         for index in inner {
             let span = expr.span.to(self.span(&index));
-            let target = index.into_inner().find(|p| matches!(p.as_rule(), Rule::offset | Rule::period))?;
+            let target =
+                index.into_inner().find(|p| matches!(p.as_rule(), Rule::offset | Rule::period | Rule::fiscal))?;
             let period = self.period_ref(&target);
             expr = Spanned::new(ExprKind::AtPeriod { expr: Box::new(expr), period }, span);
         }
         Some(expr)
     }
 
-    /// Reads the period inside `[...]`: an offset `-1q`, `+2y` or a period `2025Q1`.
+    /// Reads the period inside `[...]`: an offset `-1q`, `+2y`, a period `2025Q1` or a part of the
+    /// fiscal year `Q1`, `FY`.
     fn period_ref(&mut self, pair: &Pair<'_, Rule>) -> Spanned<PeriodRef> {
         let span = self.span(pair);
-        if pair.as_rule() == Rule::period {
-            return Spanned::new(PeriodRef::Absolute(self.period(pair).node), span);
+        match pair.as_rule() {
+            Rule::period => return Spanned::new(PeriodRef::Absolute(self.period(pair, INDEX_HELP).node), span),
+            Rule::fiscal => return Spanned::new(PeriodRef::Fiscal(self.fiscal(pair)), span),
+            _ => {}
         }
         let text = pair.as_str();
         let step = if text.ends_with(['y', 'Y']) { Step::Year } else { Step::Quarter };
@@ -381,6 +390,25 @@ impl Walker {
             0
         });
         Spanned::new(PeriodRef::Offset(count, step), span)
+    }
+
+    /// Reads `Q1` to `Q4` or `FY` (in either case), reporting a quarter that does not exist (`Q5`).
+    fn fiscal(&mut self, pair: &Pair<'_, Rule>) -> FiscalPart {
+        let text = pair.as_str();
+        let quarter = match text.get(1..) {
+            Some("1") => 1,
+            Some("2") => 2,
+            Some("3") => 3,
+            Some("4") => 4,
+            _ if text.eq_ignore_ascii_case("FY") => return FiscalPart::Year,
+            _ => {
+                let diag =
+                    self.error(self.span(pair), format!("`{text}` is not a quarter"), "quarters run from Q1 to Q4");
+                self.report(diag.with_help(INDEX_HELP));
+                1
+            }
+        };
+        FiscalPart::Quarter(quarter)
     }
 }
 
@@ -590,6 +618,17 @@ fn name(pair: Pair<'_, Rule>) -> Option<Name> {
         path.push_str(part.as_str());
     }
     Some(Name { scenario, path })
+}
+
+/// Why a period as written does not exist, for its label: as [`Period::why_not`] says, but a year
+/// of other than four digits (`FY2`, `FY25`, `25Q1`) says so.
+fn why_not_period(text: &str) -> &'static str {
+    let upper = text.to_ascii_uppercase();
+    let year = upper.strip_prefix("FY").or_else(|| upper.split_once('Q').map(|(year, _)| year)).unwrap_or("");
+    if !year.is_empty() && year.len() != 4 && year.bytes().all(|b| b.is_ascii_digit()) {
+        return "a year has four digits";
+    }
+    Period::why_not(text)
 }
 
 /// Whether a unit word is the `Q1` of a quarter such as `2025Q1`.

@@ -5,13 +5,15 @@ use crate::syntax::ast::Scenario;
 use super::super::key;
 use super::super::sheet::FactKey;
 use super::rows::Row;
-use super::{Columns, Sink};
+use super::{Columns, Grid, Sink};
 
 /// The columns a long file may have; the first four are required.
 pub(super) const NAMES: [&str; 7] = ["entity", "metric", "period", "value", "scenario", "unit", "source"];
 
-/// The help line for a long file's header.
-const LAYOUT: &str = "a long CSV has the columns `entity,metric,period,value` and optionally `scenario,unit,source`";
+/// The help line for a long file's header: `a long CSV has ...` (or `a long sheet`).
+fn layout_help(grid: Grid) -> String {
+    format!("a long {} has the columns `entity,metric,period,value` and optionally `scenario,unit,source`", grid.noun())
+}
 
 /// The indexes of a long file's columns, in the order of [`NAMES`]; and how many columns it has.
 pub(super) struct Layout {
@@ -48,7 +50,7 @@ fn layout(columns: &Columns<'_>, sink: &mut Sink) -> Option<Layout> {
         if NAMES.contains(&name.as_str()) {
             sink.errors.extend(columns.repeated(index, sink.file));
         } else {
-            sink.errors.push(unknown(columns, index, sink.file));
+            sink.errors.push(unknown(columns, index, sink.file, sink.grid));
         }
     }
     let entity = required(columns, "entity", sink);
@@ -64,19 +66,20 @@ fn layout(columns: &Columns<'_>, sink: &mut Sink) -> Option<Layout> {
 fn required(columns: &Columns<'_>, name: &str, sink: &mut Sink) -> Option<usize> {
     let found = columns.find(name);
     if found.is_none() {
-        sink.errors.push(columns.missing(name, sink.file, LAYOUT));
+        sink.errors.push(columns.missing(name, sink.file, &layout_help(sink.grid)));
     }
     found
 }
 
 /// The error for a column a long file does not have.
-fn unknown(columns: &Columns<'_>, index: usize, file: crate::source::SourceId) -> crate::diag::Diag {
+fn unknown(columns: &Columns<'_>, index: usize, file: crate::source::SourceId, grid: Grid) -> crate::diag::Diag {
     let name = columns.names.get(index).map_or("", String::as_str);
     let help = match crate::suggest::did_you_mean(name, NAMES) {
         Some(near) => format!("did you mean `{near}`?"),
-        None => LAYOUT.to_owned(),
+        None => layout_help(grid),
     };
-    crate::diag::Diag::error("data", format!("unknown column `{}` in a long CSV", columns.header.cell(index)))
+    let message = format!("unknown column `{}` in a long {}", columns.header.cell(index), grid.noun());
+    crate::diag::Diag::error("data", message)
         .in_file(file)
         .primary(columns.header.span_of(index), "unknown column")
         .with_help(help)

@@ -17,6 +17,9 @@
 //! repeats the ticker on every row. A plain number takes the row's `unit` (none: a bare number). In a
 //! long file, the file's source name is its distinct `source` values joined by `; `. A row whose cell
 //! count differs from the header's is an error and gives no facts. Spans: see [`rows`].
+//!
+//! The rows of a workbook sheet are read by the same reader ([`read_rows`]), so a sheet and a CSV file
+//! mean the same and fail the same way.
 
 mod long;
 pub mod rows;
@@ -30,16 +33,41 @@ use crate::source::{SourceId, Span};
 use super::file::DataFile;
 use super::sheet::{Fact, FactKey, Origin};
 use super::value::{UNITS_HELP, parse_value};
-use rows::Row;
+use rows::{NotAFigure, Row};
 
 /// Reads a CSV data file into its facts; `stem` names the entity of a wide file without `entity` column.
 pub fn parse(text: &str, file: SourceId, stem: &str) -> Result<DataFile, Vec<Diag>> {
     let rows = rows::read(text, file).map_err(|d| vec![d])?;
+    read_rows(rows, file, stem, Grid::Csv)
+}
+
+/// What rows are read from, for the words of help lines: "a wide CSV", "a wide sheet".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grid {
+    /// A CSV file.
+    Csv,
+    /// A workbook's sheet.
+    Sheet,
+}
+
+impl Grid {
+    /// The grid in words: `CSV`, `sheet`.
+    fn noun(self) -> &'static str {
+        match self {
+            Grid::Csv => "CSV",
+            Grid::Sheet => "sheet",
+        }
+    }
+}
+
+/// Reads rows, a header then its body, into their facts, wide or long by the header; `stem` names the
+/// entity of a wide grid without `entity` column. A CSV file's and a workbook sheet's rows alike.
+pub fn read_rows(rows: Vec<Row>, file: SourceId, stem: &str, grid: Grid) -> Result<DataFile, Vec<Diag>> {
     let Some((header, body)) = rows.split_first() else {
         let diag = Diag::error("data", "the file has no header row").in_file(file).primary(Span::new(0, 0), "empty");
         return Err(vec![diag.with_help("start with a header row such as `metric,2025Q4`")]);
     };
-    let mut sink = Sink { file, out: DataFile::default(), errors: Vec::new() };
+    let mut sink = Sink { file, grid, out: DataFile::default(), errors: Vec::new() };
     let body: Vec<&Row> = body.iter().filter(|row| sink.check_length(header, row)).collect();
     let columns = Columns::of(header);
     if columns.find("value").or(columns.find("period")).is_some() {
@@ -87,9 +115,11 @@ impl<'r> Columns<'r> {
     }
 }
 
-/// Gathers a CSV file's facts and errors.
+/// Gathers a CSV file's (or a sheet's) facts and errors.
 pub(super) struct Sink {
     pub file: SourceId,
+    /// What the rows are read from, for help lines.
+    pub grid: Grid,
     pub out: DataFile,
     pub errors: Vec<Diag>,
 }
@@ -129,6 +159,10 @@ impl Sink {
     /// Reads the value cell at `column` and adds the fact.
     pub fn fact(&mut self, key: FactKey, row: &Row, column: usize, unit: Unit) {
         let span = row.span_of(column);
+        if let Some(what) = row.not_a_figure(column) {
+            self.errors.push(not_a_figure(what, self.file, span));
+            return;
+        }
         let text = row.cells.get(column).map_or("", String::as_str);
         let value = parse_value(text, unit).map_err(|e| e.into_diag(self.file, row.base(column), span));
         let Some(value) = self.check(value) else { return };
@@ -136,4 +170,12 @@ impl Sink {
         let pushed = self.out.push(key, fact);
         self.check(pushed);
     }
+}
+
+/// The error for a workbook cell that holds no figure: a boolean, a date, an error such as `#DIV/0!`.
+fn not_a_figure(not: &NotAFigure, file: SourceId, span: Span) -> Diag {
+    Diag::error("bad-value", format!("the cell holds {}, not a figure", not.what))
+        .in_file(file)
+        .primary(span, "not a figure")
+        .with_help(not.help)
 }

@@ -4,6 +4,9 @@
 //! by scanning the raw record from there with the same rules (`,` between cells, `"` quoting, `""` for
 //! a quote inside quotes). A quoted cell's span is the text between its quotes, so it is exact unless
 //! the cell holds an escaped `""`: then the span covers the raw text and is not [`Row::base`]-verbatim.
+//!
+//! A row of a workbook sheet ([`Row::placed`]) has no text in a file: its cells' spans name places
+//! (`Sheet1!C7`), none is verbatim, and a cell may hold what is no figure's text (a boolean, an error).
 
 use csv::ReaderBuilder;
 
@@ -17,16 +20,61 @@ pub struct Row {
     spans: Vec<Span>,
     /// Per cell, whether the file holds its text verbatim at its span.
     verbatim: Vec<bool>,
+    /// The span of the whole row, where it is not its first cell to its last (a workbook row's place).
+    whole: Option<Span>,
+    /// The cells that hold something other than text or a number (a workbook's boolean), by column.
+    not_figures: Vec<(usize, NotAFigure)>,
+}
+
+/// What a workbook cell holds that is neither text nor a number, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAFigure {
+    /// `the boolean TRUE`, `the error #DIV/0!`: the cell holds this, not a figure.
+    pub what: String,
+    /// The help line of the error a period column's cell holding it is.
+    pub help: &'static str,
+}
+
+/// One cell of a row read from a format without text to point at (a workbook sheet).
+#[derive(Debug, Clone)]
+pub struct PlacedCell {
+    /// The cell's value as text (`213.4`, `TRUE`, `#DIV/0!`).
+    pub text: String,
+    /// The place the cell is at ([`Span::place`]).
+    pub span: Span,
+    /// What the cell holds if it is neither text nor a number (a boolean): a period column's cell
+    /// holding it is an error saying so.
+    pub not_a_figure: Option<NotAFigure>,
 }
 
 impl Row {
+    /// A row of cells at places rather than in a text (a workbook sheet's row), `whole` naming the row.
+    pub fn placed(cells: Vec<PlacedCell>, whole: Span) -> Self {
+        let verbatim = vec![false; cells.len()];
+        let (mut texts, mut spans, mut not_figures) = (Vec::new(), Vec::new(), Vec::new());
+        for (column, cell) in cells.into_iter().enumerate() {
+            texts.push(cell.text);
+            spans.push(cell.span);
+            not_figures.extend(cell.not_a_figure.map(|not| (column, not)));
+        }
+        Row { cells: texts, spans, verbatim, whole: Some(whole), not_figures }
+    }
+
+    /// What the cell at a column holds if it is neither text nor a number (a boolean).
+    pub fn not_a_figure(&self, column: usize) -> Option<&NotAFigure> {
+        self.not_figures.iter().find(|(c, _)| *c == column).map(|(_, what)| what)
+    }
+
     /// The cell at a column, trimmed; empty if the row has no such cell.
     pub fn cell(&self, column: usize) -> &str {
         self.cells.get(column).map_or("", |c| c.trim())
     }
 
-    /// The span of the row, from its first cell to its last.
+    /// The span of the row: its place if it has one, else from its first cell to its last.
     pub fn span(&self) -> Span {
+        if let Some(whole) = self.whole {
+            return whole;
+        }
         match (self.spans.first(), self.spans.last()) {
             (Some(first), Some(last)) => first.to(*last),
             _ => Span::default(),
@@ -67,7 +115,7 @@ pub fn read(text: &str, file: SourceId) -> Result<Vec<Row>, Diag> {
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
         let spans = cell_spans(text.as_bytes(), start).map_err(|quote| unclosed_quote(quote, file))?;
         let verbatim = cells.iter().zip(&spans).map(|(c, s)| text.get(s.range()) == Some(c.as_str())).collect();
-        rows.push(Row { cells, spans, verbatim });
+        rows.push(Row { cells, spans, verbatim, whole: None, not_figures: Vec::new() });
     }
     Ok(rows)
 }

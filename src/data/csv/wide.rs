@@ -7,10 +7,15 @@ use crate::syntax::ast::Scenario;
 use super::super::key;
 use super::super::sheet::FactKey;
 use super::rows::Row;
-use super::{Columns, Sink};
+use super::{Columns, Grid, Sink};
 
-/// The help line for a wide file's header.
-const LAYOUT: &str = "a wide CSV has a `metric` column, optionally `entity` and `unit`, then one column per period such as `2025Q4` or `guidance 2026Q1`";
+/// The help line for a wide file's header: `a wide CSV has ...` (or `a wide sheet`).
+fn layout_help(grid: Grid) -> String {
+    format!(
+        "a wide {} has a `metric` column, optionally `entity` and `unit`, then one column per period such as `2025Q4` or `guidance 2026Q1`",
+        grid.noun()
+    )
+}
 
 /// A period column: its index, scenario and period.
 struct PeriodColumn {
@@ -40,14 +45,14 @@ pub(super) fn read(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: 
 /// Reads the header: the `metric`, `entity` and `unit` columns and the period columns.
 fn layout(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: &str) -> Option<Layout> {
     let Some(metric) = columns.find("metric") else {
-        sink.errors.push(columns.missing("metric", sink.file, LAYOUT));
+        sink.errors.push(columns.missing("metric", sink.file, &layout_help(sink.grid)));
         return None;
     };
     let (entity, unit) = (columns.find("entity"), columns.find("unit"));
     let periods = period_columns(columns, rows, sink);
     if columns.names.iter().all(|n| n.is_empty() || ["metric", "entity", "unit"].contains(&n.as_str())) {
         let diag = Diag::error("data", "the header has no period column").in_file(sink.file);
-        sink.errors.push(diag.primary(columns.header.span(), "no period here").with_help(LAYOUT));
+        sink.errors.push(diag.primary(columns.header.span(), "no period here").with_help(layout_help(sink.grid)));
         return None;
     }
     let stem = match entity {
@@ -86,7 +91,9 @@ fn period_columns(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) -> Vec<
         if name.is_empty() && rows.iter().all(|r| r.cell(index).is_empty()) {
             continue;
         }
-        let Some((scenario, period)) = sink.check(period_header(columns, index, sink.file)) else { continue };
+        let Some((scenario, period)) = sink.check(period_header(columns, index, sink.file, sink.grid)) else {
+            continue;
+        };
         if let Some(first) = periods.iter().find(|c| (c.scenario, c.period) == (scenario, period)) {
             sink.errors.push(twice(columns, first.index, index, sink.file));
             continue;
@@ -101,11 +108,12 @@ fn period_header(
     columns: &Columns<'_>,
     index: usize,
     file: crate::source::SourceId,
+    grid: Grid,
 ) -> Result<(Scenario, Period), Diag> {
     let text = columns.header.cell(index);
     let span = columns.header.span_of(index);
     let words: Vec<&str> = text.split_whitespace().collect();
-    let with_layout = |d: Diag| d.with_help(LAYOUT);
+    let with_layout = |d: Diag| d.with_help(layout_help(grid));
     match words.as_slice() {
         [period] => Ok((Scenario::Actual, key::period(period, span, file).map_err(with_layout)?)),
         [scenario, period] => {

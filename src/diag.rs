@@ -126,8 +126,11 @@ impl Diag {
     /// message, each naming its place (`book.xlsx: Sheet1!C7: not a number`).
     pub fn render<'a>(&'a self, sources: &Sources) -> Rendered<'a> {
         let file = self.file.map(|id| sources.get(id));
+        // A label far into a long line (a compact JSON file is one line of megabytes) cannot be drawn:
+        // miette pads to its column, and a column past 65,535 is more than a format width holds.
+        let too_wide = |file: &SourceFile| self.labels.iter().any(|l| file.line_col(l.span.start).1 > MAX_COLUMN);
         let places = match self.file {
-            Some(id) if sources.get(id).is_described() => self
+            Some(id) if sources.get(id).is_described() || too_wide(sources.get(id)) => self
                 .labels
                 .iter()
                 .map(|l| {
@@ -137,7 +140,7 @@ impl Diag {
                 .collect(),
             _ => Vec::new(),
         };
-        let source = file.filter(|f| !f.is_described()).map(|file| Snippet {
+        let source = file.filter(|f| !f.is_described() && !too_wide(f)).map(|file| Snippet {
             text: file.text().clone(),
             whole: file.has_lone_cr(),
             file: file.clone(),
@@ -146,6 +149,9 @@ impl Diag {
         Rendered { diag: self, source, places, related }
     }
 }
+
+/// The column beyond which a label is listed with its place rather than drawn under its line.
+const MAX_COLUMN: usize = 4096;
 
 /// A source file as miette reads a snippet of it: from the start of the lines shown, with the lines
 /// before them counted by the file's own line index ([`SourceFile::line_col`]). miette's own reading

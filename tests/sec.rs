@@ -283,8 +283,12 @@ fn a_broken_companyfacts_file_is_a_diagnostic_at_its_place() {
         stderr.contains("a fact's `end` is not a date `YYYY-MM-DD`") && stderr.contains("date.json:2:"),
         "{stderr}"
     );
-    let stderr = bad("value.json", &fact("\"2024-12-31\"", "1e9"));
+    let stderr = bad("value.json", &fact("\"2024-12-31\"", "12345678901234567890123456789012"));
     assert!(stderr.contains("not a number tickmark can read exactly"), "{stderr}");
+    // Far into a one-line file, a label is listed with its place, not drawn (miette cannot pad to it).
+    let wide = fact("\"2024-13-31\"", "5").replace("\"X\"", &format!("\"{}\"", "x".repeat(70_000)));
+    let stderr = bad("wide.json", &wide.replace('\n', ""));
+    assert!(stderr.contains("wide.json:1:70114: here"), "{stderr}");
     let stderr = bad("quarter.json", &fact("\"2024-03-31\"", "5").replace("10-K", "10-Q"));
     assert!(stderr.contains("no annual report"), "{stderr}");
     // A JSON data file with a `cik` key but an `entity` is still a data file.

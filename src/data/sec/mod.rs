@@ -306,7 +306,8 @@ impl Reader {
             self.error(span(fact.range), "a fact has no numeric `val`", FACT_HELP);
             return None;
         };
-        let Some(raw) = parse_decimal(val.value) else {
+        // JSON may write a value with an exponent (`1e-05`, a par value): it is still an exact decimal.
+        let Some(raw) = parse_decimal(val.value).or_else(|| Decimal::from_scientific(val.value).ok()) else {
             self.error(span(val.range), "a fact's `val` is not a number tickmark can read exactly", FACT_HELP);
             return None;
         };

@@ -151,7 +151,7 @@ impl Diag {
 }
 
 /// The column beyond which a label is listed with its place rather than drawn under its line.
-const MAX_COLUMN: usize = 4096;
+const MAX_COLUMN: usize = 60_000;
 
 /// A source file as miette reads a snippet of it: from the start of the lines shown, with the lines
 /// before them counted by the file's own line index ([`SourceFile::line_col`]). miette's own reading

@@ -125,26 +125,27 @@ impl Diag {
     /// workbook, an SEC companyfacts file) has no lines to show: its labels become lines under the
     /// message, each naming its place (`book.xlsx: Sheet1!C7: not a number`).
     pub fn render<'a>(&'a self, sources: &Sources) -> Rendered<'a> {
-        let file = self.file.map(|id| sources.get(id));
-        // A label far into a long line (a compact JSON file is one line of megabytes) cannot be drawn:
-        // miette pads to its column, and a column past 65,535 is more than a format width holds.
-        let too_wide = |file: &SourceFile| self.labels.iter().any(|l| file.line_col(l.span.start).1 > MAX_COLUMN);
-        let places = match self.file {
-            Some(id) if sources.get(id).is_described() || too_wide(sources.get(id)) => self
-                .labels
-                .iter()
-                .map(|l| {
-                    let at = sources.location(id, l.span);
-                    l.text.as_ref().map_or_else(|| format!("at {at}"), |text| format!("at {at}: {text}"))
-                })
-                .collect(),
-            _ => Vec::new(),
+        // A label far into a long line (a compact JSON file is one line of megabytes) cannot be drawn
+        // either: miette pads to its column, and a column past 65,535 is more than a format width holds.
+        let drawable = |file: &SourceFile| {
+            !file.is_described() && self.labels.iter().all(|l| file.line_col(l.span.start).1 <= MAX_COLUMN)
         };
-        let source = file.filter(|f| !f.is_described() && !too_wide(f)).map(|file| Snippet {
-            text: file.text().clone(),
-            whole: file.has_lone_cr(),
-            file: file.clone(),
-        });
+        let (mut source, mut places) = (None, Vec::new());
+        if let Some(id) = self.file {
+            let file = sources.get(id);
+            if drawable(file) {
+                source = Some(Snippet { text: file.text().clone(), whole: file.has_lone_cr(), file: file.clone() });
+            } else {
+                places = self
+                    .labels
+                    .iter()
+                    .map(|l| {
+                        let at = sources.location(id, l.span);
+                        l.text.as_ref().map_or_else(|| format!("at {at}"), |text| format!("at {at}: {text}"))
+                    })
+                    .collect();
+            }
+        }
         let related = self.related.iter().map(|d| d.render(sources)).collect();
         Rendered { diag: self, source, places, related }
     }

@@ -61,10 +61,7 @@ pub fn run(args: Args, style: Style) -> Output {
 
 /// Reads a companyfacts file (and a concept map) into the TOML text of its sheet.
 fn import_sec(file: &std::path::Path, map: Option<&PathBuf>, sources: &mut Sources) -> Result<String, Vec<Diag>> {
-    let map = match map {
-        Some(path) => ConceptMap::with_file(path, display_path(path), sources)?,
-        None => ConceptMap::shipped(),
-    };
+    let map = ConceptMap::load(map.map(PathBuf::as_path), sources)?;
     let shown = display_path(file);
     let id = read_source(file, shown.clone(), TextFile::TreeData, sources).map_err(|d| vec![d])?;
     let text = sources.get(id).text().clone();

@@ -125,10 +125,7 @@ fn load_into(
     let (rule_paths, data_paths) = paths(inputs, rules_required, sources)?;
     let started = std::time::Instant::now();
     let mut builder = SheetBuilder::default();
-    let map = match &inputs.sec_map {
-        Some(path) => ConceptMap::with_file(path, display_path(path), sources)?,
-        None => ConceptMap::shipped(),
-    };
+    let map = ConceptMap::load(inputs.sec_map.as_deref(), sources)?;
     let mut errors = Vec::new();
     if let Err(e) = crate::data::load_paths_with(&data_paths, &map, sources, &mut builder) {
         errors.extend(e);

@@ -114,6 +114,14 @@ impl Fact {
     /// Whether two facts agree given rounding: their intervals meet (a figure's by its last digit
     /// or its margin; a range's bound by bound).
     pub fn agrees_with(&self, other: &Fact) -> bool {
+        self.value.agrees_with(&other.value)
+    }
+}
+
+impl FactValue {
+    /// Whether two values of one fact agree given rounding: their intervals meet (bound by bound for
+    /// ranges).
+    pub fn agrees_with(&self, other: &FactValue) -> bool {
         let meets = |a: FactValue, b: FactValue| match (a.figure(), b.figure()) {
             (Some(Ok(x)), Some(Ok(y))) => x.unit.dimension() == y.unit.dimension() && x.meets(&y),
             _ => a == b,
@@ -123,7 +131,7 @@ impl Fact {
             (None, None) => true,
             _ => false,
         };
-        match (self.value, other.value) {
+        match (*self, *other) {
             (FactValue::Range(a), FactValue::Range(b)) => bounds(a.lo, b.lo) && bounds(a.hi, b.hi),
             (FactValue::Range(_), _) | (_, FactValue::Range(_)) => false,
             (a, b) => meets(a, b),

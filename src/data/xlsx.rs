@@ -44,11 +44,11 @@ use std::ops::RangeInclusive;
 use std::path::Path;
 
 use calamine::{DataRef, Reader, SheetType, Xlsx, XlsxCellReader, XlsxError};
-use rust_decimal::Decimal;
 
 use crate::diag::Diag;
 use crate::fsutil::{TextFile, open_regular};
 use crate::limits::{WORKBOOK_CELLS, WORKBOOK_FILE_BYTES};
+use crate::num::interval::shifted;
 use crate::num::parse_decimal;
 use crate::source::{SourceId, Sources, Span};
 
@@ -403,12 +403,7 @@ fn is_percent(format: &str) -> bool {
 /// decimal point moved two places, exactly. A percentage too large for a figure is none.
 fn as_percentage(cell: &mut Cell) {
     let Some(d) = parse_decimal(&cell.text) else { return };
-    let (mantissa, scale) = (d.mantissa(), d.scale());
-    let shifted = match scale.checked_sub(2) {
-        Some(scale) => Decimal::try_from_i128_with_scale(mantissa, scale).ok(),
-        None => mantissa.checked_mul(10i128.pow(2 - scale)).and_then(|m| Decimal::try_from_i128_with_scale(m, 0).ok()),
-    };
-    match shifted {
+    match shifted(d, 2).ok() {
         Some(shifted) => cell.text = format!("{shifted}%"),
         None => {
             let what = format!("the percentage {}00 %, which no exact figure holds", cell.text);

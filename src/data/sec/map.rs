@@ -12,12 +12,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::Diag;
 use crate::fsutil::{TextFile, read_source};
-use crate::source::{SourceId, Sources, Span};
+use crate::source::{SourceId, Sources, Span, display_path};
 
 use super::super::key;
 
@@ -38,22 +39,26 @@ pub struct ConceptMap {
 }
 
 impl ConceptMap {
-    /// The shipped map.
+    /// The shipped map, read once.
     pub fn shipped() -> ConceptMap {
-        let mut sources = Sources::default();
-        let file = sources.add("concepts.toml".into(), DEFAULT);
-        let mut map = ConceptMap::default();
-        // The shipped map is tested to read without error.
-        let _ = map.apply(DEFAULT, file);
-        map
+        static SHIPPED: LazyLock<ConceptMap> = LazyLock::new(|| {
+            let mut map = ConceptMap::default();
+            // The shipped map is tested to read without error.
+            let _ = map.apply(DEFAULT, SourceId(0));
+            map
+        });
+        SHIPPED.clone()
     }
 
-    /// The shipped map changed by the map file at `path`; errors point into that file.
-    pub fn with_file(path: &Path, shown: String, sources: &mut Sources) -> Result<ConceptMap, Vec<Diag>> {
-        let file = read_source(path, shown, TextFile::Config, sources).map_err(|d| vec![d])?;
-        let text = sources.get(file).text().clone();
+    /// The shipped map, changed by the map file at `path` if one is given (`--sec-map`); errors point
+    /// into that file.
+    pub fn load(path: Option<&Path>, sources: &mut Sources) -> Result<ConceptMap, Vec<Diag>> {
         let mut map = ConceptMap::shipped();
-        map.apply(&text, file)?;
+        if let Some(path) = path {
+            let file = read_source(path, display_path(path), TextFile::Config, sources).map_err(|d| vec![d])?;
+            let text = sources.get(file).text().clone();
+            map.apply(&text, file)?;
+        }
         Ok(map)
     }
 

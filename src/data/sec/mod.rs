@@ -41,6 +41,7 @@ use jsonc_parser::common::Ranged;
 use rust_decimal::Decimal;
 
 use crate::diag::Diag;
+use crate::num::interval::shifted;
 use crate::num::quantity::Approx;
 use crate::num::unit::UnitName;
 use crate::num::{Currency, Quantity, RatioStyle, Scale, Unit, parse_decimal};
@@ -311,15 +312,17 @@ impl Reader {
             self.error(span(val.range), "a fact's `val` is not a number tickmark can read exactly", FACT_HELP);
             return None;
         };
-        let text = |name: &str| fact.get_string(name).map(|s| s.value.to_string());
+        let text = |name: &str| fact.get_string(name).map(|s| s.value.as_ref());
         let (Some(accession), Some(form), Some(filed)) = (text("accn"), text("form"), text("filed")) else {
             self.error(span(fact.range), "a fact has no `accn`, `form` or `filed`", FACT_HELP);
             return None;
         };
-        let filing = match self.accessions.get(&accession) {
+        // A filing gives hundreds of facts: its strings are kept once.
+        let filing = match self.accessions.get(accession) {
             Some(&i) => i,
             None => {
-                self.accessions.insert(accession.clone(), self.filings.len());
+                self.accessions.insert(accession.to_owned(), self.filings.len());
+                let (filed, accession, form) = (filed.to_owned(), accession.to_owned(), form.to_owned());
                 self.filings.push(Filing { filed, accession, form });
                 self.filings.len() - 1
             }
@@ -456,7 +459,7 @@ impl Facts<'_> {
             let mut agreeing = 0;
             for older in &group[1..] {
                 let Some(other) = self.value(older) else { continue };
-                if agree(&value, &other) {
+                if value.agrees_with(&other) {
                     agreeing += 1;
                 } else {
                     disagreeing.push((other, self.describe(older)));
@@ -530,26 +533,22 @@ impl Facts<'_> {
     fn value(&self, f: &Filed<'_>) -> Option<FactValue> {
         let (raw, unit) = (f.raw, f.unit.as_str());
         let quantity = if let Some(currency) = Currency::parse(unit) {
+            // 416161000000 from a filing in millions is 416161 USD m: its zeros below the filing's
+            // precision dropped, its point moved to millions.
             let power = self.precision[f.filing][Rounded::Money as usize];
-            let digits = if raw.scale() == 0 && power > 0 {
-                let unit = 10i128.pow(power);
-                let mantissa = raw.mantissa();
-                if mantissa % unit == 0 {
-                    Decimal::try_from_i128_with_scale(mantissa / unit, MILLIONS - power).ok()?
-                } else {
-                    Decimal::try_from_i128_with_scale(mantissa, MILLIONS).ok()?
-                }
-            } else {
-                Decimal::try_from_i128_with_scale(raw.mantissa(), raw.scale() + MILLIONS).ok()?
+            let unit = 10i128.pow(power);
+            let (digits, exponent) = match raw.scale() == 0 && raw.mantissa() % unit == 0 {
+                true => (Decimal::from_i128_with_scale(raw.mantissa() / unit, 0), power as i32),
+                false => (raw, 0),
             };
-            Quantity::new(digits, Unit::Money(currency, Scale::Million))
+            Quantity::new(shifted(digits, exponent - MILLIONS as i32).ok()?, Unit::Money(currency, Scale::Million))
         } else if unit == "pure" {
-            // 0.241 is 24.1 %: the point moves two places, the precision with it.
-            let scale = raw.scale().checked_sub(2)?;
-            Quantity::new(
-                Decimal::try_from_i128_with_scale(raw.mantissa(), scale).ok()?,
-                Unit::Ratio(RatioStyle::Percent),
-            )
+            // 0.241 is 24.1 %: the point moves two places, the precision with it (a value of fewer
+            // than two decimals would claim a precision it has not: `1` is not `100 %` ± 0.5).
+            if raw.scale() < 2 {
+                return None;
+            }
+            Quantity::new(shifted(raw, 2).ok()?, Unit::Ratio(RatioStyle::Percent))
         } else if unit == "shares" && raw.scale() == 0 && self.precision[f.filing][Rounded::Shares as usize] > 0 {
             // A count filed in thousands stands for ± 500 shares: a figure and its margin.
             let power = self.precision[f.filing][Rounded::Shares as usize];
@@ -593,12 +592,6 @@ fn periods(at: calendar::Span) -> Vec<Period> {
         calendar::Span::Instant { year, quarter } => vec![Period::Quarter { year, quarter }],
         calendar::Span::ToDate { .. } => Vec::new(),
     }
-}
-
-/// Whether two values of one fact meet given their rounding.
-fn agree(a: &FactValue, b: &FactValue) -> bool {
-    let fact = |value: FactValue| Fact { value, origin: Origin { file: SourceId(0), span: Span::default() } };
-    fact(*a).agrees_with(&fact(*b))
 }
 
 /// `to − before` of two money figures in one unit, carrying the rounding of both: the margin is the sum

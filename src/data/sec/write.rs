@@ -9,7 +9,6 @@ use std::fmt::Write;
 
 use crate::period::Period;
 
-use super::super::sheet::FactValue;
 use super::Import;
 
 /// The import as a TOML data file; `from` names the companyfacts file it was read from.
@@ -43,26 +42,13 @@ pub fn toml(import: &Import, from: &str) -> String {
             let _ = writeln!(out, "\n[actual.{}]", fact.period);
             period = Some(fact.period);
         }
-        let _ = writeln!(out, "{} = {}  # {}", fact.metric, quoted(&literal(&fact.value)), one_line(&fact.place));
+        // `show` writes a value as a cell literal that reads back to it: `102466 ± 1 USD m`.
+        let _ = writeln!(out, "{} = {}  # {}", fact.metric, quoted(&fact.value.show()), one_line(&fact.place));
         for c in import.conflicts.iter().filter(|c| c.kept == index) {
-            let _ = writeln!(out, "# conflict: {} in {}", literal(&c.value), one_line(&c.place));
+            let _ = writeln!(out, "# conflict: {} in {}", c.value.show(), one_line(&c.place));
         }
     }
     out
-}
-
-/// A value as a cell literal that reads back to it: `416161 USD m`, `102466 ± 1 USD m`, `7.46 USD/shares`.
-pub fn literal(value: &FactValue) -> String {
-    let unit = |u: crate::num::Unit| if u.is_plain() { String::new() } else { format!(" {u}") };
-    match value {
-        FactValue::Number(q) => format!("{}{}", q.value, unit(q.unit)),
-        FactValue::Approx(a) => format!("{} ± {}{}", a.value.value, a.margin, unit(a.value.unit)),
-        FactValue::Range(r) => {
-            let bound =
-                |b: Option<crate::num::Quantity>| b.map_or(String::new(), |q| format!("{}{}", q.value, unit(q.unit)));
-            format!("{}..{}", bound(r.lo), bound(r.hi))
-        }
-    }
 }
 
 /// A TOML basic string.

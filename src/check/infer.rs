@@ -1,27 +1,74 @@
 //! Type inference over compiled expressions: units checked before anything is evaluated.
+//!
+//! A metric's dimension comes from a `metric` declaration, or from the units its facts are written
+//! in once the program is linked to the data ([`Dims`]). A number written in a rule without a unit
+//! is a pure number: it scales (`4 * x`) and counts, but where it would stand for money, a ratio or
+//! any other unit it is an error whose fix names the unit to write (`write 200 USD bn`); a bare zero
+//! stands for any unit. What adds to, multiplies and divides what is [`crate::num::dim`], the table
+//! the evaluator uses too.
+
+use rust_decimal::Decimal;
 
 use crate::data::Sheets;
 use crate::data::sheet::Shape;
 use crate::diag::Diag;
-use crate::num::{RatioStyle, Unit};
+use crate::num::{Dim, RatioStyle, Unit};
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{BinOp, UnaryOp};
 
-use super::program::{CExpr, CKind, Func, Program};
-use super::types::{Dim, Ty};
+use super::program::{CExpr, CKind, Declared, Func, Program, UNLINKED};
+use super::types::Ty;
+
+/// What the metrics of a program measure, before or after linking it to the data.
+pub struct Dims<'a> {
+    declared: &'a [Declared],
+    /// With the data: the sheets, and each metric's dimension by id.
+    data: Option<(&'a Sheets, &'a [Dim])>,
+}
+
+impl<'a> Dims<'a> {
+    /// Dimensions from the declarations alone: rules checked without data.
+    pub fn declared(declared: &'a [Declared]) -> Self {
+        Dims { declared, data: None }
+    }
+
+    /// Dimensions from the data, where the declarations have been held to it.
+    pub fn data(declared: &'a [Declared], sheets: &'a Sheets, dims: &'a [Dim]) -> Self {
+        Dims { declared, data: Some((sheets, dims)) }
+    }
+
+    /// The dimension of a metric by name and, once linked, by column.
+    fn metric(&self, path: &str, metric: u32) -> Dim {
+        match self.data {
+            Some((_, dims)) if metric != UNLINKED => dims.get(metric as usize).copied().unwrap_or(Dim::Unknown),
+            _ => self.declared.iter().find(|d| d.names(path)).map_or(Dim::Unknown, |d| d.dim),
+        }
+    }
+}
 
 /// Infers the types of a program's cells and rules, collecting unit errors.
 pub struct Infer<'a> {
     pub program: &'a Program,
-    pub sheets: &'a Sheets,
+    dims: Dims<'a>,
     pub errors: Vec<Diag>,
     cell_types: Vec<Option<Option<Ty>>>,
 }
 
+/// Where a pure number stands, for the fix its error suggests.
+#[derive(Clone, Copy)]
+enum Place {
+    /// An operand of `+`, `-`, a comparison, an aggregate or a branch of `if`.
+    Operand,
+    /// A range written in the rule: its bounds.
+    Range(Option<Decimal>, Option<Decimal>),
+    /// The tolerance of `~= ... within`.
+    Tolerance,
+}
+
 impl<'a> Infer<'a> {
     /// Starts inference; cells are typed on first use (the program has no cycles by now).
-    pub fn new(program: &'a Program, sheets: &'a Sheets) -> Self {
-        Infer { program, sheets, errors: Vec::new(), cell_types: vec![None; program.cells.len()] }
+    pub fn new(program: &'a Program, dims: Dims<'a>) -> Self {
+        Infer { program, dims, errors: Vec::new(), cell_types: vec![None; program.cells.len()] }
     }
 
     /// Checks every cell, and that every rule's body is true or false.
@@ -67,16 +114,23 @@ impl<'a> Infer<'a> {
             CKind::Number { written, .. } => Ty::Num(Dim::of(written.unit)),
             CKind::Range { lo, hi } => Ty::Range(lo.or(*hi).map_or(Dim::Number, |n| Dim::of(n.unit))),
             CKind::Bool(_) => Ty::Bool,
-            CKind::Fact { metric, scenario, .. } => {
-                let dim = Dim::of_units(self.sheets.units_of(*metric));
-                match self.sheets.shape(*metric, *scenario) {
-                    Shape { numbers: true, ranges: true } => Ty::Either(dim),
-                    Shape { ranges: true, .. } => Ty::Range(dim),
-                    _ => Ty::Num(dim),
+            CKind::Fact { path, metric, scenario, .. } => {
+                let dim = self.dims.metric(path, *metric);
+                match self.dims.data.map(|(sheets, _)| sheets.shape(*metric, *scenario)) {
+                    Some(Shape { numbers: true, ranges: true }) => Ty::Either(dim),
+                    Some(Shape { ranges: true, .. }) => Ty::Range(dim),
+                    Some(_) => Ty::Num(dim),
+                    // before the data is linked, a metric may hold figures or ranges
+                    None => Ty::Either(dim),
                 }
             }
-            CKind::Pattern { metrics, .. } => {
-                Ty::Num(Dim::of_units(metrics.iter().flat_map(|(m, _)| self.sheets.units_of(*m))))
+            CKind::Pattern { path, metrics, .. } => {
+                let mut dims = metrics.iter().map(|(m, name)| self.dims.metric(name, *m));
+                let first = match dims.next() {
+                    Some(d) => d,
+                    None => self.dims.metric(path, UNLINKED),
+                };
+                Ty::Num(dims.try_fold(first, Dim::join).unwrap_or(Dim::Unknown))
             }
             CKind::Cell(id) => self.cell(*id)?,
             CKind::Shift { expr, .. } => self.ty(expr, file)?,
@@ -94,29 +148,31 @@ impl<'a> Infer<'a> {
             CKind::Approx { lhs, rhs, within } => {
                 let dim = self.same(lhs, rhs, "compare", file)?;
                 if let Some(tol) = within {
-                    self.tolerance(dim, tol.unit, e.span, file)?;
+                    self.tolerance(dim, tol, (lhs, rhs), e.span, file)?;
                 }
                 Ty::Bool
             }
             CKind::In { value, range } => self.within_range(value, range, file)?,
-            CKind::If { cond, then, otherwise } => {
-                self.boolean(cond, file)?;
-                let (a, b) = (self.ty(then, file)?, self.ty(otherwise, file)?);
-                match (a, b) {
-                    (Ty::Bool, Ty::Bool) => Ty::Bool,
-                    (Ty::Num(x) | Ty::Either(x), Ty::Num(y) | Ty::Either(y)) => match x.join(y) {
-                        Some(d) => Ty::Num(d),
-                        None => return self.mismatch("choose between", (then.span, x), (otherwise.span, y), file),
-                    },
-                    (Ty::Range(x), Ty::Range(y)) if x.join(y).is_some() => a,
-                    _ => {
-                        let help = "both branches of `if` give a figure, or both a range, or both true or false";
-                        return self.expected("a branch like the other", b, otherwise.span, file, help);
-                    }
-                }
-            }
+            CKind::If { cond, then, otherwise } => self.branches(cond, then, otherwise, file)?,
             CKind::Call { func, args } => self.call(*func, args, file)?,
         })
+    }
+
+    /// `if c then a else b`: both branches alike.
+    fn branches(&mut self, cond: &CExpr, then: &CExpr, otherwise: &CExpr, file: SourceId) -> Option<Ty> {
+        self.boolean(cond, file)?;
+        let (a, b) = (self.ty(then, file)?, self.ty(otherwise, file)?);
+        match (a, b) {
+            (Ty::Bool, Ty::Bool) => Some(Ty::Bool),
+            (Ty::Num(_) | Ty::Either(_), Ty::Num(_) | Ty::Either(_)) => {
+                self.same(then, otherwise, "choose between", file).map(Ty::Num)
+            }
+            (Ty::Range(x), Ty::Range(y)) if x.join(y).is_some() => Some(a),
+            _ => {
+                let help = "both branches of `if` give a figure, or both a range, or both true or false";
+                self.expected("a branch like the other", b, otherwise.span, file, help)
+            }
+        }
     }
 
     /// The type of `a op b`.
@@ -125,46 +181,137 @@ impl<'a> Infer<'a> {
             self.boolean(lhs, file)?;
             return self.boolean(rhs, file);
         }
+        if matches!(op, BinOp::Add | BinOp::Sub) {
+            let verb = if op == BinOp::Add { "add" } else { "subtract" };
+            return self.same(lhs, rhs, verb, file).map(Ty::Num);
+        }
         let (a, b) = (self.num(lhs, file)?, self.num(rhs, file)?);
         let (result, verb) = match op {
-            BinOp::Add => (a.join(b), "add"),
-            BinOp::Sub => (a.join(b), "subtract"),
             BinOp::Mul => (a.times(b), "multiply"),
             _ => (a.over(b), "divide"),
         };
         match result {
             Some(d) => Some(Ty::Num(d)),
-            None => self.mismatch(verb, (lhs.span, a), (rhs.span, b), file),
+            None => self.mismatch(verb, (lhs, a), (rhs, b), file),
         }
     }
 
-    /// The shared dimension of two values that are added or compared.
+    /// The shared dimension of two values that are added or compared; a bare zero takes the other's.
     fn same(&mut self, lhs: &CExpr, rhs: &CExpr, verb: &str, file: SourceId) -> Option<Dim> {
         let (a, b) = (self.num(lhs, file)?, self.num(rhs, file)?);
-        match a.join(b) {
-            Some(d) => Some(d),
-            None => {
-                self.mismatch(verb, (lhs.span, a), (rhs.span, b), file);
-                None
+        self.meet((lhs, a), (rhs, b), verb, file)
+    }
+
+    /// Two operands of one dimension, or the error that says why not.
+    fn meet(&mut self, (lhs, a): (&CExpr, Dim), (rhs, b): (&CExpr, Dim), verb: &str, file: SourceId) -> Option<Dim> {
+        if bare_zero(lhs) {
+            return Some(b);
+        }
+        if bare_zero(rhs) {
+            return Some(a);
+        }
+        if let Some(d) = a.join(b) {
+            return Some(d);
+        }
+        if let Some(value) = bare(lhs) {
+            return self.scalar(value, lhs, (rhs, b), Place::Operand, file);
+        }
+        if let Some(value) = bare(rhs) {
+            return self.scalar(value, rhs, (lhs, a), Place::Operand, file);
+        }
+        self.mismatch(verb, (lhs, a), (rhs, b), file).and(None)
+    }
+
+    /// A pure number written where a value of `other`'s dimension belongs: the error, and its fix.
+    fn scalar(&mut self, value: Decimal, at: &CExpr, (other, dim): (&CExpr, Dim), place: Place, file: SourceId) -> Option<Dim> {
+        let unit = self.shown_unit(other, dim);
+        let fix = fix(value, unit, dim, place);
+        let diag = Diag::error("bare-number", format!("the bare number `{value}` cannot stand for {dim}"))
+            .in_file(file)
+            .primary(at.span, "a pure number: it has no unit")
+            .label(other.span, format!("this is {dim}"))
+            .with_help(format!(
+                "{fix}; a number without a unit only scales (`4 * x`) or counts, it never takes the unit of what it meets"
+            ));
+        self.errors.push(diag);
+        None
+    }
+
+    /// The unit a figure of an expression is written in: the unit its first metric's facts use, or
+    /// the plain unit of its dimension (`%` for a ratio).
+    fn shown_unit(&self, e: &CExpr, dim: Dim) -> Option<Unit> {
+        if matches!(dim, Dim::Ratio) {
+            return dim.plain_unit();
+        }
+        let mut found = None;
+        let mut seen = vec![false; self.program.cells.len()];
+        self.first_unit(e, dim, &mut found, &mut seen);
+        found.or_else(|| dim.plain_unit())
+    }
+
+    /// The unit the data shows for the first metric of `dim` read in `e` (cells entered once each).
+    fn first_unit(&self, e: &CExpr, dim: Dim, found: &mut Option<Unit>, seen: &mut [bool]) {
+        if found.is_some() {
+            return;
+        }
+        match &e.kind {
+            CKind::Fact { metric, .. } if *metric != UNLINKED => {
+                if let Some((sheets, _)) = self.dims.data {
+                    let units = sheets.units_of(*metric).iter().copied();
+                    *found = units.filter(|u| Dim::of(*u).join(dim).is_some()).max_by_key(|u| u.exponent());
+                }
             }
+            CKind::Cell(id) if !seen[*id] => {
+                seen[*id] = true;
+                self.first_unit(&self.program.cells[*id].body, dim, found, seen);
+            }
+            _ => super::walk_children(e, &mut |c| self.first_unit(c, dim, found, seen)),
         }
     }
 
     /// Reports two operands whose units do not go together.
-    fn mismatch(&mut self, verb: &str, (ls, a): (Span, Dim), (rs, b): (Span, Dim), file: SourceId) -> Option<Ty> {
+    fn mismatch(&mut self, verb: &str, (l, a): (&CExpr, Dim), (r, b): (&CExpr, Dim), file: SourceId) -> Option<Ty> {
         let diag = Diag::error("unit-mismatch", format!("cannot {verb} {a} and {b}"))
             .in_file(file)
-            .primary(ls, format!("this is {a}"))
-            .label(rs, format!("this is {b}"));
+            .primary(l.span, format!("this is {a}"))
+            .label(r.span, format!("this is {b}"));
         let diag = match (a, b) {
             (Dim::Money(_), Dim::Money(_)) => diag.with_help("different currencies never mix: convert one first"),
             (Dim::Ratio, Dim::Money(_)) | (Dim::Money(_), Dim::Ratio) => {
                 diag.with_help("a ratio and an amount of money measure different things")
             }
+            (Dim::PerShare(_), Dim::Money(_)) | (Dim::Money(_), Dim::PerShare(_)) => diag.with_help(
+                "an amount per share is not an amount of money: multiply it by a number of shares, or divide money by one",
+            ),
+            (Dim::Number, other) | (other, Dim::Number) => self.pure_data_help(diag, (l, a), (r, b), other),
             _ => diag,
         };
         self.errors.push(diag);
         None
+    }
+
+    /// The help for a pure number from the data meeting a unit: the figure has no unit in its file.
+    fn pure_data_help(&self, diag: Diag, (l, a): (&CExpr, Dim), (r, _): (&CExpr, Dim), other: Dim) -> Diag {
+        let pure = if a == Dim::Number { l } else { r };
+        let unit = other.plain_unit().map_or_else(|| other.to_string(), |u| u.to_string());
+        let fact = match (&pure.kind, self.dims.data) {
+            (CKind::Fact { metric, scenario, .. }, Some((sheets, _))) if *metric != UNLINKED => {
+                sheets.first_fact(*metric, *scenario).map(|f| f.origin)
+            }
+            _ => None,
+        };
+        match fact {
+            Some(origin) => diag
+                .with_help(format!(
+                    "the data gives this figure without a unit, so it is a pure number: add `unit = \"{unit}\"` to its data file, or write the unit in the cell (`\"64551 {unit}\"`)"
+                ))
+                .with_related(
+                    Diag::error("unit-mismatch", "written without a unit here")
+                        .in_file(origin.file)
+                        .primary(origin.span, "a pure number"),
+                ),
+            None => diag.with_help("a pure number never takes a unit: give the other side a unit, or compare like with like"),
+        }
     }
 
     /// The dimension of an expression that must be a number.
@@ -206,36 +353,50 @@ impl<'a> Infer<'a> {
         let b = match self.ty(range, file)? {
             Ty::Range(d) | Ty::Either(d) | Ty::Num(d) => d,
             other => {
-                return self.expected(
-                    "a range",
-                    other,
-                    range.span,
-                    file,
-                    "write a range as `206..213`, `..213` or `206..`",
-                );
+                let help = "write a range as `206..213`, `..213` or `206..`";
+                return self.expected("a range", other, range.span, file, help);
             }
         };
+        if let CKind::Range { lo, hi } = &range.kind
+            && b == Dim::Number
+            && !matches!(a, Dim::Number | Dim::Unknown)
+        {
+            let bounds = [lo, hi].into_iter().flatten();
+            if let Some(bound) = bounds.clone().find(|n| !n.point.is_zero()) {
+                let place = Place::Range(lo.map(|n| n.point), hi.map(|n| n.point));
+                return self.scalar(bound.point, range, (value, a), place, file).map(|_| Ty::Bool);
+            }
+            return Some(Ty::Bool);
+        }
         match a.join(b) {
             Some(_) => Some(Ty::Bool),
-            None => self.mismatch("compare", (value.span, a), (range.span, b), file),
+            None => self.mismatch("compare", (value, a), (range, b), file),
         }
     }
 
-    /// `within T`: `pp` and `bps` are absolute and only fit ratios; `%` is relative to the right side.
-    fn tolerance(&mut self, dim: Dim, unit: Unit, span: Span, file: SourceId) -> Option<()> {
-        let fits = match unit {
-            Unit::None | Unit::Ratio(RatioStyle::Percent) => true,
-            Unit::Ratio(_) => matches!(dim, Dim::Ratio | Dim::Number | Dim::Mixed),
+    /// `within T`: a relative `%` fits anything; `pp` and `bps` only ratios; a pure number only
+    /// pure numbers; any other unit the values' own dimension.
+    fn tolerance(&mut self, dim: Dim, tol: &crate::num::Quantity, (lhs, rhs): (&CExpr, &CExpr), span: Span, file: SourceId) -> Option<()> {
+        let fits = match tol.unit {
+            Unit::Ratio(RatioStyle::Percent) => true,
+            _ if tol.value.is_zero() => true,
+            Unit::None => matches!(dim, Dim::Number | Dim::Unknown),
+            Unit::Ratio(_) => matches!(dim, Dim::Ratio | Dim::Unknown),
             other => Dim::of(other).join(dim).is_some(),
         };
         if fits {
             return Some(());
         }
-        let diag = Diag::error("unit-mismatch", format!("a tolerance in `{unit}` does not fit {dim}"))
+        if tol.unit == Unit::None {
+            let other = if bare(lhs).is_some() { rhs } else { lhs };
+            let at = CExpr { kind: CKind::Bool(false), span };
+            return self.scalar(tol.value, &at, (other, dim), Place::Tolerance, file).map(|_| ());
+        }
+        let diag = Diag::error("unit-mismatch", format!("a tolerance in `{}` does not fit {dim}", tol.unit))
             .in_file(file)
             .primary(span, format!("these values are {dim}"))
             .with_help(
-                "`within 5pp` is for ratios; for amounts write `within 0.5` (in their unit) or `within 2%` (relative)",
+                "`within 5pp` is for ratios; for amounts write `within 0.5 USD bn` (in their unit) or `within 2%` (relative)",
             );
         self.errors.push(diag);
         None
@@ -252,18 +413,19 @@ impl<'a> Infer<'a> {
             Func::Exists => self.ty(&args[0], file).map(|_| Ty::Bool),
             Func::Count => {
                 for a in args {
-                    self.num(a, file)?;
+                    self.ty(a, file)?;
                 }
                 Some(Ty::Num(Dim::Number))
             }
             Func::Min | Func::Max | Func::Sum | Func::Avg => {
-                let mut dim = self.num(&args[0], file)?;
+                let mut first = &args[0];
+                let mut dim = self.num(first, file)?;
                 for a in &args[1..] {
                     let d = self.num(a, file)?;
-                    dim = match dim.join(d) {
-                        Some(j) => j,
-                        None => return self.mismatch("add", (args[0].span, dim), (a.span, d), file),
-                    };
+                    dim = self.meet((first, dim), (a, d), "add", file)?;
+                    if bare_zero(first) {
+                        first = a;
+                    }
                 }
                 Some(Ty::Num(dim))
             }
@@ -290,5 +452,45 @@ impl<'a> Infer<'a> {
             return None;
         }
         Some(Ty::Num(dim))
+    }
+}
+
+/// The value of a number written in the rule without a unit (`200`, `-1`), if the expression is one.
+fn bare(e: &CExpr) -> Option<Decimal> {
+    match &e.kind {
+        CKind::Number { written, .. } if written.unit == Unit::None => Some(written.value),
+        CKind::Unary { op: UnaryOp::Neg, expr } => bare(expr).map(|v| -v),
+        _ => None,
+    }
+}
+
+/// Whether an expression is a zero written without a unit: zero in any unit.
+fn bare_zero(e: &CExpr) -> bool {
+    bare(e).is_some_and(|v| v.is_zero())
+}
+
+/// What to write instead of a pure number: `write 200 USD bn`, `write 40% (0.40 is a fraction)`.
+fn fix(value: Decimal, unit: Option<Unit>, dim: Dim, place: Place) -> String {
+    let fraction = matches!(dim, Dim::Ratio) && !value.is_zero() && value.abs() < Decimal::ONE;
+    let shown = if fraction { (value * Decimal::ONE_HUNDRED).normalize() } else { value };
+    let note = if fraction { format!(" (`{value}` is a fraction)") } else { String::new() };
+    let Some(unit) = unit else {
+        return format!("write it in the unit of {dim}");
+    };
+    let with = |number: Decimal, unit: Unit| match unit {
+        Unit::Ratio(style) => format!("{number}{}", style.symbol()),
+        unit => format!("{number} {unit}"),
+    };
+    match place {
+        Place::Operand => format!("write `{}`{note}", with(shown, unit)),
+        Place::Range(lo, hi) => {
+            let end = |b: Option<Decimal>| b.map(|b| if fraction { (b * Decimal::ONE_HUNDRED).normalize() } else { b });
+            let text = |b: Option<Decimal>| end(b).map(|b| with(b, unit)).unwrap_or_default();
+            format!("write `{}..{}`{note}", text(lo), text(hi))
+        }
+        Place::Tolerance if matches!(dim, Dim::Ratio) => {
+            format!("write `within {}`{note}, or `within 2%` for a relative tolerance", with(shown, Unit::Ratio(RatioStyle::Pp)))
+        }
+        Place::Tolerance => format!("write `within {}`, or `within 2%` for a relative tolerance", with(shown, unit)),
     }
 }

@@ -5,19 +5,20 @@
 
 mod cycles;
 pub mod infer;
+pub mod link;
 pub mod program;
 pub mod resolve;
 pub mod types;
 
 use std::collections::HashMap;
 
-use crate::data::Sheets;
 use crate::diag::Diag;
 use crate::period::{Kind, Step};
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{self, FiscalPart, Item, PeriodRef, Severity};
 
-pub use program::{AtSpec, CExpr, CKind, Cell, CellId, Func, Program, Rule, RuleId, Title, TitlePart};
+pub use link::link;
+pub use program::{AtSpec, CExpr, CKind, Cell, CellId, Declared, Func, Program, Rule, RuleId, Title, TitlePart};
 use resolve::Resolver;
 
 /// A parsed rule file of the run.
@@ -29,14 +30,15 @@ pub struct RuleFile {
     pub ast: ast::File,
 }
 
-/// Checks parsed rule files against the data: the program, or every error found.
-pub fn check(files: &[RuleFile], sheets: &Sheets) -> Result<Program, Vec<Diag>> {
+/// Checks parsed rule files without any data: names of cells and functions, cycles, periods, the
+/// declarations, and the units of everything whose dimension the declarations tell. Metric names
+/// are linked to the data afterwards ([`link()`]), or never (`tickmark check --no-data`).
+pub fn check(files: &[RuleFile]) -> Result<Program, Vec<Diag>> {
     let mut errors = Vec::new();
     let cells = declare(files, &mut errors);
-    errors.extend(hidden_metrics(files, sheets));
     let mut program = Program::default();
     for rf in files {
-        let mut resolver = Resolver { sheets, cells: &cells, file: rf.file, errors: &mut errors };
+        let mut resolver = Resolver { cells: &cells, file: rf.file, errors: &mut errors };
         for item in &rf.ast.items {
             match item {
                 // A name defined twice is an error already; only a cell's first definition is
@@ -49,16 +51,100 @@ pub fn check(files: &[RuleFile], sheets: &Sheets) -> Result<Program, Vec<Diag>> 
                 }),
                 Item::Let(_) => {}
                 Item::Rule(r) => program.rules.push(compile_rule(r, &rf.text, &mut resolver)),
+                Item::Metric(m) => program.declared.extend(declarations(m, rf.file, resolver.errors)),
                 Item::Use(_) => {}
             }
         }
     }
+    errors.extend(conflicting_declarations(&program.declared));
     errors.extend(cycles::find(&program));
     if errors.is_empty() {
-        errors.extend(infer::Infer::new(&program, sheets).run());
+        errors.extend(infer::Infer::new(&program, infer::Dims::declared(&program.declared)).run());
         errors.extend(program.rules.iter().flat_map(quarter_steps_at_years));
     }
     if errors.is_empty() { Ok(program) } else { Err(errors) }
+}
+
+/// Checks rule files and links them to the data: the program ready to evaluate.
+pub fn check_and_link(files: &[RuleFile], sheets: &crate::data::Sheets) -> Result<Program, Vec<Diag>> {
+    link(check(files)?, sheets)
+}
+
+/// Compiles one expression (`tickmark eval`) against the cells of a linked program and the data.
+pub fn expression(
+    ast: &ast::Expr,
+    file: SourceId,
+    program: &Program,
+    sheets: &crate::data::Sheets,
+) -> Result<CExpr, Vec<Diag>> {
+    let cells: HashMap<String, CellId> = program.cells.iter().enumerate().map(|(id, c)| (c.name.clone(), id)).collect();
+    let mut errors = Vec::new();
+    let mut expr = Resolver { cells: &cells, file, errors: &mut errors }.expr(ast);
+    if errors.is_empty() {
+        errors = link::link_expr(&mut expr, file, program, sheets);
+    }
+    if errors.is_empty() { Ok(expr) } else { Err(errors) }
+}
+
+/// The names of a `metric` declaration with the dimension it declares; an unknown dimension is an
+/// error at the word.
+fn declarations(m: &ast::MetricDecl, file: SourceId, errors: &mut Vec<Diag>) -> Vec<Declared> {
+    let Some(dim) = dimension(&m.dim.node) else {
+        let words = ["money", "ratio", "number", "shares", "per_share", "USD", "USD/share", "%"];
+        let mut diag = Diag::error("unknown-dimension", format!("unknown dimension `{}`", m.dim.node))
+            .in_file(file)
+            .primary(m.dim.span, "not a dimension")
+            .with_help(
+                "a dimension is `money`, `ratio`, `number`, `shares`, `per_share`, a currency (`USD`), a per-share unit (`USD/share`) or a unit that starts with a capital (`GW`)",
+            );
+        if let Some(best) = crate::suggest::did_you_mean(&m.dim.node, words) {
+            diag = diag.note(format!("did you mean `{best}`?"));
+        }
+        errors.push(diag);
+        return Vec::new();
+    };
+    m.names
+        .iter()
+        .map(|n| Declared { pattern: n.node.clone(), dim, written: m.dim.node.clone(), file, span: n.span })
+        .collect()
+}
+
+/// The dimension a declaration names: a word, or a unit (`USD`, `USD/share`, `%`, `GW`).
+fn dimension(word: &str) -> Option<crate::num::Dim> {
+    use crate::num::Dim;
+    Some(match word {
+        "money" => Dim::Money(None),
+        "ratio" => Dim::Ratio,
+        "number" => Dim::Number,
+        "shares" => Dim::Shares,
+        "per_share" => Dim::PerShare(None),
+        w if w.starts_with(|c: char| c.is_ascii_uppercase()) || w == "%" => Dim::of(crate::num::Unit::parse(w)?),
+        _ => return None,
+    })
+}
+
+/// Two declarations of one name that disagree.
+fn conflicting_declarations(declared: &[Declared]) -> Vec<Diag> {
+    let mut errors = Vec::new();
+    for (i, d) in declared.iter().enumerate() {
+        let Some(first) = declared[..i].iter().find(|e| e.pattern == d.pattern) else { continue };
+        if first.dim.join(d.dim).is_none() {
+            let diag = Diag::error(
+                "declared-dimension",
+                format!("`{}` is declared twice, as `{}` and as `{}`", d.pattern, first.written, d.written),
+            )
+            .in_file(d.file)
+            .primary(d.span, format!("declared `{}` here", d.written))
+            .with_help("a metric measures one thing: keep one declaration")
+            .with_related(
+                Diag::error("declared-dimension", format!("`{}` is first declared here", d.pattern))
+                    .in_file(first.file)
+                    .primary(first.span, format!("declared `{}`", first.written)),
+            );
+            errors.push(diag);
+        }
+    }
+    errors
 }
 
 /// Gives every cell an id, and reports names of cells and rules defined twice.
@@ -70,7 +156,7 @@ fn declare(files: &[RuleFile], errors: &mut Vec<Diag>) -> HashMap<String, CellId
             let (name, is_cell) = match item {
                 Item::Let(l) => (&l.name, true),
                 Item::Rule(r) => (&r.name, false),
-                Item::Use(_) => continue,
+                Item::Use(_) | Item::Metric(_) => continue,
             };
             if let Some(&(file, span)) = seen.get(name.node.as_str()) {
                 errors.push(duplicate(&name.node, (rf.file, name.span), (file, span)));
@@ -86,35 +172,6 @@ fn declare(files: &[RuleFile], errors: &mut Vec<Diag>) -> HashMap<String, CellId
 }
 
 /// The diagnostic for a name defined twice, pointing at both places.
-/// A cell named like a metric of the data would hide the metric from every rule (a rule comparing
-/// the two would compare the cell with itself): an error at the cell, naming where the metric is.
-fn hidden_metrics(files: &[RuleFile], sheets: &Sheets) -> Vec<Diag> {
-    let lets = files.iter().flat_map(|rf| rf.ast.items.iter().map(move |item| (rf.file, item)));
-    let named = lets.filter_map(|(file, item)| match item {
-        Item::Let(l) => Some((file, &l.name)),
-        _ => None,
-    });
-    let hiding = named.filter_map(|(file, name)| Some((file, name, sheets.metric_id(&name.node)?)));
-    hiding
-        .map(|(file, name, metric)| {
-            let diag =
-                Diag::error("hides-metric", format!("the cell `{}` has the name of a metric in the data", name.node))
-                    .in_file(file)
-                    .primary(name.span, "hides the metric from every rule")
-                    .with_help(format!("rename the cell (say `computed_{}`), so that rules can read both", name.node));
-            let first = ast::Scenario::ALL.iter().find_map(|&s| sheets.first_fact(metric, s));
-            match first {
-                Some(fact) => diag.with_related(
-                    Diag::error("hides-metric", "the metric is in the data here")
-                        .in_file(fact.origin.file)
-                        .primary(fact.origin.span, "the metric"),
-                ),
-                None => diag,
-            }
-        })
-        .collect()
-}
-
 fn duplicate(name: &str, (file, span): (SourceId, Span), (first_file, first_span): (SourceId, Span)) -> Diag {
     let diag = Diag::error("duplicate-name", format!("`{name}` is defined twice"))
         .in_file(file)
@@ -264,6 +321,37 @@ fn quarter_step_from_year(rule: &Rule, span: Span, by_index: bool) -> Diag {
 pub fn walk(e: &CExpr, f: &mut dyn FnMut(&CExpr)) {
     f(e);
     walk_children(e, &mut |c| walk(c, f));
+}
+
+/// Calls `f` on each direct child of an expression, to change it.
+pub fn walk_children_mut(e: &mut CExpr, f: &mut dyn FnMut(&mut CExpr)) {
+    match &mut e.kind {
+        CKind::Shift { expr, .. } | CKind::Unary { expr, .. } => f(expr),
+        CKind::Binary { lhs, rhs, .. } | CKind::Approx { lhs, rhs, .. } => {
+            f(lhs);
+            f(rhs);
+        }
+        CKind::Compare { first, rest } => {
+            f(first);
+            rest.iter_mut().for_each(|(_, e)| f(e));
+        }
+        CKind::In { value, range } => {
+            f(value);
+            f(range);
+        }
+        CKind::If { cond, then, otherwise } => {
+            f(cond);
+            f(then);
+            f(otherwise);
+        }
+        CKind::Call { args, .. } => args.iter_mut().for_each(f),
+        CKind::Number { .. }
+        | CKind::Range { .. }
+        | CKind::Bool(_)
+        | CKind::Fact { .. }
+        | CKind::Pattern { .. }
+        | CKind::Cell(_) => {}
+    }
 }
 
 /// Calls `f` on each direct child of an expression.

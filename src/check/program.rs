@@ -11,11 +11,56 @@ pub type CellId = usize;
 /// Index of a rule in [`Program::rules`].
 pub type RuleId = usize;
 
+/// The metric id of a name not yet linked to the data.
+pub const UNLINKED: MetricId = MetricId::MAX;
+
 /// Every cell and rule of a run, checked.
 #[derive(Debug, Default)]
 pub struct Program {
     pub cells: Vec<Cell>,
     pub rules: Vec<Rule>,
+    /// What the rule files declare metrics to measure (`metric eps_diluted: USD/share`).
+    pub declared: Vec<Declared>,
+    /// Whether every metric name has been linked to a column of the data.
+    pub linked: bool,
+}
+
+/// One name of a `metric` declaration and the dimension it declares.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    /// The name as written; `*` stands for any run of characters within one dotted part.
+    pub pattern: String,
+    pub dim: crate::num::Dim,
+    /// The dimension as written, for messages: `USD/share`.
+    pub written: String,
+    pub file: SourceId,
+    /// The span of the name in the declaration.
+    pub span: Span,
+}
+
+impl Declared {
+    /// Whether the declaration names a metric: dotted parts one for one, `*` any run of characters.
+    pub fn names(&self, metric: &str) -> bool {
+        let (mut p, mut m) = (self.pattern.split('.'), metric.split('.'));
+        loop {
+            match (p.next(), m.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if glob(a, b) => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any run of characters (`*_margin`).
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(text) = text.strip_prefix(head) else { return false };
+            (0..=text.len()).filter(|&i| text.is_char_boundary(i)).any(|i| glob(rest, &text[i..]))
+        }
+    }
 }
 
 /// A `let`: a named formula filled across every entity and period.
@@ -100,15 +145,19 @@ pub enum CKind {
         hi: Option<Num>,
     },
     Bool(bool),
-    /// A metric of a scenario layer.
+    /// A metric of a scenario layer: its column once linked to the data ([`UNLINKED`] before).
     Fact {
+        /// The name as written, with its scenario prefix: `guidance.revenue`.
         name: String,
+        /// The metric's name without the prefix: `revenue`.
+        path: String,
         metric: MetricId,
         scenario: Scenario,
     },
-    /// A `*` name: the metrics it matches, read where they have values.
+    /// A `*` name: the metrics it matches in the data (none before linking), read where they have values.
     Pattern {
         name: String,
+        path: String,
         metrics: Vec<(MetricId, String)>,
         scenario: Scenario,
     },

@@ -1,19 +1,18 @@
-//! Names to references: every name of a rule or cell resolved to a cell or a metric column.
+//! Names to references: every name of a rule or cell resolved to a cell, or else taken for a metric,
+//! which `link` then finds in the data. Nothing here reads the data.
 
 use std::collections::HashMap;
 
-use crate::data::Sheets;
 use crate::diag::Diag;
 use crate::num::{Quantity, RangeLit};
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{self, ExprKind, Name, Scenario, UnaryOp};
 
-use super::program::{CExpr, CKind, CellId, Func};
+use super::program::{CExpr, CKind, CellId, Func, UNLINKED};
 use crate::suggest::did_you_mean;
 
-/// Compiles the expressions of one file against the cells of the run and the metrics of the data.
+/// Compiles the expressions of one file against the cells of the run.
 pub struct Resolver<'a> {
-    pub sheets: &'a Sheets,
     pub cells: &'a HashMap<String, CellId>,
     pub file: SourceId,
     pub errors: &'a mut Vec<Diag>,
@@ -104,7 +103,8 @@ impl Resolver<'_> {
         }
     }
 
-    /// Resolves a name to a cell, a metric column, or (inside an aggregate) a `*` pattern.
+    /// Resolves a name to a cell, or else to a metric (linked to its column later), or (inside an
+    /// aggregate) a `*` pattern.
     fn name(&mut self, name: &Name, span: Span, aggregate: bool) -> CKind {
         if name.is_pattern() {
             return self.pattern(name, span, aggregate);
@@ -115,16 +115,10 @@ impl Resolver<'_> {
             return CKind::Cell(cell);
         }
         let scenario = name.scenario.unwrap_or(Scenario::Actual);
-        match self.sheets.metric_id(&name.path) {
-            Some(metric) => CKind::Fact { name: shown(name), metric, scenario },
-            None => {
-                self.unknown(name, span);
-                CKind::Bool(false)
-            }
-        }
+        CKind::Fact { name: shown(name), path: name.path.clone(), metric: UNLINKED, scenario }
     }
 
-    /// Resolves `segment.*.revenue` to every metric it matches.
+    /// A `segment.*.revenue` name, whose metrics are found when it is linked to the data.
     fn pattern(&mut self, name: &Name, span: Span, aggregate: bool) -> CKind {
         if !aggregate {
             let diag =
@@ -135,56 +129,8 @@ impl Resolver<'_> {
             self.errors.push(diag);
             return CKind::Bool(false);
         }
-        let metrics: Vec<_> = self
-            .sheets
-            .metrics
-            .iter()
-            .filter(|m| matches_pattern(&name.path, m))
-            .filter_map(|m| Some((self.sheets.metric_id(m)?, m.clone())))
-            .collect();
-        if metrics.is_empty() {
-            let diag = Diag::error("unknown-name", format!("`{}` matches no metric in the data", shown(name)))
-                .in_file(self.file)
-                .primary(span, "matches nothing")
-                .with_help("`*` stands for exactly one dotted part, as in `segment.*.revenue`");
-            self.errors.push(diag);
-            return CKind::Bool(false);
-        }
-        CKind::Pattern { name: shown(name), metrics, scenario: name.scenario.unwrap_or(Scenario::Actual) }
-    }
-
-    /// Reports a name that is neither a cell nor a metric, with the nearest names.
-    fn unknown(&mut self, name: &Name, span: Span) {
-        let mut candidates: Vec<String> = self.sheets.metrics.iter().map(|m| prefixed(name.scenario, m)).collect();
-        if name.scenario.is_none() {
-            candidates.extend(self.cells.keys().cloned());
-        }
-        let shown = shown(name);
-        let diag = Diag::error("unknown-name", format!("unknown name `{shown}`"))
-            .in_file(self.file)
-            .primary(span, "not a cell, nor a metric in the data");
-        let help = self.scenario_help(name).unwrap_or_else(|| {
-            match did_you_mean(&shown, candidates.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "define it with `let`, or add the metric to a data file".to_owned(),
-            }
-        });
-        self.errors.push(diag.with_help(help));
-    }
-
-    /// The help for `forecast.revenue` where `revenue` is a metric: its first part was meant as a
-    /// scenario, so name the scenarios there are.
-    fn scenario_help(&self, name: &Name) -> Option<String> {
-        let (first, rest) = name.path.split_once('.')?;
-        if name.scenario.is_some() || self.sheets.metric_id(rest).is_none() {
-            return None;
-        }
-        Some(match did_you_mean(first, Scenario::ALL.map(Scenario::as_str)) {
-            Some(best) => format!("did you mean `{best}.{rest}`? `{first}` is not a scenario"),
-            None => format!(
-                "`{first}` is not a scenario: a scenario is `actual`, `guidance` or `consensus`, as in `guidance.{rest}`"
-            ),
-        })
+        let scenario = name.scenario.unwrap_or(Scenario::Actual);
+        CKind::Pattern { name: shown(name), path: name.path.clone(), metrics: Vec::new(), scenario }
     }
 
     /// Compiles a call: the function must exist and get the right number of arguments.
@@ -251,7 +197,7 @@ fn shown(name: &Name) -> String {
 }
 
 /// A metric with a scenario prefix where it is not `actual`.
-fn prefixed(scenario: Option<Scenario>, path: &str) -> String {
+pub fn prefixed(scenario: Option<Scenario>, path: &str) -> String {
     match scenario {
         Some(s) => format!("{}.{path}", s.as_str()),
         None => path.to_owned(),

@@ -5,12 +5,9 @@
 //! file also holds what `explain` and `sheet` share with it: checking `--entity` and `--period`
 //! against the data, and the output of a run that could not be made.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::check::CExpr;
-use crate::check::infer::Infer;
-use crate::check::resolve::Resolver;
 use crate::diag::Diag;
 use crate::eval::{Evaluator, Halt, Value};
 use crate::period::Period;
@@ -56,20 +53,10 @@ pub fn run(args: Args, style: Style) -> Output {
     }
 }
 
-/// Parses, resolves and type-checks the expression against the run's cells and the data.
+/// Parses the expression and checks it against the run's cells and the data.
 fn compile(text: &str, file: SourceId, loaded: &Loaded) -> Result<CExpr, Vec<Diag>> {
     let ast = crate::syntax::parser::parse_expr(text, file)?;
-    let cells: HashMap<String, usize> =
-        loaded.program.cells.iter().enumerate().map(|(id, c)| (c.name.clone(), id)).collect();
-    let mut errors = Vec::new();
-    let mut resolver = Resolver { sheets: &loaded.sheets, cells: &cells, file, errors: &mut errors };
-    let expr = resolver.expr(&ast);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut infer = Infer::new(&loaded.program, &loaded.sheets);
-    infer.ty(&expr, file);
-    if infer.errors.is_empty() { Ok(expr) } else { Err(infer.errors) }
+    crate::check::expression(&ast, file, &loaded.program, &loaded.sheets)
 }
 
 /// One row of the table: where, and what the expression gave there.

@@ -142,7 +142,7 @@ fn load_into(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let program = crate::check::check(&files, &sheets)?;
+    let program = crate::check::check_and_link(&files, &sheets)?;
     let timings = LoadTimings { data: data_read - started, rules: data_read.elapsed() };
     Ok((files, program, sheets, timings))
 }

@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 
 use crate::diag::Diag;
 use crate::num::quantity::Approx;
-use crate::num::{ArithError, Num, Quantity, RangeLit, Unit};
+use crate::num::{ArithError, Dim, Num, Quantity, RangeLit, Unit};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::Scenario;
@@ -123,7 +123,7 @@ impl FactValue {
     /// ranges).
     pub fn agrees_with(&self, other: &FactValue) -> bool {
         let meets = |a: FactValue, b: FactValue| match (a.figure(), b.figure()) {
-            (Some(Ok(x)), Some(Ok(y))) => x.unit.dimension() == y.unit.dimension() && x.meets(&y),
+            (Some(Ok(x)), Some(Ok(y))) => Dim::of(x.unit) == Dim::of(y.unit) && x.meets(&y),
             _ => a == b,
         };
         let bounds = |a: Option<Quantity>, b: Option<Quantity>| match (a, b) {
@@ -384,6 +384,8 @@ pub struct Sheets {
     entity_periods: Vec<Vec<Period>>,
     /// Per metric, the distinct units its facts are written in.
     metric_units: Vec<BTreeSet<Unit>>,
+    /// Per metric, the first fact written in each of its units (for a diagnostic that shows them).
+    unit_facts: Vec<Vec<(Unit, u32)>>,
     /// Per column, whether it holds figures and whether it holds ranges.
     shapes: Vec<Shape>,
     pub conflicts: Vec<Conflict>,
@@ -493,6 +495,7 @@ impl Sheets {
         let mut sheets = Sheets {
             entity_periods: vec![Vec::new(); entities.len()],
             metric_units: vec![BTreeSet::new(); metrics.len()],
+            unit_facts: vec![Vec::new(); metrics.len()],
             shapes: vec![Shape::default(); metrics.len() * 3],
             placed: store.facts.len() - repeats.len(),
             entities,
@@ -535,13 +538,14 @@ impl Sheets {
         // (metric, unit) pairs seen: a metric may be written in as many units as it has facts.
         let mut seen_units: rustc_hash::FxHashSet<(u32, u32)> = rustc_hash::FxHashSet::default();
         let placed = |(i, _): &(usize, &Stored)| repeated.is_empty() || !repeated.contains(&(*i as u32));
-        for (_, f) in self.store.facts.iter().enumerate().filter(placed) {
+        for (index, f) in self.store.facts.iter().enumerate().filter(placed) {
             let seen = &mut slots[f.entity as usize];
             if seen.last() != Some(&f.slot) {
                 seen.push(f.slot);
             }
             if seen_units.insert((f.column / 3, f.unit)) {
                 units[(f.column / 3) as usize].push(f.unit);
+                self.unit_facts[(f.column / 3) as usize].push((self.store.units[f.unit as usize], index as u32));
             }
             let shape = &mut self.shapes[f.column as usize];
             match f.kind {
@@ -616,6 +620,11 @@ impl Sheets {
     /// The distinct units a metric's facts are written in.
     pub fn units_of(&self, metric: MetricId) -> &BTreeSet<Unit> {
         &self.metric_units[metric as usize]
+    }
+
+    /// The first fact of a metric written in each of its units, in the order the facts came.
+    pub fn facts_by_unit(&self, metric: MetricId) -> impl Iterator<Item = (Unit, Fact)> + '_ {
+        self.unit_facts[metric as usize].iter().map(|&(unit, index)| (unit, self.store.get(index)))
     }
 
     /// How many facts the sheets hold (conflicting second values not counted).

@@ -77,7 +77,7 @@ impl<'a> Evaluator<'a> {
             CKind::Number { value, .. } => Ok(Value::Num(*value)),
             CKind::Range { lo, hi } => Ok(Value::Range(*lo, *hi)),
             CKind::Bool(b) => Ok(Value::Bool(*b)),
-            CKind::Fact { name, metric, scenario } => {
+            CKind::Fact { name, metric, scenario, .. } => {
                 self.fact(name, *metric, *scenario, period).map_err(|h| with_span(h, file, e.span))
             }
             CKind::Pattern { name, .. } => Err(Halt::Missing(Missing { name: format!("`{name}`"), period })),
@@ -182,14 +182,7 @@ impl<'a> Evaluator<'a> {
         let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
         let result = match op {
             BinOp::Mul => a.mul(&b, units::times(a.unit, b.unit).map_err(message)?),
-            _ => {
-                let unit = match units::over(a.unit, b.unit).map_err(message)? {
-                    // a figure scaled by a written number (`margin / 2`) keeps its reading
-                    Unit::Fraction if is_literal(rhs) && !is_literal(lhs) => a.unit,
-                    unit => unit,
-                };
-                a.div(&b, unit)
-            }
+            _ => a.div(&b, units::over(a.unit, b.unit).map_err(message)?),
         };
         result.map(Value::Num).map_err(arith)
     }
@@ -343,26 +336,20 @@ fn tolerance_of(within: Option<&Quantity>, a: &Num, b: &Num) -> Result<Num, Halt
 }
 
 /// How far apart `within T` lets the two sides be: `%` is relative to the right side, anything
-/// else absolute (a bare number in the left side's unit). An interval: a point, unless a relative
-/// tolerance of a value with many digits had to be rounded.
-pub fn tolerance_bounds(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Num, ArithError> {
+/// else absolute, in its own unit (a bare tolerance only between pure numbers, as the checker
+/// sees to). An interval: a point, unless a relative tolerance of a value with many digits had to
+/// be rounded.
+pub fn tolerance_bounds(t: &Quantity, _lhs: &Num, rhs: &Num) -> Result<Num, ArithError> {
     let exact = t.exact()?.with_unit(Unit::None);
-    let absolute = |d: Decimal| Ok(Num::exact(d.abs(), Unit::None));
     match t.unit {
         Unit::Ratio(RatioStyle::Percent) => Num::exact(rhs.point.abs(), Unit::None).mul(&exact, Unit::None),
-        Unit::None => absolute(units::adopt(exact, lhs.unit)?.point),
-        _ => absolute(exact.point),
+        _ => Ok(Num::exact(exact.point.abs(), Unit::None)),
     }
 }
 
 /// How far apart `within T` lets the two sides be (see [`tolerance_bounds`]), rounded up.
 pub fn tolerance(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Decimal, ArithError> {
     tolerance_bounds(t, lhs, rhs).map(|n| n.hi)
-}
-
-/// Whether an expression is a number written in the rule.
-fn is_literal(e: &CExpr) -> bool {
-    matches!(e.kind, CKind::Number { .. })
 }
 
 /// The period a `[...]` reference points to from `period`.

@@ -85,7 +85,7 @@ fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId, fi
     let placeholder = Num::exact(Decimal::ZERO, Unit::None);
     let mut values = Vec::new();
     for arg in args {
-        let CKind::Pattern { name, metrics, scenario } = &arg.kind else {
+        let CKind::Pattern { name, metrics, scenario, .. } = &arg.kind else {
             let value =
                 if figures { ev.num(arg, period, file)? } else { ev.eval(arg, period, file).map(|_| placeholder)? };
             values.push(value);

@@ -1,59 +1,47 @@
-//! Units at run time: aligning operands, adopting units for bare numbers, choosing the scale shown.
+//! Units at run time: what a result is (through the one table, [`crate::num::dim`]) and the scale
+//! it is shown in.
+//!
+//! The checker has refused every rule whose units do not go together before evaluation starts, so
+//! an error here is a currency that differs between the inputs of one check (a metric in USD at one
+//! entity and in EUR at another), or a pure number where a unit belongs that only the data showed.
 
-use crate::num::interval::shifted;
-use crate::num::unit::UnitName;
-use crate::num::{ArithError, Num, RatioStyle, Unit};
+use crate::num::{Dim, Num, RatioStyle, Scale, Unit};
 
-/// Why two units do not go together at run time (a currency that differs between entities).
+/// Why two units do not go together at run time.
 pub type UnitError = String;
 
-/// A bare number meeting a unit takes it, in the unit as it is shown: `200` meeting `USD bn` is
-/// 200 USD bn, `9` meeting `%` is 9 %, `150` meeting `bps` is 150 bps. A number as written converts
-/// exactly, or is an error where it has too many digits to carry in the unit's base; a computed one
-/// (`1/3`) that cannot be carried exactly keeps a sound interval, rounded outwards.
-///
-/// A quotient of bare numbers ([`Unit::Fraction`]) meeting a ratio is already the fraction the ratio
-/// stores: it keeps its value and takes the ratio's unit.
-pub fn adopt(n: Num, unit: Unit) -> Result<Num, ArithError> {
-    if unit.is_plain() {
-        return Ok(n);
-    }
-    if n.unit == Unit::Fraction && matches!(unit, Unit::Ratio(_)) {
-        return Ok(n.with_unit(unit));
-    }
-    let moved = |x| shifted(x, unit.exponent());
-    match (moved(n.lo), moved(n.point), moved(n.hi)) {
-        (Ok(lo), Ok(point), Ok(hi)) => Ok(Num { lo, point, hi, unit }),
-        (_, Err(e), _) if n.is_exact() => Err(e),
-        _ => n.mul(&Num::exact(unit.factor(), Unit::None), unit),
-    }
-}
-
-/// The unit values of these units add up in: money in the largest scale among them, ratios in `%`
-/// unless all are shown alike; bare numbers take no part.
+/// The unit values of these units add up and compare in: money and shares in the largest scale
+/// among them, ratios in `%` unless all are shown alike; an error where the dimensions differ.
 pub fn common(units: impl IntoIterator<Item = Unit>) -> Result<Unit, UnitError> {
-    let mut acc = Unit::None;
+    let mut units = units.into_iter();
+    let Some(mut acc) = units.next() else { return Ok(Unit::None) };
     for unit in units {
+        if Dim::of(acc).join(Dim::of(unit)).is_none() {
+            return Err(format!("cannot combine `{acc}` and `{unit}`"));
+        }
         acc = match (acc, unit) {
-            (Unit::None, u) | (u, Unit::None) => u,
-            (Unit::Fraction, u) | (u, Unit::Fraction) => u,
-            (Unit::Money(c, s), Unit::Money(d, t)) if c == d => Unit::Money(c, s.max(t)),
+            (Unit::Money(c, s), Unit::Money(_, t)) => Unit::Money(c, s.max(t)),
+            (Unit::Shares(s), Unit::Shares(t)) => Unit::Shares(s.max(t)),
             (Unit::Ratio(s), Unit::Ratio(t)) => Unit::Ratio(if s == t { s } else { RatioStyle::Percent }),
-            (u, v) if u == v => u,
-            (u, v) => return Err(format!("cannot combine `{u}` and `{v}`")),
+            (u, _) => u,
         };
     }
     Ok(acc)
 }
 
-/// Brings values to one unit for adding or comparing: the bare ones adopt the [`common`] unit of
-/// the others, whatever their order, so `a + 2 + b` and `a + b + 2` mean the same.
+/// Brings values to one unit for adding or comparing. A bare zero (`x > 0`) is zero in any unit;
+/// any other pure number meets only pure numbers.
 pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
-    let unit = common(values.iter().map(|v| v.unit))?;
-    for v in values.iter_mut().filter(|v| v.unit.is_plain() && v.unit != unit) {
-        *v = adopt(*v, unit).map_err(|e| e.to_string())?;
+    let unit = common(values.iter().filter(|v| !is_bare_zero(v)).map(|v| v.unit))?;
+    for v in values.iter_mut().filter(|v| is_bare_zero(v)) {
+        *v = v.with_unit(unit);
     }
     Ok(unit)
+}
+
+/// Whether a value is an exact zero without a unit: the one pure number that stands for any unit.
+fn is_bare_zero(v: &Num) -> bool {
+    v.unit == Unit::None && v.is_exact() && v.point.is_zero()
 }
 
 /// Brings two values to one unit for comparing; the common unit is returned too.
@@ -63,30 +51,35 @@ pub fn align(a: Num, b: Num) -> Result<(Num, Num, Unit), UnitError> {
     Ok((both[0], both[1], unit))
 }
 
-/// The unit of a product.
+/// The unit of a product: a pure number or a ratio scales the other factor; per share times shares
+/// is money, shown in the scale of the shares.
 pub fn times(a: Unit, b: Unit) -> Result<Unit, UnitError> {
-    match (a, b) {
-        (Unit::None, u) | (u, Unit::None) => Ok(u),
-        (Unit::Fraction, u) | (u, Unit::Fraction) => Ok(u),
-        (Unit::Ratio(_), Unit::Ratio(_)) => Ok(Unit::Ratio(RatioStyle::Percent)),
-        (Unit::Ratio(_), u) | (u, Unit::Ratio(_)) => Ok(u),
-        (Unit::Named(a), Unit::Named(b)) => match a.currency_per(b).or(b.currency_per(a)) {
-            Some(currency) => Ok(Unit::Money(currency, crate::num::Scale::One)),
-            None => Err(format!("cannot multiply `{a}` by `{b}`", a = Unit::Named(a), b = Unit::Named(b))),
-        },
-        (u, v) => Err(format!("cannot multiply `{u}` by `{v}`")),
+    if Dim::of(a).times(Dim::of(b)).is_none() {
+        return Err(format!("cannot multiply `{a}` by `{b}`"));
     }
+    Ok(match (a, b) {
+        (Unit::Ratio(_), Unit::Ratio(_)) => Unit::Ratio(RatioStyle::Percent),
+        (Unit::None | Unit::Ratio(_), u) | (u, Unit::None | Unit::Ratio(_)) => u,
+        (Unit::PerShare(c), Unit::Shares(s)) | (Unit::Shares(s), Unit::PerShare(c)) => Unit::Money(c, s),
+        (Unit::Named(a), Unit::Named(b)) => {
+            Unit::Money(a.currency_per(b).or(b.currency_per(a)).unwrap_or(crate::num::Currency(*b"USD")), Scale::One)
+        }
+        (u, _) => u,
+    })
 }
 
-/// The unit of a quotient: like over like is a ratio, and bare over bare a [`Unit::Fraction`].
+/// The unit of a quotient: like over like is a ratio (`12.5 / 35.6` is 35.11 %), money over shares
+/// is per share, money over per share is shares.
 pub fn over(a: Unit, b: Unit) -> Result<Unit, UnitError> {
-    match (a, b) {
-        (u, v) if u.is_plain() && v.is_plain() => Ok(Unit::Fraction),
-        (u, Unit::None | Unit::Fraction) => Ok(u),
-        (u, v) if u.dimension() == v.dimension() => Ok(Unit::Ratio(RatioStyle::Percent)),
-        (Unit::None | Unit::Fraction, v) => Err(format!("cannot divide a bare number by `{v}`")),
-        (u, Unit::Ratio(_)) => Ok(u),
-        (Unit::Money(currency, _), Unit::Named(n)) => Ok(Unit::Named(UnitName::per(currency, n))),
-        (u, v) => Err(format!("cannot divide `{u}` by `{v}`")),
-    }
+    let Some(dim) = Dim::of(a).over(Dim::of(b)) else {
+        return Err(format!("cannot divide `{a}` by `{b}`"));
+    };
+    Ok(match (dim, a, b) {
+        (Dim::Ratio, ..) => Unit::Ratio(RatioStyle::Percent),
+        (_, u, Unit::None | Unit::Ratio(_)) => u,
+        (Dim::PerShare(_), Unit::Money(c, _), _) => Unit::PerShare(c),
+        (Dim::Shares, Unit::Money(_, s), _) => Unit::Shares(s),
+        (Dim::Named(n), ..) => Unit::Named(n),
+        (_, u, _) => u,
+    })
 }

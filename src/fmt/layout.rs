@@ -139,6 +139,11 @@ impl<'a> Layout<'a> {
                 let text = format!("use {}", p.string(&u.path.node, u.path.span));
                 lines.push(&text, self.src(u.span.start, p.tight(u.path.span).end));
             }
+            Item::Metric(m) => {
+                let names: Vec<&str> = m.names.iter().map(|n| n.node.as_str()).collect();
+                let text = format!("metric {}: {}", names.join(", "), m.dim.node);
+                lines.push(&text, self.src(m.span.start, m.dim.span.end));
+            }
             Item::Let(l) => {
                 lines.push(&format!("let {} = ", l.name.node), self.src(l.span.start, l.name.span.end));
                 self.layout(&l.value, Follow::End, CONTINUATION, &mut lines);
@@ -307,6 +312,7 @@ impl<'a> Layout<'a> {
 fn item_span(item: &Item) -> Span {
     match item {
         Item::Use(u) => u.span,
+        Item::Metric(m) => m.span,
         Item::Let(l) => l.span,
         Item::Rule(r) => r.span,
     }
@@ -315,7 +321,10 @@ fn item_span(item: &Item) -> Span {
 /// Whether two neighbouring items need a blank line between them: always around a rule, and
 /// between items of two kinds.
 fn apart(before: &Item, after: &Item) -> bool {
-    !matches!((before, after), (Item::Use(_), Item::Use(_)) | (Item::Let(_), Item::Let(_)))
+    !matches!(
+        (before, after),
+        (Item::Use(_), Item::Use(_)) | (Item::Metric(_), Item::Metric(_)) | (Item::Let(_), Item::Let(_))
+    )
 }
 
 /// The operands of an expression that can be broken between them: a chain of one binary level

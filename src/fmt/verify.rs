@@ -46,6 +46,11 @@ pub fn erased(file: &File) -> String {
                 u.span = Span::default();
                 u.path.span = Span::default();
             }
+            Item::Metric(m) => {
+                m.span = Span::default();
+                m.dim.span = Span::default();
+                m.names.iter_mut().for_each(|n| n.span = Span::default());
+            }
             Item::Let(l) => {
                 l.span = Span::default();
                 l.name.span = Span::default();

@@ -1,5 +1,6 @@
 //! Numbers: exact decimals as written, their rounding intervals, units and how they are shown.
 
+pub mod dim;
 pub mod display;
 pub mod interval;
 pub mod quantity;
@@ -8,4 +9,5 @@ pub mod unit;
 
 pub use interval::{ArithError, Num};
 pub use quantity::{Quantity, RangeLit, parse_decimal};
-pub use unit::{Currency, Dimension, RatioStyle, Scale, Unit};
+pub use dim::Dim;
+pub use unit::{Currency, RatioStyle, Scale, Unit};

@@ -1,4 +1,6 @@
-//! Units: money with a currency and a scale, ratios (`%`, `bps`, `pp`), named units and bare numbers.
+//! Units: money with a currency and a scale, ratios (`%`, `bps`, `pp`), per-share amounts, share
+//! counts, named units and pure numbers. What a unit measures, and how units combine, is
+//! [`super::dim`].
 //!
 //! A value is computed in its unit's *base*: money in whole currency units, ratios as fractions
 //! (`9%` is 0.09). The scale and the ratio style only say how a value is written and shown.
@@ -134,13 +136,12 @@ impl UnitName {
         UNIT_NAMES.lock().unwrap_or_else(|e| e.into_inner()).names[self.0 as usize]
     }
 
-    /// Money per unit of a named quantity: `USD/shares`, the unit of net income over a share count
-    /// (as XBRL names it).
+    /// Money per unit of a named quantity: `USD/GW` (money per share is [`Unit::PerShare`]).
     pub fn per(currency: Currency, name: UnitName) -> UnitName {
         UnitName::intern(&format!("{}/{}", currency.as_str(), name.as_str()))
     }
 
-    /// The currency of money per `name` (`USD` for `USD/shares` per `shares`): what such an amount
+    /// The currency of money per `name` (`USD` for `USD/GW` per `GW`): what such an amount
     /// times a quantity in `name` is.
     pub fn currency_per(self, name: UnitName) -> Option<Currency> {
         let (currency, per) = self.as_str().split_once('/')?;
@@ -163,31 +164,24 @@ impl Ord for UnitName {
 /// The unit of a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Unit {
-    /// A bare number: takes the unit of what it meets.
+    /// A pure number: a scalar written in a rule (`4` in `4 * x`), a count, a figure written
+    /// without a unit. It never takes the unit of what it meets.
     None,
-    /// A quotient of bare numbers (`12.5 / 35.6`, or two figures written without a unit): a plain
-    /// number, except that against a ratio it is the fraction it is (0.3511 is 35.11 %), where a
-    /// written bare number takes the ratio as shown (`9` is 9 %).
-    Fraction,
     /// Money: a currency and the scale it is shown in.
     Money(Currency, Scale),
     /// A ratio, stored as a fraction, shown as `%`, `bps` or `pp`.
     Ratio(RatioStyle),
+    /// Money per share, `USD/share` (SEC's `USD/shares` is the same unit), in whole currency units.
+    PerShare(Currency),
+    /// A number of shares and the scale it is shown in: `shares`, `k shares`, `m shares`, `bn shares`.
+    Shares(Scale),
     /// Any other unit: only like units add or compare.
     Named(UnitName),
 }
 
-/// What a unit measures, ignoring how it is shown: two values of one dimension add and compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Dimension {
-    Number,
-    Money(Currency),
-    Ratio,
-    Named(UnitName),
-}
-
 impl Unit {
-    /// Parses a unit as written after a number: `%`, `bps`, `pp`, `USD`, `USD bn`, `GW`.
+    /// Parses a unit as written after a number: `%`, `bps`, `pp`, `USD`, `USD bn`, `USD/share`,
+    /// `m shares`, `GW`.
     pub fn parse(text: &str) -> Option<Unit> {
         let text = text.trim();
         match text {
@@ -195,6 +189,7 @@ impl Unit {
             "%" => return Some(Unit::Ratio(RatioStyle::Percent)),
             "bps" | "bp" => return Some(Unit::Ratio(RatioStyle::Bps)),
             "pp" => return Some(Unit::Ratio(RatioStyle::Pp)),
+            "shares" | "share" => return Some(Unit::Shares(Scale::One)),
             _ => {}
         }
         let mut words = text.split_whitespace();
@@ -203,6 +198,12 @@ impl Unit {
         if words.next().is_some() {
             return None;
         }
+        if let Some((currency, per)) = first.split_once('/')
+            && matches!(per, "share" | "shares")
+            && second.is_none()
+        {
+            return Currency::parse(currency).map(Unit::PerShare);
+        }
         if let Some(currency) = Currency::parse(first) {
             let scale = match second {
                 None => Scale::One,
@@ -210,74 +211,51 @@ impl Unit {
             };
             return Some(Unit::Money(currency, scale));
         }
-        if Scale::parse(first).is_some() {
-            return None; // `213.4 bn`: a scale needs a currency, `213.4 USD bn`
+        if let Some(scale) = Scale::parse(first) {
+            // `7465 m shares`; a scale alone needs a currency: `213.4 USD bn`, not `213.4 bn`
+            return matches!(second, Some("shares" | "share")).then_some(Unit::Shares(scale));
         }
         let named = first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/');
         (second.is_none() && named && first.chars().next()?.is_ascii_alphabetic())
             .then(|| Unit::Named(UnitName::intern(first)))
     }
 
-    /// What the unit measures.
-    pub fn dimension(self) -> Dimension {
-        match self {
-            Unit::None | Unit::Fraction => Dimension::Number,
-            Unit::Money(c, _) => Dimension::Money(c),
-            Unit::Ratio(_) => Dimension::Ratio,
-            Unit::Named(n) => Dimension::Named(n),
-        }
-    }
-
     /// The factor from a number written in this unit to the unit's base.
     pub fn factor(self) -> Decimal {
         match self {
-            Unit::Money(_, scale) => scale.factor(),
+            Unit::Money(_, scale) | Unit::Shares(scale) => scale.factor(),
             Unit::Ratio(style) => style.factor(),
-            Unit::None | Unit::Fraction | Unit::Named(_) => Decimal::ONE,
+            Unit::None | Unit::PerShare(_) | Unit::Named(_) => Decimal::ONE,
         }
     }
 
     /// The power of ten of [`Unit::factor`]: 9 for `USD bn`, -2 for `%`, -4 for `bps`.
     pub fn exponent(self) -> i32 {
         match self {
-            Unit::Money(_, scale) => scale.exponent() as i32,
+            Unit::Money(_, scale) | Unit::Shares(scale) => scale.exponent() as i32,
             Unit::Ratio(RatioStyle::Bps) => -4,
             Unit::Ratio(_) => -2,
-            Unit::None | Unit::Fraction | Unit::Named(_) => 0,
+            Unit::None | Unit::PerShare(_) | Unit::Named(_) => 0,
         }
     }
 
-    /// Whether this is a bare number.
+    /// Whether this is a pure number.
     pub fn is_none(self) -> bool {
         self == Unit::None
-    }
-
-    /// Whether this is a bare number or a quotient of bare numbers: shown without a unit, and
-    /// taking the unit of what it meets.
-    pub fn is_plain(self) -> bool {
-        matches!(self, Unit::None | Unit::Fraction)
     }
 }
 
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Unit::None | Unit::Fraction => f.write_str("number"),
+            Unit::None => f.write_str("number"),
             Unit::Money(c, Scale::One) => f.write_str(c.as_str()),
             Unit::Money(c, s) => write!(f, "{} {}", c.as_str(), s.suffix()),
             Unit::Ratio(style) => f.write_str(style.symbol()),
+            Unit::PerShare(c) => write!(f, "{}/share", c.as_str()),
+            Unit::Shares(Scale::One) => f.write_str("shares"),
+            Unit::Shares(s) => write!(f, "{} shares", s.suffix()),
             Unit::Named(n) => f.write_str(n.as_str()),
-        }
-    }
-}
-
-impl fmt::Display for Dimension {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Dimension::Number => f.write_str("a bare number"),
-            Dimension::Money(c) => write!(f, "money in {}", c.as_str()),
-            Dimension::Ratio => f.write_str("a ratio"),
-            Dimension::Named(n) => write!(f, "`{}`", n.as_str()),
         }
     }
 }
@@ -295,5 +273,10 @@ mod tests {
         assert_eq!(Unit::parse("USD zillion"), None);
         assert_eq!(Unit::parse("1x"), None);
         assert_eq!(Unit::parse("bn"), None, "a scale alone is not a unit");
+        assert_eq!(Unit::parse("USD/shares"), Some(Unit::PerShare(Currency(*b"USD"))));
+        assert_eq!(Unit::parse("USD/share").map(|u| u.to_string()), Some("USD/share".into()));
+        assert_eq!(Unit::parse("m shares"), Some(Unit::Shares(Scale::Million)));
+        assert_eq!(Unit::parse("m shares").map(|u| u.to_string()), Some("m shares".into()));
+        assert_eq!(Unit::parse("shares"), Some(Unit::Shares(Scale::One)));
     }
 }

@@ -14,6 +14,7 @@ pub struct File {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Use(Use),
+    Metric(MetricDecl),
     Let(Let),
     Rule(Rule),
 }
@@ -23,6 +24,16 @@ pub enum Item {
 pub struct Use {
     /// The path as written, without quotes.
     pub path: Spanned<String>,
+    pub span: Span,
+}
+
+/// `metric eps_diluted, consensus_eps: USD/share`: what metrics measure, declared by a rule pack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricDecl {
+    /// The names declared, as written; `*` stands for any run of characters within a dotted part.
+    pub names: Vec<Spanned<String>>,
+    /// The dimension as written: `money`, `ratio`, `USD/share`, `GW`.
+    pub dim: Spanned<String>,
     pub span: Span,
 }
 

@@ -136,7 +136,7 @@ impl Iterator for Lexer<'_> {
 }
 
 /// The words that start an item.
-const ITEM_KEYWORDS: [&str; 3] = ["use", "let", "rule"];
+const ITEM_KEYWORDS: [&str; 4] = ["use", "metric", "let", "rule"];
 
 /// The start of the first line after `from` whose first word begins an item, where parsing resumes.
 pub(super) fn next_item(text: &str, from: usize) -> Option<usize> {
@@ -203,7 +203,7 @@ impl Nesting {
         let after_dot = std::mem::replace(&mut self.after_dot, word == ".");
         match (kind, word) {
             (Tok::Word, _) if after_dot => self.after_operand = true,
-            (Tok::Word, "use" | "let" | "rule") => *self = Nesting::default(),
+            (Tok::Word, "use" | "metric" | "let" | "rule") => *self = Nesting::default(),
             (Tok::Punct, "(" | "[") => self.open(),
             (Tok::Punct, ")" | "]") => self.close(word == "]"),
             (Tok::Punct, "-") if !after_operand => self.frame.run += 1,
@@ -424,8 +424,9 @@ fn period_hint(positives: &[Rule], previous: Option<&str>) -> Option<String> {
 }
 
 /// The reserved words: the keywords and the scenario names.
-const RESERVED: [&str; 22] = [
+const RESERVED: [&str; 23] = [
     "use",
+    "metric",
     "let",
     "rule",
     "at",
@@ -468,6 +469,7 @@ enum Expect {
     At,
     Period,
     Number,
+    Dimension,
     Expression,
     Operator,
     Item,
@@ -494,9 +496,10 @@ impl Expect {
             Expect::At => "`at`",
             Expect::Period => "a period",
             Expect::Number => "a number",
+            Expect::Dimension => "a dimension (`money`, `ratio`, `number`, `shares`, `USD/share`, `GW`)",
             Expect::Expression => "an expression",
             Expect::Operator => "an operator",
-            Expect::Item => "an item (`use`, `let` or `rule`)",
+            Expect::Item => "an item (`use`, `metric`, `let` or `rule`)",
             Expect::End => "end of file",
         }
     }
@@ -508,7 +511,9 @@ fn describe(rule: Rule) -> Option<Expect> {
     use Rule::*;
     Some(match rule {
         EOI => Expect::End,
-        kw_use | kw_let | kw_rule | use_item | let_item | rule_item => Expect::Item,
+        kw_use | kw_let | kw_rule | kw_metric | use_item | metric_item | let_item | rule_item => Expect::Item,
+        metric_pattern => Expect::Name,
+        dimension => Expect::Dimension,
         use_path => Expect::Path,
         ident | call_head => Expect::Name,
         assign => Expect::Assign,
@@ -533,7 +538,7 @@ fn describe(rule: Rule) -> Option<Expect> {
             Expect::Operator
         }
         lbracket | index | dots | exponent | unit | percent | money_unit | currency | scale_word | unit_word
-        | segment | star | keyword => return None,
+        | segment | star | keyword | pattern_part => return None,
         WHITESPACE | COMMENT | comment_text | file | expr_only | item | primary | ident_char | unit_gap => return None,
     })
 }

@@ -14,7 +14,8 @@ use pest::iterators::{Pair, Pairs};
 use rust_decimal::Decimal;
 
 use super::ast::{
-    At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, Name, PeriodRef, Rule as RuleItem, Scenario,
+    At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, MetricDecl, Name, PeriodRef, Rule as RuleItem,
+    Scenario,
     Severity, UnaryOp, Use,
 };
 use super::error::{self, Fault};
@@ -139,6 +140,7 @@ impl Walker {
             let span = self.span(&pair);
             let item = match pair.as_rule() {
                 Rule::use_item => self.use_item(pair).map(Item::Use),
+                Rule::metric_item => self.metric_item(pair).map(Item::Metric),
                 Rule::let_item => self.let_item(pair).map(Item::Let),
                 Rule::rule_item => self.rule_item(pair).map(Item::Rule),
                 _ => continue,
@@ -160,6 +162,22 @@ impl Walker {
         let path = pair.into_inner().find(|p| p.as_rule() == Rule::use_path)?;
         let path = self.string(path)?;
         Some(Use { path, span })
+    }
+
+    /// Walks `metric NAME, NAME: DIMENSION`.
+    fn metric_item(&mut self, pair: Pair<'_, Rule>) -> Option<MetricDecl> {
+        let span = self.span(&pair);
+        let mut names = Vec::new();
+        let mut dim = None;
+        for part in pair.into_inner() {
+            let spanned = Spanned::new(part.as_str().to_owned(), self.span(&part));
+            match part.as_rule() {
+                Rule::metric_pattern => names.push(spanned),
+                Rule::dimension => dim = Some(spanned),
+                _ => {}
+            }
+        }
+        Some(MetricDecl { names, dim: dim?, span })
     }
 
     /// Walks `let NAME = EXPR`.

@@ -23,8 +23,8 @@
 //!   values: a filing whose money amounts are all multiples of 10^6 was filed in millions, and each of
 //!   its amounts stands for ± half a million ([`precision`]). Money is read in `USD m` (or the
 //!   filing's currency), digits after the point kept where a filing was more precise.
-//! - **Units**: a currency is money; `USD/shares` a per-share amount (a unit of its own, which is
-//!   net income over a share count); `shares` a count; `pure` a ratio, read as a percentage.
+//! - **Units**: a currency is money; `USD/shares` a per-share amount (`USD/share`, which is net
+//!   income over a share count); `shares` a number of shares; `pure` a ratio, read as a percentage.
 //! - **Entity**: the ticker the concept map gives for the CIK (`[entities]`), else `CIK` and ten digits.
 //! - **Provenance**: every fact names its concept, dates, form, accession and filing date
 //!   (`us-gaap:Revenues 2024-09-29..2025-09-27, 10-K 0000320193-25-000079 filed 2025-10-31`).
@@ -553,10 +553,11 @@ impl Facts<'_> {
             // A count filed in thousands stands for ± 500 shares: a figure and its margin.
             let power = self.precision[f.filing][Rounded::Shares as usize];
             let margin = Decimal::from_i128_with_scale(5 * 10i128.pow(power - 1), 0);
-            let value = Quantity::new(raw, Unit::Named(UnitName::intern(unit)));
+            let value = Quantity::new(raw, Unit::Shares(Scale::One));
             return Some(FactValue::Approx(Approx { value, margin }));
         } else {
-            Quantity::new(raw, Unit::Named(UnitName::intern(unit)))
+            // `USD/shares` is `USD/share`, `shares` a count; any other XBRL unit is a named one
+            Quantity::new(raw, Unit::parse(unit).unwrap_or_else(|| Unit::Named(UnitName::intern(unit))))
         };
         Some(FactValue::Number(quantity))
     }

@@ -177,7 +177,7 @@ fn checks_alone(text: &str, sheets: &Sheets) -> bool {
     let mut sources = Sources::default();
     let file = sources.add("probe.tick".into(), text);
     let Ok(ast) = parser::parse(text, file) else { return false };
-    check::check(&[RuleFile { file, text: text.into(), ast }], sheets).is_ok()
+    check::check_and_link(&[RuleFile { file, text: text.into(), ast }], sheets).is_ok()
 }
 
 /// Reads one data file, by the format of its name, as `tickmark` reads one from disk.
@@ -210,7 +210,7 @@ fn run_text(rules: &str, data: &[(&str, &str)]) {
         Ok(sheets) => sheets,
         Err(diags) => return report_diags(&diags, &sources),
     };
-    let program = match check::check(&[RuleFile { file, text: rules.into(), ast }], &sheets) {
+    let program = match check::check_and_link(&[RuleFile { file, text: rules.into(), ast }], &sheets) {
         Ok(program) => program,
         Err(diags) => return report_diags(&diags, &sources),
     };

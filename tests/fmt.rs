@@ -103,6 +103,10 @@ fn dump(file: &File) -> String {
     for item in &file.items {
         match item {
             Item::Use(u) => _ = writeln!(out, "(use {:?})", u.path.node),
+            Item::Metric(m) => {
+                let names: Vec<&str> = m.names.iter().map(|n| n.node.as_str()).collect();
+                _ = writeln!(out, "(metric {} : {})", names.join(" "), m.dim.node);
+            }
             Item::Let(l) => _ = writeln!(out, "(let {} {})", l.name.node, expr(&l.value)),
             Item::Rule(r) => {
                 let severity = r.severity.as_ref().map(|s| format!("{:?}", s.node));
@@ -818,6 +822,20 @@ impl Messy {
                 self.tok("use");
                 self.sep(true);
                 self.tok(&quoted(&u.path.node));
+            }
+            Item::Metric(m) => {
+                self.tok("metric");
+                for (i, n) in m.names.iter().enumerate() {
+                    self.sep(i == 0);
+                    if i > 0 {
+                        self.tok(",");
+                        self.sep(false);
+                    }
+                    self.tok(&n.node);
+                }
+                self.tok(":");
+                self.sep(false);
+                self.tok(&m.dim.node);
             }
             Item::Let(l) => {
                 self.tok("let");

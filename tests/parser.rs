@@ -83,6 +83,10 @@ fn dump_file(file: &File, text: &str) -> String {
     for item in &file.items {
         let line = match item {
             Item::Use(u) => format!("(use {:?} @{})", u.path.node, span(u.span)),
+            Item::Metric(m) => {
+                let names: Vec<String> = m.names.iter().map(|n| format!("{}@{}", n.node, span(n.span))).collect();
+                format!("(metric {} : {}@{})", names.join(" "), m.dim.node, span(m.dim.span))
+            }
             Item::Let(l) => format!("(let {}@{} {})", l.name.node, span(l.name.span), dump(&l.value)),
             Item::Rule(r) => dump_rule(r),
         };

@@ -359,7 +359,7 @@ impl<'a> Infer<'a> {
         };
         if let CKind::Range { lo, hi } = &range.kind
             && b == Dim::Number
-            && !matches!(a, Dim::Number | Dim::Unknown)
+            && !matches!(a, Dim::Number | Dim::Fraction | Dim::Unknown)
         {
             let bounds = [lo, hi].into_iter().flatten();
             if let Some(bound) = bounds.clone().find(|n| !n.point.is_zero()) {
@@ -380,7 +380,7 @@ impl<'a> Infer<'a> {
         let fits = match tol.unit {
             Unit::Ratio(RatioStyle::Percent) => true,
             _ if tol.value.is_zero() => true,
-            Unit::None => matches!(dim, Dim::Number | Dim::Unknown),
+            Unit::None => matches!(dim, Dim::Number | Dim::Fraction | Dim::Unknown),
             Unit::Ratio(_) => matches!(dim, Dim::Ratio | Dim::Unknown),
             other => Dim::of(other).join(dim).is_some(),
         };

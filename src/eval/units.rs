@@ -20,6 +20,7 @@ pub fn common(units: impl IntoIterator<Item = Unit>) -> Result<Unit, UnitError> 
             return Err(format!("cannot combine `{acc}` and `{unit}`"));
         }
         acc = match (acc, unit) {
+            (Unit::Fraction, u) | (u, Unit::Fraction) => u,
             (Unit::Money(c, s), Unit::Money(_, t)) => Unit::Money(c, s.max(t)),
             (Unit::Shares(s), Unit::Shares(t)) => Unit::Shares(s.max(t)),
             (Unit::Ratio(s), Unit::Ratio(t)) => Unit::Ratio(if s == t { s } else { RatioStyle::Percent }),
@@ -59,7 +60,9 @@ pub fn times(a: Unit, b: Unit) -> Result<Unit, UnitError> {
     }
     Ok(match (a, b) {
         (Unit::Ratio(_), Unit::Ratio(_)) => Unit::Ratio(RatioStyle::Percent),
-        (Unit::None | Unit::Ratio(_), u) | (u, Unit::None | Unit::Ratio(_)) => u,
+        (r @ Unit::Ratio(_), Unit::None | Unit::Fraction) | (Unit::None | Unit::Fraction, r @ Unit::Ratio(_)) => r,
+        (Unit::Fraction, Unit::None | Unit::Fraction) | (Unit::None, Unit::Fraction) => Unit::Fraction,
+        (Unit::None | Unit::Fraction | Unit::Ratio(_), u) | (u, Unit::None | Unit::Fraction | Unit::Ratio(_)) => u,
         (Unit::PerShare(c), Unit::Shares(s)) | (Unit::Shares(s), Unit::PerShare(c)) => Unit::Money(c, s),
         (Unit::Named(a), Unit::Named(b)) => {
             Unit::Money(a.currency_per(b).or(b.currency_per(a)).unwrap_or(crate::num::Currency(*b"USD")), Scale::One)
@@ -75,8 +78,10 @@ pub fn over(a: Unit, b: Unit) -> Result<Unit, UnitError> {
         return Err(format!("cannot divide `{a}` by `{b}`"));
     };
     Ok(match (dim, a, b) {
+        (Dim::Fraction, ..) => Unit::Fraction,
+        (Dim::Ratio, Unit::Ratio(_), Unit::None | Unit::Fraction) => a,
         (Dim::Ratio, ..) => Unit::Ratio(RatioStyle::Percent),
-        (_, u, Unit::None | Unit::Ratio(_)) => u,
+        (_, u, Unit::None | Unit::Fraction | Unit::Ratio(_)) => u,
         (Dim::PerShare(_), Unit::Money(c, _), _) => Unit::PerShare(c),
         (Dim::Shares, Unit::Money(_, s), _) => Unit::Shares(s),
         (Dim::Named(n), ..) => Unit::Named(n),

@@ -8,15 +8,19 @@
 //!
 //! | a ∘ b               | `+ - < ~=`      | `*`                 | `/`                          |
 //! |---------------------|-----------------|---------------------|------------------------------|
-//! | same dimension      | that dimension  | ratio × ratio: ratio | ratio                        |
+//! | same dimension      | that dimension  | ratio × ratio: ratio | ratio (number / number: fraction) |
 //! | number, x           | error           | x                   | x / number: x; number / x: error (number / ratio: number) |
 //! | ratio, x            | error           | x                   | x / ratio: x                 |
+//! | fraction, number or ratio | that one  | that one            | that one                     |
 //! | money, shares       | error           | error               | money / shares: per share    |
 //! | money, per share    | error           | error               | money / per share: shares    |
 //! | per share, shares   | error           | money               | error                        |
 //!
 //! Money of two currencies never mixes. A bare number written in a rule is a [`Dim::Number`]; the
-//! checker lets a bare zero stand for any dimension.
+//! checker lets a bare zero stand for any dimension. A quotient of pure numbers (`12.5 / 35.6`) is a
+//! [`Dim::Fraction`]: a pure number that is also exactly the ratio it is (0.3511 is 35.11 %), so it
+//! meets both; a pure number *written* without a unit never meets a ratio, since `0.40` could mean
+//! 40 % or 0.40 %.
 
 use std::fmt;
 
@@ -31,6 +35,8 @@ pub enum Dim {
     Money(Option<Currency>),
     /// A ratio: `%`, `bps`, `pp`, the quotient of two values of one dimension.
     Ratio,
+    /// A quotient of pure numbers: a pure number, and also the fraction it is (meets ratios too).
+    Fraction,
     /// Money per share (`USD/share`), such as earnings per share.
     PerShare(Option<Currency>),
     /// A number of shares.
@@ -46,6 +52,7 @@ impl Dim {
     pub fn of(unit: Unit) -> Dim {
         match unit {
             Unit::None => Dim::Number,
+            Unit::Fraction => Dim::Fraction,
             Unit::Money(c, _) => Dim::Money(Some(c)),
             Unit::Ratio(_) => Dim::Ratio,
             Unit::PerShare(c) => Dim::PerShare(Some(c)),
@@ -58,17 +65,28 @@ impl Dim {
     pub fn join(self, other: Dim) -> Option<Dim> {
         match (self, other) {
             (Dim::Unknown, _) | (_, Dim::Unknown) => Some(Dim::Unknown),
+            (Dim::Fraction, d @ (Dim::Number | Dim::Ratio | Dim::Fraction))
+            | (d @ (Dim::Number | Dim::Ratio), Dim::Fraction) => Some(d),
             (Dim::Money(a), Dim::Money(b)) => same_currency(a, b).map(Dim::Money),
             (Dim::PerShare(a), Dim::PerShare(b)) => same_currency(a, b).map(Dim::PerShare),
             (a, b) => (a == b).then_some(a),
         }
     }
 
-    /// The dimension of `a * b`; `None` where the product means nothing (money times money).
+    /// The dimension of `a * b`; `None` where the product means nothing (money times money). A
+    /// pure number, a fraction or a ratio scales the other factor; of two of them, a ratio wins
+    /// over a fraction, and a fraction over a pure number.
     pub fn times(self, other: Dim) -> Option<Dim> {
+        let rank = |d: Dim| match d {
+            Dim::Number => Some(0),
+            Dim::Fraction => Some(1),
+            Dim::Ratio => Some(2),
+            _ => None,
+        };
         match (self, other) {
             (Dim::Unknown, _) | (_, Dim::Unknown) => Some(Dim::Unknown),
-            (Dim::Number | Dim::Ratio, d) | (d, Dim::Number | Dim::Ratio) => Some(d),
+            (a, b) if rank(a).is_some() && rank(b).is_some() => Some(if rank(a) >= rank(b) { a } else { b }),
+            (Dim::Number | Dim::Fraction | Dim::Ratio, d) | (d, Dim::Number | Dim::Fraction | Dim::Ratio) => Some(d),
             (Dim::PerShare(c), Dim::Shares) | (Dim::Shares, Dim::PerShare(c)) => Some(Dim::Money(c)),
             (Dim::Named(a), Dim::Named(b)) => a.currency_per(b).or(b.currency_per(a)).map(|c| Dim::Money(Some(c))),
             _ => None,
@@ -79,8 +97,9 @@ impl Dim {
     pub fn over(self, other: Dim) -> Option<Dim> {
         match (self, other) {
             (Dim::Unknown, _) | (_, Dim::Unknown) => Some(Dim::Unknown),
+            (Dim::Number | Dim::Fraction, Dim::Number | Dim::Fraction) => Some(Dim::Fraction),
             (a, b) if a.join(b).is_some() => Some(Dim::Ratio),
-            (d, Dim::Number | Dim::Ratio) => Some(d),
+            (d, Dim::Number | Dim::Fraction | Dim::Ratio) => Some(d),
             (Dim::Money(c), Dim::Shares) => Some(Dim::PerShare(c)),
             (Dim::Money(a), Dim::PerShare(b)) => same_currency(a, b).map(|_| Dim::Shares),
             (Dim::Money(Some(c)), Dim::Named(n)) => Some(Dim::Named(UnitName::per(c, n))),
@@ -93,7 +112,7 @@ impl Dim {
     pub fn plain_unit(self) -> Option<Unit> {
         use super::unit::{RatioStyle, Scale};
         Some(match self {
-            Dim::Number | Dim::Unknown => return None,
+            Dim::Number | Dim::Fraction | Dim::Unknown => return None,
             Dim::Money(c) => Unit::Money(c.unwrap_or(Currency(*b"USD")), Scale::One),
             Dim::Ratio => Unit::Ratio(RatioStyle::Percent),
             Dim::PerShare(c) => Unit::PerShare(c.unwrap_or(Currency(*b"USD"))),
@@ -118,6 +137,7 @@ impl fmt::Display for Dim {
             Dim::Money(Some(c)) => write!(f, "money in {}", c.as_str()),
             Dim::Money(None) => f.write_str("money"),
             Dim::Ratio => f.write_str("a ratio"),
+            Dim::Fraction => f.write_str("a quotient of pure numbers"),
             Dim::PerShare(Some(c)) => write!(f, "an amount per share in {}", c.as_str()),
             Dim::PerShare(None) => f.write_str("an amount per share"),
             Dim::Shares => f.write_str("a number of shares"),
@@ -141,7 +161,12 @@ mod tests {
         assert_eq!(usd.join(eur), None);
         assert_eq!(usd.join(Dim::Ratio), None);
         assert_eq!(usd.over(usd), Some(Dim::Ratio));
-        assert_eq!(Dim::Number.over(Dim::Number), Some(Dim::Ratio), "12.5 / 35.6 is 35.11 %");
+        assert_eq!(Dim::Number.over(Dim::Number), Some(Dim::Fraction));
+        assert_eq!(Dim::Fraction.join(Dim::Ratio), Some(Dim::Ratio), "12.5 / 35.6 is 35.11 %");
+        assert_eq!(Dim::Fraction.join(Dim::Number), Some(Dim::Number), "and it is 0.3511");
+        assert_eq!(Dim::Fraction.times(Dim::Number), Some(Dim::Fraction));
+        assert_eq!(Dim::Number.times(Dim::Ratio), Some(Dim::Ratio), "2 * margin is a ratio");
+        assert_eq!(Dim::Ratio.times(Dim::Number), Some(Dim::Ratio));
         assert_eq!(usd.times(Dim::Ratio), Some(usd));
         assert_eq!(usd.times(Dim::Number), Some(usd));
         assert_eq!(usd.times(usd), None);

@@ -115,7 +115,7 @@ fn round(x: Decimal, digits: u32, strategy: RoundingStrategy) -> Decimal {
 /// Joins a number and its unit as shown: `10.80 %`, `730 USD m`, `1.95 USD`.
 fn with_unit(number: String, unit: Unit) -> String {
     match unit {
-        Unit::None => number,
+        Unit::None | Unit::Fraction => number,
         unit => format!("{number} {unit}"),
     }
 }

@@ -167,6 +167,9 @@ pub enum Unit {
     /// A pure number: a scalar written in a rule (`4` in `4 * x`), a count, a figure written
     /// without a unit. It never takes the unit of what it meets.
     None,
+    /// A quotient of pure numbers (`12.5 / 35.6`): shown as a pure number, and meeting a ratio as
+    /// the fraction it is (0.3511 is 35.11 %).
+    Fraction,
     /// Money: a currency and the scale it is shown in.
     Money(Currency, Scale),
     /// A ratio, stored as a fraction, shown as `%`, `bps` or `pp`.
@@ -225,7 +228,7 @@ impl Unit {
         match self {
             Unit::Money(_, scale) | Unit::Shares(scale) => scale.factor(),
             Unit::Ratio(style) => style.factor(),
-            Unit::None | Unit::PerShare(_) | Unit::Named(_) => Decimal::ONE,
+            Unit::None | Unit::Fraction | Unit::PerShare(_) | Unit::Named(_) => Decimal::ONE,
         }
     }
 
@@ -235,7 +238,7 @@ impl Unit {
             Unit::Money(_, scale) | Unit::Shares(scale) => scale.exponent() as i32,
             Unit::Ratio(RatioStyle::Bps) => -4,
             Unit::Ratio(_) => -2,
-            Unit::None | Unit::PerShare(_) | Unit::Named(_) => 0,
+            Unit::None | Unit::Fraction | Unit::PerShare(_) | Unit::Named(_) => 0,
         }
     }
 
@@ -248,7 +251,7 @@ impl Unit {
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Unit::None => f.write_str("number"),
+            Unit::None | Unit::Fraction => f.write_str("number"),
             Unit::Money(c, Scale::One) => f.write_str(c.as_str()),
             Unit::Money(c, s) => write!(f, "{} {}", c.as_str(), s.suffix()),
             Unit::Ratio(style) => f.write_str(style.symbol()),

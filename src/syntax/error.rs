@@ -538,7 +538,7 @@ fn describe(rule: Rule) -> Option<Expect> {
             Expect::Operator
         }
         lbracket | index | dots | exponent | unit | percent | money_unit | currency | scale_word | unit_word
-        | segment | star | keyword | pattern_part => return None,
+        | segment | star | keyword | pattern_part | per_share | share_unit | share_scale => return None,
         WHITESPACE | COMMENT | comment_text | file | expr_only | item | primary | ident_char | unit_gap => return None,
     })
 }

@@ -581,6 +581,10 @@ impl Walker {
         match pair.as_rule() {
             Rule::percent => Some(Unit::Ratio(RatioStyle::Percent)),
             Rule::money_unit => self.money_unit(pair),
+            Rule::share_unit => {
+                let words: Vec<&str> = pair.as_str().split_whitespace().collect();
+                Unit::parse(&words.join(" "))
+            }
             Rule::unit_word => Some(self.unit_word(&pair)),
             _ => None,
         }
@@ -591,6 +595,9 @@ impl Walker {
         let mut inner = pair.into_inner();
         let currency = Currency::parse(inner.next()?.as_str())?;
         let Some(word) = inner.next() else { return Some(Unit::Money(currency, Scale::One)) };
+        if word.as_rule() == Rule::per_share {
+            return Some(Unit::PerShare(currency));
+        }
         if let Some(scale) = Scale::parse(word.as_str()) {
             return Some(Unit::Money(currency, scale));
         }

@@ -58,7 +58,7 @@ pub fn load(rules: &[PathBuf], data: &[PathBuf], sources: &mut Sources) -> Resul
     tickmark::data::load_paths(data, sources, &mut builder)?;
     let files = workspace::load_rules(rules, sources)?;
     let sheets = builder.finish()?;
-    let program = check::check(&files, &sheets)?;
+    let program = check::check_and_link(&files, &sheets)?;
     Ok((program, sheets))
 }
 

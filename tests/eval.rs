@@ -123,13 +123,23 @@ fn failures_carry_their_trace() {
 }
 
 #[test]
-fn bare_numbers_take_the_unit_they_meet() {
+fn units_convert_and_pure_numbers_scale() {
     let all = statuses("units.tick");
-    assert_eq!(status_of(&all, "bare_number_takes_the_scale", "ACME", "2025Q4"), "pass");
-    assert_eq!(status_of(&all, "bare_number_meeting_a_ratio", "ACME", "2025Q4"), "pass");
-    assert_eq!(status_of(&all, "tolerance_in_the_left_unit", "ACME", "2025Q4"), "pass");
+    for rule in [
+        "capex_scales_convert",
+        "amounts_convert_between_scales",
+        "ratio_from_money",
+        "bps_and_percent",
+        "gigawatts",
+        "ratio_against_a_ratio",
+        "tolerance_in_percentage_points",
+        "order_of_terms_does_not_matter",
+        "pure_numbers_scale",
+    ] {
+        let period = if rule == "capex_scales_convert" { "FY2025" } else { "2025Q4" };
+        assert_eq!(status_of(&all, rule, "ACME", period), "pass", "{rule}");
+    }
     assert_eq!(status_of(&all, "tolerance_too_tight", "ACME", "2025Q4"), "fail");
-    assert_eq!(status_of(&all, "order_of_terms_does_not_matter", "ACME", "2025Q4"), "pass");
 }
 
 #[test]
@@ -139,8 +149,8 @@ fn a_quotient_of_bare_figures_is_a_fraction() {
         "quoted_margin",
         "margin_above_10pct",
         "eps_from_bare_figures",
-        "bare_margin_as_shown",
-        "scaled_figure_keeps_its_reading",
+        "bare_margin_as_a_fraction",
+        "scaled_fraction_keeps_its_reading",
         "computed_against_written",
     ] {
         assert_eq!(status_of(&all, rule, "BARE", "2025Q4"), "pass", "{rule}");

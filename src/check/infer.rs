@@ -368,9 +368,10 @@ impl<'a> Infer<'a> {
             }
             return Some(Ty::Bool);
         }
-        match a.join(b) {
-            Some(_) => Some(Ty::Bool),
-            None => self.mismatch("compare", (value, a), (range, b), file),
+        match (a.join(b), bare(value)) {
+            (Some(_), _) => Some(Ty::Bool),
+            (None, Some(v)) if !v.is_zero() => self.scalar(v, value, (range, b), Place::Operand, file).map(|_| Ty::Bool),
+            (None, _) => self.mismatch("compare", (value, a), (range, b), file),
         }
     }
 
@@ -381,7 +382,7 @@ impl<'a> Infer<'a> {
             Unit::Ratio(RatioStyle::Percent) => true,
             _ if tol.value.is_zero() => true,
             Unit::None => matches!(dim, Dim::Number | Dim::Fraction | Dim::Unknown),
-            Unit::Ratio(_) => matches!(dim, Dim::Ratio | Dim::Unknown),
+            Unit::Ratio(_) => matches!(dim, Dim::Ratio | Dim::Fraction | Dim::Unknown),
             other => Dim::of(other).join(dim).is_some(),
         };
         if fits {

@@ -31,10 +31,11 @@ pub fn common(units: impl IntoIterator<Item = Unit>) -> Result<Unit, UnitError> 
 }
 
 /// Brings values to one unit for adding or comparing. A bare zero (`x > 0`) is zero in any unit;
-/// any other pure number meets only pure numbers.
+/// any other pure number meets only pure numbers; a fraction (a quotient of pure numbers) is shown
+/// as the ratio or the pure number it meets.
 pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
     let unit = common(values.iter().filter(|v| !is_bare_zero(v)).map(|v| v.unit))?;
-    for v in values.iter_mut().filter(|v| is_bare_zero(v)) {
+    for v in values.iter_mut().filter(|v| is_bare_zero(v) || v.unit == Unit::Fraction) {
         *v = v.with_unit(unit);
     }
     Ok(unit)

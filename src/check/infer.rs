@@ -255,6 +255,9 @@ impl<'a> Infer<'a> {
             return;
         }
         match &e.kind {
+            CKind::Number { written, .. } if written.unit != Unit::None && Dim::of(written.unit).join(dim).is_some() => {
+                *found = Some(written.unit);
+            }
             CKind::Fact { metric, .. } if *metric != UNLINKED => {
                 if let Some((sheets, _)) = self.dims.data {
                     let units = sheets.units_of(*metric).iter().copied();
@@ -292,23 +295,24 @@ impl<'a> Infer<'a> {
 
     /// The help for a pure number from the data meeting a unit: the figure has no unit in its file.
     fn pure_data_help(&self, diag: Diag, (l, a): (&CExpr, Dim), (r, _): (&CExpr, Dim), other: Dim) -> Diag {
-        let pure = if a == Dim::Number { l } else { r };
-        let unit = other.plain_unit().map_or_else(|| other.to_string(), |u| u.to_string());
+        let (pure, unit_side) = if a == Dim::Number { (l, r) } else { (r, l) };
+        let unit = self.shown_unit(unit_side, other).map_or_else(|| other.to_string(), |u| u.to_string());
         let fact = match (&pure.kind, self.dims.data) {
             (CKind::Fact { metric, scenario, .. }, Some((sheets, _))) if *metric != UNLINKED => {
-                sheets.first_fact(*metric, *scenario).map(|f| f.origin)
+                sheets.first_fact(*metric, *scenario)
             }
             _ => None,
         };
         match fact {
-            Some(origin) => diag
+            Some(fact) => diag
                 .with_help(format!(
-                    "the data gives this figure without a unit, so it is a pure number: add `unit = \"{unit}\"` to its data file, or write the unit in the cell (`\"64551 {unit}\"`)"
+                    "the data gives this figure without a unit, so it is a pure number: add `unit = \"{unit}\"` to its data file, or write the unit in the cell (`\"{} {unit}\"`)",
+                    fact.value.show()
                 ))
                 .with_related(
                     Diag::error("unit-mismatch", "written without a unit here")
-                        .in_file(origin.file)
-                        .primary(origin.span, "a pure number"),
+                        .in_file(fact.origin.file)
+                        .primary(fact.origin.span, "a pure number"),
                 ),
             None => diag.with_help("a pure number never takes a unit: give the other side a unit, or compare like with like"),
         }
@@ -390,7 +394,9 @@ impl<'a> Infer<'a> {
         }
         if tol.unit == Unit::None {
             let other = if bare(lhs).is_some() { rhs } else { lhs };
-            let at = CExpr { kind: CKind::Bool(false), span };
+            // the tolerance ends the expression: `within 0.5` after the right side
+            let clause = Span::new((rhs.span.end as usize + 1).min(span.end as usize), span.end as usize);
+            let at = CExpr { kind: CKind::Bool(false), span: clause };
             return self.scalar(tol.value, &at, (other, dim), Place::Tolerance, file).map(|_| ());
         }
         let diag = Diag::error("unit-mismatch", format!("a tolerance in `{}` does not fit {dim}", tol.unit))

@@ -142,7 +142,7 @@ impl fmt::Display for Dim {
             Dim::PerShare(None) => f.write_str("an amount per share"),
             Dim::Shares => f.write_str("a number of shares"),
             Dim::Named(n) => write!(f, "a quantity in `{}`", n.as_str()),
-            Dim::Unknown => f.write_str("not known without the data"),
+            Dim::Unknown => f.write_str("a figure"),
         }
     }
 }

@@ -607,9 +607,9 @@ rule net_income_below_revenue warning \"Net income {net_income} is below revenue
 rule revenue_grew_10pct info \"Revenue {revenue} grew '10 %'\" at 2025Q4:
   growth(revenue, revenue[-1y]) ~= 10%
 
-# erred where the cost is written 0 (every eleventh entity)
+# erred where the cost is written 0 (every eleventh entity): revenue over cost is a ratio
 rule revenue_covers_cost warning at 2025Q4:
-  revenue / cost > 1
+  revenue / cost > 100%
 
 # fails at every fifth entity, whose guidance is below its revenue
 rule revenue_within_guidance info \"Revenue {revenue} within guidance {guidance.revenue}\" at 2025Q4:

@@ -480,7 +480,13 @@ fn bare_zero(e: &CExpr) -> bool {
 fn fix(value: Decimal, unit: Option<Unit>, dim: Dim, place: Place) -> String {
     let fraction = matches!(dim, Dim::Ratio) && !value.is_zero() && value.abs() < Decimal::ONE;
     let shown = if fraction { (value * Decimal::ONE_HUNDRED).normalize() } else { value };
-    let note = if fraction { format!(" (`{value}` is a fraction)") } else { String::new() };
+    let note = if fraction {
+        format!(" (`{value}` is a fraction)")
+    } else if matches!(dim, Dim::Ratio) && !value.is_zero() {
+        format!(" (or `{}%` if `{value}` is a fraction)", (value * Decimal::ONE_HUNDRED).normalize())
+    } else {
+        String::new()
+    };
     let Some(unit) = unit else {
         return format!("write it in the unit of {dim}");
     };

@@ -44,7 +44,7 @@ fn quarters(q4: &str) -> String {
 const RULES: &str = "\
 rule quarters_add_up: q1 + q2 + q3 + q4 ~= fy
 rule quarters_sum_to_the_year: q1 + q2 + q3 + q4 == fy
-rule q4_as_written: q4 == 102466
+rule q4_as_written: q4 == 102466 USD m
 ";
 
 /// Each rule's status over the quarters with `q4` written as given.

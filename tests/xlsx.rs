@@ -161,7 +161,7 @@ fn without_an_entity_column_the_stem_is_the_entity() {
 fn a_failed_check_names_the_cell_its_fact_came_from() {
     let dir = tempfile::tempdir().unwrap();
     write_book(dir.path(), "book.xlsx", amazon);
-    let rules = "rule revenue_above_220 error \"Q4 revenue {revenue} is above 220\" at 2025Q4:\n  revenue > 220\n\n\
+    let rules = "rule revenue_above_220 error \"Q4 revenue {revenue} is above 220\" at 2025Q4:\n  revenue > 220 USD bn\n\n\
                  rule margin_is_operating_income_over_revenue warning \"margin\" at 2025Q4:\n  \
                  operating_income / revenue ~= operating_margin\n";
     std::fs::write(dir.path().join("rules.tick"), rules).unwrap();

@@ -286,7 +286,7 @@ fn odd_inputs() -> tempfile::TempDir {
         dir.path().join("odd, rules.tick"),
         concat!(
             "rule odd_title warning \"R&D <costs> \\\"grew\\\" 50%, to {revenue}: 'fine'\" at 2025Q4:\n",
-            "  revenue > 200\n",
+            "  revenue > 200 USD m\n",
             "\n",
             "rule divides warning at 2025Q4:\n",
             "  revenue / zero > 0\n",
@@ -343,7 +343,7 @@ fn odd_inputs_junit() {
     assert_eq!(suite.attrs["name"], "odd, rules.tick");
     let failure = &suite.all("testcase")[0].all("failure")[0];
     assert_eq!(failure.attrs["message"], message.as_str().unwrap(), "the title survives escaping");
-    assert!(failure.text.contains("odd, rules.tick:2:3: revenue > 200\n"), "{failure:?}");
+    assert!(failure.text.contains("odd, rules.tick:2:3: revenue > 200 USD m\n"), "{failure:?}");
     let skipped = &suite.all("testcase")[2].all("skipped")[0];
     let reason =
         format!("{} has no value at {}", missing["name"].as_str().unwrap(), missing["period"].as_str().unwrap());
@@ -360,7 +360,7 @@ fn odd_inputs_github() {
     assert!(lines[0].starts_with("::warning file=odd%2C rules.tick,line=7,col=6,"), "checked nowhere: {}", lines[0]);
     assert!(
         lines[1].starts_with(
-            "::warning file=odd%2C rules.tick,line=2,col=3,endLine=2,endColumn=16,title=odd_title at ACME 2025Q4::R&D <costs> \"grew\" 50%25, to 120.0 USD m: 'fine'%0A"
+            "::warning file=odd%2C rules.tick,line=2,col=3,endLine=2,endColumn=22,title=odd_title at ACME 2025Q4::R&D <costs> \"grew\" 50%25, to 120.0 USD m: 'fine'%0A"
         ),
         "{}",
         lines[1]

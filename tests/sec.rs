@@ -82,7 +82,7 @@ fn apple_fiscal_periods_come_from_the_facts_dates() {
     // Balances close their quarter, and a year-end balance the year too.
     assert_eq!(base(&fact(&sheets, "total_assets", "FY2025")), base(&fact(&sheets, "total_assets", "2025Q4")));
     // Per-share amounts and share counts keep their XBRL units.
-    assert_eq!(fact(&sheets, "eps_diluted", "FY2025").value.show(), "7.46 USD/shares");
+    assert_eq!(fact(&sheets, "eps_diluted", "FY2025").value.show(), "7.46 USD/share");
     assert!(fact(&sheets, "shares_diluted", "FY2025").value.show().ends_with(" shares"));
 }
 
@@ -126,14 +126,14 @@ fn filings_that_restate_a_figure_are_conflicts_and_the_latest_wins() {
         .expect("a conflict on Q1 fiscal 2025 diluted EPS");
     assert_eq!(
         (conflict.kept.value.show(), conflict.other.value.show()),
-        ("0.6 USD/shares".into(), "5.98 USD/shares".into())
+        ("0.6 USD/share".into(), "5.98 USD/share".into())
     );
     assert!(
         place(&conflict.kept, &sources).contains("10-Q 0001045810-25-000116 filed 2025-05-28"),
         "the latest filing wins"
     );
     assert!(place(&conflict.other, &sources).contains("10-Q 0001045810-24-000124 filed 2024-05-29"));
-    assert_eq!(fact(&sheets, "eps_diluted", "2025Q1").value.show(), "0.6 USD/shares");
+    assert_eq!(fact(&sheets, "eps_diluted", "2025Q1").value.show(), "0.6 USD/share");
     // Money is not restated by a split: no conflict on revenue.
     assert!(sheets.conflicts.iter().all(|c| c.key.metric != "revenue"));
 }

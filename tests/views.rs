@@ -78,7 +78,7 @@ fn explain_a_passing_rule_with_cells_and_a_shift() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("at AMZN 2026Q1: pass"));
     assert!(run.stdout.contains("op_margin = operating_income / revenue"), "a cell is expanded under its reference");
-    assert!(run.stdout.contains("defined at rules/core/cells.tick:7:5"));
+    assert!(run.stdout.contains("defined at rules/core/cells.tick:9:5"));
     assert!(run.stdout.contains("11.82 % (11.781 %..11.854 %)  at 2025Q1"));
     snapshot("views_explain_passing", &run);
 }

@@ -482,7 +482,8 @@ fn fix(value: Decimal, unit: Option<Unit>, dim: Dim, place: Place) -> String {
     let shown = if fraction { (value * Decimal::ONE_HUNDRED).normalize() } else { value };
     let note = if fraction {
         format!(" (`{value}` is a fraction)")
-    } else if matches!(dim, Dim::Ratio) && !value.is_zero() {
+    } else if matches!(dim, Dim::Ratio) && !value.is_zero() && value.abs() <= Decimal::from(5) {
+        // `revenue / cost > 1` most likely meant 100 %
         format!(" (or `{}%` if `{value}` is a fraction)", (value * Decimal::ONE_HUNDRED).normalize())
     } else {
         String::new()

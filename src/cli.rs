@@ -78,4 +78,8 @@ pub struct CheckArgs {
     /// Print the time each phase took (data, rules, evaluation, report) on stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Check the rule files alone, reading no data: syntax, names of cells and functions, cycles,
+    /// periods, and the units of every metric a `metric` declaration names.
+    #[arg(long, conflicts_with_all = ["data", "entity", "period", "rule", "only"])]
+    pub no_data: bool,
 }

@@ -33,6 +33,7 @@ fn run() -> ExitCode {
             let opts = CheckOptions {
                 only: args.only,
                 timings: args.timings,
+                no_data: args.no_data,
                 inputs: args.inputs,
                 format: args.format,
                 deny_warnings: args.deny.is_some(),

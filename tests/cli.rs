@@ -166,3 +166,32 @@ fn a_report_that_cannot_be_written_is_exit_2() {
     assert_eq!(out.status.code(), Some(2), "a lost report must not read as a green run: {stderr}");
     assert!(stderr.contains("the report could not be written"), "{stderr}");
 }
+
+/// `check --no-data` checks rule files alone: the shipped pack holds, and the unit errors that the
+/// declarations of `rules/core/metrics.tick` make visible are found without reading any data (the
+/// `tickmark.toml` here names a data folder that does not exist).
+#[test]
+fn rules_check_without_data() {
+    let (stdout, stderr, code) = tickmark(&["check", "--no-data"], &root());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("rules check without data: 37 rules, "), "{stdout}");
+    let dir = tempfile::tempdir().unwrap();
+    let core = dir.path().join("rules/core");
+    std::fs::create_dir_all(&core).unwrap();
+    std::fs::copy(root().join("rules/core/metrics.tick"), core.join("metrics.tick")).unwrap();
+    std::fs::write(dir.path().join("tickmark.toml"), "rules = [\"rules\"]\ndata = [\"no-such-data\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("rules/claims.tick"),
+        "use \"core/metrics.tick\"\n\nlet op_margin = operating_income / revenue\n\n\
+         rule capex_plan: capex > 200\n\nrule nonsense: eps_diluted + revenue > 0\n\nrule floor: op_margin > 0.4\n\n\
+         rule fine: op_margin > 40% and capex > 200 USD bn and undeclared > 3\n",
+    )
+    .unwrap();
+    let (stdout, stderr, code) = tickmark(&["check", "--no-data"], dir.path());
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    assert_eq!(stderr.matches("tickmark::bare-number").count(), 2, "{stderr}");
+    assert_eq!(stderr.matches("tickmark::unit-mismatch").count(), 1, "{stderr}");
+    assert!(stderr.contains("write `40%` (`0.4` is a fraction)"), "{stderr}");
+    assert!(stderr.contains("as in `200 USD bn`"), "{stderr}");
+    assert!(!stderr.contains("no-such-data"), "no data is read: {stderr}");
+}

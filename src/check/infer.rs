@@ -489,7 +489,11 @@ fn fix(value: Decimal, unit: Option<Unit>, dim: Dim, place: Place) -> String {
         String::new()
     };
     let Some(unit) = unit else {
-        return format!("write it in the unit of {dim}");
+        return match dim {
+            Dim::Money(_) => format!("write it with its currency and scale, as in `{value} USD bn`"),
+            Dim::PerShare(_) => format!("write it per share, as in `{value} USD/share`"),
+            _ => format!("write it in the unit of {dim}"),
+        };
     };
     let with = |number: Decimal, unit: Unit| match unit {
         Unit::Ratio(style) => format!("{number}{}", style.symbol()),

@@ -42,6 +42,8 @@ pub struct CheckOptions {
     pub only: Option<Only>,
     /// `--timings`: print the time of each phase on stderr.
     pub timings: bool,
+    /// `--no-data`: check the rule files alone.
+    pub no_data: bool,
 }
 
 /// What `--only` keeps.
@@ -63,6 +65,9 @@ pub fn check(opts: &CheckOptions) -> Output {
 /// checks is never held whole): the output (stderr and the run's exit code) and whether the report
 /// could be written.
 pub fn check_into(opts: &CheckOptions, stdout: &mut dyn Write) -> (Output, std::io::Result<()>) {
+    if opts.no_data {
+        return written(rules_alone(opts), stdout);
+    }
     let started = Instant::now();
     let loaded = match super::load(&opts.inputs) {
         Ok(loaded) => loaded,
@@ -71,6 +76,24 @@ pub fn check_into(opts: &CheckOptions, stdout: &mut dyn Write) -> (Output, std::
     match filter(opts, &loaded.program, &loaded.sheets) {
         Ok(filter) => report(opts, &loaded, &filter, stdout, started),
         Err(diags) => written(failure(opts, &diags, &loaded.sources), stdout),
+    }
+}
+
+/// `tickmark check --no-data`: the rule files checked without data, and what they hold.
+fn rules_alone(opts: &CheckOptions) -> Output {
+    let mut sources = Sources::default();
+    let checked = super::rule_files(&opts.inputs, &mut sources).and_then(|files| crate::check::check(&files));
+    match checked {
+        Ok(program) => {
+            let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            Output::ok(format!(
+                "rules check without data: {}, {}, {}\n",
+                plural(program.rules.len(), "rule"),
+                plural(program.cells.len(), "cell"),
+                plural(program.declared.len(), "declared metric"),
+            ))
+        }
+        Err(diags) => failure(opts, &diags, &sources),
     }
 }
 

@@ -147,6 +147,12 @@ fn load_into(
     Ok((files, program, sheets, timings))
 }
 
+/// The rule files of a run, parsed, without reading any data (`tickmark check --no-data`).
+pub fn rule_files(inputs: &Inputs, sources: &mut Sources) -> Result<Vec<RuleFile>, Vec<Diag>> {
+    let (rule_paths, _) = paths(inputs, true, sources)?;
+    workspace::load_rules(&rule_paths, sources)
+}
+
 /// The rule and data paths: as given, or else from the nearest `tickmark.toml`.
 fn paths(
     inputs: &Inputs,

@@ -108,14 +108,15 @@ impl Dim {
         }
     }
 
-    /// The unit a figure of this dimension is written in when nothing else says: `USD`, `%`.
+    /// The unit a figure of this dimension is written in when nothing else says: `USD`, `%`; none
+    /// where the currency is not known.
     pub fn plain_unit(self) -> Option<Unit> {
         use super::unit::{RatioStyle, Scale};
         Some(match self {
             Dim::Number | Dim::Fraction | Dim::Unknown => return None,
-            Dim::Money(c) => Unit::Money(c.unwrap_or(Currency(*b"USD")), Scale::One),
+            Dim::Money(c) => Unit::Money(c?, Scale::One),
             Dim::Ratio => Unit::Ratio(RatioStyle::Percent),
-            Dim::PerShare(c) => Unit::PerShare(c.unwrap_or(Currency(*b"USD"))),
+            Dim::PerShare(c) => Unit::PerShare(c?),
             Dim::Shares => Unit::Shares(Scale::One),
             Dim::Named(n) => Unit::Named(n),
         })

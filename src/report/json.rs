@@ -107,6 +107,25 @@ struct JsonDiag {
     location: Option<Location>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<String>,
+    /// Every label the human rendering draws: where, the text under it, and what it says.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    labels: Vec<JsonLabel>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+    /// Diagnostics shown with this one, in other places (the data file a fact came from).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonDiag>,
+}
+
+/// A label of a diagnostic: `revenue` (its text) "is money in USD" (what it says).
+#[derive(serde::Serialize)]
+struct JsonLabel {
+    location: Location,
+    /// The text under the label as written, shortened past 200 characters.
+    code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    primary: bool,
 }
 
 /// The whole JSON report of a run, pretty-printed, ending in a newline.
@@ -254,12 +273,36 @@ fn conflict(run: &Run, c: &crate::data::Conflict) -> JsonConflict {
 
 /// A diagnostic.
 fn diagnostic(d: &Diag, sources: &Sources) -> JsonDiag {
+    let labels = match d.file {
+        Some(file) => d
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                location: location(sources, file, l.span),
+                code: shortened(sources.get(file).slice(l.span)),
+                text: l.text.clone(),
+                primary: l.primary,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     JsonDiag {
         level: d.level,
         code: d.code.clone(),
         message: d.message.clone(),
         location: d.file.map(|f| location(sources, f, d.labels.first().map_or(Span::default(), |l| l.span))),
         help: d.help.clone(),
+        labels,
+        notes: d.notes.clone(),
+        related: d.related.iter().map(|r| diagnostic(r, sources)).collect(),
+    }
+}
+
+/// A text as quoted in a report: at most 200 characters, the rest said with an ellipsis.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
     }
 }
 

@@ -339,11 +339,12 @@ fn full_message(diag: &Diag) -> String {
     lines.join("\n")
 }
 
-/// The diagnostic's first label, where it points.
+/// The diagnostic's first label, where it points, with what the label says.
 fn primary_location(diag: &Diag, sources: &Sources) -> Option<Location> {
     let file = diag.file?;
-    let span = diag.labels.first().map_or(Span::default(), |l| l.span);
-    Some(location(sources, file, span, None))
+    let label = diag.labels.first();
+    let span = label.map_or(Span::default(), |l| l.span);
+    Some(location(sources, file, span, label.and_then(|l| l.text.clone())))
 }
 
 /// Every labelled span of a diagnostic (but the first, with `skip_first`), then each related

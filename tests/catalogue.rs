@@ -79,6 +79,7 @@ const REQUIRED: &[&str] = &[
     "units_pure_data",
     "units_eps_as_money",
     "units_per_share_plus_money",
+    "units_eps_two_sources",
     // tickmark.toml and the command line
     "config_syntax",
     "config_unknown_key",

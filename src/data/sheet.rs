@@ -538,19 +538,26 @@ impl Sheets {
         // (metric, unit) pairs seen: a metric may be written in as many units as it has facts.
         let mut seen_units: rustc_hash::FxHashSet<(u32, u32)> = rustc_hash::FxHashSet::default();
         let placed = |(i, _): &(usize, &Stored)| repeated.is_empty() || !repeated.contains(&(*i as u32));
-        for (index, f) in self.store.facts.iter().enumerate().filter(placed) {
+        for (_, f) in self.store.facts.iter().enumerate().filter(placed) {
             let seen = &mut slots[f.entity as usize];
             if seen.last() != Some(&f.slot) {
                 seen.push(f.slot);
             }
             if seen_units.insert((f.column / 3, f.unit)) {
                 units[(f.column / 3) as usize].push(f.unit);
-                self.unit_facts[(f.column / 3) as usize].push((self.store.units[f.unit as usize], index as u32));
             }
             let shape = &mut self.shapes[f.column as usize];
             match f.kind {
                 Kind::Range => shape.ranges = true,
                 Kind::Small | Kind::Big | Kind::Approx => shape.numbers = true,
+            }
+        }
+        // Every fact's unit, a conflicting second value's too: a metric measures one thing in every
+        // source (an EPS in `USD` in one file and `USD/share` in another is a data error, not a conflict).
+        let mut unit_seen: rustc_hash::FxHashSet<(u32, u32)> = rustc_hash::FxHashSet::default();
+        for (index, f) in self.store.facts.iter().enumerate() {
+            if unit_seen.insert((f.column / 3, f.unit)) {
+                self.unit_facts[(f.column / 3) as usize].push((self.store.units[f.unit as usize], index as u32));
             }
         }
         for (entity, mut seen) in slots.into_iter().enumerate() {

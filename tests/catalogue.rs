@@ -71,6 +71,10 @@ const REQUIRED: &[&str] = &[
     "config_unknown_key",
     "config_wrong_type",
     "args_unknown_period",
+    // untrusted rule packs: a `use` stays inside the rule repository (issue 12)
+    "use_absolute_path",
+    "use_parent_escape",
+    "use_symlink_escape",
 ];
 
 /// The catalogue's folder, relative to the crate root.

@@ -69,7 +69,7 @@ impl Root {
     /// The error for a `use` (or a file found in a rule folder) that leaves the root; it names the
     /// path as written and the root, and nothing of the file it would have led to.
     pub fn escape(&self, escape: Escape, written: &str, via: Option<(SourceId, Span)>) -> Diag {
-        let shown = self.shown();
+        let (shown, written) = (self.shown(), crate::syntax::hidden::escape(written));
         let (message, label) = match escape {
             Escape::Absolute => (format!("`use` names an absolute path, `{written}`"), "an absolute path"),
             Escape::Parent => {

@@ -270,7 +270,10 @@ impl Results {
 /// Evaluates one check; a failure or error is evaluated again with tracing, for the report.
 fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let r = &ev.program.rules[rule];
+    ev.begin_check();
     let outcome = match ev.eval(&r.body, period, r.file) {
+        // Out of steps: evaluating again with tracing would take as many, and tell nothing more.
+        Err(Halt::Error(e)) if ev.exhausted() => Outcome::Error(e, Box::default()),
         Ok(Value::Bool(true)) => Outcome::Pass,
         Ok(_) => Outcome::Fail(Box::new(trace(ev, r, period))),
         Err(Halt::Missing(m)) => Outcome::Skip(m),

@@ -339,3 +339,24 @@ fn evaluation_work_grows_with_cells_times_periods_not_with_paths() {
     assert!(long <= 4 * short + 64, "16 cells: {short} steps, 32 cells: {long}");
     assert!(long < 32 * 33 / 2 * 8, "{long} steps for 32 cells");
 }
+
+#[test]
+fn a_check_past_its_evaluation_steps_is_a_check_error_and_the_next_check_starts_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chain.tick"), cell_chain(32, "-1y", "0")).unwrap();
+    std::fs::write(dir.path().join("data.csv"), "metric,FY2025\nrevenue,1\n").unwrap();
+    let mut sources = tickmark::source::Sources::default();
+    let (rules, data) = (vec![dir.path().join("chain.tick")], vec![dir.path().join("data.csv")]);
+    let (program, sheets) = common::load(&rules, &data, &mut sources).unwrap();
+    let (rule, period) = (&program.rules[0], tickmark::period::Period::parse("FY2025").unwrap());
+    let mut ev = tickmark::eval::Evaluator::new(&program, &sheets, 0).with_budget(100);
+    assert!(ev.eval(&rule.body, period, rule.file).is_err());
+    let message = ev.out_of_steps().expect("out of steps");
+    assert!(message.starts_with("evaluation stopped: this check took more than 100 steps"), "{message}");
+    assert_eq!(ev.work(), 100);
+    // Nothing cut short was kept: with steps enough, the next check computes the chain whole.
+    let mut ev = ev.with_budget(100_000);
+    ev.begin_check();
+    assert!(matches!(ev.eval(&rule.body, period, rule.file), Err(tickmark::eval::Halt::Missing(_))));
+    assert!(!ev.exhausted());
+}

@@ -76,6 +76,13 @@ impl<'a> Evaluator<'a> {
         self.work
     }
 
+    /// The evaluator with a budget of `steps` nodes a check instead of [`crate::limits::EVAL_STEPS`]
+    /// (for tests of what happens at the limit).
+    pub fn with_budget(mut self, steps: u64) -> Self {
+        (self.left, self.budget) = (steps, steps);
+        self
+    }
+
     /// Starts a check: it may evaluate [`crate::limits::EVAL_STEPS`] nodes more.
     pub fn begin_check(&mut self) {
         self.left = self.budget;
@@ -84,6 +91,12 @@ impl<'a> Evaluator<'a> {
     /// Whether the current check ran out of its evaluation steps.
     pub fn exhausted(&self) -> bool {
         self.left == 0
+    }
+
+    /// Why the current check stopped, if it ran out of its evaluation steps: whatever its result
+    /// says (a missing input found before the end is no verdict), the check is an error.
+    pub fn out_of_steps(&self) -> Option<String> {
+        self.exhausted().then(|| too_much_work(self.budget))
     }
 
     /// Evaluates an expression of a rule or cell in `file` at a period.

@@ -271,9 +271,12 @@ impl Results {
 fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let r = &ev.program.rules[rule];
     ev.begin_check();
-    let outcome = match ev.eval(&r.body, period, r.file) {
+    let result = ev.eval(&r.body, period, r.file);
+    let outcome = match result {
         // Out of steps: evaluating again with tracing would take as many, and tell nothing more.
-        Err(Halt::Error(e)) if ev.exhausted() => Outcome::Error(e, Box::default()),
+        _ if let Some(message) = ev.out_of_steps() => {
+            Outcome::Error(EvalError { file: r.file, span: r.body.span, message }, Box::default())
+        }
         Ok(Value::Bool(true)) => Outcome::Pass,
         Ok(_) => Outcome::Fail(Box::new(trace(ev, r, period))),
         Err(Halt::Missing(m)) => Outcome::Skip(m),

@@ -15,14 +15,14 @@ pub use root::{Escape, Root};
 
 /// Loads rule files and folders (`.tick` files in them, recursively, in sorted order, as [`expand`]
 /// finds them), following `use` paths relative to the file that names them; each file is loaded once.
-/// Every file but one named directly must lie inside the rule repository of the path it was reached
-/// from ([`Root`]): a `use` that leaves it is an error at the `use`, and the file is never opened.
+/// Every file a `use` names must lie inside the rule repository of the path it was reached from
+/// ([`Root`]): a `use` that leaves it is an error at the `use`, and the file is never opened.
 pub fn load_rules(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<RuleFile>, Vec<Diag>> {
     let mut loader = Loader { sources, files: Vec::new(), done: HashSet::new(), stack: Vec::new(), errors: Vec::new() };
     for path in paths {
         let root = Root::of(path);
         match expand(path, "tick") {
-            Ok(files) => files.iter().for_each(|f| loader.load(f, &root, Reached::Named(f == path))),
+            Ok(files) => files.iter().for_each(|f| loader.load(f, &root, Reached::Named)),
             Err(e) => loader.errors.push(e),
         }
     }
@@ -41,8 +41,8 @@ struct Loader<'a> {
 /// How the loader came to a file.
 #[derive(Debug, Clone, Copy)]
 enum Reached<'a> {
-    /// From a rule path: `true` if the path names the file itself, `false` if found in a folder.
-    Named(bool),
+    /// From a rule path, naming the file or a folder it was found in (a link there is taken).
+    Named,
     /// From a `use` in that file at that span, its path as written.
     Used(SourceId, Span, &'a str),
 }
@@ -52,13 +52,13 @@ impl Reached<'_> {
     fn via(self) -> Option<(SourceId, Span)> {
         match self {
             Reached::Used(file, span, _) => Some((file, span)),
-            Reached::Named(_) => None,
+            Reached::Named => None,
         }
     }
 }
 
 impl Loader<'_> {
-    /// Loads a file and, before it, the files it uses, all inside `root` (but a file named directly).
+    /// Loads a file and, before it, the files it uses, which must be inside `root`.
     fn load(&mut self, path: &Path, root: &Root, reached: Reached<'_>) {
         let (shown, via) = (display_path(path), reached.via());
         // A path that is there but has no canonical name (`/dev/stdin` on a pipe) stands for itself,
@@ -68,11 +68,9 @@ impl Loader<'_> {
             Err(_) if std::fs::metadata(path).is_ok() => path.to_path_buf(),
             Err(e) => return self.errors.push(io_error(&shown, &e, via)),
         };
-        if !matches!(reached, Reached::Named(true)) && !root.holds_real(&canonical) {
-            let written = match reached {
-                Reached::Used(_, _, written) => written,
-                Reached::Named(_) => &shown,
-            };
+        if let Reached::Used(_, _, written) = reached
+            && !root.holds_real(&canonical)
+        {
             return self.errors.push(root.escape(Escape::Link, written, via));
         }
         if self.done.contains(&canonical) {

@@ -6,9 +6,9 @@
 //! path (at it or above), or else the path itself when it is a folder, or the folder of a rule file
 //! named directly. A `use` path that is absolute, whose `..` leave the root, or that is (or passes
 //! through) a link whose real target lies outside the root's real folder is refused at the `use`,
-//! before the target is opened. A file found by walking a rule folder is held to the same root, so
-//! a link planted in the folder cannot reach out either. Data paths are the user's own choice and
-//! are not bounded.
+//! before the target is opened. Rule and data paths themselves, and the files found by walking a
+//! folder given (where a link to a file is taken, see [`crate::fsutil::walk`]), are the user's own
+//! choice and are not bounded.
 
 use std::path::{Path, PathBuf};
 
@@ -66,7 +66,7 @@ impl Root {
         canonical.starts_with(&self.real)
     }
 
-    /// The error for a `use` (or a file found in a rule folder) that leaves the root; it names the
+    /// The error for a `use` that leaves the root; it names the
     /// path as written and the root, and nothing of the file it would have led to.
     pub fn escape(&self, escape: Escape, written: &str, via: Option<(SourceId, Span)>) -> Diag {
         let (shown, written) = (self.shown(), crate::syntax::hidden::escape(written));

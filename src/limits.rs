@@ -33,9 +33,9 @@ pub const CELL_DEPTH: usize = 256;
 
 /// The most expression nodes one check may evaluate (a cell already computed at a period counts
 /// one): beyond it the check ends in a check error rather than run on. Each cell is computed once per
-/// entity and period, so work grows with cells times the periods they reach; the largest legal
-/// program (cells nested [`CELL_DEPTH`] deep, each of [`EXPR_OPERATORS`] operators, each reaching a
-/// period of its own) stays below it, at about a second of work.
+/// entity and period, so work grows with cells times the periods they reach (a chain of 64 cells each
+/// reading the one before at two periods takes some 10,000 steps); this bounds the rest, a few
+/// seconds of work.
 pub const EVAL_STEPS: u64 = 50_000_000;
 
 /// The most nodes `tickmark explain` records for the tree of one check (each recorded step holds a

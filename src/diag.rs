@@ -134,7 +134,8 @@ impl Diag {
         if let Some(id) = self.file {
             let file = sources.get(id);
             if drawable(file) {
-                source = Some(Snippet { text: file.text().clone(), whole: file.has_lone_cr(), file: file.clone() });
+                source =
+                    Some(Snippet { text: file.shown_text().clone(), whole: file.has_lone_cr(), file: file.clone() });
             } else {
                 places = self
                     .labels

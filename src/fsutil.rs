@@ -75,7 +75,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// a device may never end; its size is checked against the kind's limit before a byte is read, a
 /// byte order mark is dropped (so columns count from the first character), and bytes that are not
 /// UTF-8, or control characters other than tabs and line ends, are refused with a diagnostic at the
-/// first of them.
+/// first of them; so is, in a rule file, a character that could hide code outside a string
+/// ([`crate::syntax::hidden`]).
 pub fn read_source(path: &Path, shown: String, kind: TextFile, sources: &mut Sources) -> Result<SourceId, Diag> {
     read_source_noting_bom(path, shown, kind, sources).map(|(file, _)| file)
 }
@@ -101,10 +102,14 @@ pub fn read_source_noting_bom(
             return Err(not_text(&bytes, at, shown, kind, sources));
         }
     };
-    match control(text.as_bytes()) {
-        Some(at) => Err(not_text(text.as_bytes(), at, shown, kind, sources)),
-        None => Ok((sources.add(shown, text), bom)),
+    if let Some(at) = control(text.as_bytes()) {
+        return Err(not_text(text.as_bytes(), at, shown, kind, sources));
     }
+    // In a rule file, a character that could hide code outside a string (a lone `\r`, a bidi control).
+    if let Some(found) = (kind == TextFile::Rules).then(|| crate::syntax::hidden::find(&text)).flatten() {
+        return Err(crate::syntax::hidden::diagnostic(&text, found, shown, sources));
+    }
+    Ok((sources.add(shown, text), bom))
 }
 
 /// A file's bytes, refused when it is not a regular file (asked before it is opened, and again of

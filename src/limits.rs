@@ -31,6 +31,17 @@ pub const METRIC_SEGMENTS: usize = 16;
 /// How deeply cells may nest: a cell using a cell using a cell ..., in one chain.
 pub const CELL_DEPTH: usize = 256;
 
+/// The most expression nodes one check may evaluate (a cell already computed at a period counts
+/// one): beyond it the check ends in a check error rather than run on. Each cell is computed once per
+/// entity and period, so work grows with cells times the periods they reach (a chain of 64 cells each
+/// reading the one before at two periods takes some 10,000 steps); this bounds the rest, a few
+/// seconds of work.
+pub const EVAL_STEPS: u64 = 50_000_000;
+
+/// The most nodes `tickmark explain` records for the tree of one check (each recorded step holds a
+/// value): past it the tree shows where evaluation stopped.
+pub const TRACE_STEPS: u64 = 2_000_000;
+
 /// The stack of every thread that evaluates or checks: deep but legal input (long `use` chains, cells
 /// that build on cells) must end in a result or a diagnostic, never in a stack overflow. Reserved, not
 /// used: a thread touches only the pages it needs.

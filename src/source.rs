@@ -86,6 +86,8 @@ pub struct SourceFile {
     stride: usize,
     /// Whether the text holds a `\r` that is not before a `\n` (which miette counts as a line end).
     lone_cr: OnceLock<bool>,
+    /// The text as a diagnostic shows it ([`SourceFile::shown_text`]), made when first asked for.
+    shown: OnceLock<Arc<str>>,
     /// For a file read from a format without lines to point at (a workbook, an SEC companyfacts file):
     /// what each place its spans name is (`Sheet1!C7`; a filing and its dates), a span's `start` being
     /// the place's index. Such a file has no text; see [`Sources::add_described`].
@@ -138,6 +140,7 @@ impl SourceFile {
             line_starts,
             stride: 1,
             lone_cr: OnceLock::new(),
+            shown: OnceLock::new(),
             places: None,
         }
     }
@@ -187,6 +190,16 @@ impl SourceFile {
         (k * self.stride + newlines + 1, column + 1)
     }
 
+    /// The text as a diagnostic shows it: characters that could hide code or reorder a line (a
+    /// bidirectional control in a title) replaced by visible ones of the same length
+    /// ([`crate::syntax::hidden::visible`]), so spans still fit; the text itself where it has none.
+    pub fn shown_text(&self) -> &Arc<str> {
+        self.shown.get_or_init(|| match crate::syntax::hidden::visible(self.text()) {
+            std::borrow::Cow::Borrowed(_) => self.text().clone(),
+            std::borrow::Cow::Owned(shown) => Arc::from(shown),
+        })
+    }
+
     /// Whether the text holds a `\r` not followed by `\n`.
     pub fn has_lone_cr(&self) -> bool {
         *self.lone_cr.get_or_init(|| {
@@ -219,8 +232,8 @@ impl Sources {
     pub fn add_streamed(&mut self, name: String, path: PathBuf) -> SourceId {
         let disk = Disk { path, skip: 0, open: Arc::default() };
         let (line_starts, stride, lone_cr) = (Arc::new(vec![0]), LINE_STRIDE, OnceLock::new());
-        let file =
-            SourceFile { name, text: OnceLock::new(), disk: Some(disk), line_starts, stride, lone_cr, places: None };
+        let (text, shown) = (OnceLock::new(), OnceLock::new());
+        let file = SourceFile { name, text, disk: Some(disk), line_starts, stride, lone_cr, shown, places: None };
         self.files.push(file);
         SourceId(self.files.len() as u32 - 1)
     }

@@ -9,13 +9,20 @@ use crate::fsutil::{TextFile, cannot_read, read_source, walk};
 use crate::source::{SourceId, Sources, Span, display_path};
 use crate::syntax::ast::Item;
 
+mod root;
+
+pub use root::{Escape, Root};
+
 /// Loads rule files and folders (`.tick` files in them, recursively, in sorted order, as [`expand`]
 /// finds them), following `use` paths relative to the file that names them; each file is loaded once.
+/// Every file a `use` names must lie inside the rule repository of the path it was reached from
+/// ([`Root`]): a `use` that leaves it is an error at the `use`, and the file is never opened.
 pub fn load_rules(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<RuleFile>, Vec<Diag>> {
     let mut loader = Loader { sources, files: Vec::new(), done: HashSet::new(), stack: Vec::new(), errors: Vec::new() };
     for path in paths {
+        let root = Root::of(path);
         match expand(path, "tick") {
-            Ok(files) => files.iter().for_each(|f| loader.load(f, None)),
+            Ok(files) => files.iter().for_each(|f| loader.load(f, &root, Reached::Named)),
             Err(e) => loader.errors.push(e),
         }
     }
@@ -31,10 +38,29 @@ struct Loader<'a> {
     errors: Vec<Diag>,
 }
 
+/// How the loader came to a file.
+#[derive(Debug, Clone, Copy)]
+enum Reached<'a> {
+    /// From a rule path, naming the file or a folder it was found in (a link there is taken).
+    Named,
+    /// From a `use` in that file at that span, its path as written.
+    Used(SourceId, Span, &'a str),
+}
+
+impl Reached<'_> {
+    /// The `use` that named the file, if any.
+    fn via(self) -> Option<(SourceId, Span)> {
+        match self {
+            Reached::Used(file, span, _) => Some((file, span)),
+            Reached::Named => None,
+        }
+    }
+}
+
 impl Loader<'_> {
-    /// Loads a file and, before it, the files it uses; `via` is the `use` that named it.
-    fn load(&mut self, path: &Path, via: Option<(SourceId, Span)>) {
-        let shown = display_path(path);
+    /// Loads a file and, before it, the files it uses, which must be inside `root`.
+    fn load(&mut self, path: &Path, root: &Root, reached: Reached<'_>) {
+        let (shown, via) = (display_path(path), reached.via());
         // A path that is there but has no canonical name (`/dev/stdin` on a pipe) stands for itself,
         // so the reader says what it is.
         let canonical = match path.canonicalize() {
@@ -42,6 +68,11 @@ impl Loader<'_> {
             Err(_) if std::fs::metadata(path).is_ok() => path.to_path_buf(),
             Err(e) => return self.errors.push(io_error(&shown, &e, via)),
         };
+        if let Reached::Used(_, _, written) = reached
+            && !root.holds_real(&canonical)
+        {
+            return self.errors.push(root.escape(Escape::Link, written, via));
+        }
         if self.done.contains(&canonical) {
             return;
         }
@@ -61,7 +92,11 @@ impl Loader<'_> {
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
         for item in &ast.items {
             if let Item::Use(u) = item {
-                self.load(&dir.join(&u.path.node), Some((file, u.path.span)));
+                let reached = Reached::Used(file, u.path.span, &u.path.node);
+                match root.check_written(&dir, &u.path.node) {
+                    Ok(()) => self.load(&dir.join(&u.path.node), root, reached),
+                    Err(escape) => self.errors.push(root.escape(escape, &u.path.node, reached.via())),
+                }
             }
         }
         self.stack.pop();

@@ -85,6 +85,14 @@ const REQUIRED: &[&str] = &[
     "config_unknown_key",
     "config_wrong_type",
     "args_unknown_period",
+    // untrusted rule packs: a `use` stays inside the rule repository (issue 12)
+    "use_absolute_path",
+    "use_parent_escape",
+    "use_symlink_escape",
+    // untrusted rule packs: no character hides code outside a string (issue 12)
+    "rules_lone_cr_in_comment",
+    "rules_line_separator",
+    "rules_bidi_override",
 ];
 
 /// The catalogue's folder, relative to the crate root.

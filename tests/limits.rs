@@ -270,3 +270,94 @@ fn a_mistake_repeated_twenty_thousand_times_draws_the_first_hundred() {
     refused(&out, "dups.csv", "... and 19899 more, not shown\nerror: the run could not be made: 19999 errors");
     assert!(out.1.len() < 200_000, "{} bytes of diagnostics", out.1.len());
 }
+
+/// A chain of `n` cells, each the one before at `shift` plus the one before (`let c1 = c0[-1y] + c0`),
+/// and a rule on the last; `value` is what the last must equal.
+fn cell_chain(n: usize, shift: &str, value: &str) -> String {
+    let mut rules = String::from("let c0 = revenue\n");
+    for i in 1..n {
+        let _ = writeln!(rules, "let c{i} = c{}[{shift}] + c{}", i - 1, i - 1);
+    }
+    let _ = writeln!(rules, "rule chain_ok: c{} == {value}", n - 1);
+    rules
+}
+
+/// Revenue of 1 in every fiscal year from 1990 to 2025, as pure numbers.
+fn yearly_ones() -> String {
+    let years: Vec<String> = (1990..=2025).map(|y| format!("FY{y}")).collect();
+    format!("metric,{}\nrevenue,{}\n", years.join(","), vec!["1"; years.len()].join(","))
+}
+
+#[test]
+fn a_chain_of_cells_each_using_the_last_twice_runs_once_per_cell_and_period() {
+    // Each cell reads the one before at two periods: evaluated afresh every time, 32 cells made 2^31
+    // evaluations and ran for minutes. Each (cell, period) is evaluated once now.
+    let rules = cell_chain(32, "-1y", "2147483648");
+    let files = [("chain.tick", rules.as_str()), ("data.csv", &yearly_ones())];
+    let (stdout, stderr, code) = run(&files, &["check", "chain.tick", "--data", "data.csv"]);
+    assert_eq!(code, 0, "{}", head(&stderr));
+    // c31 at FY y is the sum of C(31, k) revenues of FY y-k: 2^31 from FY2021 on, skipped before.
+    assert!(stdout.contains("1 rule, 5 checks: 5 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("0 erred; 31 skipped"), "{stdout}");
+    let (stdout, stderr, code) = run(&files, &["explain", "chain_ok", "chain.tick", "--data", "data.csv"]);
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(stdout.ends_with("36 checks: 5 passed, 0 failed, 0 erred; 31 skipped\n"), "{}", head(&stdout));
+    // 64 cells reach back before the first year of the calendar (1900): skipped, not a hang.
+    let rules = cell_chain(64, "-1y", "1");
+    let files = [("chain.tick", rules.as_str()), ("data.csv", &yearly_ones())];
+    let (stdout, stderr, code) = run(&files, &["check", "chain.tick", "--data", "data.csv"]);
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert!(
+        stdout.contains("1 rule, 0 checks: 0 passed, 0 failed (0 error, 0 warning, 0 info), 0 erred; 36 skipped"),
+        "{stdout}"
+    );
+}
+
+/// How many nodes one evaluation of the chain's rule at FY2025 takes, counted by the evaluator.
+fn chain_work(n: usize, shift: &str) -> u64 {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chain.tick"), cell_chain(n, shift, "0")).unwrap();
+    std::fs::write(dir.path().join("data.csv"), "metric,FY2025\nrevenue,1\n").unwrap();
+    let mut sources = tickmark::source::Sources::default();
+    let (rules, data) = (vec![dir.path().join("chain.tick")], vec![dir.path().join("data.csv")]);
+    let (program, sheets) = common::load(&rules, &data, &mut sources).unwrap();
+    let mut ev = tickmark::eval::Evaluator::new(&program, &sheets, 0);
+    let rule = &program.rules[0];
+    let _ = ev.eval(&rule.body, tickmark::period::Period::parse("FY2025").unwrap(), rule.file);
+    ev.work()
+}
+
+#[test]
+fn evaluation_work_grows_with_cells_times_periods_not_with_paths() {
+    // `[FY2024]` reaches one period besides FY2025 (which has no slot in this sheet): twice the cells,
+    // twice the work.
+    let (short, long) = (chain_work(16, "FY2024"), chain_work(32, "FY2024"));
+    assert!((2 * short).abs_diff(long) <= 8, "16 cells: {short} steps, 32 cells: {long}");
+    assert!(long < 32 * 2 * 8, "{long} steps for 32 cells at 2 periods");
+    // `[-1y]` reaches one period further back with each cell: n cells reach n periods, so twice the
+    // cells is four times the (cell, period) pairs, never 2^n.
+    let (short, long) = (chain_work(16, "-1y"), chain_work(32, "-1y"));
+    assert!(long <= 4 * short + 64, "16 cells: {short} steps, 32 cells: {long}");
+    assert!(long < 32 * 33 / 2 * 8, "{long} steps for 32 cells");
+}
+
+#[test]
+fn a_check_past_its_evaluation_steps_is_a_check_error_and_the_next_check_starts_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chain.tick"), cell_chain(32, "-1y", "0")).unwrap();
+    std::fs::write(dir.path().join("data.csv"), "metric,FY2025\nrevenue,1\n").unwrap();
+    let mut sources = tickmark::source::Sources::default();
+    let (rules, data) = (vec![dir.path().join("chain.tick")], vec![dir.path().join("data.csv")]);
+    let (program, sheets) = common::load(&rules, &data, &mut sources).unwrap();
+    let (rule, period) = (&program.rules[0], tickmark::period::Period::parse("FY2025").unwrap());
+    let mut ev = tickmark::eval::Evaluator::new(&program, &sheets, 0).with_budget(100);
+    assert!(ev.eval(&rule.body, period, rule.file).is_err());
+    let message = ev.out_of_steps().expect("out of steps");
+    assert!(message.starts_with("evaluation stopped: this check took more than 100 steps"), "{message}");
+    assert_eq!(ev.work(), 100);
+    // Nothing cut short was kept: with steps enough, the next check computes the chain whole.
+    let mut ev = ev.with_budget(100_000);
+    ev.begin_check();
+    assert!(matches!(ev.eval(&rule.body, period, rule.file), Err(tickmark::eval::Halt::Missing(_))));
+    assert!(!ev.exhausted());
+}

@@ -16,6 +16,7 @@ use crate::diag::Diag;
 use crate::period::{Kind, Step};
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{self, FiscalPart, Item, PeriodRef, Severity};
+use crate::syntax::hidden::escape;
 
 pub use link::link;
 pub use program::{AtSpec, CExpr, CKind, Cell, CellId, Declared, Func, Program, Rule, RuleId, Title, TitlePart};
@@ -208,7 +209,8 @@ fn compile_rule(r: &ast::Rule, text: &str, resolver: &mut Resolver) -> Rule {
 
 /// Splits a title into text and `{name}` holes, resolving each name. The title is read from the
 /// file as written, so that a hole's span is exact whatever escapes come before it; `{{` and `}}`
-/// are braces.
+/// are braces. Characters that could hide or reorder text are kept as their escapes (`\u{202e}`),
+/// so that every report shows them ([`crate::syntax::hidden`]).
 fn title(t: &crate::source::Spanned<String>, text: &str, resolver: &mut Resolver) -> Title {
     let base = t.span.start as usize + 1;
     let raw = text.get(base..(t.span.end as usize).saturating_sub(1)).unwrap_or("");
@@ -231,7 +233,7 @@ fn title(t: &crate::source::Spanned<String>, text: &str, resolver: &mut Resolver
                     resolver.errors.push(diag);
                     break;
                 };
-                parts.push(TitlePart::Text(std::mem::take(&mut current)));
+                parts.push(TitlePart::Text(escape(&std::mem::take(&mut current)).into_owned()));
                 let inner = &raw[i + 1..i + len];
                 let span = Span::new(base + i + 1, base + i + len);
                 parts.push(TitlePart::Hole(inner.to_owned(), resolver.expr(&hole_name(inner, span))));
@@ -240,7 +242,7 @@ fn title(t: &crate::source::Spanned<String>, text: &str, resolver: &mut Resolver
             (c, _) => current.push(c),
         }
     }
-    parts.push(TitlePart::Text(current));
+    parts.push(TitlePart::Text(escape(&current).into_owned()));
     Title { parts }
 }
 

@@ -1,5 +1,7 @@
 //! Evaluating a compiled expression at one entity and period.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use crate::check::{CExpr, CKind, CellId, Program};
@@ -30,6 +32,16 @@ pub struct Evaluator<'a> {
     pub entity: EntityId,
     /// Per cell and period slot, its value once evaluated (allocated at the first cell read).
     cache: Vec<Option<Eval>>,
+    /// Per cell and period without a slot in the sheet (reached through `[-1y]`, `[FY2020]`), its value
+    /// once evaluated: a chain of cells that each read the one before at two periods is evaluated once
+    /// per cell and period, not once per path through it.
+    far: HashMap<(CellId, Period), Eval>,
+    /// Nodes evaluated so far, by every check of this evaluator (see [`Evaluator::work`]).
+    work: u64,
+    /// Nodes the current check may still evaluate, and may evaluate in all: [`crate::limits::EVAL_STEPS`],
+    /// or [`crate::limits::TRACE_STEPS`] when every node is recorded.
+    left: u64,
+    budget: u64,
     /// When set, what the evaluation sees is recorded (for reports and `explain`).
     pub trace: Option<Trace>,
     /// How deep inside cells the evaluation is; values are traced only at the rule's own level.
@@ -39,7 +51,8 @@ pub struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     /// An evaluator for one entity.
     pub fn new(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
-        Evaluator { program, sheets, entity, cache: Vec::new(), trace: None, depth: 0 }
+        let (far, left, budget) = (HashMap::new(), crate::limits::EVAL_STEPS, crate::limits::EVAL_STEPS);
+        Evaluator { program, sheets, entity, cache: Vec::new(), far, work: 0, left, budget, trace: None, depth: 0 }
     }
 
     /// An evaluator that records every node it evaluates, inside cells too (for `explain`).
@@ -48,6 +61,7 @@ impl<'a> Evaluator<'a> {
         if let Some(trace) = ev.trace.as_mut() {
             trace.full = true;
         }
+        (ev.left, ev.budget) = (crate::limits::TRACE_STEPS, crate::limits::TRACE_STEPS);
         ev
     }
 
@@ -56,8 +70,42 @@ impl<'a> Evaluator<'a> {
         Evaluator { trace: Some(Trace::default()), ..Evaluator::new(program, sheets, entity) }
     }
 
+    /// How many nodes this evaluator has evaluated, every check together: the measure of evaluation
+    /// work that tests bound (a cell read from the cache counts one).
+    pub fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// The evaluator with a budget of `steps` nodes a check instead of [`crate::limits::EVAL_STEPS`]
+    /// (for tests of what happens at the limit).
+    pub fn with_budget(mut self, steps: u64) -> Self {
+        (self.left, self.budget) = (steps, steps);
+        self
+    }
+
+    /// Starts a check: it may evaluate [`crate::limits::EVAL_STEPS`] nodes more.
+    pub fn begin_check(&mut self) {
+        self.left = self.budget;
+    }
+
+    /// Whether the current check ran out of its evaluation steps.
+    pub fn exhausted(&self) -> bool {
+        self.left == 0
+    }
+
+    /// Why the current check stopped, if it ran out of its evaluation steps: whatever its result
+    /// says (a missing input found before the end is no verdict), the check is an error.
+    pub fn out_of_steps(&self) -> Option<String> {
+        self.exhausted().then(|| too_much_work(self.budget))
+    }
+
     /// Evaluates an expression of a rule or cell in `file` at a period.
     pub fn eval(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
+        if self.left == 0 {
+            return Err(error(file, e.span, &too_much_work(self.budget)));
+        }
+        self.left -= 1;
+        self.work += 1;
         let result = self.node(e, period, file).map_err(|h| with_span(h, file, e.span));
         if let Some(trace) = self.trace.as_mut().filter(|t| t.full) {
             trace.steps.push(super::value::Step { file, span: e.span, period, result: result.clone() });
@@ -139,7 +187,9 @@ impl<'a> Evaluator<'a> {
         Ok(Value::Range(bound(r.lo).map_err(arith)?, bound(r.hi).map_err(arith)?))
     }
 
-    /// A cell's value at a period, computed once per entity.
+    /// A cell's value at a period, computed once per entity: in the slot of the period, or for a
+    /// period outside the sheet in a map. A value cut short by the work limit is not kept, so the
+    /// next check, with steps of its own, computes it again.
     fn cell(&mut self, id: CellId, period: Period) -> Eval {
         let slot = self.sheets.slot_index(period).map(|s| id * self.sheets.n_slots() + s);
         if self.cache.is_empty() {
@@ -147,15 +197,22 @@ impl<'a> Evaluator<'a> {
             self.cache = vec![None; self.program.cells.len() * self.sheets.n_slots()];
         }
         // A traced evaluation caches too: a cell's facts and steps are recorded the first time.
-        if let Some(Some(cached)) = slot.and_then(|s| self.cache.get(s)) {
+        let cached = match slot {
+            Some(s) => self.cache.get(s).and_then(Option::as_ref),
+            None => self.far.get(&(id, period)),
+        };
+        if let Some(cached) = cached {
             return cached.clone();
         }
         let cell = &self.program.cells[id];
         self.depth += 1;
         let result = self.eval(&cell.body, period, cell.file);
         self.depth -= 1;
-        if let Some(s) = slot {
-            self.cache[s] = Some(result.clone());
+        if !self.exhausted() {
+            match slot {
+                Some(s) => self.cache[s] = Some(result.clone()),
+                None => _ = self.far.insert((id, period), result.clone()),
+            }
         }
         result
     }
@@ -371,6 +428,11 @@ fn shown_ref(to: PeriodRef) -> String {
             format!("{n:+}{}", if step == crate::period::Step::Quarter { "q" } else { "y" })
         }
     }
+}
+
+/// The message of a check that ran out of evaluation steps.
+fn too_much_work(limit: u64) -> String {
+    format!("evaluation stopped: this check took more than {limit} steps, the limit of one check")
 }
 
 /// An evaluation error at a span.

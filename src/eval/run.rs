@@ -270,7 +270,13 @@ impl Results {
 /// Evaluates one check; a failure or error is evaluated again with tracing, for the report.
 fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let r = &ev.program.rules[rule];
-    let outcome = match ev.eval(&r.body, period, r.file) {
+    ev.begin_check();
+    let result = ev.eval(&r.body, period, r.file);
+    let outcome = match result {
+        // Out of steps: evaluating again with tracing would take as many, and tell nothing more.
+        _ if let Some(message) = ev.out_of_steps() => {
+            Outcome::Error(EvalError { file: r.file, span: r.body.span, message }, Box::default())
+        }
         Ok(Value::Bool(true)) => Outcome::Pass,
         Ok(_) => Outcome::Fail(Box::new(trace(ev, r, period))),
         Err(Halt::Missing(m)) => Outcome::Skip(m),

@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod comments;
 mod error;
+pub mod hidden;
 pub mod parser;
 
 pub use parser::parse;

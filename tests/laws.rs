@@ -7,7 +7,8 @@
 //! 2. unit conversions are exact, or a check error, never a silently rounded value;
 //! 3. period arithmetic: `-1y` is `-4q` for quarters, shifts compose, slots round-trip;
 //! 4. the report is the same bytes on every run;
-//! 5. verdicts do not depend on the order of rule files, nor (without conflicts) of data files.
+//! 5. verdicts do not depend on the order of rule files, nor (without conflicts) of data files;
+//! 6. a bare number is a scalar: beside a unit it is the `bare-number` error, unless it is zero.
 //!
 //! Each property's doc comment gives its case count; together they run in about 10 s in debug
 //! mode on a slow machine (two shared cores). A law found broken is fixed in the code and its
@@ -1245,5 +1246,179 @@ proptest! {
         prop_assert_eq!(data_moved_code, code);
         prop_assert_eq!(&data_moved.verdicts, &first.verdicts, "the verdicts differ with the data files in another order");
         prop_assert_eq!(&data_moved.summary, &first.summary);
+    }
+}
+
+// ----- 6. a bare number is a scalar
+
+/// Facts of every dimension but pure numbers (money in two currencies and several scales, ratios in
+/// each style, per share, shares, a named unit and money per it), and two pure numbers.
+const SCALAR_DATA: &str = "entity = \"ACME\"\n[actual.2025Q4]\n\
+    usd_m = \"64551 USD m\"\nusd_bn = \"-213.4 USD bn\"\neur = \"12.5 EUR k\"\n\
+    pct = \"44.9%\"\nbp = \"-180bps\"\nppt = \"5pp\"\n\
+    eps = \"1.95 USD/share\"\nshares = \"7465 m shares\"\ngw = \"3.9 GW\"\nper_gw = \"2.5 USD/GW\"\n\
+    count = 7\nhalf = 0.5\n";
+
+/// Values that are not pure numbers, as a rule writes them (facts, literals, computed), each with
+/// zero written in its unit: what a bare zero stands for beside it.
+const UNIT_VALUES: [(&str, &str); 26] = [
+    ("usd_m", "0 USD m"),
+    ("usd_bn", "0 USD"),
+    ("eur", "0 EUR k"),
+    ("pct", "0%"),
+    ("bp", "0bps"),
+    ("ppt", "0pp"),
+    ("eps", "0 USD/share"),
+    ("shares", "0 m shares"),
+    ("gw", "0 GW"),
+    ("per_gw", "(0 USD / 1 GW)"),
+    ("12.5 USD m", "0 USD bn"),
+    ("3%", "0bps"),
+    ("2 USD/share", "0 USD/share"),
+    ("120 m shares", "0 shares"),
+    ("usd_m / usd_bn", "0%"),
+    ("usd_bn * 2", "0 USD"),
+    ("-eps", "0 USD/share"),
+    ("usd_m / shares", "0 USD/share"),
+    ("eps * shares", "0 USD m"),
+    ("usd_bn / eps", "0 shares"),
+    ("gw * per_gw", "0 USD"),
+    ("usd_m / gw", "(0 USD / 1 GW)"),
+    ("pct * usd_m", "0 USD"),
+    ("abs(bp)", "0bps"),
+    ("max(pct, bp)", "0%"),
+    ("sum(usd_m, usd_bn)", "0 USD k"),
+];
+
+/// Pure numbers: a bare number meets them, zero or not.
+const PURE_VALUES: [&str; 6] = ["count", "half", "count * 2", "count / 3", "count(usd_m, eps)", "-half"];
+
+/// Where a bare number meets a value `{v}`: compared with it (in a chain too), added to it, a bound
+/// of a range it is checked against, the tolerance of `~=` between it and itself, an argument of
+/// `min`, `max`, `sum`, `avg` beside it, a branch of `if` beside it. `{n}` is the bare number,
+/// `{t}` the same number as a tolerance (not negative).
+const PLACES: [&str; 22] = [
+    "{v} < {n}",
+    "{n} >= {v}",
+    "{v} == {n}",
+    "{n} != {v}",
+    "{v} ~= {n}",
+    "{n} ~= {v} within 2%",
+    "{v} <= {n} <= {v}",
+    "{v} + {n} > {v}",
+    "{n} - {v} < {v}",
+    "{v} - {n} == {v}",
+    "{v} in {n}..",
+    "{v} in ..{n}",
+    "{v} in {n}..{n}",
+    "{v} ~= {v} within {t}",
+    "min({v}, {n}) <= {v}",
+    "max({n}, {v}) >= {v}",
+    "min({v}, {v}, {n}) == {v}",
+    "sum({v}, {n}) > {v}",
+    "avg({n}, {v}) < {v}",
+    "(if {v} > 0 then {v} else {n}) >= {v}",
+    "(if {v} < 0 then {n} else {v}) != {v}",
+    "(if {v} < 0 then -({n}) else {v}) == {v}",
+];
+
+/// A bare zero as a side of `~=` loads (the checker lets it stand for any unit) but errs at run
+/// time, "cannot combine `USD m` and `number`": in `~=` a written figure stands for its rounding
+/// interval, so the bare `0` is -0.5..0.5, not an exact zero, and `eval::units::align` does not
+/// take it for the zero that meets any unit. Zero written in the unit (`usd_m ~= 0 USD m`) fails,
+/// as it should. A bug in `src/eval` reported to the lead, ignored until it is fixed.
+#[test]
+#[ignore = "a bare zero beside `~=` errs at run time; reported, src/eval to fix"]
+fn a_bare_zero_beside_approx_is_zero() {
+    let rules = "rule bare: usd_m ~= 0\nrule in_unit: usd_m ~= 0 USD m\nrule ratio: 0 ~= pct within 2%\n";
+    let all = run_texts(rules, SCALAR_DATA).expect("a bare zero meets any unit");
+    assert_eq!(["bare", "in_unit", "ratio"].map(|r| status_of(&all, r)), ["fail", "fail", "fail"]);
+}
+
+/// A rule's body: a place with its value and number filled in.
+fn place_body(place: &str, value: &str, number: &str, tolerance: &str) -> String {
+    place.replace("{v}", value).replace("{n}", number).replace("{t}", tolerance)
+}
+
+/// A bare number as a rule writes it: `200`, `-0.40`, `1_000.5`; `nonzero` keeps it off zero, and
+/// a zero is written `0`, `0.0`, `-0.00`.
+fn bare_literal(nonzero: bool) -> impl Strategy<Value = Figure> {
+    let mantissa = if nonzero { 1i128..1_000_000_000 } else { 0..1 };
+    (mantissa, 0u32..4, any::<bool>(), any::<bool>()).prop_map(|(m, scale, negative, grouped)| Figure {
+        mantissa: if negative { -m } else { m },
+        scale,
+        unit: "",
+        grouped,
+    })
+}
+
+/// The value a `bare-number` error names: the text between the first pair of backticks.
+fn named_number(message: &str) -> Option<Decimal> {
+    message.split('`').nth(1)?.parse().ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A bare number is a scalar (LANGUAGE.md, "Units"): wherever a bare number other than zero
+    /// meets a value that is not a pure number (compared with it, in a chain, added to it, a bound
+    /// of a range, a `within` tolerance, an argument of `min`/`max`/`sum`/`avg`, a branch of `if`),
+    /// the rules do not load, and the only diagnostic is `bare-number`, naming that number, with a
+    /// fix that says what to write. A bare zero (`0`, `0.0`, `-0.00`) there always loads, and
+    /// gives the verdict zero written in the value's unit gives (`x > 0` is `x > 0 USD m`; `within
+    /// 0` is no tolerance). Beside a pure number (a figure without a unit, a count, a quotient of
+    /// pure numbers) any bare number loads. Values: facts, literals and computed values of money
+    /// (two currencies, every scale), ratios (`%`, `bps`, `pp`), per share, shares, a named unit
+    /// and money per it. 300 cases of four loads each.
+    #[test]
+    fn a_bare_number_meeting_a_unit_does_not_load(
+        (value, zero_in_unit) in pick(&UNIT_VALUES),
+        pure in pick(&PURE_VALUES),
+        place in pick(&PLACES),
+        number in bare_literal(true),
+        zero in bare_literal(false),
+    ) {
+        let tolerance = Figure { mantissa: number.mantissa.abs(), ..number.clone() };
+        let body = place_body(place, value, &number.text(), &tolerance.text());
+        match load_texts(&format!("rule r: {body}\n"), SCALAR_DATA) {
+            Ok(_) => prop_assert!(false, "`{}` loaded", body),
+            Err((diags, sources)) => {
+                let shown = common::render(&diags, &sources);
+                prop_assert_eq!(diags.len(), 1, "`{}`:\n{}", body, shown);
+                let diag = &diags[0];
+                prop_assert_eq!(diag.code.as_str(), "bare-number", "`{}`:\n{}", body, shown);
+                let written: Decimal = number.digits().replace('_', "").parse().unwrap();
+                let named = named_number(&diag.message);
+                prop_assert!(named == Some(written) || named == Some(-written), "`{}`: {}", body, diag.message);
+                let help = diag.help.as_deref().unwrap_or_default();
+                prop_assert!(help.starts_with("write "), "`{}`: {}", body, help);
+            }
+        }
+
+        let zero_text = zero.text();
+        let body = place_body(place, value, &zero_text, zero_text.trim_start_matches('-'));
+        let statuses = run_texts(&format!("rule r: {body}\n"), SCALAR_DATA);
+        prop_assert!(statuses.is_ok(), "`{}` did not load: {:?}", body, statuses);
+        // the same rule with the zero written in the value's unit; a range's bounds and a tolerance
+        // are written figures, so only a literal can stand there
+        let literal = !zero_in_unit.starts_with('(');
+        let in_unit = match place {
+            p if p.contains("within {t}") => Some(place_body(p, value, "", "").replace(" within ", "")),
+            p if p.contains("..") && !literal => None,
+            // a bare zero as a side of `~=` errs at run time: `a_bare_zero_beside_approx_is_zero`
+            p if p.contains("~=") => None,
+            p => Some(place_body(p, value, zero_in_unit, zero_in_unit)),
+        };
+        if let Some(in_unit) = in_unit {
+            let expected = run_texts(&format!("rule r: {in_unit}\n"), SCALAR_DATA);
+            prop_assert!(expected.is_ok(), "`{}` did not load: {:?}", in_unit, expected);
+            prop_assert_eq!(statuses, expected, "`{}` against `{}`", body, in_unit);
+        }
+
+        for n in [&number, &zero] {
+            let body = place_body(place, pure, &n.text(), &Figure { mantissa: n.mantissa.abs(), ..n.clone() }.text());
+            let loaded = run_texts(&format!("rule r: {body}\n"), SCALAR_DATA);
+            prop_assert!(loaded.is_ok(), "`{}` beside a pure number did not load: {:?}", body, loaded);
+        }
     }
 }

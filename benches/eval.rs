@@ -116,8 +116,8 @@ fn load_sheets(csv: &Path) -> Sheets {
 fn load_program(sheets: &Sheets) -> Program {
     let mut sources = Sources::default();
     let rules = [root().join("benches/bulk/rules")];
-    let program =
-        tickmark::workspace::load_rules(&rules, &mut sources).and_then(|files| tickmark::check::check(&files, sheets));
+    let program = tickmark::workspace::load_rules(&rules, &mut sources)
+        .and_then(|files| tickmark::check::check_and_link(&files, sheets));
     program.unwrap_or_else(|diags| panic!("the bench pack does not check:\n{}", show(&diags, &sources)))
 }
 

@@ -127,8 +127,24 @@ fn every_unit_the_algebra_gives_reads_back_as_itself() {
 /// The units a metric's facts are written in, as a data cell writes them (`""`: a bare figure in a
 /// file without `unit`, a pure number).
 const DATA_UNITS: [&str; 18] = [
-    "", "USD", "USD k", "USD m", "USD bn", "USD tn", "EUR m", "%", "bps", "pp", "USD/share", "EUR/share",
-    "shares", "k shares", "m shares", "bn shares", "GW", "USD/GW",
+    "",
+    "USD",
+    "USD k",
+    "USD m",
+    "USD bn",
+    "USD tn",
+    "EUR m",
+    "%",
+    "bps",
+    "pp",
+    "USD/share",
+    "EUR/share",
+    "shares",
+    "k shares",
+    "m shares",
+    "bn shares",
+    "GW",
+    "USD/GW",
 ];
 
 /// Operators between two metrics `{x}` and `{y}`: each rule is true or false whatever the units

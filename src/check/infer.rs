@@ -223,14 +223,7 @@ impl<'a> Infer<'a> {
     }
 
     /// A pure number written where a value of `other`'s dimension belongs: the error, and its fix.
-    fn scalar(
-        &mut self,
-        value: Decimal,
-        at: &CExpr,
-        (other, dim): (&CExpr, Dim),
-        place: Place,
-        file: SourceId,
-    ) -> Option<Dim> {
+    fn scalar(&mut self, value: Decimal, at: &CExpr, (other, dim): (&CExpr, Dim), place: Place, file: SourceId) -> Option<Dim> {
         let unit = self.shown_unit(other, dim);
         let fix = fix(value, unit, dim, place);
         let diag = Diag::error("bare-number", format!("the bare number `{value}` cannot stand for {dim}"))
@@ -383,14 +376,7 @@ impl<'a> Infer<'a> {
 
     /// `within T`: a relative `%` fits anything; `pp` and `bps` only ratios; a pure number only
     /// pure numbers; any other unit the values' own dimension.
-    fn tolerance(
-        &mut self,
-        dim: Dim,
-        tol: &crate::num::Quantity,
-        (lhs, rhs): (&CExpr, &CExpr),
-        span: Span,
-        file: SourceId,
-    ) -> Option<()> {
+    fn tolerance(&mut self, dim: Dim, tol: &crate::num::Quantity, (lhs, rhs): (&CExpr, &CExpr), span: Span, file: SourceId) -> Option<()> {
         let fits = match tol.unit {
             Unit::Ratio(RatioStyle::Percent) => true,
             _ if tol.value.is_zero() && tol.unit == Unit::None => true,
@@ -503,10 +489,7 @@ fn fix(value: Decimal, unit: Option<Unit>, dim: Dim, place: Place) -> String {
             format!("write `{}..{}`{note}", text(lo), text(hi))
         }
         Place::Tolerance if matches!(dim, Dim::Ratio) => {
-            format!(
-                "write `within {}`{note}, or `within 2%` for a relative tolerance",
-                with(shown, Unit::Ratio(RatioStyle::Pp))
-            )
+            format!("write `within {}`{note}, or `within 2%` for a relative tolerance", with(shown, Unit::Ratio(RatioStyle::Pp)))
         }
         Place::Tolerance => format!("write `within {}`, or `within 2%` for a relative tolerance", with(shown, unit)),
     }

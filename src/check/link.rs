@@ -208,9 +208,7 @@ fn disagree(
             c = c.as_str()
         ),
         (Dim::Number, other) | (other, Dim::Number) => match other.plain_unit() {
-            Some(unit) => format!(
-                "give every figure of `{name}` its unit: `unit = \"{unit}\"` in the file, or the unit in the cell"
-            ),
+            Some(unit) => format!("give every figure of `{name}` its unit: `unit = \"{unit}\"` in the file, or the unit in the cell"),
             None => format!("give every figure of `{name}` the same unit"),
         },
         _ => format!("a metric measures one thing: write every figure of `{name}` in one dimension"),
@@ -229,11 +227,13 @@ fn disagree(
 /// A declaration that the data contradicts.
 fn contradicts(sheets: &Sheets, metric: MetricId, declared: &super::program::Declared, dim: Dim) -> Diag {
     let name = &sheets.metrics[metric as usize];
-    let diag =
-        Diag::error("declared-dimension", format!("`{name}` is declared as {} but the data gives {dim}", declared.dim))
-            .in_file(declared.file)
-            .primary(declared.span, format!("declared `{}` here", declared.written))
-            .with_help("correct the unit in the data, or the declaration");
+    let diag = Diag::error(
+        "declared-dimension",
+        format!("`{name}` is declared as {} but the data gives {dim}", declared.dim),
+    )
+    .in_file(declared.file)
+    .primary(declared.span, format!("declared `{}` here", declared.written))
+    .with_help("correct the unit in the data, or the declaration");
     match sheets.facts_by_unit(metric).find(|(u, _)| declared.dim.join(Dim::of(*u)).is_none()) {
         Some((unit, fact)) => diag.with_related(
             Diag::error("declared-dimension", format!("`{name}` is given in `{unit}` here"))

@@ -7,7 +7,7 @@ pub mod quantity;
 pub mod range;
 pub mod unit;
 
-pub use dim::Dim;
 pub use interval::{ArithError, Num};
 pub use quantity::{Quantity, RangeLit, parse_decimal};
+pub use dim::Dim;
 pub use unit::{Currency, RatioStyle, Scale, Unit};

@@ -15,7 +15,8 @@ use rust_decimal::Decimal;
 
 use super::ast::{
     At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, MetricDecl, Name, PeriodRef, Rule as RuleItem,
-    Scenario, Severity, UnaryOp, Use,
+    Scenario,
+    Severity, UnaryOp, Use,
 };
 use super::error::{self, Fault};
 use crate::diag::Diag;

@@ -402,7 +402,7 @@ impl<'a> Infer<'a> {
     ) -> Option<()> {
         let fits = match tol.unit {
             Unit::Ratio(RatioStyle::Percent) => true,
-            _ if tol.value.is_zero() => true,
+            _ if tol.value.is_zero() && tol.unit == Unit::None => true,
             Unit::None => matches!(dim, Dim::Number | Dim::Fraction | Dim::Unknown),
             Unit::Ratio(_) => matches!(dim, Dim::Ratio | Dim::Fraction | Dim::Unknown),
             other => Dim::of(other).join(dim).is_some(),

@@ -1322,13 +1322,10 @@ const PLACES: [&str; 22] = [
     "(if {v} < 0 then -({n}) else {v}) == {v}",
 ];
 
-/// A bare zero as a side of `~=` loads (the checker lets it stand for any unit) but errs at run
-/// time, "cannot combine `USD m` and `number`": in `~=` a written figure stands for its rounding
-/// interval, so the bare `0` is -0.5..0.5, not an exact zero, and `eval::units::align` does not
-/// take it for the zero that meets any unit. Zero written in the unit (`usd_m ~= 0 USD m`) fails,
-/// as it should. A bug in `src/eval` reported to the lead, ignored until it is fixed.
+/// A bare zero as a side of `~=` is zero in any unit, exactly (it once stood for -0.5..0.5 in no
+/// unit and erred at run time, "cannot combine `USD m` and `number`"). Zero written in a unit
+/// (`usd_m ~= 0 USD m`) is a claimed figure, 0 ± 0.5 USD m.
 #[test]
-#[ignore = "a bare zero beside `~=` errs at run time; reported, src/eval to fix"]
 fn a_bare_zero_beside_approx_is_zero() {
     let rules = "rule bare: usd_m ~= 0\nrule in_unit: usd_m ~= 0 USD m\nrule ratio: 0 ~= pct within 2%\n";
     let all = run_texts(rules, SCALAR_DATA).expect("a bare zero meets any unit");
@@ -1405,7 +1402,8 @@ proptest! {
         let in_unit = match place {
             p if p.contains("within {t}") => Some(place_body(p, value, "", "").replace(" within ", "")),
             p if p.contains("..") && !literal => None,
-            // a bare zero as a side of `~=` errs at run time: `a_bare_zero_beside_approx_is_zero`
+            // a bare zero beside `~=` is an exact zero, `0 USD m` there a claimed figure (0 ± 0.5):
+            // `a_bare_zero_beside_approx_is_zero`
             p if p.contains("~=") => None,
             p => Some(place_body(p, value, zero_in_unit, zero_in_unit)),
         };

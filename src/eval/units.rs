@@ -30,20 +30,26 @@ pub fn common(units: impl IntoIterator<Item = Unit>) -> Result<Unit, UnitError> 
     Ok(acc)
 }
 
-/// Brings values to one unit for adding or comparing. A bare zero (`x > 0`) is zero in any unit;
-/// any other pure number meets only pure numbers; a fraction (a quotient of pure numbers) is shown
-/// as the ratio or the pure number it meets.
+/// Brings values to one unit for adding or comparing. A bare zero (`x > 0`, `x ~= 0`) is exactly
+/// zero in any unit (a claimed `0` beside money would otherwise stand for ±0.5 of no unit); any
+/// other pure number meets only pure numbers; a fraction (a quotient of pure numbers) is shown as
+/// the ratio or the pure number it meets.
 pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
     let unit = common(values.iter().filter(|v| !is_bare_zero(v)).map(|v| v.unit))?;
-    for v in values.iter_mut().filter(|v| is_bare_zero(v) || v.unit == Unit::Fraction) {
-        *v = v.with_unit(unit);
+    for v in values.iter_mut() {
+        if is_bare_zero(v) && unit != Unit::None {
+            *v = Num::exact(rust_decimal::Decimal::ZERO, unit);
+        } else if is_bare_zero(v) || v.unit == Unit::Fraction {
+            *v = v.with_unit(unit);
+        }
     }
     Ok(unit)
 }
 
-/// Whether a value is an exact zero without a unit: the one pure number that stands for any unit.
+/// Whether a value is a zero written without a unit (its point zero, exact or claimed as `0`): the
+/// one pure number that stands for any unit.
 fn is_bare_zero(v: &Num) -> bool {
-    v.unit == Unit::None && v.is_exact() && v.point.is_zero()
+    v.unit == Unit::None && v.point.is_zero()
 }
 
 /// Brings two values to one unit for comparing; the common unit is returned too.

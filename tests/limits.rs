@@ -269,3 +269,24 @@ fn a_mistake_repeated_twenty_thousand_times_draws_the_first_hundred() {
     refused(&out, "dups.csv", "... and 19899 more, not shown\nerror: the run could not be made: 19999 errors");
     assert!(out.1.len() < 200_000, "{} bytes of diagnostics", out.1.len());
 }
+
+// Data files and binary input (issue 12, items 3 and 9).
+
+#[test]
+fn a_file_of_64_mib_of_nuls_is_refused_at_its_first_byte_in_a_few_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let nuls = std::fs::File::create(dir.path().join("nul.csv")).unwrap();
+    nuls.set_len(64 << 20).unwrap();
+    std::fs::copy(dir.path().join("nul.csv"), dir.path().join("nul.tick")).unwrap();
+    std::fs::copy(dir.path().join("nul.csv"), dir.path().join("nul.toml")).unwrap();
+    std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 0\n").unwrap();
+    std::fs::write(dir.path().join("d.toml"), DATA).unwrap();
+    for (rules, data, bad) in
+        [("r.tick", "nul.csv", "nul.csv"), ("r.tick", "nul.toml", "nul.toml"), ("nul.tick", "d.toml", "nul.tick")]
+    {
+        let out = tickmark(&["check", rules, "--data", data], dir.path());
+        refused(&out, bad, &format!("`{bad}` is binary, not UTF-8 text"));
+        assert!(out.1.contains(&format!("[{bad}:1:1]")), "{}", head(&out.1));
+        assert!(out.1.len() < 4096, "{bad}: {} bytes on stderr", out.1.len());
+    }
+}

@@ -312,7 +312,7 @@ fn too_large(shown: &str, size: u64, kind: TextFile) -> Diag {
 }
 
 /// A size as exact bytes and in binary units: `16,777,217 bytes (16.0 MiB)`.
-fn size_in_words(bytes: u64) -> String {
+pub fn size_in_words(bytes: u64) -> String {
     let digits = bytes.to_string();
     let mut grouped = String::new();
     for (i, digit) in digits.chars().enumerate() {

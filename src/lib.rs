@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod data;
 pub mod diag;
+pub mod escape;
 pub mod eval;
 pub mod fmt;
 pub mod fsutil;

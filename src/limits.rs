@@ -48,3 +48,8 @@ pub const WORKBOOK_FILE_BYTES: u64 = 256 << 20;
 /// (and counted as they are read): a small file can unpack into millions of cells, or name one cell
 /// far off, and must end in a diagnostic rather than fill the memory.
 pub const WORKBOOK_CELLS: usize = 1 << 20;
+
+/// The most a workbook's parts may inflate to, each and all together, in bytes, as its zip directory
+/// declares them (checked before a part is read; the zip reader stops a part that inflates to more
+/// than it declares): a 1 MB file can declare, and unpack into, a gigabyte of XML.
+pub const WORKBOOK_INFLATED_BYTES: u64 = 256 << 20;

@@ -39,7 +39,7 @@
 //! is a `data-file` error naming it.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Seek, SeekFrom};
 use std::ops::RangeInclusive;
 use std::path::Path;
 
@@ -80,7 +80,8 @@ pub fn load(path: &Path, name: String, sources: &mut Sources, builder: &mut Shee
     Ok(())
 }
 
-/// Opens a workbook: a regular file within [`WORKBOOK_FILE_BYTES`], that `calamine` can open.
+/// Opens a workbook: a regular file within [`WORKBOOK_FILE_BYTES`], whose parts inflate to no more
+/// than [`crate::limits::WORKBOOK_INFLATED_BYTES`] ([`super::inflate`]), that `calamine` can open.
 fn open(path: &Path, name: &str) -> Result<Book, Diag> {
     let (input, size) = open_regular(path, name, TextFile::CsvData)?;
     if size > WORKBOOK_FILE_BYTES {
@@ -89,7 +90,10 @@ fn open(path: &Path, name: &str) -> Result<Book, Diag> {
             format!("the limit is {} MiB; split the workbook, or save its sheets as CSV", WORKBOOK_FILE_BYTES >> 20);
         return Err(Diag::error("too-large", message).with_help(help));
     }
-    Xlsx::new(BufReader::new(input)).map_err(|e| unreadable(name, &e))
+    let mut input = BufReader::new(input);
+    super::inflate::check_parts(&mut input, name)?;
+    input.seek(SeekFrom::Start(0)).map_err(|e| crate::fsutil::cannot_read(name, &e))?;
+    Xlsx::new(input).map_err(|e| unreadable(name, &e))
 }
 
 /// The error for a file `calamine` cannot read as a workbook (not a zip, damaged, password protected).

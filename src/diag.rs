@@ -2,13 +2,15 @@
 //!
 //! A [`Diag`] points into one source file with labelled spans; related diagnostics may point into
 //! other files (a conflict names both data files). Phases collect every diagnostic they find and
-//! hand them back together.
+//! hand them back together. What a diagnostic says is rendered with every control character escaped
+//! ([`crate::escape`]): its text may quote names and values from any file.
 
 use std::fmt;
 use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteSpanContents, SourceCode, SourceSpan};
 
+use crate::escape::guard_text;
 use crate::source::{SourceFile, SourceId, Sources, Span};
 
 /// How bad a diagnostic is.
@@ -198,7 +200,7 @@ impl SourceCode for Snippet {
         let contents = text[start..].read_span(&inner, before, after)?;
         let at = SourceSpan::new((contents.span().offset() + start).into(), contents.span().len());
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.name.clone(),
+            crate::escape::escape_controls(&self.file.name).into_owned(),
             contents.data(),
             at,
             contents.line() + base,
@@ -225,7 +227,7 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&guard_text(&self.diag.message, false))
     }
 }
 
@@ -251,7 +253,7 @@ impl miette::Diagnostic for Rendered<'_> {
         if lines.is_empty() {
             return None;
         }
-        Some(Box::new(lines.join("\n")))
+        Some(Box::new(guard_text(&lines.join("\n"), false).into_owned()))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -262,10 +264,11 @@ impl miette::Diagnostic for Rendered<'_> {
         self.source.as_ref()?;
         Some(Box::new(self.diag.labels.iter().map(|l| {
             let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
+            let text = l.text.as_deref().map(|t| guard_text(t, false).into_owned());
             if l.primary {
-                LabeledSpan::new_primary_with_span(l.text.clone(), span)
+                LabeledSpan::new_primary_with_span(text, span)
             } else {
-                LabeledSpan::new_with_span(l.text.clone(), span)
+                LabeledSpan::new_with_span(text, span)
             }
         })))
     }

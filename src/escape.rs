@@ -76,7 +76,7 @@ pub fn guard_text(text: &str, colour: bool) -> Cow<'_, str> {
 }
 
 /// The length of the colour sequence (`ESC [ 1 ; 31 m`) `text` starts with, if it starts with one.
-fn colour_sequence(text: &str) -> Option<usize> {
+pub fn colour_sequence(text: &str) -> Option<usize> {
     let params = text.strip_prefix("\u{1b}[")?;
     let digits = params.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count();
     (params.as_bytes().get(digits) == Some(&b'm')).then_some(2 + digits + 1)

@@ -37,10 +37,40 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 /// A value as quoted in a message: escaped ([`escape_controls`]) and cut after [`EXCERPT_CHARS`]
 /// characters with `…` (`a value of 1,000,000 characters` is quoted as its first 200).
 pub fn excerpt(text: &str) -> Cow<'_, str> {
-    match text.char_indices().nth(EXCERPT_CHARS) {
+    excerpt_of(text, EXCERPT_CHARS)
+}
+
+/// [`excerpt`] cut after `chars` characters: for text that describes a value by several of its
+/// fields (a filing's form, number and dates), each bounded when read.
+pub fn excerpt_of(text: &str, chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(chars) {
         None => escape_controls(text),
         Some((end, _)) => Cow::Owned(format!("{}…", escape_controls(&text[..end]))),
     }
+}
+
+/// Text with every quote (`` `…` ``) longer than [`EXCERPT_CHARS`] characters cut to them with `…`:
+/// what a diagnostic says is bounded, whatever value it quotes (a cell of a megabyte).
+pub fn bound_quotes(text: String) -> String {
+    let long = text.split('`').skip(1).step_by(2).any(|quote| quote.chars().nth(EXCERPT_CHARS).is_some());
+    if !long {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len().min(4096));
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        match part.char_indices().nth(EXCERPT_CHARS) {
+            // An odd part is inside quotes (one left open at the end too).
+            Some((end, _)) if i % 2 == 1 => {
+                out.push_str(&part[..end]);
+                out.push('…');
+            }
+            _ => out.push_str(part),
+        }
+    }
+    out
 }
 
 /// Pushes `c`, or its escape where `escape(c)`.
@@ -163,6 +193,14 @@ mod tests {
         assert_eq!(cut.chars().count(), 201);
         assert!(cut.ends_with("9…"));
         assert_eq!(excerpt("x\u{7}"), "x\\u{7}");
+    }
+
+    #[test]
+    fn a_long_quote_in_a_message_is_cut() {
+        let message = format!("expected a number, found `{}` in `b`", "a".repeat(1 << 20));
+        let bounded = super::bound_quotes(message);
+        assert_eq!(bounded, format!("expected a number, found `{}…` in `b`", "a".repeat(200)));
+        assert_eq!(super::bound_quotes("`a` and `b`".into()), "`a` and `b`");
     }
 
     #[test]

@@ -22,5 +22,6 @@ pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod window;
 pub mod workers;
 pub mod workspace;

@@ -5,7 +5,11 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::escape::{escape_controls, excerpt};
+use crate::escape::{escape_controls, excerpt_of};
+
+/// The most characters of a place quoted in a location: an SEC fact derived from two filings is
+/// described in some 300.
+const PLACE_CHARS: usize = 1000;
 
 /// A half-open byte range `start..end` within one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
@@ -269,7 +273,7 @@ impl Sources {
         let file = self.get(id);
         let name = escape_controls(&file.name);
         if let Some(place) = file.place(span) {
-            return format!("{name}: {}", excerpt(place));
+            return format!("{name}: {}", excerpt_of(place, PLACE_CHARS));
         }
         let (line, col) = file.line_col(span.start);
         format!("{name}:{line}:{col}")

@@ -380,3 +380,19 @@ fn a_workbook_part_that_inflates_past_its_declared_size_is_stopped() {
     let (stdout, stderr, code) = tickmark(&["check", "r.tick", "--data", "honest.xlsx"], dir.path());
     assert_eq!(code, 0, "{stdout}{stderr}");
 }
+
+#[test]
+fn a_cell_of_a_megabyte_is_quoted_in_two_hundred_characters() {
+    let value = "a".repeat(1 << 20);
+    let long = format!("entity,metric,period,value\nAMZN,revenue,2025Q4,{value}\n");
+    let wide = format!("metric,2025Q4\nrevenue,{value}\n");
+    for (name, csv) in [("long.csv", &long), ("wide.csv", &wide)] {
+        let out = run(&[(name, csv), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", name]);
+        refused(&out, name, "not a number");
+        // The message quotes 200 characters of the value, the snippet shows 200 of its line.
+        let quoted = format!("{}…`", "a".repeat(200));
+        assert!(out.1.contains(&quoted), "{}", head(&out.1));
+        assert!(!out.1.contains(&"a".repeat(201)), "{}", head(&out.1));
+        assert!(out.1.len() < 4096, "{name}: {} bytes on stderr", out.1.len());
+    }
+}

@@ -12,7 +12,7 @@
 #![allow(dead_code)]
 
 use tickmark::check::{self, RuleFile};
-use tickmark::data::{SheetBuilder, Sheets, load_source};
+use tickmark::data::{SheetBuilder, Sheets, load_source, xlsx};
 use tickmark::diag::Diag;
 use tickmark::eval::{self, Filter, Outcome};
 use tickmark::report::human::{Style, Verbosity};
@@ -121,6 +121,35 @@ pub fn data_csv(bytes: &[u8]) {
     data("fuzz.csv", bytes);
 }
 
+/// The `data_xlsx` target: a workbook (the bytes of a `.xlsx` file) under rules made for its
+/// metrics, read with the limits a workbook from disk has (what its parts may inflate to, its cells).
+pub fn data_xlsx(bytes: &[u8]) {
+    workbook(bytes);
+}
+
+/// A workbook, with rules of every shape over its first metrics; returns how many rules it made.
+pub fn workbook(bytes: &[u8]) -> usize {
+    let read = |sources: &mut Sources, builder: &mut SheetBuilder| {
+        xlsx::load_bytes(bytes, "AMZN.xlsx".into(), "AMZN", sources, builder)
+    };
+    let (mut sources, mut builder) = (Sources::default(), SheetBuilder::default());
+    if let Err(diags) = read(&mut sources, &mut builder) {
+        report_diags(&diags, &sources);
+        return 0;
+    }
+    let sheets = match builder.finish() {
+        Ok(sheets) => sheets,
+        Err(diags) => {
+            report_diags(&diags, &sources);
+            return 0;
+        }
+    };
+    let metrics: Vec<&String> = sheets.metrics.iter().filter(|m| !m.contains('.')).take(3).collect();
+    let rules = generated_rules(&metrics, &sheets);
+    run_with(&rules, read);
+    rules.lines().count()
+}
+
 /// The `pipeline` target: a (rules, data) pair. The first byte picks the data format; the rest is
 /// the rule file, a 0xFF byte (never in UTF-8 text), and the data file.
 pub fn pipeline(bytes: &[u8]) {
@@ -188,14 +217,22 @@ fn read_data(name: &str, text: &str, sources: &mut Sources, builder: &mut SheetB
 
 /// The whole run of a rule file over data files, every report rendered and checked.
 fn run_text(rules: &str, data: &[(&str, &str)]) {
+    run_with(rules, |sources, builder| {
+        let mut diags = Vec::new();
+        for (name, text) in data {
+            if let Err(more) = read_data(name, text, sources, builder) {
+                diags.extend(more);
+            }
+        }
+        if diags.is_empty() { Ok(()) } else { Err(diags) }
+    });
+}
+
+/// The whole run of a rule file over the data `read` loads, every report rendered and checked.
+fn run_with(rules: &str, read: impl Fn(&mut Sources, &mut SheetBuilder) -> Result<(), Vec<Diag>>) {
     let mut sources = Sources::default();
     let mut builder = SheetBuilder::default();
-    let mut diags = Vec::new();
-    for (name, text) in data {
-        if let Err(more) = read_data(name, text, &mut sources, &mut builder) {
-            diags.extend(more);
-        }
-    }
+    let mut diags = read(&mut sources, &mut builder).err().unwrap_or_default();
     let file = sources.add("fuzz.tick".into(), rules);
     let parsed = parser::parse(rules, file);
     let ast = match parsed {

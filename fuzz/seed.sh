@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-for target in rules data_toml data_json data_csv pipeline; do mkdir -p "corpus/$target"; done
+for target in rules data_toml data_json data_csv data_xlsx pipeline; do mkdir -p "corpus/$target"; done
 seed() { # seed TARGET FILE...
     local target=$1; shift
     for f in "$@"; do [ -f "$f" ] && cp "$f" "corpus/$target/$(sha1sum "$f" | cut -c1-16)"; done; true
@@ -17,6 +17,9 @@ seed rules "${ticks[@]}"
 seed data_toml "${tomls[@]}"
 seed data_json "${jsons[@]}"
 seed data_csv "${csvs[@]}"
+# Workbooks: the ones committed as fuzz findings (the tests write theirs into temporary folders).
+mapfile -t books < <(find "$root/tests/fixtures" -name '*.xlsx' | sort)
+seed data_xlsx "${books[@]}"
 # A pipeline input: a format byte (0 toml, 1 json, 2 csv), the rules, 0xFF, the data.
 i=0
 for rules in "${ticks[@]}"; do

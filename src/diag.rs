@@ -2,13 +2,15 @@
 //!
 //! A [`Diag`] points into one source file with labelled spans; related diagnostics may point into
 //! other files (a conflict names both data files). Phases collect every diagnostic they find and
-//! hand them back together.
+//! hand them back together. What a diagnostic says is rendered with every control character escaped
+//! ([`crate::escape`]): its text may quote names and values from any file.
 
 use std::fmt;
 use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteSpanContents, SourceCode, SourceSpan};
 
+use crate::escape::{bound_quotes, guard_text};
 use crate::source::{SourceFile, SourceId, Sources, Span};
 
 /// How bad a diagnostic is.
@@ -38,7 +40,8 @@ pub struct Label {
     pub primary: bool,
 }
 
-/// One diagnostic: a message, where it points, and what to do about it.
+/// One diagnostic: a message, where it points, and what to do about it. Its texts are bounded as they
+/// are set: a quote (`` `…` ``) of more than [`crate::escape::EXCERPT_CHARS`] characters is cut.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diag {
     pub level: Level,
@@ -69,7 +72,7 @@ impl Diag {
         Diag {
             level,
             code: code.to_owned(),
-            message: message.into(),
+            message: bound_quotes(message.into()),
             file: None,
             labels: Vec::new(),
             help: None,
@@ -86,25 +89,25 @@ impl Diag {
 
     /// Adds the primary label.
     pub fn primary(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.labels.push(Label { span, text: Some(text.into()), primary: true });
+        self.labels.push(Label { span, text: Some(bound_quotes(text.into())), primary: true });
         self
     }
 
     /// Adds a secondary label.
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.labels.push(Label { span, text: Some(text.into()), primary: false });
+        self.labels.push(Label { span, text: Some(bound_quotes(text.into())), primary: false });
         self
     }
 
     /// Sets the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(bound_quotes(help.into()));
         self
     }
 
     /// Adds a note line.
     pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.notes.push(bound_quotes(note.into()));
         self
     }
 
@@ -131,11 +134,22 @@ impl Diag {
             !file.is_described() && self.labels.iter().all(|l| file.line_col(l.span.start).1 <= MAX_COLUMN)
         };
         let (mut source, mut places) = (None, Vec::new());
+        let mut spans: Vec<Span> = self.labels.iter().map(|l| l.span).collect();
         if let Some(id) = self.file {
             let file = sources.get(id);
             if drawable(file) {
-                source =
-                    Some(Snippet { text: file.shown_text().clone(), whole: file.has_lone_cr(), file: file.clone() });
+                let name = crate::escape::escape_controls(&file.name).into_owned();
+                source = Some(match crate::window::window(file, name, &spans) {
+                    Some((window, shown)) => {
+                        spans = shown;
+                        Shown::Window(window)
+                    }
+                    None => Shown::Snippet(Snippet {
+                        text: file.shown_text().clone(),
+                        whole: file.has_lone_cr(),
+                        file: file.clone(),
+                    }),
+                });
             } else {
                 places = self
                     .labels
@@ -148,7 +162,7 @@ impl Diag {
             }
         }
         let related = self.related.iter().map(|d| d.render(sources)).collect();
-        Rendered { diag: self, source, places, related }
+        Rendered { diag: self, source, spans, places, related }
     }
 }
 
@@ -199,7 +213,7 @@ impl SourceCode for Snippet {
         let contents = text[start..].read_span(&inner, before, after)?;
         let at = SourceSpan::new((contents.span().offset() + start).into(), contents.span().len());
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.name.clone(),
+            crate::escape::escape_controls(&self.file.name).into_owned(),
             contents.data(),
             at,
             contents.line() + base,
@@ -209,10 +223,19 @@ impl SourceCode for Snippet {
     }
 }
 
+/// What a diagnostic shows of its file: the lines around its labels, or a window on them where a
+/// line is too long to show whole ([`crate::window`]).
+enum Shown {
+    Snippet(Snippet),
+    Window(crate::window::Window),
+}
+
 /// A [`Diag`] together with the source it points into: what miette renders.
 pub struct Rendered<'a> {
     diag: &'a Diag,
-    source: Option<Snippet>,
+    source: Option<Shown>,
+    /// The labels' spans in what is shown of the file.
+    spans: Vec<Span>,
     /// The labels of a diagnostic in a file described by places, as lines naming each place.
     places: Vec<String>,
     related: Vec<Rendered<'a>>,
@@ -226,7 +249,7 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&guard_text(&self.diag.message, false))
     }
 }
 
@@ -252,21 +275,25 @@ impl miette::Diagnostic for Rendered<'_> {
         if lines.is_empty() {
             return None;
         }
-        Some(Box::new(lines.join("\n")))
+        Some(Box::new(guard_text(&lines.join("\n"), false).into_owned()))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.as_ref().map(|s| match s {
+            Shown::Snippet(snippet) => snippet as &dyn miette::SourceCode,
+            Shown::Window(window) => window as &dyn miette::SourceCode,
+        })
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        Some(Box::new(self.diag.labels.iter().map(|l| {
-            let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
+        Some(Box::new(self.diag.labels.iter().zip(&self.spans).map(|(l, span)| {
+            let span = SourceSpan::new((span.start as usize).into(), span.len());
+            let text = l.text.as_deref().map(|t| guard_text(t, false).into_owned());
             if l.primary {
-                LabeledSpan::new_primary_with_span(l.text.clone(), span)
+                LabeledSpan::new_primary_with_span(text, span)
             } else {
-                LabeledSpan::new_with_span(l.text.clone(), span)
+                LabeledSpan::new_with_span(text, span)
             }
         })))
     }

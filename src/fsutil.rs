@@ -5,12 +5,12 @@
 
 use std::collections::HashSet;
 use std::fs::Metadata;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::diag::Diag;
-use crate::limits;
+use crate::limits::{self, FIRST_BLOCK_BYTES};
 use crate::source::{SourceId, Sources, Span};
 
 /// The text files tickmark reads, each with its size limit ([`crate::limits`]) and the words its
@@ -88,7 +88,7 @@ pub fn read_source_noting_bom(
     kind: TextFile,
     sources: &mut Sources,
 ) -> Result<(SourceId, bool), Diag> {
-    let mut bytes = read_bytes(path, &shown, kind)?;
+    let mut bytes = read_bytes(path, &shown, kind, sources)?;
     let bom = bytes.starts_with(BOM);
     if bom {
         bytes.drain(..BOM.len());
@@ -113,10 +113,10 @@ pub fn read_source_noting_bom(
 }
 
 /// A file's bytes, refused when it is not a regular file (asked before it is opened, and again of
-/// the open file) or larger than the kind's limit (asked of the open file before reading, and the
-/// read stopped at the limit, for a file that grows while it is read).
-fn read_bytes(path: &Path, shown: &str, kind: TextFile) -> Result<Vec<u8>, Diag> {
-    let (file, len) = open_regular(path, shown, kind)?;
+/// the open file), larger than the kind's limit (asked of the open file before reading, and the
+/// read stopped at the limit, for a file that grows while it is read) or not text in its first block.
+fn read_bytes(path: &Path, shown: &str, kind: TextFile, sources: &mut Sources) -> Result<Vec<u8>, Diag> {
+    let (file, len) = open_text(path, shown, kind, sources)?;
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(kind.limit() + 1).read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;
     if bytes.len() as u64 > kind.limit() {
@@ -136,6 +136,37 @@ pub fn open_regular(path: &Path, shown: &str, kind: TextFile) -> Result<(std::fs
         return Err(too_large(shown, meta.len(), kind));
     }
     Ok((file, meta.len()))
+}
+
+/// Opens a text file to read or stream it, refused as [`open_regular`] refuses it, and refused at once
+/// when its first block ([`FIRST_BLOCK_BYTES`]) is not text: a byte that is not UTF-8, a NUL or
+/// another control character is an error at the first of them, found before the rest of the file is
+/// read (a gigabyte of NULs is refused after 64 KiB, not read whole and quoted back). The file is
+/// left at its start.
+pub fn open_text(
+    path: &Path,
+    shown: &str,
+    kind: TextFile,
+    sources: &mut Sources,
+) -> Result<(std::fs::File, u64), Diag> {
+    let (mut file, len) = open_regular(path, shown, kind)?;
+    let mut block = Vec::with_capacity(FIRST_BLOCK_BYTES.min(len as usize));
+    (&mut file).take(FIRST_BLOCK_BYTES as u64).read_to_end(&mut block).map_err(|e| cannot_read(shown, &e))?;
+    file.seek(SeekFrom::Start(0)).map_err(|e| cannot_read(shown, &e))?;
+    let text = block.strip_prefix(BOM).unwrap_or(&block);
+    let valid = match std::str::from_utf8(text) {
+        Ok(_) => text.len(),
+        // A character cut at the end of the block is read whole later.
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(e) => {
+            let at = control(&text[..e.valid_up_to()]).unwrap_or(e.valid_up_to());
+            return Err(not_text(text, at, shown.to_owned(), kind, sources));
+        }
+    };
+    match control(&text[..valid]) {
+        Some(at) => Err(not_text(text, at, shown.to_owned(), kind, sources)),
+        None => Ok((file, len)),
+    }
 }
 
 /// Refuses what is not a regular file: `cannot read `x.tick`: it is not a regular file (a FIFO)`.
@@ -286,7 +317,7 @@ fn too_large(shown: &str, size: u64, kind: TextFile) -> Diag {
 }
 
 /// A size as exact bytes and in binary units: `16,777,217 bytes (16.0 MiB)`.
-fn size_in_words(bytes: u64) -> String {
+pub fn size_in_words(bytes: u64) -> String {
     let digits = bytes.to_string();
     let mut grouped = String::new();
     for (i, digit) in digits.chars().enumerate() {

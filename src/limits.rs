@@ -16,6 +16,11 @@ pub const CSV_FILE_BYTES: u64 = u32::MAX as u64;
 /// only which row stopped the stream.
 pub const WHOLE_CSV_BYTES: u64 = 256 << 20;
 
+/// How much of every rule and data file (not a workbook) is read first and checked to be text
+/// before the rest is read or streamed: a binary file (a NUL, a control character, a byte that is
+/// not UTF-8) is refused after this many bytes, whatever its size.
+pub const FIRST_BLOCK_BYTES: usize = 64 << 10;
+
 /// How deeply brackets, `if`s and prefix operators may nest in one expression of a rule.
 pub const EXPR_DEPTH: usize = 64;
 
@@ -54,3 +59,8 @@ pub const WORKBOOK_FILE_BYTES: u64 = 256 << 20;
 /// (and counted as they are read): a small file can unpack into millions of cells, or name one cell
 /// far off, and must end in a diagnostic rather than fill the memory.
 pub const WORKBOOK_CELLS: usize = 1 << 20;
+
+/// The most a workbook's parts may inflate to, each and all together, in bytes, as its zip directory
+/// declares them (checked before a part is read; the zip reader stops a part that inflates to more
+/// than it declares): a 1 MB file can declare, and unpack into, a gigabyte of XML.
+pub const WORKBOOK_INFLATED_BYTES: u64 = 256 << 20;

@@ -50,7 +50,8 @@ fn run() -> ExitCode {
                 check::check(&opts)
             } else {
                 // Streamed: a JSON report holds no colour to take out, and may hold millions of checks.
-                let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                let mut stdout = tickmark::escape::JsonGuard::new(stdout);
                 let (output, written) = check::check_into(&opts, &mut stdout);
                 if let Err(e) = written.and_then(|()| stdout.flush()) {
                     return report_lost(&e, output.code);
@@ -96,34 +97,40 @@ fn style() -> Style {
 }
 
 /// Writes a command's output, each stream in colour only where it is a terminal; an error writing
-/// the report (a full disk) is returned, so that a lost report never ends in exit code 0.
+/// the report (a full disk) is returned, so that a lost report never ends in exit code 0. Nothing
+/// but colour and layout reaches a stream raw: every other control character is escaped (`\u{1b}`).
 fn print(output: &tickmark::commands::Output) -> std::io::Result<()> {
+    let colour = style().color;
     let mut stdout = std::io::stdout().lock();
     let written = stdout
-        .write_all(plain(&output.stdout, std::io::stdout().is_terminal()).as_bytes())
+        .write_all(shown(&output.stdout, colour && std::io::stdout().is_terminal()).as_bytes())
         .and_then(|()| stdout.flush());
-    let _ = std::io::stderr().write_all(plain(&output.stderr, std::io::stderr().is_terminal()).as_bytes());
+    let _ = std::io::stderr().write_all(shown(&output.stderr, colour && std::io::stderr().is_terminal()).as_bytes());
     written
 }
 
-/// Text as written to a stream: as it is on a terminal (or where it has no escape), else without colour.
-fn plain(text: &str, terminal: bool) -> std::borrow::Cow<'_, str> {
-    if terminal || !text.contains('\u{1b}') { std::borrow::Cow::Borrowed(text) } else { strip_colour(text).into() }
+/// Text as written to a stream: with its colour where the stream shows colour, else without, and
+/// with every other control character escaped ([`tickmark::escape::guard_text`]).
+fn shown(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
+    if colour || !text.contains('\u{1b}') {
+        tickmark::escape::guard_text(text, colour)
+    } else {
+        tickmark::escape::guard_text(&strip_colour(text), false).into_owned().into()
+    }
 }
 
-/// Text without terminal colour sequences (`ESC [ … m`).
+/// Text without the colour sequences tickmark draws (`ESC [ 1 ; 31 m`); any other escape sequence is
+/// left for [`shown`] to escape.
 fn strip_colour(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' && chars.peek() == Some(&'[') {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        match tickmark::escape::colour_sequence(rest) {
+            Some(len) => rest = &rest[len..],
+            None => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
             }
-        } else {
-            out.push(c);
         }
     }
     out

@@ -5,6 +5,12 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::escape::{escape_controls, excerpt_of};
+
+/// The most characters of a place quoted in a location: an SEC fact derived from two filings is
+/// described in some 300.
+const PLACE_CHARS: usize = 1000;
+
 /// A half-open byte range `start..end` within one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
 pub struct Span {
@@ -274,14 +280,16 @@ impl Sources {
     }
 
     /// `name:line:column` of a position, as compilers print it; `name: place` in a file described by
-    /// places (`book.xlsx: Sheet1!C7`).
+    /// places (`book.xlsx: Sheet1!C7`). A control character in the name or the place (a sheet's name,
+    /// a filing's form, from the file) is escaped ([`crate::escape`]).
     pub fn location(&self, id: SourceId, span: Span) -> String {
         let file = self.get(id);
+        let name = escape_controls(&file.name);
         if let Some(place) = file.place(span) {
-            return format!("{}: {place}", file.name);
+            return format!("{name}: {}", excerpt_of(place, PLACE_CHARS));
         }
         let (line, col) = file.line_col(span.start);
-        format!("{}:{line}:{col}", file.name)
+        format!("{name}:{line}:{col}")
     }
 }
 

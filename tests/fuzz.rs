@@ -17,6 +17,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("data_json", harness::data_json),
     ("data_csv", harness::data_csv),
     ("pipeline", harness::pipeline),
+    ("data_xlsx", harness::data_xlsx),
 ];
 
 /// Every file under a folder, recursively, sorted.
@@ -75,6 +76,17 @@ fn the_harness_passes_on_every_fixture() {
         }
     }
     assert!(seen.iter().all(|&n| n >= 5), "too few fixtures of some kind: {seen:?}");
+}
+
+#[test]
+fn the_workbook_target_reaches_evaluation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/data_xlsx");
+    let book = std::fs::read(root.join("amazon.xlsx")).unwrap();
+    let rules = harness::workbook(&book);
+    assert!(rules >= 3, "only {rules} generated rules check against the workbook");
+    // The bomb of the catalogue is refused by the target as by the binary.
+    let bomb = std::fs::read(root.join("declares-a-gigabyte.xlsx")).unwrap();
+    assert_eq!(harness::workbook(&bomb), 0);
 }
 
 #[test]

@@ -361,3 +361,130 @@ fn a_check_past_its_evaluation_steps_is_a_check_error_and_the_next_check_starts_
     assert!(matches!(ev.eval(&rule.body, period, rule.file), Err(tickmark::eval::Halt::Missing(_))));
     assert!(!ev.exhausted());
 }
+
+// Data files and binary input (issue 12, items 3 and 9).
+
+#[test]
+fn a_file_of_64_mib_of_nuls_is_refused_at_its_first_byte_in_a_few_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let nuls = std::fs::File::create(dir.path().join("nul.csv")).unwrap();
+    nuls.set_len(64 << 20).unwrap();
+    // A rule file may have 16 MiB: a larger one is refused for its size first.
+    std::fs::File::create(dir.path().join("nul.tick")).unwrap().set_len(1 << 20).unwrap();
+    std::fs::copy(dir.path().join("nul.csv"), dir.path().join("nul.toml")).unwrap();
+    std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 0\n").unwrap();
+    std::fs::write(dir.path().join("d.toml"), DATA).unwrap();
+    for (rules, data, bad) in
+        [("r.tick", "nul.csv", "nul.csv"), ("r.tick", "nul.toml", "nul.toml"), ("nul.tick", "d.toml", "nul.tick")]
+    {
+        let out = tickmark(&["check", rules, "--data", data], dir.path());
+        refused(&out, bad, &format!("`{bad}` is binary, not UTF-8 text"));
+        assert!(out.1.contains(&format!("[{bad}:1:1]")), "{}", head(&out.1));
+        assert!(out.1.len() < 4096, "{bad}: {} bytes on stderr", out.1.len());
+    }
+}
+
+/// The parts of a small workbook with one data sheet, `xl/worksheets/sheet1.xml` being `sheet`.
+fn workbook_parts(sheet: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.into()),
+        ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into()),
+        ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.into()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.into()),
+        ("xl/worksheets/sheet1.xml", sheet.to_owned()),
+    ]
+}
+
+/// A sheet of `metric | 2025Q4`, `revenue | 213.4`, after `padding` spaces (that a reader must pass).
+fn padded_sheet(padding: usize) -> String {
+    let rows = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>metric</t></is></c><c r="B1" t="inlineStr"><is><t>2025Q4</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>revenue</t></is></c><c r="B2"><v>213.4</v></c></row>"#;
+    format!(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{}<sheetData>{rows}</sheetData></worksheet>"#,
+        " ".repeat(padding)
+    )
+}
+
+/// Writes a workbook of `parts`, deflated; returns its bytes.
+fn zip_parts(parts: &[(&str, String)]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    for (name, text) in parts {
+        out.start_file(*name, options).unwrap();
+        std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Sets the uncompressed size that the zip `bytes` declares for its part `name`, in its local header
+/// and in the central directory, to `size`: a workbook that lies about what it inflates to.
+fn declare_size(bytes: &mut [u8], name: &str, size: u32) {
+    let mut patched = 0;
+    for at in 0..bytes.len().saturating_sub(46) {
+        // The name's length is at 26 in a local header, at 28 in a central directory entry.
+        let (signature, name_at, size_at) = match &bytes[at..at + 4] {
+            b"PK\x03\x04" => (true, 30, 22),
+            b"PK\x01\x02" => (true, 46, 24),
+            _ => (false, 0, 0),
+        };
+        let name_len_at = if name_at == 30 { at + 26 } else { at + 28 };
+        let name_len = u16::from_le_bytes([bytes[name_len_at], bytes[name_len_at + 1]]) as usize;
+        if signature && bytes.get(at + name_at..at + name_at + name_len) == Some(name.as_bytes()) {
+            bytes[at + size_at..at + size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "the local header and the central directory entry of `{name}`");
+}
+
+#[test]
+fn a_workbook_that_inflates_past_its_limit_is_refused_naming_the_part() {
+    // 300 MiB of XML in some 300 KB: refused from the zip's directory, before a part is inflated.
+    let bomb = zip_parts(&workbook_parts(&padded_sheet(300 << 20)));
+    assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bomb.xlsx"), &bomb).unwrap();
+    std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 0\n").unwrap();
+    let (stdout, stderr, code) = tickmark(&["check", "r.tick", "--data", "bomb.xlsx"], dir.path());
+    assert_eq!((code, stdout.as_str()), (2, ""), "{}", head(&stderr));
+    assert!(
+        stderr.contains("`bomb.xlsx`: its part `xl/worksheets/sheet1.xml` inflates to 314,573,")
+            && stderr.contains("more than a workbook may"),
+        "{}",
+        head(&stderr)
+    );
+}
+
+#[test]
+fn a_workbook_part_that_inflates_past_its_declared_size_is_stopped() {
+    // The directory says 64 KiB; the part inflates to 300 MiB: the zip reader stops it at 64 KiB.
+    let mut bomb = zip_parts(&workbook_parts(&padded_sheet(300 << 20)));
+    declare_size(&mut bomb, "xl/worksheets/sheet1.xml", 64 << 10);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("liar.xlsx"), &bomb).unwrap();
+    std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 0\n").unwrap();
+    let (stdout, stderr, code) = tickmark(&["check", "r.tick", "--data", "liar.xlsx"], dir.path());
+    assert_eq!((code, stdout.as_str()), (2, ""), "{}", head(&stderr));
+    assert!(stderr.contains("`liar.xlsx` is not a readable workbook"), "{}", head(&stderr));
+    // The same workbook, honest and small, is read.
+    let honest = zip_parts(&workbook_parts(&padded_sheet(10)));
+    std::fs::write(dir.path().join("honest.xlsx"), &honest).unwrap();
+    let (stdout, stderr, code) = tickmark(&["check", "r.tick", "--data", "honest.xlsx"], dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn a_cell_of_a_megabyte_is_quoted_in_two_hundred_characters() {
+    let value = "a".repeat(1 << 20);
+    let long = format!("entity,metric,period,value\nAMZN,revenue,2025Q4,{value}\n");
+    let wide = format!("metric,2025Q4\nrevenue,{value}\n");
+    for (name, csv) in [("long.csv", &long), ("wide.csv", &wide)] {
+        let out = run(&[(name, csv), ("r.tick", "rule r: revenue > 0\n")], &["check", "r.tick", "--data", name]);
+        refused(&out, name, "not a number");
+        // The message quotes 200 characters of the value, the snippet shows 200 of its line.
+        let quoted = format!("{}…`", "a".repeat(200));
+        assert!(out.1.contains(&quoted), "{}", head(&out.1));
+        assert!(!out.1.contains(&"a".repeat(201)), "{}", head(&out.1));
+        assert!(out.1.len() < 4096, "{name}: {} bytes on stderr", out.1.len());
+    }
+}

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config;
 use crate::diag::Diag;
-use crate::fsutil::{TextFile, cannot_read, open_regular, read_source, walk};
+use crate::fsutil::{TextFile, cannot_read, open_text, read_source, walk};
 use crate::limits::{CSV_FILE_BYTES, WHOLE_CSV_BYTES};
 use crate::source::{LineIndex, SourceId, Sources, Span};
 
@@ -83,7 +83,7 @@ pub fn load_file(
 /// Streams a long CSV file into `builder` ([`csv::stream`]); `false` where it must be read whole instead
 /// (a wide file, or one the stream stopped at, to say what is wrong with it).
 fn stream_csv(path: &Path, name: &str, sources: &mut Sources, builder: &mut SheetBuilder) -> Result<bool, Diag> {
-    let (input, size) = open_regular(path, name, TextFile::CsvData)?;
+    let (input, size) = open_text(path, name, TextFile::CsvData, sources)?;
     let file = sources.add_streamed(name.to_owned(), path.to_owned());
     builder.add_source(file, None);
     let mut lines = LineIndex::default();

@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod file;
+pub mod inflate;
 pub mod json;
 pub mod key;
 pub mod load;

@@ -39,7 +39,7 @@
 //! is a `data-file` error naming it.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::ops::RangeInclusive;
 use std::path::Path;
 
@@ -57,8 +57,8 @@ use super::csv::{self, Grid};
 use super::file::DataFile;
 use super::sheet::SheetBuilder;
 
-/// A workbook opened from disk.
-type Book = Xlsx<BufReader<File>>;
+/// A workbook opened from disk (or, for the fuzz target, from bytes in memory).
+type Book<R> = Xlsx<R>;
 
 /// What a data sheet's header row looks like, for the help of a workbook without one.
 const DATA_SHEET: &str = "a data sheet's first non-empty row is its header: a `metric` column, optionally `entity` and `unit`, then one column per period such as `2025Q4` or `guidance 2026Q1`";
@@ -66,9 +66,37 @@ const DATA_SHEET: &str = "a data sheet's first non-empty row is its header: a `m
 /// Loads a workbook shown as `name`: adds it to `sources` (described by the places of its cells) and
 /// the facts of its data sheets to `builder`; any error gives no facts.
 pub fn load(path: &Path, name: String, sources: &mut Sources, builder: &mut SheetBuilder) -> Result<(), Vec<Diag>> {
-    let mut book = open(path, &name).map_err(|d| vec![d])?;
-    let file = sources.add_described(name.clone(), Vec::new());
+    let book = open(path, &name).map_err(|d| vec![d])?;
     let stem = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    load_book(book, name, &stem, sources, builder)
+}
+
+/// Loads a workbook held in memory, as [`load`] loads one from disk, `stem` naming its entity where it
+/// has no `entity` column: what the `data_xlsx` fuzz target reads.
+pub fn load_bytes(
+    bytes: &[u8],
+    name: String,
+    stem: &str,
+    sources: &mut Sources,
+    builder: &mut SheetBuilder,
+) -> Result<(), Vec<Diag>> {
+    let mut input = std::io::Cursor::new(bytes);
+    super::inflate::check_parts(&mut input, &name).map_err(|d| vec![d])?;
+    input.set_position(0);
+    let book = Xlsx::new(input).map_err(|e| vec![unreadable(&name, &e)])?;
+    load_book(book, name, stem, sources, builder)
+}
+
+/// Reads an opened workbook into `sources` and `builder`.
+fn load_book<R: Read + Seek>(
+    mut book: Book<R>,
+    name: String,
+    stem: &str,
+    sources: &mut Sources,
+    builder: &mut SheetBuilder,
+) -> Result<(), Vec<Diag>> {
+    let file = sources.add_described(name.clone(), Vec::new());
+    let stem = stem.to_owned();
     let mut places = Places::default();
     let read = read_book(&mut book, &name, file, &stem, &mut places);
     sources.set_places(file, places.0);
@@ -80,8 +108,9 @@ pub fn load(path: &Path, name: String, sources: &mut Sources, builder: &mut Shee
     Ok(())
 }
 
-/// Opens a workbook: a regular file within [`WORKBOOK_FILE_BYTES`], that `calamine` can open.
-fn open(path: &Path, name: &str) -> Result<Book, Diag> {
+/// Opens a workbook: a regular file within [`WORKBOOK_FILE_BYTES`], whose parts inflate to no more
+/// than [`crate::limits::WORKBOOK_INFLATED_BYTES`] ([`super::inflate`]), that `calamine` can open.
+fn open(path: &Path, name: &str) -> Result<Book<BufReader<File>>, Diag> {
     let (input, size) = open_regular(path, name, TextFile::CsvData)?;
     if size > WORKBOOK_FILE_BYTES {
         let message = format!("`{name}` is {} MiB, more than a workbook may have", size >> 20);
@@ -89,7 +118,10 @@ fn open(path: &Path, name: &str) -> Result<Book, Diag> {
             format!("the limit is {} MiB; split the workbook, or save its sheets as CSV", WORKBOOK_FILE_BYTES >> 20);
         return Err(Diag::error("too-large", message).with_help(help));
     }
-    Xlsx::new(BufReader::new(input)).map_err(|e| unreadable(name, &e))
+    let mut input = BufReader::new(input);
+    super::inflate::check_parts(&mut input, name)?;
+    input.seek(SeekFrom::Start(0)).map_err(|e| crate::fsutil::cannot_read(name, &e))?;
+    Xlsx::new(input).map_err(|e| unreadable(name, &e))
 }
 
 /// The error for a file `calamine` cannot read as a workbook (not a zip, damaged, password protected).
@@ -124,8 +156,8 @@ struct Skipped {
 }
 
 /// Reads every data sheet of a workbook into one file's facts, collecting the errors of all sheets.
-fn read_book(
-    book: &mut Book,
+fn read_book<R: Read + Seek>(
+    book: &mut Book<R>,
     name: &str,
     file: SourceId,
     stem: &str,
@@ -256,7 +288,7 @@ enum Found {
 /// Reads a worksheet's cells. The header is its first non-empty row: a sheet whose header has no
 /// `metric` cell is skipped as soon as that row is read; a data sheet holding more cells than `budget`
 /// (what is left of [`WORKBOOK_CELLS`]) is refused as they are read.
-fn read_table(book: &mut Book, sheet: &str, budget: usize) -> Result<Found, Stop> {
+fn read_table<R: Read + Seek>(book: &mut Book<R>, sheet: &str, budget: usize) -> Result<Found, Stop> {
     let found = match book.worksheet_cells_reader(sheet) {
         Ok(mut reader) => read_cells(&mut reader, budget)?,
         Err(XlsxError::NotAWorksheet(kind)) => return Ok(Found::NotData(format!("not a worksheet (`{kind}`)"))),
@@ -269,7 +301,7 @@ fn read_table(book: &mut Book, sheet: &str, budget: usize) -> Result<Found, Stop
 }
 
 /// Streams a worksheet's non-empty cells, stopping after its first row if that is no header.
-fn read_cells(reader: &mut XlsxCellReader<'_, BufReader<File>>, budget: usize) -> Result<Found, Stop> {
+fn read_cells<R: Read + Seek>(reader: &mut XlsxCellReader<'_, R>, budget: usize) -> Result<Found, Stop> {
     let mut cells: Vec<Located> = Vec::new();
     let mut data = false;
     while let Some(record) = reader.next_cell_with_formula().map_err(Stop::Unreadable)? {
@@ -297,7 +329,7 @@ fn read_cells(reader: &mut XlsxCellReader<'_, BufReader<File>>, budget: usize) -
 
 /// Reads the number cells formatted as percentages as the percentages they show ([`as_percentage`]);
 /// the sheet's styles are read only if it has a number cell.
-fn percentages(book: &mut Book, sheet: &str, cells: &mut [Located]) -> Result<(), Stop> {
+fn percentages<R: Read + Seek>(book: &mut Book<R>, sheet: &str, cells: &mut [Located]) -> Result<(), Stop> {
     if !cells.iter().any(|(_, c)| c.number) {
         return Ok(());
     }

@@ -101,9 +101,11 @@ fn workflow_command(command: &str, place: String, title: &str, message: &str) ->
     format!("::{command} {place}title={}::{}\n", property(title), data(message))
 }
 
-/// A message escaped as the runner reads it.
+/// A message escaped as the runner reads it; other control characters as their escapes (`\u{1b}`),
+/// so that none reaches the log raw.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let escaped = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    crate::escape::escape_controls(&escaped).into_owned()
 }
 
 /// A property value escaped as the runner reads it.

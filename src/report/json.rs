@@ -183,7 +183,7 @@ fn pretty<T: Serialize>(out: &mut dyn Write, buf: &mut Vec<u8>, value: &T, inden
 pub fn render_diags(diags: &[Diag], sources: &Sources) -> String {
     let diags: Vec<JsonDiag> = diags.iter().map(|d| diagnostic(d, sources)).collect();
     let value = serde_json::json!({ "version": SCHEMA_VERSION, "diagnostics": diags });
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut out = crate::escape::guard_json(&serde_json::to_string_pretty(&value).unwrap_or_default()).into_owned();
     out.push('\n');
     out
 }

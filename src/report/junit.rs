@@ -231,8 +231,9 @@ fn text(s: &str) -> String {
     out
 }
 
-/// One character of element content: `&`, `<`, `>` and `\r` as references, characters XML 1.0
-/// cannot hold at all as U+FFFD.
+/// One character of element content: `&`, `<`, `>` and `\r` as references, other control characters
+/// (which XML 1.0 cannot hold, and a terminal showing the log would obey) as their escapes (`\u{1b}`,
+/// [`crate::escape`]), and the two non-characters XML cannot hold as U+FFFD.
 fn push_text_char(out: &mut String, c: char) {
     match c {
         '&' => out.push_str("&amp;"),
@@ -240,7 +241,8 @@ fn push_text_char(out: &mut String, c: char) {
         '>' => out.push_str("&gt;"),
         '\r' => out.push_str("&#13;"),
         '\t' | '\n' => out.push(c),
-        c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
+        c if crate::escape::is_hostile(c) => out.push_str(&crate::escape::escape_controls(c.encode_utf8(&mut [0; 4]))),
+        '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
         c => out.push(c),
     }
 }

@@ -192,7 +192,7 @@ pub fn render_diags(diags: &[Diag], sources: &Sources) -> String {
 /// The log around one run, pretty-printed.
 fn log(run: SarifRun) -> String {
     let log = Log { schema: SCHEMA, version: "2.1.0", runs: vec![run] };
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut out = crate::escape::guard_json(&serde_json::to_string_pretty(&log).unwrap_or_default()).into_owned();
     out.push('\n');
     out
 }

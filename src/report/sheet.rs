@@ -343,7 +343,8 @@ pub fn json(entries: &[Entry], sources: &Sources, data: &'_ [DataSource]) -> Str
             }
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&JsonSheet { facts }).unwrap_or_default();
+    let mut out =
+        crate::escape::guard_json(&serde_json::to_string_pretty(&JsonSheet { facts }).unwrap_or_default()).into_owned();
     out.push('\n');
     out
 }

@@ -229,7 +229,7 @@ impl Walk<'_> {
         let location = self.ex.sources.location(fact.origin.file, fact.origin.span);
         let source = self.ex.sheets.sources.iter().find(|s| s.file == fact.origin.file).and_then(|s| s.name.as_ref());
         match source {
-            Some(name) => format!("from {location}, \"{name}\""),
+            Some(name) => format!("from {location}, \"{}\"", crate::escape::excerpt(name)),
             None => format!("from {location}"),
         }
     }

@@ -21,8 +21,11 @@ pub fn load_rules(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<RuleFi
     let mut loader = Loader { sources, files: Vec::new(), done: HashSet::new(), stack: Vec::new(), errors: Vec::new() };
     for path in paths {
         let root = Root::of(path);
+        // A file named on the command line is the user's own choice; one found in a folder (a pull
+        // request may have put a link there) must lie inside the repository like a `use`d one.
+        let reached = if path.is_dir() { Reached::Walked } else { Reached::Named };
         match expand(path, "tick") {
-            Ok(files) => files.iter().for_each(|f| loader.load(f, &root, Reached::Named)),
+            Ok(files) => files.iter().for_each(|f| loader.load(f, &root, reached)),
             Err(e) => loader.errors.push(e),
         }
     }
@@ -41,8 +44,10 @@ struct Loader<'a> {
 /// How the loader came to a file.
 #[derive(Debug, Clone, Copy)]
 enum Reached<'a> {
-    /// From a rule path, naming the file or a folder it was found in (a link there is taken).
+    /// A rule path naming the file itself.
     Named,
+    /// Found in a rule folder given: a link there is taken if its target is inside the repository.
+    Walked,
     /// From a `use` in that file at that span, its path as written.
     Used(SourceId, Span, &'a str),
 }
@@ -52,7 +57,7 @@ impl Reached<'_> {
     fn via(self) -> Option<(SourceId, Span)> {
         match self {
             Reached::Used(file, span, _) => Some((file, span)),
-            Reached::Named => None,
+            Reached::Named | Reached::Walked => None,
         }
     }
 }
@@ -72,6 +77,11 @@ impl Loader<'_> {
             && !root.holds_real(&canonical)
         {
             return self.errors.push(root.escape(Escape::Link, written, via));
+        }
+        if let Reached::Walked = reached
+            && !root.holds_real(&canonical)
+        {
+            return self.errors.push(root.walked_out(&shown));
         }
         if self.done.contains(&canonical) {
             return;

@@ -99,3 +99,20 @@ fn uses_inside_the_repository_work_as_before() {
     let (stdout, stderr, code) = tickmark(&["check"], &dir.path().join("repo"));
     assert_eq!(code, 0, "{stdout}{stderr}");
 }
+
+/// A pull request can add a link to a rule folder as easily as a `use`: a link found by walking a
+/// rule folder whose target lies outside the repository is refused the same way, quoting nothing.
+/// A rule file named on the command line is the user's own choice and is read wherever it is.
+#[cfg(unix)]
+#[test]
+fn a_link_in_a_rule_folder_to_a_file_outside_is_refused() {
+    let dir = repository("");
+    std::os::unix::fs::symlink("../../secret.tick", dir.path().join("repo/rules/planted.tick")).unwrap();
+    let stderr =
+        refused(dir.path(), &["check"], "`rules/planted.tick` is a link to a file outside the rule repository");
+    assert!(stderr.contains("name a file outside it on the command line"), "{stderr}");
+    // named directly, the same file is read (and its parse error shown): the user asked for it
+    let (_, stderr, code) = tickmark(&["check", "../secret.tick", "--data", "data.csv"], &dir.path().join("repo"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("TOP_SECRET"), "{stderr}");
+}

@@ -160,10 +160,16 @@ fn links_back_up_are_not_followed_and_each_file_is_read_once() {
 #[cfg(unix)]
 #[test]
 fn a_link_to_a_rule_file_is_read_and_a_folder_given_through_a_link_is_walked() {
+    // The link leads to a file inside the rule repository (the folder of `tickmark.toml`); one that
+    // leads out of it is refused (tests/containment.rs).
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
-        &[("elsewhere/b.tick", "rule b: revenue > 1 USD bn\n"), ("rules/a.tick", "rule a: revenue > 0\n")],
+        &[
+            ("elsewhere/b.tick", "rule b: revenue > 1 USD bn\n"),
+            ("rules/a.tick", "rule a: revenue > 0\n"),
+            ("tickmark.toml", "rules = [\"rules\"]\n"),
+        ],
     );
     write(dir.path(), &[("d.toml", DATA)]);
     std::os::unix::fs::symlink("../elsewhere/b.tick", dir.path().join("rules/b.tick")).unwrap();

@@ -6,9 +6,9 @@
 //! path (at it or above), or else the path itself when it is a folder, or the folder of a rule file
 //! named directly. A `use` path that is absolute, whose `..` leave the root, or that is (or passes
 //! through) a link whose real target lies outside the root's real folder is refused at the `use`,
-//! before the target is opened. Rule and data paths themselves, and the files found by walking a
-//! folder given (where a link to a file is taken, see [`crate::fsutil::walk`]), are the user's own
-//! choice and are not bounded.
+//! before the target is opened. So is a file found by walking a rule folder that is a link to a
+//! file outside the root (a pull request can add such a link as easily as a `use`). Rule files
+//! named on the command line and data paths are the user's own choice and are not bounded.
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +90,18 @@ impl Root {
             Some((file, span)) => diag.in_file(file).primary(span, label),
             None => diag,
         }
+    }
+
+    /// The error for a file found in a rule folder that is a link to a file outside the repository:
+    /// it names the link and the root, and nothing of the file it leads to.
+    pub fn walked_out(&self, link: &str) -> Diag {
+        let (shown, link) = (self.shown(), crate::escape::escape_controls(link));
+        Diag::error("use-outside", format!("`{link}` is a link to a file outside the rule repository `{shown}`"))
+            .with_help(format!(
+                "a rule folder may hold links only to files inside its rule repository, `{shown}` ({}); \
+                 name a file outside it on the command line if it is meant",
+                self.why
+            ))
     }
 
     /// The root as reports show it: relative to the current folder, `.` for the folder itself.

@@ -43,3 +43,9 @@ pub const WORKBOOK_FILE_BYTES: u64 = 256 << 20;
 /// (and counted as they are read): a small file can unpack into millions of cells, or name one cell
 /// far off, and must end in a diagnostic rather than fill the memory.
 pub const WORKBOOK_CELLS: usize = 1 << 20;
+
+/// The most bits the numerator or the denominator of an exact rational may have: a quotient that
+/// does not terminate, or a value past a decimal's range, is kept as a rational, and a chain of cells
+/// that squares a value again and again must end in an error rather than fill the memory. 4096 bits
+/// hold some 1,200 digits, far past any figure.
+pub const EXACT_BITS: u64 = 4096;

@@ -65,7 +65,7 @@ impl<'a> Infer<'a> {
     pub fn ty(&mut self, e: &CExpr, file: SourceId) -> Option<Ty> {
         Some(match &e.kind {
             CKind::Number { written, .. } => Ty::Num(Dim::of(written.unit)),
-            CKind::Range { lo, hi } => Ty::Range(lo.or(*hi).map_or(Dim::Number, |n| Dim::of(n.unit))),
+            CKind::Range { lo, hi } => Ty::Range(lo.as_ref().or(hi.as_ref()).map_or(Dim::Number, |n| Dim::of(n.unit))),
             CKind::Bool(_) => Ty::Bool,
             CKind::Fact { metric, scenario, .. } => {
                 let dim = Dim::of_units(self.sheets.units_of(*metric));

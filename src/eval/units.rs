@@ -1,16 +1,13 @@
 //! Units at run time: aligning operands, adopting units for bare numbers, choosing the scale shown.
 
-use crate::num::interval::shifted;
 use crate::num::unit::UnitName;
-use crate::num::{ArithError, Num, RatioStyle, Unit};
+use crate::num::{ArithError, Num, RatioStyle, Real, Unit};
 
 /// Why two units do not go together at run time (a currency that differs between entities).
 pub type UnitError = String;
 
 /// A bare number meeting a unit takes it, in the unit as it is shown: `200` meeting `USD bn` is
-/// 200 USD bn, `9` meeting `%` is 9 %, `150` meeting `bps` is 150 bps. A number as written converts
-/// exactly, or is an error where it has too many digits to carry in the unit's base; a computed one
-/// (`1/3`) that cannot be carried exactly keeps a sound interval, rounded outwards.
+/// 200 USD bn, `9` meeting `%` is 9 %, `150` meeting `bps` is 150 bps. The conversion is exact.
 ///
 /// A quotient of bare numbers ([`Unit::Fraction`]) meeting a ratio is already the fraction the ratio
 /// stores: it keeps its value and takes the ratio's unit.
@@ -21,12 +18,8 @@ pub fn adopt(n: Num, unit: Unit) -> Result<Num, ArithError> {
     if n.unit == Unit::Fraction && matches!(unit, Unit::Ratio(_)) {
         return Ok(n.with_unit(unit));
     }
-    let moved = |x| shifted(x, unit.exponent());
-    match (moved(n.lo), moved(n.point), moved(n.hi)) {
-        (Ok(lo), Ok(point), Ok(hi)) => Ok(Num { lo, point, hi, unit }),
-        (_, Err(e), _) if n.is_exact() => Err(e),
-        _ => n.mul(&Num::exact(unit.factor(), Unit::None), unit),
-    }
+    let moved = |x: &Real| x.shifted(unit.exponent());
+    Ok(Num { lo: moved(&n.lo)?, point: moved(&n.point)?, hi: moved(&n.hi)?, unit })
 }
 
 /// The unit values of these units add up in: money in the largest scale among them, ratios in `%`
@@ -51,7 +44,7 @@ pub fn common(units: impl IntoIterator<Item = Unit>) -> Result<Unit, UnitError> 
 pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
     let unit = common(values.iter().map(|v| v.unit))?;
     for v in values.iter_mut().filter(|v| v.unit.is_plain() && v.unit != unit) {
-        *v = adopt(*v, unit).map_err(|e| e.to_string())?;
+        *v = adopt(v.clone(), unit).map_err(|e| e.to_string())?;
     }
     Ok(unit)
 }
@@ -60,7 +53,8 @@ pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
 pub fn align(a: Num, b: Num) -> Result<(Num, Num, Unit), UnitError> {
     let mut both = [a, b];
     let unit = align_all(&mut both)?;
-    Ok((both[0], both[1], unit))
+    let [a, b] = both;
+    Ok((a, b, unit))
 }
 
 /// The unit of a product.

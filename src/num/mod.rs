@@ -4,8 +4,10 @@ pub mod display;
 pub mod interval;
 pub mod quantity;
 pub mod range;
+pub mod real;
 pub mod unit;
 
 pub use interval::{ArithError, Num};
 pub use quantity::{Quantity, RangeLit, parse_decimal};
+pub use real::Real;
 pub use unit::{Currency, Dimension, RatioStyle, Scale, Unit};

@@ -95,9 +95,20 @@ impl Num {
         if self.is_exact() && other.is_exact() {
             return Ok(Num::exact(point, unit));
         }
-        let corners =
-            [self.lo.div(&other.lo)?, self.lo.div(&other.hi)?, self.hi.div(&other.lo)?, self.hi.div(&other.hi)?];
-        Ok(Num::hull(corners, point, unit))
+        // The two corners that bound the quotient, by the signs (a division may be a rational,
+        // and half the corners is half the work): over a positive divisor the quotient grows with
+        // the dividend, over a negative one it shrinks.
+        let nonneg = |x: &Real| !x.sign().is_lt();
+        let (lo, hi) = if other.lo.sign().is_gt() {
+            let lo = if nonneg(&self.lo) { self.lo.div(&other.hi)? } else { self.lo.div(&other.lo)? };
+            let hi = if nonneg(&self.hi) { self.hi.div(&other.lo)? } else { self.hi.div(&other.hi)? };
+            (lo, hi)
+        } else {
+            let lo = if nonneg(&self.hi) { self.hi.div(&other.hi)? } else { self.hi.div(&other.lo)? };
+            let hi = if nonneg(&self.lo) { self.lo.div(&other.lo)? } else { self.lo.div(&other.hi)? };
+            (lo, hi)
+        };
+        Ok(Num { lo, point, hi, unit })
     }
 
     /// `|self|`.

@@ -78,6 +78,15 @@ impl Real {
         }
     }
 
+    /// The numerator and the positive denominator, not necessarily in lowest terms (a decimal's
+    /// digits over its power of ten, with no division to reduce them).
+    fn parts(&self) -> (Cow<'_, BigInt>, Cow<'_, BigInt>) {
+        match self {
+            Real::Dec(d) => (Cow::Owned(BigInt::from(d.mantissa())), Cow::Owned(ten_to(d.scale()))),
+            Real::Big(r) => (Cow::Borrowed(r.numer()), Cow::Borrowed(r.denom())),
+        }
+    }
+
     /// The decimal, where the value is one.
     pub fn decimal(&self) -> Option<Decimal> {
         match self {
@@ -123,7 +132,8 @@ impl Real {
                 return Ok(Real::Dec(sum));
             }
         }
-        Real::from_rational(&*self.rational() + &*other.rational())
+        let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+        Real::from_rational(BigRational::new(&*an * &*bd + &*bn * &*ad, &*ad * &*bd))
     }
 
     /// `self - other`, exactly.
@@ -149,7 +159,8 @@ impl Real {
                 }
             }
         }
-        Real::from_rational(&*self.rational() * &*other.rational())
+        let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+        Real::from_rational(BigRational::new(&*an * &*bn, &*ad * &*bd))
     }
 
     /// `self / other`, exactly; an error where `other` is zero.
@@ -163,7 +174,8 @@ impl Real {
         {
             return Ok(Real::Dec(q));
         }
-        Real::from_rational(&*self.rational() / &*other.rational())
+        let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+        Real::from_rational(BigRational::new(&*an * &*bd, &*ad * &*bn))
     }
 
     /// `-self`.
@@ -280,7 +292,11 @@ impl Ord for Real {
     fn cmp(&self, other: &Real) -> Ordering {
         match (self, other) {
             (Real::Dec(a), Real::Dec(b)) => order(*a, *b),
-            _ => self.rational().cmp(&other.rational()),
+            _ => {
+                // denominators are positive: compare the cross products
+                let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+                (&*an * &*bd).cmp(&(&*bn * &*ad))
+            }
         }
     }
 }
@@ -302,7 +318,12 @@ pub fn at_most(x: &Real, y: &Real, tol: &Real) -> Result<bool, ArithError> {
 
 /// A decimal as a rational.
 fn rational_of(d: Decimal) -> BigRational {
-    BigRational::new(BigInt::from(d.mantissa()), BigInt::from(10u8).pow(d.scale()))
+    BigRational::new(BigInt::from(d.mantissa()), ten_to(d.scale()))
+}
+
+/// `10^scale` for a decimal's scale (at most 28), from an `i128` without a loop of big products.
+fn ten_to(scale: u32) -> BigInt {
+    BigInt::from(10i128.pow(scale))
 }
 
 /// The decimal a rational is, where one holds it exactly (a denominator of twos and fives, at

@@ -64,3 +64,9 @@ pub const WORKBOOK_CELLS: usize = 1 << 20;
 /// declares them (checked before a part is read; the zip reader stops a part that inflates to more
 /// than it declares): a 1 MB file can declare, and unpack into, a gigabyte of XML.
 pub const WORKBOOK_INFLATED_BYTES: u64 = 256 << 20;
+
+/// The most bits the numerator or the denominator of an exact rational may have: a quotient that
+/// does not terminate, or a value past a decimal's range, is kept as a rational, and a chain of cells
+/// that squares a value again and again must end in an error rather than fill the memory. 4096 bits
+/// hold some 1,200 digits, far past any figure.
+pub const EXACT_BITS: u64 = 4096;

@@ -160,7 +160,7 @@ fn a_string_keeps_its_own_unit() {
     let (_, sheets) = load_ok("ok/amzn.toml");
     let severance = number(fact(&sheets, Scenario::Actual, "severance", "2025Q4"));
     assert_eq!(severance.unit, Unit::parse("USD m").unwrap());
-    assert_eq!(severance.base().unwrap(), Decimal::new(730_000_000, 0));
+    assert_eq!(severance.base().unwrap(), tickmark::num::Real::Dec(Decimal::new(730_000_000, 0)));
     assert_eq!(number(fact(&sheets, Scenario::Actual, "revenue", "2025Q4")).unit, Unit::parse("USD bn").unwrap());
 }
 

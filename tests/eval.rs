@@ -95,7 +95,8 @@ fn computation_failures_are_check_errors() {
     let all = statuses("errors.tick");
     assert_eq!(status_of(&all, "divide_by_zero", "ACME", "2025Q4"), "error");
     assert_eq!(status_of(&all, "divide_by_tiny", "ACME", "2025Q4"), "pass");
-    assert_eq!(status_of(&all, "overflow", "ACME", "2025Q4"), "error");
+    assert_eq!(status_of(&all, "past_a_decimal", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "too_large", "ACME", "2025Q4"), "error");
     let currencies = statuses("currencies.tick");
     assert_eq!(status_of(&currencies, "mixed", "ACME", "2025Q4"), "error");
     assert_eq!(status_of(&currencies, "mixed", "BETA", "2025Q4"), "pass");

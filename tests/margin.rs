@@ -13,6 +13,7 @@ use serde_json::Value;
 use tickmark::data::csv::stream::{Streamed, stream};
 use tickmark::data::{Fact, FactValue, SheetBuilder, Sheets, load_paths};
 use tickmark::fsutil::{TextFile, read_source};
+use tickmark::num::Real;
 use tickmark::period::Period;
 use tickmark::source::{LineIndex, SourceId, Sources, display_path};
 use tickmark::syntax::ast::Scenario;
@@ -96,13 +97,13 @@ fn the_interval_is_the_figure_plus_and_minus_the_margin_in_base_units() {
     let (sources, sheets) = loaded(&paths);
     let q4 = fact(&sheets, "q4", "FY2025");
     let n = q4.value.figure().unwrap().unwrap();
-    let at = |d: i64| Decimal::new(d, 0);
+    let at = |d: i64| Real::from(Decimal::new(d, 0));
     assert_eq!((n.lo, n.point, n.hi), (at(102_465_000_000), at(102_466_000_000), at(102_467_000_000)));
     assert_eq!(q4.value.show(), "102466 ± 1 USD m", "the file's unit is the figure's and the margin's");
     // The fact's span is the whole string, quotes and all, as for any string value.
     assert_eq!(sources.get(q4.origin.file).slice(q4.origin.span), "\"102466 ± 1\"");
     let n = fact(&sheets, "q3", "FY2025").value.figure().unwrap().unwrap();
-    assert_eq!((n.lo, n.hi), (Decimal::new(999_995, 1) * at(1_000_000), Decimal::new(1_000_005, 1) * at(1_000_000)));
+    assert_eq!((n.lo, n.hi), (at(99_999_500_000), at(100_000_500_000)));
 }
 
 #[test]
@@ -151,12 +152,7 @@ fn facts(sources: &Sources, sheets: &Sheets) -> Vec<String> {
             let at = sources.get(f.origin.file).slice(f.origin.span).to_owned();
             let place = sources.location(f.origin.file, f.origin.span);
             let place = place.rsplit_once(".csv:").map_or(place.as_str(), |(_, lc)| lc).to_owned();
-            format!(
-                "{metric} {period} = {} [{}..{}] `{at}` at {place}",
-                f.value.show(),
-                n.lo.normalize(),
-                n.hi.normalize()
-            )
+            format!("{metric} {period} = {} [{}..{}] `{at}` at {place}", f.value.show(), n.lo, n.hi)
         })
         .collect()
 }

@@ -38,11 +38,12 @@ fn fact(sheets: &Sheets, metric: &str, period: &str) -> Fact {
 
 /// A fact's point value in its unit's base (whole dollars for money).
 fn base(f: &Fact) -> Decimal {
-    match f.value {
+    let base = match f.value {
         FactValue::Number(q) => q.base().unwrap(),
         FactValue::Approx(a) => a.value.base().unwrap(),
         FactValue::Range(_) => panic!("a range"),
-    }
+    };
+    base.decimal().expect("a filed figure is a decimal in its base")
 }
 
 /// A fact's interval in its unit's base.
@@ -52,7 +53,7 @@ fn interval(f: &Fact) -> (Decimal, Decimal) {
         FactValue::Approx(a) => a.interval().unwrap(),
         FactValue::Range(_) => panic!("a range"),
     };
-    (n.lo, n.hi)
+    (n.lo.decimal().unwrap(), n.hi.decimal().unwrap())
 }
 
 /// Where a fact came from, as reports print it.

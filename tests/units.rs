@@ -100,7 +100,7 @@ fn a_bare_zero_meets_every_unit_and_other_numbers_only_pure_ones() {
     for unit in all_units() {
         let value = Num::exact(rust_decimal::Decimal::new(125, 1), unit);
         let zero = Num::exact(rust_decimal::Decimal::ZERO, Unit::None);
-        let (z, v, common) = units::align(zero, value).unwrap_or_else(|e| panic!("0 beside {unit:?}: {e}"));
+        let (z, v, common) = units::align(zero, value.clone()).unwrap_or_else(|e| panic!("0 beside {unit:?}: {e}"));
         assert_eq!((z.unit, v.unit), (common, common), "0 beside {unit:?}");
         assert_eq!(Dim::of(common), Dim::of(unit), "0 beside {unit:?}");
         let five = Num::exact(rust_decimal::Decimal::new(5, 0), Unit::None);

@@ -112,7 +112,7 @@ impl<'a> Infer<'a> {
     pub fn ty(&mut self, e: &CExpr, file: SourceId) -> Option<Ty> {
         Some(match &e.kind {
             CKind::Number { written, .. } => Ty::Num(Dim::of(written.unit)),
-            CKind::Range { lo, hi } => Ty::Range(lo.or(*hi).map_or(Dim::Number, |n| Dim::of(n.unit))),
+            CKind::Range { lo, hi } => Ty::Range(lo.as_ref().or(hi.as_ref()).map_or(Dim::Number, |n| Dim::of(n.unit))),
             CKind::Bool(_) => Ty::Bool,
             CKind::Fact { path, metric, scenario, .. } => {
                 let dim = self.dims.metric(path, *metric);
@@ -374,10 +374,11 @@ impl<'a> Infer<'a> {
             && b == Dim::Number
             && !matches!(a, Dim::Number | Dim::Fraction | Dim::Unknown)
         {
-            let bounds = [lo, hi].into_iter().flatten();
-            if let Some(bound) = bounds.clone().find(|n| !n.point.is_zero()) {
-                let place = Place::Range(lo.map(|n| n.point), hi.map(|n| n.point));
-                return self.scalar(bound.point, range, (value, a), place, file).map(|_| Ty::Bool);
+            // a range literal's bounds are exact decimals as written
+            let written = |n: &Option<crate::num::Num>| n.as_ref().and_then(|n| n.point.decimal());
+            let (lo, hi) = (written(lo), written(hi));
+            if let Some(bound) = [lo, hi].into_iter().flatten().find(|d| !d.is_zero()) {
+                return self.scalar(bound, range, (value, a), Place::Range(lo, hi), file).map(|_| Ty::Bool);
             }
             return Some(Ty::Bool);
         }

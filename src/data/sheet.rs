@@ -701,7 +701,10 @@ mod tests {
         assert!(!derived.agrees_with(&fact("102466 %")), "a ratio never agrees with money");
         assert!(!derived.agrees_with(&fact("102465..102467 USD m")), "a figure never agrees with a range");
         let figure = derived.value.figure().unwrap().unwrap();
-        assert_eq!((figure.lo, figure.hi), (Decimal::new(102_465_000_000, 0), Decimal::new(102_467_000_000, 0)));
+        assert_eq!(
+            (figure.lo, figure.hi),
+            (Decimal::new(102_465_000_000, 0).into(), Decimal::new(102_467_000_000, 0).into())
+        );
         assert_eq!(fact("1..2").value.figure(), None);
     }
 }

@@ -341,7 +341,7 @@ mod tests {
         assert_eq!(number("9%", "USD bn").unit, unit("%"));
         assert_eq!(number("180bps", "").unit, unit("bps"));
         assert_eq!(number("5pp", "").unit, unit("pp"));
-        assert_eq!(number(" 730 USD m ", "USD bn").base().unwrap(), Decimal::new(730_000_000, 0));
+        assert_eq!(number(" 730 USD m ", "USD bn").base().unwrap(), Decimal::new(730_000_000, 0).into());
         assert_eq!(number("1.95 USD", "").unit, unit("USD"));
         assert_eq!(number("3.9 GW", "").unit.to_string(), "GW");
     }
@@ -403,7 +403,11 @@ mod tests {
         let n = a.interval().unwrap();
         assert_eq!(
             (n.lo, n.point, n.hi),
-            (Decimal::new(124_299_000_000, 0), Decimal::new(124_300_000_000, 0), Decimal::new(124_301_000_000, 0))
+            (
+                Decimal::new(124_299_000_000, 0).into(),
+                Decimal::new(124_300_000_000, 0).into(),
+                Decimal::new(124_301_000_000, 0).into()
+            )
         );
     }
 

@@ -48,8 +48,8 @@ use calamine::{DataRef, Reader, SheetType, Xlsx, XlsxCellReader, XlsxError};
 use crate::diag::Diag;
 use crate::fsutil::{TextFile, open_regular};
 use crate::limits::{WORKBOOK_CELLS, WORKBOOK_FILE_BYTES};
-use crate::num::interval::shifted;
 use crate::num::parse_decimal;
+use crate::num::real::shifted;
 use crate::source::{SourceId, Sources, Span};
 
 use super::csv::rows::{NotAFigure, PlacedCell, Row};
@@ -435,7 +435,7 @@ fn is_percent(format: &str) -> bool {
 /// decimal point moved two places, exactly. A percentage too large for a figure is none.
 fn as_percentage(cell: &mut Cell) {
     let Some(d) = parse_decimal(&cell.text) else { return };
-    match shifted(d, 2).ok() {
+    match shifted(d, 2) {
         Some(shifted) => cell.text = format!("{shifted}%"),
         None => {
             let what = format!("the percentage {}00 %, which no exact figure holds", cell.text);

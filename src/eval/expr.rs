@@ -2,11 +2,9 @@
 
 use std::collections::HashMap;
 
-use rust_decimal::Decimal;
-
 use crate::check::{CExpr, CKind, CellId, Program};
 use crate::data::{EntityId, FactValue, Sheets};
-use crate::num::{ArithError, Num, Quantity, RatioStyle, Unit};
+use crate::num::{ArithError, Num, Quantity, RatioStyle, Real, Unit};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp};
@@ -113,7 +111,7 @@ impl<'a> Evaluator<'a> {
         if self.depth == 0
             && let (Some(trace), Ok(v)) = (self.trace.as_mut(), &result)
         {
-            trace.values.push((e.span, *v));
+            trace.values.push((e.span, v.clone()));
         }
         result
     }
@@ -122,8 +120,8 @@ impl<'a> Evaluator<'a> {
     fn node(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
         let err = |message: String| Halt::Error(EvalError { file, span: e.span, message });
         match &e.kind {
-            CKind::Number { value, .. } => Ok(Value::Num(*value)),
-            CKind::Range { lo, hi } => Ok(Value::Range(*lo, *hi)),
+            CKind::Number { value, .. } => Ok(Value::Num(value.clone())),
+            CKind::Range { lo, hi } => Ok(Value::Range(lo.clone(), hi.clone())),
             CKind::Bool(b) => Ok(Value::Bool(*b)),
             CKind::Fact { name, metric, scenario, .. } => {
                 self.fact(name, *metric, *scenario, period).map_err(|h| with_span(h, file, e.span))
@@ -161,12 +159,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Records the value a bare literal took from what it met, so labels show `142 USD bn`.
-    fn retrace(&mut self, e: &CExpr, value: Num) {
+    fn retrace(&mut self, e: &CExpr, value: &Num) {
         if self.depth == 0
             && matches!(e.kind, CKind::Number { .. })
             && let Some(trace) = self.trace.as_mut()
         {
-            trace.values.push((e.span, Value::Num(value)));
+            trace.values.push((e.span, Value::Num(value.clone())));
         }
     }
 
@@ -231,12 +229,12 @@ impl<'a> Evaluator<'a> {
 
     /// `a op b`: both sides are always evaluated, so a check needs every input it names.
     fn binary(&mut self, op: BinOp, lhs: &CExpr, rhs: &CExpr, period: Period, file: SourceId) -> Eval {
-        let values = self.all(&[lhs, rhs], period, file)?;
+        let (x, y) = pair(self.all(&[lhs, rhs], period, file)?);
         if matches!(op, BinOp::And | BinOp::Or) {
-            let (a, b) = (as_bool(values[0], lhs, file)?, as_bool(values[1], rhs, file)?);
+            let (a, b) = (as_bool(x, lhs, file)?, as_bool(y, rhs, file)?);
             return Ok(Value::Bool(if op == BinOp::And { a && b } else { a || b }));
         }
-        let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
+        let (a, b) = (as_num(x, lhs, file)?, as_num(y, rhs, file)?);
         let result = match op {
             BinOp::Mul => a.mul(&b, units::times(a.unit, b.unit).map_err(message)?),
             _ => a.div(&b, units::over(a.unit, b.unit).map_err(message)?),
@@ -256,7 +254,7 @@ impl<'a> Evaluator<'a> {
             nums.push(as_num(value, expr, file)?);
         }
         let unit = units::align_all(&mut nums).map_err(|m| error(file, e.span, &m))?;
-        let mut total = nums[0];
+        let mut total = nums[0].clone();
         if terms[0].0 {
             total = total.neg();
         }
@@ -287,13 +285,14 @@ impl<'a> Evaluator<'a> {
     /// `a < b`, and chains: each link compares point values.
     fn compare(&mut self, first: &CExpr, rest: &[(CmpOp, CExpr)], period: Period, file: SourceId) -> Eval {
         let exprs: Few<&CExpr> = std::iter::once(first).chain(rest.iter().map(|(_, e)| e)).collect();
-        let values = self.all(&exprs, period, file)?;
-        let mut prev = as_num(values[0], first, file)?;
-        for ((op, next), value) in rest.iter().zip(&values[1..]) {
-            let value = as_num(*value, next, file)?;
-            let (a, b, _) = units::align(prev, value).map_err(|m| error(file, next.span, &m))?;
-            self.retrace(next, b);
-            let order = crate::num::interval::order(a.point, b.point);
+        let mut values = self.all(&exprs, period, file)?.into_iter();
+        let Some(first_value) = values.next() else { unreachable!("a chain has a first value") };
+        let mut prev = as_num(first_value, first, file)?;
+        for ((op, next), value) in rest.iter().zip(values) {
+            let value = as_num(value, next, file)?;
+            let (a, b, _) = units::align(prev, value.clone()).map_err(|m| error(file, next.span, &m))?;
+            self.retrace(next, &b);
+            let order = a.point.cmp(&b.point);
             let holds = match op {
                 CmpOp::Lt => order.is_lt(),
                 CmpOp::Le => order.is_le(),
@@ -312,30 +311,25 @@ impl<'a> Evaluator<'a> {
 
     /// `a ~= b [within T]`: the intervals meet, or come within the tolerance of each other.
     fn approx(&mut self, lhs: &CExpr, rhs: &CExpr, within: Option<&Quantity>, period: Period, file: SourceId) -> Eval {
-        let values = self.all(&[lhs, rhs], period, file)?;
-        let (a, b) = (as_num(values[0], lhs, file)?, as_num(values[1], rhs, file)?);
+        let (x, y) = pair(self.all(&[lhs, rhs], period, file)?);
+        let (a, b) = (as_num(x, lhs, file)?, as_num(y, rhs, file)?);
         let (a, b, _) = units::align(a, b).map_err(message)?;
-        self.retrace(lhs, a);
-        self.retrace(rhs, b);
+        self.retrace(lhs, &a);
+        self.retrace(rhs, &b);
         let tol = tolerance_of(within, &a, &b)?;
-        let holds = a.within(&b, tol.hi);
-        if holds != a.within(&b, tol.lo) {
-            // a relative tolerance rounded to 28 digits, right at the edge: it cannot decide
-            return Err(arith(ArithError::TooPrecise));
-        }
-        Ok(Value::Bool(holds))
+        Ok(Value::Bool(a.within(&b, &tol).map_err(arith)?))
     }
 
     /// `a in r`: the point value within the range's bounds, bounds included.
     fn inside(&mut self, value: &CExpr, range: &CExpr, period: Period, file: SourceId) -> Eval {
-        let values = self.all(&[value, range], period, file)?;
-        let v = as_num(values[0], value, file)?;
-        let (lo, hi) = match values[1] {
+        let (x, y) = pair(self.all(&[value, range], period, file)?);
+        let v = as_num(x, value, file)?;
+        let (lo, hi) = match y {
             Value::Range(lo, hi) => (lo, hi),
-            Value::Num(n) => (Some(n), Some(n)),
+            Value::Num(n) => (Some(n.clone()), Some(n)),
             Value::Bool(_) => return Err(error(file, range.span, "expected a range")),
         };
-        let order = |bound: Num| units::align(v, bound).map(|(v, b, _)| crate::num::interval::order(v.point, b.point));
+        let order = |bound: Num| units::align(v.clone(), bound).map(|(v, b, _)| v.point.cmp(&b.point));
         let above = |bound: Num| order(bound).map(std::cmp::Ordering::is_ge).map_err(message);
         let below = |bound: Num| order(bound).map(std::cmp::Ordering::is_le).map_err(message);
         let ok_lo = lo.map(above).transpose()?.unwrap_or(true);
@@ -352,6 +346,15 @@ fn chain<'e>(e: &'e CExpr, negative: bool, out: &mut Few<(bool, &'e CExpr)>) {
             chain(rhs, negative != (*op == BinOp::Sub), out);
         }
         _ => out.push((negative, e)),
+    }
+}
+
+/// The two values of a node with two operands, in order.
+fn pair(values: Operands) -> (Value, Value) {
+    let mut values = values.into_iter();
+    match (values.next(), values.next()) {
+        (Some(a), Some(b)) => (a, b),
+        _ => unreachable!("two operands evaluate to two values"),
     }
 }
 
@@ -373,7 +376,7 @@ fn as_bool(v: Value, e: &CExpr, file: SourceId) -> Result<bool, Halt> {
 }
 
 /// Of two reasons to stop, the one to report: a missing input (a skip) before an error.
-fn worse(acc: Option<Halt>, h: Halt) -> Halt {
+pub fn worse(acc: Option<Halt>, h: Halt) -> Halt {
     match (acc, h) {
         (Some(m @ Halt::Missing(_)), _) => m,
         (Some(Halt::Error(_)), m @ Halt::Missing(_)) => m,
@@ -384,29 +387,23 @@ fn worse(acc: Option<Halt>, h: Halt) -> Halt {
 
 /// The tolerance of `a ~= b [within T]`, zero without one; an absolute tolerance's unit must go
 /// with the sides' (not `within 5 USD m` for figures in EUR).
-fn tolerance_of(within: Option<&Quantity>, a: &Num, b: &Num) -> Result<Num, Halt> {
-    let Some(t) = within else { return Ok(Num::exact(Decimal::ZERO, Unit::None)) };
+fn tolerance_of(within: Option<&Quantity>, a: &Num, b: &Num) -> Result<Real, Halt> {
+    let Some(t) = within else { return Ok(Real::ZERO) };
     if !matches!(t.unit, Unit::None | Unit::Ratio(RatioStyle::Percent)) {
         units::common([a.unit, t.unit]).map_err(message)?;
     }
-    tolerance_bounds(t, a, b).map_err(arith)
+    tolerance(t, a, b).map_err(arith)
 }
 
-/// How far apart `within T` lets the two sides be: `%` is relative to the right side, anything
-/// else absolute, in its own unit (a bare tolerance only between pure numbers, as the checker
-/// sees to). An interval: a point, unless a relative tolerance of a value with many digits had to
-/// be rounded.
-pub fn tolerance_bounds(t: &Quantity, _lhs: &Num, rhs: &Num) -> Result<Num, ArithError> {
+/// How far apart `within T` lets the two sides be, exactly: `%` is relative to the right side
+/// (`within 2%` is 2 % of its point's size), anything else absolute, in its own unit (a bare
+/// tolerance only between pure numbers, as the checker sees to).
+pub fn tolerance(t: &Quantity, _lhs: &Num, rhs: &Num) -> Result<Real, ArithError> {
     let exact = t.exact()?.with_unit(Unit::None);
     match t.unit {
-        Unit::Ratio(RatioStyle::Percent) => Num::exact(rhs.point.abs(), Unit::None).mul(&exact, Unit::None),
-        _ => Ok(Num::exact(exact.point.abs(), Unit::None)),
+        Unit::Ratio(RatioStyle::Percent) => rhs.point.abs().mul(&exact.point),
+        _ => Ok(exact.point.abs()),
     }
-}
-
-/// How far apart `within T` lets the two sides be (see [`tolerance_bounds`]), rounded up.
-pub fn tolerance(t: &Quantity, lhs: &Num, rhs: &Num) -> Result<Decimal, ArithError> {
-    tolerance_bounds(t, lhs, rhs).map(|n| n.hi)
 }
 
 /// The period a `[...]` reference points to from `period`.

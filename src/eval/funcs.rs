@@ -7,7 +7,7 @@ use crate::num::{Num, RatioStyle, Unit};
 use crate::period::{Kind, Period};
 use crate::source::SourceId;
 
-use super::expr::{Eval, Evaluator, arith, as_num, error, message};
+use super::expr::{Eval, Evaluator, arith, as_num, error, message, worse};
 use super::units;
 use super::value::{Halt, Missing, Value};
 
@@ -47,8 +47,9 @@ pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file
 
 /// Two values brought to one unit: `growth(now, before)`, `change(now, before)`.
 fn two(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Result<(Num, Num), Halt> {
-    let values = ev.all(&[&args[0], &args[1]], period, file)?;
-    let (a, b) = (as_num(values[0], &args[0], file)?, as_num(values[1], &args[1], file)?);
+    let mut values = ev.all(&[&args[0], &args[1]], period, file)?.into_iter();
+    let (Some(a), Some(b)) = (values.next(), values.next()) else { unreachable!("two arguments, two values") };
+    let (a, b) = (as_num(a, &args[0], file)?, as_num(b, &args[1], file)?);
     let (a, b, unit) = units::align(a, b).map_err(message)?;
     Ok((a.with_unit(unit), b.with_unit(unit)))
 }
@@ -57,7 +58,7 @@ fn two(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Re
 fn range_part(ev: &mut Evaluator, func: Func, arg: &CExpr, period: Period, file: SourceId) -> Eval {
     let (lo, hi) = match ev.eval(arg, period, file)? {
         Value::Range(lo, hi) => (lo, hi),
-        Value::Num(n) => (Some(n), Some(n)),
+        Value::Num(n) => (Some(n.clone()), Some(n)),
         Value::Bool(_) => return Err(error(file, arg.span, "expected a range, found true or false")),
     };
     let name = name_of(ev, arg);
@@ -81,34 +82,55 @@ fn range_part(ev: &mut Evaluator, func: Func, arg: &CExpr, period: Period, file:
 
 /// The values an aggregate works on: its arguments, with `*` names expanded to the metrics that
 /// have a value here. `count` only counts, so for it (`figures` false) a range counts as well.
+/// Every argument is evaluated: where any has no value, a missing input (a skip) is reported before
+/// an error, as for operators ([`Evaluator::all`]), so `max(a / z, b / a)` skips where `b` is missing.
 fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId, figures: bool) -> Result<Vec<Num>, Halt> {
-    let placeholder = Num::exact(Decimal::ZERO, Unit::None);
     let mut values = Vec::new();
+    let mut halt: Option<Halt> = None;
     for arg in args {
-        let CKind::Pattern { name, metrics, scenario, .. } = &arg.kind else {
-            let value =
-                if figures { ev.num(arg, period, file)? } else { ev.eval(arg, period, file).map(|_| placeholder)? };
-            values.push(value);
-            continue;
-        };
-        let before = values.len();
-        for (metric, metric_name) in metrics {
-            if let Some(fact) = ev.sheets.get(*metric, *scenario, ev.entity, period) {
-                ev.note_fact(metric_name, *scenario, period, &fact);
-                match fact.value.figure() {
-                    Some(figure) => values.push(figure.map_err(arith)?),
-                    None if !figures => values.push(placeholder),
-                    None => {
-                        return Err(error(file, arg.span, &format!("`{metric_name}` is a range here, not a figure")));
-                    }
+        if let Err(h) = gather_one(ev, arg, period, file, figures, &mut values) {
+            halt = Some(worse(halt, h));
+        }
+    }
+    match halt {
+        Some(h) => Err(h),
+        None => Ok(values),
+    }
+}
+
+/// The values of one argument of an aggregate (a `*` name gives one for each metric it matches).
+fn gather_one(
+    ev: &mut Evaluator,
+    arg: &CExpr,
+    period: Period,
+    file: SourceId,
+    figures: bool,
+    values: &mut Vec<Num>,
+) -> Result<(), Halt> {
+    let placeholder = || Num::exact(Decimal::ZERO, Unit::None);
+    let CKind::Pattern { name, metrics, scenario, .. } = &arg.kind else {
+        let value =
+            if figures { ev.num(arg, period, file)? } else { ev.eval(arg, period, file).map(|_| placeholder())? };
+        values.push(value);
+        return Ok(());
+    };
+    let before = values.len();
+    for (metric, metric_name) in metrics {
+        if let Some(fact) = ev.sheets.get(*metric, *scenario, ev.entity, period) {
+            ev.note_fact(metric_name, *scenario, period, &fact);
+            match fact.value.figure() {
+                Some(figure) => values.push(figure.map_err(arith)?),
+                None if !figures => values.push(placeholder()),
+                None => {
+                    return Err(error(file, arg.span, &format!("`{metric_name}` is a range here, not a figure")));
                 }
             }
         }
-        if values.len() == before {
-            return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
-        }
     }
-    Ok(values)
+    if values.len() == before {
+        return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
+    }
+    Ok(())
 }
 
 /// `sum`, `avg`, `min`, `max`, `count` over arguments and `*` names.
@@ -120,7 +142,7 @@ fn aggregate(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, fil
     }
     let mut values = values;
     let unit = units::align_all(&mut values).map_err(message)?;
-    let mut acc = values[0].with_unit(unit);
+    let mut acc = values[0].clone().with_unit(unit);
     for v in &values[1..] {
         acc = match func {
             Func::Min => acc.min(v),
@@ -144,7 +166,7 @@ fn round(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> 
     };
     let factor = Num::exact(x.unit.factor(), Unit::None);
     let shown = x.div(&factor, x.unit).map_err(arith)?;
-    shown.round(digits).mul(&factor, x.unit).map(Value::Num).map_err(arith)
+    shown.round(digits).and_then(|r| r.mul(&factor, x.unit)).map(Value::Num).map_err(arith)
 }
 
 /// A name for an expression in a skip message: the metric or cell it reads.

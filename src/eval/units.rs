@@ -40,7 +40,7 @@ pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
         if is_bare_zero(v) && unit != Unit::None {
             *v = Num::exact(rust_decimal::Decimal::ZERO, unit);
         } else if is_bare_zero(v) || v.unit == Unit::Fraction {
-            *v = v.with_unit(unit);
+            v.unit = unit;
         }
     }
     Ok(unit)
@@ -56,7 +56,8 @@ fn is_bare_zero(v: &Num) -> bool {
 pub fn align(a: Num, b: Num) -> Result<(Num, Num, Unit), UnitError> {
     let mut both = [a, b];
     let unit = align_all(&mut both)?;
-    Ok((both[0], both[1], unit))
+    let [a, b] = both;
+    Ok((a, b, unit))
 }
 
 /// The unit of a product: a pure number or a ratio scales the other factor; per share times shares

@@ -7,7 +7,7 @@ use crate::source::{SourceId, Span};
 use crate::syntax::ast::Scenario;
 
 /// What an expression evaluates to.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Num(Num),
     Bool(bool),

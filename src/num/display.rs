@@ -1,9 +1,10 @@
 //! Showing values with their unit and the digits they deserve: `10.80 %`, `213.4 USD bn`, `180 bps`.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::interval::Num;
 use super::quantity::{Approx, Quantity, RangeLit};
+use super::real::{Real, Rounding};
 use super::unit::{RatioStyle, Unit};
 
 /// The most digits after the point shown for any value.
@@ -25,11 +26,11 @@ pub fn range(r: &RangeLit) -> String {
     format!("{}..{}", end(r.lo), end(r.hi))
 }
 
-/// A computed value in its unit, with as many digits as its interval's width deserves.
+/// A computed value in its unit, with as many digits as its interval's width deserves, rounded half
+/// away from zero (a quotient that does not terminate is shown so, at most 28 digits after the point).
 pub fn num(n: &Num) -> String {
     let digits = deserved_digits(n);
-    let shown = round(to_unit(n.point, n.unit), digits, RoundingStrategy::MidpointAwayFromZero);
-    with_unit(shown.to_string(), n.unit)
+    with_unit(to_unit(&n.point, n.unit).to_string_at(digits, Rounding::Nearest), n.unit)
 }
 
 /// The interval of a value, one digit finer than the value itself, rounded outwards: `37.78 %..39.32 %`.
@@ -41,9 +42,9 @@ pub fn interval(n: &Num) -> String {
 /// intervals a small gap apart do not touch.
 pub fn interval_with(n: &Num, digits: u32) -> String {
     let digits = (deserved_digits(n) + 1).max(digits).min(MAX_DIGITS);
-    let lo = round(to_unit(n.lo, n.unit), digits, RoundingStrategy::ToNegativeInfinity);
-    let hi = round(to_unit(n.hi, n.unit), digits, RoundingStrategy::ToPositiveInfinity);
-    format!("{}..{}", with_unit(lo.to_string(), n.unit), with_unit(hi.to_string(), n.unit))
+    let lo = to_unit(&n.lo, n.unit).to_string_at(digits, Rounding::Down);
+    let hi = to_unit(&n.hi, n.unit).to_string_at(digits, Rounding::Up);
+    format!("{}..{}", with_unit(lo, n.unit), with_unit(hi, n.unit))
 }
 
 /// A value and, where it is not exact, its interval: `39 % (37.7 %..39.4 %)`.
@@ -58,58 +59,57 @@ pub fn num_with_interval_digits(n: &Num, digits: u32) -> String {
 
 /// The digits after the point at which two intervals `gap` apart, each rounded outwards, still
 /// visibly do not touch: one unit in the last place at most half the gap.
-pub fn digits_to_separate(gap: Decimal, unit: Unit) -> u32 {
-    decimals_down_to(to_unit(gap, unit) / Decimal::TWO, Decimal::ONE)
+pub fn digits_to_separate(gap: &Real, unit: Unit) -> u32 {
+    let half = to_unit(gap, unit).div(&Real::from(Decimal::TWO)).unwrap_or(Real::ZERO);
+    decimals_down_to(&half, Decimal::ONE)
 }
 
 /// A difference between two values of a unit: ratios differ by percentage points (`0.19 pp`).
-pub fn difference(d: Decimal, unit: Unit) -> String {
+pub fn difference(d: &Real, unit: Unit) -> String {
     let unit = match unit {
         Unit::Ratio(RatioStyle::Percent) => Unit::Ratio(RatioStyle::Pp),
         other => other,
     };
     let shown = to_unit(d, unit);
-    let digits = if shown.is_zero() { 0 } else { significant_digits(shown) };
-    with_unit(round(shown, digits, RoundingStrategy::MidpointAwayFromZero).normalize().to_string(), unit)
+    let digits = if shown.is_zero() { 0 } else { significant_digits(&shown) };
+    let text = shown.to_string_at(digits, Rounding::Nearest);
+    if !shown.is_zero() && text.chars().all(|c| matches!(c, '-' | '0' | '.')) {
+        // exact, but finer than the most digits shown
+        return with_unit(format!("less than {}", Real::Dec(Decimal::new(1, MAX_DIGITS))), unit);
+    }
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    with_unit(text.to_owned(), unit)
 }
 
-/// A base-unit decimal in the unit it is shown in (a fraction as a percentage).
-pub fn to_unit(x: Decimal, unit: Unit) -> Decimal {
-    x.checked_div(unit.factor()).unwrap_or(x)
+/// A base-unit value in the unit it is shown in (a fraction as a percentage), exactly.
+pub fn to_unit(x: &Real, unit: Unit) -> Real {
+    x.shifted(-unit.exponent()).unwrap_or_else(|_| x.clone())
 }
 
 /// Digits after the point that the interval's width deserves: `213.35..213.45` deserves one.
 fn deserved_digits(n: &Num) -> u32 {
-    let Some(width) = n.hi.checked_sub(n.lo).map(|w| to_unit(w, n.unit)) else { return 0 };
+    let Ok(width) = n.hi.sub(&n.lo).map(|w| to_unit(&w, n.unit)) else { return 0 };
     if width.is_zero() {
-        let exact = to_unit(n.point, n.unit).normalize();
-        return exact.scale().min(MAX_DIGITS);
+        let exact = to_unit(&n.point, n.unit);
+        return exact.terminating_scale().unwrap_or(MAX_DIGITS).min(MAX_DIGITS);
     }
-    decimals_down_to(width, Decimal::ONE)
+    decimals_down_to(&width, Decimal::ONE)
 }
 
 /// Enough digits to show three significant figures of a difference.
-fn significant_digits(x: Decimal) -> u32 {
-    decimals_down_to(x.abs(), Decimal::ONE_HUNDRED)
+fn significant_digits(x: &Real) -> u32 {
+    decimals_down_to(&x.abs(), Decimal::ONE_HUNDRED)
 }
 
 /// How many times `start` must be divided by ten to be at most `x` (at most [`MAX_DIGITS`]).
-fn decimals_down_to(x: Decimal, start: Decimal) -> u32 {
+fn decimals_down_to(x: &Real, start: Decimal) -> u32 {
     let mut digits = 0;
     let mut step = start;
-    while step > x && digits < MAX_DIGITS {
+    while Real::Dec(step) > *x && digits < MAX_DIGITS {
         step /= Decimal::TEN;
         digits += 1;
     }
     digits
-}
-
-/// Rounds for display to exactly `digits` after the point (`11` shown to two digits is `11.00`),
-/// and drops a negative zero.
-fn round(x: Decimal, digits: u32, strategy: RoundingStrategy) -> Decimal {
-    let mut r = x.round_dp_with_strategy(digits, strategy);
-    r.rescale(digits);
-    if r.is_zero() { Decimal::new(0, r.scale()) } else { r }
 }
 
 /// Joins a number and its unit as shown: `10.80 %`, `730 USD m`, `1.95 USD`.
@@ -126,7 +126,7 @@ mod tests {
     use crate::num::quantity::parse_decimal;
 
     fn pct(lo: &str, point: &str, hi: &str) -> Num {
-        let d = |s: &str| parse_decimal(s).unwrap();
+        let d = |s: &str| Real::Dec(parse_decimal(s).unwrap());
         Num { lo: d(lo), point: d(point), hi: d(hi), unit: Unit::Ratio(RatioStyle::Percent) }
     }
 
@@ -139,7 +139,7 @@ mod tests {
         assert_eq!(interval(&written.rounded().unwrap()), "213.35 USD bn..213.45 USD bn");
         let bps = Quantity::new(parse_decimal("180").unwrap(), Unit::parse("bps").unwrap());
         assert_eq!(num(&bps.rounded().unwrap()), "180 bps");
-        assert_eq!(difference(parse_decimal("0.0019").unwrap(), margin.unit), "0.19 pp");
+        assert_eq!(difference(&Real::Dec(parse_decimal("0.0019").unwrap()), margin.unit), "0.19 pp");
         let approx = Approx { value: written, margin: parse_decimal("0.2").unwrap() };
         assert_eq!(super::approx(&approx), "213.4 ± 0.2 USD bn");
         assert_eq!(num(&approx.interval().unwrap()), "213.4 USD bn");

@@ -5,9 +5,11 @@ pub mod display;
 pub mod interval;
 pub mod quantity;
 pub mod range;
+pub mod real;
 pub mod unit;
 
 pub use dim::Dim;
 pub use interval::{ArithError, Num};
 pub use quantity::{Quantity, RangeLit, parse_decimal};
+pub use real::Real;
 pub use unit::{Currency, RatioStyle, Scale, Unit};

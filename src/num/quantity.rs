@@ -2,7 +2,8 @@
 
 use rust_decimal::Decimal;
 
-use super::interval::{ArithError, Num, exact_add};
+use super::interval::{ArithError, Num};
+use super::real::Real;
 use super::unit::Unit;
 
 /// A number as written in a rule or a data file: `213.4`, `25.0`, `9%`, `730 USD m`.
@@ -21,28 +22,23 @@ impl Quantity {
         Quantity { value, unit }
     }
 
-    /// The value as written, converted to its unit's base (`730 USD m` is 730,000,000); an error
-    /// where the conversion would have to round (`9.000…1%` with 27 digits is 28 digits as a fraction).
-    pub fn base(&self) -> Result<Decimal, ArithError> {
-        let factor = self.unit.factor();
-        if self.value.scale() + factor.scale() >= Decimal::MAX_SCALE {
-            return Err(ArithError::TooPrecise);
-        }
-        self.value.checked_mul(factor).ok_or(ArithError::Overflow)
+    /// The value as written, converted to its unit's base (`730 USD m` is 730,000,000), exactly.
+    pub fn base(&self) -> Result<Real, ArithError> {
+        Real::from(self.value).mul(&Real::from(self.unit.factor()))
     }
 
     /// Half of the last written digit, in the unit's base: `213.4` stands for 213.35..213.45.
-    pub fn half_ulp(&self) -> Result<Decimal, ArithError> {
-        let factor = self.unit.factor();
-        if self.value.scale() + factor.scale() >= Decimal::MAX_SCALE {
-            return Err(ArithError::TooPrecise);
+    pub fn half_ulp(&self) -> Result<Real, ArithError> {
+        let scale = self.value.scale() + 1;
+        if scale > Decimal::MAX_SCALE {
+            // a figure with 28 digits after the point: its half digit is past a decimal
+            return Real::from(Decimal::new(5, 0)).shifted(self.unit.exponent() - scale as i32);
         }
-        let half = Decimal::new(5, self.value.scale() + 1);
-        half.checked_mul(factor).ok_or(ArithError::Overflow)
+        Real::from(Decimal::new(5, scale)).mul(&Real::from(self.unit.factor()))
     }
 
-    /// The interval the written figure stands for, given rounding to its last digit; an error
-    /// where its bounds have more digits than a decimal carries (`12.345678901234567890123456789`).
+    /// The interval the written figure stands for, given rounding to its last digit, exactly (a
+    /// figure with 28 digits after the point too).
     pub fn rounded(&self) -> Result<Num, ArithError> {
         match self.rounded_scaled() {
             Some(num) => Ok(num),
@@ -50,12 +46,12 @@ impl Quantity {
         }
     }
 
-    /// [`Quantity::rounded`] in decimal arithmetic: every figure, to the limits of `rust_decimal`.
+    /// [`Quantity::rounded`] in exact arithmetic: every figure.
     fn rounded_decimal(&self) -> Result<Num, ArithError> {
         let point = self.base()?;
         let half = self.half_ulp()?;
-        let lo = exact_add(point, -half)?;
-        let hi = exact_add(point, half)?;
+        let lo = point.sub(&half)?;
+        let hi = point.add(&half)?;
         Ok(Num { lo, point, hi, unit: self.unit })
     }
 
@@ -80,9 +76,9 @@ impl Quantity {
         }
         let at = |m: i128, s: u32| Decimal::try_from_i128_with_scale(m, s).ok();
         Some(Num {
-            lo: at(tenfold - half, scale + 1)?,
-            point: at(point, scale)?,
-            hi: at(tenfold + half, scale + 1)?,
+            lo: Real::Dec(at(tenfold - half, scale + 1)?),
+            point: Real::Dec(at(point, scale)?),
+            hi: Real::Dec(at(tenfold + half, scale + 1)?),
             unit: self.unit,
         })
     }
@@ -114,8 +110,8 @@ impl Approx {
     pub fn interval(&self) -> Result<Num, ArithError> {
         let point = self.value.base()?;
         let margin = Quantity::new(self.margin, self.value.unit).base()?;
-        let lo = exact_add(point, -margin)?;
-        let hi = exact_add(point, margin)?;
+        let lo = point.sub(&margin)?;
+        let hi = point.add(&margin)?;
         Ok(Num { lo, point, hi, unit: self.value.unit })
     }
 
@@ -176,7 +172,12 @@ mod tests {
             let value =
                 Decimal::from_i128_with_scale(if i % 2 == 0 { mantissa } else { -mantissa }, (next() % 29) as u32);
             let quantity = Quantity::new(value, Unit::parse(units[i % units.len()]).unwrap());
-            let both = |n: &Num| [n.lo, n.point, n.hi].map(|d| (d.mantissa(), d.scale(), d.is_sign_negative()));
+            let both = |n: &Num| {
+                [&n.lo, &n.point, &n.hi].map(|r| {
+                    let d = r.decimal().expect("a figure's bounds are decimals here");
+                    (d.mantissa(), d.scale(), d.is_sign_negative())
+                })
+            };
             if let Some(scaled) = quantity.rounded_scaled() {
                 fast += 1;
                 let decimal = quantity.rounded_decimal().expect("the decimal path takes what the scaled one takes");

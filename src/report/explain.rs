@@ -2,14 +2,12 @@
 //! with its value at the entity and period, what it would have taken to pass, and where every fact
 //! came from.
 
-use rust_decimal::Decimal;
-
 use crate::check::{CExpr, CKind, Program, Rule};
 use crate::data::Sheets;
 use crate::diag::Diag;
 use crate::eval::expr::tolerance;
 use crate::eval::{Check, FactUse, Outcome, Trace, Value};
-use crate::num::{Num, display};
+use crate::num::{Num, Real, display};
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{CmpOp, Scenario};
 
@@ -113,7 +111,7 @@ fn operands(e: &CExpr, out: &mut Vec<(Span, Operand)>) {
 /// Says why the top of a rule is false, with the gap and the tolerance.
 fn explain_failure(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> String) -> String {
     let num = |e: &CExpr| match trace.value_at(e.span) {
-        Some(Value::Num(n)) => Some(*n),
+        Some(Value::Num(n)) => Some(n.clone()),
         _ => None,
     };
     match &body.kind {
@@ -126,7 +124,7 @@ fn explain_failure(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> String) -
             _ => "the comparison is false".into(),
         },
         CKind::In { value, range } => match (num(value), trace.value_at(range.span)) {
-            (Some(v), Some(Value::Range(lo, hi))) => in_help(v, *lo, *hi),
+            (Some(v), Some(Value::Range(lo, hi))) => in_help(v, lo.clone(), hi.clone()),
             _ => "the value lies outside the range".into(),
         },
         _ => "the rule's condition is false".into(),
@@ -136,15 +134,15 @@ fn explain_failure(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> String) -
 /// `a ~= b` failed: both intervals and how far apart they are, the intervals shown with enough
 /// digits that they visibly do not touch.
 fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&crate::num::Quantity>) -> String {
-    let (a, b) = match crate::eval::units::align(a, b) {
+    let (a, b) = match crate::eval::units::align(a.clone(), b.clone()) {
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
     };
     let tolerance = within.and_then(|t| Some((t, tolerance(t, &a, &b).ok()?)));
-    let widened = tolerance.and_then(|(_, by)| b.widen(by).ok()).unwrap_or(b);
-    // the widened side is rounded outwards, so a gap below the 28th decimal shows as none
+    let widened = tolerance.as_ref().and_then(|(_, by)| b.widen(by).ok()).unwrap_or_else(|| b.clone());
+    // exact, so where the check failed the gap is never zero
     let gap = a.gap(&widened).filter(|g| !g.is_zero());
-    let digits = gap.map_or(0, |g| display::digits_to_separate(g, a.unit));
+    let digits = gap.as_ref().map_or(0, |g| display::digits_to_separate(g, a.unit));
     let mut text = format!(
         "`{left}` is {} and `{right}` is {}",
         display::num_with_interval_digits(&a, digits),
@@ -153,7 +151,7 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
     match tolerance {
         Some((t, by)) => {
             let shown = display::quantity(t);
-            let absolute = display::difference(by, a.unit);
+            let absolute = display::difference(&by, a.unit);
             let tolerance = if shown == absolute { shown } else { format!("{shown} ({absolute})") };
             let apart =
                 gap.map_or_else(|| "less than 0.0000000000000000000000000001".to_owned(), |g| apart(Some(g), a.unit));
@@ -166,7 +164,7 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
 
 /// `a < b` failed: the two point values and the gap.
 fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
-    let (a, b) = match crate::eval::units::align(a, b) {
+    let (a, b) = match crate::eval::units::align(a.clone(), b.clone()) {
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
     };
@@ -178,7 +176,7 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
         CmpOp::Eq => "equal to",
         CmpOp::Ne => "different from",
     };
-    let gap = a.point.checked_sub(b.point).map(|d| d.abs());
+    let gap = a.point.sub(&b.point).ok().map(|d| d.abs());
     format!(
         "{} is not {words} {} (point values compared; they differ by {})",
         display::num(&a),
@@ -189,27 +187,27 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
 
 /// `v in r` failed: which end it passed and by how much.
 fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
-    let range = Value::Range(lo, hi).show();
+    let range = Value::Range(lo.clone(), hi.clone()).show();
     if let Some(hi) = hi.filter(|h| v.point > h.point) {
         return format!(
             "{} is above the top of {range} by {}",
             display::num(&v),
-            apart(v.point.checked_sub(hi.point), v.unit)
+            apart(v.point.sub(&hi.point).ok(), v.unit)
         );
     }
     if let Some(lo) = lo.filter(|l| v.point < l.point) {
         return format!(
             "{} is below the bottom of {range} by {}",
             display::num(&v),
-            apart(lo.point.checked_sub(v.point), v.unit)
+            apart(lo.point.sub(&v.point).ok(), v.unit)
         );
     }
     format!("{} is outside {range}", display::num(&v))
 }
 
 /// A distance, or words where it is too large to compute.
-fn apart(d: Option<Decimal>, unit: crate::num::Unit) -> String {
-    d.map_or_else(|| "more than exact arithmetic can show".to_owned(), |d| display::difference(d, unit))
+fn apart(d: Option<Real>, unit: crate::num::Unit) -> String {
+    d.map_or_else(|| "more than exact arithmetic can show".to_owned(), |d| display::difference(&d, unit))
 }
 
 /// Where a fact came from: `revenue at 2025Q4 = 213.4 USD bn from data/amazon/x.toml:9:11 (source)`.

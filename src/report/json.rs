@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::data::Fact;
 use crate::diag::Diag;
 use crate::eval::{Check, Outcome, Trace, Value};
+use crate::num::real::Rounding;
 use crate::source::{SourceId, Sources, Span};
 use crate::syntax::ast::{Scenario, Severity};
 
@@ -231,10 +232,12 @@ fn fill_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, out: &mut Jso
             location: location(run.sources, rule.file, span),
             shown: value.show(),
             exact: match value {
+                // exact where the value terminates; a quotient that does not is written to 28
+                // significant digits, its bounds rounded outwards so that they still hold it
                 Value::Num(n) => Some(Exact {
-                    point: n.point.normalize().to_string(),
-                    lo: n.lo.normalize().to_string(),
-                    hi: n.hi.normalize().to_string(),
+                    point: n.point.to_plain_string(28, Rounding::Nearest),
+                    lo: n.lo.to_plain_string(28, Rounding::Down),
+                    hi: n.hi.to_plain_string(28, Rounding::Up),
                     unit: n.unit.to_string(),
                 }),
                 _ => None,

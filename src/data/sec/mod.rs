@@ -41,8 +41,8 @@ use jsonc_parser::common::Ranged;
 use rust_decimal::Decimal;
 
 use crate::diag::Diag;
-use crate::num::interval::shifted;
 use crate::num::quantity::Approx;
+use crate::num::real::shifted;
 use crate::num::unit::UnitName;
 use crate::num::{Currency, Quantity, RatioStyle, Scale, Unit, parse_decimal};
 use crate::period::Period;
@@ -541,14 +541,14 @@ impl Facts<'_> {
                 true => (Decimal::from_i128_with_scale(raw.mantissa() / unit, 0), power as i32),
                 false => (raw, 0),
             };
-            Quantity::new(shifted(digits, exponent - MILLIONS as i32).ok()?, Unit::Money(currency, Scale::Million))
+            Quantity::new(shifted(digits, exponent - MILLIONS as i32)?, Unit::Money(currency, Scale::Million))
         } else if unit == "pure" {
             // 0.241 is 24.1 %: the point moves two places, the precision with it (a value of fewer
             // than two decimals would claim a precision it has not: `1` is not `100 %` ± 0.5).
             if raw.scale() < 2 {
                 return None;
             }
-            Quantity::new(shifted(raw, 2).ok()?, Unit::Ratio(RatioStyle::Percent))
+            Quantity::new(shifted(raw, 2)?, Unit::Ratio(RatioStyle::Percent))
         } else if unit == "shares" && raw.scale() == 0 && self.precision[f.filing][Rounded::Shares as usize] > 0 {
             // A count filed in thousands stands for ± 500 shares: a figure and its margin.
             let power = self.precision[f.filing][Rounded::Shares as usize];

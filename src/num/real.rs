@@ -1,0 +1,628 @@
+//! An exact number: a decimal where the value is one `rust_decimal` holds exactly, an exact rational
+//! otherwise (a quotient that does not terminate, a figure past 28 digits or past `rust_decimal`'s
+//! range).
+//!
+//! The decimal is the common case and keeps its fast paths (scaled integers for sums, products and
+//! comparisons); a result that a decimal would have to round becomes a rational instead, so nothing
+//! computed is ever rounded. A rational that is a decimal becomes a decimal again, so a value has one
+//! form and equality is equality of values. A rational whose numerator or denominator grows past
+//! [`EXACT_BITS`] is an error ([`ArithError::TooLarge`]), which bounds the work of a chain of
+//! products.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::interval::ArithError;
+use crate::limits::EXACT_BITS;
+
+/// An exact number: a [`Decimal`] where it is one, else a rational (never one a decimal holds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Real {
+    /// A terminating decimal that `rust_decimal` holds exactly.
+    Dec(Decimal),
+    /// Any other rational; made only by [`Real::from_rational`], so never a decimal's value.
+    Big(Arc<BigRational>),
+}
+
+/// Which way a value is rounded to the digits shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// To the nearest, half away from zero (a value shown).
+    Nearest,
+    /// Towards minus infinity (the lower bound of an interval shown).
+    Down,
+    /// Towards plus infinity (the upper bound of an interval shown).
+    Up,
+}
+
+impl From<Decimal> for Real {
+    fn from(d: Decimal) -> Real {
+        Real::Dec(d)
+    }
+}
+
+impl Default for Real {
+    fn default() -> Real {
+        Real::ZERO
+    }
+}
+
+impl Real {
+    /// Zero.
+    pub const ZERO: Real = Real::Dec(Decimal::ZERO);
+
+    /// A rational as a value: a decimal where one holds it exactly; an error where its numerator
+    /// or denominator is beyond [`EXACT_BITS`].
+    pub fn from_rational(r: BigRational) -> Result<Real, ArithError> {
+        if r.numer().bits() > EXACT_BITS || r.denom().bits() > EXACT_BITS {
+            return Err(ArithError::TooLarge);
+        }
+        Ok(match decimal_of(&r) {
+            Some(d) => Real::Dec(d),
+            None => Real::Big(Arc::new(r)),
+        })
+    }
+
+    /// The value as a rational.
+    pub fn rational(&self) -> Cow<'_, BigRational> {
+        match self {
+            Real::Dec(d) => Cow::Owned(rational_of(*d)),
+            Real::Big(r) => Cow::Borrowed(r),
+        }
+    }
+
+    /// The numerator and the positive denominator, not necessarily in lowest terms (a decimal's
+    /// digits over its power of ten, with no division to reduce them).
+    fn parts(&self) -> (Cow<'_, BigInt>, Cow<'_, BigInt>) {
+        match self {
+            Real::Dec(d) => (Cow::Owned(BigInt::from(d.mantissa())), Cow::Owned(ten_to(d.scale()))),
+            Real::Big(r) => (Cow::Borrowed(r.numer()), Cow::Borrowed(r.denom())),
+        }
+    }
+
+    /// The decimal, where the value is one.
+    pub fn decimal(&self) -> Option<Decimal> {
+        match self {
+            Real::Dec(d) => Some(*d),
+            Real::Big(_) => None,
+        }
+    }
+
+    /// Whether the value is zero (a zero is always a decimal).
+    pub fn is_zero(&self) -> bool {
+        matches!(self, Real::Dec(d) if d.is_zero())
+    }
+
+    /// The sign: less than, equal to or greater than zero.
+    pub fn sign(&self) -> Ordering {
+        match self {
+            Real::Dec(d) if d.is_zero() => Ordering::Equal,
+            Real::Dec(d) => {
+                if d.is_sign_negative() {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+            Real::Big(r) => {
+                if r.is_negative() {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+        }
+    }
+
+    /// `self + other`, exactly.
+    pub fn add(&self, other: &Real) -> Result<Real, ArithError> {
+        if let (Real::Dec(a), Real::Dec(b)) = (self, other) {
+            if let Some(sum) = add_scaled(*a, *b) {
+                return Ok(Real::Dec(sum));
+            }
+            // `rust_decimal` lowers the scale of a sum it rounds
+            if let Some(sum) = a.checked_add(*b).filter(|s| s.scale() >= a.scale().max(b.scale())) {
+                return Ok(Real::Dec(sum));
+            }
+        }
+        let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+        Real::from_rational(BigRational::new(&*an * &*bd + &*bn * &*ad, &*ad * &*bd))
+    }
+
+    /// `self - other`, exactly.
+    pub fn sub(&self, other: &Real) -> Result<Real, ArithError> {
+        self.add(&other.neg())
+    }
+
+    /// `self * other`, exactly.
+    pub fn mul(&self, other: &Real) -> Result<Real, ArithError> {
+        if let (Real::Dec(a), Real::Dec(b)) = (self, other) {
+            if let Some(product) = mul_scaled(*a, *b) {
+                return Ok(Real::Dec(product));
+            }
+            if let Some(product) = a.checked_mul(*b) {
+                // A product too small for 28 digits rounds to zero: exact only if a factor is zero.
+                let exact = if product.is_zero() {
+                    a.is_zero() || b.is_zero()
+                } else {
+                    product.scale() >= a.scale() + b.scale()
+                };
+                if exact {
+                    return Ok(Real::Dec(product));
+                }
+            }
+        }
+        let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+        Real::from_rational(BigRational::new(&*an * &*bn, &*ad * &*bd))
+    }
+
+    /// `self / other`, exactly; an error where `other` is zero.
+    pub fn div(&self, other: &Real) -> Result<Real, ArithError> {
+        if other.is_zero() {
+            return Err(ArithError::DivisionByZero);
+        }
+        if let (Real::Dec(a), Real::Dec(b)) = (self, other)
+            && let Some(q) = a.checked_div(*b)
+            && multiplies_back(q, *a, *b)
+        {
+            return Ok(Real::Dec(q));
+        }
+        let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+        Real::from_rational(BigRational::new(&*an * &*bd, &*ad * &*bn))
+    }
+
+    /// `-self`.
+    pub fn neg(&self) -> Real {
+        match self {
+            Real::Dec(d) => Real::Dec(-*d),
+            Real::Big(r) => Real::Big(Arc::new(-(**r).clone())),
+        }
+    }
+
+    /// `|self|`.
+    pub fn abs(&self) -> Real {
+        if self.sign().is_lt() { self.neg() } else { self.clone() }
+    }
+
+    /// The smaller of two values.
+    pub fn min_of(&self, other: &Real) -> Real {
+        if other < self { other.clone() } else { self.clone() }
+    }
+
+    /// The larger of two values.
+    pub fn max_of(&self, other: &Real) -> Real {
+        if other > self { other.clone() } else { self.clone() }
+    }
+
+    /// `self × 10^exponent`, exactly (the point moved, as a unit conversion does).
+    pub fn shifted(&self, exponent: i32) -> Result<Real, ArithError> {
+        if let Real::Dec(d) = self
+            && let Some(moved) = shifted(*d, exponent)
+        {
+            return Ok(Real::Dec(moved));
+        }
+        let power = BigRational::from_integer(BigInt::from(10u8).pow(exponent.unsigned_abs()));
+        let r = self.rational();
+        Real::from_rational(if exponent >= 0 { &*r * power } else { &*r / power })
+    }
+
+    /// Rounded to `digits` after the point, half away from zero.
+    pub fn round(&self, digits: u32) -> Result<Real, ArithError> {
+        match self {
+            Real::Dec(d) if d.scale() <= digits => Ok(self.clone()),
+            Real::Dec(d) => Ok(Real::Dec(d.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero))),
+            Real::Big(r) => {
+                let n = rounded_integer(r, digits, Rounding::Nearest);
+                Real::from_rational(BigRational::new(n, BigInt::from(10u8).pow(digits)))
+            }
+        }
+    }
+
+    /// The fewest digits after the point that write the value exactly, where it terminates.
+    pub fn terminating_scale(&self) -> Option<u32> {
+        match self {
+            Real::Dec(d) => Some(d.normalize().scale()),
+            Real::Big(r) => {
+                let d = r.denom();
+                let twos = d.trailing_zeros().unwrap_or(0);
+                let mut rest = d >> twos;
+                let (five, mut fives) = (BigInt::from(5u8), 0u64);
+                loop {
+                    let (q, rem) = rest.div_rem(&five);
+                    if !rem.is_zero() {
+                        break;
+                    }
+                    rest = q;
+                    fives += 1;
+                }
+                rest.is_one().then(|| u32::try_from(twos.max(fives)).unwrap_or(u32::MAX))
+            }
+        }
+    }
+
+    /// The value written with exactly `digits` after the point, rounded as asked; never `-0`.
+    pub fn to_string_at(&self, digits: u32, rounding: Rounding) -> String {
+        match self {
+            Real::Dec(d) if digits <= Decimal::MAX_SCALE => {
+                let strategy = match rounding {
+                    Rounding::Nearest => RoundingStrategy::MidpointAwayFromZero,
+                    Rounding::Down => RoundingStrategy::ToNegativeInfinity,
+                    Rounding::Up => RoundingStrategy::ToPositiveInfinity,
+                };
+                let mut r = d.round_dp_with_strategy(digits, strategy);
+                r.rescale(digits);
+                if r.is_zero() { Decimal::new(0, r.scale()) } else { r }.to_string()
+            }
+            _ => with_point(&rounded_integer(&self.rational(), digits, rounding), digits),
+        }
+    }
+
+    /// The value as a decimal string for a machine: exact where it terminates, else rounded as asked
+    /// to `figures` significant digits; trailing zeros after the point dropped.
+    pub fn to_plain_string(&self, figures: u32, rounding: Rounding) -> String {
+        if let Real::Dec(d) = self {
+            return d.normalize().to_string();
+        }
+        let digits = match self.terminating_scale() {
+            Some(scale) => scale,
+            None => {
+                let r = self.rational();
+                figures.saturating_sub(1).saturating_add_signed(-floor_log10(&r))
+            }
+        };
+        let text = with_point(&rounded_integer(&self.rational(), digits, rounding), digits);
+        if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
+    }
+}
+
+impl PartialOrd for Real {
+    fn partial_cmp(&self, other: &Real) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Real {
+    fn cmp(&self, other: &Real) -> Ordering {
+        match (self, other) {
+            (Real::Dec(a), Real::Dec(b)) => order(*a, *b),
+            _ => {
+                // denominators are positive: compare the cross products
+                let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+                (&*an * &*bd).cmp(&(&*bn * &*ad))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Real {
+    /// Exact where the value terminates, else to 28 significant digits (for messages and tests).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_plain_string(28, Rounding::Nearest))
+    }
+}
+
+/// Whether `x - y <= tol`, exactly, for values of any size.
+pub fn at_most(x: &Real, y: &Real, tol: &Real) -> Result<bool, ArithError> {
+    if let (Real::Dec(x), Real::Dec(y), Real::Dec(t)) = (x, y, tol) {
+        return Ok(at_most_decimal(*x, *y, *t));
+    }
+    Ok(x.sub(y)? <= *tol)
+}
+
+/// A decimal as a rational.
+fn rational_of(d: Decimal) -> BigRational {
+    BigRational::new(BigInt::from(d.mantissa()), ten_to(d.scale()))
+}
+
+/// `10^scale` for a decimal's scale (at most 28), from an `i128` without a loop of big products.
+fn ten_to(scale: u32) -> BigInt {
+    BigInt::from(10i128.pow(scale))
+}
+
+/// The decimal a rational is, where one holds it exactly (a denominator of twos and fives, at
+/// most 28 digits after the point, digits within 96 bits).
+fn decimal_of(r: &BigRational) -> Option<Decimal> {
+    if r.numer().bits() > 96 {
+        return None; // the digits are at least the numerator
+    }
+    if r.is_integer() {
+        return Decimal::try_from_i128_with_scale(r.numer().to_i128()?, 0).ok();
+    }
+    let d = r.denom();
+    let twos = d.trailing_zeros().unwrap_or(0);
+    if twos > u64::from(Decimal::MAX_SCALE) {
+        return None;
+    }
+    let mut rest = d >> twos;
+    let (five, mut fives) = (BigInt::from(5u8), 0u64);
+    while !rest.is_one() {
+        let (q, rem) = rest.div_rem(&five);
+        if !rem.is_zero() || fives == u64::from(Decimal::MAX_SCALE) {
+            return None;
+        }
+        rest = q;
+        fives += 1;
+    }
+    let scale = twos.max(fives) as u32;
+    let mantissa = r.numer() * (BigInt::from(10u8).pow(scale) / d);
+    Decimal::try_from_i128_with_scale(mantissa.to_i128()?, scale).ok()
+}
+
+/// `r × 10^digits` rounded to an integer as asked.
+fn rounded_integer(r: &BigRational, digits: u32, rounding: Rounding) -> BigInt {
+    let n = r.numer() * BigInt::from(10u8).pow(digits);
+    let d = r.denom(); // positive
+    match rounding {
+        Rounding::Down => n.div_floor(d),
+        Rounding::Up => -((-n).div_floor(d)),
+        Rounding::Nearest => {
+            let (q, rem) = n.abs().div_rem(d);
+            let q = if rem * 2u8 >= *d { q + 1u8 } else { q };
+            if n.is_negative() { -q } else { q }
+        }
+    }
+}
+
+/// An integer of digits written with `digits` of them after the point: `12345`, 2 is `123.45`.
+fn with_point(n: &BigInt, digits: u32) -> String {
+    let text = n.abs().to_string();
+    let digits = digits as usize;
+    let text = if text.len() <= digits { format!("{}{text}", "0".repeat(digits + 1 - text.len())) } else { text };
+    let (whole, fraction) = text.split_at(text.len() - digits);
+    let sign = if n.is_negative() { "-" } else { "" };
+    if digits == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+}
+
+/// `floor(log10 |r|)` of a value that is not zero: the power of ten of its first digit.
+fn floor_log10(r: &BigRational) -> i32 {
+    let (p, q) = (r.numer().abs(), r.denom());
+    let e = p.to_string().len() as i32 - q.to_string().len() as i32;
+    let ten = |k: i32| BigInt::from(10u8).pow(k.unsigned_abs());
+    // |r| >= 10^e, compared in integers
+    let at_least = if e >= 0 { p >= q * ten(e) } else { p * ten(e) >= *q };
+    if at_least { e } else { e - 1 }
+}
+
+/// A decimal's digits at a scale at least its own, as an integer, where it fits an `i128`: the scaled
+/// integers in which sums and comparisons of the figures of a bulk run are made, exactly.
+fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
+    d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)
+}
+
+/// Both decimals' digits at their larger scale, and that scale, where they fit.
+fn scaled(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
+    let scale = a.scale().max(b.scale());
+    Some((at_scale(a, scale)?, at_scale(b, scale)?, scale))
+}
+
+/// The order of two decimals, in scaled integers where both fit (a point compared with a bound).
+pub fn order(a: Decimal, b: Decimal) -> Ordering {
+    scaled(a, b).map_or_else(|| a.cmp(&b), |(a, b, _)| a.cmp(&b))
+}
+
+/// [`at_most_decimal`] in scaled integers, where all three fit an `i128` at their largest scale.
+fn at_most_scaled(x: Decimal, y: Decimal, tol: Decimal) -> Option<bool> {
+    let scale = x.scale().max(y.scale()).max(tol.scale());
+    Some(at_scale(x, scale)?.checked_sub(at_scale(y, scale)?)?.checked_sub(at_scale(tol, scale)?)? <= 0)
+}
+
+/// Whether `x - y <= tol`, decided exactly even where the difference has more digits than a
+/// decimal carries: whole parts are subtracted in `i128`, and the fractions, each below one, in a
+/// decimal that holds their sum exactly.
+fn at_most_decimal(x: Decimal, y: Decimal, tol: Decimal) -> bool {
+    at_most_scaled(x, y, tol).unwrap_or_else(|| at_most_wholes(x, y, tol))
+}
+
+/// [`at_most_decimal`] by whole parts and fractions, for figures beyond an `i128` at a common scale.
+fn at_most_wholes(x: Decimal, y: Decimal, tol: Decimal) -> bool {
+    let whole = |d: Decimal| {
+        let mut t = d.trunc();
+        t.rescale(0);
+        t.mantissa()
+    };
+    let wholes = whole(x) - whole(y) - whole(tol);
+    if wholes.abs() >= 3 {
+        return wholes < 0;
+    }
+    // Each fraction is below one in size with at most 28 digits after the point, so these sums
+    // (below five in size) are exact.
+    let fractions = x.fract() - y.fract() - tol.fract();
+    Decimal::from_i128_with_scale(wholes, 0) + fractions <= Decimal::ZERO
+}
+
+/// `a + b` in scaled integers where the sum fits a decimal without rounding: the same digits and
+/// scale `rust_decimal` gives, which there works through a 192-bit buffer.
+fn add_scaled(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if a.is_zero() || b.is_zero() {
+        return None; // `rust_decimal` gives the other term as it is, at its own scale
+    }
+    let (a, b, scale) = scaled(a, b)?;
+    let sum = a.checked_add(b)?;
+    if sum == 0 {
+        return None; // the sign and scale of a zero are left to `rust_decimal`
+    }
+    Decimal::try_from_i128_with_scale(sum, scale).ok()
+}
+
+/// `a * b` in scaled integers where the product fits a decimal as it is: the same digits and scale
+/// `rust_decimal` gives.
+fn mul_scaled(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale() + b.scale();
+    if a.is_zero() || b.is_zero() || scale > Decimal::MAX_SCALE {
+        return None;
+    }
+    let product = a.mantissa().checked_mul(b.mantissa())?;
+    Decimal::try_from_i128_with_scale(product, scale).ok()
+}
+
+/// Whether `q * b` gives `a` back exactly, so that `q` is the exact quotient `a / b`. In scaled
+/// integers where the digits' product fits an `i128` (an inexact quotient has some 28 digits, so its
+/// product is past what a decimal holds unrounded, which is all it takes to say no).
+fn multiplies_back(q: Decimal, a: Decimal, b: Decimal) -> bool {
+    if !q.is_zero()
+        && let Some(product) = q.mantissa().checked_mul(b.mantissa())
+    {
+        let scale = q.scale() + b.scale();
+        return scale <= Decimal::MAX_SCALE
+            && product.unsigned_abs() < 1 << 96
+            && order(Decimal::from_i128_with_scale(product, scale), a).is_eq();
+    }
+    match q.checked_mul(b) {
+        Some(back) => {
+            let exact = if back.is_zero() { q.is_zero() || b.is_zero() } else { back.scale() >= q.scale() + b.scale() };
+            exact && back == a
+        }
+        None => false,
+    }
+}
+
+/// `x × 10^exponent` as a decimal (the point moved, as a unit conversion does), where one holds it
+/// exactly: `None` where it needs more than 28 digits after the point or is too large.
+pub fn shifted(x: Decimal, exponent: i32) -> Option<Decimal> {
+    let scale = x.scale() as i32 - exponent;
+    if scale > Decimal::MAX_SCALE as i32 {
+        return None;
+    }
+    let grow = 10i128.checked_pow(scale.min(0).unsigned_abs())?;
+    let mantissa = x.mantissa().checked_mul(grow)?;
+    Decimal::try_from_i128_with_scale(mantissa, scale.max(0) as u32).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decimals of every size and scale, from a fixed seed.
+    fn decimals(n: usize) -> Vec<Decimal> {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..n)
+            .map(|i| {
+                let digits = (next() % 29) as u32;
+                let m = ((next() >> 1) as i128 * (next() >> 1) as i128) % 10i128.pow(digits.max(1));
+                Decimal::from_i128_with_scale(if i % 3 == 0 { -m } else { m }, (next() % 29) as u32)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scaled_integers_add_and_compare_as_decimal_arithmetic_does() {
+        let ds = decimals(400);
+        let (mut sums, mut compared) = (0, 0);
+        for (i, &a) in ds.iter().enumerate() {
+            for &b in &ds[i..] {
+                if let Some(sum) = add_scaled(a, b) {
+                    sums += 1;
+                    let exact = a.checked_add(b).unwrap();
+                    assert_eq!((sum.mantissa(), sum.scale()), (exact.mantissa(), exact.scale()), "{a} + {b}");
+                }
+                assert_eq!(order(a, b), a.cmp(&b), "{a} <=> {b}");
+                for tol in [Decimal::ZERO, Decimal::new(5, 2), b.abs()] {
+                    if let Some(holds) = at_most_scaled(a, b, tol) {
+                        compared += 1;
+                        assert_eq!(holds, at_most_wholes(a, b, tol), "{a} - {b} <= {tol}");
+                    }
+                }
+            }
+        }
+        assert!(sums > 10_000 && compared > 30_000, "{sums} sums, {compared} comparisons on the scaled path");
+    }
+
+    #[test]
+    fn scaled_products_are_what_decimal_arithmetic_gives() {
+        let ds = decimals(300);
+        let mut products = 0;
+        for (i, &a) in ds.iter().enumerate() {
+            for &b in &ds[i..] {
+                if let Some(product) = mul_scaled(a, b) {
+                    products += 1;
+                    let exact = a.checked_mul(b).unwrap();
+                    assert_eq!((product.mantissa(), product.scale()), (exact.mantissa(), exact.scale()), "{a} * {b}");
+                }
+            }
+        }
+        assert!(products > 10_000, "{products} products on the scaled path");
+    }
+
+    #[test]
+    fn operations_agree_with_rationals_and_normalise() {
+        let ds = decimals(120);
+        for (i, &a) in ds.iter().enumerate() {
+            for &b in &ds[i..] {
+                let (x, y) = (Real::Dec(a), Real::Dec(b));
+                let (p, q) = (rational_of(a), rational_of(b));
+                let check = |r: Real, want: BigRational| {
+                    assert_eq!(*r.rational(), want);
+                    assert_eq!(matches!(r, Real::Dec(_)), decimal_of(&want).is_some(), "{r:?}");
+                };
+                check(x.add(&y).unwrap(), &p + &q);
+                check(x.sub(&y).unwrap(), &p - &q);
+                check(x.mul(&y).unwrap(), &p * &q);
+                if !b.is_zero() {
+                    check(x.div(&y).unwrap(), &p / &q);
+                }
+                assert_eq!(x.cmp(&y), p.cmp(&q));
+            }
+        }
+    }
+
+    #[test]
+    fn a_quotient_that_does_not_terminate_is_kept_exact() {
+        let third = Real::from(Decimal::ONE).div(&Real::from(Decimal::from(3))).unwrap();
+        assert!(matches!(third, Real::Big(_)));
+        assert_eq!(third.mul(&Real::from(Decimal::from(3))).unwrap(), Real::from(Decimal::ONE));
+        assert_eq!(third.to_string_at(4, Rounding::Nearest), "0.3333");
+        assert_eq!(third.to_string_at(2, Rounding::Up), "0.34");
+        assert_eq!(third.neg().to_string_at(2, Rounding::Down), "-0.34");
+        assert_eq!(third.terminating_scale(), None);
+        assert_eq!(third.to_plain_string(28, Rounding::Nearest), "0.3333333333333333333333333333");
+        let tiny = third.shifted(-30).unwrap();
+        assert_eq!(tiny.to_plain_string(3, Rounding::Up), "0.000000000000000000000000000000334");
+        let two_thirds = third.add(&third).unwrap();
+        assert_eq!(two_thirds.to_string_at(0, Rounding::Nearest), "1");
+        assert_eq!(two_thirds.neg().round(1).unwrap(), Real::from(Decimal::new(-7, 1)));
+    }
+
+    #[test]
+    fn values_past_a_decimal_are_big_integers_within_the_budget() {
+        let big = Real::from(Decimal::MAX).mul(&Real::from(Decimal::from(1000))).unwrap();
+        assert!(matches!(big, Real::Big(_)));
+        assert_eq!(big.to_plain_string(28, Rounding::Nearest), "79228162514264337593543950335000");
+        assert_eq!(big.terminating_scale(), Some(0));
+        assert_eq!(big.div(&Real::from(Decimal::from(1000))).unwrap(), Real::from(Decimal::MAX));
+        let mut x = Real::from(Decimal::from(3));
+        let mut squarings = 0;
+        let error = loop {
+            match x.mul(&x) {
+                Ok(next) => x = next,
+                Err(e) => break e,
+            }
+            squarings += 1;
+        };
+        assert_eq!(error, ArithError::TooLarge);
+        assert!((11..=12).contains(&squarings), "3^(2^{squarings}) is within {EXACT_BITS} bits");
+    }
+
+    #[test]
+    fn shifts_move_the_point_exactly() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(shifted(d("0.3333333333333333333333333333"), 9), Some(d("333333333.3333333333333333333")));
+        assert_eq!(shifted(d("12.5"), -2), Some(d("0.125")));
+        assert_eq!(shifted(d("0.000000000000000000000000001"), -4), None);
+        let tiny = Real::from(d("0.000000000000000000000000001")).shifted(-4).unwrap();
+        assert_eq!(tiny.to_plain_string(28, Rounding::Nearest), "0.0000000000000000000000000000001");
+        assert_eq!(tiny.shifted(4).unwrap(), Real::from(d("0.000000000000000000000000001")));
+    }
+}

@@ -335,6 +335,12 @@ def tickmark_failed(binary, rules, csv, only, facts):
 # ----- the universe
 
 
+def fresh(path):
+    """The file exists and is newer than generate.py."""
+    gen = os.path.getmtime(os.path.join(HERE, "generate.py"))
+    return os.path.exists(path) and os.path.getmtime(path) >= gen
+
+
 def ensure_universe(args):
     if args.csv:
         return args.csv, args.manifest
@@ -342,7 +348,9 @@ def ensure_universe(args):
     stem = "universe-e%d-x%g-s%d-r%g" % (args.entities, args.scale, args.seed, args.rate)
     csv = os.path.join(HERE, "out", stem + ".csv")
     manifest = os.path.join(HERE, "out", stem + ".manifest.csv")
-    if not (os.path.exists(csv) and os.path.exists(manifest)) or args.regenerate:
+    # a universe older than the generator was written in another layout (the units of EPS and shares
+    # changed with the unit contract): made again
+    if args.regenerate or not all(fresh(f) for f in (csv, manifest)):
         subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "--entities", str(args.entities),
                         "--scale", str(args.scale), "--seed", str(args.seed), "--rate", str(args.rate),
                         "--out", csv, "--manifest", manifest], check=True)

@@ -172,7 +172,7 @@ fn a_report_that_cannot_be_written_is_exit_2() {
 /// `tickmark.toml` here names a data folder that does not exist).
 #[test]
 fn rules_check_without_data() {
-    let (stdout, stderr, code) = tickmark(&["check", "--no-data"], &root());
+    let (stdout, stderr, code) = tickmark(&["check", "--no-data"], root());
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with("rules check without data: 37 rules, "), "{stdout}");
     let dir = tempfile::tempdir().unwrap();

@@ -10,10 +10,11 @@ revenue guidance range and an EPS consensus, per fiscal year a capex guidance ra
 of the quarter and year after the data).
 
 Every figure is written with a fixed number of decimals per metric, trailing zeros kept (tickmark reads
-`25.0` as 24.95..25.05): money `USD m`/`EUR m` with one decimal (capex whole millions), EPS with two,
-percentages with one, shares in millions with one. Totals are derived from the *written* components
-(gross_profit = revenue - cost_of_revenue on the rounded figures), and reported ratios are the rounded
-quotient of written figures, so clean data passes every rule of `benches/bulk/rules` given rounding.
+`25.0` as 24.95..25.05): money `USD m`/`EUR m` with one decimal (capex whole millions), EPS
+(`USD/share`/`EUR/share`) with two, percentages with one, diluted shares (`m shares`) with one. Totals
+are derived from the *written* components (gross_profit = revenue - cost_of_revenue on the rounded
+figures), and reported ratios are the rounded quotient of written figures, so clean data passes every
+rule of `benches/bulk/rules` given rounding.
 
 Injected inconsistencies (`--rate`, per entity-period) are far from any rounding boundary (at least 3 %
 of revenue, or 3 percentage points); `--manifest` lists each one with the rule it targets. Every kind

@@ -19,8 +19,8 @@
 //! compare across changes; a run on every core is `tickmark check --timings` on the same files.
 //!
 //! The universe is not in git (`benches/bulk/out/` is ignored): the bench generates it into
-//! `target/bench-data/` with `python3` the first time, and skips every benchmark, saying so, where
-//! `python3` is missing.
+//! `target/bench-data/` with `python3` the first time (and again whenever `generate.py` is newer than
+//! it), and skips every benchmark, saying so, where `python3` is missing.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -62,19 +62,24 @@ fn data_dir() -> PathBuf {
     target.unwrap_or_else(|| root().join("target")).join("bench-data")
 }
 
-/// The universe's CSV, generated unless it is there already; `None` (and why, on stderr) where
-/// `python3` cannot be run.
+/// The universe's CSV, generated unless it is there and newer than its generator; `None` (and why,
+/// on stderr) where `python3` cannot be run.
 fn universe() -> Option<PathBuf> {
     let dir = data_dir();
     let csv = dir.join(format!("universe-e{ENTITIES}-s{SEED}-r{RATE}.csv"));
-    if csv.is_file() {
+    let generator = root().join("benches/bulk/generate.py");
+    // A universe older than its generator was written in another layout (the units of EPS and shares
+    // changed with the unit contract): it is made again.
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(made), Some(written)) = (modified(&csv), modified(&generator))
+        && made >= written
+    {
         return Some(csv);
     }
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     // Written under another name and renamed, so that an interrupted run leaves no half file behind.
     let partial = csv.with_extension("csv.partial");
     let manifest = csv.with_extension("manifest.csv");
-    let generator = root().join("benches/bulk/generate.py");
     eprintln!("generating {} with {}", csv.display(), generator.display());
     let output = Command::new("python3")
         .arg(&generator)
@@ -112,7 +117,7 @@ fn load_sheets(csv: &Path) -> Sheets {
     loaded.unwrap_or_else(|diags| panic!("the universe does not load:\n{}", show(&diags, &sources)))
 }
 
-/// The bench pack, read and checked against the sheets.
+/// The bench pack, read, checked and linked to the sheets (as `tickmark check` does).
 fn load_program(sheets: &Sheets) -> Program {
     let mut sources = Sources::default();
     let rules = [root().join("benches/bulk/rules")];

@@ -10,10 +10,11 @@ revenue guidance range and an EPS consensus, per fiscal year a capex guidance ra
 of the quarter and year after the data).
 
 Every figure is written with a fixed number of decimals per metric, trailing zeros kept (tickmark reads
-`25.0` as 24.95..25.05): money `USD m`/`EUR m` with one decimal (capex whole millions), EPS with two,
-percentages with one, shares in millions with one. Totals are derived from the *written* components
-(gross_profit = revenue - cost_of_revenue on the rounded figures), and reported ratios are the rounded
-quotient of written figures, so clean data passes every rule of `benches/bulk/rules` given rounding.
+`25.0` as 24.95..25.05): money `USD m`/`EUR m` with one decimal (capex whole millions), EPS
+(`USD/share`/`EUR/share`) with two, percentages with one, diluted shares (`m shares`) with one. Totals
+are derived from the *written* components (gross_profit = revenue - cost_of_revenue on the rounded
+figures), and reported ratios are the rounded quotient of written figures, so clean data passes every
+rule of `benches/bulk/rules` given rounding.
 
 Injected inconsistencies (`--rate`, per entity-period) are far from any rounding boundary (at least 3 %
 of revenue, or 3 percentage points); `--manifest` lists each one with the rule it targets. Every kind
@@ -223,7 +224,7 @@ class Universe:
         """Writes one entity's rows into `out` (a list of strings) and its injections into `manifest`."""
         rng, inj = e["rng"], e["inj"]
         name, cur = e["name"], e["currency"]
-        money, eps_unit = cur + " m", cur
+        money, eps_unit = cur + " m", cur + "/share"
         enabled = self.enabled
         nq = len(self.qidx)
         level = e["size"]
@@ -355,7 +356,7 @@ class Universe:
         stock_metrics = [m for m in ("cash", "total_debt", "net_debt") if m in enabled]
         other = [m for m in CORE if m in DECIMALS and m in enabled]
         units = {m: ("%" if m in PERCENT else eps_unit if m == "eps_diluted" else money if m == "capex"
-                     else "" if m == "diluted_shares" else "count") for m in other}
+                     else "m shares" if m == "diluted_shares" else "count") for m in other}
         n_seg = 4
         for k in range(nq):
             label = self.qlabel[k]
@@ -429,8 +430,9 @@ class Universe:
             return set_to(metric, new, 2 if metric == "eps_diluted" else 1,
                           "%s at the %s edge of its rounding interval" % (metric, "upper" if up else "lower"))
 
-        # identities: |lhs - rhs| may be up to the sum of half steps (+ tolerance), in tenths
-        halfsum = {"segment_revenue": Fraction(5, 2), "free_cash_flow": Fraction(16)}
+        # identities: |lhs - rhs| may be up to the sum of half steps, in tenths (free cash flow: capex is
+        # written in whole millions, a half step of 5 tenths)
+        halfsum = {"segment_revenue": Fraction(5, 2), "free_cash_flow": Fraction(6)}
         if kind in ("cost_of_revenue", "research_development", "operating_expenses", "income_tax",
                     "free_cash_flow", "interest_expense", "depreciation", "cash", "segment_revenue"):
             d = sign * (math.floor(halfsum.get(kind, Fraction(3, 2))) + (1 if fail else 0))

@@ -32,7 +32,9 @@ def universe(args, scale):
     os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
     stem = "universe-e%d-x%g-s%d-r%g" % (args.entities, scale, args.seed, args.rate)
     csv = os.path.join(HERE, "out", stem + ".csv")
-    if not os.path.exists(csv):
+    # a universe older than the generator was written in another layout: made again
+    gen = os.path.getmtime(os.path.join(HERE, "generate.py"))
+    if not os.path.exists(csv) or os.path.getmtime(csv) < gen:
         t = time.perf_counter()
         subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "--entities", str(args.entities),
                         "--scale", str(scale), "--seed", str(args.seed), "--rate", str(args.rate), "--out", csv,

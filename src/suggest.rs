@@ -14,7 +14,7 @@ pub const SCORED: usize = 2_000;
 
 /// The most similar candidate, if any is similar enough (normalised Damerau-Levenshtein ≥ 0.6).
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    Index::new(candidates).nearest(name)
+    nearest(name, candidates.into_iter().map(|c| (c, length(c), 0))).0
 }
 
 /// Known names prepared for many look-ups: each with its length and the set of its characters.
@@ -26,7 +26,7 @@ pub struct Index<'a> {
 impl<'a> Index<'a> {
     /// Prepares the candidates, once for every look-up.
     pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Index<'a> {
-        Index { names: candidates.into_iter().map(|c| (c, c.chars().count(), characters(c))).collect() }
+        Index { names: candidates.into_iter().map(|c| (c, length(c), characters(c))).collect() }
     }
 
     /// The most similar name, ties going to the first in byte order; `None` if none scores 0.6.
@@ -36,54 +36,81 @@ impl<'a> Index<'a> {
 
     /// [`Index::nearest`], with how many candidates were scored exactly (at most [`SCORED`]).
     pub fn nearest_counting(&self, name: &str) -> (Option<&'a str>, usize) {
-        let (len, set) = (name.chars().count(), characters(name));
-        // Candidates by the fewest edits they need at least: bucket `d` holds those needing `d`.
-        let mut buckets: Vec<Vec<&'a str>> = Vec::new();
-        for &(candidate, c_len, c_set) in &self.names {
-            let least = least_edits(len, set, c_len, c_set);
-            if score_at_most(least, len, c_len) >= THRESHOLD {
-                if buckets.len() <= least {
-                    buckets.resize_with(least + 1, Vec::new);
-                }
-                buckets[least].push(candidate);
-            }
-        }
-        let mut best: Option<(f64, &'a str)> = None;
-        let mut scored = 0;
-        for (least, bucket) in buckets.iter_mut().enumerate() {
-            // Nothing needing `least` edits can beat the best found (the longest such candidate is
-            // the most a bucket can score, and lengths are bounded by the name's).
-            let bound = score_at_most(least, len, len + least);
-            if best.is_some_and(|(s, _)| bound < s) {
-                break;
-            }
-            // Only the first (in byte order) of what may still be scored is sorted.
-            let room = SCORED - scored;
-            if bucket.len() > room {
-                bucket.select_nth_unstable(room);
-                bucket.truncate(room);
-            }
-            bucket.sort_unstable();
-            for &candidate in bucket.iter() {
-                scored += 1;
-                let score = strsim::normalized_damerau_levenshtein(name, candidate);
-                let better = best.is_none_or(|(s, b)| score > s || (score == s && candidate < b));
-                if score >= THRESHOLD && better {
-                    best = Some((score, candidate));
-                }
-            }
-            if scored == SCORED {
-                break;
-            }
-        }
-        (best.map(|(_, c)| c), scored)
+        nearest(name, self.names.iter().copied())
     }
+}
+
+/// The nearest of candidates given with their lengths and character sets (a set of 0 is worked out
+/// here, for candidates that pass the test of length), and how many were scored exactly.
+fn nearest<'a>(name: &str, candidates: impl Iterator<Item = (&'a str, usize, u128)>) -> (Option<&'a str>, usize) {
+    let (len, set) = (length(name), characters(name));
+    // Candidates by the fewest edits they need at least: bucket `d` holds those needing `d`.
+    let mut buckets: Vec<Vec<&'a str>> = Vec::new();
+    for (candidate, c_len, c_set) in candidates {
+        if score_at_most(len.abs_diff(c_len), len, c_len) < THRESHOLD {
+            continue;
+        }
+        let c_set = if c_set == 0 { characters(candidate) } else { c_set };
+        let least = least_edits(len, set, c_len, c_set);
+        if score_at_most(least, len, c_len) >= THRESHOLD {
+            if buckets.len() <= least {
+                buckets.resize_with(least + 1, Vec::new);
+            }
+            buckets[least].push(candidate);
+        }
+    }
+    best_of(name, len, buckets)
+}
+
+/// Scores the candidates bucket by bucket, fewest edits first, until no later bucket can beat the
+/// best found or [`SCORED`] were scored.
+fn best_of<'a>(name: &str, len: usize, mut buckets: Vec<Vec<&'a str>>) -> (Option<&'a str>, usize) {
+    let mut best: Option<(f64, &'a str)> = None;
+    let mut scored = 0;
+    for (least, bucket) in buckets.iter_mut().enumerate() {
+        // Nothing needing `least` edits can beat the best found (a bucket's candidates are at most
+        // `least` longer than the name, and the longest scores the most).
+        let bound = score_at_most(least, len, len + least);
+        if best.is_some_and(|(s, _)| bound < s) {
+            break;
+        }
+        // Only the first (in byte order) of what may still be scored is sorted.
+        let room = SCORED - scored;
+        if bucket.len() > room {
+            bucket.select_nth_unstable(room);
+            bucket.truncate(room);
+        }
+        bucket.sort_unstable();
+        for &candidate in bucket.iter() {
+            scored += 1;
+            let score = strsim::normalized_damerau_levenshtein(name, candidate);
+            let better = best.is_none_or(|(s, b)| score > s || (score == s && candidate < b));
+            if score >= THRESHOLD && better {
+                best = Some((score, candidate));
+            }
+        }
+        if scored == SCORED {
+            break;
+        }
+    }
+    (best.map(|(_, c)| c), scored)
+}
+
+/// A name's length in characters (in bytes when it is ASCII, the same and quicker).
+fn length(name: &str) -> usize {
+    if name.is_ascii() { name.len() } else { name.chars().count() }
 }
 
 /// The characters of a name as a set of 128 classes (a character's code modulo 128): two names that
 /// differ in a class differ in a character.
 fn characters(name: &str) -> u128 {
-    name.chars().fold(0, |set, c| set | 1 << (c as u32 % 128))
+    let set = if name.is_ascii() {
+        name.bytes().fold(0, |set, b| set | 1 << b)
+    } else {
+        name.chars().fold(0, |set, c| set | 1 << (c as u32 % 128))
+    };
+    // never 0, which stands for "not worked out yet"
+    set | 1
 }
 
 /// The fewest edits that can turn one name into the other: at least their difference in length, and

@@ -74,6 +74,9 @@ const REQUIRED: &[&str] = &[
     // commands that write files and their arguments (issue 12)
     "import_sec_output_is_input",
     "import_sec_output_exists",
+    "init_rules_without_data",
+    "data_empty_folder",
+    "csv_unit_contradicts_row",
 ];
 
 /// The catalogue's folder, relative to the crate root.

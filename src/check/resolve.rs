@@ -155,16 +155,22 @@ impl Resolver<'_> {
 
     /// Reports a name that is neither a cell nor a metric, with the nearest names.
     fn unknown(&mut self, name: &Name, span: Span) {
-        let mut candidates: Vec<String> = self.sheets.metrics.iter().map(|m| prefixed(name.scenario, m)).collect();
-        if name.scenario.is_none() {
-            candidates.extend(self.cells.keys().cloned());
-        }
         let shown = shown(name);
         let diag = Diag::error("unknown-name", format!("unknown name `{shown}`"))
             .in_file(self.file)
             .primary(span, "not a cell, nor a metric in the data");
         let help = self.scenario_help(name).unwrap_or_else(|| {
-            match did_you_mean(&shown, candidates.iter().map(String::as_str)) {
+            // The names as they are, not copied (100,000 metrics for each of 400 unknown names took seconds).
+            let best = match name.scenario {
+                Some(_) => {
+                    let candidates: Vec<String> =
+                        self.sheets.metrics.iter().map(|m| prefixed(name.scenario, m)).collect();
+                    did_you_mean(&shown, candidates.iter().map(String::as_str)).map(str::to_owned)
+                }
+                None => did_you_mean(&shown, self.sheets.metrics.iter().chain(self.cells.keys()).map(String::as_str))
+                    .map(str::to_owned),
+            };
+            match best {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "define it with `let`, or add the metric to a data file".to_owned(),
             }

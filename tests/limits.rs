@@ -327,9 +327,9 @@ fn a_sheet_of_a_hundred_thousand_entities() {
 fn did_you_mean_over_a_hundred_thousand_metrics() {
     let names: Vec<String> = (0..100_000).map(|i| format!("metric_{i:06}_x")).collect();
     let index = tickmark::suggest::Index::new(names.iter().map(String::as_str));
-    for i in 0..400 {
+    for (i, name) in names.iter().enumerate().take(400) {
         let (found, scored) = index.nearest_counting(&format!("metrik_{i:06}_y"));
-        assert_eq!(found, Some(names[i].as_str()));
+        assert_eq!(found, Some(name.as_str()));
         assert!(scored <= tickmark::suggest::SCORED, "{scored} names scored");
     }
     let data: String = std::iter::once("entity,metric,period,value\n".to_owned())

@@ -168,7 +168,10 @@ impl Sink {
             let diag = Diag::error("bad-value", format!("the cell says `{own}`, but its row's unit is `{unit}`"))
                 .in_file(self.file)
                 .primary(span, format!("this is in {own}"))
-                .with_help("a figure's unit is said once: leave it out of the cell, or correct the row's `unit` cell");
+                .with_help(
+                    "leave the unit out of the cell, or correct the row's `unit` cell (a scale of the row's unit, \
+                     such as `730 USD m` in a row of `USD bn`, is fine)",
+                );
             self.errors.push(diag);
             return;
         }
@@ -180,8 +183,9 @@ impl Sink {
     }
 }
 
-/// The unit a value cell writes itself that is not its row's (`1.5 GW` in a row of `USD bn`), if
-/// the row has a unit: a contradiction, not a choice. A cell without a unit, or with its row's, is fine.
+/// The unit a value cell writes itself that measures something else than its row's (`1.5 GW` or `9%`
+/// in a row of `USD bn`), if the row has a unit: a contradiction, not a choice. A cell without a unit,
+/// or with its row's in another scale (`730 USD m` in a row of `USD bn`), is fine.
 pub(super) fn contradicting_unit(text: &str, row_unit: Unit) -> Option<Unit> {
     if row_unit == Unit::None || !text.bytes().any(|b| b.is_ascii_alphabetic() || !b.is_ascii()) && !text.contains('%')
     {
@@ -192,7 +196,7 @@ pub(super) fn contradicting_unit(text: &str, row_unit: Unit) -> Option<Unit> {
         FactValue::Approx(a) => vec![a.value.unit],
         FactValue::Range(r) => [r.lo, r.hi].into_iter().flatten().map(|q| q.unit).collect(),
     };
-    own.into_iter().find(|&u| u != Unit::None && u != row_unit)
+    own.into_iter().find(|&u| u != Unit::None && u.dimension() != row_unit.dimension())
 }
 
 /// The error for a workbook cell that holds no figure: a boolean, a date, an error such as `#DIV/0!`.

@@ -386,42 +386,209 @@ fn picture(c: char) -> char {
     }
 }
 
-/// Writes `contents` to `path` atomically: into a new temporary file beside it, flushed to disk,
-/// then renamed over it, keeping the old file's permissions. A crash leaves the old file or the new
-/// one, never a mix. A link is written through to the file it points to (the link stays a link), and
-/// a file that is read-only, that the user may not write or that is not a regular file (a FIFO) is an
-/// error, not replaced.
+/// Writes `contents` to `path` atomically: into a new temporary file beside it, created with the old
+/// file's permissions, flushed to disk, then renamed over it, and the folder synced so the rename
+/// itself survives a crash. A crash leaves the old file or the new one, never a mix. A link is
+/// written through to the file it points to (the link stays a link), and a file that is read-only,
+/// that the user may not write, that is not a regular file (a FIFO) or that has other hard links
+/// (which a rename would split from it) is an error, not replaced.
 pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
-    let target = resolve(path)?;
-    if let Ok(meta) = std::fs::metadata(&target) {
-        // Opening a FIFO for writing would block until someone reads it.
-        if !meta.is_file() {
-            let message = format!("`{}` is not a regular file", target.display());
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, message));
-        }
-        // A file marked read-only stays as it is, even for a user the system would let write it.
-        if meta.permissions().readonly() {
-            let message = format!("`{}` is read-only", target.display());
-            return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, message));
-        }
-        // Opening for writing (without truncating) asks the system whether this user may write it.
-        std::fs::OpenOptions::new().write(true).open(&target)?;
-    }
-    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (temp, mut file) = create_temp(dir, &name)?;
+    replace(path, contents, None).map_err(Refused::into_io)
+}
+
+/// [`write_atomic`] for a file read before: refused with [`Refused::Changed`] when the file is no
+/// longer as it was read (its size, modification time or bytes differ), so that a change made
+/// meanwhile (an editor saving it) is never lost. The check is made last, just before the rename.
+pub fn write_if_unchanged(path: &Path, contents: &str, read: &AsRead) -> Result<(), Refused> {
+    replace(path, contents, Some(read))
+}
+
+/// Writes `contents` to `path`, which must not exist: into a temporary file, flushed, then linked
+/// under its name, which fails with `AlreadyExists` if a file took the name meanwhile (nothing is
+/// replaced, ever); the folder is synced after.
+pub fn write_new_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    let dir = folder_of(path);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (temp, mut file) = create_temp(&dir, &name, None)?;
     let result = (|| {
         file.write_all(contents.as_bytes())?;
         file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(&target) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
+        match std::fs::hard_link(&temp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            // A file system without hard links: ask, then rename (a file created between the two is lost).
+            Err(_) if std::fs::symlink_metadata(path).is_ok() => Err(std::io::ErrorKind::AlreadyExists.into()),
+            Err(_) => std::fs::rename(&temp, path),
         }
-        std::fs::rename(&temp, &target)
+    })();
+    let _ = std::fs::remove_file(&temp);
+    result?;
+    sync_folder(&dir);
+    Ok(())
+}
+
+/// What a file was when it was read, to tell whether it changed since: its size, its modification
+/// time and a hash of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsRead {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    hash: u64,
+}
+
+impl AsRead {
+    /// The state of the file at `path` whose bytes were read as `bytes`; call it right after reading
+    /// (a change between the read and this call shows as bytes that differ).
+    pub fn of(path: &Path, bytes: &[u8]) -> std::io::Result<AsRead> {
+        let meta = std::fs::metadata(path)?;
+        Ok(AsRead { len: bytes.len() as u64, modified: meta.modified().ok(), hash: hash(bytes) })
+    }
+
+    /// Whether the file at `path` is still as it was read: size and time asked first, bytes last.
+    fn holds(&self, path: &Path) -> std::io::Result<bool> {
+        let meta = std::fs::metadata(path)?;
+        if meta.len() != self.len || meta.modified().ok() != self.modified {
+            return Ok(false);
+        }
+        let mut bytes = Vec::with_capacity(self.len as usize);
+        std::fs::File::open(path)?.take(self.len + 1).read_to_end(&mut bytes)?;
+        Ok(bytes.len() as u64 == self.len && hash(&bytes) == self.hash)
+    }
+}
+
+/// A hash of bytes, the same in every run (SipHash with fixed keys).
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    #[allow(deprecated)]
+    let mut hasher = std::hash::SipHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// Why a file was not replaced.
+#[derive(Debug)]
+pub enum Refused {
+    /// It changed since it was read.
+    Changed,
+    /// It has other hard links (their number), which a rename would split from it.
+    Linked(u64),
+    /// It could not be written.
+    Io(std::io::Error),
+}
+
+impl Refused {
+    /// As an I/O error, for the writers that read nothing first.
+    fn into_io(self) -> std::io::Error {
+        match self {
+            Refused::Io(e) => e,
+            other => std::io::Error::other(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Refused {
+    /// `it changed since it was read`: the end of `cannot write `x.tick`: …`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Changed => f.write_str("it changed since it was read"),
+            Refused::Linked(n) => write!(f, "it has {n} hard links, which replacing it would split"),
+            Refused::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<std::io::Error> for Refused {
+    /// An I/O error as a refusal.
+    fn from(e: std::io::Error) -> Refused {
+        Refused::Io(e)
+    }
+}
+
+/// Replaces the file at `path` (see [`write_atomic`]); `read`, if given, must still hold just before
+/// the rename.
+fn replace(path: &Path, contents: &str, read: Option<&AsRead>) -> Result<(), Refused> {
+    let target = resolve(path)?;
+    let meta = match std::fs::metadata(&target) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && read.is_none() => None,
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(meta) = &meta {
+        replaceable(&target, meta)?;
+    }
+    let dir = folder_of(&target);
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (temp, mut file) = create_temp(&dir, &name, meta.as_ref())?;
+    let result = (|| {
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()?;
+        if let Some(read) = read
+            && !read.holds(&target)?
+        {
+            return Err(Refused::Changed);
+        }
+        std::fs::rename(&temp, &target)?;
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
-    result
+    result?;
+    sync_folder(&dir);
+    Ok(())
+}
+
+/// Refuses to replace a file that is not regular, is read-only, may not be written, or has other hard links.
+fn replaceable(target: &Path, meta: &Metadata) -> Result<(), Refused> {
+    // Opening a FIFO for writing would block until someone reads it.
+    if !meta.is_file() {
+        let message = format!("`{}` is not a regular file", target.display());
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, message).into());
+    }
+    // A file marked read-only stays as it is, even for a user the system would let write it.
+    if meta.permissions().readonly() {
+        let message = format!("`{}` is read-only", target.display());
+        return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, message).into());
+    }
+    // Renaming over a file with other names would leave them with the old text: say so instead.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(Refused::Linked(meta.nlink()));
+        }
+    }
+    // Opening for writing (without truncating) asks the system whether this user may write it.
+    std::fs::OpenOptions::new().write(true).open(target)?;
+    Ok(())
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+}
+
+/// Flushes a folder's entries to disk, so that a rename into it survives a crash (on Unix; elsewhere
+/// a folder cannot be opened for it, and the rename is as durable as the system makes it).
+fn sync_folder(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    let _ = dir;
+}
+
+/// Whether two paths name the same file: the same device and inode on Unix (whatever links or names
+/// lead there), the same canonical path elsewhere. A path that does not exist names no file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
+    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
 }
 
 /// The file a path names, following links; a path that does not exist yet names itself.
@@ -436,14 +603,30 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 /// Creates a fresh temporary file in `dir`, never opening one that is already there (nor a link
-/// planted under its name).
-fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+/// planted under its name). With `like`, it is created with that file's permissions (and set to them
+/// exactly, past the umask, before a byte is written), so it is never readable by more than the file.
+fn create_temp(dir: &Path, name: &str, like: Option<&Metadata>) -> std::io::Result<(PathBuf, std::fs::File)> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = dir.join(format!(".{name}.tickmark-{}-{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(file) => return Ok((temp, file)),
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if let Some(meta) = like {
+            use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+            options.mode(meta.mode() & 0o777);
+        }
+        match options.open(&temp) {
+            Ok(file) => {
+                if let Some(meta) = like
+                    && let Err(e) = file.set_permissions(meta.permissions())
+                {
+                    let _ = std::fs::remove_file(&temp);
+                    return Err(e);
+                }
+                return Ok((temp, file));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }

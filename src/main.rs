@@ -13,7 +13,10 @@ fn main() -> ExitCode {
     match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => code,
         _ => {
-            eprintln!("error: tickmark stopped on an internal error; please report it with the input that caused it");
+            // `eprintln!` would panic again where stderr cannot be written (`2>/dev/full`): exit 101.
+            let message =
+                "error: tickmark stopped on an internal error; please report it with the input that caused it";
+            let _ = writeln!(std::io::stderr(), "{message}");
             ExitCode::from(2)
         }
     }
@@ -24,6 +27,15 @@ fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+            // A program that asked for a document (`check --format json`) gets one carrying the error.
+            let document = e.use_stderr().then(|| check::argument_error(&args[1..], &e.render().to_string(), style()));
+            if let Some(output) = document.flatten() {
+                return match print(&output) {
+                    Ok(()) => ExitCode::from(2),
+                    Err(e) => report_lost(&e, 2),
+                };
+            }
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
@@ -84,16 +96,23 @@ fn report_lost(e: &std::io::Error, code: i32) -> ExitCode {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return ExitCode::from(code as u8);
     }
-    eprintln!("error: the report could not be written: {e}");
+    // stderr may be lost too (`>/dev/full 2>/dev/full`): the exit code still says so.
+    let _ = writeln!(std::io::stderr(), "error: the report could not be written: {e}");
     ExitCode::from(2)
 }
 
-/// Colour only on a terminal and never with `NO_COLOR`. Commands draw in colour when either stream is
-/// a terminal; [`print`] then takes the colour out of the stream that is not.
+/// Colour only on a terminal, never with `NO_COLOR` nor on a `TERM=dumb` one. Commands draw in colour
+/// when either stream is a terminal; [`print`] then takes the colour out of the stream that is not.
 fn style() -> Style {
     let terminal = std::io::stdout().is_terminal() || std::io::stderr().is_terminal();
-    let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = colour(terminal, std::env::var_os("NO_COLOR").as_deref(), std::env::var_os("TERM").as_deref());
     Style { color, ..Style::default() }
+}
+
+/// Whether to draw in colour: on a terminal, unless `NO_COLOR` is set (to anything but nothing) or
+/// `TERM` is `dumb` (a terminal that shows escape sequences as text).
+fn colour(terminal: bool, no_color: Option<&std::ffi::OsStr>, term: Option<&std::ffi::OsStr>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
 }
 
 /// Writes a command's output, each stream in colour only where it is a terminal; an error writing
@@ -134,4 +153,20 @@ fn strip_colour(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color_that_is_not_dumb() {
+        let some = |s: &'static str| Some(OsStr::new(s));
+        assert!(colour(true, None, some("xterm-256color")));
+        assert!(colour(true, some(""), None), "an empty NO_COLOR is not set");
+        assert!(!colour(false, None, some("xterm")), "not a terminal");
+        assert!(!colour(true, some("1"), some("xterm")), "NO_COLOR");
+        assert!(!colour(true, None, some("dumb")), "TERM=dumb");
+    }
 }

@@ -240,7 +240,7 @@ const STREAMED: &[(&str, &str)] = &[
          AMZN,plain_19_digits,2025Q4,-1234567890123456789,,,\n\
          AMZN,leading_zeros,2025Q4,000123.50,,,\n\
          AMZN,margin,2025Q4,11.7,,%,\n\
-         AMZN,margin_claim,2025Q4,9%,,USD bn,\n\
+         AMZN,margin_claim,2025Q4,9%,,,\n\
          AMZN,spread,2025Q4,25,,bps,\n\
          AMZN,capacity,2025Q4,3.9 GW,,,\n\
          AMZN,eps,2025Q4,1.95,consensus,USD,\n\
@@ -328,7 +328,8 @@ fn tricky_values_read_as_written() {
     assert!(line("shares", "2025Q4").contains("[+1234567890123456789012345678e-0 None]"));
     assert!(line("plain_19_digits", "2025Q4").contains("[-1234567890123456789e-0 None]"));
     assert!(line("leading_zeros", "2025Q4").contains("[+12350e-2 None]"));
-    assert!(line("margin_claim", "2025Q4").contains("9 %"), "a cell's own unit beats the column's");
+    // a cell's own unit where the row gives none (`9%` in a row of `USD bn` is an error: issue 12)
+    assert!(line("margin_claim", "2025Q4").contains("9 %"), "{}", line("margin_claim", "2025Q4"));
     assert!(line("capex", "FY2026").starts_with("AMZN guidance capex FY2026 = 200 USD bn"));
     assert!(line("revenue", "2025Q4").contains(&format!("at {name}:2:21 `213.4`")));
     assert!(facts.lines().any(|l| l.starts_with("AMZN guidance revenue 2025Q4 = ..213 USD bn")), "{facts}");

@@ -195,3 +195,21 @@ fn rules_check_without_data() {
     assert!(stderr.contains("as in `200 USD bn`"), "{stderr}");
     assert!(!stderr.contains("no-such-data"), "no data is read: {stderr}");
 }
+
+/// Both streams failing (`>/dev/full 2>/dev/full`) is exit code 2, as a lost report always is, and
+/// never a panic (101): the message that says so cannot be written either.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_lost_on_both_streams_exits_2_without_a_panic() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    for args in [&["check"][..], &["check", "--format", "json"], &["check", "--bogus-flag"], &["sheet"]] {
+        let status = Command::new(env!("CARGO_BIN_EXE_tickmark"))
+            .args(args)
+            .current_dir(root())
+            .stdout(full())
+            .stderr(full())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(2), "{args:?}");
+    }
+}

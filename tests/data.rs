@@ -278,3 +278,36 @@ fn a_range_bound_without_a_unit_takes_the_other_bounds_unit() {
     };
     assert_eq!(show(&FactValue::Range(r)), "5 USD bn..7 USD bn");
 }
+
+/// A value cell's own unit that measures something else than its row's `unit` (`1.5 GW`, `9%` or
+/// `5 EUR m` in a row of `USD bn`) is an error at the cell (issue 12), in a small file and in one the
+/// streaming reader takes; the row's unit in another scale (`730 USD m`) is read as written.
+#[test]
+fn a_cell_unit_contradicting_its_row_is_an_error_at_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "entity,metric,period,value,unit\n";
+    let filler: String = (0..20_000).map(|i| format!("AMZN,m{i},2025Q4,{i},USD bn\n")).collect();
+    for (i, (cell, own)) in [("1.5 GW", "GW"), ("9%", "%"), ("5 EUR m", "EUR m"), ("1..2 GW", "GW")].iter().enumerate()
+    {
+        for (kind, before) in [("small", ""), ("streamed", filler.as_str())] {
+            let path = dir.path().join(format!("{kind}{i}.csv"));
+            std::fs::write(&path, format!("{header}{before}AMZN,revenue,2025Q4,{cell},USD bn\n")).unwrap();
+            let (sources, sheets) = load(std::slice::from_ref(&path));
+            let diags = sheets.err().unwrap_or_else(|| panic!("{kind} {cell}: read"));
+            assert_eq!(diags.len(), 1, "{kind} {cell}");
+            assert_eq!(diags[0].message, format!("the cell says `{own}`, but its row's unit is `USD bn`"));
+            let line = before.lines().count() + 2;
+            assert_eq!(
+                diags[0].location(&sources).unwrap(),
+                format!("{}:{line}:21", sources.get(diags[0].file.unwrap()).name)
+            );
+        }
+    }
+    let path = dir.path().join("scale.csv");
+    std::fs::write(&path, format!("{header}AMZN,severance,2025Q4,730 USD m,USD bn\n")).unwrap();
+    let (_, sheets) = load(std::slice::from_ref(&path));
+    let sheets = sheets.unwrap();
+    let fact =
+        sheets.get(sheets.metric_id("severance").unwrap(), Scenario::Actual, 0, Period::parse("2025Q4").unwrap());
+    assert_eq!(show(&fact.unwrap().value), "730 USD m");
+}

@@ -1161,3 +1161,69 @@ fn help_shows_an_example() {
     assert_eq!(code, 0);
     assert!(stdout.contains("tickmark fmt --check rules"), "{stdout}");
 }
+
+/// A file with a second hard link is not replaced: a rename would give the other name the old text
+/// and this one the new. It is named, exit 2, and both names keep the same, unchanged text.
+#[cfg(unix)]
+#[test]
+fn a_hard_linked_file_is_left_as_it_is_and_named() {
+    let dir = repo(&[("rules/messy.tick", MESSY), ("rules/tidy.tick", TIDY)]);
+    std::fs::hard_link(dir.path().join("rules/messy.tick"), dir.path().join("other.tick")).unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["fmt", "rules"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write `rules/messy.tick`: it has 2 hard links"), "{stderr}");
+    assert!(stdout.contains("0 files formatted, 1 unchanged"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("rules/messy.tick")).unwrap(), MESSY);
+    assert_eq!(std::fs::read_to_string(dir.path().join("other.tick")).unwrap(), MESSY);
+}
+
+/// The formatted file keeps its permissions (0o640 stays 0o640, not the umask's 0o644).
+#[cfg(unix)]
+#[test]
+fn a_formatted_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo(&[("rules/messy.tick", MESSY)]);
+    let path = dir.path().join("rules/messy.tick");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let (code, _, stderr) = run(dir.path(), &["fmt", "rules"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fmt(MESSY));
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+}
+
+/// A change made between reading a file and writing it (an editor saving it) is not lost: the write
+/// is refused and the file holds the change, with no temporary left behind.
+#[test]
+fn a_file_changed_since_it_was_read_is_not_written_over() {
+    use tickmark::fsutil::{AsRead, Refused, write_if_unchanged};
+    let dir = repo(&[("messy.tick", MESSY)]);
+    let path = dir.path().join("messy.tick");
+    let read = AsRead::of(&path, MESSY.as_bytes()).unwrap();
+    // the same size, so only the time or the bytes can tell
+    let edited = MESSY.replace("margin>0", "margin<0");
+    std::fs::write(&path, &edited).unwrap();
+    let refused = write_if_unchanged(&path, &fmt(MESSY), &read).unwrap_err();
+    assert!(matches!(refused, Refused::Changed), "{refused}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "a temporary was left behind");
+    // unchanged since read: written
+    let read = AsRead::of(&path, edited.as_bytes()).unwrap();
+    write_if_unchanged(&path, &fmt(&edited), &read).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fmt(&edited));
+}
+
+/// `--check` on a file whose every line changes: a diff that replaces the lines, in linear work (the
+/// bound itself is counted in `report::diff`'s tests; this runs the command on the case).
+#[test]
+fn check_diffs_a_long_file_of_changed_lines() {
+    let text: String = (0..3000).map(|i| format!("rule r{i} at 2025Q4:revenue-cost=={i}\n")).collect();
+    let dir = repo(&[("long.tick", &text)]);
+    let (code, stdout, _) = run(dir.path(), &["fmt", "--check", "long.tick"]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.starts_with("--- long.tick\n+++ long.tick\n@@ -1,3000 +1,8999 @@\n-rule r0 at"),
+        "{}",
+        &stdout[..200]
+    );
+    assert_eq!(stdout.lines().filter(|l| l.starts_with('-')).count(), 3001);
+}

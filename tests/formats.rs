@@ -370,3 +370,41 @@ fn odd_inputs_github() {
     assert_eq!(lines.len(), 4, "{stdout}");
     settings().bind(|| insta::assert_snapshot!("formats_github_odd", stdout));
 }
+
+// ----- a bad argument
+
+/// `--format json|sarif|junit|github` with an argument clap refuses still prints the document, carrying
+/// the error, and exits 2 (a program reading the document is not left with nothing); a `--format`
+/// whose value is not a format prints none (there is no document to write), only clap's message.
+#[test]
+fn a_bad_argument_is_a_document_in_the_format_asked_for() {
+    let args = |format: &'static str| vec!["check", "--format", format, "--deny", "errors"];
+    let (stdout, _, code) = tickmark(&args("json"), root());
+    assert_eq!(code, 2);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["code"], "bad-argument");
+    assert_eq!(report["diagnostics"][0]["message"], "invalid value 'errors' for '--deny <DENY>'");
+
+    let (stdout, stderr, code) = tickmark(&["check", "--format=sarif", "--bogus"], root());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unexpected argument '--bogus' found"), "{stderr}");
+    let log = valid_sarif(&stdout);
+    let notes = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notes[0]["descriptor"]["id"], "tickmark/bad-argument");
+
+    let (stdout, _, code) = tickmark(&args("junit"), root());
+    assert_eq!(code, 2);
+    let suites = parse_xml(&stdout);
+    let error = &suites.all("testsuite")[0].all("testcase")[0].all("error")[0];
+    assert_eq!(error.attrs["message"], "invalid value 'errors' for '--deny <DENY>'");
+
+    let (stdout, _, code) = tickmark(&args("github"), root());
+    assert_eq!(code, 2);
+    assert!(stdout.starts_with("::error"), "{stdout}");
+
+    for args in [&["check", "--format", "xml"][..], &["check", "--bogus"], &["check", "--format", "human", "--bogus"]] {
+        let (stdout, stderr, code) = tickmark(args, root());
+        assert_eq!((code, stdout.as_str()), (2, ""), "{args:?}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}

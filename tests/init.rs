@@ -130,17 +130,19 @@ fn init_beside_existing_rules_and_data_leaves_the_example_out() {
     let (stdout, _, code) = tickmark(&["test"], dir.path());
     assert_eq!((code, stdout.as_str()), (0, "ok   tests/cases/example.case\n1 passed, 0 failed\n"));
 
-    // Only one of the two holding files: the example's rules and figures are left out together.
-    let dir = pack_copy(&["rules"]);
-    let (stdout, _, code) = tickmark(&["init"], dir.path());
-    assert_eq!(code, 0);
-    assert!(
-        stdout.starts_with(
-            "skipped rules/example.tick: `rules/` holds files already\n\
-             skipped data/example.toml: its figures go with the example rules, which are left out\n"
-        ),
-        "{stdout}"
-    );
+    // Only one of the two holding files: the check init would set up could not run (rules without
+    // figures, figures without rules), so nothing is written and the run exits 2 (issue 12).
+    for (holding, says) in [
+        ("rules", "`rules/` holds files but `data/` holds none"),
+        ("data", "`data/` holds files but `rules/` holds none"),
+    ] {
+        let dir = pack_copy(&[holding]);
+        let before = files(dir.path());
+        let (stdout, stderr, code) = tickmark(&["init"], dir.path());
+        assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+        assert!(stderr.contains(says) && stderr.contains("nothing was written"), "{stderr}");
+        assert_eq!(files(dir.path()), before, "init wrote a file");
+    }
     // A hidden file (`.gitkeep`) does not count.
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("rules")).unwrap();

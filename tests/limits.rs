@@ -529,3 +529,74 @@ fn a_cell_of_a_megabyte_is_quoted_in_two_hundred_characters() {
         assert!(out.1.len() < 4096, "{name}: {} bytes on stderr", out.1.len());
     }
 }
+
+// ----- quadratic paths (issue 12): each is near-linear now, its work counted where it can be
+
+/// `fmt --check` over 80,000 rules that all change (179 s before): the diff's work is at most
+/// `PIECE_LINES` per line, counted, and the command shows every line replaced.
+#[test]
+fn fmt_check_diffs_eighty_thousand_changed_rules() {
+    let rules: String = (0..80_000).map(|i| format!("rule r{i} at 2025Q4:revenue-cost=={i}\n")).collect();
+    let formatted: String = (0..80_000).map(|i| format!("rule r{i} at 2025Q4:\n  revenue - cost == {i}\n\n")).collect();
+    let (old, new) = (rules.lines().collect::<Vec<_>>(), formatted.lines().collect::<Vec<_>>());
+    let (_, work) = tickmark::report::diff::ops(&old, &new);
+    let lines = old.len() + new.len();
+    assert!(work <= tickmark::report::diff::PIECE_LINES * lines, "{work} steps for {lines} lines");
+    let (stdout, stderr, code) = run(&[("many.tick", &rules)], &["fmt", "--check", "many.tick"]);
+    assert_eq!(code, 1, "{}", head(&stderr));
+    assert!(stdout.starts_with("--- many.tick\n+++ many.tick\n@@ -1,80000 +1,239999 @@\n"), "{}", head(&stdout));
+    assert_eq!(stdout.lines().filter(|l| l.starts_with('-')).count(), 80_001);
+}
+
+/// `tickmark test` whose report differs from the expected one in 16,000 lines (16 s before).
+#[test]
+fn a_test_case_whose_report_differs_in_sixteen_thousand_lines() {
+    let rules: String = (0..16_000).map(|i| format!("rule r{i} at 2025Q4: revenue < {i} USD bn\n")).collect();
+    let expected: String = (0..16_000).map(|i| format!("an old line {i}\n")).collect();
+    let case = format!("rules = [\"many.tick\"]\ndata = [\"data.toml\"]\nexit = 1\n----- expected report\n{expected}");
+    let (stdout, stderr, code) =
+        run(&[("many.tick", &rules), ("data.toml", DATA), ("many.case", &case)], &["test", "many.case"]);
+    assert_eq!(code, 1, "{}", head(&stderr));
+    assert!(stdout.starts_with("FAIL many.case\n--- expected\n+++ actual\n@@ -1,16000 "), "{}", head(&stdout));
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("-an old line")).count(), 16_000);
+}
+
+/// `sheet` over 100,000 entities (over 20 s before): a block each, every figure ticked.
+#[test]
+fn a_sheet_of_a_hundred_thousand_entities() {
+    let data: String = std::iter::once("entity,metric,period,value\n".to_owned())
+        .chain((0..100_000).map(|i| format!("E{i},revenue,2025Q4,{i}.5\n")))
+        .collect();
+    let (stdout, stderr, code) = run(
+        &[("r.tick", "rule positive: revenue > 0\n"), ("data.csv", &data)],
+        &["sheet", "r.tick", "--data", "data.csv"],
+    );
+    assert_eq!(code, 0, "{}", head(&stderr));
+    assert_eq!(stdout.matches(" · actual\n").count(), 100_000);
+    assert_eq!(stdout.matches(" ✓\n").count(), 100_000);
+    assert!(
+        stdout.contains("E99999 · actual\nmetric   unit     2025Q4\nrevenue  number  99999.5 ✓\n"),
+        "{}",
+        head(&stdout)
+    );
+}
+
+/// Did-you-mean over 100,000 metrics for 400 unknown names (21 s before): each look-up scores at most
+/// `suggest::SCORED` names exactly (counted), and the command suggests the near ones.
+#[test]
+fn did_you_mean_over_a_hundred_thousand_metrics() {
+    let names: Vec<String> = (0..100_000).map(|i| format!("metric_{i:06}_x")).collect();
+    let index = tickmark::suggest::Index::new(names.iter().map(String::as_str));
+    for (i, name) in names.iter().enumerate().take(400) {
+        let (found, scored) = index.nearest_counting(&format!("metrik_{i:06}_y"));
+        assert_eq!(found, Some(name.as_str()));
+        assert!(scored <= tickmark::suggest::SCORED, "{scored} names scored");
+    }
+    let data: String = std::iter::once("entity,metric,period,value\n".to_owned())
+        .chain(names.iter().enumerate().map(|(i, m)| format!("AMZN,{m},2025Q4,{i}\n")))
+        .collect();
+    let rules: String = (0..400).map(|i| format!("rule u{i}: metrik_{i:06}_y > 0\n")).collect();
+    let out = run(&[("u.tick", &rules), ("data.csv", &data)], &["check", "u.tick", "--data", "data.csv"]);
+    refused(&out, "u.tick", "did you mean `metric_000000_x`?");
+    assert!(out.1.contains("error: the run could not be made: 400 errors"), "{}", head(&out.1));
+}

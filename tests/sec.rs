@@ -312,3 +312,85 @@ fn write_json(dir: &Path, text: &str) -> PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// A companyfacts file whose every string tries to write a line of its own into the imported TOML
+/// (a newline and a fact in `entityName`, `accn` and `form`, quotes, a backslash, an escape, a line
+/// separator, a bidirectional control) and a fact dated in 9997, a year the period reader refuses.
+const HOSTILE: &str = r#"{"cik": 7, "entityName": "Evil \"Co\"\\\n[actual.FY2030]\nrevenue = 999 # \u001b]52;c;x\u0007 \u2028 \u202e",
+ "facts": {"us-gaap": {"Revenues": {"units": {"USD": [
+  {"start": "2023-01-01", "end": "2023-12-31", "val": 100000000, "accn": "0001\n[actual.FY2031]\nrevenue = 1 #", "fy": 2023,
+   "fp": "FY", "form": "10-K\r\nrevenue = 2", "filed": "2024-02-01"},
+  {"start": "9997-01-01", "end": "9997-12-31", "val": 5000000, "accn": "a", "fy": 9997, "fp": "FY", "form": "10-K",
+   "filed": "9998-02-01"}]}}}}}"#;
+
+#[test]
+fn the_import_of_hostile_names_reads_back_to_the_same_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = write_json(dir.path(), HOSTILE);
+    let out = dir.path().join("evil.toml");
+    let (_, stderr, code) =
+        tickmark(&["import", "sec", json.to_str().unwrap(), "-o", out.to_str().unwrap()], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    // every line is a comment, a blank, a table header or one `key = "value"` pair: nothing escaped
+    // a string or a comment
+    let facts: Vec<&str> = text.lines().filter(|l| l.starts_with("revenue")).collect();
+    assert_eq!(facts.len(), 1, "{text}");
+    assert!(!text.contains("FY2030") || text.contains("\\n[actual.FY2030]\\n"), "{text}");
+    assert!(!text.contains("\n[actual.FY2030]") && !text.contains("\n[actual.FY2031]"), "{text}");
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "a raw control character:\n{text}");
+    assert!(!text.contains(['\u{2028}', '\u{202E}']), "{text}");
+    assert!(text.contains("# Left out: 1 facts dated outside the fiscal years 1900 to 2199."), "{text}");
+    // read back: the same facts, the name exactly as filed
+    let (from_json, _) = sheets(std::slice::from_ref(&json));
+    let (from_toml, _) = sheets(std::slice::from_ref(&out));
+    assert_eq!((&from_json.entities, &from_json.metrics), (&from_toml.entities, &from_toml.metrics));
+    assert_eq!(from_toml.periods_of(0), [Period::parse("FY2023").unwrap()]);
+    assert_eq!(from_json.periods_of(0), from_toml.periods_of(0), "the JSON read directly leaves FY9997 out too");
+    assert_eq!(base(&fact(&from_toml, "revenue", "FY2023")), dollars(100_000_000));
+    let name = text.lines().find_map(|l| l.strip_prefix("name = ")).unwrap();
+    let parsed: toml::Value = toml::from_str(&format!("name = {name}")).unwrap();
+    assert_eq!(
+        parsed["name"].as_str(),
+        Some("Evil \"Co\"\\\n[actual.FY2030]\nrevenue = 999 # \u{1b}]52;c;x\u{7} \u{2028} \u{202e}")
+    );
+    // and `check` reads it
+    std::fs::write(dir.path().join("r.tick"), "rule positive: revenue > 0\n").unwrap();
+    let (stdout, stderr, code) = tickmark(&["check", "r.tick", "--data", "evil.toml"], dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn the_import_writes_over_neither_its_input_nor_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = write_json(dir.path(), HOSTILE);
+    let run = |args: &[&str]| tickmark(args, dir.path());
+    // its own input, by the same name or another (a link), even with --force
+    std::os::unix::fs::symlink(&json, dir.path().join("link.json")).unwrap();
+    for out in ["data.json", "./data.json", "link.json"] {
+        for force in [false, true] {
+            let mut args = vec!["import", "sec", "data.json", "-o", out];
+            args.extend(force.then_some("--force"));
+            let (stdout, stderr, code) = run(&args);
+            assert_eq!((code, stdout.as_str()), (2, ""), "{out}: {stderr}");
+            assert!(stderr.contains("an input of the import"), "{stderr}");
+            assert_eq!(std::fs::read_to_string(&json).unwrap(), HOSTILE, "the input was written over");
+        }
+    }
+    // an existing file: refused, unless --force
+    std::fs::write(dir.path().join("out.toml"), "kept").unwrap();
+    let (_, stderr, code) = run(&["import", "sec", "data.json", "-o", "out.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`out.toml` exists already") && stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("out.toml")).unwrap(), "kept");
+    let (_, stderr, code) = run(&["import", "sec", "data.json", "-o", "out.toml", "--force"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::read_to_string(dir.path().join("out.toml")).unwrap().contains("revenue = "));
+    // a new file: written, and no temporary left behind
+    let (_, stderr, code) = run(&["import", "sec", "data.json", "-o", "new.toml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["data.json", "link.json", "new.toml", "out.toml"]);
+}

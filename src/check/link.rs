@@ -96,15 +96,22 @@ impl Linker<'_> {
     /// The error for a name that is neither a cell nor a metric, with the nearest names.
     fn unknown(&self, shown: &str, path: &str, scenario: Scenario, span: crate::source::Span) -> Diag {
         let written = (shown != path).then_some(scenario);
-        let mut candidates: Vec<String> = self.sheets.metrics.iter().map(|m| prefixed(written, m)).collect();
-        if written.is_none() {
-            candidates.extend(self.cells.iter().cloned());
-        }
         let diag = Diag::error("unknown-name", format!("unknown name `{shown}`"))
             .in_file(self.file)
             .primary(span, "not a cell, nor a metric in the data");
         let help = self.scenario_help(path, written).unwrap_or_else(|| {
-            match did_you_mean(shown, candidates.iter().map(String::as_str)) {
+            // the metrics through the sheets' index, not copied and scanned for each unknown name
+            let best = match written {
+                Some(_) => {
+                    let candidates: Vec<String> = self.sheets.metrics.iter().map(|m| prefixed(written, m)).collect();
+                    did_you_mean(shown, candidates.iter().map(String::as_str)).map(str::to_owned)
+                }
+                None => {
+                    let cell = crate::suggest::did_you_mean_scored(shown, self.cells.iter().map(String::as_str));
+                    crate::suggest::better(self.sheets.nearest_metric(shown), cell).map(|(_, c)| c.to_owned())
+                }
+            };
+            match best {
                 Some(best) => format!("did you mean `{best}`?"),
                 None if self.sheets.is_empty() => "the run has no data: give data files with `--data`".to_owned(),
                 None => "define it with `let`, or add the metric to a data file".to_owned(),

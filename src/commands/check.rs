@@ -180,6 +180,28 @@ fn write_report(opts: &CheckOptions, run: &Run, stdout: &mut dyn Write) -> std::
     stdout.flush()
 }
 
+/// The arguments of a `check` that asks for a document (`--format json`, `sarif`, `junit` or
+/// `github`) but that could not be parsed (`message`, clap's): that document, carrying the error as a
+/// diagnostic, exit code 2, so that a program reading it is not left with nothing. `None` for any
+/// other command, the human format, or a `--format` whose value is not a format (there is no document
+/// to write then; clap's message says which formats there are).
+pub fn argument_error(args: &[String], message: &str, style: Style) -> Option<Output> {
+    if args.iter().find(|a| !a.starts_with('-')).is_none_or(|command| command != "check") {
+        return None;
+    }
+    let value = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--format") {
+        Some("") => args.get(i + 1).map(String::as_str),
+        Some(rest) => rest.strip_prefix('='),
+        None => None,
+    })?;
+    let format = <Format as clap::ValueEnum>::from_str(value, false).ok().filter(|&f| f != Format::Human)?;
+    let first = message.lines().next().unwrap_or_default();
+    let diag = Diag::error("bad-argument", first.strip_prefix("error: ").unwrap_or(first).to_owned())
+        .with_help("run `tickmark check --help` for the options");
+    let opts = CheckOptions { format, style, ..CheckOptions::default() };
+    Some(failure(&opts, &[diag], &Sources::default()))
+}
+
 /// A run that could not be made: every diagnostic, exit code 2.
 fn failure(opts: &CheckOptions, diags: &[Diag], sources: &Sources) -> Output {
     let (stdout, stderr) = match opts.format {

@@ -5,11 +5,9 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use similar::TextDiff;
-
 use crate::config;
 use crate::diag::Diag;
-use crate::fsutil::{TextFile, read_source_noting_bom};
+use crate::fsutil::{AsRead, Refused, TextFile, read_source_noting_bom, write_if_unchanged};
 use crate::report::human::{Style, render_diags};
 use crate::source::{Sources, display_path};
 use crate::workspace;
@@ -23,7 +21,9 @@ use super::Output;
     tickmark fmt rules/amazon/q4.tick   one file\n  \
     tickmark fmt --check rules          exit 1 with a diff if a file is not formatted (for CI)\n\n\
     Exit codes: 0 every file is formatted (or was just formatted); 1 with --check, a file would\n\
-    change; 2 a file does not parse (nothing is written) or cannot be read or written.")]
+    change; 2 a file does not parse (nothing is written) or cannot be read or written. A file that\n\
+    changed since it was read, or that has other hard links (a rename would split them), is left as\n\
+    it is and named.")]
 pub struct Args {
     /// Rule files or folders (folders: their `.tick` files, recursively; default: `rules` of
     /// tickmark.toml, else the current folder).
@@ -39,6 +39,8 @@ struct Formatted {
     shown: String,
     before: String,
     after: String,
+    /// The file as it was read: it is written only if it still is.
+    read: AsRead,
 }
 
 /// Runs `tickmark fmt`.
@@ -55,9 +57,9 @@ pub fn run(args: Args, style: Style) -> Output {
     let mut stdout = String::new();
     let mut errors = Vec::new();
     for file in &changed {
-        match crate::fsutil::write_atomic(&file.path, &file.after) {
+        match write_if_unchanged(&file.path, &file.after, &file.read) {
             Ok(()) => _ = writeln!(stdout, "formatted {}", file.shown),
-            Err(e) => errors.push(Diag::error("io", format!("cannot write `{}`: {e}", file.shown))),
+            Err(e) => errors.push(not_written(&file.shown, &e)),
         }
     }
     let written = changed.len() - errors.len();
@@ -66,6 +68,21 @@ pub fn run(args: Args, style: Style) -> Output {
         return Output::ok(stdout);
     }
     Output { stdout, stderr: render_diags(&errors, &sources, style), code: 2 }
+}
+
+/// The error for a file not written, with what to do about it.
+fn not_written(shown: &str, why: &Refused) -> Diag {
+    let diag = Diag::error("io", format!("cannot write `{shown}`: {why}"));
+    match why {
+        Refused::Changed => {
+            diag.with_help("it was left as it is now; run `tickmark fmt` again to format what it holds")
+        }
+        Refused::Linked(_) => diag.with_help(
+            "tickmark replaces a file by renaming a new one over it, which would leave the other links with the \
+             old text; format a copy, or apply the diff of `tickmark fmt --check`",
+        ),
+        Refused::Io(_) => diag,
+    }
 }
 
 /// The rule files to format: the paths given, else those of `tickmark.toml`, else this folder.
@@ -108,8 +125,15 @@ fn format_all(paths: &[PathBuf], sources: &mut Sources) -> Result<Vec<Formatted>
         // the formatter keeps a byte order mark, and does not parse it
         let text = &sources.get(id).text();
         let before = if bom { format!("\u{FEFF}{text}") } else { text.to_string() };
+        let read = match AsRead::of(path, before.as_bytes()) {
+            Ok(read) => read,
+            Err(e) => {
+                errors.push(crate::fsutil::cannot_read(&shown, &e));
+                continue;
+            }
+        };
         match crate::fmt::format(&before, id) {
-            Ok(after) => files.push(Formatted { path: path.clone(), shown, before, after }),
+            Ok(after) => files.push(Formatted { path: path.clone(), shown, before, after, read }),
             Err(diags) => errors.extend(diags.into_iter().map(|d| named(d, &shown))),
         }
     }
@@ -134,8 +158,7 @@ fn check(changed: &[&Formatted], total: usize, style: Style) -> Output {
 
 /// A unified diff of a file's text and its formatted text, the file named in both headers.
 fn diff(file: &Formatted, style: Style) -> String {
-    let diff = TextDiff::from_lines(&file.before, &file.after);
-    let unified = diff.unified_diff().context_radius(3).header(&file.shown, &file.shown).to_string();
+    let unified = crate::report::diff::unified(&file.before, &file.after, &file.shown, &file.shown);
     if !style.color {
         return unified;
     }

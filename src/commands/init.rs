@@ -28,8 +28,9 @@ Examples:
 It writes rules/example.tick, data/example.toml, .github/workflows/tickmark.yml (runs `tickmark check`
 and `tickmark test` in CI), tickmark.toml and tests/cases/example.case (a snapshot test that passes).
 A file that already exists is kept as it is. A folder that holds a tickmark.toml is a rule repository
-already: init writes nothing there. Where rules/ or data/ hold files already, the example rules and
-data are left out, and the test case checks the files that are there.";
+already: init writes nothing there. Where rules/ and data/ hold files already, the example rules and
+data are left out, and the test case checks the files that are there. Where only one of them holds
+files, init writes nothing and exits 2: the check it would set up could not run.";
 
 /// The files `init` writes, in order: the rules and data come before the test case, whose report is
 /// made by checking them, and `tickmark.toml` just before it (a folder with a `tickmark.toml` is a
@@ -70,7 +71,7 @@ pub fn run(args: Args, style: Style) -> Output {
     if dir.join(config::FILE_NAME).symlink_metadata().is_ok() {
         return Output::ok(already_a_repository(dir));
     }
-    if let Some(diag) = inside_repository(dir) {
+    if let Some(diag) = inside_repository(dir).or_else(|| half_a_repository(dir)) {
         return failure(String::new(), &diag, style);
     }
     let skipped = skipped_examples(dir);
@@ -141,6 +142,32 @@ fn inside_repository(dir: &Path) -> Option<Diag> {
         "start the new rule repository outside that one's rules and data folders, or add your rules and data \
          to that repository",
     ))
+}
+
+/// An error where `rules/` holds files and `data/` none, or the other way round: the example is left
+/// out there (see [`skipped_examples`]), so the `tickmark.toml` and test case written would set up a
+/// check that cannot run. Nothing is written instead.
+fn half_a_repository(dir: &Path) -> Option<Diag> {
+    let holds = |file: &str| {
+        let path = dir.join(file);
+        holds_other_files(path.parent().unwrap_or(dir), &path)
+    };
+    let (with, without, missing) = match (holds(RULES), holds(DATA)) {
+        (true, false) => ("rules", "data", "no figures to check the rules against"),
+        (false, true) => ("data", "rules", "no rules to check the figures with"),
+        _ => return None,
+    };
+    let at = |name: &str| display_path(&dir.join(name));
+    let message = format!(
+        "`{}/` holds files but `{}/` holds none: the check init would set up has {missing}",
+        at(with),
+        at(without)
+    );
+    Some(Diag::error("init", message).with_help(format!(
+        "add your {without} files to `{}/` and run `tickmark init` again, or run it in an empty folder for a \
+         working example; nothing was written",
+        at(without)
+    )))
 }
 
 /// Why the example rules and data are left out, if they are: a `rules/` or `data/` folder that holds

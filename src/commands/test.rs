@@ -163,8 +163,7 @@ fn write_failure(out: &mut String, case: &Case, shown: &str, actual: &Actual, st
 
 /// A unified diff of the expected and the actual report, coloured where the style has colour.
 fn write_diff(out: &mut String, expected: &str, actual: &str, style: Style) {
-    let diff = similar::TextDiff::from_lines(expected, actual);
-    let text = diff.unified_diff().context_radius(3).header("expected", "actual").to_string();
+    let text = crate::report::diff::unified(expected, actual, "expected", "actual");
     for (i, line) in text.lines().enumerate() {
         let color = match line.as_bytes().first() {
             _ if i < 2 => None,

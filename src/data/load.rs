@@ -220,14 +220,33 @@ pub fn load_paths_with(
     builder: &mut SheetBuilder,
 ) -> Result<(), Vec<Diag>> {
     let mut errors = Vec::new();
+    let mut read = 0;
     for path in paths {
         for file in expand(path, &mut errors) {
+            read += 1;
             if let Err(more) = load_file(&file, crate::source::display_path(&file), map, sources, builder) {
                 errors.extend(more);
             }
         }
     }
+    if read == 0 && errors.is_empty() && !paths.is_empty() {
+        errors.push(no_data_files(paths));
+    }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// The error for data paths that hold no data file at all (an empty `data/` folder): said as such,
+/// rather than as every metric the rules name being unknown.
+fn no_data_files(paths: &[PathBuf]) -> Diag {
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|p| crate::source::display_path(p))
+        .map(|s| if s.is_empty() { "`.`".to_owned() } else { format!("`{s}`") })
+        .collect();
+    Diag::error("no-data", format!("no data files in {}", shown.join(", "))).with_help(
+        "a data file is a `.toml`, `.json`, `.csv` or `.xlsx` file of figures; add one there, or name the \
+         files with `--data`",
+    )
 }
 
 /// The files a path stands for: itself, as given, or a folder's data files, recursively and sorted,

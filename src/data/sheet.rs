@@ -390,6 +390,8 @@ pub struct Sheets {
     shapes: Vec<Shape>,
     pub conflicts: Vec<Conflict>,
     pub sources: Vec<DataSource>,
+    /// The metric names grouped for did-you-mean, made on first use ([`Sheets::nearest_metric`]).
+    metric_groups: std::sync::OnceLock<crate::suggest::Groups>,
 }
 
 /// The marker of an empty slot.
@@ -442,6 +444,15 @@ struct Repeat {
 }
 
 impl Sheets {
+    /// The metric most similar to a misspelt name, with its score, for "did you mean …?": the metrics
+    /// are grouped once, on the first call, for every later one (400 unknown names over 100,000
+    /// metrics each scanned them all).
+    pub fn nearest_metric(&self, name: &str) -> Option<(f64, &str)> {
+        let groups =
+            self.metric_groups.get_or_init(|| crate::suggest::Groups::new(self.metrics.iter().map(String::as_str)));
+        groups.nearest(name, |i| self.metrics[i].as_str()).0
+    }
+
     /// Lays out the gathered facts: names sorted, ids renumbered, facts placed in their columns in
     /// the order they came (so the first source wins), repeats turned into conflicts or errors.
     fn build(builder: SheetBuilder) -> Result<Sheets, Vec<Diag>> {
@@ -507,6 +518,7 @@ impl Sheets {
             store,
             conflicts: found,
             sources,
+            metric_groups: std::sync::OnceLock::new(),
         };
         sheets.describe(&repeats);
         let mut duplicates = Vec::new();

@@ -1,5 +1,6 @@
 //! Results to reports: what a run found, rendered for people (`human`) and for programs (`json`).
 
+pub mod diff;
 pub mod explain;
 pub mod github;
 pub mod human;

@@ -12,7 +12,7 @@
 //! JSON: `{"facts": [...]}`, one object per fact with `entity`, `metric`, `scenario`, `period`,
 //! `value`, `unit`, `status`, `location`, `source`, `checked_by` and `failed_by` (rule names).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 use crate::data::{Conflict, DataSource, Fact, FactValue};
@@ -139,13 +139,16 @@ struct Row<'a> {
 
 /// The rows of one entity's scenario layer, metrics in order.
 fn rows<'a>(entries: &[&'a Entry]) -> Vec<Row<'a>> {
-    let mut metrics: Vec<&str> = entries.iter().map(|e| e.metric.as_str()).collect();
-    metrics.sort_by(|a, b| metric_order(a, b));
-    metrics.dedup();
+    let mut by_metric: HashMap<&str, Vec<&Entry>> = HashMap::new();
+    for &e in entries {
+        by_metric.entry(e.metric.as_str()).or_default().push(e);
+    }
+    let mut metrics: Vec<(&'a str, Vec<&Entry>)> =
+        entries.iter().map(|e| e.metric.as_str()).filter_map(|m| Some((m, by_metric.remove(m)?))).collect();
+    metrics.sort_by(|a, b| metric_order(a.0, b.0));
     metrics
         .into_iter()
-        .map(|metric| {
-            let of: Vec<&Entry> = entries.iter().copied().filter(|e| e.metric == metric).collect();
+        .map(|(metric, of)| {
             let unit = shared_unit(&of);
             let cells = of.iter().map(|e| (e.period, written(&e.fact.value, unit.is_some()), e.mark)).collect();
             Row { metric, unit: unit.map_or(String::new(), |u| u.to_string()), cells }
@@ -162,15 +165,23 @@ pub fn table(
     style: Style,
 ) -> String {
     let mut blocks = Vec::new();
+    // Grouped once, so that each entity's blocks cost its own entries, not all of them.
+    let mut layers: BTreeMap<(&str, usize), Vec<&Entry>> = BTreeMap::new();
+    for e in entries {
+        layers.entry((e.entity.as_str(), e.scenario as usize)).or_default().push(e);
+    }
+    let mut conflicts_of: HashMap<&str, Vec<&Conflict>> = HashMap::new();
+    for c in conflicts {
+        conflicts_of.entry(c.key.entity.as_str()).or_default().push(c);
+    }
     for entity in entities(entries) {
         for scenario in Scenario::ALL {
-            let layer: Vec<&Entry> = entries.iter().filter(|e| e.entity == entity && e.scenario == scenario).collect();
-            if !layer.is_empty() {
+            if let Some(layer) = layers.get(&(entity.as_str(), scenario as usize)) {
                 let title = paint(style.color, "1", &format!("{entity} · {}", scenario.as_str()));
-                blocks.push(block(&title, &rows(&layer), width, style));
+                blocks.push(block(&title, &rows(layer), width, style));
             }
         }
-        let notes = conflict_notes(&entity, conflicts, sources);
+        let notes = conflict_notes(&entity, conflicts_of.get(entity.as_str()).map_or(&[], Vec::as_slice), sources);
         if !notes.is_empty() {
             blocks.push(notes);
         }
@@ -248,9 +259,9 @@ fn split(fixed: usize, widths: &[usize], width: Option<usize>) -> Vec<std::ops::
 }
 
 /// The conflicts of an entity, one line each: the figure kept and the one set aside.
-fn conflict_notes(entity: &str, conflicts: &[Conflict], sources: &Sources) -> String {
+fn conflict_notes(entity: &str, conflicts: &[&Conflict], sources: &Sources) -> String {
     let mut out = String::new();
-    for c in conflicts.iter().filter(|c| c.key.entity == entity) {
+    for c in conflicts {
         let name = match c.key.scenario {
             Scenario::Actual => c.key.metric.clone(),
             s => format!("{}.{}", s.as_str(), c.key.metric),
@@ -276,10 +287,14 @@ pub fn csv(entries: &[Entry]) -> String {
         header.push(format!("{} {p} status", s.as_str()));
     }
     let _ = writer.write_record(&header);
+    let mut rows: HashMap<(&str, &str), Vec<&Entry>> = HashMap::new();
+    for e in entries {
+        rows.entry((e.entity.as_str(), e.metric.as_str())).or_default().push(e);
+    }
     for (entity, metric) in keys(entries) {
-        let row: Vec<&Entry> = entries.iter().filter(|e| e.entity == entity && e.metric == metric).collect();
+        let row = rows.remove(&(entity, metric)).unwrap_or_default();
         let unit = shared_unit(&row);
-        let mut record = vec![entity.clone(), metric.clone(), unit.map_or(String::new(), |u| u.to_string())];
+        let mut record = vec![entity.to_owned(), metric.to_owned(), unit.map_or(String::new(), |u| u.to_string())];
         for (s, p) in &columns {
             match row.iter().find(|e| e.scenario == *s && e.period == *p) {
                 Some(e) => record.extend([written(&e.fact.value, unit.is_some()), e.mark.word().to_owned()]),
@@ -292,9 +307,9 @@ pub fn csv(entries: &[Entry]) -> String {
 }
 
 /// Every entity and metric of the entries, in order.
-fn keys(entries: &[Entry]) -> Vec<(String, String)> {
-    let mut keys: Vec<(String, String)> = entries.iter().map(|e| (e.entity.clone(), e.metric.clone())).collect();
-    keys.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| metric_order(&a.1, &b.1)));
+fn keys(entries: &[Entry]) -> Vec<(&str, &str)> {
+    let mut keys: Vec<(&str, &str)> = entries.iter().map(|e| (e.entity.as_str(), e.metric.as_str())).collect();
+    keys.sort_by(|a, b| a.0.cmp(b.0).then_with(|| metric_order(a.1, b.1)));
     keys.dedup();
     keys
 }

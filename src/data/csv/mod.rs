@@ -31,7 +31,7 @@ use crate::num::Unit;
 use crate::source::{SourceId, Span};
 
 use super::file::DataFile;
-use super::sheet::{Fact, FactKey, Origin};
+use super::sheet::{Fact, FactKey, FactValue, Origin};
 use super::value::{UNITS_HELP, parse_value};
 use rows::{NotAFigure, Row};
 
@@ -164,12 +164,39 @@ impl Sink {
             return;
         }
         let text = row.cells.get(column).map_or("", String::as_str);
+        if let Some(own) = contradicting_unit(text, unit) {
+            let diag = Diag::error("bad-value", format!("the cell says `{own}`, but its row's unit is `{unit}`"))
+                .in_file(self.file)
+                .primary(span, format!("this is in {own}"))
+                .with_help(
+                    "leave the unit out of the cell, or correct the row's `unit` cell (a scale of the row's unit, \
+                     such as `730 USD m` in a row of `USD bn`, is fine)",
+                );
+            self.errors.push(diag);
+            return;
+        }
         let value = parse_value(text, unit).map_err(|e| e.into_diag(self.file, row.base(column), span));
         let Some(value) = self.check(value) else { return };
         let fact = Fact { value, origin: Origin { file: self.file, span } };
         let pushed = self.out.push(key, fact);
         self.check(pushed);
     }
+}
+
+/// The unit a value cell writes itself that measures something else than its row's (`1.5 GW` or `9%`
+/// in a row of `USD bn`), if the row has a unit: a contradiction, not a choice. A cell without a unit,
+/// or with its row's in another scale (`730 USD m` in a row of `USD bn`), is fine.
+pub(super) fn contradicting_unit(text: &str, row_unit: Unit) -> Option<Unit> {
+    if row_unit == Unit::None || !text.bytes().any(|b| b.is_ascii_alphabetic() || !b.is_ascii()) && !text.contains('%')
+    {
+        return None;
+    }
+    let own = match parse_value(text, Unit::None).ok()? {
+        FactValue::Number(q) => vec![q.unit],
+        FactValue::Approx(a) => vec![a.value.unit],
+        FactValue::Range(r) => [r.lo, r.hi].into_iter().flatten().map(|q| q.unit).collect(),
+    };
+    own.into_iter().find(|&u| u != Unit::None && crate::num::Dim::of(u) != crate::num::Dim::of(row_unit))
 }
 
 /// The error for a workbook cell that holds no figure: a boolean, a date, an error such as `#DIV/0!`.

@@ -440,6 +440,8 @@ impl Merge {
 fn figure(text: &str, unit: Unit) -> Option<FactValue> {
     match plain_decimal(text) {
         Some(value) => Some(FactValue::Number(Quantity::new(value, unit))),
+        // a unit that contradicts the row's is left to the whole-file reader, which says so
+        None if super::contradicting_unit(text, unit).is_some() => None,
         None => parse_value(text, unit).ok(),
     }
 }

@@ -132,6 +132,17 @@ pub enum Span {
     Instant { year: i32, quarter: u8 },
 }
 
+impl Span {
+    /// The fiscal year the span falls in.
+    pub fn year(self) -> i32 {
+        match self {
+            Span::Quarter { year, .. } | Span::ToDate { year, .. } | Span::Year(year) | Span::Instant { year, .. } => {
+                year
+            }
+        }
+    }
+}
+
 /// Why a fact has no fiscal period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Unplaced {
@@ -141,6 +152,8 @@ pub enum Unplaced {
     Irregular,
     /// A balance on a date that ends no fiscal quarter.
     OffQuarter,
+    /// A fiscal year outside the years a period may have ([`crate::period::YEARS`]): `FY9998`.
+    OutOfRange,
 }
 
 impl Unplaced {
@@ -150,6 +163,7 @@ impl Unplaced {
             Unplaced::TrailingYear => "trailing twelve months (not a fiscal year)",
             Unplaced::Irregular => "durations that are neither a quarter, a year to date nor a fiscal year",
             Unplaced::OffQuarter => "balances on a date that ends no fiscal quarter",
+            Unplaced::OutOfRange => "facts dated outside the fiscal years 1900 to 2199",
         }
     }
 }

@@ -443,6 +443,11 @@ impl Facts<'_> {
                 Some(start) => calendar.duration(start, f.end),
                 None => calendar.instant(f.end),
             };
+            // A year the period reader refuses is left out here too, so that an import reads back.
+            let at =
+                at.and_then(
+                    |at| if crate::period::YEARS.contains(&at.year()) { Ok(at) } else { Err(Unplaced::OutOfRange) },
+                );
             match at {
                 Ok(at) => groups.entry((f.metric, at)).or_default().push(f),
                 Err(why) => *import.unplaced.entry(why).or_default() += 1,

@@ -14,7 +14,12 @@ use super::Import;
 /// The import as a TOML data file; `from` names the companyfacts file it was read from.
 pub fn toml(import: &Import, from: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}: imported by `tickmark import sec` from {from}.", import.source_name());
+    let _ = writeln!(
+        out,
+        "# {}: imported by `tickmark import sec` from {}.",
+        comment(&import.source_name()),
+        comment(from)
+    );
     if let Some(end) = import.year_end {
         let _ =
             writeln!(out, "# Periods are fiscal, from each fact's own dates; the last fiscal year end filed is {end}.");
@@ -43,20 +48,59 @@ pub fn toml(import: &Import, from: &str) -> String {
             period = Some(fact.period);
         }
         // `show` writes a value as a cell literal that reads back to it: `102466 ± 1 USD m`.
-        let _ = writeln!(out, "{} = {}  # {}", fact.metric, quoted(&fact.value.show()), one_line(&fact.place));
+        let _ = writeln!(out, "{} = {}  # {}", key(&fact.metric), quoted(&fact.value.show()), comment(&fact.place));
         for c in import.conflicts.iter().filter(|c| c.kept == index) {
-            let _ = writeln!(out, "# conflict: {} in {}", c.value.show(), one_line(&c.place));
+            let _ = writeln!(out, "# conflict: {} in {}", comment(&c.value.show()), comment(&c.place));
         }
     }
     out
 }
 
-/// A TOML basic string.
-fn quoted(text: &str) -> String {
-    toml::Value::String(text.to_owned()).to_string()
+/// A TOML basic string that reads back to `text`: quotes, backslashes and every character that could
+/// end a line or hide text (controls, line and paragraph separators, bidirectional controls) escaped.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if hidden(c) => _ = write!(out, "\\u{:04X}", c as u32),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
-/// Text for a comment: on one line.
-fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+/// Text for a comment: on one line, every character [`hidden`] (a line end, a control) written as
+/// `\u{1b}`, so that nothing a filing says can end the comment and write a line of its own.
+pub fn comment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if hidden(c) || c == '\t' {
+            _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A metric's dotted name as a TOML key: each part bare where it can be, else quoted.
+fn key(metric: &str) -> String {
+    let bare =
+        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let parts: Vec<String> = metric.split('.').map(|p| if bare(p) { p.to_owned() } else { quoted(p) }).collect();
+    parts.join(".")
+}
+
+/// Whether a character must not appear raw in what is written: C0 and C1 controls, DEL, the line and
+/// paragraph separators, and the bidirectional controls that reorder what a reader sees.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }

@@ -325,64 +325,46 @@ pub fn walk(e: &CExpr, f: &mut dyn FnMut(&CExpr)) {
     walk_children(e, &mut |c| walk(c, f));
 }
 
+/// The direct children of an expression's node, each passed to `$f`: one match for the shared and
+/// the mutable walk alike (`$iter` is `iter` or `iter_mut`).
+macro_rules! each_child {
+    ($kind:expr, $f:ident, $iter:ident) => {
+        match $kind {
+            CKind::Shift { expr, .. } | CKind::Unary { expr, .. } => $f(expr),
+            CKind::Binary { lhs, rhs, .. } | CKind::Approx { lhs, rhs, .. } => {
+                $f(lhs);
+                $f(rhs);
+            }
+            CKind::Compare { first, rest } => {
+                $f(first);
+                rest.$iter().for_each(|(_, e)| $f(e));
+            }
+            CKind::In { value, range } => {
+                $f(value);
+                $f(range);
+            }
+            CKind::If { cond, then, otherwise } => {
+                $f(cond);
+                $f(then);
+                $f(otherwise);
+            }
+            CKind::Call { args, .. } => args.$iter().for_each(|a| $f(a)),
+            CKind::Number { .. }
+            | CKind::Range { .. }
+            | CKind::Bool(_)
+            | CKind::Fact { .. }
+            | CKind::Pattern { .. }
+            | CKind::Cell(_) => {}
+        }
+    };
+}
+
 /// Calls `f` on each direct child of an expression, to change it.
 pub fn walk_children_mut(e: &mut CExpr, f: &mut dyn FnMut(&mut CExpr)) {
-    match &mut e.kind {
-        CKind::Shift { expr, .. } | CKind::Unary { expr, .. } => f(expr),
-        CKind::Binary { lhs, rhs, .. } | CKind::Approx { lhs, rhs, .. } => {
-            f(lhs);
-            f(rhs);
-        }
-        CKind::Compare { first, rest } => {
-            f(first);
-            rest.iter_mut().for_each(|(_, e)| f(e));
-        }
-        CKind::In { value, range } => {
-            f(value);
-            f(range);
-        }
-        CKind::If { cond, then, otherwise } => {
-            f(cond);
-            f(then);
-            f(otherwise);
-        }
-        CKind::Call { args, .. } => args.iter_mut().for_each(f),
-        CKind::Number { .. }
-        | CKind::Range { .. }
-        | CKind::Bool(_)
-        | CKind::Fact { .. }
-        | CKind::Pattern { .. }
-        | CKind::Cell(_) => {}
-    }
+    each_child!(&mut e.kind, f, iter_mut)
 }
 
 /// Calls `f` on each direct child of an expression.
 pub fn walk_children(e: &CExpr, f: &mut dyn FnMut(&CExpr)) {
-    match &e.kind {
-        CKind::Shift { expr, .. } | CKind::Unary { expr, .. } => f(expr),
-        CKind::Binary { lhs, rhs, .. } | CKind::Approx { lhs, rhs, .. } => {
-            f(lhs);
-            f(rhs);
-        }
-        CKind::Compare { first, rest } => {
-            f(first);
-            rest.iter().for_each(|(_, e)| f(e));
-        }
-        CKind::In { value, range } => {
-            f(value);
-            f(range);
-        }
-        CKind::If { cond, then, otherwise } => {
-            f(cond);
-            f(then);
-            f(otherwise);
-        }
-        CKind::Call { args, .. } => args.iter().for_each(f),
-        CKind::Number { .. }
-        | CKind::Range { .. }
-        | CKind::Bool(_)
-        | CKind::Fact { .. }
-        | CKind::Pattern { .. }
-        | CKind::Cell(_) => {}
-    }
+    each_child!(&e.kind, f, iter)
 }

@@ -91,7 +91,9 @@ fn deserved_digits(n: &Num) -> u32 {
     let Ok(width) = n.hi.sub(&n.lo).map(|w| to_unit(&w, n.unit)) else { return 0 };
     if width.is_zero() {
         let exact = to_unit(&n.point, n.unit);
-        return exact.terminating_scale().unwrap_or(MAX_DIGITS).min(MAX_DIGITS);
+        // an exact value that does not terminate (`12.5 / 35.6`) is shown to ten significant digits
+        let significant = || decimals_down_to(&exact.abs(), Decimal::from(1_000_000_000));
+        return exact.terminating_scale().unwrap_or_else(significant).min(MAX_DIGITS);
     }
     decimals_down_to(&width, Decimal::ONE)
 }

@@ -399,6 +399,15 @@ fn hint(positives: &[Rule], found: Option<(Tok, &str)>, previous: Option<&str>) 
     if found_comparison && expects(Rule::add_op) && !expects(Rule::cmp_op) {
         return Some("`~=` and `in` do not chain with other comparisons; join them with `and`".into());
     }
+    // after a declared name (`metric revenue`), not after a period of `at` (`at 2026Q1`)
+    let after_name = previous.is_some_and(|p| {
+        p.starts_with(|c: char| c.is_ascii_lowercase() || c == '*' || c == '_') && !matches!(p, "quarters" | "years")
+    });
+    if expects(Rule::colon) && expects(Rule::comma) && !expects(Rule::severity) && after_name {
+        return Some(
+            "a declaration reads `metric NAME, NAME: DIMENSION`, as in `metric eps_diluted: per_share`".into(),
+        );
+    }
     if expects(Rule::colon) {
         return Some("a rule reads `rule NAME [error|warning|info] [\"TITLE\"] [at PERIODS]: EXPR`".into());
     }

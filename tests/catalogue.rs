@@ -80,6 +80,8 @@ const REQUIRED: &[&str] = &[
     "units_eps_as_money",
     "units_per_share_plus_money",
     "units_eps_two_sources",
+    "units_declared_contradicts_data",
+    "units_unknown_dimension",
     // tickmark.toml and the command line
     "config_syntax",
     "config_unknown_key",

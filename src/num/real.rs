@@ -81,7 +81,11 @@ impl Real {
     /// `n / d` (`d > 0`, any terms) in its one form, where both fit an `i128`: no big integer is made
     /// unless the reduced value needs one.
     fn from_parts(parts: Parts) -> Real {
-        let (n, d) = small::reduced(parts);
+        Real::from_reduced(small::reduced(parts))
+    }
+
+    /// [`Real::from_parts`] of a pair already in lowest terms.
+    fn from_reduced((n, d): Parts) -> Real {
         if let Some(scale) = small::decimal_scale(d, Decimal::MAX_SCALE)
             && let Some(mantissa) = n.checked_mul(10i128.pow(scale) / d)
             && let Ok(dec) = Decimal::try_from_i128_with_scale(mantissa, scale)
@@ -219,7 +223,7 @@ impl Real {
             // A quotient of decimals that terminates keeps the digits and scale `rust_decimal` gives.
             let q = small::reduced(q);
             if !(decimals && small::decimal_scale(q.1, Decimal::MAX_SCALE).is_some()) {
-                return Ok(Real::from_parts(q));
+                return Ok(Real::from_reduced(q));
             }
         }
         if let (Real::Dec(a), Real::Dec(b)) = (self, other)
@@ -398,6 +402,12 @@ impl std::fmt::Display for Real {
 pub fn at_most(x: &Real, y: &Real, tol: &Real) -> Result<bool, ArithError> {
     if let (Real::Dec(x), Real::Dec(y), Real::Dec(t)) = (x, y, tol) {
         return Ok(at_most_decimal(*x, *y, *t));
+    }
+    // `x <= y + tol` by cross products: no difference is reduced or allocated
+    if let (Some(x), Some(y), Some(t)) = (x.small_parts(), y.small_parts(), tol.small_parts())
+        && let Some(bound) = small::add(y, t)
+    {
+        return Ok(small::cmp(x, bound).is_le());
     }
     Ok(x.sub(y)? <= *tol)
 }

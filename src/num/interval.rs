@@ -69,7 +69,10 @@ impl Num {
 
     /// `self - other`.
     pub fn sub(&self, other: &Num, unit: Unit) -> Result<Num, ArithError> {
-        self.add(&other.neg(), unit)
+        let lo = self.lo.sub(&other.hi)?;
+        let hi = self.hi.sub(&other.lo)?;
+        let point = self.point.sub(&other.point)?;
+        Ok(Num { lo, point, hi, unit })
     }
 
     /// `self * other`: the hull of the four corner products.

@@ -6,6 +6,7 @@ pub mod interval;
 pub mod quantity;
 pub mod range;
 pub mod real;
+pub mod small;
 pub mod unit;
 
 pub use dim::Dim;

@@ -4,7 +4,9 @@
 //!
 //! The decimal is the common case and keeps its fast paths (scaled integers for sums, products and
 //! comparisons); a result that a decimal would have to round becomes a rational instead, so nothing
-//! computed is ever rounded. A rational that is a decimal becomes a decimal again, so a value has one
+//! computed is ever rounded: a [`Small`] one (64-bit numerator and denominator, copied and compared
+//! without allocation: most margins and growth rates) where it fits, else a big one. A rational that
+//! is a decimal becomes a decimal again, and one that fits a [`Small`] is one, so a value has one
 //! form and equality is equality of values. A rational whose numerator or denominator grows past
 //! [`EXACT_BITS`] is an error ([`ArithError::TooLarge`]), which bounds the work of a chain of
 //! products.
@@ -20,14 +22,19 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::interval::ArithError;
+use super::small::{self, Parts, Small};
 use crate::limits::EXACT_BITS;
 
-/// An exact number: a [`Decimal`] where it is one, else a rational (never one a decimal holds).
+/// An exact number: a [`Decimal`] where it is one, else a rational (never one a decimal holds), a
+/// [`Small`] one where it fits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Real {
     /// A terminating decimal that `rust_decimal` holds exactly.
     Dec(Decimal),
-    /// Any other rational; made only by [`Real::from_rational`], so never a decimal's value.
+    /// A rational of 64-bit numerator and denominator that no decimal holds.
+    Small(Small),
+    /// Any other rational; made only by [`Real::from_rational`], so never a decimal's or a small
+    /// rational's value.
     Big(Arc<BigRational>),
 }
 
@@ -64,16 +71,49 @@ impl Real {
         if r.numer().bits() > EXACT_BITS || r.denom().bits() > EXACT_BITS {
             return Err(ArithError::TooLarge);
         }
-        Ok(match decimal_of(&r) {
-            Some(d) => Real::Dec(d),
-            None => Real::Big(Arc::new(r)),
-        })
+        if let Some(d) = decimal_of(&r) {
+            return Ok(Real::Dec(d));
+        }
+        let fits = r.numer().to_i128().zip(r.denom().to_i128()).and_then(|(n, d)| Small::fit(n, d));
+        Ok(fits.map_or_else(|| Real::Big(Arc::new(r)), Real::Small))
+    }
+
+    /// `n / d` (`d > 0`, any terms) in its one form, where both fit an `i128`: no big integer is made
+    /// unless the reduced value needs one.
+    fn from_parts(parts: Parts) -> Real {
+        Real::from_reduced(small::reduced(parts))
+    }
+
+    /// [`Real::from_parts`] of a pair already in lowest terms.
+    fn from_reduced((n, d): Parts) -> Real {
+        if let Some(scale) = small::decimal_scale(d, Decimal::MAX_SCALE)
+            && let Some(mantissa) = n.checked_mul(10i128.pow(scale) / d)
+            && let Ok(dec) = Decimal::try_from_i128_with_scale(mantissa, scale)
+        {
+            return Real::Dec(dec);
+        }
+        match Small::fit(n, d) {
+            Some(s) => Real::Small(s),
+            // in lowest terms, within 128 bits (far below the budget) and no decimal
+            None => Real::Big(Arc::new(BigRational::new_raw(BigInt::from(n), BigInt::from(d)))),
+        }
+    }
+
+    /// The numerator and positive denominator in `i128` (a decimal's digits over its power of
+    /// ten), where the value is not a big rational.
+    fn small_parts(&self) -> Option<Parts> {
+        match self {
+            Real::Dec(d) => Some((d.mantissa(), 10i128.pow(d.scale()))),
+            Real::Small(s) => Some(s.parts()),
+            Real::Big(_) => None,
+        }
     }
 
     /// The value as a rational.
     pub fn rational(&self) -> Cow<'_, BigRational> {
         match self {
             Real::Dec(d) => Cow::Owned(rational_of(*d)),
+            Real::Small(s) => Cow::Owned(BigRational::new_raw(BigInt::from(s.n), BigInt::from(s.d))),
             Real::Big(r) => Cow::Borrowed(r),
         }
     }
@@ -83,6 +123,7 @@ impl Real {
     fn parts(&self) -> (Cow<'_, BigInt>, Cow<'_, BigInt>) {
         match self {
             Real::Dec(d) => (Cow::Owned(BigInt::from(d.mantissa())), Cow::Owned(ten_to(d.scale()))),
+            Real::Small(s) => (Cow::Owned(BigInt::from(s.n)), Cow::Owned(BigInt::from(s.d))),
             Real::Big(r) => (Cow::Borrowed(r.numer()), Cow::Borrowed(r.denom())),
         }
     }
@@ -91,7 +132,7 @@ impl Real {
     pub fn decimal(&self) -> Option<Decimal> {
         match self {
             Real::Dec(d) => Some(*d),
-            Real::Big(_) => None,
+            Real::Small(_) | Real::Big(_) => None,
         }
     }
 
@@ -111,6 +152,7 @@ impl Real {
                     Ordering::Greater
                 }
             }
+            Real::Small(s) => s.n.cmp(&0),
             Real::Big(r) => {
                 if r.is_negative() {
                     Ordering::Less
@@ -131,6 +173,9 @@ impl Real {
             if let Some(sum) = a.checked_add(*b).filter(|s| s.scale() >= a.scale().max(b.scale())) {
                 return Ok(Real::Dec(sum));
             }
+        }
+        if let Some(sum) = self.small_parts().zip(other.small_parts()).and_then(|(a, b)| small::add(a, b)) {
+            return Ok(Real::from_parts(sum));
         }
         let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
         Real::from_rational(BigRational::new(&*an * &*bd + &*bn * &*ad, &*ad * &*bd))
@@ -159,6 +204,9 @@ impl Real {
                 }
             }
         }
+        if let Some(product) = self.small_parts().zip(other.small_parts()).and_then(|(a, b)| small::mul(a, b)) {
+            return Ok(Real::from_parts(product));
+        }
         let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
         Real::from_rational(BigRational::new(&*an * &*bn, &*ad * &*bd))
     }
@@ -167,6 +215,16 @@ impl Real {
     pub fn div(&self, other: &Real) -> Result<Real, ArithError> {
         if other.is_zero() {
             return Err(ArithError::DivisionByZero);
+        }
+        let decimals = matches!((self, other), (Real::Dec(_), Real::Dec(b)) if !b.is_zero());
+        if !(decimals && divides_a_power_of_ten(other))
+            && let Some(q) = self.small_parts().zip(other.small_parts()).and_then(|(a, b)| small::div(a, b))
+        {
+            // A quotient of decimals that terminates keeps the digits and scale `rust_decimal` gives.
+            let q = small::reduced(q);
+            if !(decimals && small::decimal_scale(q.1, Decimal::MAX_SCALE).is_some()) {
+                return Ok(Real::from_reduced(q));
+            }
         }
         if let (Real::Dec(a), Real::Dec(b)) = (self, other)
             && let Some(q) = a.checked_div(*b)
@@ -182,6 +240,7 @@ impl Real {
     pub fn neg(&self) -> Real {
         match self {
             Real::Dec(d) => Real::Dec(-*d),
+            Real::Small(s) => Real::Small(s.negated()),
             Real::Big(r) => Real::Big(Arc::new(-(**r).clone())),
         }
     }
@@ -208,6 +267,15 @@ impl Real {
         {
             return Ok(Real::Dec(moved));
         }
+        if let Some((n, d)) = self.small_parts()
+            && let Some(power) = 10i128.checked_pow(exponent.unsigned_abs())
+        {
+            let moved =
+                if exponent >= 0 { n.checked_mul(power).map(|n| (n, d)) } else { d.checked_mul(power).map(|d| (n, d)) };
+            if let Some(moved) = moved {
+                return Ok(Real::from_parts(moved));
+            }
+        }
         let power = BigRational::from_integer(BigInt::from(10u8).pow(exponent.unsigned_abs()));
         let r = self.rational();
         Real::from_rational(if exponent >= 0 { &*r * power } else { &*r / power })
@@ -218,6 +286,16 @@ impl Real {
         match self {
             Real::Dec(d) if d.scale() <= digits => Ok(self.clone()),
             Real::Dec(d) => Ok(Real::Dec(d.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero))),
+            Real::Small(s) => {
+                let power = 10i128.checked_pow(digits);
+                match power.zip(power.and_then(|p| i128::from(s.n).checked_mul(p))) {
+                    Some((power, n)) => Ok(Real::from_parts((small::round_half_away(n, i128::from(s.d)), power))),
+                    None => Real::from_rational(BigRational::new(
+                        rounded_integer(&self.rational(), digits, Rounding::Nearest),
+                        BigInt::from(10u8).pow(digits),
+                    )),
+                }
+            }
             Real::Big(r) => {
                 let n = rounded_integer(r, digits, Rounding::Nearest);
                 Real::from_rational(BigRational::new(n, BigInt::from(10u8).pow(digits)))
@@ -229,6 +307,15 @@ impl Real {
     pub fn terminating_scale(&self) -> Option<u32> {
         match self {
             Real::Dec(d) => Some(d.normalize().scale()),
+            Real::Small(s) => {
+                let twos = s.d.trailing_zeros();
+                let (mut rest, mut fives) = (s.d >> twos, 0);
+                while rest % 5 == 0 {
+                    rest /= 5;
+                    fives += 1;
+                }
+                (rest == 1).then_some(twos.max(fives))
+            }
             Real::Big(r) => {
                 let d = r.denom();
                 let twos = d.trailing_zeros().unwrap_or(0);
@@ -292,11 +379,14 @@ impl Ord for Real {
     fn cmp(&self, other: &Real) -> Ordering {
         match (self, other) {
             (Real::Dec(a), Real::Dec(b)) => order(*a, *b),
-            _ => {
-                // denominators are positive: compare the cross products
-                let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
-                (&*an * &*bd).cmp(&(&*bn * &*ad))
-            }
+            _ => match self.small_parts().zip(other.small_parts()) {
+                Some((a, b)) => small::cmp(a, b),
+                None => {
+                    // denominators are positive: compare the cross products
+                    let ((an, ad), (bn, bd)) = (self.parts(), other.parts());
+                    (&*an * &*bd).cmp(&(&*bn * &*ad))
+                }
+            },
         }
     }
 }
@@ -313,7 +403,28 @@ pub fn at_most(x: &Real, y: &Real, tol: &Real) -> Result<bool, ArithError> {
     if let (Real::Dec(x), Real::Dec(y), Real::Dec(t)) = (x, y, tol) {
         return Ok(at_most_decimal(*x, *y, *t));
     }
+    // `x <= y + tol` by cross products: no difference is reduced or allocated
+    if let (Some(x), Some(y), Some(t)) = (x.small_parts(), y.small_parts(), tol.small_parts())
+        && let Some(bound) = small::add(y, t)
+    {
+        return Ok(small::cmp(x, bound).is_le());
+    }
     Ok(x.sub(y)? <= *tol)
+}
+
+/// Whether a decimal divides a power of ten (its digits have no prime factor but 2 and 5), so that
+/// every quotient by it terminates.
+fn divides_a_power_of_ten(x: &Real) -> bool {
+    let Real::Dec(d) = x else { return false };
+    let mut m = d.mantissa().unsigned_abs();
+    if m == 0 {
+        return false;
+    }
+    m >>= m.trailing_zeros();
+    while m % 5 == 0 && m > 1 {
+        m /= 5;
+    }
+    m == 1
 }
 
 /// A decimal as a rational.
@@ -581,7 +692,7 @@ mod tests {
     #[test]
     fn a_quotient_that_does_not_terminate_is_kept_exact() {
         let third = Real::from(Decimal::ONE).div(&Real::from(Decimal::from(3))).unwrap();
-        assert!(matches!(third, Real::Big(_)));
+        assert!(matches!(third, Real::Small(_)));
         assert_eq!(third.mul(&Real::from(Decimal::from(3))).unwrap(), Real::from(Decimal::ONE));
         assert_eq!(third.to_string_at(4, Rounding::Nearest), "0.3333");
         assert_eq!(third.to_string_at(2, Rounding::Up), "0.34");

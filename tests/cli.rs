@@ -213,3 +213,22 @@ fn a_report_lost_on_both_streams_exits_2_without_a_panic() {
         assert_eq!(status.code(), Some(2), "{args:?}");
     }
 }
+
+/// `check --no-data` in a machine format prints that format's document with no diagnostic in it
+/// (GitHub annotations: none), or the document of the errors found, exit 2.
+#[test]
+fn rules_check_without_data_in_every_format() {
+    let (stdout, stderr, code) = tickmark(&["check", "--no-data", "--format", "json"], root());
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+    let (stdout, _, code) = tickmark(&["check", "--no-data", "--format", "github"], root());
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.tick"), "metric capex: money\n\nrule r: capex > 200\n").unwrap();
+    let (stdout, _, code) = tickmark(&["check", "--no-data", "r.tick", "--format", "json"], dir.path());
+    assert_eq!(code, 2);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["diagnostics"][0]["code"], "bare-number", "{stdout}");
+    assert_eq!(doc["diagnostics"][0]["labels"][0]["code"], "200", "{stdout}");
+}

@@ -171,11 +171,17 @@ fn data_dims(sheets: &Sheets, program: &Program, errors: &mut Vec<Diag>) -> Vec<
             let name = &sheets.metrics[metric as usize];
             let Some(index) = program.declared.iter().position(|d| d.names(name)) else { return dim };
             let declared = &program.declared[index];
-            if dim == Dim::Unknown || declared.dim.join(dim).is_some() {
-                return dim;
+            // every unit the facts are written in (a declared currency holds at every entity)
+            let against =
+                sheets.facts_by_unit(metric).map(|(u, _)| Dim::of(u)).find(|d| declared.dim.join(*d).is_none());
+            match against {
+                Some(other) if dim != Dim::Unknown => {
+                    errors.push(contradicts(sheets, metric, declared, other));
+                    Dim::Unknown
+                }
+                // declared `USD` meets facts in USD only: the metric is in USD
+                _ => declared.dim.join(dim).unwrap_or(dim),
             }
-            errors.push(contradicts(sheets, metric, declared, dim));
-            Dim::Unknown
         })
         .collect()
 }

@@ -41,7 +41,12 @@ impl<'a> Dims<'a> {
     fn metric(&self, path: &str, metric: u32) -> Dim {
         match self.data {
             Some((_, dims)) if metric != UNLINKED => dims.get(metric as usize).copied().unwrap_or(Dim::Unknown),
-            _ => self.declared.iter().find(|d| d.names(path)).map_or(Dim::Unknown, |d| d.dim),
+            _ => {
+                // declarations that disagree about a name say nothing of it (linking reports them)
+                let mut naming = self.declared.iter().filter(|d| d.names(path)).map(|d| d.dim);
+                let first = naming.next().unwrap_or(Dim::Unknown);
+                naming.try_fold(first, Dim::join).map_or(Dim::Unknown, |_| first)
+            }
         }
     }
 }
@@ -124,13 +129,25 @@ impl<'a> Infer<'a> {
                     None => Ty::Either(dim),
                 }
             }
-            CKind::Pattern { path, metrics, .. } => {
+            CKind::Pattern { path, metrics, scenario, .. } => {
                 let mut dims = metrics.iter().map(|(m, name)| self.dims.metric(name, *m));
                 let first = match dims.next() {
                     Some(d) => d,
                     None => self.dims.metric(path, UNLINKED),
                 };
-                Ty::Num(dims.try_fold(first, Dim::join).unwrap_or(Dim::Unknown))
+                let dim = dims.try_fold(first, Dim::merge).unwrap_or(Dim::Unknown);
+                // a `*` name over metrics given only as ranges is a range (`sum` refuses it)
+                let shape = |sheets: &Sheets| {
+                    metrics.iter().map(|(m, _)| sheets.shape(*m, *scenario)).fold(Shape::default(), |a, s| Shape {
+                        numbers: a.numbers || s.numbers,
+                        ranges: a.ranges || s.ranges,
+                    })
+                };
+                match self.dims.data.map(|(sheets, _)| shape(sheets)) {
+                    Some(Shape { numbers: false, ranges: true }) => Ty::Range(dim),
+                    Some(Shape { numbers: true, ranges: true }) => Ty::Either(dim),
+                    _ => Ty::Num(dim),
+                }
             }
             CKind::Cell(id) => self.cell(*id)?,
             CKind::Shift { expr, .. } => self.ty(expr, file)?,
@@ -167,7 +184,10 @@ impl<'a> Infer<'a> {
             (Ty::Num(_) | Ty::Either(_), Ty::Num(_) | Ty::Either(_)) => {
                 self.same(then, otherwise, "choose between", file).map(Ty::Num)
             }
-            (Ty::Range(x), Ty::Range(y)) if x.join(y).is_some() => Some(a),
+            // a range beside a metric that may be a range (before the data is linked, any metric)
+            (Ty::Range(x) | Ty::Either(x), Ty::Range(y) | Ty::Either(y)) if x.join(y).is_some() => {
+                x.join(y).map(Ty::Range)
+            }
             _ => {
                 let help = "both branches of `if` give a figure, or both a range, or both true or false";
                 self.expected("a branch like the other", b, otherwise.span, file, help)
@@ -384,9 +404,8 @@ impl<'a> Infer<'a> {
         }
         match (a.join(b), bare(value)) {
             (Some(_), _) => Some(Ty::Bool),
-            (None, Some(v)) if !v.is_zero() => {
-                self.scalar(v, value, (range, b), Place::Operand, file).map(|_| Ty::Bool)
-            }
+            (None, Some(v)) if v.is_zero() => Some(Ty::Bool),
+            (None, Some(v)) => self.scalar(v, value, (range, b), Place::Operand, file).map(|_| Ty::Bool),
             (None, _) => self.mismatch("compare", (value, a), (range, b), file),
         }
     }
@@ -477,7 +496,8 @@ impl<'a> Infer<'a> {
             self.errors.push(diag);
             return None;
         }
-        Some(Ty::Num(dim))
+        // a rounded quotient of pure numbers is a pure number: its digits are not a ratio's
+        Some(Ty::Num(if dim == Dim::Fraction { Dim::Number } else { dim }))
     }
 }
 
@@ -498,12 +518,14 @@ fn bare_zero(e: &CExpr) -> bool {
 /// What to write instead of a pure number: `write 200 USD bn`, `write 40% (0.40 is a fraction)`.
 fn fix(value: Decimal, unit: Option<Unit>, dim: Dim, place: Place) -> String {
     let fraction = matches!(dim, Dim::Ratio) && !value.is_zero() && value.abs() < Decimal::ONE;
-    let shown = if fraction { (value * Decimal::ONE_HUNDRED).normalize() } else { value };
+    // a hundred times the number, where that fits a decimal (a literal may be as large as 7.9e28)
+    let percent = |d: Decimal| d.checked_mul(Decimal::ONE_HUNDRED).map_or(d, |p| p.normalize());
+    let shown = if fraction { percent(value) } else { value };
     let note = if fraction {
         format!(" (`{value}` is a fraction)")
     } else if matches!(dim, Dim::Ratio) && !value.is_zero() && value.abs() <= Decimal::from(5) {
         // `revenue / cost > 1` most likely meant 100 %
-        format!(" (or `{}%` if `{value}` is a fraction)", (value * Decimal::ONE_HUNDRED).normalize())
+        format!(" (or `{}%` if `{value}` is a fraction)", percent(value))
     } else {
         String::new()
     };
@@ -521,7 +543,7 @@ fn fix(value: Decimal, unit: Option<Unit>, dim: Dim, place: Place) -> String {
     match place {
         Place::Operand => format!("write `{}`{note}", with(shown, unit)),
         Place::Range(lo, hi) => {
-            let end = |b: Option<Decimal>| b.map(|b| if fraction { (b * Decimal::ONE_HUNDRED).normalize() } else { b });
+            let end = |b: Option<Decimal>| b.map(|b| if fraction { percent(b) } else { b });
             let text = |b: Option<Decimal>| end(b).map(|b| with(b, unit)).unwrap_or_default();
             format!("write `{}..{}`{note}", text(lo), text(hi))
         }

@@ -17,7 +17,8 @@ use super::resolve::{matches_pattern, prefixed};
 pub fn link(mut program: Program, sheets: &Sheets) -> Result<Program, Vec<Diag>> {
     let mut errors = Vec::new();
     let cells: Vec<String> = program.cells.iter().map(|c| c.name.clone()).collect();
-    let mut linker = Linker { sheets, cells: &cells, errors: &mut errors, file: SourceId(0) };
+    let read = vec![false; sheets.metrics.len()];
+    let mut linker = Linker { sheets, cells: &cells, errors: &mut errors, file: SourceId(0), read };
     for cell in &mut program.cells {
         linker.file = cell.file;
         linker.expr(&mut cell.body);
@@ -31,8 +32,9 @@ pub fn link(mut program: Program, sheets: &Sheets) -> Result<Program, Vec<Diag>>
             }
         }
     }
+    let read = std::mem::take(&mut linker.read);
     errors.extend(hidden_metrics(&program, sheets));
-    let dims = data_dims(sheets, &program, &mut errors);
+    let dims = data_dims(sheets, &program, &read, &mut errors);
     program.linked = true;
     if errors.is_empty() {
         errors.extend(Infer::new(&program, Dims::data(&program.declared, sheets, &dims)).run());
@@ -44,9 +46,10 @@ pub fn link(mut program: Program, sheets: &Sheets) -> Result<Program, Vec<Diag>>
 pub fn link_expr(expr: &mut CExpr, file: SourceId, program: &Program, sheets: &Sheets) -> Vec<Diag> {
     let mut errors = Vec::new();
     let cells: Vec<String> = program.cells.iter().map(|c| c.name.clone()).collect();
-    Linker { sheets, cells: &cells, errors: &mut errors, file }.expr(expr);
+    let read = vec![false; sheets.metrics.len()];
+    Linker { sheets, cells: &cells, errors: &mut errors, file, read }.expr(expr);
     if errors.is_empty() {
-        let dims = data_dims(sheets, program, &mut Vec::new());
+        let dims = data_dims(sheets, program, &vec![false; sheets.metrics.len()], &mut Vec::new());
         let mut infer = Infer::new(program, Dims::data(&program.declared, sheets, &dims));
         infer.ty(expr, file);
         errors = infer.errors;
@@ -60,6 +63,8 @@ struct Linker<'a> {
     cells: &'a [String],
     errors: &'a mut Vec<Diag>,
     file: SourceId,
+    /// Per metric of the data, whether a rule or cell reads it.
+    read: Vec<bool>,
 }
 
 impl Linker<'_> {
@@ -67,7 +72,10 @@ impl Linker<'_> {
     fn expr(&mut self, e: &mut CExpr) {
         match &mut e.kind {
             CKind::Fact { name, path, metric, scenario } => match self.sheets.metric_id(path) {
-                Some(id) => *metric = id,
+                Some(id) => {
+                    *metric = id;
+                    self.read[id as usize] = true;
+                }
                 None => {
                     let diag = self.unknown(name, path, *scenario, e.span);
                     self.errors.push(diag);
@@ -81,6 +89,7 @@ impl Linker<'_> {
                     .filter(|m| matches_pattern(path, m))
                     .filter_map(|m| Some((self.sheets.metric_id(m)?, m.clone())))
                     .collect();
+                metrics.iter().for_each(|(id, _)| self.read[*id as usize] = true);
                 if metrics.is_empty() {
                     let diag = Diag::error("unknown-name", format!("`{name}` matches no metric in the data"))
                         .in_file(self.file)
@@ -164,13 +173,22 @@ fn hidden_metrics(program: &Program, sheets: &Sheets) -> Vec<Diag> {
 /// facts leaves the currency open). Facts of one metric in two dimensions, and data that
 /// contradicts a declaration, are errors; such a metric is [`Dim::Unknown`] so nothing else is
 /// reported about it.
-fn data_dims(sheets: &Sheets, program: &Program, errors: &mut Vec<Diag>) -> Vec<Dim> {
+fn data_dims(sheets: &Sheets, program: &Program, read: &[bool], errors: &mut Vec<Diag>) -> Vec<Dim> {
     (0..sheets.metrics.len() as MetricId)
         .map(|metric| {
+            // a metric no rule reads is reported by nobody: its dimension is only worked out
+            let mut quiet = Vec::new();
+            let errors = if read[metric as usize] { &mut *errors } else { &mut quiet };
             let dim = one_dim(sheets, metric, errors);
             let name = &sheets.metrics[metric as usize];
-            let Some(index) = program.declared.iter().position(|d| d.names(name)) else { return dim };
-            let declared = &program.declared[index];
+            let mut naming = program.declared.iter().filter(|d| d.names(name));
+            let Some(declared) = naming.next() else { return dim };
+            // two declarations that name the metric (`*_margin: ratio`, `fx_margin: money`) must agree,
+            // or which one held would depend on the order the files load in
+            if let Some(other) = naming.find(|d| d.dim.join(declared.dim).is_none()) {
+                errors.push(overlapping(name, declared, other));
+                return Dim::Unknown;
+            }
             // every unit the facts are written in (a declared currency holds at every entity)
             let against =
                 sheets.facts_by_unit(metric).map(|(u, _)| Dim::of(u)).find(|d| declared.dim.join(*d).is_none());
@@ -193,10 +211,8 @@ fn one_dim(sheets: &Sheets, metric: MetricId, errors: &mut Vec<Diag>) -> Dim {
     let mut dim = Dim::of(first_unit);
     for (unit, fact) in facts {
         let other = Dim::of(unit);
-        dim = match (dim, other) {
-            (Dim::Money(x), Dim::Money(y)) => Dim::Money(if x == y { x } else { None }),
-            (Dim::PerShare(x), Dim::PerShare(y)) => Dim::PerShare(if x == y { x } else { None }),
-            (a, b) if a == b => a,
+        dim = match dim.merge(other) {
+            Some(merged) if merged != Dim::Unknown => merged,
             _ => {
                 errors.push(disagree(sheets, metric, (first_unit, &first), (unit, &fact)));
                 return Dim::Unknown;
@@ -237,6 +253,25 @@ fn disagree(
                 .in_file(b.origin.file)
                 .primary(b.origin.span, format!("{b_dim} (`{b_unit}`)")),
         )
+}
+
+/// Two declarations of different dimensions that both name a metric of the data.
+fn overlapping(name: &str, first: &super::program::Declared, other: &super::program::Declared) -> Diag {
+    Diag::error(
+        "declared-dimension",
+        format!(
+            "`{name}` is declared twice: as `{}` by `{}` and as `{}` by `{}`",
+            first.written, first.pattern, other.written, other.pattern
+        ),
+    )
+    .in_file(other.file)
+    .primary(other.span, format!("declares `{name}` as `{}`", other.written))
+    .with_help("a metric measures one thing: narrow the pattern, or drop one declaration")
+    .with_related(
+        Diag::error("declared-dimension", format!("`{}` declares it as `{}`", first.pattern, first.written))
+            .in_file(first.file)
+            .primary(first.span, format!("declared `{}`", first.written)),
+    )
 }
 
 /// A declaration that the data contradicts.

@@ -52,14 +52,43 @@ impl Declared {
     }
 }
 
-/// Whether `text` matches `pattern`, where `*` stands for any run of characters (`*_margin`).
+/// Whether `text` matches `pattern`, where `*` stands for any run of characters (`*_margin`): the
+/// greedy two-pointer match, linear in their lengths whatever the number of stars.
 fn glob(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == text,
-        Some((head, rest)) => {
-            let Some(text) = text.strip_prefix(head) else { return false };
-            (0..=text.len()).filter(|&i| text.is_char_boundary(i)).any(|i| glob(rest, &text[i..]))
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None; // the last `*` seen, and where its run now ends
+    while j < t.len() {
+        if i < p.len() && p[i] == b'*' {
+            star = Some((i, j));
+            i += 1;
+        } else if i < p.len() && p[i] == t[j] {
+            i += 1;
+            j += 1;
+        } else if let Some((at, end)) = star {
+            // let the last `*` take one more character, and match what follows it again
+            star = Some((at, end + 1));
+            i = at + 1;
+            j = end + 1;
+        } else {
+            return false;
         }
+    }
+    p[i..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn stars_match_any_run_within_a_part() {
+        assert!(glob("*_margin", "op_margin") && glob("*", "") && glob("a*b*c", "axxbyyc"));
+        assert!(!glob("*_margin", "op_margins") && !glob("a*b", "ac"));
+        // many stars against a long name end at once (a backtracking match took minutes)
+        let pattern = format!("{}b", "*a".repeat(40));
+        assert!(!glob(&pattern, &"a".repeat(200)));
+        assert!(glob(&pattern, &format!("{}b", "a".repeat(200))));
     }
 }
 

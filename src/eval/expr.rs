@@ -236,6 +236,12 @@ impl<'a> Evaluator<'a> {
         }
         let (a, b) = (as_num(x, lhs, file)?, as_num(y, rhs, file)?);
         let result = match op {
+            // a bare zero (`if exists(c) then c else 0`) is zero in any unit, and so is its product or
+            // its quotient: it stays bare, to meet whatever unit it is compared with
+            BinOp::Mul if units::is_bare_zero(&a) && a.is_exact() || units::is_bare_zero(&b) && b.is_exact() => {
+                a.mul(&b, Unit::None)
+            }
+            BinOp::Div if units::is_bare_zero(&a) && a.is_exact() => a.div(&b, Unit::None),
             BinOp::Mul => a.mul(&b, units::times(a.unit, b.unit).map_err(message)?),
             _ => a.div(&b, units::over(a.unit, b.unit).map_err(message)?),
         };

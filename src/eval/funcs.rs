@@ -164,9 +164,12 @@ fn round(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> 
         CKind::Number { written, .. } => u32::try_from(written.value.mantissa()).unwrap_or(0),
         _ => 0,
     };
+    // a rounded fraction is a pure number: 0.35 rounded from 12.5 / 35.6 is not 35 % (the checker
+    // types it so, and keeps it from meeting a ratio)
+    let unit = if x.unit == Unit::Fraction { Unit::None } else { x.unit };
     let factor = Num::exact(x.unit.factor(), Unit::None);
     let shown = x.div(&factor, x.unit).map_err(arith)?;
-    shown.round(digits).and_then(|r| r.mul(&factor, x.unit)).map(Value::Num).map_err(arith)
+    shown.round(digits).and_then(|r| r.mul(&factor, unit)).map(Value::Num).map_err(arith)
 }
 
 /// A name for an expression in a skip message: the metric or cell it reads.

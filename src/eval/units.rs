@@ -48,7 +48,7 @@ pub fn align_all(values: &mut [Num]) -> Result<Unit, UnitError> {
 
 /// Whether a value is a zero written without a unit (its point zero, exact or claimed as `0`): the
 /// one pure number that stands for any unit.
-fn is_bare_zero(v: &Num) -> bool {
+pub fn is_bare_zero(v: &Num) -> bool {
     v.unit == Unit::None && v.point.is_zero()
 }
 

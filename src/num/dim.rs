@@ -73,6 +73,17 @@ impl Dim {
         }
     }
 
+    /// The dimension of the facts of one metric (or of the metrics a `*` name matches): as
+    /// [`Dim::join`], except that money (or per share) in two currencies is money whose currency is
+    /// known only at each entity, where evaluation checks it.
+    pub fn merge(self, other: Dim) -> Option<Dim> {
+        match (self, other) {
+            (Dim::Money(a), Dim::Money(b)) => Some(Dim::Money(if a == b { a } else { None })),
+            (Dim::PerShare(a), Dim::PerShare(b)) => Some(Dim::PerShare(if a == b { a } else { None })),
+            (a, b) => a.join(b),
+        }
+    }
+
     /// The dimension of `a * b`; `None` where the product means nothing (money times money). A
     /// pure number, a fraction or a ratio scales the other factor; of two of them, a ratio wins
     /// over a fraction, and a fraction over a pure number.

@@ -127,23 +127,24 @@ pub fn data_xlsx(bytes: &[u8]) {
     workbook(bytes);
 }
 
+/// The sheets of data that was read, or `None` once the diagnostics of reading or laying it out have
+/// been rendered.
+fn finished(loaded: Result<(), Vec<Diag>>, builder: SheetBuilder, sources: &Sources) -> Option<Sheets> {
+    let sheets = loaded.and_then(|()| builder.finish());
+    if let Err(diags) = &sheets {
+        report_diags(diags, sources);
+    }
+    sheets.ok()
+}
+
 /// A workbook, with rules of every shape over its first metrics; returns how many rules it made.
 pub fn workbook(bytes: &[u8]) -> usize {
     let read = |sources: &mut Sources, builder: &mut SheetBuilder| {
         xlsx::load_bytes(bytes, "AMZN.xlsx".into(), "AMZN", sources, builder)
     };
     let (mut sources, mut builder) = (Sources::default(), SheetBuilder::default());
-    if let Err(diags) = read(&mut sources, &mut builder) {
-        report_diags(&diags, &sources);
-        return 0;
-    }
-    let sheets = match builder.finish() {
-        Ok(sheets) => sheets,
-        Err(diags) => {
-            report_diags(&diags, &sources);
-            return 0;
-        }
-    };
+    let loaded = read(&mut sources, &mut builder);
+    let Some(sheets) = finished(loaded, builder, &sources) else { return 0 };
     let metrics: Vec<&String> = sheets.metrics.iter().filter(|m| !m.contains('.')).take(3).collect();
     let rules = generated_rules(&metrics, &sheets);
     run_with(&rules, read);
@@ -166,17 +167,8 @@ pub fn data(name: &str, bytes: &[u8]) -> usize {
     let Ok(text) = std::str::from_utf8(bytes) else { return 0 };
     let mut sources = Sources::default();
     let mut builder = SheetBuilder::default();
-    if let Err(diags) = read_data(name, text, &mut sources, &mut builder) {
-        report_diags(&diags, &sources);
-        return 0;
-    }
-    let sheets = match builder.finish() {
-        Ok(sheets) => sheets,
-        Err(diags) => {
-            report_diags(&diags, &sources);
-            return 0;
-        }
-    };
+    let loaded = read_data(name, text, &mut sources, &mut builder);
+    let Some(sheets) = finished(loaded, builder, &sources) else { return 0 };
     let metrics: Vec<&String> = sheets.metrics.iter().filter(|m| !m.contains('.')).take(3).collect();
     let rules = generated_rules(&metrics, &sheets);
     run_text(&rules, &[(name, text)]);

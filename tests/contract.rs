@@ -117,3 +117,13 @@ fn a_huge_bare_range_bound_beside_a_ratio_is_an_error_not_a_panic() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("tickmark::bare-number") && !stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_declaration_naming_a_scenario_is_an_error_not_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.tick"), "metric guidance.revenue: money\n\nrule r: revenue > 0\n").unwrap();
+    let (_, stderr, code) = tickmark(&["check", "--no-data", "rules.tick"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`guidance.revenue` names a scenario"), "{stderr}");
+    assert!(stderr.contains("declare `revenue`"), "{stderr}");
+}

@@ -90,6 +90,18 @@ pub fn expression(
 /// The names of a `metric` declaration with the dimension it declares; an unknown dimension is an
 /// error at the word.
 fn declarations(m: &ast::MetricDecl, file: SourceId, errors: &mut Vec<Diag>) -> Vec<Declared> {
+    // a metric measures one thing in every scenario: `guidance.revenue` would match nothing
+    for name in &m.names {
+        let first = name.node.split('.').next().unwrap_or_default();
+        if let Some(scenario) = ast::Scenario::parse(first) {
+            let rest = name.node[first.len()..].trim_start_matches('.');
+            let diag = Diag::error("declared-dimension", format!("`{}` names a scenario", name.node))
+                .in_file(file)
+                .primary(name.span, format!("`{}` is a scenario, not part of a metric", scenario.as_str()))
+                .with_help(format!("a declaration holds in every scenario: declare `{rest}`"));
+            errors.push(diag);
+        }
+    }
     let Some(dim) = dimension(&m.dim.node) else {
         let words = ["money", "ratio", "number", "shares", "per_share", "USD", "USD/share", "%"];
         let mut diag = Diag::error("unknown-dimension", format!("unknown dimension `{}`", m.dim.node))

@@ -239,18 +239,18 @@ impl<'a> Infer<'a> {
         if let Some(value) = bare(rhs) {
             return self.scalar(value, rhs, (lhs, a), Place::Operand, file);
         }
-        self.mismatch(verb, (lhs, a), (rhs, b), file).and(None)
+        self.mismatch(verb, (lhs, a), (rhs, b), file)
     }
 
     /// A pure number written where a value of `other`'s dimension belongs: the error, and its fix.
-    fn scalar(
+    fn scalar<T>(
         &mut self,
         value: Decimal,
         at: &CExpr,
         (other, dim): (&CExpr, Dim),
         place: Place,
         file: SourceId,
-    ) -> Option<Dim> {
+    ) -> Option<T> {
         let unit = self.shown_unit(other, dim);
         let fix = fix(value, unit, dim, place);
         let diag = Diag::error("bare-number", format!("the bare number `{value}` cannot stand for {dim}"))
@@ -302,7 +302,7 @@ impl<'a> Infer<'a> {
     }
 
     /// Reports two operands whose units do not go together.
-    fn mismatch(&mut self, verb: &str, (l, a): (&CExpr, Dim), (r, b): (&CExpr, Dim), file: SourceId) -> Option<Ty> {
+    fn mismatch<T>(&mut self, verb: &str, (l, a): (&CExpr, Dim), (r, b): (&CExpr, Dim), file: SourceId) -> Option<T> {
         let diag = Diag::error("unit-mismatch", format!("cannot {verb} {a} and {b}"))
             .in_file(file)
             .primary(l.span, format!("this is {a}"))
@@ -398,14 +398,14 @@ impl<'a> Infer<'a> {
             let written = |n: &Option<crate::num::Num>| n.as_ref().and_then(|n| n.point.decimal());
             let (lo, hi) = (written(lo), written(hi));
             if let Some(bound) = [lo, hi].into_iter().flatten().find(|d| !d.is_zero()) {
-                return self.scalar(bound, range, (value, a), Place::Range(lo, hi), file).map(|_| Ty::Bool);
+                return self.scalar(bound, range, (value, a), Place::Range(lo, hi), file);
             }
             return Some(Ty::Bool);
         }
         match (a.join(b), bare(value)) {
             (Some(_), _) => Some(Ty::Bool),
             (None, Some(v)) if v.is_zero() => Some(Ty::Bool),
-            (None, Some(v)) => self.scalar(v, value, (range, b), Place::Operand, file).map(|_| Ty::Bool),
+            (None, Some(v)) => self.scalar(v, value, (range, b), Place::Operand, file),
             (None, _) => self.mismatch("compare", (value, a), (range, b), file),
         }
     }
@@ -435,7 +435,7 @@ impl<'a> Infer<'a> {
             // the tolerance ends the expression: `within 0.5` after the right side
             let clause = Span::new((rhs.span.end as usize + 1).min(span.end as usize), span.end as usize);
             let at = CExpr { kind: CKind::Bool(false), span: clause };
-            return self.scalar(tol.value, &at, (other, dim), Place::Tolerance, file).map(|_| ());
+            return self.scalar(tol.value, &at, (other, dim), Place::Tolerance, file);
         }
         let diag = Diag::error("unit-mismatch", format!("a tolerance in `{}` does not fit {dim}", tol.unit))
             .in_file(file)

@@ -189,21 +189,17 @@ impl Num {
     /// The hull of corner results.
     fn hull(corners: [Real; 4], point: Real, unit: Unit) -> Num {
         let [a, b, c, d] = corners;
-        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let (lo, hi) = if c < lo {
-            (c, hi)
-        } else if c > hi {
-            (lo, c)
-        } else {
-            (lo, hi)
+        // the interval so far, stretched to hold one more corner (moved, never cloned)
+        let stretch = |(lo, hi): (Real, Real), x: Real| {
+            if x < lo {
+                (x, hi)
+            } else if x > hi {
+                (lo, x)
+            } else {
+                (lo, hi)
+            }
         };
-        let (lo, hi) = if d < lo {
-            (d, hi)
-        } else if d > hi {
-            (lo, d)
-        } else {
-            (lo, hi)
-        };
+        let (lo, hi) = stretch(stretch(if a <= b { (a, b) } else { (b, a) }, c), d);
         Num { lo, point, hi, unit }
     }
 }

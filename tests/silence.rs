@@ -1,7 +1,8 @@
 //! No silent passes: whatever leaves a figure or a rule unchecked shows in the report, so that a
 //! typo never reads as a green run. A rule checked nowhere, a data file that gives no fact and a run
 //! without rules are warnings (they fail `--deny warnings`); a `*` name matching nothing is an error;
-//! a metric no rule reads is a note, shown with `--verbose`.
+//! a metric of the data no rule reads is a warning where a rule reads a near name (a misspelling that
+//! leaves that rule unchecked), else a note shown with `--verbose`.
 
 mod common;
 
@@ -21,8 +22,9 @@ fn what_checks_nothing_is_a_warning() {
     assert_eq!(code, 0, "warnings do not fail a run by themselves: {stderr}");
     assert!(stdout.contains("rule `last_year` was checked nowhere"), "{stdout}");
     assert!(stdout.contains("`data/header_only.csv` gives no fact"), "{stdout}");
-    assert!(stdout.contains("2 passed") && stdout.ends_with("0 conflicts, 2 warnings\n"), "{stdout}");
-    assert!(!stdout.contains("no rule reads"), "the unread metrics are for --verbose only: {stdout}");
+    assert!(stdout.contains("no rule reads `revnue`"), "a near name of a metric rules read warns: {stdout}");
+    assert!(stdout.contains("2 passed") && stdout.ends_with("0 conflicts, 3 warnings\n"), "{stdout}");
+    assert!(!stdout.contains("no rule reads `opex`"), "other unread metrics are for --verbose only: {stdout}");
     let (_, _, code) = check(&["--deny", "warnings"]);
     assert_eq!(code, 1, "--deny warnings fails a run that left something unchecked");
 }
@@ -35,7 +37,7 @@ fn verbose_names_every_metric_no_rule_reads() {
     assert!(stdout.contains("no rule reads `opex`"), "{stdout}");
     assert!(!stdout.contains("no rule reads `cost`"), "a title's hole reads its metric: {stdout}");
     assert!(!stdout.contains("no rule reads `revenue`"), "{stdout}");
-    assert!(stdout.ends_with("2 warnings\n"), "notes are not warnings: {stdout}");
+    assert!(stdout.ends_with("3 warnings\n"), "notes are not warnings: {stdout}");
     settings().bind(|| insta::assert_snapshot!("silence_verbose", stdout));
 }
 
@@ -52,10 +54,10 @@ fn json_carries_every_warning_and_note() {
             .map(|d| format!("{} {}", d["level"].as_str().unwrap(), d["code"].as_str().unwrap()))
             .collect::<Vec<_>>()
     };
-    assert_eq!(codes(&[]), ["warning checked-nowhere", "warning no-facts"]);
+    assert_eq!(codes(&[]), ["warning checked-nowhere", "warning no-facts", "warning unread-metric"]);
     assert_eq!(
         codes(&["--verbose"]),
-        ["warning checked-nowhere", "warning no-facts", "info unread-metric", "info unread-metric"]
+        ["warning checked-nowhere", "warning no-facts", "info unread-metric", "warning unread-metric"]
     );
 }
 

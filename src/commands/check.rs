@@ -115,9 +115,8 @@ fn written(mut output: Output, stdout: &mut dyn Write) -> (Output, std::io::Resu
 /// Checks `--entity`, `--period` and `--rule` against what exists.
 fn filter(opts: &CheckOptions, program: &Program, sheets: &Sheets) -> Result<Filter, Vec<Diag>> {
     let names = super::rule_names(program);
-    let mut errors: Vec<Diag> = (opts.rules.iter().filter(|r| !names.contains(&r.as_str())))
-        .map(|r| super::unknown("rule", r, names.iter().copied()))
-        .collect();
+    let mut errors: Vec<Diag> =
+        (opts.rules.iter().filter(|r| !names.contains(&r.as_str()))).map(|r| super::unknown_rule(r, &names)).collect();
     let narrowed = opts.at.against(sheets);
     match narrowed {
         Ok(n) if errors.is_empty() => Ok(Filter {
@@ -148,11 +147,12 @@ fn report(
     let evaluated = Instant::now();
     let narrowed = !filter.entities.is_empty() || !filter.periods.is_empty();
     let mut warnings = report::warnings::nowhere_diags(program, sheets, &results, narrowed);
+    warnings.extend(report::warnings::named_skip_diags(program, sheets, &results, narrowed));
     warnings.extend(report::warnings::no_rules_diag(program));
+    warnings.extend(report::warnings::nothing_checked_diag(program, &results, narrowed));
     warnings.extend(report::warnings::empty_source_diags(sheets, sources));
-    if opts.verbosity == report::human::Verbosity::Verbose {
-        warnings.extend(report::warnings::unread_diags(program, sheets, &results.rules));
-    }
+    let verbose = opts.verbosity == report::human::Verbosity::Verbose;
+    warnings.extend(report::warnings::unread_diags(program, sheets, &results.rules, verbose));
     let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
     let written = write_report(opts, &run, stdout);
     let mut stderr = String::new();

@@ -100,6 +100,7 @@ fn table(rows: &[Row], sources: &Sources, style: Style) -> String {
 /// Why an evaluation gave no value, in words: `—  (no value: `revenue` at 2025Q3)`.
 pub fn halt_words(halt: &Halt, sources: &Sources) -> String {
     match halt {
+        Halt::Missing(m) if m.not_meaningful.is_some() => format!("—  ({})", m.describe()),
         Halt::Missing(m) => format!("—  (no value: {} at {})", m.name, m.period),
         Halt::Error(e) => {
             let file = sources.get(e.file);

@@ -7,7 +7,7 @@ use crate::period::Kind;
 use crate::report::human::Style;
 use crate::report::tree::Explainer;
 
-use super::{Inputs, Loaded, Narrow, Output, failure, rule_names};
+use super::{Inputs, Loaded, Narrow, Output, failure, rule_names, unknown_rule};
 
 /// Arguments of `tickmark explain`.
 #[derive(Debug, clap::Args)]
@@ -59,15 +59,6 @@ fn select(args: &Args, loaded: &Loaded) -> Result<(Vec<Check>, Narrow), Vec<Diag
         return Err(vec![nowhere(rule, args.at.is_narrowed())]);
     }
     Ok((checks, at))
-}
-
-/// `no rule `x` in this run`, with the nearest rule name.
-fn unknown_rule(given: &str, names: &[&str]) -> Diag {
-    let diag = Diag::error("bad-argument", format!("no rule `{given}` in this run"));
-    match crate::suggest::did_you_mean(given, names.iter().copied()) {
-        Some(best) => diag.with_help(format!("did you mean `{best}`?")),
-        None => diag.with_help("`tickmark check --verbose` lists every rule with its checks"),
-    }
 }
 
 /// The rule has no check where the arguments point (or in the data at all).

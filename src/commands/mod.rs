@@ -213,7 +213,13 @@ pub fn narrow(sheets: &Sheets, entities: &[String], periods: &[String]) -> Resul
     for p in periods {
         match Period::parse(p) {
             Some(period) if known.contains(&period) => asked.push(period),
-            Some(_) => errors.push(unknown("period", p, shown.iter().map(String::as_str))),
+            Some(_) => {
+                let diag = Diag::error("bad-argument", format!("the data has no figure at `{p}`"));
+                errors.push(match crate::suggest::did_you_mean(p, shown.iter().map(String::as_str)) {
+                    Some(best) => diag.with_help(format!("did you mean `{best}`?")),
+                    None => diag.with_help(format!("the data has figures at {}", shown.join(", "))),
+                });
+            }
             None => {
                 let message = match Period::why_not(p) {
                     "not a period" => format!("`{p}` is not a period"),
@@ -236,6 +242,15 @@ fn sorted(mut ids: Vec<EntityId>) -> Vec<EntityId> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// `no rule `x` in the rule files`, with the nearest rule name: the rules, not the data, name rules.
+pub fn unknown_rule(given: &str, names: &[&str]) -> Diag {
+    let diag = Diag::error("bad-argument", format!("no rule `{given}` in the rule files"));
+    match crate::suggest::did_you_mean(given, names.iter().copied()) {
+        Some(best) => diag.with_help(format!("did you mean `{best}`?")),
+        None => diag.with_help("`tickmark check --verbose` lists every rule with its checks"),
+    }
 }
 
 /// `no entity `AMZM` in the data`, with the nearest known name.

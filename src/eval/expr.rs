@@ -126,13 +126,11 @@ impl<'a> Evaluator<'a> {
             CKind::Fact { name, metric, scenario, .. } => {
                 self.fact(name, *metric, *scenario, period).map_err(|h| with_span(h, file, e.span))
             }
-            CKind::Pattern { name, .. } => Err(Halt::Missing(Missing { name: format!("`{name}`"), period })),
+            CKind::Pattern { name, .. } => Err(Halt::Missing(Missing::absent(format!("`{name}`"), period))),
             CKind::Cell(id) => self.cell(*id, period),
             CKind::Shift { expr, to } => match shift(period, *to) {
                 Some(p) => self.eval(expr, p, file),
-                None => {
-                    Err(Halt::Missing(Missing { name: format!("the period {} from here", shown_ref(*to)), period }))
-                }
+                None => Err(Halt::Missing(Missing::absent(format!("the period {} from here", shown_ref(*to)), period))),
             },
             CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
             CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),
@@ -171,7 +169,8 @@ impl<'a> Evaluator<'a> {
     /// Reads a fact from its column.
     fn fact(&mut self, name: &str, metric: u32, scenario: Scenario, period: Period) -> Eval {
         let Some(fact) = self.sheets.get(metric, scenario, self.entity, period) else {
-            return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
+            let column = Some((metric, scenario));
+            return Err(Halt::Missing(Missing { column, ..Missing::absent(format!("`{name}`"), period) }));
         };
         if self.trace.is_some() {
             let metric_name = self.sheets.metrics[metric as usize].clone();

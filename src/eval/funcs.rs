@@ -20,6 +20,15 @@ pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file
         Func::Round => round(ev, args, period, file),
         Func::Growth => {
             let (now, before) = two(ev, args, period, file)?;
+            if let Some(why) = not_meaningful_base(&before) {
+                let name = match args[0].kind {
+                    CKind::Fact { .. } | CKind::Cell(_) | CKind::Shift { .. } => {
+                        format!("the growth of {}", name_of(ev, &args[0]))
+                    }
+                    _ => "the growth".to_owned(),
+                };
+                return Err(Halt::Missing(Missing { not_meaningful: Some(why), ..Missing::absent(name, period) }));
+            }
             let ratio = now.div(&before, Unit::Ratio(RatioStyle::Percent)).map_err(arith)?;
             ratio.sub(&Num::exact(Decimal::ONE, Unit::None), ratio.unit).map(Value::Num).map_err(arith)
         }
@@ -45,6 +54,19 @@ pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file
     }
 }
 
+/// Why a growth from `base` means nothing, if it does not: from zero or from a loss there is no
+/// percentage to give (an analyst writes "n/m"), so the check is skipped, not failed or erred. A base
+/// whose point is positive but whose interval reaches zero is a division by zero, as in `x / y`.
+fn not_meaningful_base(base: &Num) -> Option<String> {
+    let shown = crate::num::display::num(base);
+    match base.point.sign() {
+        std::cmp::Ordering::Greater => None,
+        std::cmp::Ordering::Equal => Some("base is zero".to_owned()),
+        std::cmp::Ordering::Less if matches!(base.unit, Unit::Money(..)) => Some(format!("base is a loss ({shown})")),
+        std::cmp::Ordering::Less => Some(format!("base is negative ({shown})")),
+    }
+}
+
 /// Two values brought to one unit: `growth(now, before)`, `change(now, before)`.
 fn two(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Result<(Num, Num), Halt> {
     let mut values = ev.all(&[&args[0], &args[1]], period, file)?.into_iter();
@@ -62,7 +84,7 @@ fn range_part(ev: &mut Evaluator, func: Func, arg: &CExpr, period: Period, file:
         Value::Bool(_) => return Err(error(file, arg.span, "expected a range, found true or false")),
     };
     let name = name_of(ev, arg);
-    let open = |end: &str| Halt::Missing(Missing { name: format!("the {end} end of {name}"), period });
+    let open = |end: &str| Halt::Missing(Missing::absent(format!("the {end} end of {name}"), period));
     let value = match func {
         Func::Low => lo.ok_or_else(|| open("lower"))?,
         Func::High => hi.ok_or_else(|| open("upper"))?,
@@ -128,7 +150,7 @@ fn gather_one(
         }
     }
     if values.len() == before {
-        return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
+        return Err(Halt::Missing(Missing::absent(format!("`{name}`"), period)));
     }
     Ok(())
 }

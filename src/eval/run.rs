@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use crate::check::{Program, Rule, RuleId, TitlePart};
+use crate::check::{AtSpec, Program, Rule, RuleId, TitlePart};
 use crate::data::{EntityId, Sheets};
 use crate::period::Period;
 
@@ -55,11 +55,6 @@ impl Outcome {
 }
 
 impl Filter {
-    /// Whether a rule is checked at a period: its `at` and the filter's periods (`--period`) admit it.
-    pub fn admits(&self, rule: &Rule, period: Period) -> bool {
-        admitted(rule, &self.periods, period)
-    }
-
     /// The rules the filter admits, in program order.
     pub fn rules_of(&self, program: &Program) -> Vec<RuleId> {
         (0..program.rules.len())
@@ -88,11 +83,17 @@ pub struct Tally {
     pub errors: usize,
     /// The first skipped check (by entity, then period), for the warning on a rule checked nowhere.
     pub first_skip: Option<Check>,
+    /// Checks of a rule `at` named periods skipped for an input the entity could have had: it has
+    /// data at the period the input was looked for (see [`Tally::named_skip`]).
+    pub named_skips: usize,
+    /// The first of them, for the warning that names the missing input.
+    pub first_named_skip: Option<Check>,
 }
 
 impl Tally {
-    /// Counts a check's outcome (the first skip is kept whole).
-    fn add(&mut self, check: &Check) {
+    /// Counts a check's outcome (the first skip is kept whole); `named` says whether a skip is one
+    /// at a period the rule names that the run must not keep quiet about.
+    fn add(&mut self, check: &Check, named: bool) {
         match check.outcome {
             Outcome::Pass => self.passed += 1,
             Outcome::Fail(_) => self.failed += 1,
@@ -102,7 +103,23 @@ impl Tally {
                 if self.first_skip.is_none() {
                     self.first_skip = Some(check.clone());
                 }
+                if named {
+                    self.named_skips += 1;
+                    if self.first_named_skip.is_none() {
+                        self.first_named_skip = Some(check.clone());
+                    }
+                }
             }
+        }
+    }
+
+    /// Whether a skipped check of a rule `at` named periods is one to warn of: the entity has data at
+    /// the period of the missing input, so a misspelt metric (`consensus.eps_dilluted` in the data)
+    /// or a meaningless value, not an entity the rule is not about, left the check undone.
+    fn named_skip(rule: &Rule, check: &Check, data: &[Period]) -> bool {
+        match &check.outcome {
+            Outcome::Skip(m) => matches!(rule.at, AtSpec::Periods(_)) && data.binary_search(&m.period).is_ok(),
+            _ => false,
         }
     }
 
@@ -114,6 +131,10 @@ impl Tally {
         self.errors += later.errors;
         if self.first_skip.is_none() {
             self.first_skip = later.first_skip;
+        }
+        self.named_skips += later.named_skips;
+        if self.first_named_skip.is_none() {
+            self.first_named_skip = later.first_named_skip;
         }
     }
 
@@ -180,6 +201,23 @@ fn admitted(rule: &Rule, periods: &[Period], period: Period) -> bool {
     rule.at.admits(period) && (periods.is_empty() || periods.contains(&period))
 }
 
+/// The periods at which a rule is tried at an entity with data at `data`, in order: each of those the
+/// rule admits, and every period a rule's `at` names even where the entity has no fact, since the
+/// rule may read other periods (`revenue[FY] - revenue[Q1] - revenue[Q2] - revenue[Q3]` at 2025Q4).
+/// A check tried at a period without data that lacks an input is not made (see [`run_entity`]).
+fn tried<'a>(rule: &'a Rule, narrowed: &'a [Period], data: &'a [Period]) -> Box<dyn Iterator<Item = Period> + 'a> {
+    match &rule.at {
+        AtSpec::Periods(named) => {
+            let mut named: Vec<Period> =
+                named.iter().copied().filter(|p| narrowed.is_empty() || narrowed.contains(p)).collect();
+            named.sort_unstable();
+            named.dedup();
+            Box::new(named.into_iter())
+        }
+        _ => Box::new(data.iter().copied().filter(move |&p| admitted(rule, narrowed, p))),
+    }
+}
+
 /// The checks of one worker's entities, in entity order.
 struct Part {
     checks: Vec<Check>,
@@ -198,19 +236,25 @@ fn run_entity(
     part: &mut Part,
 ) {
     let mut ev = Evaluator::new(program, sheets, entity);
+    let data = sheets.periods_of(entity);
     for (i, &rule) in rules.iter().enumerate() {
-        for &period in sheets.periods_of(entity) {
-            if filter.admits(&program.rules[rule], period) {
-                let check = check(&mut ev, rule, period);
-                part.tallies[i].add(&check);
-                let kept = match check.outcome {
-                    Outcome::Pass => false,
-                    Outcome::Skip(_) => keep == Keep::NotPassed,
-                    Outcome::Fail(_) | Outcome::Error(..) => true,
-                };
-                if kept {
-                    part.checks.push(check);
-                }
+        let r = &program.rules[rule];
+        for period in tried(r, &filter.periods, data) {
+            let check = check(&mut ev, rule, period);
+            let with_data = data.binary_search(&period).is_ok();
+            if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
+                // a period without data: a rule there is checked only where its inputs allow
+                continue;
+            }
+            part.tallies[i].add(&check, Tally::named_skip(r, &check, data));
+            let kept = match check.outcome {
+                // a pass where the entity has no data cannot be listed again from the data's periods
+                Outcome::Pass => !with_data && keep == Keep::NotPassed,
+                Outcome::Skip(_) => keep == Keep::NotPassed,
+                Outcome::Fail(_) | Outcome::Error(..) => true,
+            };
+            if kept {
+                part.checks.push(check);
             }
         }
     }
@@ -230,19 +274,18 @@ impl Results {
         }
         let every = self.rules.iter().flat_map(move |&rule| {
             self.entities.iter().flat_map(move |&entity| {
-                let r = &program.rules[rule];
-                sheets
-                    .periods_of(entity)
-                    .iter()
-                    .filter(move |&&period| admitted(r, &self.periods, period))
-                    .map(move |&period| (rule, entity, period))
+                let data = sheets.periods_of(entity);
+                tried(&program.rules[rule], &self.periods, data).map(move |period| (rule, entity, period, data))
             })
         });
         let mut kept = self.checks.iter().peekable();
         let mut ev: Option<Evaluator> = None;
-        Box::new(every.map(move |(rule, entity, period)| {
+        Box::new(every.filter_map(move |(rule, entity, period, data)| {
             if let Some(c) = kept.next_if(|c| (c.rule, c.entity, c.period) == (rule, entity, period)) {
-                return Cow::Borrowed(c);
+                return Some(Cow::Borrowed(c));
+            }
+            if data.binary_search(&period).is_err() {
+                return None; // not made: every check made where the entity has no data is kept
             }
             let r = &program.rules[rule];
             let title = r.title.as_ref().map(|_| {
@@ -251,7 +294,7 @@ impl Results {
                 }
                 title(ev.as_mut().expect("made above"), r, period)
             });
-            Cow::Owned(Check { rule, entity, period, outcome: Outcome::Pass, title })
+            Some(Cow::Owned(Check { rule, entity, period, outcome: Outcome::Pass, title }))
         }))
     }
 

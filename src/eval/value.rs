@@ -1,6 +1,6 @@
 //! Values of evaluation and the two ways an evaluation can stop short.
 
-use crate::data::Fact;
+use crate::data::{Fact, MetricId};
 use crate::num::{Num, display};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
@@ -55,6 +55,31 @@ pub struct Missing {
     /// The name as written: `guidance.revenue`, `segment.*.revenue`.
     pub name: String,
     pub period: Period,
+    /// Why it has no value, where it is not absent but meaningless: `base is a loss (-15.3 USD bn)`.
+    pub not_meaningful: Option<String>,
+    /// The column of the fact that was absent, for "did you mean" against the data's metrics.
+    pub column: Option<(MetricId, Scenario)>,
+}
+
+impl Missing {
+    /// An input absent from the data (or an open end, a period out of range).
+    pub fn absent(name: String, period: Period) -> Missing {
+        Missing { name, period, not_meaningful: None, column: None }
+    }
+
+    /// Why the check has no value, in words: `` `x` has no value at 2025Q3 ``, or
+    /// `` the growth of `net_income` is not meaningful at 2025Q3: base is a loss (-15.3 USD bn) ``.
+    pub fn describe(&self) -> String {
+        self.describe_at(&self.period.to_string())
+    }
+
+    /// [`Missing::describe`] with the place said otherwise (`AMZN 2025Q3`).
+    pub fn describe_at(&self, at: &str) -> String {
+        match &self.not_meaningful {
+            Some(why) => format!("{} is not meaningful at {at}: {why}", self.name),
+            None => format!("{} has no value at {at}", self.name),
+        }
+    }
 }
 
 /// A computation that failed, pointing at the expression that failed.

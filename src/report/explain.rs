@@ -185,24 +185,20 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
     )
 }
 
-/// `v in r` failed: which end it passed and by how much.
+/// `v in r` failed: which end it passed and by how much (above the top by `v − top`, below the
+/// bottom by `bottom − v`), each end brought to the value's unit as the check compared them.
 fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
     let range = Value::Range(lo.clone(), hi.clone()).show();
-    if let Some(hi) = hi.filter(|h| v.point > h.point) {
-        return format!(
-            "{} is above the top of {range} by {}",
-            display::num(&v),
-            apart(v.point.sub(&hi.point).ok(), v.unit)
-        );
+    let shown = display::num(&v);
+    let points =
+        |bound: Num| crate::eval::units::align(v.clone(), bound).ok().map(|(v, b, unit)| (v.point, b.point, unit));
+    if let Some((x, top, unit)) = hi.and_then(points).filter(|(x, top, _)| x > top) {
+        return format!("{shown} is above the top of {range} by {}", apart(x.sub(&top).ok(), unit));
     }
-    if let Some(lo) = lo.filter(|l| v.point < l.point) {
-        return format!(
-            "{} is below the bottom of {range} by {}",
-            display::num(&v),
-            apart(lo.point.sub(&v.point).ok(), v.unit)
-        );
+    if let Some((x, bottom, unit)) = lo.and_then(points).filter(|(x, bottom, _)| x < bottom) {
+        return format!("{shown} is below the bottom of {range} by {}", apart(bottom.sub(&x).ok(), unit));
     }
-    format!("{} is outside {range}", display::num(&v))
+    format!("{shown} is outside {range}")
 }
 
 /// A distance, or words where it is too large to compute.

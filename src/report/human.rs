@@ -102,7 +102,7 @@ pub fn check_lines(run: &Run) -> String {
         let entity = &run.sheets.entities[c.entity as usize];
         let reason = match &c.outcome {
             crate::eval::Outcome::Pass => String::new(),
-            crate::eval::Outcome::Skip(m) => format!(": {} has no value at {}", m.name, m.period),
+            crate::eval::Outcome::Skip(m) => format!(": {}", m.describe()),
             crate::eval::Outcome::Error(e, _) => format!(": {}", e.message),
             crate::eval::Outcome::Fail(_) => explain::check_diag(c, run.program, run.sheets, run.sources)
                 .and_then(|d| d.help)

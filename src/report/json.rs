@@ -81,6 +81,9 @@ struct JsonFact {
 struct JsonMissing {
     name: String,
     period: String,
+    /// Why the value means nothing where it is not absent (`growth` from a loss).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_meaningful: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -217,7 +220,10 @@ fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
             out.error = Some(JsonError { message: e.message.clone(), location: location(run.sources, e.file, e.span) });
             fill_trace(run, rule, trace, &mut out);
         }
-        Outcome::Skip(m) => out.missing = Some(JsonMissing { name: m.name.clone(), period: m.period.to_string() }),
+        Outcome::Skip(m) => {
+            let (name, period, not_meaningful) = (m.name.clone(), m.period.to_string(), m.not_meaningful.clone());
+            out.missing = Some(JsonMissing { name, period, not_meaningful })
+        }
         Outcome::Pass => {}
     }
     out

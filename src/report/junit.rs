@@ -140,7 +140,7 @@ fn outcome(run: &Run, c: &Check) -> Option<String> {
     Some(match &c.outcome {
         Outcome::Pass => return None,
         Outcome::Skip(m) => {
-            format!("<skipped message=\"{}\"/>", attr(&format!("{} has no value at {}", m.name, m.period)))
+            format!("<skipped message=\"{}\"/>", attr(&m.describe()))
         }
         Outcome::Fail(trace) => {
             let help = explain::check_diag(c, run.program, run.sheets, run.sources).and_then(|d| d.help);

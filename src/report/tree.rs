@@ -14,7 +14,7 @@ use crate::eval::{Check, Halt, Outcome, Trace, Value};
 use crate::num::display;
 use crate::period::Period;
 use crate::source::{SourceId, Sources};
-use crate::syntax::ast::Scenario;
+use crate::syntax::ast::{BinOp, Scenario};
 
 use super::human::Style;
 
@@ -97,7 +97,7 @@ impl Explainer<'_> {
             paint(style.color, &format!("1;{code}"), status)
         );
         if let Outcome::Skip(m) = &check.outcome {
-            let _ = write!(out, ", {} has no value at {}", m.name, m.period);
+            let _ = write!(out, ", {}", m.describe());
         }
         out.push('\n');
         out
@@ -126,6 +126,11 @@ impl Walk<'_> {
     fn node(&self, e: &CExpr, file: SourceId, period: Period) -> Node {
         let result = self.trace.step(file, e.span, period).cloned();
         let mut node = Node { text: self.text(file, e), result, ..Node::default() };
+        if node.result.is_none()
+            && let CKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } = &e.kind
+        {
+            return self.partial_sum(node, e, *op == BinOp::Sub, [lhs, rhs], file, period);
+        }
         if node.result.is_none() && !matches!(e.kind, CKind::Pattern { .. }) {
             node.value = "not evaluated".to_owned();
             return node;
@@ -146,6 +151,34 @@ impl Walk<'_> {
             _ => crate::check::walk_children(e, &mut |c| node.children.push(self.node(c, file, period))),
         }
         node.value = self.words(e, &node, at);
+        node
+    }
+
+    /// The left part of a chain `a + b + c + d` (`a + b + c`, `a + b`): the evaluator adds a chain's
+    /// terms in one go and records only the whole, so the tree adds the part's two operands itself,
+    /// as the evaluator would, and a part with a missing or failing operand points down to it.
+    fn partial_sum(
+        &self,
+        mut node: Node,
+        e: &CExpr,
+        minus: bool,
+        operands: [&CExpr; 2],
+        file: SourceId,
+        period: Period,
+    ) -> Node {
+        node.children = operands.iter().map(|o| self.node(o, file, period)).collect();
+        node.result = match (&node.children[0].result, &node.children[1].result) {
+            (Some(Err(h)), _) | (_, Some(Err(h))) => Some(Err(h.clone())),
+            (Some(Ok(Value::Num(a))), Some(Ok(Value::Num(b)))) => {
+                let total = crate::eval::units::align(a.clone(), b.clone()).ok().and_then(|(a, b, unit)| {
+                    let total = if minus { a.sub(&b, unit) } else { a.add(&b, unit) };
+                    total.ok().map(|t| t.with_unit(unit))
+                });
+                total.map(|t| Ok(Value::Num(t)))
+            }
+            _ => None,
+        };
+        node.value = self.words(e, &node, None);
         node
     }
 
@@ -208,7 +241,7 @@ impl Walk<'_> {
             node.children.push(Node { text, value, notes, ..Node::default() });
         }
         if node.children.is_empty() {
-            let missing = crate::eval::Missing { name: format!("`{}`", node.text), period };
+            let missing = crate::eval::Missing::absent(format!("`{}`", node.text), period);
             node.result = Some(Err(Halt::Missing(missing)));
         }
         node.value = match node.children.len() {
@@ -282,6 +315,7 @@ fn severity_word(severity: crate::syntax::ast::Severity) -> &'static str {
 /// A missing input or an error where it happens, in words.
 fn halt(h: &Halt, sources: &Sources) -> String {
     match h {
+        Halt::Missing(m) if m.not_meaningful.is_some() => m.describe(),
         Halt::Missing(m) => format!("no value: {} at {}", m.name, m.period),
         Halt::Error(e) => format!("error: {} ({})", e.message, sources.location(e.file, e.span)),
         Halt::Unplaced(message) => format!("error: {message}"),

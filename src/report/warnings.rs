@@ -1,12 +1,15 @@
 //! The run's own warnings, so that nothing passes silently: sources that disagree, rules checked
-//! nowhere, data files that give no fact, a run without rules; and (with `--verbose`) the figures in
-//! the data that no rule reads.
+//! nowhere, rules skipped at a period they name, data files that give no fact, a run without rules
+//! or that checked nothing, a metric of the data misspelt beside one a rule reads; and (with
+//! `--verbose`) every other figure in the data that no rule reads.
 
 use crate::check::{CExpr, CKind, Program, TitlePart};
-use crate::data::{Conflict, MetricId, Sheets};
+use crate::data::{Conflict, EntityId, MetricId, Sheets};
 use crate::diag::{Diag, Level};
-use crate::eval::{Outcome, Results};
+use crate::eval::{Check, Outcome, Results, Tally};
+use crate::period::Period;
 use crate::source::{Sources, Span};
+use crate::suggest::Index;
 use crate::syntax::ast::Scenario;
 
 /// A conflict: two sources give one fact values that do not meet given rounding.
@@ -40,22 +43,21 @@ pub fn nowhere_diags(program: &Program, sheets: &Sheets, results: &Results, narr
     if narrowed {
         return Vec::new();
     }
+    let mut near = NearMetrics::new(sheets);
     let mut diags = Vec::new();
     for &r in &results.rules {
         let tally = &results.tallies[r];
-        if tally.total() > tally.skipped {
+        if !checked_nowhere(tally) {
             continue;
         }
         let rule = &program.rules[r];
-        let help = match tally.first_skip.as_ref().map(|c| (&c.outcome, c)) {
-            Some((Outcome::Skip(m), c)) => format!(
-                "every check was skipped: {} has no value at {} {}{}",
-                m.name,
-                sheets.entities[c.entity as usize],
-                m.period,
+        let help = match &tally.first_skip {
+            Some(c) => format!(
+                "every check was skipped: {}{}",
+                skip_words(c, sheets, &mut near),
                 if tally.skipped > 1 { format!(" (and {} more skipped)", tally.skipped - 1) } else { String::new() }
             ),
-            _ => "no entity has data at the periods this rule is checked at".to_owned(),
+            None => "no entity has data at the periods this rule is checked at".to_owned(),
         };
         diags.push(
             Diag::warning("checked-nowhere", format!("rule `{}` was checked nowhere", rule.name))
@@ -65,6 +67,106 @@ pub fn nowhere_diags(program: &Program, sheets: &Sheets, results: &Results, narr
         );
     }
     diags
+}
+
+/// Whether a rule made no check but skipped ones.
+fn checked_nowhere(tally: &Tally) -> bool {
+    tally.total() == tally.skipped
+}
+
+/// A warning for every rule `at` named periods that was skipped at one of them for an entity with
+/// data where the missing input was looked for: the rule was written for that period, so a skip there
+/// is news (a metric misspelt in the data, a growth from a loss), not a column the entity lacks. A
+/// rule checked nowhere has its own warning in a run that is not narrowed.
+pub fn named_skip_diags(program: &Program, sheets: &Sheets, results: &Results, narrowed: bool) -> Vec<Diag> {
+    let mut near = NearMetrics::new(sheets);
+    let mut diags = Vec::new();
+    for &r in &results.rules {
+        let tally = &results.tallies[r];
+        let Some(check) = &tally.first_named_skip else { continue };
+        if checked_nowhere(tally) && !narrowed {
+            continue;
+        }
+        let rule = &program.rules[r];
+        let at = format!("{} {}", sheets.entities[check.entity as usize], check.period);
+        let more = match tally.named_skips - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more skipped at periods it names)"),
+        };
+        diags.push(
+            Diag::warning(
+                "skipped-at-named-period",
+                format!("rule `{}` was skipped at {at}, a period it names", rule.name),
+            )
+            .in_file(rule.file)
+            .primary(rule.name_span, format!("skipped at {}", check.period))
+            .with_help(format!("{}{more}", skip_words(check, sheets, &mut near))),
+        );
+    }
+    diags
+}
+
+/// Why a check was skipped, with the data's nearest metric where a fact was missing:
+/// `` `consensus.eps_diluted` has no value at AMZN 2025Q4; the data has `consensus.eps_dilluted`: is it misspelt? ``
+fn skip_words(check: &Check, sheets: &Sheets, near: &mut NearMetrics) -> String {
+    let Outcome::Skip(m) = &check.outcome else { return String::new() };
+    let mut words = m.describe_at(&format!("{} {}", sheets.entities[check.entity as usize], m.period));
+    if let Some((metric, scenario)) = m.column
+        && let Some(found) = near.nearest(metric, scenario, check.entity, m.period)
+    {
+        words += &format!("; the data has `{found}` there: is one of the two names misspelt?");
+    }
+    words
+}
+
+/// A metric's name with its scenario prefix: `consensus.eps_diluted`.
+fn shown(name: &str, scenario: Scenario) -> String {
+    match scenario {
+        Scenario::Actual => name.to_owned(),
+        s => format!("{}.{name}", s.as_str()),
+    }
+}
+
+/// The metrics an entity has facts of at a period, by scenario, gathered on first use, for "did you
+/// mean" on a missing fact: the name the data gives there is the likeliest misspelling.
+struct NearMetrics<'a> {
+    sheets: &'a Sheets,
+    at: std::collections::HashMap<(EntityId, Period, Scenario), Vec<&'a str>>,
+}
+
+impl<'a> NearMetrics<'a> {
+    fn new(sheets: &'a Sheets) -> NearMetrics<'a> {
+        NearMetrics { sheets, at: std::collections::HashMap::new() }
+    }
+
+    /// The metric nearest to `metric`'s name (itself aside) that the entity has in `scenario` at `period`.
+    fn nearest(&mut self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Option<String> {
+        let sheets = self.sheets;
+        let names = self.at.entry((entity, period, scenario)).or_insert_with(|| {
+            let ids = 0..sheets.metrics.len() as MetricId;
+            let present = ids.filter(|&m| sheets.get(m, scenario, entity, period).is_some());
+            present.map(|m| sheets.metrics[m as usize].as_str()).collect()
+        });
+        let name = &sheets.metrics[metric as usize];
+        let others = names.iter().copied().filter(|n| n != name);
+        crate::suggest::did_you_mean(name, others).map(|found| shown(found, scenario))
+    }
+}
+
+/// A warning for a run that checked nothing: every check skipped, or none made (`--rule x --period
+/// 2025Q3` where the rule has no check at that period), which would otherwise read as a clean run.
+pub fn nothing_checked_diag(program: &Program, results: &Results, narrowed: bool) -> Option<Diag> {
+    let made = results.total();
+    let skipped: usize = results.tallies.iter().map(|t| t.skipped).sum();
+    if program.rules.is_empty() || made > skipped {
+        return None;
+    }
+    let help = match (made, narrowed) {
+        (0, true) => "no rule of the run is checked at the entities and periods it is narrowed to".to_owned(),
+        (0, false) => "no entity has data at the periods the rules are checked at".to_owned(),
+        (n, _) => format!("every check was skipped ({n}): an input each needs has no value"),
+    };
+    Some(Diag::warning("nothing-checked", "the run checked nothing").with_help(help))
 }
 
 /// A warning for every data file that gave no fact (a CSV header without rows, a TOML file of
@@ -91,37 +193,46 @@ pub fn no_rules_diag(program: &Program) -> Option<Diag> {
     })
 }
 
-/// A note (shown with `--verbose`) for every metric of the data, in each scenario, that no rule of
-/// the run reads, pointing at its first fact: a figure nobody checks, or a name misspelt in the data.
-pub fn unread_diags(program: &Program, sheets: &Sheets, rules: &[usize]) -> Vec<Diag> {
-    let read = read_columns(program, rules);
-    let read_names: Vec<&str> = sheets
-        .metrics
-        .iter()
-        .enumerate()
-        .filter(|(m, _)| Scenario::ALL.iter().any(|&s| read.contains(&(*m as MetricId, s))))
-        .map(|(_, n)| n.as_str())
-        .collect();
+/// A diagnostic for every metric of the data, in each scenario, that no rule of the run reads,
+/// pointing at its first fact: a warning where a rule reads a near name in the same scenario
+/// (`consensus.eps_dilluted` beside a rule's `consensus.eps_diluted`: a name misspelt in the data
+/// leaves that rule unchecked), else a note, kept only with `verbose` (a figure nobody checks yet).
+pub fn unread_diags(program: &Program, sheets: &Sheets, rules: &[usize], verbose: bool) -> Vec<Diag> {
+    let read = &read_columns(program, rules);
+    let read_in = |scenario: Scenario| {
+        let names = sheets.metrics.iter().enumerate();
+        Index::new(names.filter(move |(m, _)| read.contains(&(*m as MetricId, scenario))).map(|(_, n)| n.as_str()))
+    };
+    let near_in: Vec<Index> = Scenario::ALL.iter().map(|&s| read_in(s)).collect();
+    let read_anywhere = Index::new(
+        (sheets.metrics.iter().enumerate())
+            .filter(|(m, _)| Scenario::ALL.iter().any(|&s| read.contains(&(*m as MetricId, s))))
+            .map(|(_, n)| n.as_str()),
+    );
     let mut diags = Vec::new();
     for (metric, name) in sheets.metrics.iter().enumerate() {
         for scenario in Scenario::ALL {
             if read.contains(&(metric as MetricId, scenario)) {
                 continue;
             }
+            let near = near_in[scenario as usize].nearest(name);
+            if near.is_none() && !verbose {
+                continue;
+            }
             let Some(fact) = sheets.first_fact(metric as MetricId, scenario) else { continue };
-            let shown = match scenario {
-                Scenario::Actual => name.clone(),
-                s => format!("{}.{name}", s.as_str()),
-            };
-            diags.push(
-                Diag::new(Level::Info, "unread-metric", format!("no rule reads `{shown}`"))
-                    .in_file(fact.origin.file)
-                    .primary(fact.origin.span, "read by no rule")
-                    .with_help(match crate::suggest::did_you_mean(name, read_names.iter().copied()) {
+            let shown_name = shown(name, scenario);
+            let diag = match near {
+                Some(near) => Diag::warning("unread-metric", format!("no rule reads `{shown_name}`")).with_help(
+                    format!("rules read `{}`: is `{shown_name}` misspelt in the data?", shown(near, scenario)),
+                ),
+                None => Diag::new(Level::Info, "unread-metric", format!("no rule reads `{shown_name}`")).with_help(
+                    match read_anywhere.nearest(name) {
                         Some(near) => format!("rules read `{near}`: is `{name}` misspelt in the data?"),
                         None => "a figure no rule checks yet, or a metric name misspelt in the data".to_owned(),
-                    }),
-            );
+                    },
+                ),
+            };
+            diags.push(diag.in_file(fact.origin.file).primary(fact.origin.span, "read by no rule"));
         }
     }
     diags

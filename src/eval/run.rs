@@ -83,8 +83,8 @@ pub struct Tally {
     pub errors: usize,
     /// The first skipped check (by entity, then period), for the warning on a rule checked nowhere.
     pub first_skip: Option<Check>,
-    /// Checks of a rule `at` named periods skipped for an input the entity could have had: it has
-    /// data at the period the input was looked for (see [`Tally::named_skip`]).
+    /// Checks of a rule `at` named periods skipped for an input the entity should have had (see
+    /// [`Tally::named_skip`]).
     pub named_skips: usize,
     /// The first of them, for the warning that names the missing input.
     pub first_named_skip: Option<Check>,
@@ -114,12 +114,24 @@ impl Tally {
     }
 
     /// Whether a skipped check of a rule `at` named periods is one to warn of: the entity has data at
-    /// the period of the missing input, so a misspelt metric (`consensus.eps_dilluted` in the data)
-    /// or a meaningless value, not an entity the rule is not about, left the check undone.
-    fn named_skip(rule: &Rule, check: &Check, data: &[Period]) -> bool {
-        match &check.outcome {
-            Outcome::Skip(m) => matches!(rule.at, AtSpec::Periods(_)) && data.binary_search(&m.period).is_ok(),
-            _ => false,
+    /// the period of the missing input, and the input is meaningless there (a growth from a loss) or
+    /// is a figure the entity gives at other periods, or no entity gives at all (a name misspelt in
+    /// the data: `consensus.eps_dilluted` one quarter). An entity that never gives the figure is one
+    /// the rule is not about, and stays quiet (the unread-metric warning catches a name misspelt at
+    /// every period).
+    fn named_skip(rule: &Rule, check: &Check, sheets: &Sheets) -> bool {
+        let Outcome::Skip(m) = &check.outcome else { return false };
+        let data = sheets.periods_of(check.entity);
+        if !matches!(rule.at, AtSpec::Periods(_)) || data.binary_search(&m.period).is_err() {
+            return false;
+        }
+        match m.column {
+            _ if m.not_meaningful.is_some() => true,
+            Some((metric, scenario)) => {
+                let elsewhere = |p: &Period| sheets.get(metric, scenario, check.entity, *p).is_some();
+                sheets.first_fact(metric, scenario).is_none() || data.iter().any(elsewhere)
+            }
+            None => true,
         }
     }
 
@@ -246,7 +258,7 @@ fn run_entity(
                 // a period without data: a rule there is checked only where its inputs allow
                 continue;
             }
-            part.tallies[i].add(&check, Tally::named_skip(r, &check, data));
+            part.tallies[i].add(&check, Tally::named_skip(r, &check, sheets));
             let kept = match check.outcome {
                 // a pass where the entity has no data cannot be listed again from the data's periods
                 Outcome::Pass => !with_data && keep == Keep::NotPassed,

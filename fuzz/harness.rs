@@ -245,7 +245,7 @@ fn run_with(rules: &str, read: impl Fn(&mut Sources, &mut SheetBuilder) -> Resul
     };
     let results = eval::run(&program, &sheets, &Filter::default(), eval::Keep::NotPassed);
     let checks = results.every(&program, &sheets);
-    let mut warnings = report::warnings::nowhere_diags(&program, &sheets, &results, false);
+    let mut warnings = report::warnings::of_run(&program, &sheets, &sources, &results, false, true);
     warnings.extend(sheets.conflicts.iter().map(|c| report::warnings::conflict_diag(c, &sources)));
     located(&warnings, &sources);
     let run = Run { program: &program, sheets: &sheets, sources: &sources, results: &results, warnings: &warnings };

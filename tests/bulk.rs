@@ -790,12 +790,7 @@ fn rendered_json(rules: &[PathBuf], data: &[PathBuf], keep: Keep, verbose: bool)
         Err(diags) => panic!("{}", common::render(&diags, &sources)),
     };
     let results = eval::run(&program, &sheets, &Filter::default(), keep);
-    let mut warnings = report::warnings::nowhere_diags(&program, &sheets, &results, false);
-    warnings.extend(report::warnings::no_rules_diag(&program));
-    warnings.extend(report::warnings::empty_source_diags(&sheets, &sources));
-    if verbose {
-        warnings.extend(report::warnings::unread_diags(&program, &sheets, &results.rules));
-    }
+    let warnings = report::warnings::of_run(&program, &sheets, &sources, &results, false, verbose);
     let run = Run { program: &program, sheets: &sheets, sources: &sources, results: &results, warnings: &warnings };
     report::json::render(&run)
 }

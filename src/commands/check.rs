@@ -146,13 +146,8 @@ fn report(
     let results = eval::run(program, sheets, filter, keep);
     let evaluated = Instant::now();
     let narrowed = !filter.entities.is_empty() || !filter.periods.is_empty();
-    let mut warnings = report::warnings::nowhere_diags(program, sheets, &results, narrowed);
-    warnings.extend(report::warnings::named_skip_diags(program, sheets, &results, narrowed));
-    warnings.extend(report::warnings::no_rules_diag(program));
-    warnings.extend(report::warnings::nothing_checked_diag(program, &results, narrowed));
-    warnings.extend(report::warnings::empty_source_diags(sheets, sources));
     let verbose = opts.verbosity == report::human::Verbosity::Verbose;
-    warnings.extend(report::warnings::unread_diags(program, sheets, &results.rules, verbose));
+    let warnings = report::warnings::of_run(program, sheets, sources, &results, narrowed, verbose);
     let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
     let written = write_report(opts, &run, stdout);
     let mut stderr = String::new();

@@ -12,6 +12,25 @@ use crate::source::{Sources, Span};
 use crate::suggest::Index;
 use crate::syntax::ast::Scenario;
 
+/// Every warning (and with `verbose`, every note) of a run, in report order; `narrowed` says whether
+/// `--entity` or `--period` narrowed it.
+pub fn of_run(
+    program: &Program,
+    sheets: &Sheets,
+    sources: &Sources,
+    results: &Results,
+    narrowed: bool,
+    verbose: bool,
+) -> Vec<Diag> {
+    let mut diags = nowhere_diags(program, sheets, results, narrowed);
+    diags.extend(named_skip_diags(program, sheets, results, narrowed));
+    diags.extend(no_rules_diag(program));
+    diags.extend(nothing_checked_diag(program, results, narrowed));
+    diags.extend(empty_source_diags(sheets, sources));
+    diags.extend(unread_diags(program, sheets, &results.rules, verbose));
+    diags
+}
+
 /// A conflict: two sources give one fact values that do not meet given rounding.
 pub fn conflict_diag(c: &Conflict, sources: &Sources) -> Diag {
     let (kept, other) = (c.kept.value.show(), c.other.value.show());

@@ -33,7 +33,7 @@ fn what_checks_nothing_is_a_warning() {
 fn verbose_names_every_metric_no_rule_reads() {
     let (stdout, _, code) = check(&["--verbose"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("no rule reads `revnue`") && stdout.contains("[data/amzn.toml:9:10]"), "{stdout}");
+    assert!(stdout.contains("no rule reads `revnue`") && stdout.contains("[data/amzn.toml:10:10]"), "{stdout}");
     assert!(stdout.contains("no rule reads `opex`"), "{stdout}");
     assert!(!stdout.contains("no rule reads `cost`"), "a title's hole reads its metric: {stdout}");
     assert!(!stdout.contains("no rule reads `revenue`"), "{stdout}");

@@ -132,6 +132,7 @@ fn a_failed_in_says_which_end_and_by_how_much_in_every_format() {
         "76.4 USD bn is above the top of 60 USD bn..70 USD bn by 6.4 USD bn",
         "76.4 USD bn is above the top of ..70 USD bn by 6.4 USD bn",
         "76.4 USD bn is below the bottom of 80000 USD m.. by 3.6 USD bn",
+        "76.4 USD bn is above the top of 60.0 USD bn..60.0 USD bn by 16.4 USD bn",
     ];
     for format in ["human", "json", "sarif", "github"] {
         let (stdout, _, code) = run(&[&texts[..], &["--format", format]].concat());

@@ -125,6 +125,8 @@ fn explain_failure(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> String) -
         },
         CKind::In { value, range } => match (num(value), trace.value_at(range.span)) {
             (Some(v), Some(Value::Range(lo, hi))) => in_help(v, lo.clone(), hi.clone()),
+            // a figure where a range goes is a range of one point
+            (Some(v), Some(Value::Num(n))) => in_help(v, Some(n.clone()), Some(n.clone())),
             _ => "the value lies outside the range".into(),
         },
         _ => "the rule's condition is false".into(),

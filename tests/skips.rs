@@ -38,11 +38,15 @@ fn a_skip_at_a_named_period_is_a_warning_with_the_near_name() {
         ),
         "the missing input and the name the data has instead: {stdout}"
     );
+    assert!(
+        stdout.contains("every check was skipped: `consensus.eps_diluted` has no value at ACME 2025Q4; the data has"),
+        "a rule checked nowhere names the near name too: {stdout}"
+    );
     assert!(!stdout.contains("at BETA"), "BETA gives no EPS: the rule is not about it, no warning: {stdout}");
     assert!(!stdout.contains("implied_q4_positive"), "ACME gives no fiscal year: nothing to warn of: {stdout}");
     assert!(
         stdout.ends_with(
-            "3 passed, 0 failed (0 error, 0 warning, 0 info), 0 erred; 5 skipped; 0 conflicts, 3 warnings\n"
+            "3 passed, 0 failed (0 error, 0 warning, 0 info), 0 erred; 6 skipped; 0 conflicts, 4 warnings\n"
         ),
         "{stdout}"
     );
@@ -55,9 +59,14 @@ fn a_skip_at_a_named_period_is_a_warning_with_the_near_name() {
 fn every_format_carries_the_new_warnings() {
     let (stdout, _, _) = check(&["--format", "json"]);
     let report: Value = serde_json::from_str(&stdout).unwrap();
-    let expected = ["warning skipped-at-named-period", "warning skipped-at-named-period", "warning unread-metric"];
+    let expected = [
+        "warning checked-nowhere",
+        "warning skipped-at-named-period",
+        "warning skipped-at-named-period",
+        "warning unread-metric",
+    ];
     assert_eq!(codes(&report), expected);
-    assert_eq!(report["summary"]["warnings"], 3, "{stdout}");
+    assert_eq!(report["summary"]["warnings"], 4, "{stdout}");
     let (sarif, _, _) = check(&["--format", "sarif"]);
     assert!(sarif.contains("skipped-at-named-period") && sarif.contains("consensus.eps_dilluted"), "{sarif}");
     let (github, _, _) = check(&["--format", "github"]);

@@ -70,7 +70,8 @@ pub fn nowhere_diags(program: &Program, sheets: &Sheets, results: &Results, narr
             continue;
         }
         let rule = &program.rules[r];
-        let help = match &tally.first_skip {
+        // a skip at a period the rule names says more (it names the data's near name) than the first
+        let help = match tally.first_named_skip.as_ref().or(tally.first_skip.as_ref()) {
             Some(c) => format!(
                 "every check was skipped: {}{}",
                 skip_words(c, sheets, &mut near),

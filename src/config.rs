@@ -142,13 +142,11 @@ fn workpaper(value: &DeValue<'_>, at: Span, file: SourceId) -> Result<Workpaper,
     Ok(out)
 }
 
+/// An entry of a table: its key, its value, and the key's span.
+type Entry<'v, 'd> = (&'v str, &'v ::toml::Spanned<DeValue<'d>>, Span);
+
 /// The entries of a table, in the order written; anything else is an error at the value.
-fn table<'v, 'd>(
-    value: &'v DeValue<'d>,
-    key: &str,
-    at: Span,
-    file: SourceId,
-) -> Result<Vec<(&'v str, &'v ::toml::Spanned<DeValue<'d>>, Span)>, Diag> {
+fn table<'v, 'd>(value: &'v DeValue<'d>, key: &str, at: Span, file: SourceId) -> Result<Vec<Entry<'v, 'd>>, Diag> {
     let DeValue::Table(entries) = value else {
         let message = format!("`{key}` is {}; it must be a table", kind(value));
         return Err(Diag::error("config", message).in_file(file).primary(at, "not a table").with_help(WORKPAPER_SHAPE));

@@ -71,23 +71,18 @@ pub fn run(args: Args, style: Style) -> Output {
     };
     let filter = Filter { entities: every_or(&loaded, &at), ..Filter::default() };
     let results = eval::run(&loaded.program, &loaded.sheets, &filter, eval::Keep::NotPassed);
-    if args.format == Format::Html {
-        return match meta(args.preparer, &loaded) {
-            Ok(meta) => {
-                let (program, sheets, sources) = (&loaded.program, &loaded.sheets, &loaded.sources);
-                let run = Run { program, sheets, sources, results: &results, warnings: &[] };
-                Output::ok(html::render(&run, &entries(&loaded, &at, &results), &meta))
-            }
-            Err((diags, sources)) => failure(&diags, &sources, style),
-        };
-    }
     let entries = entries(&loaded, &at, &results);
-    let (sources, sheets) = (&loaded.sources, &loaded.sheets);
+    let (program, sheets, sources) = (&loaded.program, &loaded.sheets, &loaded.sources);
     Output::ok(match args.format {
         Format::Table => sheet::table(&entries, &sheets.conflicts, sources, width(), style),
         Format::Csv => sheet::csv(&entries),
         Format::Json => sheet::json(&entries, sources, &sheets.sources),
-        Format::Html => String::new(), // written above
+        Format::Html => match meta(args.preparer, &loaded) {
+            Ok(meta) => {
+                html::render(&Run { program, sheets, sources, results: &results, warnings: &[] }, &entries, &meta)
+            }
+            Err((diags, sources)) => return failure(&diags, &sources, style),
+        },
     })
 }
 

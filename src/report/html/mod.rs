@@ -1,9 +1,9 @@
 //! The workpaper (`check --format html`, `sheet --format html`): one self-contained HTML page for a
-//! reviewer, the way auditors lay out a check: a header (what was checked, from which files, by whom,
-//! when), the summary and a conclusion, the sheet with a tick mark beside every figure, a card for
-//! every exception (failed or erred check) with its rule, operands, gap and the facts' provenance,
-//! then the skipped checks, the conflicts between sources and the run's warnings; small SVG charts
-//! draw guided metrics against their guidance and growth claims against the growth computed.
+//! reviewer, the way auditors lay out a check: a header (what was checked, by whom, when), the summary
+//! and a conclusion, the sheet with a tick mark beside every figure, small SVG charts of guided metrics
+//! against their guidance and of growth claims against the growth computed, a card for every
+//! exception (failed or erred check) with its rule, operands, gap and the facts' provenance, then the
+//! skipped checks, the conflicts between sources, the run's warnings, and the files with their SHA-256.
 //!
 //! The page is laid out by the askama templates in `templates/html/`, compiled into the binary. It
 //! loads nothing (no URL at all), works without JavaScript (a short script only adds filters), and is

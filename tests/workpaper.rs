@@ -162,6 +162,10 @@ fn the_shipped_packs_workpaper_is_valid_and_has_a_card_for_every_exception() {
     assert!(page.contains("AMZN revenue (USD bn): actual (line) against guidance (band)"));
     assert!(page.contains("<title>guidance 2026Q1: 173.5 USD bn..178.5 USD bn</title>"));
     assert!(page.contains("q3_net_income_growth_40pct at AMZN 2025Q3 (failed)"));
+    assert!(
+        page.contains("<title>claimed, within tolerance: 50 % (44.5 %..55.5 %)</title>"),
+        "the claim widened by `within 5pp`"
+    );
     settings().bind(|| insta::assert_snapshot!("workpaper_amazon", page));
 }
 

@@ -188,3 +188,54 @@ pub fn bars(caption: String, bars: &[Bar]) -> Option<Chart> {
     }
     Some(Chart { width: BARS_WIDTH, height: height as u32, caption, shapes })
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::{GuidedPeriod, Shape, guided};
+    use crate::num::Real;
+
+    fn real(v: i64) -> Real {
+        Real::from(Decimal::from(v))
+    }
+
+    fn period(label: &str, actual: Option<i64>, guidance: Option<(Option<i64>, Option<i64>)>) -> GuidedPeriod {
+        GuidedPeriod {
+            label: label.to_owned(),
+            actual: actual.map(|v| (real(v), format!("{v}"))),
+            guidance: guidance.map(|(lo, hi)| (lo.map(real), hi.map(real), "g".to_owned())),
+        }
+    }
+
+    #[test]
+    fn an_open_guidance_runs_to_the_edge_and_a_gap_breaks_the_line() {
+        let periods = [
+            period("Q1", Some(10), None),
+            period("Q2", Some(12), None),
+            period("Q3", None, None),
+            period("Q4", Some(14), Some((None, Some(13)))),
+        ];
+        let chart = guided("c".to_owned(), &periods, "10", "14").unwrap();
+        let lines: Vec<&String> = chart
+            .shapes
+            .iter()
+            .filter_map(|s| if let Shape::Polyline { points, .. } = s { Some(points) } else { None })
+            .collect();
+        assert_eq!(lines.len(), 1, "one line, through Q1 and Q2 only: {lines:?}");
+        assert_eq!(lines[0].split(' ').count(), 2);
+        let band = chart.shapes.iter().find_map(|s| match s {
+            Shape::Rect { y, h, class, .. } => Some((y.0 + h.0, *class)),
+            _ => None,
+        });
+        // no low end: the band reaches the x axis
+        assert_eq!(band, Some((200.0 - 34.0, "band open")));
+        assert_eq!(chart.shapes.iter().filter(|s| matches!(s, Shape::Circle { .. })).count(), 3);
+    }
+
+    #[test]
+    fn nothing_to_draw_is_no_chart() {
+        assert!(guided("c".to_owned(), &[], "", "").is_none());
+        assert!(guided("c".to_owned(), &[period("Q1", None, None)], "", "").is_none());
+    }
+}

@@ -98,7 +98,7 @@ pub fn workpaper(loaded: &Loaded, at: &super::Narrowing, run: &Run, meta: &html:
 pub fn meta(preparer: Option<String>, loaded: &Loaded) -> Result<html::Meta, (Vec<Diag>, Sources)> {
     let mut sources = Sources::default();
     let cwd = std::env::current_dir().unwrap_or_default();
-    let legend = match config::find(&cwd) {
+    let workpaper = match config::find(&cwd) {
         Some(found) => config::load(&found, display_path(&found), &mut sources).map_err(|d| (d, sources))?.workpaper,
         None => config::Workpaper::default(),
     };
@@ -111,10 +111,10 @@ pub fn meta(preparer: Option<String>, loaded: &Loaded) -> Result<html::Meta, (Ve
         (vec![diag], Sources::default())
     })?;
     Ok(html::Meta {
-        preparer: preparer.or_else(|| legend.preparer.clone()),
+        preparer: preparer.or_else(|| workpaper.preparer.clone()),
         date,
         rule_files: loaded.files.iter().map(|f| f.file).collect(),
-        legend,
+        legend: workpaper,
     })
 }
 

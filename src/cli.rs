@@ -22,6 +22,7 @@ pub enum Command {
         tickmark check rules/amazon --data data/amazon  these rules against these data\n  \
         tickmark check --entity AMZN --period 2025Q4    one entity at one period\n  \
         tickmark check --format json > report.json      for programs (docs/report-json.md)\n  \
+        tickmark check --format html > workpaper.html   a workpaper for a reviewer\n  \
         tickmark check --deny warnings                  warnings fail the run too (exit code 1)\n\n\
         Exit codes: 0 no error rule failed; 1 an error rule failed or erred (or a warning, with\n\
         --deny warnings); 2 the run could not be made (a broken rule or data file, a bad argument).")]
@@ -82,4 +83,7 @@ pub struct CheckArgs {
     /// periods, and the units of every metric a `metric` declaration names.
     #[arg(long, conflicts_with_all = ["data", "entity", "period", "rule", "only"])]
     pub no_data: bool,
+    /// Who prepared the workpaper (`--format html`); else `preparer` of `[workpaper]` in tickmark.toml.
+    #[arg(long, value_name = "NAME")]
+    pub preparer: Option<String>,
 }

@@ -3,9 +3,13 @@
 //! ```toml
 //! rules = ["rules"]   # rule files and folders, relative to this file
 //! data = ["data"]     # data files and folders, relative to this file; their order decides conflicts
+//!
+//! [workpaper]         # optional: what `check --format html` writes in its header and legend
+//! preparer = "J. Doe"
+//! legend = { checked = "agreed to source", failed = "exception", bare = "not tested" }
 //! ```
 //!
-//! The file is read with `toml`'s spanned document API and its two keys checked by hand, so every
+//! The file is read with `toml`'s spanned document API and its keys checked by hand, so every
 //! error points at the key or value at fault and says what was expected in the file's own words
 //! (a list of paths), not in the words of a deserializer.
 
@@ -21,13 +25,32 @@ use crate::source::{SourceId, Sources, Span};
 pub const FILE_NAME: &str = "tickmark.toml";
 
 /// What a `tickmark.toml` holds, for the help of every error about it.
-const SHAPE: &str = "a tickmark.toml has two keys: `rules = [\"rules\"]` and `data = [\"data\"]`";
+const SHAPE: &str =
+    "a tickmark.toml has the keys `rules = [\"rules\"]` and `data = [\"data\"]`, and an optional `[workpaper]` table";
+
+/// What the `[workpaper]` table holds, for the help of every error about it.
+const WORKPAPER_SHAPE: &str =
+    "`[workpaper]` holds `preparer = \"NAME\"` and `legend = { checked = \"...\", failed = \"...\", bare = \"...\" }`";
 
 /// A rule repository's configuration, its paths resolved against the file's folder.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub rules: Vec<PathBuf>,
     pub data: Vec<PathBuf>,
+    pub workpaper: Workpaper,
+}
+
+/// The `[workpaper]` table: who prepared the checks, and what the workpaper's tick marks mean in the
+/// words of the reviewer's firm (each `None` keeps tickmark's own).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Workpaper {
+    pub preparer: Option<String>,
+    /// The legend of `✓`.
+    pub checked: Option<String>,
+    /// The legend of `✗`.
+    pub failed: Option<String>,
+    /// The legend of a figure without a mark.
+    pub bare: Option<String>,
 }
 
 /// The nearest `tickmark.toml` in a folder or its parents.
@@ -53,6 +76,13 @@ pub fn load(path: &Path, shown: String, sources: &mut Sources) -> Result<Config,
         let paths = match key.get_ref().as_ref() {
             "rules" => &mut config.rules,
             "data" => &mut config.data,
+            "workpaper" => {
+                match workpaper(value.get_ref(), span(value.span()), file) {
+                    Ok(w) => config.workpaper = w,
+                    Err(e) => errors.push(e),
+                }
+                continue;
+            }
             other => {
                 errors.push(unknown_key(other, key_span, file));
                 continue;
@@ -85,15 +115,80 @@ fn path_list(key: &str, value: &DeValue<'_>, at: Span, file: SourceId) -> Result
     Ok(paths)
 }
 
-/// A key other than `rules` and `data`, with the nearest of them.
+/// The `[workpaper]` table: `preparer` and the `legend` table, each a string.
+fn workpaper(value: &DeValue<'_>, at: Span, file: SourceId) -> Result<Workpaper, Diag> {
+    let mut out = Workpaper::default();
+    for (key, value, key_span) in table(value, "workpaper", at, file)? {
+        let slot = match key {
+            "preparer" => &mut out.preparer,
+            "legend" => {
+                for (mark, text, mark_span) in table(value.get_ref(), "legend", span(value.span()), file)? {
+                    let slot = match mark {
+                        "checked" => &mut out.checked,
+                        "failed" => &mut out.failed,
+                        "bare" => &mut out.bare,
+                        other => {
+                            return Err(unknown_in("legend", other, &["checked", "failed", "bare"], mark_span, file));
+                        }
+                    };
+                    *slot = Some(string(text.get_ref(), mark, span(text.span()), file)?);
+                }
+                continue;
+            }
+            other => return Err(unknown_in("workpaper", other, &["preparer", "legend"], key_span, file)),
+        };
+        *slot = Some(string(value.get_ref(), key, span(value.span()), file)?);
+    }
+    Ok(out)
+}
+
+/// An entry of a table: its key, its value, and the key's span.
+type Entry<'v, 'd> = (&'v str, &'v ::toml::Spanned<DeValue<'d>>, Span);
+
+/// The entries of a table, in the order written; anything else is an error at the value.
+fn table<'v, 'd>(value: &'v DeValue<'d>, key: &str, at: Span, file: SourceId) -> Result<Vec<Entry<'v, 'd>>, Diag> {
+    let DeValue::Table(entries) = value else {
+        let message = format!("`{key}` is {}; it must be a table", kind(value));
+        return Err(Diag::error("config", message).in_file(file).primary(at, "not a table").with_help(WORKPAPER_SHAPE));
+    };
+    let mut out: Vec<_> =
+        entries.iter().map(|(k, v)| (k.get_ref().as_ref(), v, Span::new(k.span().start, k.span().end))).collect();
+    out.sort_by_key(|e| e.2.start);
+    Ok(out)
+}
+
+/// A string value of `key`; anything else is an error at the value.
+fn string(value: &DeValue<'_>, key: &str, at: Span, file: SourceId) -> Result<String, Diag> {
+    match value {
+        DeValue::String(text) => Ok(text.to_string()),
+        other => Err(Diag::error("config", format!("`{key}` is {}; it must be a string", kind(other)))
+            .in_file(file)
+            .primary(at, "not a string")
+            .with_help(WORKPAPER_SHAPE)),
+    }
+}
+
+/// A key other than `rules`, `data` and `workpaper`, with the nearest of them.
 fn unknown_key(key: &str, at: Span, file: SourceId) -> Diag {
-    let help = match crate::suggest::did_you_mean(key, ["rules", "data"]) {
+    let help = match crate::suggest::did_you_mean(key, ["rules", "data", "workpaper"]) {
         Some(near) => format!("did you mean `{near}`? {SHAPE}"),
         None => SHAPE.to_owned(),
     };
     Diag::error("config", format!("unknown key `{key}` in `{FILE_NAME}`"))
         .in_file(file)
         .primary(at, "not a key of tickmark.toml")
+        .with_help(help)
+}
+
+/// A key of the table `within` that it does not have, with the nearest of those it has.
+fn unknown_in(within: &str, key: &str, known: &[&str], at: Span, file: SourceId) -> Diag {
+    let help = match crate::suggest::did_you_mean(key, known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`? {WORKPAPER_SHAPE}"),
+        None => WORKPAPER_SHAPE.to_owned(),
+    };
+    Diag::error("config", format!("unknown key `{key}` in `[{within}]` of `{FILE_NAME}`"))
+        .in_file(file)
+        .primary(at, format!("not a key of [{within}]"))
         .with_help(help)
 }
 

@@ -46,6 +46,7 @@ fn run() -> ExitCode {
                 only: args.only,
                 timings: args.timings,
                 no_data: args.no_data,
+                preparer: args.preparer,
                 inputs: args.inputs,
                 format: args.format,
                 deny_warnings: args.deny.is_some(),

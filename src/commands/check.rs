@@ -26,6 +26,8 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands: an annotation per failed check.
     Github,
+    /// A workpaper for a reviewer: one self-contained HTML page (see README, "Workpaper").
+    Html,
 }
 
 /// What `tickmark check` was asked to do.
@@ -44,6 +46,8 @@ pub struct CheckOptions {
     pub timings: bool,
     /// `--no-data`: check the rule files alone.
     pub no_data: bool,
+    /// `--preparer`: who prepared the workpaper (`--format html`).
+    pub preparer: Option<String>,
 }
 
 /// What `--only` keeps.
@@ -87,7 +91,7 @@ fn rules_alone(opts: &CheckOptions) -> Output {
         // GitHub annotations: none to make
         Ok(_) if opts.format == Format::Github => Output::ok(String::new()),
         // a machine format gets its document of diagnostics, with none in it
-        Ok(_) if opts.format != Format::Human => {
+        Ok(_) if !matches!(opts.format, Format::Human | Format::Html) => {
             let mut output = failure(opts, &[], &sources);
             output.code = 0;
             output.stderr.clear();
@@ -149,7 +153,14 @@ fn report(
     let verbose = opts.verbosity == report::human::Verbosity::Verbose;
     let warnings = report::warnings::of_run(program, sheets, sources, &results, narrowed, verbose);
     let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
-    let written = write_report(opts, &run, stdout);
+    let meta = match opts.format {
+        Format::Html => match super::sheet::meta(opts.preparer.clone(), loaded) {
+            Ok(meta) => Some(meta),
+            Err((diags, sources)) => return written(super::failure(&diags, &sources, opts.style), stdout),
+        },
+        _ => None,
+    };
+    let written = write_report(opts, loaded, &run, meta.as_ref(), stdout);
     let mut stderr = String::new();
     if opts.timings {
         let seconds = |d: Duration| format!("{:.3} s", d.as_secs_f64());
@@ -168,8 +179,14 @@ fn report(
     (Output { stdout: String::new(), stderr, code: run.exit_code(opts.deny_warnings) }, written)
 }
 
-/// Writes the report of a run in the format asked for.
-fn write_report(opts: &CheckOptions, run: &Run, stdout: &mut dyn Write) -> std::io::Result<()> {
+/// Writes the report of a run in the format asked for (the workpaper with its `meta`).
+fn write_report(
+    opts: &CheckOptions,
+    loaded: &super::Loaded,
+    run: &Run,
+    meta: Option<&report::html::Meta>,
+    stdout: &mut dyn Write,
+) -> std::io::Result<()> {
     let text = match opts.format {
         Format::Human => report::human::render(run, opts.style, opts.verbosity, opts.deny_warnings),
         Format::Json => {
@@ -179,6 +196,7 @@ fn write_report(opts: &CheckOptions, run: &Run, stdout: &mut dyn Write) -> std::
         Format::Sarif => report::sarif::render(run),
         Format::Junit => report::junit::render(run),
         Format::Github => report::github::render(run),
+        Format::Html => super::sheet::workpaper(loaded, &opts.at, run, &meta.cloned().unwrap_or_default()),
     };
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
@@ -198,7 +216,9 @@ pub fn argument_error(args: &[String], message: &str, style: Style) -> Option<Ou
         Some(rest) => rest.strip_prefix('='),
         None => None,
     })?;
-    let format = <Format as clap::ValueEnum>::from_str(value, false).ok().filter(|&f| f != Format::Human)?;
+    let format = <Format as clap::ValueEnum>::from_str(value, false)
+        .ok()
+        .filter(|&f| !matches!(f, Format::Human | Format::Html))?;
     let first = message.lines().next().unwrap_or_default();
     let diag = Diag::error("bad-argument", first.strip_prefix("error: ").unwrap_or(first).to_owned())
         .with_help("run `tickmark check --help` for the options");
@@ -209,7 +229,8 @@ pub fn argument_error(args: &[String], message: &str, style: Style) -> Option<Ou
 /// A run that could not be made: every diagnostic, exit code 2.
 fn failure(opts: &CheckOptions, diags: &[Diag], sources: &Sources) -> Output {
     let (stdout, stderr) = match opts.format {
-        Format::Human => return super::failure(diags, sources, opts.style),
+        // a reviewer's page is for a run that was made: the diagnostics go where the human report's go
+        Format::Human | Format::Html => return super::failure(diags, sources, opts.style),
         Format::Json => (report::json::render_diags(diags, sources), String::new()),
         Format::Sarif | Format::Junit | Format::Github => {
             let stdout = match opts.format {

@@ -7,10 +7,15 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal;
 
+use crate::config;
 use crate::data::Origin;
-use crate::eval::{self, Check, Evaluator, Filter, Outcome};
+use crate::diag::Diag;
+use crate::escape;
+use crate::eval::{self, Check, Evaluator, Filter, Outcome, Results};
 use crate::report::human::Style;
 use crate::report::sheet::{self, Entry, Mark};
+use crate::report::{Run, html};
+use crate::source::{Sources, display_path};
 use crate::syntax::ast::Scenario;
 
 use super::{Inputs, Loaded, Narrow, Output, failure, narrow};
@@ -25,6 +30,8 @@ pub enum Format {
     Csv,
     /// `{"facts": [...]}`: entity, metric, scenario, period, value, unit, status, location, source.
     Json,
+    /// The workpaper of `check --format html`: the sheet with its exceptions, one HTML page.
+    Html,
 }
 
 /// Arguments of `tickmark sheet`.
@@ -47,6 +54,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Who prepared the workpaper (`--format html`); else `preparer` of `[workpaper]` in tickmark.toml.
+    #[arg(long, value_name = "NAME")]
+    pub preparer: Option<String>,
 }
 
 /// Runs `tickmark sheet`.
@@ -59,12 +69,52 @@ pub fn run(args: Args, style: Style) -> Output {
         Ok(at) => at,
         Err(diags) => return failure(&diags, &loaded.sources, style),
     };
-    let entries = entries(&loaded, &at);
-    let (sources, sheets) = (&loaded.sources, &loaded.sheets);
+    let filter = Filter { entities: every_or(&loaded, &at), ..Filter::default() };
+    let results = eval::run(&loaded.program, &loaded.sheets, &filter, eval::Keep::NotPassed);
+    let entries = entries(&loaded, &at, &results);
+    let (program, sheets, sources) = (&loaded.program, &loaded.sheets, &loaded.sources);
     Output::ok(match args.format {
         Format::Table => sheet::table(&entries, &sheets.conflicts, sources, width(), style),
         Format::Csv => sheet::csv(&entries),
         Format::Json => sheet::json(&entries, sources, &sheets.sources),
+        Format::Html => match meta(args.preparer, &loaded) {
+            Ok(meta) => {
+                html::render(&Run { program, sheets, sources, results: &results, warnings: &[] }, &entries, &meta)
+            }
+            Err((diags, sources)) => return failure(&diags, &sources, style),
+        },
+    })
+}
+
+/// The workpaper of a run of `check` (narrowed by `--entity` and `--period` as it was).
+pub fn workpaper(loaded: &Loaded, at: &super::Narrowing, run: &Run, meta: &html::Meta) -> String {
+    // the narrowing was checked before the run was made
+    let narrowed = at.against(&loaded.sheets).unwrap_or_else(|_| Narrow { entities: Vec::new(), periods: Vec::new() });
+    html::render(run, &entries(loaded, &narrowed, run.results), meta)
+}
+
+/// What the workpaper says beyond the run: `--preparer` or the `[workpaper]` of tickmark.toml (the
+/// nearest, as for the paths), its legend, and the run date ([`html::run_date`]).
+pub fn meta(preparer: Option<String>, loaded: &Loaded) -> Result<html::Meta, (Vec<Diag>, Sources)> {
+    let mut sources = Sources::default();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let workpaper = match config::find(&cwd) {
+        Some(found) => config::load(&found, display_path(&found), &mut sources).map_err(|d| (d, sources))?.workpaper,
+        None => config::Workpaper::default(),
+    };
+    let date = html::run_date().map_err(|given| {
+        let diag = Diag::error(
+            "bad-argument",
+            format!("SOURCE_DATE_EPOCH is `{}`, not a number of seconds", escape::excerpt(&given)),
+        )
+        .with_help("set it to the seconds since 1970-01-01 UTC (`date +%s`), or unset it for the time now");
+        (vec![diag], Sources::default())
+    })?;
+    Ok(html::Meta {
+        preparer: preparer.or_else(|| workpaper.preparer.clone()),
+        date,
+        rule_files: loaded.files.iter().map(|f| f.file).collect(),
+        legend: workpaper,
     })
 }
 
@@ -86,9 +136,17 @@ struct Readers {
     failed: BTreeSet<String>,
 }
 
-/// Every fact of the entities asked for, in the order of the table, with its mark.
-fn entries(loaded: &Loaded, at: &Narrow) -> Vec<Entry> {
-    let readers = readers(loaded, at);
+/// The entity names of a [`Filter`]: none where every entity is asked for (a list of them all would
+/// be searched once per entity).
+fn every_or(loaded: &Loaded, at: &Narrow) -> Vec<String> {
+    let all = at.entities.len() == loaded.sheets.entities.len();
+    if all { Vec::new() } else { at.entity_names(&loaded.sheets) }
+}
+
+/// Every fact of the entities and periods asked for, in the order of the table, with its mark from
+/// the checks of `results` (a run over those entities: `sheet`'s own, or `check --format html`'s).
+pub fn entries(loaded: &Loaded, at: &Narrow, results: &Results) -> Vec<Entry> {
+    let readers = readers(loaded, results);
     let sheets = &loaded.sheets;
     let mut metrics: Vec<(u32, &String)> = sheets.metrics.iter().enumerate().map(|(m, n)| (m as u32, n)).collect();
     metrics.sort_by(|a, b| sheet::metric_order(a.1, b.1));
@@ -96,7 +154,7 @@ fn entries(loaded: &Loaded, at: &Narrow) -> Vec<Entry> {
     for &entity in &at.entities {
         for scenario in Scenario::ALL {
             for &(metric, name) in &metrics {
-                for &period in sheets.periods_of(entity) {
+                for period in at.periods_of(sheets, entity) {
                     let Some(fact) = sheets.get(metric, scenario, entity, period) else { continue };
                     let entity = sheets.entities[entity as usize].clone();
                     let entry = Entry::new(entity, name.clone(), scenario, period, fact);
@@ -127,14 +185,9 @@ fn mark(checked_by: &[String], failed_by: &[String]) -> Mark {
     }
 }
 
-/// Runs every check of the entities and traces each that passed or failed, collecting what it read.
-fn readers(loaded: &Loaded, at: &Narrow) -> HashMap<Origin, Readers> {
-    // Every entity is no filter at all: a list of them all would be searched once per entity.
-    let all = at.entities.len() == loaded.sheets.entities.len();
-    let entities = if all { Vec::new() } else { at.entity_names(&loaded.sheets) };
-    let filter = Filter { entities, ..Filter::default() };
+/// Traces every check of a run that passed or failed, collecting what it read.
+fn readers(loaded: &Loaded, results: &Results) -> HashMap<Origin, Readers> {
     let mut readers: HashMap<Origin, Readers> = HashMap::new();
-    let results = eval::run(&loaded.program, &loaded.sheets, &filter, eval::Keep::NotPassed);
     for check in results.every(&loaded.program, &loaded.sheets) {
         let failed = match check.outcome {
             Outcome::Pass => false,

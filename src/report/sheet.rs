@@ -130,27 +130,28 @@ pub fn written(value: &FactValue, bare: bool) -> String {
     }
 }
 
-/// A row of a block: a metric and its unit, and its figures by period.
-struct Row<'a> {
-    metric: &'a str,
-    unit: String,
-    cells: Vec<(Period, String, Mark)>,
+/// A row of a block: a metric and its unit, and its figures by period (as written, and the entry).
+pub struct Row<'a> {
+    pub metric: &'a str,
+    /// The unit every figure shares, shown once; empty where they do not share one.
+    pub unit: String,
+    pub cells: Vec<(Period, String, &'a Entry)>,
 }
 
 /// The rows of one entity's scenario layer, metrics in order.
-fn rows<'a>(entries: &[&'a Entry]) -> Vec<Row<'a>> {
-    let mut by_metric: HashMap<&str, Vec<&Entry>> = HashMap::new();
+pub fn rows<'a>(entries: &[&'a Entry]) -> Vec<Row<'a>> {
+    let mut by_metric: HashMap<&str, Vec<&'a Entry>> = HashMap::new();
     for &e in entries {
         by_metric.entry(e.metric.as_str()).or_default().push(e);
     }
-    let mut metrics: Vec<(&'a str, Vec<&Entry>)> =
+    let mut metrics: Vec<(&'a str, Vec<&'a Entry>)> =
         entries.iter().map(|e| e.metric.as_str()).filter_map(|m| Some((m, by_metric.remove(m)?))).collect();
     metrics.sort_by(|a, b| metric_order(a.0, b.0));
     metrics
         .into_iter()
         .map(|(metric, of)| {
             let unit = shared_unit(&of);
-            let cells = of.iter().map(|e| (e.period, written(&e.fact.value, unit.is_some()), e.mark)).collect();
+            let cells = of.iter().map(|&e| (e.period, written(&e.fact.value, unit.is_some()), e)).collect();
             Row { metric, unit: unit.map_or(String::new(), |u| u.to_string()), cells }
         })
         .collect()
@@ -197,7 +198,7 @@ pub fn table(
 }
 
 /// The entity names of the entries, in order.
-fn entities(entries: &[Entry]) -> Vec<String> {
+pub fn entities(entries: &[Entry]) -> Vec<String> {
     entries.iter().map(|e| e.entity.clone()).collect::<BTreeSet<_>>().into_iter().collect()
 }
 
@@ -236,7 +237,7 @@ fn column_width(rows: &[Row], period: Period) -> usize {
 /// A row's figure at a period, right-aligned, with its mark: `  213.4 ✓`.
 fn cell(row: &Row, period: Period, width: usize, style: Style) -> String {
     match row.cells.iter().find(|c| c.0 == period) {
-        Some((_, text, mark)) => format!("  {text:>width$} {}", mark.glyph(style.color)),
+        Some((_, text, entry)) => format!("  {text:>width$} {}", entry.mark.glyph(style.color)),
         None => format!("  {:width$}  ", ""),
     }
 }

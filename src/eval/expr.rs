@@ -9,7 +9,7 @@ use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp};
 
-use super::units;
+use super::{ranges, units};
 use super::value::{EvalError, FactUse, Halt, Missing, Trace, Value};
 
 /// The result of evaluating an expression.
@@ -134,7 +134,14 @@ impl<'a> Evaluator<'a> {
                     Err(Halt::Missing(Missing { name: format!("the period {} from here", shown_ref(*to)), period }))
                 }
             },
-            CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
+            CKind::Unary { op: UnaryOp::Neg, expr } => match self.eval(expr, period, file)? {
+                Value::Num(n) => Ok(Value::Num(n.neg())),
+                Value::Range(lo, hi) => {
+                    let (lo, hi) = ranges::negate((lo, hi));
+                    Ok(Value::Range(lo, hi))
+                }
+                Value::Bool(_) => Err(error(file, expr.span, "expected a number, found true or false")),
+            },
             CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),
             CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => self.sum(e, period, file),
             CKind::Binary { op, lhs, rhs } => {
@@ -234,7 +241,23 @@ impl<'a> Evaluator<'a> {
             let (a, b) = (as_bool(x, lhs, file)?, as_bool(y, rhs, file)?);
             return Ok(Value::Bool(if op == BinOp::And { a && b } else { a || b }));
         }
-        let (a, b) = (as_num(x, lhs, file)?, as_num(y, rhs, file)?);
+        let (a, b) = match (x, y) {
+            (Value::Num(a), Value::Num(b)) => (a, b),
+            (Value::Range(lo, hi), Value::Num(k)) | (Value::Num(k), Value::Range(lo, hi)) if op == BinOp::Mul => {
+                return ranges::scale((lo, hi), op, &k);
+            }
+            (Value::Range(lo, hi), Value::Num(k)) => return ranges::scale((lo, hi), op, &k),
+            (Value::Range(..), Value::Range(..)) => {
+                let verb = if op == BinOp::Mul { "multiply" } else { "divide" };
+                return Err(message(format!(
+                    "cannot {verb} a range by a range: take a figure from one with mid(), low() or high()"
+                )));
+            }
+            (Value::Num(_), Value::Range(..)) => {
+                return Err(error(file, rhs.span, "cannot divide by a range: divide by mid(), low() or high() of it"));
+            }
+            (x, y) => (as_num(x, lhs, file)?, as_num(y, rhs, file)?),
+        };
         let result = match op {
             // a bare zero (`if exists(c) then c else 0`) is zero in any unit, and so is its product or
             // its quotient: it stays bare, to meet whatever unit it is compared with
@@ -255,6 +278,9 @@ impl<'a> Evaluator<'a> {
         chain(e, false, &mut terms);
         let exprs: Few<&CExpr> = terms.iter().map(|(_, t)| *t).collect();
         let values = self.all(&exprs, period, file)?;
+        if values.iter().any(|v| matches!(v, Value::Range(..))) {
+            return range_sum(values, &terms, file);
+        }
         let mut nums = Few::with_capacity(values.len());
         for (value, expr) in values.into_iter().zip(&exprs) {
             nums.push(as_num(value, expr, file)?);
@@ -292,25 +318,31 @@ impl<'a> Evaluator<'a> {
     fn compare(&mut self, first: &CExpr, rest: &[(CmpOp, CExpr)], period: Period, file: SourceId) -> Eval {
         let exprs: Few<&CExpr> = std::iter::once(first).chain(rest.iter().map(|(_, e)| e)).collect();
         let mut values = self.all(&exprs, period, file)?.into_iter();
-        let Some(first_value) = values.next() else { unreachable!("a chain has a first value") };
-        let mut prev = as_num(first_value, first, file)?;
+        let Some(mut prev) = values.next() else { unreachable!("a chain has a first value") };
+        let mut prev_expr = first;
         for ((op, next), value) in rest.iter().zip(values) {
-            let value = as_num(value, next, file)?;
-            let (a, b, _) = units::align(prev, value.clone()).map_err(|m| error(file, next.span, &m))?;
-            self.retrace(next, &b);
-            let order = a.point.cmp(&b.point);
-            let holds = match op {
-                CmpOp::Lt => order.is_lt(),
-                CmpOp::Le => order.is_le(),
-                CmpOp::Gt => order.is_gt(),
-                CmpOp::Ge => order.is_ge(),
-                CmpOp::Eq => order.is_eq(),
-                CmpOp::Ne => order.is_ne(),
+            let ranged = [&prev, &value].into_iter().any(|v| matches!(v, Value::Range(..)));
+            let holds = if ranged && matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                let same = ranges_equal(prev, value.clone(), (prev_expr, next), file)?;
+                same == (*op == CmpOp::Eq)
+            } else {
+                let (a, b) = (as_num(prev, prev_expr, file)?, as_num(value.clone(), next, file)?);
+                let (a, b, _) = units::align(a, b).map_err(|m| error(file, next.span, &m))?;
+                self.retrace(next, &b);
+                let order = a.point.cmp(&b.point);
+                match op {
+                    CmpOp::Lt => order.is_lt(),
+                    CmpOp::Le => order.is_le(),
+                    CmpOp::Gt => order.is_gt(),
+                    CmpOp::Ge => order.is_ge(),
+                    CmpOp::Eq => order.is_eq(),
+                    CmpOp::Ne => order.is_ne(),
+                }
             };
             if !holds {
                 return Ok(Value::Bool(false));
             }
-            prev = value;
+            (prev, prev_expr) = (value, next);
         }
         Ok(Value::Bool(true))
     }
@@ -342,6 +374,25 @@ impl<'a> Evaluator<'a> {
         let ok_hi = hi.map(below).transpose()?.unwrap_or(true);
         Ok(Value::Bool(ok_lo && ok_hi))
     }
+}
+
+/// A chain of `+` and `-` with a range among its terms: a range, bound by bound.
+fn range_sum(values: Operands, terms: &[(bool, &CExpr)], file: SourceId) -> Eval {
+    let mut ends = Vec::with_capacity(values.len());
+    for (value, (negative, expr)) in values.into_iter().zip(terms) {
+        let Some(e) = ranges::ends(value) else {
+            return Err(error(file, expr.span, "expected a number, found true or false"));
+        };
+        ends.push(if *negative { ranges::negate(e) } else { e });
+    }
+    ranges::total(ends).map(|(lo, hi)| Value::Range(lo, hi))
+}
+
+/// `x == y` where either is a range: both ends equal, a figure being a range of one point.
+fn ranges_equal(x: Value, y: Value, (lhs, rhs): (&CExpr, &CExpr), file: SourceId) -> Result<bool, Halt> {
+    let not_a_number = |e: &CExpr| error(file, e.span, "expected a number, found true or false");
+    let (a, b) = (ranges::ends(x).ok_or_else(|| not_a_number(lhs))?, ranges::ends(y).ok_or_else(|| not_a_number(rhs))?);
+    ranges::equal(a, b).map_err(|h| with_span(h, file, rhs.span))
 }
 
 /// The terms of a chain of `+` and `-`, each with whether it is subtracted.

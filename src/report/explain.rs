@@ -188,18 +188,22 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
 /// `v in r` failed: which end it passed and by how much.
 fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
     let range = Value::Range(lo.clone(), hi.clone()).show();
+    // a computed bound is compared by its point, which its shown digits may round away
+    let exactly = |end: &str, b: &Num| display::hidden_point(b).map(|p| format!(" (the {end} is {p})")).unwrap_or_default();
     if let Some(hi) = hi.filter(|h| v.point > h.point) {
         return format!(
-            "{} is above the top of {range} by {}",
+            "{} is above the top of {range} by {}{}",
             display::num(&v),
-            apart(v.point.sub(&hi.point).ok(), v.unit)
+            apart(v.point.sub(&hi.point).ok(), v.unit),
+            exactly("top", &hi)
         );
     }
     if let Some(lo) = lo.filter(|l| v.point < l.point) {
         return format!(
-            "{} is below the bottom of {range} by {}",
+            "{} is below the bottom of {range} by {}{}",
             display::num(&v),
-            apart(lo.point.sub(&v.point).ok(), v.unit)
+            apart(lo.point.sub(&v.point).ok(), v.unit),
+            exactly("bottom", &lo)
         );
     }
     format!("{} is outside {range}", display::num(&v))

@@ -336,7 +336,7 @@ impl<'a> Infer<'a> {
             .primary(l.span, format!("this is {a}"))
             .label(r.span, format!("this is {b}"));
         let diag = match (a, b) {
-            (Dim::Money(_), Dim::Money(_)) => diag.with_help("different currencies never mix: convert one first"),
+            (Dim::Money(_), Dim::Money(_)) if a != b => diag.with_help("different currencies never mix: convert one first"),
             (Dim::Ratio, Dim::Money(_)) | (Dim::Money(_), Dim::Ratio) => {
                 diag.with_help("a ratio and an amount of money measure different things")
             }

@@ -274,8 +274,7 @@ impl<'a> Evaluator<'a> {
     /// A chain of `+` and `-` as one sum: every term is evaluated, then bare numbers take the unit
     /// of the other terms together, so the order of terms never changes what a bare number means.
     fn sum(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
-        let mut terms = Few::new();
-        chain(e, false, &mut terms);
+        let terms = terms(e);
         let exprs: Few<&CExpr> = terms.iter().map(|(_, t)| *t).collect();
         let values = self.all(&exprs, period, file)?;
         if values.iter().any(|v| matches!(v, Value::Range(..))) {
@@ -393,6 +392,13 @@ fn ranges_equal(x: Value, y: Value, (lhs, rhs): (&CExpr, &CExpr), file: SourceId
     let not_a_number = |e: &CExpr| error(file, e.span, "expected a number, found true or false");
     let (a, b) = (ranges::ends(x).ok_or_else(|| not_a_number(lhs))?, ranges::ends(y).ok_or_else(|| not_a_number(rhs))?);
     ranges::equal(a, b).map_err(|h| with_span(h, file, rhs.span))
+}
+
+/// The terms of a chain of `+` and `-` (`a - b + c`), each with whether it is subtracted.
+pub fn terms(e: &CExpr) -> Few<(bool, &CExpr)> {
+    let mut out = Few::new();
+    chain(e, false, &mut out);
+    out
 }
 
 /// The terms of a chain of `+` and `-`, each with whether it is subtracted.

@@ -14,7 +14,7 @@ use crate::eval::{Check, Halt, Outcome, Trace, Value};
 use crate::num::display;
 use crate::period::Period;
 use crate::source::{SourceId, Sources};
-use crate::syntax::ast::Scenario;
+use crate::syntax::ast::{BinOp, Scenario};
 
 use super::human::Style;
 
@@ -141,6 +141,12 @@ impl Walk<'_> {
                 at = crate::eval::expr::shift(period, *to);
                 if let Some(shifted) = at {
                     self.shifted(&mut node, expr, file, shifted);
+                }
+            }
+            // a chain of `+` and `-` is evaluated as one sum: its terms are its parts
+            CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => {
+                for (_, term) in crate::eval::expr::terms(e) {
+                    node.children.push(self.node(term, file, period));
                 }
             }
             _ => crate::check::walk_children(e, &mut |c| node.children.push(self.node(c, file, period))),

@@ -156,16 +156,24 @@ fn explain_shows_a_computed_range_with_each_bounds_interval_and_the_terms_of_its
     }
     assert!(!out.contains("not evaluated"), "{out}");
     // the top shows as 80, but 80.2 is compared with its point, 79.6
-    assert!(out.contains("why: 80.2 USD bn is above the top of 75 USD bn..80 USD bn by 0.6 USD bn (the top is 79.6 USD bn)"), "{out}");
+    assert!(
+        out.contains(
+            "why: 80.2 USD bn is above the top of 75 USD bn..80 USD bn by 0.6 USD bn (the top is 79.6 USD bn)"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
 fn eval_shows_summed_segment_guidance_as_a_range() {
-    let args = ["eval", "sum(guidance.segment.*.revenue)", "rules/core/metrics.tick", "--data", DATA, "--period", "2026Q3"];
+    let args =
+        ["eval", "sum(guidance.segment.*.revenue)", "rules/core/metrics.tick", "--data", DATA, "--period", "2026Q3"];
     let (out, err, code) = tickmark(&args);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("MSFT    2026Q3  80.7 USD bn..81.8 USD bn (low 80.54 USD bn..80.76 USD bn, high 81.64 USD bn..81.86 USD bn)"),
+        out.contains(
+            "MSFT    2026Q3  80.7 USD bn..81.8 USD bn (low 80.54 USD bn..80.76 USD bn, high 81.64 USD bn..81.86 USD bn)"
+        ),
         "{out}"
     );
 }

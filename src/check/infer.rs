@@ -231,7 +231,13 @@ impl<'a> Infer<'a> {
     }
 
     /// A range times a range, or anything over a range: a range scales only by a figure.
-    fn range_by_range<T>(&mut self, verb: &str, (l, a): (&CExpr, Ty), (r, b): (&CExpr, Ty), file: SourceId) -> Option<T> {
+    fn range_by_range<T>(
+        &mut self,
+        verb: &str,
+        (l, a): (&CExpr, Ty),
+        (r, b): (&CExpr, Ty),
+        file: SourceId,
+    ) -> Option<T> {
         let what = if matches!(a, Ty::Range(_)) { "a range" } else { "a figure" };
         let diag = Diag::error("type", format!("cannot {verb} {what} by a range"))
             .in_file(file)

@@ -9,8 +9,8 @@ use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp};
 
-use super::{ranges, units};
 use super::value::{EvalError, FactUse, Halt, Missing, Trace, Value};
+use super::{ranges, units};
 
 /// The result of evaluating an expression.
 pub type Eval = Result<Value, Halt>;

@@ -10,8 +10,8 @@ use crate::source::SourceId;
 use crate::syntax::ast::BinOp;
 
 use super::expr::{Eval, Evaluator, arith, as_num, error, message, worse};
-use super::{ranges, units};
 use super::value::{Halt, Missing, Value};
+use super::{ranges, units};
 
 /// Calls a built-in function.
 pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file: SourceId) -> Eval {
@@ -173,7 +173,8 @@ fn aggregate(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, fil
         let (lo, hi) = ranges::total(values.into_iter().filter_map(ranges::ends).collect())?;
         return if func == Func::Avg { ranges::scale((lo, hi), BinOp::Div, &count) } else { Ok(Value::Range(lo, hi)) };
     }
-    let mut values: Vec<Num> = values.into_iter().filter_map(|v| if let Value::Num(n) = v { Some(n) } else { None }).collect();
+    let mut values: Vec<Num> =
+        values.into_iter().filter_map(|v| if let Value::Num(n) = v { Some(n) } else { None }).collect();
     let unit = units::align_all(&mut values).map_err(message)?;
     let mut acc = values[0].clone().with_unit(unit);
     for v in &values[1..] {

@@ -189,7 +189,8 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
 fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
     let range = Value::Range(lo.clone(), hi.clone()).show();
     // a computed bound is compared by its point, which its shown digits may round away
-    let exactly = |end: &str, b: &Num| display::hidden_point(b).map(|p| format!(" (the {end} is {p})")).unwrap_or_default();
+    let exactly =
+        |end: &str, b: &Num| display::hidden_point(b).map(|p| format!(" (the {end} is {p})")).unwrap_or_default();
     if let Some(hi) = hi.filter(|h| v.point > h.point) {
         return format!(
             "{} is above the top of {range} by {}{}",

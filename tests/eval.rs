@@ -194,4 +194,6 @@ fn ranges_compute_bound_by_bound() {
     // a metric that is a range in one year and a figure in another: checked where it is a figure
     assert_eq!(status_of(&all, "guided_operating_income", "MSFT", "FY2025"), "pass");
     assert_eq!(status_of(&all, "guided_operating_income", "MSFT", "FY2026"), "error");
+    assert_eq!(status_of(&all, "figure_over_guided_margin", "MSFT", "FY2025"), "pass");
+    assert_eq!(status_of(&all, "figure_over_guided_margin", "MSFT", "FY2026"), "error");
 }

@@ -243,20 +243,7 @@ impl<'a> Evaluator<'a> {
         }
         let (a, b) = match (x, y) {
             (Value::Num(a), Value::Num(b)) => (a, b),
-            (Value::Range(lo, hi), Value::Num(k)) | (Value::Num(k), Value::Range(lo, hi)) if op == BinOp::Mul => {
-                return ranges::scale((lo, hi), op, &k);
-            }
-            (Value::Range(lo, hi), Value::Num(k)) => return ranges::scale((lo, hi), op, &k),
-            (Value::Range(..), Value::Range(..)) => {
-                let verb = if op == BinOp::Mul { "multiply" } else { "divide" };
-                return Err(message(format!(
-                    "cannot {verb} a range by a range: take a figure from one with mid(), low() or high()"
-                )));
-            }
-            (Value::Num(_), Value::Range(..)) => {
-                return Err(error(file, rhs.span, "cannot divide by a range: divide by mid(), low() or high() of it"));
-            }
-            (x, y) => (as_num(x, lhs, file)?, as_num(y, rhs, file)?),
+            (x, y) => return scaled(op, (x, lhs), (y, rhs), file),
         };
         let result = match op {
             // a bare zero (`if exists(c) then c else 0`) is zero in any unit, and so is its product or
@@ -372,6 +359,31 @@ impl<'a> Evaluator<'a> {
         let ok_lo = lo.map(above).transpose()?.unwrap_or(true);
         let ok_hi = hi.map(below).transpose()?.unwrap_or(true);
         Ok(Value::Bool(ok_lo && ok_hi))
+    }
+}
+
+/// `a * b` or `a / b` where an operand is not a figure: a range scales by a figure, bound by bound;
+/// a range times a range, or anything over a range, is an error (the checker refuses what it can
+/// see; a metric given as a range at some periods only is found here).
+fn scaled(op: BinOp, (x, lhs): (Value, &CExpr), (y, rhs): (Value, &CExpr), file: SourceId) -> Eval {
+    match (x, y) {
+        (Value::Range(lo, hi), Value::Num(k)) | (Value::Num(k), Value::Range(lo, hi)) if op == BinOp::Mul => {
+            ranges::scale((lo, hi), op, &k)
+        }
+        (Value::Range(lo, hi), Value::Num(k)) => ranges::scale((lo, hi), op, &k),
+        (Value::Range(..), Value::Range(..)) => {
+            let verb = if op == BinOp::Mul { "multiply" } else { "divide" };
+            Err(message(format!(
+                "cannot {verb} a range by a range: take a figure from one with mid(), low() or high()"
+            )))
+        }
+        (Value::Num(_), Value::Range(..)) => {
+            Err(error(file, rhs.span, "cannot divide by a range: divide by mid(), low() or high() of it"))
+        }
+        (x, _) => {
+            let condition = if matches!(x, Value::Bool(_)) { lhs } else { rhs };
+            Err(error(file, condition.span, "expected a number, found true or false"))
+        }
     }
 }
 

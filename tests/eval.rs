@@ -29,6 +29,9 @@ fn data_for(fixture: &str) -> Vec<PathBuf> {
     if fixture.starts_with("fractions") {
         return vec![PathBuf::from("tests/fixtures/eval/bare")];
     }
+    if fixture.starts_with("ranges") {
+        return vec![PathBuf::from("tests/fixtures/eval/ranged")];
+    }
     let mut data = vec![PathBuf::from("tests/fixtures/eval/data")];
     if fixture.starts_with("currencies") {
         data.push(PathBuf::from("tests/fixtures/eval/beta"));
@@ -157,4 +160,40 @@ fn a_quotient_of_bare_figures_is_a_fraction() {
         assert_eq!(status_of(&all, rule, "BARE", "2025Q4"), "pass", "{rule}");
     }
     assert_eq!(status_of(&all, "margin_above_12pct", "BARE", "2025Q4"), "fail");
+}
+
+#[test]
+fn ranges_compute_bound_by_bound() {
+    let all = statuses("ranges.tick");
+    for (rule, period) in [
+        ("segment_guidance_sums_to_a_range", "2026Q3"),
+        ("revenue_in_summed_segment_guidance", "2026Q3"),
+        ("summed_guidance_midpoint", "2026Q3"),
+        ("avg_of_ranges", "2026Q3"),
+        ("implied_q4_bounds", "FY2026"),
+        ("implied_q4_width", "FY2026"),
+        ("q4_guidance_top_above_implied", "2026Q4"),
+        ("range_minus_range", "FY2026"),
+        ("open_end_stays_open", "2026Q4"),
+        ("scaled", "FY2026"),
+        ("negated", "FY2026"),
+        ("scaled_by_a_ratio", "FY2026"),
+        ("raised", "FY2026"),
+        ("not_reiterated", "FY2026"),
+        ("figure_is_not_a_range", "FY2026"),
+    ] {
+        assert_eq!(status_of(&all, rule, "MSFT", period), "pass", "{rule}");
+    }
+    // `low` of a range whose lower end is open has no value: skipped, never failed
+    assert_eq!(status_of(&all, "open_end_is_missing", "MSFT", "2026Q4"), "skip");
+    // a scale whose interval reaches zero leaves the order of the bounds unknown
+    assert_eq!(status_of(&all, "scaled_by_zero", "MSFT", "FY2026"), "error");
+    // 80.2 reported against an implied 74.6..79.6
+    assert_eq!(status_of(&all, "q4_in_implied_guidance", "MSFT", "FY2026"), "fail");
+    assert_eq!(status_of(&all, "q4_in_implied_guidance", "MSFT", "FY2025"), "skip");
+    // a metric that is a range in one year and a figure in another: checked where it is a figure
+    assert_eq!(status_of(&all, "guided_operating_income", "MSFT", "FY2025"), "pass");
+    assert_eq!(status_of(&all, "guided_operating_income", "MSFT", "FY2026"), "error");
+    assert_eq!(status_of(&all, "figure_over_guided_margin", "MSFT", "FY2025"), "pass");
+    assert_eq!(status_of(&all, "figure_over_guided_margin", "MSFT", "FY2026"), "error");
 }

@@ -14,7 +14,7 @@ use crate::data::sheet::Shape;
 use crate::diag::Diag;
 use crate::num::{Dim, RatioStyle, Unit};
 use crate::source::{SourceId, Span};
-use crate::syntax::ast::{BinOp, UnaryOp};
+use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 use super::program::{CExpr, CKind, Declared, Func, Program, UNLINKED};
 use super::types::Ty;
@@ -85,6 +85,8 @@ impl<'a> Infer<'a> {
             if let Some(ty) = self.ty(&rule.body, rule.file)
                 && ty != Ty::Bool
             {
+                // arithmetic on a metric not linked to data may be a range: it is not a condition either way
+                let ty = if let Ty::Either(d) = ty { Ty::Num(d) } else { ty };
                 let diag =
                     Diag::error("not-a-condition", format!("the body of rule `{}` is not a condition", rule.name))
                         .in_file(rule.file)
@@ -151,13 +153,19 @@ impl<'a> Infer<'a> {
             }
             CKind::Cell(id) => self.cell(*id)?,
             CKind::Shift { expr, .. } => self.ty(expr, file)?,
-            CKind::Unary { op: UnaryOp::Neg, expr } => Ty::Num(self.num(expr, file)?),
+            CKind::Unary { op: UnaryOp::Neg, expr } => self.operand(expr, file)?,
             CKind::Unary { op: UnaryOp::Not, expr } => self.boolean(expr, file)?,
             CKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, file)?,
             CKind::Compare { first, rest } => {
                 let mut prev = first.as_ref();
-                for (_, next) in rest {
-                    self.same(prev, next, "compare", file)?;
+                for (op, next) in rest {
+                    if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                        // two ranges are equal where both ends are
+                        let (a, b) = (self.operand(prev, file)?, self.operand(next, file)?);
+                        self.meet((prev, a.dim()?), (next, b.dim()?), "compare", file)?;
+                    } else {
+                        self.same(prev, next, "compare", file)?;
+                    }
                     prev = next;
                 }
                 Ty::Bool
@@ -201,19 +209,45 @@ impl<'a> Infer<'a> {
             self.boolean(lhs, file)?;
             return self.boolean(rhs, file);
         }
+        let (x, y) = (self.operand(lhs, file)?, self.operand(rhs, file)?);
+        let (a, b) = (x.dim()?, y.dim()?);
         if matches!(op, BinOp::Add | BinOp::Sub) {
             let verb = if op == BinOp::Add { "add" } else { "subtract" };
-            return self.same(lhs, rhs, verb, file).map(Ty::Num);
+            return self.meet((lhs, a), (rhs, b), verb, file).map(|d| shaped(d, [x, y]));
         }
-        let (a, b) = (self.num(lhs, file)?, self.num(rhs, file)?);
         let (result, verb) = match op {
             BinOp::Mul => (a.times(b), "multiply"),
             _ => (a.over(b), "divide"),
         };
+        match (x, y) {
+            (Ty::Range(_), Ty::Range(_)) => return self.range_by_range(verb, (lhs, x), (rhs, y), file),
+            (_, Ty::Range(_)) if op == BinOp::Div => return self.range_by_range(verb, (lhs, x), (rhs, y), file),
+            _ => {}
+        }
         match result {
-            Some(d) => Some(Ty::Num(d)),
+            Some(d) => Some(shaped(d, [x, y])),
             None => self.mismatch(verb, (lhs, a), (rhs, b), file),
         }
+    }
+
+    /// A range times a range, or anything over a range: a range scales only by a figure.
+    fn range_by_range<T>(
+        &mut self,
+        verb: &str,
+        (l, a): (&CExpr, Ty),
+        (r, b): (&CExpr, Ty),
+        file: SourceId,
+    ) -> Option<T> {
+        let what = if matches!(a, Ty::Range(_)) { "a range" } else { "a figure" };
+        let diag = Diag::error("type", format!("cannot {verb} {what} by a range"))
+            .in_file(file)
+            .primary(r.span, format!("this is {b}"))
+            .label(l.span, format!("this is {a}"))
+            .with_help(
+                "a range scales by a figure (`guidance.revenue * 2`, `guidance.revenue / 4`); take a figure from a range with mid(), low() or high()",
+            );
+        self.errors.push(diag);
+        None
     }
 
     /// The shared dimension of two values that are added or compared; a bare zero takes the other's.
@@ -308,7 +342,7 @@ impl<'a> Infer<'a> {
             .primary(l.span, format!("this is {a}"))
             .label(r.span, format!("this is {b}"));
         let diag = match (a, b) {
-            (Dim::Money(_), Dim::Money(_)) => diag.with_help("different currencies never mix: convert one first"),
+            (Dim::Money(_), Dim::Money(_)) if a != b => diag.with_help("different currencies never mix: convert one first"),
             (Dim::Ratio, Dim::Money(_)) | (Dim::Money(_), Dim::Ratio) => {
                 diag.with_help("a ratio and an amount of money measure different things")
             }
@@ -344,6 +378,15 @@ impl<'a> Infer<'a> {
                         .primary(fact.origin.span, "a pure number"),
                 ),
             None => diag.with_help("a pure number never takes a unit: give the other side a unit, or compare like with like"),
+        }
+    }
+
+    /// The type of an operand of arithmetic: a figure or a range (where a range may stand, the
+    /// operator decides).
+    fn operand(&mut self, e: &CExpr, file: SourceId) -> Option<Ty> {
+        match self.ty(e, file)? {
+            Ty::Bool => self.expected("a number", Ty::Bool, e.span, file, "a condition cannot be used as a number"),
+            ty => Some(ty),
         }
     }
 
@@ -462,7 +505,7 @@ impl<'a> Infer<'a> {
                 }
                 Some(Ty::Num(Dim::Number))
             }
-            Func::Min | Func::Max | Func::Sum | Func::Avg => {
+            Func::Min | Func::Max => {
                 let mut first = &args[0];
                 let mut dim = self.num(first, file)?;
                 for a in &args[1..] {
@@ -473,6 +516,20 @@ impl<'a> Infer<'a> {
                     }
                 }
                 Some(Ty::Num(dim))
+            }
+            // `sum` and `avg` of ranges are ranges
+            Func::Sum | Func::Avg => {
+                let mut first = &args[0];
+                let mut ty = self.operand(first, file)?;
+                for a in &args[1..] {
+                    let t = self.operand(a, file)?;
+                    let dim = self.meet((first, ty.dim()?), (a, t.dim()?), "add", file)?;
+                    ty = shaped(dim, [ty, t]);
+                    if bare_zero(first) {
+                        first = a;
+                    }
+                }
+                Some(ty)
             }
             Func::Round => self.round(args, file),
             Func::Growth => self.same(&args[0], &args[1], "compare", file).map(|_| Ty::Num(Dim::Ratio)),
@@ -498,6 +555,18 @@ impl<'a> Infer<'a> {
         }
         // a rounded quotient of pure numbers is a pure number: its digits are not a ratio's
         Some(Ty::Num(if dim == Dim::Fraction { Dim::Number } else { dim }))
+    }
+}
+
+/// The type of a result of `dim` from operands of these types: a range where one surely is, a
+/// range or a figure where one may be.
+fn shaped(dim: Dim, operands: [Ty; 2]) -> Ty {
+    if operands.iter().any(|t| matches!(t, Ty::Range(_))) {
+        Ty::Range(dim)
+    } else if operands.iter().any(|t| matches!(t, Ty::Either(_))) {
+        Ty::Either(dim)
+    } else {
+        Ty::Num(dim)
     }
 }
 

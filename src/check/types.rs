@@ -23,6 +23,8 @@ impl fmt::Display for Ty {
             Ty::Num(d) => d.fmt(f),
             Ty::Bool => f.write_str("true or false"),
             Ty::Range(d) => write!(f, "a range ({d})"),
+            // before the data is linked, a metric not declared is any figure or range
+            Ty::Either(Dim::Unknown) => f.write_str("a figure or a range"),
             Ty::Either(d) => write!(f, "a range or a figure ({d})"),
         }
     }

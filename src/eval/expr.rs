@@ -9,8 +9,8 @@ use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp};
 
-use super::units;
 use super::value::{EvalError, FactUse, Halt, Missing, Trace, Value};
+use super::{ranges, units};
 
 /// The result of evaluating an expression.
 pub type Eval = Result<Value, Halt>;
@@ -132,7 +132,14 @@ impl<'a> Evaluator<'a> {
                 Some(p) => self.eval(expr, p, file),
                 None => Err(Halt::Missing(Missing::absent(format!("the period {} from here", shown_ref(*to)), period))),
             },
-            CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
+            CKind::Unary { op: UnaryOp::Neg, expr } => match self.eval(expr, period, file)? {
+                Value::Num(n) => Ok(Value::Num(n.neg())),
+                Value::Range(lo, hi) => {
+                    let (lo, hi) = ranges::negate((lo, hi));
+                    Ok(Value::Range(lo, hi))
+                }
+                Value::Bool(_) => Err(error(file, expr.span, "expected a number, found true or false")),
+            },
             CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),
             CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => self.sum(e, period, file),
             CKind::Binary { op, lhs, rhs } => {
@@ -233,7 +240,10 @@ impl<'a> Evaluator<'a> {
             let (a, b) = (as_bool(x, lhs, file)?, as_bool(y, rhs, file)?);
             return Ok(Value::Bool(if op == BinOp::And { a && b } else { a || b }));
         }
-        let (a, b) = (as_num(x, lhs, file)?, as_num(y, rhs, file)?);
+        let (a, b) = match (x, y) {
+            (Value::Num(a), Value::Num(b)) => (a, b),
+            (x, y) => return scaled(op, (x, lhs), (y, rhs), file),
+        };
         let result = match op {
             // a bare zero (`if exists(c) then c else 0`) is zero in any unit, and so is its product or
             // its quotient: it stays bare, to meet whatever unit it is compared with
@@ -250,10 +260,12 @@ impl<'a> Evaluator<'a> {
     /// A chain of `+` and `-` as one sum: every term is evaluated, then bare numbers take the unit
     /// of the other terms together, so the order of terms never changes what a bare number means.
     fn sum(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
-        let mut terms = Few::new();
-        chain(e, false, &mut terms);
+        let terms = terms(e);
         let exprs: Few<&CExpr> = terms.iter().map(|(_, t)| *t).collect();
         let values = self.all(&exprs, period, file)?;
+        if values.iter().any(|v| matches!(v, Value::Range(..))) {
+            return range_sum(values, &terms, file);
+        }
         let mut nums = Few::with_capacity(values.len());
         for (value, expr) in values.into_iter().zip(&exprs) {
             nums.push(as_num(value, expr, file)?);
@@ -291,25 +303,31 @@ impl<'a> Evaluator<'a> {
     fn compare(&mut self, first: &CExpr, rest: &[(CmpOp, CExpr)], period: Period, file: SourceId) -> Eval {
         let exprs: Few<&CExpr> = std::iter::once(first).chain(rest.iter().map(|(_, e)| e)).collect();
         let mut values = self.all(&exprs, period, file)?.into_iter();
-        let Some(first_value) = values.next() else { unreachable!("a chain has a first value") };
-        let mut prev = as_num(first_value, first, file)?;
+        let Some(mut prev) = values.next() else { unreachable!("a chain has a first value") };
+        let mut prev_expr = first;
         for ((op, next), value) in rest.iter().zip(values) {
-            let value = as_num(value, next, file)?;
-            let (a, b, _) = units::align(prev, value.clone()).map_err(|m| error(file, next.span, &m))?;
-            self.retrace(next, &b);
-            let order = a.point.cmp(&b.point);
-            let holds = match op {
-                CmpOp::Lt => order.is_lt(),
-                CmpOp::Le => order.is_le(),
-                CmpOp::Gt => order.is_gt(),
-                CmpOp::Ge => order.is_ge(),
-                CmpOp::Eq => order.is_eq(),
-                CmpOp::Ne => order.is_ne(),
+            let ranged = [&prev, &value].into_iter().any(|v| matches!(v, Value::Range(..)));
+            let holds = if ranged && matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                let same = ranges_equal(prev, value.clone(), (prev_expr, next), file)?;
+                same == (*op == CmpOp::Eq)
+            } else {
+                let (a, b) = (as_num(prev, prev_expr, file)?, as_num(value.clone(), next, file)?);
+                let (a, b, _) = units::align(a, b).map_err(|m| error(file, next.span, &m))?;
+                self.retrace(next, &b);
+                let order = a.point.cmp(&b.point);
+                match op {
+                    CmpOp::Lt => order.is_lt(),
+                    CmpOp::Le => order.is_le(),
+                    CmpOp::Gt => order.is_gt(),
+                    CmpOp::Ge => order.is_ge(),
+                    CmpOp::Eq => order.is_eq(),
+                    CmpOp::Ne => order.is_ne(),
+                }
             };
             if !holds {
                 return Ok(Value::Bool(false));
             }
-            prev = value;
+            (prev, prev_expr) = (value, next);
         }
         Ok(Value::Bool(true))
     }
@@ -341,6 +359,57 @@ impl<'a> Evaluator<'a> {
         let ok_hi = hi.map(below).transpose()?.unwrap_or(true);
         Ok(Value::Bool(ok_lo && ok_hi))
     }
+}
+
+/// `a * b` or `a / b` where an operand is not a figure: a range scales by a figure, bound by bound;
+/// a range times a range, or anything over a range, is an error (the checker refuses what it can
+/// see; a metric given as a range at some periods only is found here).
+fn scaled(op: BinOp, (x, lhs): (Value, &CExpr), (y, rhs): (Value, &CExpr), file: SourceId) -> Eval {
+    match (x, y) {
+        (Value::Range(lo, hi), Value::Num(k)) | (Value::Num(k), Value::Range(lo, hi)) if op == BinOp::Mul => {
+            ranges::scale((lo, hi), op, &k)
+        }
+        (Value::Range(lo, hi), Value::Num(k)) => ranges::scale((lo, hi), op, &k),
+        (Value::Range(..), Value::Range(..)) => {
+            let verb = if op == BinOp::Mul { "multiply" } else { "divide" };
+            Err(message(format!(
+                "cannot {verb} a range by a range: take a figure from one with mid(), low() or high()"
+            )))
+        }
+        (Value::Num(_), Value::Range(..)) => {
+            Err(error(file, rhs.span, "cannot divide by a range: divide by mid(), low() or high() of it"))
+        }
+        (x, _) => {
+            let condition = if matches!(x, Value::Bool(_)) { lhs } else { rhs };
+            Err(error(file, condition.span, "expected a number, found true or false"))
+        }
+    }
+}
+
+/// A chain of `+` and `-` with a range among its terms: a range, bound by bound.
+fn range_sum(values: Operands, terms: &[(bool, &CExpr)], file: SourceId) -> Eval {
+    let mut ends = Vec::with_capacity(values.len());
+    for (value, (negative, expr)) in values.into_iter().zip(terms) {
+        let Some(e) = ranges::ends(value) else {
+            return Err(error(file, expr.span, "expected a number, found true or false"));
+        };
+        ends.push(if *negative { ranges::negate(e) } else { e });
+    }
+    ranges::total(ends).map(|(lo, hi)| Value::Range(lo, hi))
+}
+
+/// `x == y` where either is a range: both ends equal, a figure being a range of one point.
+fn ranges_equal(x: Value, y: Value, (lhs, rhs): (&CExpr, &CExpr), file: SourceId) -> Result<bool, Halt> {
+    let not_a_number = |e: &CExpr| error(file, e.span, "expected a number, found true or false");
+    let (a, b) = (ranges::ends(x).ok_or_else(|| not_a_number(lhs))?, ranges::ends(y).ok_or_else(|| not_a_number(rhs))?);
+    ranges::equal(a, b).map_err(|h| with_span(h, file, rhs.span))
+}
+
+/// The terms of a chain of `+` and `-` (`a - b + c`), each with whether it is subtracted.
+pub fn terms(e: &CExpr) -> Few<(bool, &CExpr)> {
+    let mut out = Few::new();
+    chain(e, false, &mut out);
+    out
 }
 
 /// The terms of a chain of `+` and `-`, each with whether it is subtracted.

@@ -3,13 +3,15 @@
 use rust_decimal::Decimal;
 
 use crate::check::{CExpr, CKind, Func};
-use crate::num::{Num, RatioStyle, Unit};
+use crate::data::FactValue;
+use crate::num::{Num, Quantity, RatioStyle, Unit};
 use crate::period::{Kind, Period};
 use crate::source::SourceId;
+use crate::syntax::ast::BinOp;
 
 use super::expr::{Eval, Evaluator, arith, as_num, error, message, worse};
-use super::units;
 use super::value::{Halt, Missing, Value};
+use super::{ranges, units};
 
 /// Calls a built-in function.
 pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file: SourceId) -> Eval {
@@ -102,15 +104,26 @@ fn range_part(ev: &mut Evaluator, func: Func, arg: &CExpr, period: Period, file:
     Ok(Value::Num(value))
 }
 
+/// What an aggregate takes from its arguments.
+#[derive(Clone, Copy, PartialEq)]
+enum Want {
+    /// Figures only (`min`, `max`): a range is an error.
+    Figures,
+    /// Figures and ranges (`sum`, `avg`).
+    Values,
+    /// Anything with a value (`count`): a placeholder for each.
+    Presence,
+}
+
 /// The values an aggregate works on: its arguments, with `*` names expanded to the metrics that
-/// have a value here. `count` only counts, so for it (`figures` false) a range counts as well.
-/// Every argument is evaluated: where any has no value, a missing input (a skip) is reported before
-/// an error, as for operators ([`Evaluator::all`]), so `max(a / z, b / a)` skips where `b` is missing.
-fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId, figures: bool) -> Result<Vec<Num>, Halt> {
+/// have a value here. Every argument is evaluated: where any has no value, a missing input (a skip)
+/// is reported before an error, as for operators ([`Evaluator::all`]), so `max(a / z, b / a)` skips
+/// where `b` is missing.
+fn gather(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId, want: Want) -> Result<Vec<Value>, Halt> {
     let mut values = Vec::new();
     let mut halt: Option<Halt> = None;
     for arg in args {
-        if let Err(h) = gather_one(ev, arg, period, file, figures, &mut values) {
+        if let Err(h) = gather_one(ev, arg, period, file, want, &mut values) {
             halt = Some(worse(halt, h));
         }
     }
@@ -126,13 +139,19 @@ fn gather_one(
     arg: &CExpr,
     period: Period,
     file: SourceId,
-    figures: bool,
-    values: &mut Vec<Num>,
+    want: Want,
+    values: &mut Vec<Value>,
 ) -> Result<(), Halt> {
-    let placeholder = || Num::exact(Decimal::ZERO, Unit::None);
+    let placeholder = || Value::Num(Num::exact(Decimal::ZERO, Unit::None));
     let CKind::Pattern { name, metrics, scenario, .. } = &arg.kind else {
-        let value =
-            if figures { ev.num(arg, period, file)? } else { ev.eval(arg, period, file).map(|_| placeholder())? };
+        let value = match want {
+            Want::Figures => Value::Num(ev.num(arg, period, file)?),
+            Want::Values => match ev.eval(arg, period, file)? {
+                Value::Bool(_) => return Err(error(file, arg.span, "expected a number, found true or false")),
+                value => value,
+            },
+            Want::Presence => ev.eval(arg, period, file).map(|_| placeholder())?,
+        };
         values.push(value);
         return Ok(());
     };
@@ -140,10 +159,14 @@ fn gather_one(
     for (metric, metric_name) in metrics {
         if let Some(fact) = ev.sheets.get(*metric, *scenario, ev.entity, period) {
             ev.note_fact(metric_name, *scenario, period, &fact);
-            match fact.value.figure() {
-                Some(figure) => values.push(figure.map_err(arith)?),
-                None if !figures => values.push(placeholder()),
-                None => {
+            match (fact.value.figure(), fact.value) {
+                (Some(figure), _) => values.push(Value::Num(figure.map_err(arith)?)),
+                (None, _) if want == Want::Presence => values.push(placeholder()),
+                (None, FactValue::Range(r)) if want == Want::Values => {
+                    let bound = |q: Option<Quantity>| q.map(|q| q.rounded()).transpose().map_err(arith);
+                    values.push(Value::Range(bound(r.lo)?, bound(r.hi)?));
+                }
+                (None, _) => {
                     return Err(error(file, arg.span, &format!("`{metric_name}` is a range here, not a figure")));
                 }
             }
@@ -155,14 +178,25 @@ fn gather_one(
     Ok(())
 }
 
-/// `sum`, `avg`, `min`, `max`, `count` over arguments and `*` names.
+/// `sum`, `avg`, `min`, `max`, `count` over arguments and `*` names; `sum` and `avg` of ranges
+/// are ranges, bound by bound.
 fn aggregate(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file: SourceId) -> Eval {
-    let values = gather(ev, args, period, file, func != Func::Count)?;
+    let want = match func {
+        Func::Count => Want::Presence,
+        Func::Sum | Func::Avg => Want::Values,
+        _ => Want::Figures,
+    };
+    let values = gather(ev, args, period, file, want)?;
     let count = Num::exact(Decimal::from(values.len()), Unit::None);
     if func == Func::Count {
         return Ok(Value::Num(count));
     }
-    let mut values = values;
+    if values.iter().any(|v| matches!(v, Value::Range(..))) {
+        let (lo, hi) = ranges::total(values.into_iter().filter_map(ranges::ends).collect())?;
+        return if func == Func::Avg { ranges::scale((lo, hi), BinOp::Div, &count) } else { Ok(Value::Range(lo, hi)) };
+    }
+    let mut values: Vec<Num> =
+        values.into_iter().filter_map(|v| if let Value::Num(n) = v { Some(n) } else { None }).collect();
     let unit = units::align_all(&mut values).map_err(message)?;
     let mut acc = values[0].clone().with_unit(unit);
     for v in &values[1..] {

@@ -2,6 +2,7 @@
 
 pub mod expr;
 mod funcs;
+mod ranges;
 pub mod run;
 pub mod units;
 pub mod value;

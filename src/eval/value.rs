@@ -28,11 +28,20 @@ impl Value {
         }
     }
 
-    /// The value with its interval where it has one: `38.56 % (37.78 %..39.32 %)`.
+    /// The value with its interval where it has one: `38.56 % (37.78 %..39.32 %)`; a range with
+    /// the interval of each bound that is not exact, `75 USD bn..80 USD bn (low 74.35 USD bn..74.85
+    /// USD bn, high 79.35 USD bn..79.85 USD bn)`.
     pub fn show_with_interval(&self) -> String {
         match self {
             Value::Num(n) => display::num_with_interval(n),
-            other => other.show(),
+            Value::Range(lo, hi) => {
+                let end = |name: &str, n: &Option<Num>| {
+                    n.as_ref().filter(|n| !n.is_exact()).map(|n| format!("{name} {}", display::interval(n)))
+                };
+                let ends: Vec<String> = [end("low", lo), end("high", hi)].into_iter().flatten().collect();
+                if ends.is_empty() { self.show() } else { format!("{} ({})", self.show(), ends.join(", ")) }
+            }
+            Value::Bool(_) => self.show(),
         }
     }
 }

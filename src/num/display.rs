@@ -57,6 +57,15 @@ pub fn num_with_interval_digits(n: &Num, digits: u32) -> String {
     if n.is_exact() { num(n) } else { format!("{} ({})", num(n), interval_with(n, digits)) }
 }
 
+/// The point of a value in full where the digits its interval deserves round it away (a range's
+/// bound of 79.6 known only to ±0.65 is shown as `80`); `None` where [`num`] shows it as it is, or
+/// where it does not terminate.
+pub fn hidden_point(n: &Num) -> Option<String> {
+    let point = to_unit(&n.point, n.unit);
+    let scale = point.terminating_scale()?.min(MAX_DIGITS);
+    (scale > deserved_digits(n)).then(|| with_unit(point.to_string_at(scale, Rounding::Nearest), n.unit))
+}
+
 /// The digits after the point at which two intervals `gap` apart, each rounded outwards, still
 /// visibly do not touch: one unit in the last place at most half the gap.
 pub fn digits_to_separate(gap: &Real, unit: Unit) -> u32 {

@@ -193,12 +193,21 @@ fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
     let range = Value::Range(lo.clone(), hi.clone()).show();
     let shown = display::num(&v);
     let points =
-        |bound: Num| crate::eval::units::align(v.clone(), bound).ok().map(|(v, b, unit)| (v.point, b.point, unit));
-    if let Some((x, top, unit)) = hi.and_then(points).filter(|(x, top, _)| x > top) {
-        return format!("{shown} is above the top of {range} by {}", apart(x.sub(&top).ok(), unit));
+        |bound: &Num| crate::eval::units::align(v.clone(), bound.clone()).ok().map(|(v, b, unit)| (v.point, b.point, unit));
+    // a computed bound is compared by its point, which its shown digits may round away
+    let exactly =
+        |end: &str, b: &Num| display::hidden_point(b).map(|p| format!(" (the {end} is {p})")).unwrap_or_default();
+    if let Some(hi) = hi {
+        if let Some((x, top, unit)) = points(&hi).filter(|(x, top, _)| x > top) {
+            let by = apart(x.sub(&top).ok(), unit);
+            return format!("{shown} is above the top of {range} by {by}{}", exactly("top", &hi));
+        }
     }
-    if let Some((x, bottom, unit)) = lo.and_then(points).filter(|(x, bottom, _)| x < bottom) {
-        return format!("{shown} is below the bottom of {range} by {}", apart(bottom.sub(&x).ok(), unit));
+    if let Some(lo) = lo {
+        if let Some((x, bottom, unit)) = points(&lo).filter(|(x, bottom, _)| x < bottom) {
+            let by = apart(bottom.sub(&x).ok(), unit);
+            return format!("{shown} is below the bottom of {range} by {by}{}", exactly("bottom", &lo));
+        }
     }
     format!("{shown} is outside {range}")
 }

@@ -148,6 +148,12 @@ impl Walk<'_> {
                     self.shifted(&mut node, expr, file, shifted);
                 }
             }
+            // a chain of `+` and `-` is evaluated as one sum: its terms are its parts
+            CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => {
+                for (_, term) in crate::eval::expr::terms(e) {
+                    node.children.push(self.node(term, file, period));
+                }
+            }
             _ => crate::check::walk_children(e, &mut |c| node.children.push(self.node(c, file, period))),
         }
         node.value = self.words(e, &node, at);

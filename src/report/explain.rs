@@ -192,8 +192,9 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
 fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
     let range = Value::Range(lo.clone(), hi.clone()).show();
     let shown = display::num(&v);
-    let points =
-        |bound: &Num| crate::eval::units::align(v.clone(), bound.clone()).ok().map(|(v, b, unit)| (v.point, b.point, unit));
+    let points = |bound: &Num| {
+        crate::eval::units::align(v.clone(), bound.clone()).ok().map(|(v, b, unit)| (v.point, b.point, unit))
+    };
     // a computed bound is compared by its point, which its shown digits may round away
     let exactly =
         |end: &str, b: &Num| display::hidden_point(b).map(|p| format!(" (the {end} is {p})")).unwrap_or_default();

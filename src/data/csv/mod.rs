@@ -9,7 +9,7 @@
 //! revenue,USD bn,213.4,173.5..178.5
 //! ```
 //!
-//! Long, for bulk work: columns `entity,metric,period,value` and optionally `scenario,unit,source`.
+//! Long, for bulk work: columns `entity,metric,period,value` and optionally `scenario,unit,source,given`.
 //!
 //! Choices: header names are read without regard to case or surrounding spaces. An empty cell is no
 //! fact, in either layout. A wide file without an `entity` column takes its entity from the file's
@@ -156,8 +156,8 @@ impl Sink {
         unit
     }
 
-    /// Reads the value cell at `column` and adds the fact.
-    pub fn fact(&mut self, key: FactKey, row: &Row, column: usize, unit: Unit) {
+    /// Reads the value cell at `column` and adds the fact, given at `given`.
+    pub fn fact(&mut self, key: FactKey, row: &Row, column: usize, unit: Unit, given: Option<crate::date::Date>) {
         let span = row.span_of(column);
         if let Some(what) = row.not_a_figure(column) {
             self.errors.push(not_a_figure(what, self.file, span));
@@ -177,7 +177,7 @@ impl Sink {
         }
         let value = parse_value(text, unit).map_err(|e| e.into_diag(self.file, row.base(column), span));
         let Some(value) = self.check(value) else { return };
-        let fact = Fact { value, origin: Origin { file: self.file, span } };
+        let fact = Fact { value, origin: Origin { file: self.file, span }, given };
         let pushed = self.out.push(key, fact);
         self.check(pushed);
     }

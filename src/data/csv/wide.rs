@@ -76,7 +76,7 @@ fn read_row(layout: &Layout, row: &Row, sink: &mut Sink) {
     for column in layout.periods.iter().filter(|c| !row.cell(c.index).is_empty()) {
         let metric = row.cell(layout.metric).to_owned();
         let key = FactKey { entity: entity.clone(), metric, period: column.period, scenario: column.scenario };
-        sink.fact(key, row, column.index, unit);
+        sink.fact(key, row, column.index, unit, None);
     }
 }
 

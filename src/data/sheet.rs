@@ -491,8 +491,9 @@ struct Repeat {
 
 /// Splits the repeats of keys into vintages and repeats within one vintage. Of the facts at one
 /// position, the first of each given date (or the first undated) is a vintage; a later fact of the
-/// same date repeats that vintage's first, a conflict or a duplicate as before. Returns those repeats
-/// (by `other`, in order) and, per position with more than one vintage, its vintages by date.
+/// same date repeats that vintage's first, a conflict or a duplicate as before. An undated actual
+/// beside dated ones is no vintage but a repeat of the latest ([`fold_undated_actual`]). Returns those
+/// repeats (by `other`, in order) and, per position with vintages, its vintages by date.
 fn split_vintages(store: &Store, repeats: Vec<Repeat>) -> (Vec<Repeat>, Vec<Vec<u32>>) {
     if repeats.is_empty() {
         return (repeats, Vec::new());
@@ -510,10 +511,29 @@ fn split_vintages(store: &Store, repeats: Vec<Repeat>) -> (Vec<Repeat>, Vec<Vec<
     let mut vintages: Vec<Vec<u32>> = by_first.into_values().filter(|v| v.len() > 1).collect();
     for v in &mut vintages {
         v.sort_by_key(|&i| store.given_of(i));
+        if store.facts[v[0] as usize].column % 3 == 0 {
+            fold_undated_actual(store, v, &mut same);
+        }
     }
     vintages.sort_unstable_by_key(|v| v.iter().min().copied());
     same.sort_by_key(|r| r.other);
     (same, vintages)
+}
+
+/// An actual is one figure, restated at times: an undated source of it (an article beside an SEC
+/// filing) is checked against the latest vintage, the figure in use, rather than kept as a vintage of
+/// its own, so that the article's disagreement is still a conflict. `vintages` is sorted, the undated
+/// first; it is left with the dated ones.
+fn fold_undated_actual(store: &Store, vintages: &mut Vec<u32>, same: &mut Vec<Repeat>) {
+    let (Some(&undated), Some(&latest)) = (vintages.first(), vintages.last()) else { return };
+    if store.given_of(undated).is_some() {
+        return;
+    }
+    for r in same.iter_mut().filter(|r| r.kept == undated) {
+        r.kept = latest;
+    }
+    vintages.remove(0);
+    same.push(Repeat { kept: latest, other: undated });
 }
 
 impl Sheets {
@@ -658,8 +678,8 @@ impl Sheets {
         }
     }
 
-    /// Places the default vintage of each key given at several dates in its column slot and keeps the
-    /// list of its vintages. An actual's default is its latest vintage (the most recent filing); a
+    /// Places the default vintage of each key given at several dates in its column slot (a key whose
+    /// undated actual was folded into its one dated vintage too) and keeps the list of its vintages. An actual's default is its latest vintage (the most recent filing); a
     /// guidance's or consensus's is the latest given before the period's actual was reported (the
     /// actual's given date), or its latest where the actual is missing or undated or none came before.
     /// Actuals go first, so that the others read the actual's default.

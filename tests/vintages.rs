@@ -96,13 +96,20 @@ fn conflicts_are_only_between_sources_of_one_vintage() {
     let conflicts: Vec<_> = sheets
         .conflicts
         .iter()
-        .map(|c| (c.key.period.to_string(), c.kept.given.map(|d| d.to_string()), c.kept.value.show(), c.other.value.show()))
+        .map(|c| {
+            (c.key.period.to_string(), c.kept.given.map(|d| d.to_string()), c.kept.value.show(), c.other.value.show())
+        })
         .collect();
     // FY2025's four different ranges are vintages; 2025Q4's two sources of October agree; FY2026's two
     // sources of October do not.
     assert_eq!(
         conflicts,
-        [("FY2026".to_owned(), Some("2025-10-28".to_owned()), "115 USD bn..125 USD bn".to_owned(), "110 USD bn..120 USD bn".to_owned())]
+        [(
+            "FY2026".to_owned(),
+            Some("2025-10-28".to_owned()),
+            "115 USD bn..125 USD bn".to_owned(),
+            "110 USD bn..120 USD bn".to_owned()
+        )]
     );
     let revenue = sheets.metric_id("revenue").unwrap();
     let fy2025 = Period::parse("FY2025").unwrap();
@@ -111,7 +118,10 @@ fn conflicts_are_only_between_sources_of_one_vintage() {
     assert_eq!(dates(Vintage::First).map(|d| d.to_string()), Some(given[0].clone()));
     assert_eq!(dates(Vintage::Back(3)).map(|d| d.to_string()), Some(given[0].clone()));
     assert_eq!(dates(Vintage::Last).map(|d| d.to_string()), Some(given[3].clone()));
-    assert_eq!(sheets.get(revenue, Scenario::Guidance, 0, fy2025).and_then(|f| f.given).map(|d| d.to_string()), Some(given[3].clone()));
+    assert_eq!(
+        sheets.get(revenue, Scenario::Guidance, 0, fy2025).and_then(|f| f.given).map(|d| d.to_string()),
+        Some(given[3].clone())
+    );
 }
 
 #[test]
@@ -128,24 +138,32 @@ fn reports_name_the_vintage_of_every_fact() {
     let given: Vec<&str> = facts.as_array().unwrap().iter().map(|f| f["given"].as_str().unwrap()).collect();
     assert_eq!(given, ["2026-01-28", "2025-02-04"]);
     let conflict = &json["conflicts"][0];
-    assert_eq!((conflict["kept"]["given"].as_str(), conflict["other"]["given"].as_str()), (Some("2025-10-28"), Some("2025-10-28")));
+    assert_eq!(
+        (conflict["kept"]["given"].as_str(), conflict["other"]["given"].as_str()),
+        (Some("2025-10-28"), Some("2025-10-28"))
+    );
 }
 
 #[test]
 fn a_file_may_give_one_key_at_several_dates_but_not_twice_at_one() {
     let dir = tempfile::tempdir().unwrap();
     let header = "entity,metric,period,scenario,value,given\n";
-    let twice = format!("{header}ACME,revenue,FY2025,guidance,1..2,2025-02-01\nACME,revenue,FY2025,guidance,1..3,2025-02-01\n");
+    let twice =
+        format!("{header}ACME,revenue,FY2025,guidance,1..2,2025-02-01\nACME,revenue,FY2025,guidance,1..3,2025-02-01\n");
     std::fs::write(dir.path().join("twice.csv"), twice).unwrap();
     std::fs::write(dir.path().join("rules.tick"), "rule r: high(guidance.revenue) > 0\n").unwrap();
     let (_, err, code) = tickmark(&["check", "rules.tick", "--data", "twice.csv"], dir.path());
     assert_eq!(code, 2);
-    assert!(err.contains("`guidance.revenue` of `ACME` at `FY2025` given 2025-02-01 is given twice in this file"), "{err}");
+    assert!(
+        err.contains("`guidance.revenue` of `ACME` at `FY2025` given 2025-02-01 is given twice in this file"),
+        "{err}"
+    );
     let toml = "entity = \"ACME\"\ngiven = 2025-02-01\n[guidance.FY2025]\nrevenue = \"1..2\"\n[guidance.FY2026]\ngiven = \"2025-03-01\"\nrevenue = \"1..3\"\n";
     std::fs::write(dir.path().join("ok.toml"), toml).unwrap();
     let json = r#"{"entity": "ACME", "given": "2025-04-01", "guidance": {"FY2025": {"revenue": "2..3"}}}"#;
     std::fs::write(dir.path().join("ok.json"), json).unwrap();
-    let (out, err, code) = tickmark(&["eval", "high(guidance.revenue[given first])", "--data", "ok.toml", "ok.json"], dir.path());
+    let (out, err, code) =
+        tickmark(&["eval", "high(guidance.revenue[given first])", "--data", "ok.toml", "ok.json"], dir.path());
     assert_eq!(code, 0, "{err}");
     // FY2025's vintages: 1..2 from the TOML header's date, 2..3 from the JSON's; the first is read.
     assert!(out.lines().any(|l| l.split_whitespace().eq(["ACME", "FY2025", "2", "(1.5..2.5)"])), "{out}");
@@ -159,7 +177,10 @@ fn a_vintage_is_read_of_a_metric_only() {
     std::fs::write(dir.path().join("rules.tick"), rules).unwrap();
     let (_, err, code) = tickmark(&["check", "rules.tick", "--data", "d.toml"], dir.path());
     assert_eq!(code, 2);
-    assert!(err.contains("`[given -1]` reads a vintage of a metric's fact") && err.contains("rules.tick:2:14"), "{err}");
+    assert!(
+        err.contains("`[given -1]` reads a vintage of a metric's fact") && err.contains("rules.tick:2:14"),
+        "{err}"
+    );
     std::fs::write(dir.path().join("rules.tick"), "rule r: high(guidance.revenue[given -0]) > 0\n").unwrap();
     let (_, err, code) = tickmark(&["check", "rules.tick", "--data", "d.toml"], dir.path());
     assert_eq!(code, 2);

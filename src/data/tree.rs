@@ -200,7 +200,9 @@ impl Walk {
     fn date_help(&self) -> &'static str {
         match self.syntax {
             Syntax::Toml => "write the day the source gave its figures as `given = 2026-02-05` (year, month, day)",
-            Syntax::Json => "write the day the source gave its figures as `\"given\": \"2026-02-05\"` (year, month, day)",
+            Syntax::Json => {
+                "write the day the source gave its figures as `\"given\": \"2026-02-05\"` (year, month, day)"
+            }
         }
     }
 

@@ -529,9 +529,8 @@ fn describe(rule: Rule) -> Option<Expect> {
         severity | kw_error | kw_warning | kw_info => Expect::Severity,
         title | quoted | string_text | unterminated => Expect::Title,
         at_clause | kw_at => Expect::At,
-        period | offset | fiscal | kw_quarters | kw_years | vintage | kw_given | given_back | given_date | given_end => {
-            Expect::Period
-        }
+        period | offset | fiscal | kw_quarters | kw_years | vintage | kw_given | given_back | given_date
+        | given_end => Expect::Period,
         colon => Expect::Colon,
         comma => Expect::Comma,
         lparen => Expect::LParen,

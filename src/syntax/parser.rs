@@ -429,7 +429,9 @@ impl Walker {
                 Ok(n) if n > 0 => Vintage::Back(n),
                 Ok(_) => {
                     let diag = self.error(span, "`given -0` is the default vintage".into(), "no vintage before");
-                    self.report(diag.with_help("write the name alone for the default vintage, `given -1` for the one before"));
+                    self.report(
+                        diag.with_help("write the name alone for the default vintage, `given -1` for the one before"),
+                    );
                     Vintage::Last
                 }
                 Err(_) => {

@@ -66,7 +66,17 @@ fn layout(columns: &Columns<'_>, sink: &mut Sink) -> Option<Layout> {
     let value = required(columns, "value", sink);
     let (scenario, unit, source) = (columns.find("scenario"), columns.find("unit"), columns.find("source"));
     let (width, given) = (columns.names.len(), columns.find("given"));
-    Some(Layout { width, entity: entity?, metric: metric?, period: period?, value: value?, scenario, unit, source, given })
+    Some(Layout {
+        width,
+        entity: entity?,
+        metric: metric?,
+        period: period?,
+        value: value?,
+        scenario,
+        unit,
+        source,
+        given,
+    })
 }
 
 /// The index of a required column; an error if the header lacks it.
@@ -100,10 +110,11 @@ fn given(layout: &Layout, row: &Row, sink: &mut Sink) -> Option<Option<Date>> {
     match Date::parse(text) {
         Some(date) => Some(Some(date)),
         None => {
-            let diag = crate::diag::Diag::error("bad-date", format!("`{}` is not a date", crate::escape::excerpt(text)))
-                .in_file(sink.file)
-                .primary(row.span_of(column), Date::why_not(text))
-                .with_help("write the day the row's figure was given as `2026-02-05` (year, month, day)");
+            let diag =
+                crate::diag::Diag::error("bad-date", format!("`{}` is not a date", crate::escape::excerpt(text)))
+                    .in_file(sink.file)
+                    .primary(row.span_of(column), Date::why_not(text))
+                    .with_help("write the day the row's figure was given as `2026-02-05` (year, month, day)");
             sink.errors.push(diag);
             None
         }

@@ -489,6 +489,11 @@ struct Repeat {
     other: u32,
 }
 
+/// Whether a column (`metric * 3 + scenario`) holds actuals.
+fn is_actual(column: u32) -> bool {
+    column % 3 == Scenario::Actual as u32
+}
+
 /// Splits the repeats of keys into vintages and repeats within one vintage. Of the facts at one
 /// position, the first of each given date (or the first undated) is a vintage; a later fact of the
 /// same date repeats that vintage's first, a conflict or a duplicate as before. An undated actual
@@ -511,7 +516,7 @@ fn split_vintages(store: &Store, repeats: Vec<Repeat>) -> (Vec<Repeat>, Vec<Vec<
     let mut vintages: Vec<Vec<u32>> = by_first.into_values().filter(|v| v.len() > 1).collect();
     for v in &mut vintages {
         v.sort_by_key(|&i| store.given_of(i));
-        if store.facts[v[0] as usize].column % 3 == 0 {
+        if is_actual(store.facts[v[0] as usize].column) {
             fold_undated_actual(store, v, &mut same);
         }
     }
@@ -679,22 +684,22 @@ impl Sheets {
     }
 
     /// Places the default vintage of each key given at several dates in its column slot (a key whose
-    /// undated actual was folded into its one dated vintage too) and keeps the list of its vintages. An actual's default is its latest vintage (the most recent filing); a
-    /// guidance's or consensus's is the latest given before the period's actual was reported (the
-    /// actual's given date), or its latest where the actual is missing or undated or none came before.
-    /// Actuals go first, so that the others read the actual's default.
+    /// undated actual was folded into its one dated vintage too) and keeps the list of its vintages.
+    /// An actual's default is its latest vintage (the most recent filing); a guidance's or consensus's
+    /// is the latest given before the period's actual was reported (the actual's given date), or its
+    /// latest where the actual is missing or undated or none came before. Actuals go first, so that the
+    /// others read the actual's default.
     fn place_vintages(&mut self, mut vintages: Vec<Vec<u32>>) {
-        vintages.sort_by_key(|v| self.store.facts[v[0] as usize].column % 3 != 0);
+        vintages.sort_by_key(|v| !is_actual(self.store.facts[v[0] as usize].column));
         for list in vintages {
             let first = self.store.facts[list[0] as usize];
             let position = first.entity as u64 * self.n_slots as u64 + (first.slot as usize - self.first_slot) as u64;
-            let reported = match first.column % 3 {
-                0 => None,
-                _ => self.columns[(first.column / 3 * 3) as usize]
-                    .as_ref()
-                    .and_then(|c| c.get(position as usize))
-                    .and_then(|i| self.store.given_of(i)),
-            };
+            // when the period's actual was reported: the given date of its default vintage
+            let actual = self.columns[(first.column / 3 * 3) as usize].as_ref();
+            let reported = actual
+                .filter(|_| !is_actual(first.column))
+                .and_then(|c| c.get(position as usize))
+                .and_then(|i| self.store.given_of(i));
             let before = |&&i: &&u32| reported.is_none_or(|r| self.store.given_of(i).is_none_or(|g| g < r));
             let chosen = list.iter().rfind(before).or(list.last()).copied();
             if let (Some(chosen), Some(column)) = (chosen, self.columns[first.column as usize].as_mut()) {
@@ -727,18 +732,6 @@ impl Sheets {
             Vintage::Last => list.last(),
         };
         index.map(|&i| self.store.get(i))
-    }
-
-    /// Every vintage of a fact, the undated first, then by date (one where the key has one value).
-    pub fn vintages_of(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Vec<Fact> {
-        let column = metric * 3 + scenario as u32;
-        let Some(position) = self.slot_index(period).map(|s| entity as usize * self.n_slots + s) else {
-            return Vec::new();
-        };
-        match self.vintages.get(&(column, position as u64)) {
-            Some(list) => list.iter().map(|&i| self.store.get(i)).collect(),
-            None => self.get(metric, scenario, entity, period).into_iter().collect(),
-        }
     }
 
     /// The key of a stored fact, with its names.

@@ -436,6 +436,9 @@ struct Facts<'f> {
     precision: &'f [[u32; 2]],
 }
 
+/// An earlier filing's value that does not meet the fact kept: the value, where it was filed, and when.
+type Earlier = (FactValue, String, Option<Date>);
+
 /// The facts of one metric at one fiscal span, the most recent filing first.
 type Group<'m> = Vec<Filed<'m>>;
 
@@ -467,7 +470,7 @@ impl Facts<'_> {
                 Err(why) => *import.unplaced.entry(why).or_default() += 1,
             }
         }
-        let mut out: Vec<(Imported, Vec<(FactValue, String, Option<Date>)>)> = Vec::new();
+        let mut out: Vec<(Imported, Vec<Earlier>)> = Vec::new();
         let mut kept: BTreeMap<(&str, calendar::Span), Kept<'_, '_>> = BTreeMap::new();
         for (&(metric, at), group) in &mut groups {
             let best = group.iter().map(|f| f.rank).min().unwrap_or(0);

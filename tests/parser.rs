@@ -392,6 +392,10 @@ fn vintages_are_read_inside_brackets_and_chain_with_periods() {
     assert_eq!(dump(&expr_of("x[given last]")), "(at x@8..9 given last)");
     assert_eq!(errors_of("let y = x[given 2025-02-29]"), ["`2025-02-29` is not a date"]);
     assert_eq!(errors_of("let y = x[given -0]"), ["`given -0` is the default vintage"]);
+    assert_eq!(
+        errors_of("let y = x[given yesterday]"),
+        ["expected a vintage (`-1`, a date such as `2025-10-30`, `first` or `last`), found `yesterday`"]
+    );
     assert_eq!(dump(&expr_of("given + 1")), "(+ given@8..13 1)", "`given` is a name outside brackets");
 }
 

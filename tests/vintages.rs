@@ -186,3 +186,21 @@ fn a_vintage_is_read_of_a_metric_only() {
     assert_eq!(code, 2);
     assert!(err.contains("`given -0` is the default vintage"), "{err}");
 }
+
+#[test]
+fn a_wide_csv_dates_its_rows_with_a_given_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "entity,metric,unit,given,guidance FY2025\n";
+    std::fs::write(dir.path().join("a.csv"), format!("{header}ACME,revenue,USD bn,2025-04-29,104..112\n")).unwrap();
+    std::fs::write(dir.path().join("b.csv"), format!("{header}ACME,revenue,USD bn,2025-07-29,106..114\n")).unwrap();
+    let raised = "mid(guidance.revenue) - mid(guidance.revenue[given -1])";
+    let (out, err, code) = tickmark(&["eval", raised, "--data", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    // 110 against 108: raised by 2.
+    let line = out.lines().find(|l| l.starts_with("ACME")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.split_whitespace().take(4).eq(["ACME", "FY2025", "2", "USD"]), "{out}");
+    std::fs::write(dir.path().join("b.csv"), format!("{header}ACME,revenue,USD bn,July,106..114\n")).unwrap();
+    let (_, err, code) = tickmark(&["eval", raised, "--data", "."], dir.path());
+    assert_eq!(code, 2);
+    assert!(err.contains("`July` is not a date") && err.contains("b.csv:2:21"), "{err}");
+}

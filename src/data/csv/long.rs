@@ -1,7 +1,6 @@
 //! Long CSV: a row per fact, `entity,metric,period,value` and optionally `scenario,unit,source,given`
 //! (`given`: the date the row's figure was given, `2026-02-05`; one key may have a row per date).
 
-use crate::date::Date;
 use crate::syntax::ast::Scenario;
 
 use super::super::key;
@@ -43,7 +42,7 @@ pub(super) fn read(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) {
         {
             sources.push(source.to_owned());
         }
-        let given = given(&layout, row, sink);
+        let given = sink.given(row, layout.given);
         if let (Some((key, unit)), Some(given)) = (fact_key(&layout, row, sink), given) {
             sink.fact(key, row, layout.value, unit, given);
         }
@@ -100,25 +99,6 @@ fn unknown(columns: &Columns<'_>, index: usize, file: crate::source::SourceId, g
         .in_file(file)
         .primary(columns.header.span_of(index), "unknown column")
         .with_help(help)
-}
-
-/// Reads a row's `given` date: `Some(None)` where the file has no such column or the cell is empty,
-/// `None` after keeping the error of a cell that is no date.
-fn given(layout: &Layout, row: &Row, sink: &mut Sink) -> Option<Option<Date>> {
-    let Some(column) = layout.given.filter(|&c| !row.cell(c).is_empty()) else { return Some(None) };
-    let text = row.cell(column);
-    match Date::parse(text) {
-        Some(date) => Some(Some(date)),
-        None => {
-            let diag =
-                crate::diag::Diag::error("bad-date", format!("`{}` is not a date", crate::escape::excerpt(text)))
-                    .in_file(sink.file)
-                    .primary(row.span_of(column), Date::why_not(text))
-                    .with_help("write the day the row's figure was given as `2026-02-05` (year, month, day)");
-            sink.errors.push(diag);
-            None
-        }
-    }
 }
 
 /// Reads a row's key and unit; `None` after keeping the errors of its cells.

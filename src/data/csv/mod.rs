@@ -1,8 +1,9 @@
 //! CSV data files, wide and long, told apart by their header: a long file has a `value` or a `period`
 //! column.
 //!
-//! Wide, as exported from a spreadsheet: columns `metric`, optionally `entity` and `unit`, then one
-//! column per period, optionally prefixed by its scenario (`2025Q4`, `guidance 2026Q1`).
+//! Wide, as exported from a spreadsheet: columns `metric`, optionally `entity`, `unit` and `given` (the
+//! date the row's figures were given), then one column per period, optionally prefixed by its scenario
+//! (`2025Q4`, `guidance 2026Q1`).
 //!
 //! ```csv
 //! metric,unit,2025Q4,guidance 2026Q1
@@ -154,6 +155,22 @@ impl Sink {
             self.errors.push(diag);
         }
         unit
+    }
+
+    /// Reads a row's `given` date: `Some(None)` where the file has no such column or the cell is empty,
+    /// `None` after keeping the error of a cell that is no date.
+    pub fn given(&mut self, row: &Row, column: Option<usize>) -> Option<Option<crate::date::Date>> {
+        let Some(column) = column.filter(|&c| !row.cell(c).is_empty()) else { return Some(None) };
+        let text = row.cell(column);
+        if let Some(date) = crate::date::Date::parse(text) {
+            return Some(Some(date));
+        }
+        let diag = Diag::error("bad-date", format!("`{}` is not a date", crate::escape::excerpt(text)))
+            .in_file(self.file)
+            .primary(row.span_of(column), crate::date::Date::why_not(text))
+            .with_help("write the day the row's figures were given as `2026-02-05` (year, month, day)");
+        self.errors.push(diag);
+        None
     }
 
     /// Reads the value cell at `column` and adds the fact, given at `given`.

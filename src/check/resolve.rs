@@ -64,6 +64,7 @@ impl Resolver<'_> {
         if place_vintage(&mut inner, vintage) {
             return CExpr { kind: inner.kind, span };
         }
+        // `Bool(false)` with errors already found is the stand-in for a name or call reported there
         if !matches!(inner.kind, CKind::Bool(false)) || self.errors.is_empty() {
             let diag = Diag::error("vintage", format!("`[{vintage}]` reads a vintage of a metric's fact"))
                 .in_file(self.file)

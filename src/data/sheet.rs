@@ -14,8 +14,9 @@
 //!
 //! **Vintages.** A fact may say when it was given (`given = 2026-02-05`; an SEC fact's filing date).
 //! Facts of one key given at different dates (or one dated, one not) are vintages of it, never a
-//! conflict: a column slot holds the default vintage ([`Sheets::vintage`] says which) and a side table,
-//! keyed by slot, lists every vintage of the few keys that have more than one. Dates are rare beside
+//! conflict (an undated actual beside dated ones is checked against the latest instead): a column slot
+//! holds the default vintage ([`Sheets::place_vintages`] says which) and a side table, keyed by slot,
+//! lists every vintage of the few keys that have more than one. Dates are rare beside
 //! bulk facts, so they live in a side table too (8 bytes a dated fact) and the packed path is unchanged.
 
 use std::collections::BTreeSet;

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod data;
+pub mod date;
 pub mod diag;
 pub mod escape;
 pub mod eval;

@@ -49,6 +49,9 @@ const REQUIRED: &[&str] = &[
     "toml_reversed_range",
     "toml_unknown_period",
     "csv_unknown_period",
+    "toml_bad_given",
+    "csv_bad_given",
+    "json_given_not_a_date",
     "toml_unknown_scenario",
     "csv_unknown_scenario",
     "toml_unknown_unit",
@@ -59,6 +62,7 @@ const REQUIRED: &[&str] = &[
     // the rule language
     "rules_reversed_range",
     "rules_unknown_period",
+    "rules_bad_given",
     "rules_unknown_scenario",
     "rules_unknown_unit",
     "rules_unknown_function",

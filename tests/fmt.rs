@@ -18,7 +18,7 @@ use tickmark::period::{Period, Step};
 use tickmark::source::{SourceId, Sources, Span, Spanned};
 use tickmark::syntax::ast::{
     At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, Name, PeriodRef, Rule, Scenario, Severity, UnaryOp,
-    Use,
+    Use, Vintage,
 };
 use tickmark::syntax::parse;
 
@@ -400,6 +400,13 @@ fn period_ref() -> impl Strategy<Value = PeriodRef> {
             .prop_map(|(n, year)| PeriodRef::Offset(n, if year { Step::Year } else { Step::Quarter })),
         period().prop_map(PeriodRef::Absolute),
         prop_oneof![(1u8..5).prop_map(FiscalPart::Quarter), Just(FiscalPart::Year)].prop_map(PeriodRef::Fiscal),
+        prop_oneof![
+            (1u32..4).prop_map(Vintage::Back),
+            Just(Vintage::First),
+            Just(Vintage::Last),
+            Just(Vintage::AsOf(tickmark::date::Date::parse("2025-10-30").unwrap())),
+        ]
+        .prop_map(PeriodRef::Given),
     ]
 }
 
@@ -945,6 +952,7 @@ impl Messy {
                     // `Q1` and `FY` in either case, as a period may be written.
                     PeriodRef::Fiscal(part) if self.roll().is_multiple_of(2) => part.to_string().to_ascii_lowercase(),
                     PeriodRef::Fiscal(part) => part.to_string(),
+                    PeriodRef::Given(vintage) => vintage.to_string(),
                 };
                 self.tok(&text);
                 self.sep(false);

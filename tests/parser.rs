@@ -182,6 +182,7 @@ fn period_ref(p: PeriodRef) -> String {
         PeriodRef::Offset(n, step) => format!("{n:+}{}", if step == tickmark::period::Step::Year { "y" } else { "q" }),
         PeriodRef::Absolute(p) => p.to_string(),
         PeriodRef::Fiscal(part) => part.to_string(),
+        PeriodRef::Given(vintage) => vintage.to_string(),
     }
 }
 
@@ -381,6 +382,21 @@ fn fiscal_references_name_the_quarters_and_the_year_of_the_checked_period() {
     assert_eq!((period.span.start, period.span.end), (11, 13), "the span covers `Q2` only");
     let ExprKind::AtPeriod { period, .. } = expr_of("x[FY]").node else { panic!("not an index") };
     assert_eq!(period.node, PeriodRef::Fiscal(FiscalPart::Year));
+}
+
+#[test]
+fn vintages_are_read_inside_brackets_and_chain_with_periods() {
+    assert_eq!(dump(&expr_of("guidance.revenue[given -1]")), "(at guidance:revenue@8..24 given -1)");
+    assert_eq!(dump(&expr_of("x[given  2025-10-30]")), "(at x@8..9 given 2025-10-30)");
+    assert_eq!(dump(&expr_of("x[-1y][given first]")), "(at (at x@8..9 -1y) given first)");
+    assert_eq!(dump(&expr_of("x[given last]")), "(at x@8..9 given last)");
+    assert_eq!(errors_of("let y = x[given 2025-02-29]"), ["`2025-02-29` is not a date"]);
+    assert_eq!(errors_of("let y = x[given -0]"), ["`given -0` is the default vintage"]);
+    assert_eq!(
+        errors_of("let y = x[given yesterday]"),
+        ["expected a vintage (`-1`, a date such as `2025-10-30`, `first` or `last`), found `yesterday`"]
+    );
+    assert_eq!(dump(&expr_of("given + 1")), "(+ given@8..13 1)", "`given` is a name outside brackets");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use tickmark::data::{Fact, FactValue, SheetBuilder, Sheets, load_paths};
 use tickmark::period::Period;
 use tickmark::source::Sources;
-use tickmark::syntax::ast::Scenario;
+use tickmark::syntax::ast::{Scenario, Vintage};
 
 /// A fixture of `tests/fixtures/sec/`.
 fn fixture(name: &str) -> PathBuf {
@@ -116,27 +116,26 @@ fn a_fourth_quarter_is_its_year_less_nine_months_carrying_both_roundings() {
 }
 
 #[test]
-fn filings_that_restate_a_figure_are_conflicts_and_the_latest_wins() {
+fn filings_that_restate_a_figure_are_earlier_vintages_and_the_latest_is_read() {
     // NVIDIA split its shares ten for one in June 2024: later filings restate earlier per-share
-    // amounts and share counts.
+    // amounts and share counts. Each filing's value is a vintage of the fact, given at its filing date.
     let (sheets, sources) = sheets(&[fixture("nvidia.json")]);
-    let conflict = sheets
-        .conflicts
-        .iter()
-        .find(|c| c.key.metric == "eps_diluted" && c.key.period == Period::parse("2025Q1").unwrap())
-        .expect("a conflict on Q1 fiscal 2025 diluted EPS");
+    let eps = sheets.metric_id("eps_diluted").unwrap();
+    let q1 = Period::parse("2025Q1").unwrap();
+    let latest = fact(&sheets, "eps_diluted", "2025Q1");
+    let before = sheets.vintage(eps, Scenario::Actual, 0, q1, Vintage::Back(1)).expect("the 2024 filing's vintage");
+    assert_eq!((latest.value.show(), before.value.show()), ("0.6 USD/share".into(), "5.98 USD/share".into()));
+    assert!(place(&latest, &sources).contains("10-Q 0001045810-25-000116 filed 2025-05-28"), "the latest filing wins");
+    assert!(place(&before, &sources).contains("10-Q 0001045810-24-000124 filed 2024-05-29"));
     assert_eq!(
-        (conflict.kept.value.show(), conflict.other.value.show()),
-        ("0.6 USD/share".into(), "5.98 USD/share".into())
+        (latest.given.map(|d| d.to_string()), before.given.map(|d| d.to_string())),
+        (Some("2025-05-28".into()), Some("2024-05-29".into()))
     );
-    assert!(
-        place(&conflict.kept, &sources).contains("10-Q 0001045810-25-000116 filed 2025-05-28"),
-        "the latest filing wins"
-    );
-    assert!(place(&conflict.other, &sources).contains("10-Q 0001045810-24-000124 filed 2024-05-29"));
-    assert_eq!(fact(&sheets, "eps_diluted", "2025Q1").value.show(), "0.6 USD/share");
-    // Money is not restated by a split: no conflict on revenue.
-    assert!(sheets.conflicts.iter().all(|c| c.key.metric != "revenue"));
+    // A restatement is history, not a disagreement between sources.
+    assert!(sheets.conflicts.iter().all(|c| c.key.metric != "eps_diluted"));
+    // Money is not restated by a split: revenue has one vintage.
+    let revenue = sheets.metric_id("revenue").unwrap();
+    assert_eq!(sheets.vintage(revenue, Scenario::Actual, 0, q1, Vintage::Back(1)), None);
 }
 
 #[test]

@@ -208,7 +208,7 @@ fn sheet_as_json() {
     let capex = fact("capex", "actual", "FY2025");
     assert_eq!((capex["value"].as_str(), capex["unit"].as_str()), (Some("128.3"), Some("USD bn")));
     assert_eq!(capex["status"], "failed");
-    assert_eq!(capex["location"], "data/amazon/000-q4-2025-results.toml:58:9");
+    assert_eq!(capex["location"], "data/amazon/000-q4-2025-results.toml:59:9");
     assert!(capex["failed_by"].as_array().unwrap().iter().any(|r| r == "capex_plan_about_50pct_strict"));
     // Q3 net income 21.2 is read by the failed "+40 %" claim.
     assert_eq!(fact("net_income", "actual", "2025Q3")["status"], "failed");

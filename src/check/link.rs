@@ -71,7 +71,7 @@ impl Linker<'_> {
     /// Links every name in an expression.
     fn expr(&mut self, e: &mut CExpr) {
         match &mut e.kind {
-            CKind::Fact { name, path, metric, scenario } => match self.sheets.metric_id(path) {
+            CKind::Fact { name, path, metric, scenario, .. } => match self.sheets.metric_id(path) {
                 Some(id) => {
                     *metric = id;
                     self.read[id as usize] = true;

@@ -4,7 +4,7 @@ use crate::data::MetricId;
 use crate::num::{Num, Quantity};
 use crate::period::{Kind, Period};
 use crate::source::{SourceId, Span};
-use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, Severity, UnaryOp};
+use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, Severity, UnaryOp, Vintage};
 
 /// Index of a cell in [`Program::cells`].
 pub type CellId = usize;
@@ -182,6 +182,8 @@ pub enum CKind {
         path: String,
         metric: MetricId,
         scenario: Scenario,
+        /// `guidance.revenue[given -1]`: which vintage to read; `None` for the default one.
+        vintage: Option<Vintage>,
     },
     /// A `*` name: the metrics it matches in the data (none before linking), read where they have values.
     Pattern {

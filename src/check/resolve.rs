@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use crate::diag::Diag;
 use crate::num::{Quantity, RangeLit};
-use crate::source::{SourceId, Span};
-use crate::syntax::ast::{self, ExprKind, Name, Scenario, UnaryOp};
+use crate::source::{SourceId, Span, Spanned};
+use crate::syntax::ast::{self, ExprKind, Name, PeriodRef, Scenario, UnaryOp, Vintage};
 
 use super::program::{CExpr, CKind, CellId, Func, UNLINKED};
 use crate::suggest::did_you_mean;
@@ -38,6 +38,9 @@ impl Resolver<'_> {
             ExprKind::In { value, range } => {
                 CKind::In { value: Box::new(self.expr(value)), range: Box::new(self.expr(range)) }
             }
+            ExprKind::AtPeriod { expr, period: Spanned { node: PeriodRef::Given(vintage), .. } } => {
+                return self.vintage(expr, *vintage, e.span);
+            }
             ExprKind::AtPeriod { expr, period } => CKind::Shift { expr: Box::new(self.expr(expr)), to: period.node },
             ExprKind::Number(q) => self.number(*q, e.span, false),
             ExprKind::Range(r) => self.range(*r, e.span),
@@ -52,6 +55,27 @@ impl Resolver<'_> {
             ExprKind::Paren(inner) => return self.expr(inner),
         };
         CExpr { kind, span: e.span }
+    }
+
+    /// Compiles `x[given -1]`: the vintage is placed on the fact `x` names (through period indexes,
+    /// `x[-1y][given -1]`); anything else has no vintage, an error. The node keeps the whole span.
+    fn vintage(&mut self, expr: &ast::Expr, vintage: Vintage, span: Span) -> CExpr {
+        let mut inner = self.expr(expr);
+        if place_vintage(&mut inner, vintage) {
+            return CExpr { kind: inner.kind, span };
+        }
+        // `Bool(false)` with errors already found is the stand-in for a name or call reported there
+        if !matches!(inner.kind, CKind::Bool(false)) || self.errors.is_empty() {
+            let diag = Diag::error("vintage", format!("`[{vintage}]` reads a vintage of a metric's fact"))
+                .in_file(self.file)
+                .primary(expr.span, "this is not a metric's name")
+                .with_help(
+                    "write it right after a metric, as in `guidance.revenue[given -1]`; a cell's value has no \
+                     vintage, and a fact has one, so `[given ...]` comes once",
+                );
+            self.errors.push(diag);
+        }
+        CExpr { kind: CKind::Bool(false), span }
     }
 
     /// Compiles a side of `~=`: a literal forming the whole side is a claimed figure, read with the
@@ -115,7 +139,7 @@ impl Resolver<'_> {
             return CKind::Cell(cell);
         }
         let scenario = name.scenario.unwrap_or(Scenario::Actual);
-        CKind::Fact { name: shown(name), path: name.path.clone(), metric: UNLINKED, scenario }
+        CKind::Fact { name: shown(name), path: name.path.clone(), metric: UNLINKED, scenario, vintage: None }
     }
 
     /// A `segment.*.revenue` name, whose metrics are found when it is linked to the data.
@@ -176,6 +200,19 @@ impl Resolver<'_> {
             }
             _ => self.expr(a),
         }
+    }
+}
+
+/// Sets the vintage of the fact an expression reads, through period indexes; `false` where it reads
+/// no single fact or already names a vintage.
+fn place_vintage(e: &mut CExpr, pick: Vintage) -> bool {
+    match &mut e.kind {
+        CKind::Fact { vintage: vintage @ None, .. } => {
+            *vintage = Some(pick);
+            true
+        }
+        CKind::Shift { expr, .. } => place_vintage(expr, pick),
+        _ => false,
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::date::Date;
 use crate::diag::Diag;
 use crate::source::Span;
 use crate::syntax::ast::Scenario;
@@ -15,7 +16,8 @@ pub struct DataFile {
     pub source: Option<String>,
     /// The facts, in the order the file writes them.
     pub facts: Vec<(FactKey, Fact)>,
-    seen: HashMap<FactKey, Span>,
+    /// Each key and vintage given so far: a file may give one key at several dates (a history).
+    seen: HashMap<(FactKey, Option<Date>), Span>,
 }
 
 impl DataFile {
@@ -24,12 +26,15 @@ impl DataFile {
         DataFile { source, ..DataFile::default() }
     }
 
-    /// Adds a fact; a key the file already gave is a `duplicate-fact` error pointing at both.
+    /// Adds a fact; a key the file already gave at the same date (or undated) is a `duplicate-fact`
+    /// error pointing at both.
     pub fn push(&mut self, key: FactKey, fact: Fact) -> Result<(), Diag> {
-        if let Some(&first) = self.seen.get(&key) {
-            return Err(duplicate(&key, first, fact));
+        let seen = (key, fact.given);
+        if let Some(&first) = self.seen.get(&seen) {
+            return Err(duplicate(&seen.0, first, fact));
         }
-        self.seen.insert(key.clone(), fact.origin.span);
+        self.seen.insert(seen.clone(), fact.origin.span);
+        let (key, _) = seen;
         self.facts.push((key, fact));
         Ok(())
     }
@@ -41,7 +46,8 @@ pub(super) fn duplicate(key: &FactKey, first: Span, again: Fact) -> Diag {
         Scenario::Actual => key.metric.clone(),
         scenario => format!("{}.{}", scenario.as_str(), key.metric),
     };
-    let message = format!("`{name}` of `{}` at `{}` is given twice in this file", key.entity, key.period);
+    let given = again.given.map_or_else(String::new, |date| format!(" given {date}"));
+    let message = format!("`{name}` of `{}` at `{}`{given} is given twice in this file", key.entity, key.period);
     Diag::error("duplicate-fact", message)
         .in_file(again.origin.file)
         .primary(again.origin.span, "given again here")

@@ -11,18 +11,26 @@
 //! table), its unit as an index, its origin as file and byte span. Keys are checked for repeats when
 //! the columns are laid out, not in a hash map while facts arrive, so a fact costs its 36 bytes and
 //! its column slot.
+//!
+//! **Vintages.** A fact may say when it was given (`given = 2026-02-05`; an SEC fact's filing date).
+//! Facts of one key given at different dates (or one dated, one not) are vintages of it, never a
+//! conflict (an undated actual beside dated ones is checked against the latest instead): a column slot
+//! holds the default vintage ([`Sheets::place_vintages`] says which) and a side table, keyed by slot,
+//! lists every vintage of the few keys that have more than one. Dates are rare beside
+//! bulk facts, so they live in a side table too (8 bytes a dated fact) and the packed path is unchanged.
 
 use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
+use crate::date::Date;
 use crate::diag::Diag;
 use crate::num::quantity::Approx;
 use crate::num::{ArithError, Dim, Num, Quantity, RangeLit, Unit};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
-use crate::syntax::ast::Scenario;
+use crate::syntax::ast::{Scenario, Vintage};
 
 /// Index of an entity in [`Sheets::entities`].
 pub type EntityId = u32;
@@ -52,6 +60,8 @@ pub struct Origin {
 pub struct Fact {
     pub value: FactValue,
     pub origin: Origin,
+    /// When the source gave it (its vintage); `None` for a fact that does not say.
+    pub given: Option<Date>,
 }
 
 /// What identifies a fact: entity, metric, period and scenario.
@@ -224,6 +234,8 @@ struct Store {
     approx: Vec<Approx>,
     units: Vec<Unit>,
     unit_ids: FxHashMap<Unit, u32>,
+    /// The given dates of the facts that have one, by fact index, in order ([`Date::days`]).
+    given: Vec<(u32, i32)>,
 }
 
 impl Store {
@@ -259,6 +271,9 @@ impl Store {
             }
         };
         let (file, start, end) = (fact.origin.file.0, fact.origin.span.start, fact.origin.span.end);
+        if let Some(date) = fact.given {
+            self.given.push((self.facts.len() as u32, date.days()));
+        }
         self.facts.push(Stored {
             value,
             entity,
@@ -286,7 +301,24 @@ impl Store {
             Kind::Range => FactValue::Range(self.ranges[s.value[0] as usize]),
             Kind::Approx => FactValue::Approx(self.approx[s.value[0] as usize]),
         };
-        Fact { value, origin: Origin { file: SourceId(s.file), span: Span { start: s.start, end: s.end } } }
+        let origin = Origin { file: SourceId(s.file), span: Span { start: s.start, end: s.end } };
+        Fact { value, origin, given: self.given_of(index) }
+    }
+
+    /// The given date of the fact at an index, if it has one.
+    fn given_of(&self, index: u32) -> Option<Date> {
+        if self.given.is_empty() {
+            return None;
+        }
+        let found = self.given.binary_search_by_key(&index, |&(i, _)| i).ok()?;
+        Some(Date::from_days(self.given[found].1))
+    }
+
+    /// Drops the facts from an index on (and their dates).
+    fn truncate(&mut self, len: usize) {
+        self.facts.truncate(len);
+        let kept = self.given.partition_point(|&(i, _)| (i as usize) < len);
+        self.given.truncate(kept);
     }
 }
 
@@ -314,7 +346,7 @@ impl SheetBuilder {
     /// Drops the latest source and the facts it gave (a streamed file found bad on the way).
     pub fn drop_source(&mut self) {
         if self.sources.pop().is_some() {
-            self.store.facts.truncate(self.source_start);
+            self.store.truncate(self.source_start);
         }
     }
 
@@ -392,6 +424,9 @@ pub struct Sheets {
     pub sources: Vec<DataSource>,
     /// The metric names grouped for did-you-mean, made on first use ([`Sheets::nearest_metric`]).
     metric_groups: std::sync::OnceLock<crate::suggest::Groups>,
+    /// Per (column, position) of a key given at more than one date, its vintages' fact indexes, the
+    /// undated first, then by date.
+    vintages: FxHashMap<(u32, u64), Vec<u32>>,
 }
 
 /// The marker of an empty slot.
@@ -425,6 +460,18 @@ impl Column {
         }
     }
 
+    /// Puts a fact index at a position that holds one.
+    fn set(&mut self, position: usize, index: u32) {
+        match self {
+            Column::Dense(slots) => slots[position] = index,
+            Column::Sparse(filled) => {
+                if let Ok(found) = filled.binary_search_by_key(&(position as u64), |&(p, _)| p) {
+                    filled[found].1 = index;
+                }
+            }
+        }
+    }
+
     /// The fact index at a position, if any.
     fn get(&self, position: usize) -> Option<u32> {
         match self {
@@ -441,6 +488,58 @@ impl Column {
 struct Repeat {
     kept: u32,
     other: u32,
+}
+
+/// Whether a column (`metric * 3 + scenario`) holds actuals.
+fn is_actual(column: u32) -> bool {
+    column % 3 == Scenario::Actual as u32
+}
+
+/// Splits the repeats of keys into vintages and repeats within one vintage. Of the facts at one
+/// position, the first of each given date (or the first undated) is a vintage; a later fact of the
+/// same date repeats that vintage's first, a conflict or a duplicate as before. An undated actual
+/// beside dated ones is no vintage but a repeat of the latest ([`fold_undated_actual`]). Returns those
+/// repeats (by `other`, in order) and, per position with vintages, its vintages by date.
+fn split_vintages(store: &Store, repeats: Vec<Repeat>) -> (Vec<Repeat>, Vec<Vec<u32>>) {
+    if repeats.is_empty() {
+        return (repeats, Vec::new());
+    }
+    let mut by_first: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    let mut same = Vec::with_capacity(repeats.len());
+    for r in repeats {
+        let firsts = by_first.entry(r.kept).or_insert_with(|| vec![r.kept]);
+        let given = store.given_of(r.other);
+        match firsts.iter().find(|&&f| store.given_of(f) == given) {
+            Some(&first) => same.push(Repeat { kept: first, other: r.other }),
+            None => firsts.push(r.other),
+        }
+    }
+    let mut vintages: Vec<Vec<u32>> = by_first.into_values().filter(|v| v.len() > 1).collect();
+    for v in &mut vintages {
+        v.sort_by_key(|&i| store.given_of(i));
+        if is_actual(store.facts[v[0] as usize].column) {
+            fold_undated_actual(store, v, &mut same);
+        }
+    }
+    vintages.sort_unstable_by_key(|v| v.iter().min().copied());
+    same.sort_by_key(|r| r.other);
+    (same, vintages)
+}
+
+/// An actual is one figure, restated at times: an undated source of it (an article beside an SEC
+/// filing) is checked against the latest vintage, the figure in use, rather than kept as a vintage of
+/// its own, so that the article's disagreement is still a conflict. `vintages` is sorted, the undated
+/// first; it is left with the dated ones.
+fn fold_undated_actual(store: &Store, vintages: &mut Vec<u32>, same: &mut Vec<Repeat>) {
+    let (Some(&undated), Some(&latest)) = (vintages.first(), vintages.last()) else { return };
+    if store.given_of(undated).is_some() {
+        return;
+    }
+    for r in same.iter_mut().filter(|r| r.kept == undated) {
+        r.kept = latest;
+    }
+    vintages.remove(0);
+    same.push(Repeat { kept: latest, other: undated });
 }
 
 impl Sheets {
@@ -502,6 +601,7 @@ impl Sheets {
             }
         }
         repeats.sort_by_key(|r| r.other);
+        let (repeats, vintages) = split_vintages(&store, repeats);
         let metric_ids = metrics.iter().enumerate().map(|(i, m)| (m.clone(), i as MetricId)).collect();
         let mut sheets = Sheets {
             entity_periods: vec![Vec::new(); entities.len()],
@@ -519,8 +619,10 @@ impl Sheets {
             conflicts: found,
             sources,
             metric_groups: std::sync::OnceLock::new(),
+            vintages: FxHashMap::default(),
         };
         sheets.describe(&repeats);
+        sheets.place_vintages(vintages);
         let mut duplicates = Vec::new();
         // Per key given more than once, the first fact of each file that gave it: a file that gives
         // a key twice is wrong whatever other files say (a streamed file is checked here).
@@ -580,6 +682,57 @@ impl Sheets {
         for (metric, ids) in units.into_iter().enumerate() {
             self.metric_units[metric] = ids.into_iter().map(|u| self.store.units[u as usize]).collect();
         }
+    }
+
+    /// Places the default vintage of each key given at several dates in its column slot (a key whose
+    /// undated actual was folded into its one dated vintage too) and keeps the list of its vintages.
+    /// An actual's default is its latest vintage (the most recent filing); a guidance's or consensus's
+    /// is the latest given before the period's actual was reported (the actual's given date), or its
+    /// latest where the actual is missing or undated or none came before. Actuals go first, so that the
+    /// others read the actual's default.
+    fn place_vintages(&mut self, mut vintages: Vec<Vec<u32>>) {
+        vintages.sort_by_key(|v| !is_actual(self.store.facts[v[0] as usize].column));
+        for list in vintages {
+            let first = self.store.facts[list[0] as usize];
+            let position = first.entity as u64 * self.n_slots as u64 + (first.slot as usize - self.first_slot) as u64;
+            // when the period's actual was reported: the given date of its default vintage
+            let actual = self.columns[(first.column / 3 * 3) as usize].as_ref();
+            let reported = actual
+                .filter(|_| !is_actual(first.column))
+                .and_then(|c| c.get(position as usize))
+                .and_then(|i| self.store.given_of(i));
+            let before = |&&i: &&u32| reported.is_none_or(|r| self.store.given_of(i).is_none_or(|g| g < r));
+            let chosen = list.iter().rfind(before).or(list.last()).copied();
+            if let (Some(chosen), Some(column)) = (chosen, self.columns[first.column as usize].as_mut()) {
+                column.set(position as usize, chosen);
+            }
+            self.vintages.insert((first.column, position), list);
+        }
+    }
+
+    /// A vintage of a fact: the default one (what [`Sheets::get`] gives) or, by `pick`, an earlier
+    /// one, the latest given on or before a date, the first or the last; `None` where there is none.
+    pub fn vintage(
+        &self,
+        metric: MetricId,
+        scenario: Scenario,
+        entity: EntityId,
+        period: Period,
+        pick: Vintage,
+    ) -> Option<Fact> {
+        let column = metric * 3 + scenario as u32;
+        let position = entity as usize * self.n_slots + self.slot_index(period)?;
+        let default = self.columns[column as usize].as_ref()?.get(position)?;
+        let one = [default];
+        let list = self.vintages.get(&(column, position as u64)).map_or(&one[..], Vec::as_slice);
+        let at = list.iter().position(|&i| i == default)?;
+        let index = match pick {
+            Vintage::Back(n) => list.get(at.checked_sub(n as usize)?),
+            Vintage::AsOf(date) => list.iter().rfind(|&&i| self.store.given_of(i).is_some_and(|g| g <= date)),
+            Vintage::First => list.first(),
+            Vintage::Last => list.last(),
+        };
+        index.map(|&i| self.store.get(i))
     }
 
     /// The key of a stored fact, with its names.
@@ -673,7 +826,7 @@ mod tests {
         let written = ["213.4", "-0.0", "0", "-7.25", "79228162514264337593543950335", "0.000000000000000000000000001"];
         for text in written {
             let value = crate::num::parse_decimal(text).unwrap();
-            let fact = Fact { value: FactValue::Number(Quantity::new(value, Unit::None)), origin };
+            let fact = Fact { value: FactValue::Number(Quantity::new(value, Unit::None)), origin, given: None };
             store.push(0, 0, Period::parse("2025Q4").unwrap(), fact);
         }
         for (i, text) in written.iter().enumerate() {
@@ -689,7 +842,7 @@ mod tests {
 
     fn fact(text: &str) -> Fact {
         let value = crate::data::parse_value(text, Unit::None).unwrap();
-        Fact { value, origin: Origin { file: SourceId(0), span: Span::new(0, text.len()) } }
+        Fact { value, origin: Origin { file: SourceId(0), span: Span::new(0, text.len()) }, given: None }
     }
 
     #[test]

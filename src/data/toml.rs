@@ -55,7 +55,7 @@ fn node<'a>(text: &str, value: &DeValue<'a>, span: Span, depth: usize) -> Node<'
         DeValue::Integer(_) => Node::Other("a non-decimal integer"),
         DeValue::Float(f) => Node::Number(Cow::Owned(f.as_str().to_owned())),
         DeValue::Boolean(_) => Node::Other("a boolean"),
-        DeValue::Datetime(_) => Node::Other("a date"),
+        DeValue::Datetime(d) => Node::Date(d.to_string()),
         DeValue::Array(_) => Node::Other("an array"),
         DeValue::Table(t) if depth < MAX_DEPTH => Node::Table(table(text, t, depth + 1)),
         DeValue::Table(_) => Node::Other("a table nested too deeply"),

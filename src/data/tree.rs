@@ -2,8 +2,12 @@
 //!
 //! ```text
 //! entity, name, source, unit        the header: strings (`unit` is the unit of plain numbers)
+//! given                             the header: the date the source gave its figures
 //! <scenario>.<period>.<metric...>   tables; nested tables make dotted metric names
+//! <scenario>.<period>.given         the date of that table's figures, over the header's
 //! ```
+//!
+//! A date is a TOML date literal (`given = 2026-02-05`) or a string (`"2026-02-05"`, JSON's only way).
 //!
 //! [`toml`](super::toml) and [`json`](super::json) turn their syntax trees into [`Entry`] lists with
 //! spans and raw number text; this module gives both formats one meaning and one set of errors.
@@ -11,6 +15,7 @@
 
 use std::borrow::Cow;
 
+use crate::date::Date;
 use crate::diag::Diag;
 use crate::num::{Quantity, Unit, parse_decimal};
 use crate::source::{SourceId, Span, Spanned};
@@ -30,6 +35,8 @@ pub enum Node<'a> {
     Number(Cow<'a, str>),
     /// A string, and the byte where its text starts in the file when written verbatim (no escapes).
     Text(Cow<'a, str>, Option<usize>),
+    /// A TOML date or date-time literal, as written: `2026-02-05`.
+    Date(String),
     /// JSON `null`: no fact.
     Null,
     /// Any other value, named for messages: `a boolean`, `an array`, `a date`.
@@ -52,7 +59,10 @@ pub enum Syntax {
 }
 
 /// The keys of a file's header.
-const HEADER: [&str; 4] = ["entity", "name", "source", "unit"];
+const HEADER: [&str; 5] = ["entity", "name", "source", "unit", "given"];
+
+/// The key of a period's table that dates its figures rather than naming a metric.
+const GIVEN: &str = "given";
 
 impl Syntax {
     /// A string key as the format writes it: `entity = "AMZN"`, `"entity": "AMZN"`.
@@ -74,8 +84,15 @@ impl Syntax {
 
 /// Walks a file's root table into its facts, collecting every error.
 pub fn walk(root: &[Entry<'_>], file: SourceId, syntax: Syntax) -> Result<DataFile, Vec<Diag>> {
-    let mut walk =
-        Walk { file, syntax, unit: Unit::None, entity: String::new(), out: DataFile::default(), errors: vec![] };
+    let mut walk = Walk {
+        file,
+        syntax,
+        unit: Unit::None,
+        given: None,
+        entity: String::new(),
+        out: DataFile::default(),
+        errors: vec![],
+    };
     walk.header(root);
     for entry in root.iter().filter(|e| !HEADER.contains(&e.key.as_ref())) {
         walk.scenario(entry);
@@ -88,6 +105,8 @@ struct Walk {
     file: SourceId,
     syntax: Syntax,
     unit: Unit,
+    /// The header's `given` date.
+    given: Option<Date>,
     entity: String,
     out: DataFile,
     errors: Vec<Diag>,
@@ -99,6 +118,7 @@ fn kind(node: &Node<'_>) -> &'static str {
         Node::Table(_) => "a table",
         Node::Number(_) => "a number",
         Node::Text(..) => "a string",
+        Node::Date(_) => "a date",
         Node::Null => "null",
         Node::Other(kind) => kind,
     }
@@ -112,6 +132,7 @@ impl Walk {
                 "entity" => self.entity(entry),
                 "source" => self.out.source = self.text(entry).map(str::to_owned),
                 "unit" => self.unit(entry),
+                "given" => self.given = self.date(entry),
                 "name" => {
                     self.text(entry);
                 }
@@ -151,6 +172,40 @@ impl Walk {
         }
     }
 
+    /// Reads a `given` date: a TOML date (`2026-02-05`) or a string holding one; else an error.
+    fn date(&mut self, entry: &Entry<'_>) -> Option<Date> {
+        let text = match &entry.value.node {
+            Node::Date(text) => text.as_str(),
+            Node::Text(text, _) => text.as_ref(),
+            other => {
+                let what = kind(other);
+                let diag = Diag::error("bad-date", format!("`given` must be a date, found {what}"))
+                    .in_file(self.file)
+                    .primary(entry.value.span, format!("this is {what}"));
+                self.errors.push(diag.with_help(self.date_help()));
+                return None;
+            }
+        };
+        let date = Date::parse(text.trim());
+        if date.is_none() {
+            let diag = Diag::error("bad-date", format!("`{}` is not a date", crate::escape::excerpt(text.trim())))
+                .in_file(self.file)
+                .primary(entry.value.span, Date::why_not(text.trim()));
+            self.errors.push(diag.with_help(self.date_help()));
+        }
+        date
+    }
+
+    /// The help of a bad `given`: how the format writes a date.
+    fn date_help(&self) -> &'static str {
+        match self.syntax {
+            Syntax::Toml => "write the day the source gave its figures as `given = 2026-02-05` (year, month, day)",
+            Syntax::Json => {
+                "write the day the source gave its figures as `\"given\": \"2026-02-05\"` (year, month, day)"
+            }
+        }
+    }
+
     /// The text of a header entry that must be a string; an error if it is not.
     fn text<'e>(&mut self, entry: &'e Entry<'_>) -> Option<&'e str> {
         if let Node::Text(text, _) = &entry.value.node {
@@ -185,7 +240,7 @@ impl Walk {
 
     /// The error for a top-level key that is neither in the header nor a scenario.
     fn unknown_key(&mut self, entry: &Entry<'_>) {
-        let message = format!("unknown key `{}`; expected `entity`, `name`, `source` or `unit`", entry.key);
+        let message = format!("unknown key `{}`; expected `entity`, `name`, `source`, `unit` or `given`", entry.key);
         let diag = Diag::error("data", message).in_file(self.file).primary(entry.key_span, "unknown key");
         let help = match crate::suggest::did_you_mean(&entry.key, HEADER) {
             Some(near) => format!("did you mean `{near}`?"),
@@ -204,8 +259,12 @@ impl Walk {
             let name = format!("{}.{}", scenario.as_str(), entry.key);
             return self.not_a_table(&name, &entry.value, "a table of metrics");
         };
-        let at = Place { scenario, period, prefix: String::new() };
-        for metric in metrics {
+        let given = match metrics.iter().find(|e| e.key == GIVEN) {
+            Some(entry) => self.date(entry),
+            None => self.given,
+        };
+        let at = Place { scenario, period, given, prefix: String::new() };
+        for metric in metrics.iter().filter(|e| e.key != GIVEN) {
             self.metric(&at, metric);
         }
     }
@@ -239,7 +298,7 @@ impl Walk {
             let message = format!("the metric name `{path}` has more than {} segments", key::MAX_SEGMENTS);
             return self.errors.push(Diag::error("bad-metric", message).in_file(self.file).primary(span, "too deep"));
         }
-        let at = Place { scenario: at.scenario, period: at.period, prefix: path };
+        let at = Place { scenario: at.scenario, period: at.period, given: at.given, prefix: path };
         for entry in entries {
             self.metric(&at, entry);
         }
@@ -253,7 +312,7 @@ impl Walk {
             Err(diag) => return self.errors.push(diag),
         };
         let key = FactKey { entity: self.entity.clone(), metric, period: at.period, scenario: at.scenario };
-        let fact = Fact { value, origin: Origin { file: self.file, span } };
+        let fact = Fact { value, origin: Origin { file: self.file, span }, given: at.given };
         if let Err(diag) = self.out.push(key, fact) {
             self.errors.push(diag);
         }
@@ -293,6 +352,8 @@ impl Walk {
 struct Place {
     scenario: Scenario,
     period: crate::period::Period,
+    /// The date the figures were given: the period table's `given`, else the header's.
+    given: Option<Date>,
     prefix: String,
 }
 

@@ -7,7 +7,7 @@ use crate::data::{EntityId, FactValue, Sheets};
 use crate::num::{ArithError, Num, Quantity, RatioStyle, Real, Unit};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
-use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp};
+use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp, Vintage};
 
 use super::value::{EvalError, FactUse, Halt, Missing, Trace, Value};
 use super::{ranges, units};
@@ -123,8 +123,8 @@ impl<'a> Evaluator<'a> {
             CKind::Number { value, .. } => Ok(Value::Num(value.clone())),
             CKind::Range { lo, hi } => Ok(Value::Range(lo.clone(), hi.clone())),
             CKind::Bool(b) => Ok(Value::Bool(*b)),
-            CKind::Fact { name, metric, scenario, .. } => {
-                self.fact(name, *metric, *scenario, period).map_err(|h| with_span(h, file, e.span))
+            CKind::Fact { name, metric, scenario, vintage, .. } => {
+                self.fact(name, *metric, *scenario, *vintage, period).map_err(|h| with_span(h, file, e.span))
             }
             CKind::Pattern { name, .. } => Err(Halt::Missing(Missing::absent(format!("`{name}`"), period))),
             CKind::Cell(id) => self.cell(*id, period),
@@ -173,11 +173,16 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Reads a fact from its column.
-    fn fact(&mut self, name: &str, metric: u32, scenario: Scenario, period: Period) -> Eval {
-        let Some(fact) = self.sheets.get(metric, scenario, self.entity, period) else {
+    /// Reads a fact from its column: its default vintage, or the one `vintage` picks.
+    fn fact(&mut self, name: &str, metric: u32, scenario: Scenario, vintage: Option<Vintage>, period: Period) -> Eval {
+        let found = match vintage {
+            None => self.sheets.get(metric, scenario, self.entity, period),
+            Some(pick) => self.sheets.vintage(metric, scenario, self.entity, period, pick),
+        };
+        let Some(fact) = found else {
+            let name = vintage.map_or_else(|| format!("`{name}`"), |pick| format!("`{name}[{pick}]`"));
             let column = Some((metric, scenario));
-            return Err(Halt::Missing(Missing { column, ..Missing::absent(format!("`{name}`"), period) }));
+            return Err(Halt::Missing(Missing { column, ..Missing::absent(name, period) }));
         };
         if self.trace.is_some() {
             let metric_name = self.sheets.metrics[metric as usize].clone();
@@ -487,6 +492,8 @@ pub fn shift(period: Period, to: PeriodRef) -> Option<Period> {
         PeriodRef::Offset(n, step) => period.shift(n, step),
         PeriodRef::Fiscal(crate::syntax::ast::FiscalPart::Quarter(q)) => period.quarter_of_year(q),
         PeriodRef::Fiscal(crate::syntax::ast::FiscalPart::Year) => Some(period.fiscal_year()),
+        // the checker places a vintage on its fact: a shift never holds one
+        PeriodRef::Given(_) => Some(period),
     }
 }
 
@@ -495,6 +502,7 @@ fn shown_ref(to: PeriodRef) -> String {
     match to {
         PeriodRef::Absolute(p) => p.to_string(),
         PeriodRef::Fiscal(part) => part.to_string(),
+        PeriodRef::Given(vintage) => vintage.to_string(),
         PeriodRef::Offset(n, step) => {
             format!("{n:+}{}", if step == crate::period::Step::Quarter { "q" } else { "y" })
         }

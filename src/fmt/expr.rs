@@ -341,6 +341,7 @@ pub fn period_ref(p: PeriodRef) -> String {
         }
         PeriodRef::Absolute(period) => period.to_string(),
         PeriodRef::Fiscal(part) => part.to_string(),
+        PeriodRef::Given(vintage) => vintage.to_string(),
     }
 }
 

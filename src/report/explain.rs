@@ -218,7 +218,8 @@ fn apart(d: Option<Real>, unit: crate::num::Unit) -> String {
     d.map_or_else(|| "more than exact arithmetic can show".to_owned(), |d| display::difference(&d, unit))
 }
 
-/// Where a fact came from: `revenue at 2025Q4 = 213.4 USD bn from data/amazon/x.toml:9:11 (source)`.
+/// Where a fact came from: `revenue at 2025Q4 = 213.4 USD bn from data/amazon/x.toml:9:11 (source)`;
+/// a dated fact says its vintage, `guidance.revenue at 2026Q1 given 2026-02-05 = ...`.
 pub fn provenance(f: &FactUse, sources: &Sources) -> String {
     let name = match f.scenario {
         Scenario::Actual => f.name.clone(),
@@ -226,5 +227,6 @@ pub fn provenance(f: &FactUse, sources: &Sources) -> String {
     };
     let value = f.fact.value.show();
     let location = sources.location(f.fact.origin.file, f.fact.origin.span);
-    format!("{name} at {} = {value}, from {location}", f.period)
+    let given = f.fact.given.map_or_else(String::new, |date| format!(" given {date}"));
+    format!("{name} at {}{given} = {value}, from {location}", f.period)
 }

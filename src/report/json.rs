@@ -75,6 +75,9 @@ struct JsonFact {
     location: Location,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<String>,
+    /// The fact's vintage, `2026-02-05`, where its source dates it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    given: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -264,6 +267,7 @@ fn fact(run: &Run, metric: &str, scenario: Scenario, period: String, f: &Fact) -
         value,
         location: location(run.sources, f.origin.file, f.origin.span),
         source,
+        given: f.given.map(|date| date.to_string()),
     }
 }
 

@@ -137,8 +137,12 @@ impl Walk<'_> {
         }
         let mut at = None;
         match &e.kind {
-            CKind::Fact { metric, scenario, .. } => {
-                node.notes.extend(self.fact(*metric, *scenario, period).map(|f| self.provenance(&f)));
+            CKind::Fact { metric, scenario, vintage, .. } => {
+                let fact = match vintage {
+                    None => self.fact(*metric, *scenario, period),
+                    Some(pick) => self.ex.sheets.vintage(*metric, *scenario, self.entity, period, *pick),
+                };
+                node.notes.extend(fact.map(|f| self.provenance(&f)));
             }
             CKind::Pattern { metrics, scenario, .. } => return self.pattern(node, metrics, *scenario, period),
             CKind::Cell(id) => return self.cell(node, *id, period),
@@ -263,13 +267,15 @@ impl Walk<'_> {
         self.ex.sheets.get(metric, scenario, self.entity, period)
     }
 
-    /// `from data/amazon/x.toml:19:14, "Amazon overview on Q3 2025 figures"`
+    /// `from data/amazon/x.toml:19:14, "Amazon overview on Q3 2025 figures"`; a dated fact's vintage
+    /// first: `given 2026-02-05, from ...`.
     fn provenance(&self, fact: &Fact) -> String {
         let location = self.ex.sources.location(fact.origin.file, fact.origin.span);
+        let from = fact.given.map_or_else(|| "from".to_owned(), |date| format!("given {date}, from"));
         let source = self.ex.sheets.sources.iter().find(|s| s.file == fact.origin.file).and_then(|s| s.name.as_ref());
         match source {
-            Some(name) => format!("from {location}, \"{}\"", crate::escape::excerpt(name)),
-            None => format!("from {location}"),
+            Some(name) => format!("{from} {location}, \"{}\"", crate::escape::excerpt(name)),
+            None => format!("{from} {location}"),
         }
     }
 

@@ -43,7 +43,13 @@ pub fn conflict_diag(c: &Conflict, sources: &Sources) -> Diag {
         .primary(c.kept.origin.span, format!("{kept}, used"));
     Diag::warning(
         "conflict",
-        format!("sources disagree on {} {scenario}{} {}: {kept} vs {other}", c.key.entity, c.key.metric, c.key.period),
+        format!(
+            "sources disagree on {} {scenario}{} {}{}: {kept} vs {other}",
+            c.key.entity,
+            c.key.metric,
+            c.key.period,
+            c.kept.given.map_or_else(String::new, |date| format!(" given {date}"))
+        ),
     )
     .in_file(c.other.origin.file)
     .primary(c.other.origin.span, format!("this source says {other}"))

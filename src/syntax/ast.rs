@@ -200,6 +200,34 @@ pub enum PeriodRef {
     Absolute(Period),
     /// `Q1` to `Q4`, `FY`: a quarter of the checked period's own fiscal year, or that year.
     Fiscal(FiscalPart),
+    /// `given -1`, `given 2025-10-30`, `given first`: not a period but a vintage of the fact before it
+    /// (the checker places it on the fact; it never shifts a period).
+    Given(Vintage),
+}
+
+/// Which vintage of a fact `x[given ...]` reads, where a source gave the fact at several dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Vintage {
+    /// `given -1`: the vintage `n` before the default one (the parser admits 1 and more).
+    Back(u32),
+    /// `given 2025-10-30`: the latest given on or before that date.
+    AsOf(crate::date::Date),
+    /// `given first`: the earliest.
+    First,
+    /// `given last`: the latest, even one given after the period's actual was reported.
+    Last,
+}
+
+impl std::fmt::Display for Vintage {
+    /// The vintage as written inside `[...]`: `given -1`, `given 2025-10-30`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Vintage::Back(n) => write!(f, "given -{n}"),
+            Vintage::AsOf(date) => write!(f, "given {date}"),
+            Vintage::First => f.write_str("given first"),
+            Vintage::Last => f.write_str("given last"),
+        }
+    }
 }
 
 /// A part of the checked period's fiscal year: at `FY2025` and at `2025Q2` alike, `Q3` is `2025Q3`

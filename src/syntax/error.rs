@@ -419,7 +419,7 @@ fn period_hint(positives: &[Rule], previous: Option<&str>) -> Option<String> {
     if positives.contains(&Rule::offset) {
         return Some(
             "inside `[...]` write an offset such as `-1q`, `-1y`, `+2q`, a period such as `2025Q1` or `FY2025`, \
-             or `Q1` to `Q4` or `FY` for the checked period's fiscal year"
+             `Q1` to `Q4` or `FY` for the checked period's fiscal year, or `given -1` for an earlier vintage"
                 .into(),
         );
     }
@@ -477,6 +477,8 @@ enum Expect {
     Title,
     At,
     Period,
+    /// What follows `given` in `[given ...]`.
+    Vintage,
     Number,
     Dimension,
     Expression,
@@ -504,6 +506,7 @@ impl Expect {
             Expect::Title => "a title",
             Expect::At => "`at`",
             Expect::Period => "a period",
+            Expect::Vintage => "a vintage (`-1`, a date such as `2025-10-30`, `first` or `last`)",
             Expect::Number => "a number",
             Expect::Dimension => "a dimension (`money`, `ratio`, `number`, `shares`, `USD/share`, `GW`)",
             Expect::Expression => "an expression",
@@ -529,7 +532,8 @@ fn describe(rule: Rule) -> Option<Expect> {
         severity | kw_error | kw_warning | kw_info => Expect::Severity,
         title | quoted | string_text | unterminated => Expect::Title,
         at_clause | kw_at => Expect::At,
-        period | offset | fiscal | kw_quarters | kw_years => Expect::Period,
+        period | offset | fiscal | kw_quarters | kw_years | vintage | kw_given => Expect::Period,
+        given_back | given_date | given_end => Expect::Vintage,
         colon => Expect::Colon,
         comma => Expect::Comma,
         lparen => Expect::LParen,

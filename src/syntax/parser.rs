@@ -15,9 +15,10 @@ use rust_decimal::Decimal;
 
 use super::ast::{
     At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, MetricDecl, Name, PeriodRef, Rule as RuleItem,
-    Scenario, Severity, UnaryOp, Use,
+    Scenario, Severity, UnaryOp, Use, Vintage,
 };
 use super::error::{self, Fault};
+use crate::date::Date;
 use crate::diag::Diag;
 use crate::num::{Currency, Quantity, RangeLit, RatioStyle, Scale, Unit, parse_decimal, range};
 use crate::period::{Period, Step};
@@ -382,8 +383,9 @@ impl Walker {
         let mut expr = self.expr(inner.next()?)?;
         for index in inner {
             let span = expr.span.to(self.span(&index));
-            let target =
-                index.into_inner().find(|p| matches!(p.as_rule(), Rule::offset | Rule::period | Rule::fiscal))?;
+            let target = index
+                .into_inner()
+                .find(|p| matches!(p.as_rule(), Rule::offset | Rule::period | Rule::fiscal | Rule::vintage))?;
             let period = self.period_ref(&target);
             expr = Spanned::new(ExprKind::AtPeriod { expr: Box::new(expr), period }, span);
         }
@@ -397,6 +399,7 @@ impl Walker {
         match pair.as_rule() {
             Rule::period => return Spanned::new(PeriodRef::Absolute(self.period(pair, INDEX_HELP).node), span),
             Rule::fiscal => return Spanned::new(PeriodRef::Fiscal(self.fiscal(pair)), span),
+            Rule::vintage => return Spanned::new(PeriodRef::Given(self.vintage(pair)), span),
             _ => {}
         }
         let text = pair.as_str();
@@ -407,6 +410,38 @@ impl Walker {
             0
         });
         Spanned::new(PeriodRef::Offset(count, step), span)
+    }
+
+    /// Reads `given -1`, `given 2025-10-30`, `given first` or `given last`, reporting a date that does
+    /// not exist and `given -0` (the default vintage, written as the name alone).
+    fn vintage(&mut self, pair: &Pair<'_, Rule>) -> Vintage {
+        let Some(which) = pair.clone().into_inner().find(|p| p.as_rule() != Rule::kw_given) else {
+            return Vintage::Last;
+        };
+        let (span, text) = (self.span(&which), which.as_str());
+        match which.as_rule() {
+            Rule::given_date => Date::parse(text).map(Vintage::AsOf).unwrap_or_else(|| {
+                let message = format!("`{text}` is not a date");
+                self.report(self.error(span, message, Date::why_not(text)));
+                Vintage::Last
+            }),
+            Rule::given_back => match text[1..].parse::<u32>() {
+                Ok(n) if n > 0 => Vintage::Back(n),
+                Ok(_) => {
+                    let diag = self.error(span, "`given -0` is the default vintage".into(), "no vintage before");
+                    self.report(
+                        diag.with_help("write the name alone for the default vintage, `given -1` for the one before"),
+                    );
+                    Vintage::Last
+                }
+                Err(_) => {
+                    self.report(self.error(span, format!("`given {text}` is too far back"), "too far back"));
+                    Vintage::Last
+                }
+            },
+            _ if text == "first" => Vintage::First,
+            _ => Vintage::Last,
+        }
     }
 
     /// Reads `Q1` to `Q4` or `FY` (in either case), reporting a quarter that does not exist (`Q5`).

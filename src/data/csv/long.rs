@@ -1,4 +1,5 @@
-//! Long CSV: a row per fact, `entity,metric,period,value` and optionally `scenario,unit,source`.
+//! Long CSV: a row per fact, `entity,metric,period,value` and optionally `scenario,unit,source,given`
+//! (`given`: the date the row's figure was given, `2026-02-05`; one key may have a row per date).
 
 use crate::syntax::ast::Scenario;
 
@@ -8,11 +9,14 @@ use super::rows::Row;
 use super::{Columns, Grid, Sink};
 
 /// The columns a long file may have; the first four are required.
-pub(super) const NAMES: [&str; 7] = ["entity", "metric", "period", "value", "scenario", "unit", "source"];
+pub(super) const NAMES: [&str; 8] = ["entity", "metric", "period", "value", "scenario", "unit", "source", "given"];
 
 /// The help line for a long file's header: `a long CSV has ...` (or `a long sheet`).
 fn layout_help(grid: Grid) -> String {
-    format!("a long {} has the columns `entity,metric,period,value` and optionally `scenario,unit,source`", grid.noun())
+    format!(
+        "a long {} has the columns `entity,metric,period,value` and optionally `scenario,unit,source,given`",
+        grid.noun()
+    )
 }
 
 /// The indexes of a long file's columns, in the order of [`NAMES`]; and how many columns it has.
@@ -25,6 +29,7 @@ pub(super) struct Layout {
     pub scenario: Option<usize>,
     pub unit: Option<usize>,
     pub source: Option<usize>,
+    pub given: Option<usize>,
 }
 
 /// Reads the rows of a long file.
@@ -37,8 +42,9 @@ pub(super) fn read(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) {
         {
             sources.push(source.to_owned());
         }
-        if let Some((key, unit)) = fact_key(&layout, row, sink) {
-            sink.fact(key, row, layout.value, unit);
+        let given = sink.given(row, layout.given);
+        if let (Some((key, unit)), Some(given)) = (fact_key(&layout, row, sink), given) {
+            sink.fact(key, row, layout.value, unit, given);
         }
     }
     sink.out.source = (!sources.is_empty()).then(|| sources.join("; "));
@@ -58,8 +64,18 @@ fn layout(columns: &Columns<'_>, sink: &mut Sink) -> Option<Layout> {
     let period = required(columns, "period", sink);
     let value = required(columns, "value", sink);
     let (scenario, unit, source) = (columns.find("scenario"), columns.find("unit"), columns.find("source"));
-    let width = columns.names.len();
-    Some(Layout { width, entity: entity?, metric: metric?, period: period?, value: value?, scenario, unit, source })
+    let (width, given) = (columns.names.len(), columns.find("given"));
+    Some(Layout {
+        width,
+        entity: entity?,
+        metric: metric?,
+        period: period?,
+        value: value?,
+        scenario,
+        unit,
+        source,
+        given,
+    })
 }
 
 /// The index of a required column; an error if the header lacks it.

@@ -1,15 +1,16 @@
 //! CSV data files, wide and long, told apart by their header: a long file has a `value` or a `period`
 //! column.
 //!
-//! Wide, as exported from a spreadsheet: columns `metric`, optionally `entity` and `unit`, then one
-//! column per period, optionally prefixed by its scenario (`2025Q4`, `guidance 2026Q1`).
+//! Wide, as exported from a spreadsheet: columns `metric`, optionally `entity`, `unit` and `given` (the
+//! date the row's figures were given), then one column per period, optionally prefixed by its scenario
+//! (`2025Q4`, `guidance 2026Q1`).
 //!
 //! ```csv
 //! metric,unit,2025Q4,guidance 2026Q1
 //! revenue,USD bn,213.4,173.5..178.5
 //! ```
 //!
-//! Long, for bulk work: columns `entity,metric,period,value` and optionally `scenario,unit,source`.
+//! Long, for bulk work: columns `entity,metric,period,value` and optionally `scenario,unit,source,given`.
 //!
 //! Choices: header names are read without regard to case or surrounding spaces. An empty cell is no
 //! fact, in either layout. A wide file without an `entity` column takes its entity from the file's
@@ -156,8 +157,24 @@ impl Sink {
         unit
     }
 
-    /// Reads the value cell at `column` and adds the fact.
-    pub fn fact(&mut self, key: FactKey, row: &Row, column: usize, unit: Unit) {
+    /// Reads a row's `given` date: `Some(None)` where the file has no such column or the cell is empty,
+    /// `None` after keeping the error of a cell that is no date.
+    pub fn given(&mut self, row: &Row, column: Option<usize>) -> Option<Option<crate::date::Date>> {
+        let Some(column) = column.filter(|&c| !row.cell(c).is_empty()) else { return Some(None) };
+        let text = row.cell(column);
+        if let Some(date) = crate::date::Date::parse(text) {
+            return Some(Some(date));
+        }
+        let diag = Diag::error("bad-date", format!("`{}` is not a date", crate::escape::excerpt(text)))
+            .in_file(self.file)
+            .primary(row.span_of(column), crate::date::Date::why_not(text))
+            .with_help("write the day the row's figures were given as `2026-02-05` (year, month, day)");
+        self.errors.push(diag);
+        None
+    }
+
+    /// Reads the value cell at `column` and adds the fact, given at `given`.
+    pub fn fact(&mut self, key: FactKey, row: &Row, column: usize, unit: Unit, given: Option<crate::date::Date>) {
         let span = row.span_of(column);
         if let Some(what) = row.not_a_figure(column) {
             self.errors.push(not_a_figure(what, self.file, span));
@@ -177,7 +194,7 @@ impl Sink {
         }
         let value = parse_value(text, unit).map_err(|e| e.into_diag(self.file, row.base(column), span));
         let Some(value) = self.check(value) else { return };
-        let fact = Fact { value, origin: Origin { file: self.file, span } };
+        let fact = Fact { value, origin: Origin { file: self.file, span }, given };
         let pushed = self.out.push(key, fact);
         self.check(pushed);
     }

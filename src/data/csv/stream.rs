@@ -253,6 +253,7 @@ fn layout_of(text: &str) -> Option<Layout> {
         scenario: find("scenario"),
         unit: find("unit"),
         source: find("source"),
+        given: find("given"),
     })
 }
 
@@ -384,7 +385,11 @@ impl<'a> ChunkReader<'_, 'a> {
             },
         };
         let value = figure(value, unit)?;
-        let fact = Fact { value, origin: Origin { file, span: span(layout.value) } };
+        let given = match layout.given.map(cell).filter(|g| !g.is_empty()) {
+            None => None,
+            Some(text) => Some(crate::date::Date::parse(text)?),
+        };
+        let fact = Fact { value, origin: Origin { file, span: span(layout.value) }, given };
         out.rows.push(Row { entity, metric, scenario, period: self.last_period.1, fact });
         Some(())
     }

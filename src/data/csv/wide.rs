@@ -12,10 +12,13 @@ use super::{Columns, Grid, Sink};
 /// The help line for a wide file's header: `a wide CSV has ...` (or `a wide sheet`).
 fn layout_help(grid: Grid) -> String {
     format!(
-        "a wide {} has a `metric` column, optionally `entity` and `unit`, then one column per period such as `2025Q4` or `guidance 2026Q1`",
+        "a wide {} has a `metric` column, optionally `entity`, `unit` and `given`, then one column per period such as `2025Q4` or `guidance 2026Q1`",
         grid.noun()
     )
 }
+
+/// The columns of a wide file that are not periods.
+const KEYS: [&str; 4] = ["metric", "entity", "unit", "given"];
 
 /// A period column: its index, scenario and period.
 struct PeriodColumn {
@@ -29,6 +32,8 @@ struct Layout {
     metric: usize,
     entity: Option<usize>,
     unit: Option<usize>,
+    /// The date each row's figures were given, if the file says.
+    given: Option<usize>,
     periods: Vec<PeriodColumn>,
     /// The entity of every row when there is no `entity` column: the file's stem.
     stem: Option<String>,
@@ -48,9 +53,9 @@ fn layout(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: &str) -> 
         sink.errors.push(columns.missing("metric", sink.file, &layout_help(sink.grid)));
         return None;
     };
-    let (entity, unit) = (columns.find("entity"), columns.find("unit"));
+    let (entity, unit, given) = (columns.find("entity"), columns.find("unit"), columns.find("given"));
     let periods = period_columns(columns, rows, sink);
-    if columns.names.iter().all(|n| n.is_empty() || ["metric", "entity", "unit"].contains(&n.as_str())) {
+    if columns.names.iter().all(|n| n.is_empty() || KEYS.contains(&n.as_str())) {
         let diag = Diag::error("data", "the header has no period column").in_file(sink.file);
         sink.errors.push(diag.primary(columns.header.span(), "no period here").with_help(layout_help(sink.grid)));
         return None;
@@ -61,7 +66,7 @@ fn layout(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: &str) -> 
             d.with_help("the file has no `entity` column, so its name must be the entity: add an `entity` column")
         }))?),
     };
-    Some(Layout { metric, entity, unit, periods, stem })
+    Some(Layout { metric, entity, unit, given, periods, stem })
 }
 
 /// Reads one row: a metric's facts across the period columns.
@@ -72,11 +77,14 @@ fn read_row(layout: &Layout, row: &Row, sink: &mut Sink) {
     };
     let column = layout.metric;
     let metric = sink.check(key::metric(row.cell(column), row.span_of(column), sink.file));
-    let (Some(entity), Some(()), Some(unit)) = (entity, metric, sink.unit(row, layout.unit)) else { return };
+    let given = sink.given(row, layout.given);
+    let (Some(entity), Some(()), Some(unit), Some(given)) = (entity, metric, sink.unit(row, layout.unit), given) else {
+        return;
+    };
     for column in layout.periods.iter().filter(|c| !row.cell(c.index).is_empty()) {
         let metric = row.cell(layout.metric).to_owned();
         let key = FactKey { entity: entity.clone(), metric, period: column.period, scenario: column.scenario };
-        sink.fact(key, row, column.index, unit);
+        sink.fact(key, row, column.index, unit, given);
     }
 }
 
@@ -84,7 +92,7 @@ fn read_row(layout: &Layout, row: &Row, sink: &mut Sink) {
 fn period_columns(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) -> Vec<PeriodColumn> {
     let mut periods: Vec<PeriodColumn> = Vec::new();
     for (index, name) in columns.names.iter().enumerate() {
-        if ["metric", "entity", "unit"].contains(&name.as_str()) {
+        if KEYS.contains(&name.as_str()) {
             sink.errors.extend(columns.repeated(index, sink.file));
             continue;
         }

@@ -18,106 +18,11 @@
 //! from year to year; dates are matched within [`SLACK`] days. Beyond the last year end known, year
 //! ends are taken a calendar year apart.
 
-use std::fmt;
+pub use crate::date::Date;
+use crate::date::days_in_month;
 
 /// How many days a date may lie from a fiscal boundary and still be read as that boundary.
 pub const SLACK: i32 = 10;
-
-/// A calendar date, as `YYYY-MM-DD` in companyfacts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Days since 1970-01-01.
-    days: i32,
-}
-
-impl Date {
-    /// Reads `2025-09-27`; `None` for anything else.
-    pub fn parse(text: &str) -> Option<Date> {
-        let b = text.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let number = |r: std::ops::Range<usize>| text.get(r)?.parse::<u32>().ok();
-        let (year, month, day) = (number(0..4)? as i32, number(5..7)?, number(8..10)?);
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        Some(Date { days: days_from_civil(year, month, day) })
-    }
-
-    /// The date `n` days later.
-    pub fn plus(self, n: i32) -> Date {
-        Date { days: self.days + n }
-    }
-
-    /// Days from `self` to `later`.
-    pub fn until(self, later: Date) -> i32 {
-        later.days - self.days
-    }
-
-    /// The year, month and day.
-    pub fn civil(self) -> (i32, u32, u32) {
-        civil_from_days(self.days)
-    }
-
-    /// The same month and day in the next calendar year (28 February for 29 February).
-    fn next_year(self) -> Date {
-        let (y, m, d) = self.civil();
-        Date { days: days_from_civil(y + 1, m, d.min(days_in_month(y + 1, m))) }
-    }
-
-    /// The same month and day in the year before.
-    fn previous_year(self) -> Date {
-        let (y, m, d) = self.civil();
-        Date { days: days_from_civil(y - 1, m, d.min(days_in_month(y - 1, m))) }
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = self.civil();
-        write!(f, "{y:04}-{m:02}-{d:02}")
-    }
-}
-
-/// Whether a year is a leap year in the proleptic Gregorian calendar.
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-/// The days of a month.
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month as i32 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1970-01-01.
-fn civil_from_days(days: i32) -> (i32, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i32::from(month <= 2), month, day)
-}
 
 /// What a filed fact covers, in the company's fiscal calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -195,7 +100,7 @@ impl Calendar {
             let (y, _, _) = d.civil();
             [y - 1, y, y + 1].iter().any(|&year| {
                 let (m, day) = usual;
-                let anchor = Date { days: days_from_civil(year, m, day.min(days_in_month(year, m))) };
+                let anchor = Date::civil_date(year, m, day.min(days_in_month(year, m)));
                 anchor.until(*d).abs() <= SLACK
             })
         };
@@ -300,7 +205,7 @@ fn name_of(end: Date) -> i32 {
 fn usual_day(ends: &[Date]) -> Option<(u32, u32)> {
     let day_of_year = |d: &Date| {
         let (y, _, _) = d.civil();
-        Date { days: days_from_civil(y, 1, 1) }.until(*d)
+        Date::civil_date(y, 1, 1).until(*d)
     };
     let near = |a: i32, b: i32| {
         let gap = (a - b).rem_euclid(366);

@@ -12,8 +12,10 @@
 //!   sheet; six- and nine-month years to date serve to derive quarters; trailing twelve months and
 //!   other durations are left out (`tickmark import sec` counts them).
 //! - **One fact per period**: every filing repeats earlier periods. The most recent filing (by its
-//!   `filed` date, then accession) wins; an earlier one that gives a value that does not meet it given
-//!   rounding is a conflict in the report, pointing at both filings.
+//!   `filed` date, then accession) is the fact, given at its filing date. An earlier filing whose value
+//!   does not meet it given rounding (a restatement) is an earlier vintage of the fact, given at its own
+//!   filing date (`eps_diluted[given -1]`); only two such values filed on one day are a conflict, in the
+//!   report with both filings. An earlier filing that agrees is no vintage of its own.
 //! - **Derived quarters**: a quarter no filing gives as three months (a Q4, which 10-Ks rarely carry;
 //!   a cash-flow quarter, which 10-Qs give only to date) is its year to date less the year to date a
 //!   quarter before (Q4 = fiscal year − nine months), for money over a duration only: never a
@@ -72,9 +74,9 @@ pub fn load(
     let name = sources.get(file).name.clone();
     let described = sources.add_described(name, Vec::new());
     let mut places = Vec::new();
-    let mut fact = |value: FactValue, place: &str| {
+    let mut fact = |value: FactValue, place: &str, given: Option<Date>| {
         places.push(place.to_owned());
-        Fact { value, origin: Origin { file: described, span: Span::place(places.len() - 1) } }
+        Fact { value, origin: Origin { file: described, span: Span::place(places.len() - 1) }, given }
     };
     builder.add_source(described, Some(import.source_name()));
     let mut kept = Vec::with_capacity(import.facts.len());
@@ -85,14 +87,22 @@ pub fn load(
             period: f.period,
             scenario: Scenario::Actual,
         };
-        let made = fact(f.value, &f.place);
+        let made = fact(f.value, &f.place, f.given);
         builder.insert(key.clone(), made);
-        kept.push((key, made));
+        kept.push((key, vec![made]));
     }
+    // An earlier filing's different value is an earlier vintage of the fact (a restatement), one
+    // a vintage: a second value filed on a day that already has one is a conflict with it.
     for c in &import.conflicts {
-        let (key, kept) = kept[c.kept].clone();
-        let other = fact(c.value, &c.place);
-        builder.conflict(key, kept, other);
+        let other = fact(c.value, &c.place, c.given);
+        let (key, vintages) = &mut kept[c.kept];
+        match vintages.iter().find(|v| v.given == other.given) {
+            Some(&same) => builder.conflict(key.clone(), same, other),
+            None => {
+                builder.insert(key.clone(), other);
+                vintages.push(other);
+            }
+        }
     }
     sources.set_places(described, places);
     Ok(())
@@ -126,6 +136,8 @@ pub struct Imported {
     pub value: FactValue,
     /// Where it came from: concept, dates, form, accession and filing date (two of each if derived).
     pub place: String,
+    /// The filing date, its vintage (a derived quarter's: the later of its two filings').
+    pub given: Option<Date>,
 }
 
 /// An earlier filing's value that does not meet the value kept for a fact.
@@ -135,6 +147,8 @@ pub struct Disagreement {
     pub kept: usize,
     pub value: FactValue,
     pub place: String,
+    /// The earlier filing's date: a vintage of the fact where it differs from the kept one's.
+    pub given: Option<Date>,
 }
 
 impl Import {
@@ -422,6 +436,9 @@ struct Facts<'f> {
     precision: &'f [[u32; 2]],
 }
 
+/// An earlier filing's value that does not meet the fact kept: the value, where it was filed, and when.
+type Earlier = (FactValue, String, Option<Date>);
+
 /// The facts of one metric at one fiscal span, the most recent filing first.
 type Group<'m> = Vec<Filed<'m>>;
 
@@ -453,7 +470,7 @@ impl Facts<'_> {
                 Err(why) => *import.unplaced.entry(why).or_default() += 1,
             }
         }
-        let mut out: Vec<(Imported, Vec<(FactValue, String)>)> = Vec::new();
+        let mut out: Vec<(Imported, Vec<Earlier>)> = Vec::new();
         let mut kept: BTreeMap<(&str, calendar::Span), Kept<'_, '_>> = BTreeMap::new();
         for (&(metric, at), group) in &mut groups {
             let best = group.iter().map(|f| f.rank).min().unwrap_or(0);
@@ -467,13 +484,14 @@ impl Facts<'_> {
                 if value.agrees_with(&other) {
                     agreeing += 1;
                 } else {
-                    disagreeing.push((other, self.describe(older)));
+                    disagreeing.push((other, self.describe(older), self.filed(older)));
                 }
             }
             let filed = &group[0];
             let place = self.describe(filed) + &also(agreeing);
             for period in periods(at) {
-                let imported = Imported { metric: metric.to_owned(), period, value, place: place.clone() };
+                let given = self.filed(filed);
+                let imported = Imported { metric: metric.to_owned(), period, value, place: place.clone(), given };
                 out.push((imported, disagreeing.clone()));
             }
             kept.insert((metric, at), Kept { filed, value, agreeing });
@@ -484,8 +502,8 @@ impl Facts<'_> {
         }
         out.sort_by(|(a, _), (b, _)| (a.period.slot(), &a.metric).cmp(&(b.period.slot(), &b.metric)));
         for (imported, disagreeing) in out {
-            for (value, place) in disagreeing {
-                import.conflicts.push(Disagreement { kept: import.facts.len(), value, place });
+            for (value, place, given) in disagreeing {
+                import.conflicts.push(Disagreement { kept: import.facts.len(), value, place, given });
             }
             import.facts.push(imported);
         }
@@ -527,7 +545,9 @@ impl Facts<'_> {
                     self.describe(before.filed) + &also(before.agreeing)
                 );
                 let period = Period::Quarter { year, quarter };
-                out.push((Imported { metric: metric.to_owned(), period, value, place: String::new() }, place));
+                let given = self.filed(to.filed).max(self.filed(before.filed));
+                let metric = metric.to_owned();
+                out.push((Imported { metric, period, value, place: String::new(), given }, place));
             }
         }
         out
@@ -565,6 +585,11 @@ impl Facts<'_> {
             Quantity::new(raw, Unit::parse(unit).unwrap_or_else(|| Unit::Named(UnitName::intern(unit))))
         };
         Some(FactValue::Number(quantity))
+    }
+
+    /// The date a fact was filed: its vintage.
+    fn filed(&self, f: &Filed<'_>) -> Option<Date> {
+        Date::parse(&self.filings[f.filing].filed)
     }
 
     /// Where a fact was filed: `us-gaap:Revenues 2024-09-29..2025-09-27, 10-K 0000320193-25-000079 filed

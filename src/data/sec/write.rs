@@ -35,8 +35,13 @@ pub fn toml(import: &Import, from: &str) -> String {
         let _ = writeln!(out, "# Left out: {count} {}.", why.describe());
     }
     if !import.conflicts.is_empty() {
-        let _ =
-            writeln!(out, "# Conflicts between filings: {} (each below the fact it concerns).", import.conflicts.len());
+        let _ = writeln!(
+            out,
+            "# Other values in earlier filings: {} (each below the fact it concerns). Read from the JSON, one\n\
+             # filed on another day is an earlier vintage of the fact (`[given -1]`), one filed the same day a\n\
+             # conflict; this file keeps the latest value only.",
+            import.conflicts.len()
+        );
     }
     let _ = writeln!(out, "\nentity = {}", quoted(&import.entity));
     let _ = writeln!(out, "name = {}", quoted(&import.name));
@@ -50,7 +55,8 @@ pub fn toml(import: &Import, from: &str) -> String {
         // `show` writes a value as a cell literal that reads back to it: `102466 ± 1 USD m`.
         let _ = writeln!(out, "{} = {}  # {}", key(&fact.metric), quoted(&fact.value.show()), comment(&fact.place));
         for c in import.conflicts.iter().filter(|c| c.kept == index) {
-            let _ = writeln!(out, "# conflict: {} in {}", comment(&c.value.show()), comment(&c.place));
+            let what = if c.given == fact.given { "conflict" } else { "earlier vintage" };
+            let _ = writeln!(out, "# {what}: {} in {}", comment(&c.value.show()), comment(&c.place));
         }
     }
     out

@@ -40,6 +40,13 @@ pub enum Command {
     Init(crate::commands::init::Args),
     /// Turn another source of figures into a TOML data file: `tickmark import sec CIK##########.json`.
     Import(crate::commands::import::Args),
+    /// Start the language server on stdin and stdout, for editors (editors/vscode, docs in README).
+    #[command(
+        after_help = "An editor starts it; it is not run by hand. It finds `tickmark.toml` upward from each file\n\
+        opened, as `check` does, and shows diagnostics, values under the cursor with their facts'\n\
+        provenance, completion, go to definition, references, quick fixes and formatting."
+    )]
+    Lsp,
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  tickmark completions bash > ~/.local/share/bash-completion/completions/tickmark"

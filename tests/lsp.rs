@@ -383,6 +383,24 @@ fn the_focus_command_moves_what_hover_shows() {
 }
 
 #[test]
+fn a_changed_data_file_is_read_again() {
+    let dir = fixture();
+    let mut client = Client::start(dir.path());
+    let (uri, at) = client.open("rules/main.tick", &main_at("op_$0margin ~= 12%"));
+    client.diagnostics(&uri, Some(1));
+    client.pending.clear();
+    let figures = dir.path().join("data/figures.toml");
+    let text = std::fs::read_to_string(&figures).unwrap().replace("operating_income = 12.1", "operating_income = 13.2");
+    std::fs::write(&figures, text).unwrap();
+    let change = json!({ "uri": client.uri("data/figures.toml"), "type": 2 });
+    client.notify("workspace/didChangeWatchedFiles", json!({ "changes": [change] }));
+    let hover = client.at("textDocument/hover", &uri, &at);
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("**12.0 %"), "13.2 / 110 after the change: {value}");
+    assert_eq!(client.diagnostics(&uri, Some(1)), json!([]), "margin_claim holds now");
+}
+
+#[test]
 fn completion_offers_metrics_cells_functions_and_periods() {
     let dir = fixture();
     let mut client = Client::start(dir.path());

@@ -564,3 +564,11 @@ fn the_vscode_grammar_names_every_keyword() {
     let config = std::fs::read_to_string(root.join("editors/vscode/language-configuration.json")).unwrap();
     serde_json::from_str::<Json>(&config).unwrap();
 }
+
+#[test]
+fn a_server_without_an_editor_says_so() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tickmark")).arg("lsp").stdin(Stdio::null()).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.starts_with("error: the language server stopped: "), "{stderr}");
+}

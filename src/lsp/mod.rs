@@ -178,6 +178,8 @@ impl Server {
                 };
                 let hints = p.settings.pointer("/tickmark/inlayHints").and_then(Json::as_bool);
                 self.settings.inlay_hints = hints.unwrap_or(self.settings.inlay_hints);
+                self.changed();
+                return self.refresh_hints();
             }
             _ => return,
         }
@@ -244,6 +246,13 @@ impl Server {
         });
     }
 
+    /// Asks the editor for inlay hints again: what they show changed without an edit.
+    fn refresh_hints(&self) {
+        let id = lsp_server::RequestId::from("tickmark/refresh".to_owned());
+        let refresh = Request::new(id, req::InlayHintRefreshRequest::METHOD.to_owned(), ());
+        let _ = self.sender.send(refresh.into());
+    }
+
     /// `tickmark.focus`: sets (or, with no arguments, clears) the entity and period values are shown at.
     fn command(&mut self, request: &Request) -> Response {
         let id = request.id.clone();
@@ -266,12 +275,7 @@ impl Server {
             }
         };
         self.changed();
-        let refresh = Request::new(
-            lsp_server::RequestId::from("tickmark/refresh".to_owned()),
-            req::InlayHintRefreshRequest::METHOD.to_owned(),
-            (),
-        );
-        let _ = self.sender.send(refresh.into());
+        self.refresh_hints();
         Response::new_ok(id, Json::Null)
     }
 }

@@ -93,8 +93,8 @@ pub struct Analysis {
 
 impl Analysis {
     /// Loads, checks, links and runs the rules of a repository, plus `extra` rule files open in the
-    /// editor that its rule paths do not reach.
-    pub fn new(root: Arc<Root>, extra: &[PathBuf], overlay: Arc<Overlay>) -> Analysis {
+    /// editor that its rule paths do not reach; only the rules of the `open` files are run.
+    pub fn new(root: Arc<Root>, extra: &[PathBuf], open: &[PathBuf], overlay: Arc<Overlay>) -> Analysis {
         let mut sources = root.data.sources.clone();
         let mut paths = root.rules.clone();
         paths.extend(extra.iter().cloned());
@@ -128,8 +128,14 @@ impl Analysis {
         }
         match crate::check::link(program, &root.data.sheets) {
             Ok(linked) => {
-                let results = crate::eval::run(&linked, &root.data.sheets, &Filter::default(), Keep::Failed);
-                analysis.failed = results.checks;
+                let shown = |file: SourceId| open.iter().any(|p| same_file(&analysis.path(file), p));
+                let rules: Vec<String> =
+                    linked.rules.iter().filter(|r| shown(r.file)).map(|r| r.name.clone()).collect();
+                // no rule named would mean every rule
+                if !rules.is_empty() {
+                    let filter = Filter { rules, ..Filter::default() };
+                    analysis.failed = crate::eval::run(&linked, &root.data.sheets, &filter, Keep::Failed).checks;
+                }
                 (analysis.program, analysis.linked) = (Some(linked), true);
             }
             // checked again for the cells, which need no data: linking took the program
@@ -206,11 +212,9 @@ impl Snapshot {
     pub fn analysis(&self, path: &Path) -> Option<Arc<Analysis>> {
         let key = root_key(path);
         let (root, analysis) = self.roots.get(&key)?;
-        Some(
-            analysis
-                .get_or_init(|| Arc::new(Analysis::new(root.clone(), &self.extra(&key, root), self.overlay.clone())))
-                .clone(),
-        )
+        let open: Vec<PathBuf> = self.docs.keys().filter(|p| root_key(p) == key).cloned().collect();
+        let make = || Analysis::new(root.clone(), &self.extra(&key, root), &open, self.overlay.clone());
+        Some(analysis.get_or_init(|| Arc::new(make())).clone())
     }
 
     /// Every repository's analysis.

@@ -470,6 +470,34 @@ fn inlay_hints_give_each_rules_verdict() {
 }
 
 #[test]
+fn code_lenses_name_each_rules_focus_and_follow_the_focus_command() {
+    let dir = fixture();
+    let mut client = Client::start(dir.path());
+    let uri = client.open_file("rules/main.tick");
+    let lenses = client.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri } }));
+    let titles = |lenses: &Json| -> Vec<String> {
+        lenses.as_array().unwrap().iter().map(|l| l["command"]["title"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(
+        titles(&lenses),
+        [
+            "values at ACME 2025Q4: holds",
+            "values at ACME 2025Q4: holds",
+            "values at ACME 2025Q4: fails",
+            "values at ACME 2025Q4: holds",
+            "values at ACME 2025Q4: holds"
+        ]
+    );
+    assert_eq!(lenses[0]["command"]["command"], "tickmark.setFocus");
+    client.request("workspace/executeCommand", json!({ "command": "tickmark.focus", "arguments": ["ACME", "2024Q4"] }));
+    let lenses = client.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri } }));
+    assert_eq!(titles(&lenses)[1], "values at ACME 2024Q4: skipped", "revenue[-1y] has no value at 2024Q4");
+    client.request("workspace/executeCommand", json!({ "command": "tickmark.focus", "arguments": [] }));
+    let lenses = client.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri } }));
+    assert_eq!(titles(&lenses)[1], "values at ACME 2025Q4: holds", "back to the latest period");
+}
+
+#[test]
 fn a_bad_file_never_crashes_the_server() {
     let dir = fixture();
     let mut client = Client::start(dir.path());

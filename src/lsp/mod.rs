@@ -86,6 +86,7 @@ fn capabilities() -> ServerCapabilities {
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(lsp_types::CodeLensOptions { resolve_provider: Some(false) }),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: vec![FOCUS_COMMAND.to_owned()],
             ..ExecuteCommandOptions::default()
@@ -179,7 +180,7 @@ impl Server {
                 let hints = p.settings.pointer("/tickmark/inlayHints").and_then(Json::as_bool);
                 self.settings.inlay_hints = hints.unwrap_or(self.settings.inlay_hints);
                 self.changed();
-                return self.refresh_hints();
+                return self.refresh_views();
             }
             _ => return,
         }
@@ -246,10 +247,13 @@ impl Server {
         });
     }
 
-    /// Asks the editor for inlay hints again: what they show changed without an edit.
-    fn refresh_hints(&self) {
+    /// Asks the editor for inlay hints and code lenses again: what they show changed without an edit.
+    fn refresh_views(&self) {
         let id = lsp_server::RequestId::from("tickmark/refresh".to_owned());
         let refresh = Request::new(id, req::InlayHintRefreshRequest::METHOD.to_owned(), ());
+        let _ = self.sender.send(refresh.into());
+        let id = lsp_server::RequestId::from("tickmark/refresh-lenses".to_owned());
+        let refresh = Request::new(id, req::CodeLensRefresh::METHOD.to_owned(), ());
         let _ = self.sender.send(refresh.into());
     }
 
@@ -275,7 +279,7 @@ impl Server {
             }
         };
         self.changed();
-        self.refresh_hints();
+        self.refresh_views();
         Response::new_ok(id, Json::Null)
     }
 }
@@ -366,6 +370,15 @@ fn handle(snapshot: &Snapshot, request: Request) -> Result<Json, Failure> {
                 Some(values::inlay_hints(&analysis, file, &snapshot.settings))
             });
             json(serde_json::to_value(hints.unwrap_or_default()))
+        }
+        req::CodeLensRequest::METHOD => {
+            let p: lsp_types::CodeLensParams = serde_json::from_value(params).map_err(invalid)?;
+            let path = path_of(&p.text_document.uri).map(|p| real(&p)).unwrap_or_default();
+            let lenses = snapshot.analysis(&path).and_then(|analysis| {
+                let file = analysis.rule_file(&path)?.file;
+                Some(values::code_lenses(&analysis, file, &snapshot.settings))
+            });
+            json(serde_json::to_value(lenses.unwrap_or_default()))
         }
         other => Err((ErrorCode::MethodNotFound, format!("tickmark does not answer `{other}`"))),
     }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use lsp_types::{Hover, HoverContents, InlayHint, InlayHintLabel, MarkupContent, MarkupKind};
+use lsp_types::{CodeLens, Command, Hover, HoverContents, InlayHint, InlayHintLabel, MarkupContent, MarkupKind};
 
 use crate::check::{CExpr, CKind, CellId, Program, RuleId, TitlePart};
 use crate::data::{EntityId, Sheets};
@@ -182,38 +182,53 @@ fn shorten(text: &str) -> String {
     text.chars().take(59).chain(['…']).collect()
 }
 
-/// Each rule's verdict at its focus after its body: `✓ 10.80 % < 11.82 %  AMZN 2025Q4`.
+/// A rule's verdict at its focus, as the editor shows it.
+struct Verdict {
+    /// `✓ 10.80 % < 11.82 %`, `– no value: revenue at 2025Q3`.
+    text: String,
+    /// `holds`, `fails`, `skipped`, `errs`.
+    word: &'static str,
+    entity: EntityId,
+    period: Period,
+}
+
+/// A rule's verdict at its focus, with the values of the sides of its comparison.
+fn verdict(program: &Program, sheets: &Sheets, id: RuleId, settings: &Settings) -> Option<Verdict> {
+    let rule = &program.rules[id];
+    let (entity, period) = focus(program, sheets, Owner::Rule(id), settings)?;
+    let mut ev = Evaluator::tracing(program, sheets, entity);
+    let result = ev.eval(&rule.body, period, rule.file);
+    let trace = ev.trace.unwrap_or_default();
+    let shown = |e: &CExpr| trace.value_at(e.span).map_or_else(|| "?".to_owned(), Value::show);
+    let sides = match &rule.body.kind {
+        CKind::Compare { first, rest } => {
+            let rest: Vec<String> = rest.iter().map(|(op, e)| format!("{} {}", op.as_str(), shown(e))).collect();
+            format!(" {} {}", shown(first), rest.join(" "))
+        }
+        CKind::Approx { lhs, rhs, .. } => format!(" {} ~= {}", shown(lhs), shown(rhs)),
+        CKind::In { value, range } => format!(" {} in {}", shown(value), shown(range)),
+        _ => String::new(),
+    };
+    let (text, word) = match &result {
+        Ok(Value::Bool(true)) => (format!("✓{sides}"), "holds"),
+        Ok(_) => (format!("✗{sides}"), "fails"),
+        Err(Halt::Missing(m)) => (format!("– no value: {} at {}", m.name, m.period), "skipped"),
+        Err(_) => ("! error".to_owned(), "errs"),
+    };
+    Some(Verdict { text, word, entity, period })
+}
+
+/// Each rule's verdict at its focus after its body: `✓ 10.80 % < 11.82 %  AMZN 2026Q1`.
 pub fn inlay_hints(analysis: &Analysis, file: SourceId, settings: &Settings) -> Vec<InlayHint> {
     let Some(program) = analysis.linked() else { return Vec::new() };
-    let lines = Lines::new(analysis.sources.get(file).text());
+    let (lines, sheets) = (Lines::new(analysis.sources.get(file).text()), analysis.sheets());
     let mut hints = Vec::new();
     for (id, rule) in program.rules.iter().enumerate().filter(|(_, r)| r.file == file) {
-        let Some((entity, period)) = focus(program, analysis.sheets(), Owner::Rule(id), settings) else { continue };
-        let mut ev = Evaluator::tracing(program, analysis.sheets(), entity);
-        let result = ev.eval(&rule.body, period, file);
-        let trace = ev.trace.unwrap_or_default();
-        let shown = |e: &CExpr| trace.value_at(e.span).map_or_else(|| "?".to_owned(), Value::show);
-        let sides = match &rule.body.kind {
-            CKind::Compare { first, rest } => {
-                let rest: Vec<String> = rest.iter().map(|(op, e)| format!("{} {}", op.as_str(), shown(e))).collect();
-                format!(" {} {}", shown(first), rest.join(" "))
-            }
-            CKind::Approx { lhs, rhs, .. } => format!(" {} ~= {}", shown(lhs), shown(rhs)),
-            CKind::In { value, range } => format!(" {} in {}", shown(value), shown(range)),
-            _ => String::new(),
-        };
-        let verdict = match &result {
-            Ok(Value::Bool(true)) => format!("✓{sides}"),
-            Ok(_) => format!("✗{sides}"),
-            Err(Halt::Missing(m)) => format!("– no value: {} at {}", m.name, m.period),
-            Err(_) => "! error".to_owned(),
-        };
+        let Some(v) = verdict(program, sheets, id, settings) else { continue };
+        let label = format!("{}  {} {}", v.text, sheets.entities[v.entity as usize], v.period);
         hints.push(InlayHint {
             position: lines.position(rule.body.span.end as usize),
-            label: InlayHintLabel::String(format!(
-                "{verdict}  {} {period}",
-                analysis.sheets().entities[entity as usize]
-            )),
+            label: InlayHintLabel::String(label),
             kind: None,
             text_edits: None,
             tooltip: None,
@@ -223,4 +238,19 @@ pub fn inlay_hints(analysis: &Analysis, file: SourceId, settings: &Settings) -> 
         });
     }
     hints
+}
+
+/// A lens over each rule naming the entity and period its values are shown at and its verdict
+/// there; it runs the editor's command `tickmark.setFocus` (the VS Code extension's) to show another.
+pub fn code_lenses(analysis: &Analysis, file: SourceId, settings: &Settings) -> Vec<CodeLens> {
+    let Some(program) = analysis.linked() else { return Vec::new() };
+    let (lines, sheets) = (Lines::new(analysis.sources.get(file).text()), analysis.sheets());
+    let mut lenses = Vec::new();
+    for (id, rule) in program.rules.iter().enumerate().filter(|(_, r)| r.file == file) {
+        let Some(v) = verdict(program, sheets, id, settings) else { continue };
+        let title = format!("values at {} {}: {}", sheets.entities[v.entity as usize], v.period, v.word);
+        let command = Command { title, command: "tickmark.setFocus".to_owned(), arguments: None };
+        lenses.push(CodeLens { range: lines.range(rule.name_span), command: Some(command), data: None });
+    }
+    lenses
 }

@@ -279,6 +279,8 @@ fn an_unknown_name_has_a_quick_fix() {
     );
     let edit = &actions[0]["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "revenue");
+    let hover = client.at("textDocument/hover", &uri, &json!({ "line": 1, "character": 4 }));
+    assert_eq!(hover["contents"]["value"], "`revnue`\n\nno values: the rules do not link to the data (see the errors)");
     snap("lsp_quick_fix_unknown_name", client.shown(&json!({ "diagnostics": diagnostics, "actions": actions })));
 }
 

@@ -111,7 +111,7 @@ pub fn focus(program: &Program, sheets: &Sheets, owner: Owner, settings: &Settin
 /// The hover of the node at a place: its value, interval and unit at the focus, and the facts it
 /// read with links to where they are written.
 pub fn hover(analysis: &Analysis, file: SourceId, offset: u32, settings: &Settings) -> Option<Hover> {
-    let program = analysis.linked()?;
+    let Some(program) = analysis.linked() else { return unlinked(analysis, file, offset) };
     let sheets = analysis.sheets();
     let found = find(program, file, offset)?;
     let (entity, focus_period) = focus(program, sheets, found.owner, settings)?;
@@ -143,6 +143,20 @@ pub fn hover(analysis: &Analysis, file: SourceId, offset: u32, settings: &Settin
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: out }),
         range: Some(range),
+    })
+}
+
+/// The hover of a node while the rules cannot be linked to the data (a name the data lacks, data
+/// that did not read): that there are no values, and why.
+fn unlinked(analysis: &Analysis, file: SourceId, offset: u32) -> Option<Hover> {
+    let found = find(analysis.program.as_ref()?, file, offset)?;
+    let source = analysis.sources.get(file);
+    let code = crate::syntax::comments::code(source.slice(found.node.span));
+    let why = if analysis.root.data.ok { "the rules do not link to the data" } else { "the data could not be read" };
+    let value = format!("`{}`\n\nno values: {why} (see the errors)", shorten(&code));
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
+        range: Some(Lines::new(source.text()).range(found.node.span)),
     })
 }
 

@@ -32,7 +32,7 @@ use lsp_types::{
 };
 use serde_json::Value as Json;
 
-use state::{Doc, Root, Settings, Snapshot, root_key};
+use state::{Doc, Root, Settings, Snapshot, real, root_key};
 use text::{Lines, path_of, uri_of};
 
 /// The command that sets the entity and period values are shown at: arguments `["AMZN", "2025Q4"]`,
@@ -282,11 +282,6 @@ impl Server {
         self.refresh_views();
         Response::new_ok(id, Json::Null)
     }
-}
-
-/// A path as the server keys files: canonical where it can be.
-fn real(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// A text with the editor's changes applied in order: a change with a range replaces it, one

@@ -154,15 +154,20 @@ impl Analysis {
         self.program.as_ref().filter(|_| self.linked)
     }
 
-    /// The path of a source file.
+    /// The path of a source file, canonical where it can be (as the server keys open files).
     pub fn path(&self, file: SourceId) -> PathBuf {
-        std::env::current_dir().unwrap_or_default().join(&self.sources.get(file).name)
+        real(&std::env::current_dir().unwrap_or_default().join(&self.sources.get(file).name))
     }
 
     /// The loaded rule file at a path.
     pub fn rule_file(&self, path: &Path) -> Option<&RuleFile> {
         self.files.iter().find(|f| same_file(&self.path(f.file), path))
     }
+}
+
+/// A path as the server keys files: canonical where it can be.
+pub fn real(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Whether two paths name one file (as their canonical forms, or as written where one has none).

@@ -41,6 +41,14 @@ pub enum Command {
     Init(crate::commands::init::Args),
     /// Turn another source of figures into a TOML data file: `tickmark import sec CIK##########.json`.
     Import(crate::commands::import::Args),
+    /// Start the language server on stdin and stdout, for editors (editors/vscode, docs in README).
+    #[command(after_help = "Example:\n  \
+        tickmark lsp        what an editor runs (VS Code: editors/vscode); not run by hand\n\n\
+        It finds `tickmark.toml` upward from each file opened, as `check` does, and shows diagnostics,\n\
+        values under the cursor with their facts' provenance, completion, go to definition,\n\
+        references, quick fixes and formatting. Exit codes: 0 after `shutdown` and `exit`; 2 when the\n\
+        connection breaks.")]
+    Lsp,
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  tickmark completions bash > ~/.local/share/bash-completion/completions/tickmark"

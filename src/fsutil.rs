@@ -112,10 +112,41 @@ pub fn read_source_noting_bom(
     Ok((sources.add(shown, text), bom))
 }
 
+/// Texts that stand in for files on disk, by canonical path: the unsaved buffers of an editor
+/// (`tickmark lsp`), for the reads of one thread while [`with_overlay`] runs.
+pub type Overlay = std::collections::HashMap<PathBuf, std::sync::Arc<str>>;
+
+thread_local! {
+    static OVERLAY: std::cell::RefCell<Option<std::sync::Arc<Overlay>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with [`read_source`] reading the files of `overlay` from it rather than from disk.
+pub fn with_overlay<R>(overlay: std::sync::Arc<Overlay>, f: impl FnOnce() -> R) -> R {
+    let before = OVERLAY.with(|o| o.replace(Some(overlay)));
+    let result = f();
+    OVERLAY.with(|o| *o.borrow_mut() = before);
+    result
+}
+
+/// The overlaid text of a file, if an overlay is set and holds it.
+fn overlaid(path: &Path) -> Option<std::sync::Arc<str>> {
+    OVERLAY.with(|o| {
+        let overlay = o.borrow();
+        let overlay = overlay.as_ref().filter(|o| !o.is_empty())?;
+        overlay.get(&path.canonicalize().ok()?).cloned()
+    })
+}
+
 /// A file's bytes, refused when it is not a regular file (asked before it is opened, and again of
 /// the open file), larger than the kind's limit (asked of the open file before reading, and the
 /// read stopped at the limit, for a file that grows while it is read) or not text in its first block.
 fn read_bytes(path: &Path, shown: &str, kind: TextFile, sources: &mut Sources) -> Result<Vec<u8>, Diag> {
+    if let Some(text) = overlaid(path) {
+        if text.len() as u64 > kind.limit() {
+            return Err(too_large(shown, text.len() as u64, kind));
+        }
+        return Ok(text.as_bytes().to_vec());
+    }
     let (file, len) = open_text(path, shown, kind, sources)?;
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(kind.limit() + 1).read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;

@@ -16,6 +16,7 @@ pub mod eval;
 pub mod fmt;
 pub mod fsutil;
 pub mod limits;
+pub mod lsp;
 pub mod num;
 pub mod period;
 pub mod report;

@@ -79,6 +79,7 @@ fn run() -> ExitCode {
         Command::Test(args) => tickmark::commands::test::run(args, style()),
         Command::Init(args) => tickmark::commands::init::run(args, style()),
         Command::Import(args) => tickmark::commands::import::run(args, style()),
+        Command::Lsp => tickmark::commands::lsp::run(),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "tickmark", &mut script);

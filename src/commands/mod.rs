@@ -7,6 +7,7 @@ pub mod explain;
 pub mod fmt;
 pub mod import;
 pub mod init;
+pub mod lsp;
 pub mod sheet;
 pub mod test;
 

@@ -15,6 +15,8 @@ pub struct DataFile {
     pub source: Option<String>,
     /// The facts, in the order the file writes them.
     pub facts: Vec<(FactKey, Fact)>,
+    /// What the file says about its entity (`sector = "cloud"`), in the order it writes them.
+    pub attributes: Vec<super::entity::Attribute>,
     seen: HashMap<FactKey, Span>,
 }
 

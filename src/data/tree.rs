@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! entity, name, source, unit        the header: strings (`unit` is the unit of plain numbers)
+//! currency, fiscal_year_end, sector  the entity's attributes (with `name`), strings
+//! attributes                         a table of free attributes: `exchange = "NASDAQ"`
 //! <scenario>.<period>.<metric...>   tables; nested tables make dotted metric names
 //! ```
 //!
@@ -17,6 +19,7 @@ use crate::source::{SourceId, Span, Spanned};
 use crate::syntax::ast::Scenario;
 
 use super::file::DataFile;
+use super::entity::{Attribute, NAMED};
 use super::key;
 use super::sheet::{Fact, FactKey, FactValue, Origin};
 use super::value::{UNITS_HELP, parse_value};
@@ -52,7 +55,7 @@ pub enum Syntax {
 }
 
 /// The keys of a file's header.
-const HEADER: [&str; 4] = ["entity", "name", "source", "unit"];
+const HEADER: [&str; 8] = ["entity", "name", "source", "unit", "currency", "fiscal_year_end", "sector", "attributes"];
 
 impl Syntax {
     /// A string key as the format writes it: `entity = "AMZN"`, `"entity": "AMZN"`.
@@ -105,18 +108,21 @@ fn kind(node: &Node<'_>) -> &'static str {
 }
 
 impl Walk {
-    /// Reads `entity`, `name`, `source` and `unit`; a missing `entity` is an error at the first line.
+    /// Reads `entity`, `source`, `unit` and the entity's attributes; a missing `entity` is an error
+    /// at the first line.
     fn header(&mut self, root: &[Entry<'_>]) {
         for entry in root {
             match entry.key.as_ref() {
                 "entity" => self.entity(entry),
                 "source" => self.out.source = self.text(entry).map(str::to_owned),
                 "unit" => self.unit(entry),
-                "name" => {
-                    self.text(entry);
-                }
+                "attributes" => self.attributes(entry),
+                key if NAMED.contains(&key) => self.attribute(entry),
                 _ => {}
             }
+        }
+        for attribute in &mut self.out.attributes {
+            attribute.entity = self.entity.clone();
         }
         if !root.iter().any(|e| e.key == "entity") {
             let diag = Diag::error("data", format!("missing {}", self.syntax.assign("entity", "...")))
@@ -133,6 +139,54 @@ impl Walk {
             match key::entity(text, entry.value.span, self.file) {
                 Ok(entity) => self.entity = entity,
                 Err(diag) => self.errors.push(diag),
+            }
+        }
+    }
+
+    /// Reads an attribute of the entity: `sector = "cloud"`, `fiscal_year_end = "06-30"` (a month and
+    /// a day), `currency = "USD"` (three capitals).
+    fn attribute(&mut self, entry: &Entry<'_>) {
+        let Some(text) = self.text(entry) else { return };
+        let bad = match entry.key.as_ref() {
+            "fiscal_year_end" if crate::calendar::YearEnd::parse(text).is_none() => {
+                Some(("not a month and day", crate::calendar::YearEnd::HELP))
+            }
+            "currency" if !(text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase())) => {
+                Some(("not a currency", "a currency is three capitals, as units write it: `currency = \"USD\"`"))
+            }
+            _ => None,
+        };
+        if let Some((label, help)) = bad {
+            let message = format!("`{text}` is not a valid `{}`", entry.key);
+            return self.errors.push(
+                Diag::error("bad-attribute", message).in_file(self.file).primary(entry.value.span, label).with_help(help),
+            );
+        }
+        let origin = Origin { file: self.file, span: entry.value.span };
+        let (key, value) = (entry.key.to_string(), text.to_owned());
+        self.out.attributes.push(Attribute { entity: String::new(), key, value, origin });
+    }
+
+    /// Reads the table of free attributes: `[attributes]` with `exchange = "NASDAQ"`; each key a
+    /// name a rule can test (`for exchange == "NASDAQ"`), each value a string.
+    fn attributes(&mut self, entry: &Entry<'_>) {
+        let Node::Table(entries) = &entry.value.node else {
+            return self.not_a_table("attributes", &entry.value, "a table of strings");
+        };
+        for e in entries {
+            if NAMED.contains(&e.key.as_ref()) {
+                let message = format!("`{}` is an attribute of its own: write it at the top of the file", e.key);
+                self.errors.push(Diag::error("bad-attribute", message).in_file(self.file).primary(e.key_span, "here"));
+            } else if key::segment(&e.key, e.key_span, self.file).is_err() {
+                let message = format!("`{}` is not an attribute name", e.key);
+                self.errors.push(
+                    Diag::error("bad-attribute", message)
+                        .in_file(self.file)
+                        .primary(e.key_span, "not a name")
+                        .with_help("an attribute's name is small letters, digits and `_`, as `exchange`"),
+                );
+            } else {
+                self.attribute(e);
             }
         }
     }
@@ -185,7 +239,10 @@ impl Walk {
 
     /// The error for a top-level key that is neither in the header nor a scenario.
     fn unknown_key(&mut self, entry: &Entry<'_>) {
-        let message = format!("unknown key `{}`; expected `entity`, `name`, `source` or `unit`", entry.key);
+        let message = format!(
+            "unknown key `{}`; expected `entity`, `name`, `source`, `unit`, `currency`, `fiscal_year_end`, `sector` or `attributes`",
+            entry.key
+        );
         let diag = Diag::error("data", message).in_file(self.file).primary(entry.key_span, "unknown key");
         let help = match crate::suggest::did_you_mean(&entry.key, HEADER) {
             Some(near) => format!("did you mean `{near}`?"),

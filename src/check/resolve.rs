@@ -39,6 +39,9 @@ impl Resolver<'_> {
                 CKind::In { value: Box::new(self.expr(value)), range: Box::new(self.expr(range)) }
             }
             ExprKind::AtPeriod { expr, period } => CKind::Shift { expr: Box::new(self.expr(expr)), to: period.node },
+            ExprKind::Peer { expr, entity } => {
+                CKind::Peer { expr: Box::new(self.expr(expr)), name: entity.node.clone(), entity: UNLINKED }
+            }
             ExprKind::Number(q) => self.number(*q, e.span, false),
             ExprKind::Range(r) => self.range(*r, e.span),
             ExprKind::Bool(b) => CKind::Bool(*b),

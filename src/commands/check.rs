@@ -150,6 +150,8 @@ fn report(
     let mut warnings = report::warnings::nowhere_diags(program, sheets, &results, narrowed);
     warnings.extend(report::warnings::no_rules_diag(program));
     warnings.extend(report::warnings::empty_source_diags(sheets, sources));
+    warnings.extend(program.warnings.iter().cloned());
+    warnings.extend(sheets.attributes.conflicts.iter().map(|c| crate::data::entity::conflict_diag(c, sources)));
     if opts.verbosity == report::human::Verbosity::Verbose {
         warnings.extend(report::warnings::unread_diags(program, sheets, &results.rules));
     }

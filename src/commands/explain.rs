@@ -77,6 +77,7 @@ fn nowhere(rule: &Rule, narrowed: bool) -> Diag {
         AtSpec::Kind(Kind::Quarter) => "quarters".to_owned(),
         AtSpec::Kind(Kind::Year) => "fiscal years".to_owned(),
         AtSpec::Periods(ps) => ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        AtSpec::Calendar(ps) => ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
     };
     let place = if narrowed { "at the entities and periods asked for" } else { "in this data" };
     Diag::error("bad-argument", format!("rule `{}` has no check {place}", rule.name))

@@ -178,6 +178,7 @@ fn name_of(ev: &Evaluator, e: &CExpr) -> String {
         CKind::Fact { name, .. } => format!("`{name}`"),
         CKind::Cell(id) => format!("`{}`", ev.program.cells[*id].name),
         CKind::Shift { expr, .. } => name_of(ev, expr),
+        CKind::Peer { expr, name, .. } => format!("{} of {name}", name_of(ev, expr)),
         _ => "the range".to_owned(),
     }
 }

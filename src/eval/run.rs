@@ -55,9 +55,10 @@ impl Outcome {
 }
 
 impl Filter {
-    /// Whether a rule is checked at a period: its `at` and the filter's periods (`--period`) admit it.
-    pub fn admits(&self, rule: &Rule, period: Period) -> bool {
-        admitted(rule, &self.periods, period)
+    /// Whether a rule is checked at an entity's period: its scope, its `at` and the filter's periods
+    /// (`--period`) admit it.
+    pub fn admits(&self, sheets: &Sheets, rule: &Rule, entity: EntityId, period: Period) -> bool {
+        admitted(sheets, rule, &self.periods, entity, period)
     }
 
     /// The rules the filter admits, in program order.
@@ -175,9 +176,12 @@ pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> R
     Results { checks, tallies, rules, entities, periods: filter.periods.clone(), keep }
 }
 
-/// Whether a rule is checked at a period of a run narrowed to `periods` (none: every period).
-fn admitted(rule: &Rule, periods: &[Period], period: Period) -> bool {
-    rule.at.admits(period) && (periods.is_empty() || periods.contains(&period))
+/// Whether a rule is checked at an entity's period in a run narrowed to `periods` (none: every
+/// period): the entity in the rule's scope, the period in its `at`.
+fn admitted(sheets: &Sheets, rule: &Rule, periods: &[Period], entity: EntityId, period: Period) -> bool {
+    rule.scopes.admits(entity)
+        && rule.at.admits(period, sheets.year_end(entity))
+        && (periods.is_empty() || periods.contains(&period))
 }
 
 /// The checks of one worker's entities, in entity order.
@@ -200,7 +204,7 @@ fn run_entity(
     let mut ev = Evaluator::new(program, sheets, entity);
     for (i, &rule) in rules.iter().enumerate() {
         for &period in sheets.periods_of(entity) {
-            if filter.admits(&program.rules[rule], period) {
+            if filter.admits(sheets, &program.rules[rule], entity, period) {
                 let check = check(&mut ev, rule, period);
                 part.tallies[i].add(&check);
                 let kept = match check.outcome {
@@ -234,7 +238,7 @@ impl Results {
                 sheets
                     .periods_of(entity)
                     .iter()
-                    .filter(move |&&period| admitted(r, &self.periods, period))
+                    .filter(move |&&period| admitted(sheets, r, &self.periods, entity, period))
                     .map(move |&period| (rule, entity, period))
             })
         });

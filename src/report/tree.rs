@@ -56,7 +56,7 @@ struct Walk<'a> {
     in_cell: bool,
     /// The cells already drawn whole in this tree, by period: a cell used again is drawn once,
     /// so a tree grows with the program, not with the number of paths through it.
-    drawn: &'a std::cell::RefCell<std::collections::HashSet<(usize, Period)>>,
+    drawn: &'a std::cell::RefCell<std::collections::HashSet<(EntityId, usize, Period)>>,
 }
 
 impl Explainer<'_> {
@@ -82,7 +82,7 @@ impl Explainer<'_> {
     /// `rule `x` (warning) at AMZN 2025Q3: fail`, and for a skip what had no value.
     fn header(&self, check: &Check, style: Style) -> String {
         let rule = &self.program.rules[check.rule];
-        let entity = &self.sheets.entities[check.entity as usize];
+        let at = self.sheets.at(check.entity, check.period);
         let status = check.outcome.status();
         let code = match check.outcome {
             Outcome::Pass => "32",
@@ -91,9 +91,8 @@ impl Explainer<'_> {
         };
         let severity = severity_word(rule.severity);
         let mut out = format!(
-            "rule `{}` ({severity}) at {entity} {}: {}",
+            "rule `{}` ({severity}) at {at}: {}",
             rule.name,
-            check.period,
             paint(style.color, &format!("1;{code}"), status)
         );
         if let Outcome::Skip(m) = &check.outcome {
@@ -124,7 +123,7 @@ impl Explainer<'_> {
 impl Walk<'_> {
     /// The node of an expression of `file` evaluated at `period`.
     fn node(&self, e: &CExpr, file: SourceId, period: Period) -> Node {
-        let result = self.trace.step(file, e.span, period).cloned();
+        let result = self.trace.step(self.entity, file, e.span, period).cloned();
         let mut node = Node { text: self.text(file, e), result, ..Node::default() };
         if node.result.is_none() && !matches!(e.kind, CKind::Pattern { .. }) {
             node.value = "not evaluated".to_owned();
@@ -138,9 +137,16 @@ impl Walk<'_> {
             CKind::Pattern { metrics, scenario, .. } => return self.pattern(node, metrics, *scenario, period),
             CKind::Cell(id) => return self.cell(node, *id, period),
             CKind::Shift { expr, to } => {
-                at = crate::eval::expr::shift(period, *to);
+                at = crate::eval::expr::shift(period, *to, self.ex.sheets.year_end(self.entity));
                 if let Some(shifted) = at {
                     self.shifted(&mut node, expr, file, shifted);
+                }
+            }
+            CKind::Peer { expr, entity, .. } => {
+                let months = self.ex.sheets.year_end(self.entity).months(period);
+                at = self.ex.sheets.year_end(*entity).period_covering(months, period.kind());
+                if let Some(aligned) = at {
+                    Walk { entity: *entity, ..*self }.shifted(&mut node, expr, file, aligned);
                 }
             }
             _ => crate::check::walk_children(e, &mut |c| node.children.push(self.node(c, file, period))),
@@ -163,8 +169,8 @@ impl Walk<'_> {
     /// itself a cell, `let a = b`, beneath it whole).
     fn cell(&self, mut node: Node, id: usize, period: Period) -> Node {
         let cell = &self.ex.program.cells[id];
-        if !self.drawn.borrow_mut().insert((id, period)) {
-            let step = self.trace.step(cell.file, cell.body.span, period);
+        if !self.drawn.borrow_mut().insert((self.entity, id, period)) {
+            let step = self.trace.step(self.entity, cell.file, cell.body.span, period);
             node.text = cell.name.clone();
             node.value = match step {
                 Some(Ok(v)) => format!("{}  (drawn above)", v.show_with_interval()),

@@ -136,7 +136,7 @@ impl Iterator for Lexer<'_> {
 }
 
 /// The words that start an item.
-const ITEM_KEYWORDS: [&str; 4] = ["use", "metric", "let", "rule"];
+const ITEM_KEYWORDS: [&str; 6] = ["use", "metric", "group", "for", "let", "rule"];
 
 /// The start of the first line after `from` whose first word begins an item, where parsing resumes.
 pub(super) fn next_item(text: &str, from: usize) -> Option<usize> {
@@ -203,7 +203,7 @@ impl Nesting {
         let after_dot = std::mem::replace(&mut self.after_dot, word == ".");
         match (kind, word) {
             (Tok::Word, _) if after_dot => self.after_operand = true,
-            (Tok::Word, "use" | "metric" | "let" | "rule") => *self = Nesting::default(),
+            (Tok::Word, "use" | "metric" | "group" | "let" | "rule") => *self = Nesting::default(),
             (Tok::Punct, "(" | "[") => self.open(),
             (Tok::Punct, ")" | "]") => self.close(word == "]"),
             (Tok::Punct, "-") if !after_operand => self.frame.run += 1,
@@ -433,9 +433,12 @@ fn period_hint(positives: &[Rule], previous: Option<&str>) -> Option<String> {
 }
 
 /// The reserved words: the keywords and the scenario names.
-const RESERVED: [&str; 23] = [
+const RESERVED: [&str; 26] = [
     "use",
     "metric",
+    "group",
+    "for",
+    "of",
     "let",
     "rule",
     "at",
@@ -482,6 +485,8 @@ enum Expect {
     Expression,
     Operator,
     Item,
+    Scope,
+    Entity,
     End,
 }
 
@@ -508,7 +513,9 @@ impl Expect {
             Expect::Dimension => "a dimension (`money`, `ratio`, `number`, `shares`, `USD/share`, `GW`)",
             Expect::Expression => "an expression",
             Expect::Operator => "an operator",
-            Expect::Item => "an item (`use`, `metric`, `let` or `rule`)",
+            Expect::Item => "an item (`use`, `metric`, `group`, `for`, `let` or `rule`)",
+            Expect::Scope => "`for`",
+            Expect::Entity => "an entity (`AMZN`, `\"BRK-B\"`), a group or an attribute test (`sector == \"retail\"`)",
             Expect::End => "end of file",
         }
     }
@@ -520,7 +527,12 @@ fn describe(rule: Rule) -> Option<Expect> {
     use Rule::*;
     Some(match rule {
         EOI => Expect::End,
-        kw_use | kw_let | kw_rule | kw_metric | use_item | metric_item | let_item | rule_item => Expect::Item,
+        kw_use | kw_let | kw_rule | kw_metric | kw_group | use_item | metric_item | let_item | rule_item
+        | group_item => Expect::Item,
+        scope_clause | kw_for => Expect::Scope,
+        entity | entity_quoted | entity_ref | scope_member | attr_test | attr_value => Expect::Entity,
+        attr_op => Expect::Operator,
+        peer | kw_of => return None,
         metric_pattern => Expect::Name,
         dimension => Expect::Dimension,
         use_path => Expect::Path,
@@ -529,7 +541,7 @@ fn describe(rule: Rule) -> Option<Expect> {
         severity | kw_error | kw_warning | kw_info => Expect::Severity,
         title | quoted | string_text | unterminated => Expect::Title,
         at_clause | kw_at => Expect::At,
-        period | offset | fiscal | kw_quarters | kw_years => Expect::Period,
+        period | cal_period | offset | fiscal | kw_quarters | kw_years => Expect::Period,
         colon => Expect::Colon,
         comma => Expect::Comma,
         lparen => Expect::LParen,

@@ -198,7 +198,7 @@ impl<'a> Evaluator<'a> {
     fn peer(&mut self, expr: &CExpr, name: &str, peer: EntityId, period: Period, file: SourceId) -> Eval {
         let months = self.sheets.year_end(self.entity).months(period);
         let Some(aligned) = self.sheets.year_end(peer).period_covering(months, period.kind()) else {
-            let name = format!("a period of {name} covering {months}");
+            let name = format!("{name}, whose periods do not cover {months},");
             return Err(Halt::Missing(Missing { name, period }));
         };
         let home = std::mem::replace(&mut self.entity, peer);

@@ -137,17 +137,19 @@ impl Walk<'_> {
             CKind::Pattern { metrics, scenario, .. } => return self.pattern(node, metrics, *scenario, period),
             CKind::Cell(id) => return self.cell(node, *id, period),
             CKind::Shift { expr, to } => {
-                at = crate::eval::expr::shift(period, *to, self.ex.sheets.year_end(self.entity));
-                if let Some(shifted) = at {
+                let shifted = crate::eval::expr::shift(period, *to, self.ex.sheets.year_end(self.entity));
+                if let Some(shifted) = shifted {
                     self.shifted(&mut node, expr, file, shifted);
                 }
+                at = shifted.map(|p| p.to_string());
             }
             CKind::Peer { expr, entity, .. } => {
                 let months = self.ex.sheets.year_end(self.entity).months(period);
-                at = self.ex.sheets.year_end(*entity).period_covering(months, period.kind());
-                if let Some(aligned) = at {
+                let aligned = self.ex.sheets.year_end(*entity).period_covering(months, period.kind());
+                if let Some(aligned) = aligned {
                     Walk { entity: *entity, ..*self }.shifted(&mut node, expr, file, aligned);
                 }
+                at = aligned.map(|p| self.ex.sheets.at(*entity, p));
             }
             _ => crate::check::walk_children(e, &mut |c| node.children.push(self.node(c, file, period))),
         }
@@ -245,8 +247,8 @@ impl Walk<'_> {
         shorten(&crate::syntax::comments::code(self.ex.sources.get(file).slice(e.span)))
     }
 
-    /// What a node gave, in words; `at` is the period a `[...]` read.
-    fn words(&self, e: &CExpr, node: &Node, at: Option<Period>) -> String {
+    /// What a node gave, in words; `at` is the period a `[...]` read, or the peer and period `of` read.
+    fn words(&self, e: &CExpr, node: &Node, at: Option<String>) -> String {
         let below =
             |h: &Halt| node.children.iter().any(|c| c.result.as_ref().is_some_and(|r| r.as_ref().err() == Some(h)));
         match &node.result {

@@ -357,6 +357,11 @@ fn wanted(positives: &[Rule]) -> String {
     let mut wanted: Vec<Expect> = positives.iter().filter_map(|&r| describe(r)).collect();
     wanted.sort();
     wanted.dedup();
+    // a file's `for` line is one of the items already named, and before a rule's `:` the `:` is
+    // what is missing far more often than a scope
+    if wanted.contains(&Expect::Item) || wanted.contains(&Expect::Colon) {
+        wanted.retain(|&w| w != Expect::Scope);
+    }
     if wanted.contains(&Expect::Colon) {
         wanted.retain(|w| !matches!(w, Expect::Severity | Expect::Title | Expect::At | Expect::Comma));
     }

@@ -266,7 +266,7 @@ fn an_if_before_within_or_a_comparison_gets_no_parentheses() {
     }
     assert_eq!(
         dump(&tree("rule r: if true then false else 2 ~= 3 == true")),
-        "(rule r None None None (cmp (if true false (~= 2[scale 0]<number> 3[scale 0]<number> None)) Eq true))\n",
+        "(rule r None None None None (cmp (if true false (~= 2[scale 0]<number> 3[scale 0]<number> None)) Eq true))\n",
         "`== true` compares the whole `if`"
     );
 }
@@ -950,7 +950,8 @@ impl Messy {
                             self.sep(false);
                         }
                         let text = p.node.to_string();
-                        self.tok(&if self.roll().is_multiple_of(2) { text.to_lowercase() } else { text });
+                        let text = if self.roll().is_multiple_of(2) { text.to_lowercase() } else { text };
+                        self.tok(&text);
                     }
                 }
                 At::Periods(ps) => {

@@ -145,7 +145,10 @@ pub(super) fn next_item(text: &str, from: usize) -> Option<usize> {
         let line = &text[line_start..];
         let word_start = line_start + (line.len() - line.trim_start_matches([' ', '\t']).len());
         let word = &text[word_start..Lexer::new(text, word_start).word_end(false)];
-        if word_start >= from && ITEM_KEYWORDS.contains(&word) {
+        // `group` starts an item only before a blank (`group.revenue` is a metric)
+        let item = ITEM_KEYWORDS.contains(&word)
+            && (word != "group" || text[word_start + word.len()..].starts_with([' ', '\t']));
+        if word_start >= from && item {
             return Some(word_start);
         }
         line_start += line.find('\n')? + 1;
@@ -203,7 +206,7 @@ impl Nesting {
         let after_dot = std::mem::replace(&mut self.after_dot, word == ".");
         match (kind, word) {
             (Tok::Word, _) if after_dot => self.after_operand = true,
-            (Tok::Word, "use" | "metric" | "group" | "let" | "rule") => *self = Nesting::default(),
+            (Tok::Word, "use" | "metric" | "let" | "rule") => *self = Nesting::default(),
             (Tok::Punct, "(" | "[") => self.open(),
             (Tok::Punct, ")" | "]") => self.close(word == "]"),
             (Tok::Punct, "-") if !after_operand => self.frame.run += 1,
@@ -438,10 +441,9 @@ fn period_hint(positives: &[Rule], previous: Option<&str>) -> Option<String> {
 }
 
 /// The reserved words: the keywords and the scenario names.
-const RESERVED: [&str; 26] = [
+const RESERVED: [&str; 25] = [
     "use",
     "metric",
-    "group",
     "for",
     "of",
     "let",

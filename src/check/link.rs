@@ -99,11 +99,11 @@ impl Linker<'_> {
                     self.errors.push(diag);
                 }
             }
-            CKind::Peer { expr, name, entity } => {
+            CKind::Peer { expr, name, name_span, entity } => {
                 match self.sheets.entity_id(name) {
                     Some(id) => *entity = id,
                     None => {
-                        let diag = self.unknown_entity(name, e.span);
+                        let diag = self.unknown_entity(name, *name_span);
                         self.errors.push(diag);
                     }
                 }

@@ -259,6 +259,8 @@ pub enum CKind {
     Peer {
         expr: Box<CExpr>,
         name: String,
+        /// Where the entity is named.
+        name_span: Span,
         /// The entity once linked to the data ([`UNLINKED`] before).
         entity: crate::data::EntityId,
     },

@@ -40,7 +40,8 @@ impl Resolver<'_> {
             }
             ExprKind::AtPeriod { expr, period } => CKind::Shift { expr: Box::new(self.expr(expr)), to: period.node },
             ExprKind::Peer { expr, entity } => {
-                CKind::Peer { expr: Box::new(self.expr(expr)), name: entity.node.clone(), entity: UNLINKED }
+                let (name, name_span) = (entity.node.clone(), entity.span);
+                CKind::Peer { expr: Box::new(self.expr(expr)), name, name_span, entity: UNLINKED }
             }
             ExprKind::Number(q) => self.number(*q, e.span, false),
             ExprKind::Range(r) => self.range(*r, e.span),

@@ -27,13 +27,16 @@ pub fn groups(files: &[RuleFile], errors: &mut Vec<Diag>) -> Vec<GroupDef> {
                 let diag = Diag::error("duplicate-name", format!("the group `{}` is defined twice", g.name.node))
                     .in_file(rf.file)
                     .primary(g.name.span, "defined again here")
-                    .with_help("group names are unique across a run: rename one, or merge their members")
-                    .with_related(
+                    .with_help("group names are unique across a run: rename one, or merge their members");
+                errors.push(if first.file == rf.file {
+                    diag.label(first.span, "first defined here")
+                } else {
+                    diag.with_related(
                         Diag::error("duplicate-name", format!("`{}` is first defined here", g.name.node))
                             .in_file(first.file)
                             .primary(first.span, "first defined here"),
-                    );
-                errors.push(diag);
+                    )
+                });
                 continue;
             }
             groups.push(GroupDef { name: g.name.node.clone(), members: g.members.clone(), file: rf.file, span: g.name.span });

@@ -134,7 +134,7 @@ impl<'a> Evaluator<'a> {
             }
             CKind::Pattern { name, .. } => Err(Halt::Missing(Missing { name: format!("`{name}`"), period })),
             CKind::Cell(id) => self.cell(*id, period),
-            CKind::Peer { expr, name, entity } => self.peer(expr, name, *entity, period, file),
+            CKind::Peer { expr, name, entity, .. } => self.peer(expr, name, *entity, period, file),
             CKind::Shift { expr, to } => match shift(period, *to, self.sheets.year_end(self.entity)) {
                 Some(p) => self.eval(expr, p, file),
                 None => {

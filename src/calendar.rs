@@ -164,6 +164,18 @@ impl fmt::Display for CalendarPeriod {
     }
 }
 
+impl YearEnd {
+    /// The months of each fiscal quarter, for a sheet's header: `Q1 Jul–Sep, Q2 Oct–Dec, Q3 Jan–Mar,
+    /// Q4 Apr–Jun`.
+    pub fn quarters(self) -> String {
+        let quarter = |q: u8| {
+            let m = self.months(Period::Quarter { year: 2000, quarter: q });
+            format!("Q{q} {}–{}", MONTHS[m.first.rem_euclid(12) as usize], MONTHS[m.last.rem_euclid(12) as usize])
+        };
+        (1..=4).map(quarter).collect::<Vec<_>>().join(", ")
+    }
+}
+
 impl fmt::Display for Months {
     /// `Apr–Jun 2025`, `Jul 2024–Jun 2025`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

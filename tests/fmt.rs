@@ -12,6 +12,7 @@ use std::process::Command;
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use tickmark::calendar::CalendarPeriod;
 use tickmark::num::unit::UnitName;
 use tickmark::num::{Currency, Quantity, RangeLit, RatioStyle, Scale, Unit};
 use tickmark::period::{Period, Step};
@@ -20,7 +21,6 @@ use tickmark::syntax::ast::{
     At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Group, Item, Let, Name, PeriodRef, Rule, Scenario, Scope,
     ScopeMember, Severity, UnaryOp, Use,
 };
-use tickmark::calendar::CalendarPeriod;
 use tickmark::syntax::parse;
 
 // ----- helpers
@@ -442,9 +442,8 @@ fn scope() -> impl Strategy<Value = Scope> {
     let member = prop_oneof![
         entity().prop_map(ScopeMember::Entity),
         prop::sample::select(vec!["hyperscalers", "peers"]).prop_map(|g| ScopeMember::Group(g.to_owned())),
-        (prop::sample::select(vec!["sector", "exchange"]), any::<bool>(), string()).prop_map(|(key, equal, value)| {
-            ScopeMember::Attribute { key: key.to_owned(), equal, value }
-        }),
+        (prop::sample::select(vec!["sector", "exchange"]), any::<bool>(), string())
+            .prop_map(|(key, equal, value)| { ScopeMember::Attribute { key: key.to_owned(), equal, value } }),
     ];
     prop::collection::vec(member.prop_map(sp), 1..4).prop_map(|members| Scope { members, span: Span::default() })
 }

@@ -121,7 +121,8 @@ impl Linker<'_> {
         let entities = self.sheets.entities.iter().map(String::as_str);
         match did_you_mean(name, entities) {
             Some(near) => diag.with_help(format!("did you mean `{near}`?")),
-            None => diag.with_help("a peer is an entity of the data, by the name its data files give (`entity = \"GOOGL\"`)"),
+            None => diag
+                .with_help("a peer is an entity of the data, by the name its data files give (`entity = \"GOOGL\"`)"),
         }
     }
 

@@ -4,11 +4,11 @@
 //! whole program checks.
 
 mod cycles;
-pub mod scope;
 pub mod infer;
 pub mod link;
 pub mod program;
 pub mod resolve;
+pub mod scope;
 pub mod types;
 
 use std::collections::HashMap;

@@ -39,7 +39,12 @@ pub fn groups(files: &[RuleFile], errors: &mut Vec<Diag>) -> Vec<GroupDef> {
                 });
                 continue;
             }
-            groups.push(GroupDef { name: g.name.node.clone(), members: g.members.clone(), file: rf.file, span: g.name.span });
+            groups.push(GroupDef {
+                name: g.name.node.clone(),
+                members: g.members.clone(),
+                file: rf.file,
+                span: g.name.span,
+            });
         }
     }
     groups
@@ -69,7 +74,8 @@ pub fn compile(scope: &ast::Scope, groups: &[GroupDef], file: SourceId, errors: 
 
 /// The error for a scope that names no group of the run.
 fn unknown_group(name: &str, span: Span, groups: &[GroupDef], file: SourceId) -> Diag {
-    let diag = Diag::error("unknown-group", format!("unknown group `{name}`")).in_file(file).primary(span, "no such group");
+    let diag =
+        Diag::error("unknown-group", format!("unknown group `{name}`")).in_file(file).primary(span, "no such group");
     let help = match crate::suggest::did_you_mean(name, groups.iter().map(|g| g.name.as_str())) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!(
@@ -164,10 +170,12 @@ fn absent(name: &str, span: Span, file: SourceId, sheets: &Sheets) -> Diag {
 /// The warning for an attribute test that no entity passes.
 fn no_entity_passes(key: &str, equal: bool, value: &str, span: Span, file: SourceId, sheets: &Sheets) -> Diag {
     let op = if equal { "==" } else { "!=" };
-    let diag = Diag::warning("checked-nowhere", format!("no entity has `{key} {op} \"{value}\"`: it is checked nowhere"))
-        .in_file(file)
-        .primary(span, "admits no entity");
-    let values: BTreeSet<&str> = sheets.entities.iter().filter_map(|e| sheets.attributes.get(e, key)).map(|a| a.value.as_str()).collect();
+    let diag =
+        Diag::warning("checked-nowhere", format!("no entity has `{key} {op} \"{value}\"`: it is checked nowhere"))
+            .in_file(file)
+            .primary(span, "admits no entity");
+    let values: BTreeSet<&str> =
+        sheets.entities.iter().filter_map(|e| sheets.attributes.get(e, key)).map(|a| a.value.as_str()).collect();
     let help = if values.is_empty() {
         let keys = sheets.attributes.keys();
         match crate::suggest::did_you_mean(key, keys.iter().copied()) {
@@ -177,7 +185,10 @@ fn no_entity_passes(key: &str, equal: bool, value: &str, span: Span, file: Sourc
     } else {
         match crate::suggest::did_you_mean(value, values.iter().copied()) {
             Some(near) if equal => format!("did you mean `\"{near}\"`?"),
-            _ => format!("the data gives `{key}` as {}", listed(values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().iter().map(String::as_str))),
+            _ => format!(
+                "the data gives `{key}` as {}",
+                listed(values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().iter().map(String::as_str))
+            ),
         }
     };
     diag.with_help(help)

@@ -62,9 +62,9 @@ pub fn run(args: Args, style: Style) -> Output {
     let entries = entries(&loaded, &at);
     let (sources, sheets) = (&loaded.sources, &loaded.sheets);
     Output::ok(match args.format {
-        Format::Table => sheet::table(&entries, &sheets.conflicts, sources, width(), style),
+        Format::Table => sheet::table(&entries, &sheets.conflicts, &sheets.attributes, sources, width(), style),
         Format::Csv => sheet::csv(&entries),
-        Format::Json => sheet::json(&entries, sources, &sheets.sources),
+        Format::Json => sheet::json(&entries, &sheets.attributes, sources, &sheets.sources),
     })
 }
 

@@ -18,8 +18,8 @@ use crate::num::{Quantity, Unit, parse_decimal};
 use crate::source::{SourceId, Span, Spanned};
 use crate::syntax::ast::Scenario;
 
-use super::file::DataFile;
 use super::entity::{Attribute, NAMED};
+use super::file::DataFile;
 use super::key;
 use super::sheet::{Fact, FactKey, FactValue, Origin};
 use super::value::{UNITS_HELP, parse_value};
@@ -159,7 +159,10 @@ impl Walk {
         if let Some((label, help)) = bad {
             let message = format!("`{text}` is not a valid `{}`", entry.key);
             return self.errors.push(
-                Diag::error("bad-attribute", message).in_file(self.file).primary(entry.value.span, label).with_help(help),
+                Diag::error("bad-attribute", message)
+                    .in_file(self.file)
+                    .primary(entry.value.span, label)
+                    .with_help(help),
             );
         }
         let origin = Origin { file: self.file, span: entry.value.span };

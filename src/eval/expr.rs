@@ -55,7 +55,19 @@ impl<'a> Evaluator<'a> {
     pub fn new(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
         let (far, left, budget) = (HashMap::new(), crate::limits::EVAL_STEPS, crate::limits::EVAL_STEPS);
         let home = entity;
-        Evaluator { program, sheets, entity, home, cache: Vec::new(), far, work: 0, left, budget, trace: None, depth: 0 }
+        Evaluator {
+            program,
+            sheets,
+            entity,
+            home,
+            cache: Vec::new(),
+            far,
+            work: 0,
+            left,
+            budget,
+            trace: None,
+            depth: 0,
+        }
     }
 
     /// An evaluator that records every node it evaluates, inside cells too (for `explain`).

@@ -110,7 +110,11 @@ impl Trace {
         span: Span,
         period: Period,
     ) -> Option<&Result<Value, Halt>> {
-        let found = self.steps.iter().rev().find(|s| s.entity == entity && s.file == file && s.span == span && s.period == period);
+        let found = self
+            .steps
+            .iter()
+            .rev()
+            .find(|s| s.entity == entity && s.file == file && s.span == span && s.period == period);
         found.map(|s| &s.result)
     }
 

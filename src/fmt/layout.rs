@@ -149,7 +149,9 @@ impl<'a> Layout<'a> {
                 let text = format!("group {} = {}", g.name.node, members.join(", "));
                 lines.push(&text, self.src(g.span.start, p.tight(g.span).end));
             }
-            Item::Scope(scope) => lines.push(&expr::scope_text(scope), self.src(scope.span.start, p.tight(scope.span).end)),
+            Item::Scope(scope) => {
+                lines.push(&expr::scope_text(scope), self.src(scope.span.start, p.tight(scope.span).end))
+            }
             Item::Let(l) => {
                 lines.push(&format!("let {} = ", l.name.node), self.src(l.span.start, l.name.span.end));
                 self.layout(&l.value, Follow::End, CONTINUATION, &mut lines);

@@ -90,11 +90,8 @@ impl Explainer<'_> {
             Outcome::Skip(_) => "33",
         };
         let severity = severity_word(rule.severity);
-        let mut out = format!(
-            "rule `{}` ({severity}) at {at}: {}",
-            rule.name,
-            paint(style.color, &format!("1;{code}"), status)
-        );
+        let mut out =
+            format!("rule `{}` ({severity}) at {at}: {}", rule.name, paint(style.color, &format!("1;{code}"), status));
         if let Outcome::Skip(m) = &check.outcome {
             let _ = write!(out, ", {} has no value at {}", m.name, m.period);
         }

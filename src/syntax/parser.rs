@@ -17,8 +17,8 @@ use super::ast::{
     At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Group, Item, Let, MetricDecl, Name, PeriodRef,
     Rule as RuleItem, Scenario, Scope, ScopeMember, Severity, UnaryOp, Use,
 };
-use crate::calendar::CalendarPeriod;
 use super::error::{self, Fault};
+use crate::calendar::CalendarPeriod;
 use crate::diag::Diag;
 use crate::num::{Currency, Quantity, RangeLit, RatioStyle, Scale, Unit, parse_decimal, range};
 use crate::period::{Period, Step};
@@ -310,7 +310,9 @@ impl Walker {
             return Spanned::new(period, span);
         }
         let label = Period::why_not(&text.to_ascii_uppercase().replacen("CQ", "Q", 1).replacen("CY", "FY", 1));
-        self.report(self.error(span, format!("`{text}` is not a calendar period"), label).with_help(CalendarPeriod::HELP));
+        self.report(
+            self.error(span, format!("`{text}` is not a calendar period"), label).with_help(CalendarPeriod::HELP),
+        );
         Spanned::new(CalendarPeriod::Year(2000), span)
     }
 

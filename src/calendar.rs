@@ -95,7 +95,7 @@ impl YearEnd {
         // quarters after the close of fiscal year 0, counted so that quarter 4 of year `y` is `4y`
         let after = months.last - self.year_close(0);
         let period = if kind == Kind::Year {
-            (after % 12 == 0).then(|| Period::Year(after / 12))?
+            (after % 12 == 0).then_some(Period::Year(after / 12))?
         } else {
             (after % 3 == 0).then_some(())?;
             let n = after / 3 + 3;

@@ -186,3 +186,14 @@ fn the_shipped_amazon_claims_run_at_amazon_only() {
         assert!(!amazon.iter().any(|r| line.contains(&format!(" {r}"))), "an Amazon claim ran elsewhere: {line}");
     }
 }
+
+#[test]
+fn a_file_of_attributes_alone_describes_the_entity_of_a_csv() {
+    let csv = "entity,metric,period,value,unit\nMSFT,revenue,2025Q4,76.4,USD bn\n";
+    let header = "entity = \"MSFT\"\nfiscal_year_end = \"06-30\"\n";
+    let files = [("rules.tick", "rule r at 2025CQ2:\n  revenue > 0\n"), ("msft.csv", csv), ("msft.toml", header)];
+    let args = ["check", "rules.tick", "--data", "msft.csv", "--data", "msft.toml", "--deny", "warnings", "--verbose"];
+    let (out, _, code) = run_in(&files, &args);
+    assert_eq!(code, 0, "a file of attributes is not a file without facts: {out}");
+    assert!(out.contains("pass  r at MSFT 2025Q4 (Apr–Jun 2025)"), "{out}");
+}

@@ -70,6 +70,9 @@ pub struct DataSource {
     /// The `source = "..."` of the file, if it names one.
     pub name: Option<String>,
     pub facts: usize,
+    /// How many attributes of its entity it gives (`sector = "cloud"`): a file of attributes alone
+    /// describes an entity, and is not empty.
+    pub attributes: usize,
 }
 
 /// Two sources that give one fact with values that do not meet given rounding.
@@ -307,7 +310,7 @@ pub struct SheetBuilder {
 impl SheetBuilder {
     /// Registers a data file before its facts are inserted; returns its index among the sources.
     pub fn add_source(&mut self, file: SourceId, name: Option<String>) -> usize {
-        self.sources.push(DataSource { file, name, facts: 0 });
+        self.sources.push(DataSource { file, name, facts: 0, attributes: 0 });
         self.source_start = self.store.facts.len();
         self.sources.len() - 1
     }
@@ -353,6 +356,9 @@ impl SheetBuilder {
 
     /// Adds what a file says about its entity (`sector = "cloud"`); the first file to say it wins.
     pub fn attribute(&mut self, attribute: super::entity::Attribute) {
+        if let Some(source) = self.sources.last_mut() {
+            source.attributes += 1;
+        }
         self.attributes.add(attribute);
     }
 

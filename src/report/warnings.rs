@@ -70,7 +70,7 @@ pub fn nowhere_diags(program: &Program, sheets: &Sheets, results: &Results, narr
 /// A warning for every data file that gave no fact (a CSV header without rows, a TOML file of
 /// empty tables): a file that checks nothing should not read as checked.
 pub fn empty_source_diags(sheets: &Sheets, sources: &Sources) -> Vec<Diag> {
-    let empty = sheets.sources.iter().filter(|s| s.facts == 0);
+    let empty = sheets.sources.iter().filter(|s| s.facts == 0 && s.attributes == 0);
     empty
         .map(|s| {
             let file = sources.get(s.file);

@@ -197,3 +197,11 @@ fn a_file_of_attributes_alone_describes_the_entity_of_a_csv() {
     assert_eq!(code, 0, "a file of attributes is not a file without facts: {out}");
     assert!(out.contains("pass  r at MSFT 2025Q4 (Apr–Jun 2025)"), "{out}");
 }
+
+#[test]
+fn a_companyfacts_file_gives_its_fiscal_year_end() {
+    let (out, err, code) = tickmark(&["sheet", "--data", "tests/fixtures/sec/apple.json"], root());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("CIK0000320193: fiscal_year_end = \"09-27\"\n"), "{out}");
+    assert!(out.contains("fiscal quarters: Q1 Oct–Dec, Q2 Jan–Mar, Q3 Apr–Jun, Q4 Jul–Sep"), "{out}");
+}

@@ -200,7 +200,7 @@ fn a_file_of_attributes_alone_describes_the_entity_of_a_csv() {
 
 #[test]
 fn a_companyfacts_file_gives_its_fiscal_year_end() {
-    let (out, err, code) = tickmark(&["sheet", "--data", "tests/fixtures/sec/apple.json"], root());
+    let (out, err, code) = tickmark(&["sheet", "rules/sec", "--data", "tests/fixtures/sec/apple.json"], root());
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("CIK0000320193: fiscal_year_end = \"09-27\"\n"), "{out}");
     assert!(out.contains("fiscal quarters: Q1 Oct–Dec, Q2 Jan–Mar, Q3 Apr–Jun, Q4 Jul–Sep"), "{out}");

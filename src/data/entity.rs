@@ -77,7 +77,8 @@ impl Attributes {
 
 /// The warning for two files that disagree on an attribute.
 pub fn conflict_diag(c: &AttributeConflict, sources: &Sources) -> Diag {
-    let (kept, other, key, entity) = (&c.kept.value, &c.other.value, &c.kept.key, &c.kept.entity);
+    let (kept, other) = (crate::escape::excerpt(&c.kept.value), crate::escape::excerpt(&c.other.value));
+    let (key, entity) = (&c.kept.key, &c.kept.entity);
     let first = Diag::warning("conflict", format!("the first source says `{key} = \"{kept}\"`, and is used"))
         .in_file(c.kept.origin.file)
         .primary(c.kept.origin.span, "used");

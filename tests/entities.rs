@@ -205,3 +205,20 @@ fn a_companyfacts_file_gives_its_fiscal_year_end() {
     assert!(out.starts_with("CIK0000320193: fiscal_year_end = \"09-27\"\n"), "{out}");
     assert!(out.contains("fiscal quarters: Q1 Oct–Dec, Q2 Jan–Mar, Q3 Apr–Jun, Q4 Jul–Sep"), "{out}");
 }
+
+#[test]
+fn an_aggregate_reads_a_value_at_each_entity_of_a_group() {
+    let all = listing();
+    // (11.45 % + 44.9 % + 32.5 %) / 3 = 29.6 %, each member at its own April to June 2025
+    assert_eq!(status(&all, "margin_above_group_average", "MSFT 2025Q4 (Apr–Jun 2025)"), "pass");
+    let args =
+        ["eval", "avg(op_margin of hyperscalers)", RULES, "--data", DATA, "--entity", "MSFT", "--period", "2025Q4"];
+    let (out, err, code) = tickmark(&args, root());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("29.6 %"), "{out}");
+    // a member without a value there is a missing input: the average is never of fewer companies
+    let args =
+        ["eval", "avg(op_margin of hyperscalers)", RULES, "--data", DATA, "--entity", "GOOGL", "--period", "2025Q1"];
+    let (out, _, _) = tickmark(&args, root());
+    assert!(out.contains("no value: `operating_income` of AMZN at 2025Q1"), "{out}");
+}

@@ -151,6 +151,7 @@ fn expr(e: &Expr) -> String {
         ExprKind::In { value, range } => format!("(in {} {})", expr(value), expr(range)),
         ExprKind::AtPeriod { expr: x, period } => format!("(at {} {:?})", expr(x), period.node),
         ExprKind::Peer { expr: x, entity } => format!("(of {} {:?})", expr(x), entity.node),
+        ExprKind::PeerGroup { expr: x, group } => format!("(of-group {} {})", expr(x), group.node),
         ExprKind::Number(q) => quantity(q),
         ExprKind::Range(r) => format!("(range {:?} {:?})", r.lo.map(|q| quantity(&q)), r.hi.map(|q| quantity(&q))),
         ExprKind::Bool(b) => b.to_string(),
@@ -515,6 +516,8 @@ fn raw_expr() -> impl Strategy<Value = Expr> {
             1 => (boxed(), boxed()).prop_map(|(value, range)| ex(ExprKind::In { value, range })),
             1 => (boxed(), period_ref()).prop_map(|(expr, p)| ex(ExprKind::AtPeriod { expr, period: sp(p) })),
             1 => (boxed(), entity()).prop_map(|(expr, e)| ex(ExprKind::Peer { expr, entity: sp(e) })),
+            1 => (boxed(), prop::sample::select(vec!["hyperscalers", "peers"]))
+                .prop_map(|(expr, g)| ex(ExprKind::PeerGroup { expr, group: sp(g.to_owned()) })),
             1 => (func, prop::collection::vec(inner.clone(), 0..3))
                 .prop_map(|(f, args)| ex(ExprKind::Call { func: sp(f.to_owned()), args })),
             1 => (boxed(), boxed(), boxed())
@@ -536,7 +539,7 @@ fn level(e: &Expr) -> u8 {
         ExprKind::Unary { op, .. } if op.node == UnaryOp::Not => 3,
         ExprKind::Unary { .. } => 7,
         ExprKind::Compare { .. } | ExprKind::Approx { .. } | ExprKind::In { .. } => 4,
-        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } => 8,
+        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } | ExprKind::PeerGroup { .. } => 8,
         _ => 9,
     }
 }
@@ -593,7 +596,7 @@ fn takes(e: &Expr, from: u8, next: Next) -> bool {
             Some(_) => false, // the tolerance is a number, not a sum: nothing goes on after it
         },
         ExprKind::In { range, .. } => takes(range, 5, next),
-        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } => next == Next::Index,
+        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } | ExprKind::PeerGroup { .. } => next == Next::Index,
         ExprKind::If { otherwise, .. } => takes(otherwise, 1, next),
         _ => false,
     }
@@ -646,6 +649,7 @@ fn operands(e: Expr, next: Next) -> Expr {
         ExprKind::In { value, range } => ExprKind::In { value: g(value, 5, Next::In), range: g(range, 5, next) },
         ExprKind::AtPeriod { expr, period } => ExprKind::AtPeriod { expr: g(expr, 8, Next::Index), period },
         ExprKind::Peer { expr, entity } => ExprKind::Peer { expr: g(expr, 8, Next::Index), entity },
+        ExprKind::PeerGroup { expr, group } => ExprKind::PeerGroup { expr: g(expr, 8, Next::Index), group },
         ExprKind::Call { func, args } => {
             ExprKind::Call { func, args: args.into_iter().map(|a| grammatical(a, 1, Next::End)).collect() }
         }
@@ -675,6 +679,7 @@ fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
         ExprKind::Unary { expr, .. }
         | ExprKind::AtPeriod { expr, .. }
         | ExprKind::Peer { expr, .. }
+        | ExprKind::PeerGroup { expr, .. }
         | ExprKind::Paren(expr) => vec![&mut **expr],
         ExprKind::Compare { first, rest } => {
             let mut all = vec![&mut **first];
@@ -1067,6 +1072,13 @@ impl Messy {
                 self.tok("of");
                 self.sep(true);
                 self.tok(&entity_written(&entity.node));
+            }
+            ExprKind::PeerGroup { expr, group } => {
+                self.expr(expr);
+                self.sep(true);
+                self.tok("of");
+                self.sep(true);
+                self.tok(&group.node);
             }
             _ => self.atom(e),
         }

@@ -161,6 +161,7 @@ fn dump(expr: &Expr) -> String {
         ExprKind::In { value, range } => format!("(in {} {})", dump(value), dump(range)),
         ExprKind::AtPeriod { expr, period } => format!("(at {} {})", dump(expr), period_ref(period.node)),
         ExprKind::Peer { expr, entity } => format!("(of {} {:?}@{})", dump(expr), entity.node, span(entity.span)),
+        ExprKind::PeerGroup { expr, group } => format!("(of-group {} {}@{})", dump(expr), group.node, span(group.span)),
         _ => dump_atom(expr),
     }
 }

@@ -109,6 +109,12 @@ impl Linker<'_> {
                 }
                 self.expr(expr);
             }
+            CKind::PeerGroup { expr, members, .. } => {
+                for (name, entity) in members.iter_mut() {
+                    *entity = self.sheets.entity_id(name);
+                }
+                self.expr(expr);
+            }
             _ => super::walk_children_mut(e, &mut |c| self.expr(c)),
         }
     }

@@ -41,9 +41,10 @@ pub struct RuleFile {
 pub fn check(files: &[RuleFile]) -> Result<Program, Vec<Diag>> {
     let mut errors = Vec::new();
     let cells = declare(files, &mut errors);
-    let mut program = Program { groups: scope::groups(files, &mut errors), ..Program::default() };
+    let groups = scope::groups(files, &mut errors);
+    let mut program = Program::default();
     for rf in files {
-        let mut resolver = Resolver { cells: &cells, file: rf.file, errors: &mut errors };
+        let mut resolver = Resolver { cells: &cells, groups: &groups, file: rf.file, errors: &mut errors };
         // the file's `for` line over the items after it
         let mut file_scope: Option<program::CScope> = None;
         for item in &rf.ast.items {
@@ -60,16 +61,17 @@ pub fn check(files: &[RuleFile]) -> Result<Program, Vec<Diag>> {
                 Item::Let(_) => {}
                 Item::Rule(r) => {
                     let mut rule = compile_rule(r, &rf.text, &mut resolver);
-                    let own = r.scope.as_ref().map(|s| scope::compile(s, &program.groups, rf.file, resolver.errors));
+                    let own = r.scope.as_ref().map(|s| scope::compile(s, &groups, rf.file, resolver.errors));
                     rule.scopes.scopes = file_scope.iter().cloned().chain(own).collect();
                     program.rules.push(rule);
                 }
-                Item::Scope(s) => file_scope = Some(scope::compile(s, &program.groups, rf.file, resolver.errors)),
+                Item::Scope(s) => file_scope = Some(scope::compile(s, &groups, rf.file, resolver.errors)),
                 Item::Metric(m) => program.declared.extend(declarations(m, rf.file, resolver.errors)),
                 Item::Use(_) | Item::Group(_) => {}
             }
         }
     }
+    program.groups = groups;
     errors.extend(conflicting_declarations(&program.declared));
     errors.extend(cycles::find(&program));
     if errors.is_empty() {
@@ -93,7 +95,7 @@ pub fn expression(
 ) -> Result<CExpr, Vec<Diag>> {
     let cells: HashMap<String, CellId> = program.cells.iter().enumerate().map(|(id, c)| (c.name.clone(), id)).collect();
     let mut errors = Vec::new();
-    let mut expr = Resolver { cells: &cells, file, errors: &mut errors }.expr(ast);
+    let mut expr = Resolver { cells: &cells, groups: &program.groups, file, errors: &mut errors }.expr(ast);
     if errors.is_empty() {
         errors = link::link_expr(&mut expr, file, program, sheets);
     }
@@ -362,7 +364,10 @@ pub fn walk(e: &CExpr, f: &mut dyn FnMut(&CExpr)) {
 macro_rules! each_child {
     ($kind:expr, $f:ident, $iter:ident) => {
         match $kind {
-            CKind::Shift { expr, .. } | CKind::Peer { expr, .. } | CKind::Unary { expr, .. } => $f(expr),
+            CKind::Shift { expr, .. }
+            | CKind::Peer { expr, .. }
+            | CKind::PeerGroup { expr, .. }
+            | CKind::Unary { expr, .. } => $f(expr),
             CKind::Binary { lhs, rhs, .. } | CKind::Approx { lhs, rhs, .. } => {
                 $f(lhs);
                 $f(rhs);

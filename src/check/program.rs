@@ -264,6 +264,15 @@ pub enum CKind {
         /// The entity once linked to the data ([`UNLINKED`] before).
         entity: crate::data::EntityId,
     },
+    /// `x of hyperscalers`, an argument of an aggregate: `x` at each entity of the group.
+    PeerGroup {
+        expr: Box<CExpr>,
+        /// The group, by its index in [`Program::groups`].
+        group: usize,
+        /// Each member with its entity in the data once linked (`None` for one of no data file, whose
+        /// value is then a missing input).
+        members: Vec<(String, Option<crate::data::EntityId>)>,
+    },
     Unary {
         op: UnaryOp,
         expr: Box<CExpr>,

@@ -73,7 +73,7 @@ pub fn compile(scope: &ast::Scope, groups: &[GroupDef], file: SourceId, errors: 
 }
 
 /// The error for a scope that names no group of the run.
-fn unknown_group(name: &str, span: Span, groups: &[GroupDef], file: SourceId) -> Diag {
+pub(super) fn unknown_group(name: &str, span: Span, groups: &[GroupDef], file: SourceId) -> Diag {
     let diag =
         Diag::error("unknown-group", format!("unknown group `{name}`")).in_file(file).primary(span, "no such group");
     let help = match crate::suggest::did_you_mean(name, groups.iter().map(|g| g.name.as_str())) {

@@ -147,6 +147,8 @@ impl<'a> Evaluator<'a> {
             CKind::Pattern { name, .. } => Err(Halt::Missing(Missing { name: format!("`{name}`"), period })),
             CKind::Cell(id) => self.cell(*id, period),
             CKind::Peer { expr, name, entity, .. } => self.peer(expr, name, *entity, period, file),
+            // the checker lets a group's values stand only where an aggregate takes them
+            CKind::PeerGroup { .. } => Err(error(file, e.span, "a group's values are read only by an aggregate")),
             CKind::Shift { expr, to } => match shift(period, *to, self.sheets.year_end(self.entity)) {
                 Some(p) => self.eval(expr, p, file),
                 None => {
@@ -207,7 +209,7 @@ impl<'a> Evaluator<'a> {
     /// `x of GOOGL`: `x` at the peer, at its fiscal period covering the calendar months the period
     /// covers here; where the peer has no such period (a June year against a December one), or no
     /// value there, the check is skipped.
-    fn peer(&mut self, expr: &CExpr, name: &str, peer: EntityId, period: Period, file: SourceId) -> Eval {
+    pub(super) fn peer(&mut self, expr: &CExpr, name: &str, peer: EntityId, period: Period, file: SourceId) -> Eval {
         let months = self.sheets.year_end(self.entity).months(period);
         let Some(aligned) = self.sheets.year_end(peer).period_covering(months, period.kind()) else {
             let name = format!("{name}, whose periods do not cover {months},");

@@ -108,6 +108,9 @@ fn gather_one(
     values: &mut Vec<Num>,
 ) -> Result<(), Halt> {
     let placeholder = || Num::exact(Decimal::ZERO, Unit::None);
+    if let CKind::PeerGroup { expr, members, .. } = &arg.kind {
+        return group_values(ev, expr, members, (period, file), figures, values);
+    }
     let CKind::Pattern { name, metrics, scenario, .. } = &arg.kind else {
         let value =
             if figures { ev.num(arg, period, file)? } else { ev.eval(arg, period, file).map(|_| placeholder())? };
@@ -131,6 +134,36 @@ fn gather_one(
         return Err(Halt::Missing(Missing { name: format!("`{name}`"), period }));
     }
     Ok(())
+}
+
+/// The values of `x of hyperscalers`: `x` at each member, at its period covering the same months.
+/// Every member must give one, or the check is skipped: an average that quietly left a company out
+/// would be another average.
+fn group_values(
+    ev: &mut Evaluator,
+    expr: &CExpr,
+    members: &[(String, Option<crate::data::EntityId>)],
+    (period, file): (Period, SourceId),
+    figures: bool,
+    values: &mut Vec<Num>,
+) -> Result<(), Halt> {
+    let mut halt: Option<Halt> = None;
+    for (name, entity) in members {
+        let Some(entity) = *entity else {
+            let missing = Missing { name: format!("{} of {name} (in no data file)", name_of(ev, expr)), period };
+            halt = Some(worse(halt, Halt::Missing(missing)));
+            continue;
+        };
+        match ev.peer(expr, name, entity, period, file) {
+            Ok(v) if figures => values.push(as_num(v, expr, file)?),
+            Ok(_) => values.push(Num::exact(Decimal::ZERO, Unit::None)),
+            Err(h) => halt = Some(worse(halt, h)),
+        }
+    }
+    match halt {
+        Some(h) => Err(h),
+        None => Ok(()),
+    }
 }
 
 /// `sum`, `avg`, `min`, `max`, `count` over arguments and `*` names.
@@ -179,6 +212,7 @@ fn name_of(ev: &Evaluator, e: &CExpr) -> String {
         CKind::Cell(id) => format!("`{}`", ev.program.cells[*id].name),
         CKind::Shift { expr, .. } => name_of(ev, expr),
         CKind::Peer { expr, name, .. } => format!("{} of {name}", name_of(ev, expr)),
+        CKind::PeerGroup { expr, group, .. } => format!("{} of {}", name_of(ev, expr), ev.program.groups[*group].name),
         _ => "the range".to_owned(),
     }
 }

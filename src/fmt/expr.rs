@@ -22,7 +22,7 @@ pub fn level(e: &Expr) -> u8 {
         ExprKind::Unary { op, .. } if op.node == UnaryOp::Not => 3,
         ExprKind::Compare { .. } | ExprKind::Approx { .. } | ExprKind::In { .. } => 4,
         ExprKind::Unary { .. } => 7,
-        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } => 8,
+        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } | ExprKind::PeerGroup { .. } => 8,
         _ => 9,
     }
 }
@@ -123,7 +123,7 @@ fn takes(e: &Expr, from: u8, follow: Follow) -> bool {
         ExprKind::Approx { rhs, within: None, .. } => follow == Follow::Within || takes(rhs, 5, follow),
         ExprKind::Approx { within: Some(_), .. } => false,
         ExprKind::In { range, .. } => takes(range, 5, follow),
-        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } => follow == Follow::Index,
+        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } | ExprKind::PeerGroup { .. } => follow == Follow::Index,
         ExprKind::If { otherwise, .. } => takes(otherwise, 1, follow),
         _ => false,
     }
@@ -190,6 +190,11 @@ impl Printer<'_> {
                 self.write_operand(expr, 8, Follow::Index, out);
                 out.push_str(" of ");
                 out.push_str(&entity_text(&entity.node));
+            }
+            ExprKind::PeerGroup { expr, group } => {
+                self.write_operand(expr, 8, Follow::Index, out);
+                out.push_str(" of ");
+                out.push_str(&group.node);
             }
             _ => self.atom(e, follow, out),
         }
@@ -306,7 +311,9 @@ impl Printer<'_> {
 /// as the range from -5.
 fn starts_with_range(e: &Expr) -> bool {
     match &e.node {
-        ExprKind::AtPeriod { expr, .. } | ExprKind::Peer { expr, .. } => starts_with_range(expr),
+        ExprKind::AtPeriod { expr, .. } | ExprKind::Peer { expr, .. } | ExprKind::PeerGroup { expr, .. } => {
+            starts_with_range(expr)
+        }
         ExprKind::Range(r) => r.lo.is_some(),
         _ => false,
     }

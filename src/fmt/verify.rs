@@ -130,6 +130,10 @@ fn erase(e: &mut Expr) {
             erase(expr);
             entity.span = Span::default();
         }
+        ExprKind::PeerGroup { expr, group } => {
+            erase(expr);
+            group.span = Span::default();
+        }
         ExprKind::Call { func, args } => {
             func.span = Span::default();
             args.iter_mut().for_each(erase);

@@ -122,7 +122,7 @@ impl Walk<'_> {
     fn node(&self, e: &CExpr, file: SourceId, period: Period) -> Node {
         let result = self.trace.step(self.entity, file, e.span, period).cloned();
         let mut node = Node { text: self.text(file, e), result, ..Node::default() };
-        if node.result.is_none() && !matches!(e.kind, CKind::Pattern { .. }) {
+        if node.result.is_none() && !matches!(e.kind, CKind::Pattern { .. } | CKind::PeerGroup { .. }) {
             node.value = "not evaluated".to_owned();
             return node;
         }
@@ -147,6 +147,19 @@ impl Walk<'_> {
                     Walk { entity: *entity, ..*self }.shifted(&mut node, expr, file, aligned);
                 }
                 at = aligned.map(|p| self.ex.sheets.at(*entity, p));
+            }
+            CKind::PeerGroup { expr, members, .. } => {
+                for entity in members.iter().filter_map(|(_, e)| *e) {
+                    let months = self.ex.sheets.year_end(self.entity).months(period);
+                    let Some(aligned) = self.ex.sheets.year_end(entity).period_covering(months, period.kind()) else {
+                        continue;
+                    };
+                    let mut child = Walk { entity, ..*self }.node(expr, file, aligned);
+                    child.value = format!("{}  at {}", child.value, self.ex.sheets.at(entity, aligned));
+                    node.children.push(child);
+                }
+                node.value = format!("a value at each of {} entities, below", node.children.len());
+                return node;
             }
             _ => crate::check::walk_children(e, &mut |c| node.children.push(self.node(c, file, period))),
         }

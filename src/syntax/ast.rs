@@ -131,6 +131,8 @@ pub enum ExprKind {
     AtPeriod { expr: Box<Expr>, period: Spanned<PeriodRef> },
     /// `x of GOOGL`: the value at another entity, at its period covering the same calendar months.
     Peer { expr: Box<Expr>, entity: Spanned<String> },
+    /// `x of hyperscalers`: `x` at each entity of a group, for an aggregate.
+    PeerGroup { expr: Box<Expr>, group: Spanned<String> },
     /// `213.4`, `35%`, `730 USD m`
     Number(Quantity),
     /// `173.5..178.5`, `..213`, `206..`

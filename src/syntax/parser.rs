@@ -454,9 +454,16 @@ impl Walker {
         for index in inner {
             let span = expr.span.to(self.span(&index));
             if index.as_rule() == Rule::peer {
-                let target = index.into_inner().find(|p| matches!(p.as_rule(), Rule::entity | Rule::entity_quoted))?;
-                let entity = self.entity(target)?;
-                expr = Spanned::new(ExprKind::Peer { expr: Box::new(expr), entity }, span);
+                let target = index
+                    .into_inner()
+                    .find(|p| matches!(p.as_rule(), Rule::entity | Rule::entity_quoted | Rule::ident))?;
+                expr = if target.as_rule() == Rule::ident {
+                    let group = Spanned::new(target.as_str().to_owned(), self.span(&target));
+                    Spanned::new(ExprKind::PeerGroup { expr: Box::new(expr), group }, span)
+                } else {
+                    let entity = self.entity(target)?;
+                    Spanned::new(ExprKind::Peer { expr: Box::new(expr), entity }, span)
+                };
                 continue;
             }
             let target = index

@@ -222,3 +222,11 @@ fn an_aggregate_reads_a_value_at_each_entity_of_a_group() {
     let (out, _, _) = tickmark(&args, root());
     assert!(out.contains("no value: `operating_income` of AMZN at 2025Q1"), "{out}");
 }
+
+#[test]
+fn explain_says_where_a_scoped_rule_is_checked() {
+    let args = ["explain", "msft_margin_above_40pct", RULES, "--data", DATA, "--entity", "GOOGL"];
+    let (_, err, code) = tickmark(&args, root());
+    assert_eq!(code, 2);
+    assert!(err.contains("the rule is checked at every period with data for MSFT"), "{err}");
+}

@@ -9,8 +9,10 @@
 //! CSV: one row per entity and metric, columns `entity,metric,unit`, then for every scenario and
 //! period two columns, `actual 2025Q4` (the figure as written, without the row's unit) and
 //! `actual 2025Q4 status` (`checked`, `failed`, `bare`, or empty where there is no figure).
-//! JSON: `{"facts": [...]}`, one object per fact with `entity`, `metric`, `scenario`, `period`,
+//! JSON: `{"entities": [...], "facts": [...]}`: per entity whose data gives attributes, `entity` and
+//! `attributes` (`{"sector": "retail"}`); per fact `entity`, `metric`, `scenario`, `period`,
 //! `value`, `unit`, `status`, `location`, `source`, `checked_by` and `failed_by` (rule names).
+//! The table shows an entity's attributes above its blocks.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;

@@ -4,6 +4,7 @@
 //! (files to sheets of facts), [`eval`] (rules over sheets, exact intervals), [`report`] (results to
 //! human, json, ...).
 
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -109,6 +109,14 @@ const REQUIRED: &[&str] = &[
     "init_rules_without_data",
     "data_empty_folder",
     "csv_unit_contradicts_row",
+    // entities: scopes, groups, attributes, calendars and peers (issue 15)
+    "entities_unknown_group",
+    "entities_duplicate_group",
+    "entities_unknown_peer",
+    "entities_bad_fiscal_year_end",
+    "entities_bad_attribute",
+    "entities_bad_calendar_period",
+    "entities_group_outside_aggregate",
 ];
 
 /// The catalogue's folder, relative to the crate root.

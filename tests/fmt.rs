@@ -12,13 +12,14 @@ use std::process::Command;
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use tickmark::calendar::CalendarPeriod;
 use tickmark::num::unit::UnitName;
 use tickmark::num::{Currency, Quantity, RangeLit, RatioStyle, Scale, Unit};
 use tickmark::period::{Period, Step};
 use tickmark::source::{SourceId, Sources, Span, Spanned};
 use tickmark::syntax::ast::{
-    At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, Name, PeriodRef, Rule, Scenario, Severity, UnaryOp,
-    Use, Vintage,
+    At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Group, Item, Let, Name, PeriodRef, Rule, Scenario, Scope,
+    ScopeMember, Severity, UnaryOp, Use, Vintage,
 };
 use tickmark::syntax::parse;
 
@@ -107,6 +108,11 @@ fn dump(file: &File) -> String {
                 let names: Vec<&str> = m.names.iter().map(|n| n.node.as_str()).collect();
                 _ = writeln!(out, "(metric {} : {})", names.join(" "), m.dim.node);
             }
+            Item::Group(g) => {
+                let members: Vec<&str> = g.members.iter().map(|m| m.node.as_str()).collect();
+                _ = writeln!(out, "(group {} {members:?})", g.name.node);
+            }
+            Item::Scope(s) => _ = writeln!(out, "(for {})", scope_dump(s)),
             Item::Let(l) => _ = writeln!(out, "(let {} {})", l.name.node, expr(&l.value)),
             Item::Rule(r) => {
                 let severity = r.severity.as_ref().map(|s| format!("{:?}", s.node));
@@ -115,12 +121,19 @@ fn dump(file: &File) -> String {
                     At::Quarters => "quarters".to_owned(),
                     At::Years => "years".to_owned(),
                     At::Periods(ps) => ps.iter().map(|p| p.node.to_string()).collect::<Vec<_>>().join(","),
+                    At::Calendar(ps) => ps.iter().map(|p| p.node.to_string()).collect::<Vec<_>>().join(","),
                 });
-                _ = writeln!(out, "(rule {} {severity:?} {title:?} {at:?} {})", r.name.node, expr(&r.body));
+                let scope = r.scope.as_ref().map(scope_dump);
+                _ = writeln!(out, "(rule {} {severity:?} {title:?} {at:?} {scope:?} {})", r.name.node, expr(&r.body));
             }
         }
     }
     out
+}
+
+/// A scope's members, spans aside.
+fn scope_dump(s: &Scope) -> String {
+    format!("{:?}", s.members.iter().map(|m| &m.node).collect::<Vec<_>>())
 }
 
 /// An expression as an S-expression.
@@ -137,6 +150,8 @@ fn expr(e: &Expr) -> String {
         }
         ExprKind::In { value, range } => format!("(in {} {})", expr(value), expr(range)),
         ExprKind::AtPeriod { expr: x, period } => format!("(at {} {:?})", expr(x), period.node),
+        ExprKind::Peer { expr: x, entity } => format!("(of {} {:?})", expr(x), entity.node),
+        ExprKind::PeerGroup { expr: x, group } => format!("(of-group {} {})", expr(x), group.node),
         ExprKind::Number(q) => quantity(q),
         ExprKind::Range(r) => format!("(range {:?} {:?})", r.lo.map(|q| quantity(&q)), r.hi.map(|q| quantity(&q))),
         ExprKind::Bool(b) => b.to_string(),
@@ -252,7 +267,7 @@ fn an_if_before_within_or_a_comparison_gets_no_parentheses() {
     }
     assert_eq!(
         dump(&tree("rule r: if true then false else 2 ~= 3 == true")),
-        "(rule r None None None (cmp (if true false (~= 2[scale 0]<number> 3[scale 0]<number> None)) Eq true))\n",
+        "(rule r None None None None (cmp (if true false (~= 2[scale 0]<number> 3[scale 0]<number> None)) Eq true))\n",
         "`== true` compares the whole `if`"
     );
 }
@@ -407,7 +422,38 @@ fn period_ref() -> impl Strategy<Value = PeriodRef> {
             Just(Vintage::AsOf(tickmark::date::Date::parse("2025-10-30").unwrap())),
         ]
         .prop_map(PeriodRef::Given),
+        calendar_period().prop_map(PeriodRef::Calendar),
     ]
+}
+
+/// A calendar period: `2025CQ2`, `CY2025`.
+fn calendar_period() -> impl Strategy<Value = CalendarPeriod> {
+    prop_oneof![
+        (1900i32..2200, 1u8..5).prop_map(|(year, quarter)| CalendarPeriod::Quarter { year, quarter }),
+        (1900i32..2200).prop_map(CalendarPeriod::Year),
+    ]
+}
+
+/// An entity's name: tickers, and names only quotes can write.
+fn entity() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["GOOGL", "BRK.B", "3M", "AT&T", "BRK-B", "acme", "X_1"]).prop_map(str::to_owned)
+}
+
+/// An entity as a rule writes it: bare where a ticker can be, else in quotes.
+fn entity_written(name: &str) -> String {
+    let ticker = name.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit()) && !name.contains('-');
+    if ticker { name.to_owned() } else { quoted(name) }
+}
+
+/// A scope: entities, groups and attribute tests.
+fn scope() -> impl Strategy<Value = Scope> {
+    let member = prop_oneof![
+        entity().prop_map(ScopeMember::Entity),
+        prop::sample::select(vec!["hyperscalers", "peers"]).prop_map(|g| ScopeMember::Group(g.to_owned())),
+        (prop::sample::select(vec!["sector", "exchange"]), any::<bool>(), string())
+            .prop_map(|(key, equal, value)| { ScopeMember::Attribute { key: key.to_owned(), equal, value } }),
+    ];
+    prop::collection::vec(member.prop_map(sp), 1..4).prop_map(|members| Scope { members, span: Span::default() })
 }
 
 /// Expressions of every form, a few levels deep, not yet parenthesised as the grammar needs.
@@ -476,6 +522,9 @@ fn raw_expr() -> impl Strategy<Value = Expr> {
                 .prop_map(|(lhs, rhs, within)| ex(ExprKind::Approx { lhs, rhs, within: within.map(sp) })),
             1 => (boxed(), boxed()).prop_map(|(value, range)| ex(ExprKind::In { value, range })),
             1 => (boxed(), period_ref()).prop_map(|(expr, p)| ex(ExprKind::AtPeriod { expr, period: sp(p) })),
+            1 => (boxed(), entity()).prop_map(|(expr, e)| ex(ExprKind::Peer { expr, entity: sp(e) })),
+            1 => (boxed(), prop::sample::select(vec!["hyperscalers", "peers"]))
+                .prop_map(|(expr, g)| ex(ExprKind::PeerGroup { expr, group: sp(g.to_owned()) })),
             1 => (func, prop::collection::vec(inner.clone(), 0..3))
                 .prop_map(|(f, args)| ex(ExprKind::Call { func: sp(f.to_owned()), args })),
             1 => (boxed(), boxed(), boxed())
@@ -497,7 +546,7 @@ fn level(e: &Expr) -> u8 {
         ExprKind::Unary { op, .. } if op.node == UnaryOp::Not => 3,
         ExprKind::Unary { .. } => 7,
         ExprKind::Compare { .. } | ExprKind::Approx { .. } | ExprKind::In { .. } => 4,
-        ExprKind::AtPeriod { .. } => 8,
+        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } | ExprKind::PeerGroup { .. } => 8,
         _ => 9,
     }
 }
@@ -554,7 +603,7 @@ fn takes(e: &Expr, from: u8, next: Next) -> bool {
             Some(_) => false, // the tolerance is a number, not a sum: nothing goes on after it
         },
         ExprKind::In { range, .. } => takes(range, 5, next),
-        ExprKind::AtPeriod { .. } => next == Next::Index,
+        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } | ExprKind::PeerGroup { .. } => next == Next::Index,
         ExprKind::If { otherwise, .. } => takes(otherwise, 1, next),
         _ => false,
     }
@@ -606,6 +655,8 @@ fn operands(e: Expr, next: Next) -> Expr {
         }
         ExprKind::In { value, range } => ExprKind::In { value: g(value, 5, Next::In), range: g(range, 5, next) },
         ExprKind::AtPeriod { expr, period } => ExprKind::AtPeriod { expr: g(expr, 8, Next::Index), period },
+        ExprKind::Peer { expr, entity } => ExprKind::Peer { expr: g(expr, 8, Next::Index), entity },
+        ExprKind::PeerGroup { expr, group } => ExprKind::PeerGroup { expr: g(expr, 8, Next::Index), group },
         ExprKind::Call { func, args } => {
             ExprKind::Call { func, args: args.into_iter().map(|a| grammatical(a, 1, Next::End)).collect() }
         }
@@ -632,7 +683,11 @@ fn any_expr() -> impl Strategy<Value = Expr> {
 fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
     match &mut e.node {
         ExprKind::Binary { lhs, rhs, .. } => vec![&mut **lhs, &mut **rhs],
-        ExprKind::Unary { expr, .. } | ExprKind::AtPeriod { expr, .. } | ExprKind::Paren(expr) => vec![&mut **expr],
+        ExprKind::Unary { expr, .. }
+        | ExprKind::AtPeriod { expr, .. }
+        | ExprKind::Peer { expr, .. }
+        | ExprKind::PeerGroup { expr, .. }
+        | ExprKind::Paren(expr) => vec![&mut **expr],
         ExprKind::Compare { first, rest } => {
             let mut all = vec![&mut **first];
             all.extend(rest.iter_mut().map(|(_, x)| x));
@@ -685,17 +740,22 @@ fn item() -> impl Strategy<Value = Item> {
         Just(At::Quarters),
         Just(At::Years),
         prop::collection::vec(period().prop_map(sp), 1..3).prop_map(At::Periods),
+        prop::collection::vec(calendar_period().prop_map(sp), 1..3).prop_map(At::Calendar),
     ]);
     prop_oneof![
         1 => string().prop_map(|p| Item::Use(Use { path: sp(p), span: Span::default() })),
+        1 => (prop::sample::select(vec!["hyperscalers", "peers"]), prop::collection::vec(entity().prop_map(sp), 1..4))
+            .prop_map(|(n, members)| Item::Group(Group { name: sp(n.to_owned()), members, span: Span::default() })),
+        1 => scope().prop_map(Item::Scope),
         2 => (ident.clone(), any_expr())
             .prop_map(|(n, value)| Item::Let(Let { name: sp(n.to_owned()), value, span: Span::default() })),
-        3 => (ident, severity, prop::option::of(string()), at, any_expr()).prop_map(|(n, severity, title, at, body)| {
+        3 => (ident, severity, prop::option::of(string()), at, prop::option::of(scope()), any_expr()).prop_map(|(n, severity, title, at, scope, body)| {
             Item::Rule(Rule {
                 name: sp(n.to_owned()),
                 severity,
                 title: title.map(sp),
                 at: at.map(sp),
+                scope,
                 body,
                 span: Span::default(),
             })
@@ -844,6 +904,22 @@ impl Messy {
                 self.sep(false);
                 self.tok(&m.dim.node);
             }
+            Item::Group(g) => {
+                self.tok("group");
+                self.sep(true);
+                self.tok(&g.name.node);
+                self.sep(false);
+                self.tok("=");
+                for (i, m) in g.members.iter().enumerate() {
+                    self.sep(false);
+                    if i > 0 {
+                        self.tok(",");
+                        self.sep(false);
+                    }
+                    self.tok(&entity_written(&m.node));
+                }
+            }
+            Item::Scope(s) => self.scope(s),
             Item::Let(l) => {
                 self.tok("let");
                 self.sep(true);
@@ -877,6 +953,18 @@ impl Messy {
             match &at.node {
                 At::Quarters => self.tok("quarters"),
                 At::Years => self.tok("years"),
+                At::Calendar(ps) => {
+                    for (i, p) in ps.iter().enumerate() {
+                        if i > 0 {
+                            self.sep(false);
+                            self.tok(",");
+                            self.sep(false);
+                        }
+                        let text = p.node.to_string();
+                        let text = if self.roll().is_multiple_of(2) { text.to_lowercase() } else { text };
+                        self.tok(&text);
+                    }
+                }
                 At::Periods(ps) => {
                     for (i, p) in ps.iter().enumerate() {
                         if i > 0 {
@@ -894,10 +982,37 @@ impl Messy {
                 }
             }
         }
+        if let Some(scope) = &r.scope {
+            self.sep(true);
+            self.scope(scope);
+        }
         self.sep(false);
         self.tok(":");
         self.sep(false);
         self.expr(&r.body);
+    }
+
+    /// Writes `for MEMBER, MEMBER`.
+    fn scope(&mut self, scope: &Scope) {
+        self.tok("for");
+        for (i, m) in scope.members.iter().enumerate() {
+            self.sep(i == 0);
+            if i > 0 {
+                self.tok(",");
+                self.sep(false);
+            }
+            match &m.node {
+                ScopeMember::Entity(name) => self.tok(&entity_written(name)),
+                ScopeMember::Group(name) => self.tok(name),
+                ScopeMember::Attribute { key, equal, value } => {
+                    self.tok(key);
+                    self.sep(false);
+                    self.tok(if *equal { "==" } else { "!=" });
+                    self.sep(false);
+                    self.tok(&quoted(value));
+                }
+            }
+        }
     }
 
     /// Writes an expression; its tree already has the parentheses the grammar needs.
@@ -953,10 +1068,25 @@ impl Messy {
                     PeriodRef::Fiscal(part) if self.roll().is_multiple_of(2) => part.to_string().to_ascii_lowercase(),
                     PeriodRef::Fiscal(part) => part.to_string(),
                     PeriodRef::Given(vintage) => vintage.to_string(),
+                    PeriodRef::Calendar(c) => c.to_string(),
                 };
                 self.tok(&text);
                 self.sep(false);
                 self.tok("]");
+            }
+            ExprKind::Peer { expr, entity } => {
+                self.expr(expr);
+                self.sep(true);
+                self.tok("of");
+                self.sep(true);
+                self.tok(&entity_written(&entity.node));
+            }
+            ExprKind::PeerGroup { expr, group } => {
+                self.expr(expr);
+                self.sep(true);
+                self.tok("of");
+                self.sep(true);
+                self.tok(&group.node);
             }
             _ => self.atom(e),
         }

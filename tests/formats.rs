@@ -60,7 +60,7 @@ fn sarif_shipped_pack() {
     assert_eq!(q3["level"], "warning");
     let at = &q3["locations"][0]["physicalLocation"];
     assert_eq!(at["artifactLocation"]["uri"], "rules/amazon/q3-2025.tick");
-    assert_eq!(at["region"]["startLine"], 20);
+    assert_eq!(at["region"]["startLine"], 24);
     assert_eq!(q3["properties"]["entity"], "AMZN");
     assert_eq!(q3["properties"]["period"], "2025Q3");
     let facts: Vec<&str> = q3["relatedLocations"]
@@ -73,7 +73,7 @@ fn sarif_shipped_pack() {
     let info = checks.iter().find(|r| r["ruleId"] == "q4_revenue_within_guidance").unwrap();
     assert_eq!(info["level"], "note");
     // The condition alone, not the comments after it.
-    assert_eq!(info["locations"][0]["physicalLocation"]["region"]["endLine"], 15);
+    assert_eq!(info["locations"][0]["physicalLocation"]["region"]["endLine"], 18);
     let conflicts: Vec<&Value> = results(&log).iter().filter(|r| r["ruleId"] == "tickmark/conflict").collect();
     assert_eq!(conflicts.len(), 1);
     assert_eq!(
@@ -206,7 +206,7 @@ fn junit_shipped_pack() {
     let case = suite.all("testcase").into_iter().find(|c| c.attrs["name"] == "q3_net_income_growth_40pct AMZN 2025Q3");
     let case = case.unwrap();
     assert_eq!(case.attrs["classname"], "q3_net_income_growth_40pct");
-    assert_eq!(case.attrs["line"], "20");
+    assert_eq!(case.attrs["line"], "24");
     let failure = &case.all("failure")[0];
     assert_eq!(failure.attrs["type"], "warning");
     assert!(failure.attrs["message"].starts_with("Q3 net income 21.2 USD bn is up '40 %'"), "{failure:?}");
@@ -240,11 +240,11 @@ fn github_shipped_pack() {
     assert_eq!(code, 0, "{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
     let q3: Vec<&&str> =
-        lines.iter().filter(|l| l.starts_with("::warning file=rules/amazon/q3-2025.tick,line=20,")).collect();
+        lines.iter().filter(|l| l.starts_with("::warning file=rules/amazon/q3-2025.tick,line=24,")).collect();
     assert_eq!(q3.len(), 1, "{stdout}");
     assert!(q3[0].contains(",title=q3_net_income_growth_40pct at AMZN 2025Q3::Q3 net income 21.2 USD bn"), "{}", q3[0]);
     assert!(q3[0].contains("%0Anet_income at 2024Q3 = 15.3 USD bn, from data/"), "provenance: {}", q3[0]);
-    assert!(lines.iter().any(|l| l.starts_with("::notice file=rules/amazon/beats-and-misses.tick,line=15,")));
+    assert!(lines.iter().any(|l| l.starts_with("::notice file=rules/amazon/beats-and-misses.tick,line=18,")));
     assert!(lines.iter().any(|l| l.starts_with("::warning file=data/amazon/003-capex-plan-2026.toml,line=22,col=9,")));
     assert_eq!(lines.iter().filter(|l| l.starts_with("::")).count(), 5, "4 failed checks and 1 conflict");
     assert!(lines.last().unwrap().starts_with("summary: 40 rules, 44 checks:"), "{stdout}");

@@ -87,6 +87,11 @@ fn dump_file(file: &File, text: &str) -> String {
                 let names: Vec<String> = m.names.iter().map(|n| format!("{}@{}", n.node, span(n.span))).collect();
                 format!("(metric {} : {}@{})", names.join(" "), m.dim.node, span(m.dim.span))
             }
+            Item::Group(g) => {
+                let members: Vec<String> = g.members.iter().map(|m| format!("{}@{}", m.node, span(m.span))).collect();
+                format!("(group {}@{} {})", g.name.node, span(g.name.span), members.join(" "))
+            }
+            Item::Scope(s) => dump_scope(s),
             Item::Let(l) => format!("(let {}@{} {})", l.name.node, span(l.name.span), dump(&l.value)),
             Item::Rule(r) => dump_rule(r),
         };
@@ -110,10 +115,31 @@ fn dump_rule(rule: &tickmark::syntax::ast::Rule) -> String {
             At::Quarters => "quarters".to_owned(),
             At::Years => "years".to_owned(),
             At::Periods(ps) => ps.iter().map(|p| p.node.to_string()).collect::<Vec<_>>().join(" "),
+            At::Calendar(ps) => ps.iter().map(|p| p.node.to_string()).collect::<Vec<_>>().join(" "),
         };
         let _ = write!(head, " (at {periods})");
     }
+    if let Some(scope) = &rule.scope {
+        let _ = write!(head, " {}", dump_scope(scope));
+    }
     format!("{head}\n  {})", dump(&rule.body))
+}
+
+/// Dumps a `for` clause: each member with its span.
+fn dump_scope(scope: &tickmark::syntax::ast::Scope) -> String {
+    use tickmark::syntax::ast::ScopeMember;
+    let members: Vec<String> = scope
+        .members
+        .iter()
+        .map(|m| match &m.node {
+            ScopeMember::Entity(e) => format!("(entity {e:?})@{}", span(m.span)),
+            ScopeMember::Group(g) => format!("(group {g})@{}", span(m.span)),
+            ScopeMember::Attribute { key, equal, value } => {
+                format!("({key} {} {value:?})@{}", if *equal { "==" } else { "!=" }, span(m.span))
+            }
+        })
+        .collect();
+    format!("(for {})", members.join(" "))
 }
 
 /// Dumps an expression as an S-expression.
@@ -134,6 +160,8 @@ fn dump(expr: &Expr) -> String {
         }
         ExprKind::In { value, range } => format!("(in {} {})", dump(value), dump(range)),
         ExprKind::AtPeriod { expr, period } => format!("(at {} {})", dump(expr), period_ref(period.node)),
+        ExprKind::Peer { expr, entity } => format!("(of {} {:?}@{})", dump(expr), entity.node, span(entity.span)),
+        ExprKind::PeerGroup { expr, group } => format!("(of-group {} {}@{})", dump(expr), group.node, span(group.span)),
         _ => dump_atom(expr),
     }
 }
@@ -183,6 +211,7 @@ fn period_ref(p: PeriodRef) -> String {
         PeriodRef::Absolute(p) => p.to_string(),
         PeriodRef::Fiscal(part) => part.to_string(),
         PeriodRef::Given(vintage) => vintage.to_string(),
+        PeriodRef::Calendar(c) => c.to_string(),
     }
 }
 

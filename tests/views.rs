@@ -264,5 +264,5 @@ fn sheet_and_eval_run_on_data_alone() {
     assert!(stdout.contains("ACME    2025Q4  120.0 USD m"), "{stdout}");
     let (stdout, _, code) = common::tickmark(&["sheet", "--data", data.to_str().unwrap()], &dir);
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("ACME · actual"), "{stdout}");
+    assert!(stdout.starts_with("ACME: name = \"Acme Corp.\"\n\nACME · actual"), "{stdout}");
 }

@@ -152,7 +152,9 @@ impl<'a> Infer<'a> {
                 }
             }
             CKind::Cell(id) => self.cell(*id)?,
-            CKind::Shift { expr, .. } => self.ty(expr, file)?,
+            CKind::Shift { expr, .. } | CKind::Peer { expr, .. } | CKind::PeerGroup { expr, .. } => {
+                self.ty(expr, file)?
+            }
             CKind::Unary { op: UnaryOp::Neg, expr } => self.operand(expr, file)?,
             CKind::Unary { op: UnaryOp::Not, expr } => self.boolean(expr, file)?,
             CKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, file)?,

@@ -33,6 +33,7 @@ pub fn link(mut program: Program, sheets: &Sheets) -> Result<Program, Vec<Diag>>
         }
     }
     let read = std::mem::take(&mut linker.read);
+    program.warnings = super::scope::link(&mut program, sheets);
     errors.extend(hidden_metrics(&program, sheets));
     let dims = data_dims(sheets, &program, &read, &mut errors);
     program.linked = true;
@@ -98,7 +99,36 @@ impl Linker<'_> {
                     self.errors.push(diag);
                 }
             }
+            CKind::Peer { expr, name, name_span, entity } => {
+                match self.sheets.entity_id(name) {
+                    Some(id) => *entity = id,
+                    None => {
+                        let diag = self.unknown_entity(name, *name_span);
+                        self.errors.push(diag);
+                    }
+                }
+                self.expr(expr);
+            }
+            CKind::PeerGroup { expr, members, .. } => {
+                for (name, entity) in members.iter_mut() {
+                    *entity = self.sheets.entity_id(name);
+                }
+                self.expr(expr);
+            }
             _ => super::walk_children_mut(e, &mut |c| self.expr(c)),
+        }
+    }
+
+    /// The error for `x of MSFTT`, an entity of no data file, with the nearest entity.
+    fn unknown_entity(&self, name: &str, span: crate::source::Span) -> Diag {
+        let diag = Diag::error("unknown-entity", format!("unknown entity `{name}`"))
+            .in_file(self.file)
+            .primary(span, "no data file gives this entity");
+        let entities = self.sheets.entities.iter().map(String::as_str);
+        match did_you_mean(name, entities) {
+            Some(near) => diag.with_help(format!("did you mean `{near}`?")),
+            None => diag
+                .with_help("a peer is an entity of the data, by the name its data files give (`entity = \"GOOGL\"`)"),
         }
     }
 

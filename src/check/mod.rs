@@ -8,6 +8,7 @@ pub mod infer;
 pub mod link;
 pub mod program;
 pub mod resolve;
+pub mod scope;
 pub mod types;
 
 use std::collections::HashMap;
@@ -19,7 +20,10 @@ use crate::syntax::ast::{self, FiscalPart, Item, PeriodRef, Severity};
 use crate::syntax::hidden::escape;
 
 pub use link::link;
-pub use program::{AtSpec, CExpr, CKind, Cell, CellId, Declared, Func, Program, Rule, RuleId, Title, TitlePart};
+pub use program::{
+    AtSpec, CExpr, CKind, CScope, Cell, CellId, Declared, Func, GroupDef, Member, Program, Rule, RuleId, Scopes, Title,
+    TitlePart,
+};
 use resolve::Resolver;
 
 /// A parsed rule file of the run.
@@ -37,9 +41,12 @@ pub struct RuleFile {
 pub fn check(files: &[RuleFile]) -> Result<Program, Vec<Diag>> {
     let mut errors = Vec::new();
     let cells = declare(files, &mut errors);
+    let groups = scope::groups(files, &mut errors);
     let mut program = Program::default();
     for rf in files {
-        let mut resolver = Resolver { cells: &cells, file: rf.file, errors: &mut errors };
+        let mut resolver = Resolver { cells: &cells, groups: &groups, file: rf.file, errors: &mut errors };
+        // the file's `for` line over the items after it
+        let mut file_scope: Option<program::CScope> = None;
         for item in &rf.ast.items {
             match item {
                 // A name defined twice is an error already; only a cell's first definition is
@@ -49,14 +56,22 @@ pub fn check(files: &[RuleFile]) -> Result<Program, Vec<Diag>> {
                     file: rf.file,
                     name_span: l.name.span,
                     body: resolver.expr(&l.value),
+                    scopes: Scopes { scopes: file_scope.iter().cloned().collect(), admitted: Vec::new() },
                 }),
                 Item::Let(_) => {}
-                Item::Rule(r) => program.rules.push(compile_rule(r, &rf.text, &mut resolver)),
+                Item::Rule(r) => {
+                    let mut rule = compile_rule(r, &rf.text, &mut resolver);
+                    let own = r.scope.as_ref().map(|s| scope::compile(s, &groups, rf.file, resolver.errors));
+                    rule.scopes.scopes = file_scope.iter().cloned().chain(own).collect();
+                    program.rules.push(rule);
+                }
+                Item::Scope(s) => file_scope = Some(scope::compile(s, &groups, rf.file, resolver.errors)),
                 Item::Metric(m) => program.declared.extend(declarations(m, rf.file, resolver.errors)),
-                Item::Use(_) => {}
+                Item::Use(_) | Item::Group(_) => {}
             }
         }
     }
+    program.groups = groups;
     errors.extend(conflicting_declarations(&program.declared));
     errors.extend(cycles::find(&program));
     if errors.is_empty() {
@@ -80,7 +95,7 @@ pub fn expression(
 ) -> Result<CExpr, Vec<Diag>> {
     let cells: HashMap<String, CellId> = program.cells.iter().enumerate().map(|(id, c)| (c.name.clone(), id)).collect();
     let mut errors = Vec::new();
-    let mut expr = Resolver { cells: &cells, file, errors: &mut errors }.expr(ast);
+    let mut expr = Resolver { cells: &cells, groups: &program.groups, file, errors: &mut errors }.expr(ast);
     if errors.is_empty() {
         errors = link::link_expr(&mut expr, file, program, sheets);
     }
@@ -169,7 +184,7 @@ fn declare(files: &[RuleFile], errors: &mut Vec<Diag>) -> HashMap<String, CellId
             let (name, is_cell) = match item {
                 Item::Let(l) => (&l.name, true),
                 Item::Rule(r) => (&r.name, false),
-                Item::Use(_) | Item::Metric(_) => continue,
+                Item::Use(_) | Item::Metric(_) | Item::Group(_) | Item::Scope(_) => continue,
             };
             if let Some(&(file, span)) = seen.get(name.node.as_str()) {
                 errors.push(duplicate(&name.node, (rf.file, name.span), (file, span)));
@@ -206,12 +221,14 @@ fn compile_rule(r: &ast::Rule, text: &str, resolver: &mut Resolver) -> Rule {
         Some(ast::At::Quarters) => AtSpec::Kind(Kind::Quarter),
         Some(ast::At::Years) => AtSpec::Kind(Kind::Year),
         Some(ast::At::Periods(ps)) => AtSpec::Periods(ps.iter().map(|p| p.node).collect()),
+        Some(ast::At::Calendar(ps)) => AtSpec::Calendar(ps.iter().map(|p| p.node).collect()),
     };
     Rule {
         name: r.name.node.clone(),
         severity: r.severity.as_ref().map_or(Severity::Error, |s| s.node),
         title: r.title.as_ref().map(|t| title(t, text, resolver)),
         at,
+        scopes: Scopes::default(),
         body: resolver.expr(&r.body),
         file: resolver.file,
         name_span: r.name.span,
@@ -279,6 +296,7 @@ fn quarter_steps_at_years(rule: &Rule) -> Vec<Diag> {
     let only_years = match &rule.at {
         AtSpec::Kind(Kind::Year) => true,
         AtSpec::Periods(ps) => ps.iter().all(|p| p.kind() == Kind::Year),
+        AtSpec::Calendar(ps) => ps.iter().all(|p| p.kind() == Kind::Year),
         _ => false,
     };
     let mut found = Vec::new();
@@ -307,6 +325,10 @@ fn quarter_steps(e: &CExpr, at: Reading, found: &mut dyn FnMut(&CExpr, bool)) {
             Reading::Year { by_index: true }
         }
         (CKind::Shift { to: PeriodRef::Fiscal(FiscalPart::Year), .. }, _) => Reading::Year { by_index: true },
+        (CKind::Shift { to: PeriodRef::Calendar(p), .. }, _) if p.kind() == Kind::Year => {
+            Reading::Year { by_index: true }
+        }
+        (CKind::Shift { to: PeriodRef::Calendar(_), .. }, _) => Reading::Any,
         (CKind::Shift { to: PeriodRef::Absolute(_) | PeriodRef::Fiscal(FiscalPart::Quarter(_)), .. }, _) => {
             Reading::Any
         }
@@ -342,7 +364,10 @@ pub fn walk(e: &CExpr, f: &mut dyn FnMut(&CExpr)) {
 macro_rules! each_child {
     ($kind:expr, $f:ident, $iter:ident) => {
         match $kind {
-            CKind::Shift { expr, .. } | CKind::Unary { expr, .. } => $f(expr),
+            CKind::Shift { expr, .. }
+            | CKind::Peer { expr, .. }
+            | CKind::PeerGroup { expr, .. }
+            | CKind::Unary { expr, .. } => $f(expr),
             CKind::Binary { lhs, rhs, .. } | CKind::Approx { lhs, rhs, .. } => {
                 $f(lhs);
                 $f(rhs);

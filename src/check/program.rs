@@ -1,9 +1,10 @@
 //! The checked program: rules and cells with every name resolved, ready to run over the sheets.
 
+use crate::calendar::{CalendarPeriod, YearEnd};
 use crate::data::MetricId;
 use crate::num::{Num, Quantity};
 use crate::period::{Kind, Period};
-use crate::source::{SourceId, Span};
+use crate::source::{SourceId, Span, Spanned};
 use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, Severity, UnaryOp, Vintage};
 
 /// Index of a cell in [`Program::cells`].
@@ -21,8 +22,57 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// What the rule files declare metrics to measure (`metric eps_diluted: USD/share`).
     pub declared: Vec<Declared>,
+    /// The groups of entities the rule files declare (`group hyperscalers = AMZN, MSFT`).
+    pub groups: Vec<GroupDef>,
     /// Whether every metric name has been linked to a column of the data.
     pub linked: bool,
+    /// What linking found worth a warning: a scope that names an entity of no data file.
+    pub warnings: Vec<crate::diag::Diag>,
+}
+
+/// `group hyperscalers = AMZN, MSFT, GOOGL`, checked.
+#[derive(Debug, Clone)]
+pub struct GroupDef {
+    pub name: String,
+    pub members: Vec<Spanned<String>>,
+    pub file: SourceId,
+    /// The span of the group's name.
+    pub span: Span,
+}
+
+/// The entities a rule or cell is checked at: those every scope written over it admits (the file's
+/// `for` line and the rule's own `for`), each scope admitting every entity one of its members names.
+#[derive(Debug, Clone, Default)]
+pub struct Scopes {
+    pub scopes: Vec<CScope>,
+    /// Per entity of the data, whether every scope admits it: filled when linked.
+    pub admitted: Vec<bool>,
+}
+
+/// One `for` clause, its groups resolved.
+#[derive(Debug, Clone)]
+pub struct CScope {
+    pub members: Vec<Spanned<Member>>,
+    pub file: SourceId,
+    pub span: Span,
+}
+
+/// A member of a scope.
+#[derive(Debug, Clone)]
+pub enum Member {
+    /// `AMZN`
+    Entity(String),
+    /// A group, by its index in [`Program::groups`].
+    Group(usize),
+    /// `sector == "retail"`, `sector != "retail"`: an entity without the attribute is in neither.
+    Attribute { key: String, equal: bool, value: String },
+}
+
+impl Scopes {
+    /// Whether the rule or cell is checked at an entity of the data.
+    pub fn admits(&self, entity: crate::data::EntityId) -> bool {
+        self.scopes.is_empty() || self.admitted.get(entity as usize).copied().unwrap_or(false)
+    }
 }
 
 /// One name of a `metric` declaration and the dimension it declares.
@@ -100,6 +150,8 @@ pub struct Cell {
     /// The span of the cell's name.
     pub name_span: Span,
     pub body: CExpr,
+    /// The file's `for` line over the cell, if any: outside it, the cell has no value.
+    pub scopes: Scopes,
 }
 
 /// A checked rule.
@@ -109,6 +161,7 @@ pub struct Rule {
     pub severity: Severity,
     pub title: Option<Title>,
     pub at: AtSpec,
+    pub scopes: Scopes,
     pub body: CExpr,
     pub file: SourceId,
     /// The span of the rule's name.
@@ -140,15 +193,20 @@ pub enum AtSpec {
     Kind(Kind),
     /// These periods.
     Periods(Vec<Period>),
+    /// The fiscal periods covering these calendar periods, at each entity by its fiscal year.
+    Calendar(Vec<CalendarPeriod>),
 }
 
 impl AtSpec {
-    /// Whether the rule is checked at a period.
-    pub fn admits(&self, period: Period) -> bool {
+    /// Whether the rule is checked at a period of an entity whose fiscal year ends on `year_end`.
+    pub fn admits(&self, period: Period, year_end: YearEnd) -> bool {
         match self {
             AtSpec::All => true,
             AtSpec::Kind(kind) => period.kind() == *kind,
             AtSpec::Periods(periods) => periods.contains(&period),
+            AtSpec::Calendar(periods) => {
+                periods.iter().any(|c| c.kind() == period.kind() && c.months() == year_end.months(period))
+            }
         }
     }
 }
@@ -198,6 +256,24 @@ pub enum CKind {
     Shift {
         expr: Box<CExpr>,
         to: PeriodRef,
+    },
+    /// `x of GOOGL`: `x` at another entity, at its period covering the same calendar months.
+    Peer {
+        expr: Box<CExpr>,
+        name: String,
+        /// Where the entity is named.
+        name_span: Span,
+        /// The entity once linked to the data ([`UNLINKED`] before).
+        entity: crate::data::EntityId,
+    },
+    /// `x of hyperscalers`, an argument of an aggregate: `x` at each entity of the group.
+    PeerGroup {
+        expr: Box<CExpr>,
+        /// The group, by its index in [`Program::groups`].
+        group: usize,
+        /// Each member with its entity in the data once linked (`None` for one of no data file, whose
+        /// value is then a missing input).
+        members: Vec<(String, Option<crate::data::EntityId>)>,
     },
     Unary {
         op: UnaryOp,

@@ -14,6 +14,8 @@ use crate::suggest::did_you_mean;
 /// Compiles the expressions of one file against the cells of the run.
 pub struct Resolver<'a> {
     pub cells: &'a HashMap<String, CellId>,
+    /// The groups of the run, for `x of hyperscalers`.
+    pub groups: &'a [super::program::GroupDef],
     pub file: SourceId,
     pub errors: &'a mut Vec<Diag>,
 }
@@ -42,6 +44,21 @@ impl Resolver<'_> {
                 return self.vintage(expr, *vintage, e.span);
             }
             ExprKind::AtPeriod { expr, period } => CKind::Shift { expr: Box::new(self.expr(expr)), to: period.node },
+            ExprKind::Peer { expr, entity } => {
+                let (name, name_span) = (entity.node.clone(), entity.span);
+                CKind::Peer { expr: Box::new(self.expr(expr)), name, name_span, entity: UNLINKED }
+            }
+            ExprKind::PeerGroup { group, .. } => {
+                let diag =
+                    Diag::error("group-outside-aggregate", format!("`of {}` stands for several entities", group.node))
+                        .in_file(self.file)
+                        .primary(e.span, "a value at each entity of the group")
+                        .with_help(
+                            "use it inside sum(), avg(), min(), max() or count(), or name one entity: `of GOOGL`",
+                        );
+                self.errors.push(diag);
+                CKind::Bool(false)
+            }
             ExprKind::Number(q) => self.number(*q, e.span, false),
             ExprKind::Range(r) => self.range(*r, e.span),
             ExprKind::Bool(b) => CKind::Bool(*b),
@@ -192,11 +209,22 @@ impl Resolver<'_> {
         CKind::Call { func: f, args }
     }
 
-    /// Compiles an argument; aggregates accept `*` names.
+    /// Compiles an argument; aggregates accept `*` names and a group's values (`x of hyperscalers`).
     fn arg(&mut self, a: &ast::Expr, aggregate: bool) -> CExpr {
         match &a.node {
             ExprKind::Name(name) if name.is_pattern() => {
                 CExpr { kind: self.name(name, a.span, aggregate), span: a.span }
+            }
+            ExprKind::PeerGroup { expr, group } if aggregate => {
+                let Some(index) = self.groups.iter().position(|g| g.name == group.node) else {
+                    self.errors.push(super::scope::unknown_group(&group.node, group.span, self.groups, self.file));
+                    return CExpr { kind: CKind::Bool(false), span: a.span };
+                };
+                let members = self.groups[index].members.iter().map(|m| (m.node.clone(), None)).collect();
+                CExpr {
+                    kind: CKind::PeerGroup { expr: Box::new(self.expr(expr)), group: index, members },
+                    span: a.span,
+                }
             }
             _ => self.expr(a),
         }

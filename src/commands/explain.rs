@@ -56,22 +56,36 @@ fn select(args: &Args, loaded: &Loaded) -> Result<(Vec<Check>, Narrow), Vec<Diag
     let checks = eval::run(&loaded.program, &loaded.sheets, &filter, eval::Keep::NotPassed)
         .every(&loaded.program, &loaded.sheets);
     if checks.is_empty() {
-        return Err(vec![nowhere(rule, args.at.is_narrowed())]);
+        return Err(vec![nowhere(rule, &loaded.sheets, args.at.is_narrowed())]);
     }
     Ok((checks, at))
 }
 
 /// The rule has no check where the arguments point (or in the data at all).
-fn nowhere(rule: &Rule, narrowed: bool) -> Diag {
+fn nowhere(rule: &Rule, sheets: &crate::data::Sheets, narrowed: bool) -> Diag {
     let at = match &rule.at {
         AtSpec::All => "every period with data".to_owned(),
         AtSpec::Kind(Kind::Quarter) => "quarters".to_owned(),
         AtSpec::Kind(Kind::Year) => "fiscal years".to_owned(),
         AtSpec::Periods(ps) => ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        AtSpec::Calendar(ps) => ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
     };
     let place = if narrowed { "at the entities and periods asked for" } else { "in this data" };
+    // a scoped rule says where it is checked: `for MSFT`
+    let scope = match rule.scopes.scopes.is_empty() {
+        true => String::new(),
+        false => {
+            let ids = 0..sheets.entities.len() as crate::data::EntityId;
+            let admitted: Vec<&str> =
+                ids.filter(|&e| rule.scopes.admits(e)).map(|e| sheets.entities[e as usize].as_str()).collect();
+            format!(
+                " for {}",
+                if admitted.is_empty() { "no entity of the data".to_owned() } else { admitted.join(", ") }
+            )
+        }
+    };
     Diag::error("bad-argument", format!("rule `{}` has no check {place}", rule.name))
-        .with_help(format!("the rule is checked at {at}"))
+        .with_help(format!("the rule is checked at {at}{scope}"))
 }
 
 /// Every check explained, then a closing count.

@@ -16,6 +16,8 @@ pub struct DataFile {
     pub source: Option<String>,
     /// The facts, in the order the file writes them.
     pub facts: Vec<(FactKey, Fact)>,
+    /// What the file says about its entity (`sector = "cloud"`), in the order it writes them.
+    pub attributes: Vec<super::entity::Attribute>,
     /// Each key and vintage given so far: a file may give one key at several dates (a history).
     seen: HashMap<(FactKey, Option<Date>), Span>,
 }

@@ -175,6 +175,9 @@ fn add_facts(
         parse(format, text, file, path)?
     };
     builder.add_source(file, data.source);
+    for attribute in data.attributes {
+        builder.attribute(attribute);
+    }
     for (key, fact) in data.facts {
         builder.insert(key, fact);
     }

@@ -5,6 +5,7 @@
 //! fact's key; [`sheet`] lays the facts out.
 
 pub mod csv;
+pub mod entity;
 pub mod file;
 pub mod inflate;
 pub mod json;

@@ -80,6 +80,9 @@ pub struct DataSource {
     /// The `source = "..."` of the file, if it names one.
     pub name: Option<String>,
     pub facts: usize,
+    /// How many attributes of its entity it gives (`sector = "cloud"`): a file of attributes alone
+    /// describes an entity, and is not empty.
+    pub attributes: usize,
 }
 
 /// Two sources that give one fact with values that do not meet given rounding.
@@ -333,12 +336,13 @@ pub struct SheetBuilder {
     source_start: usize,
     /// Conflicts sources found within themselves ([`SheetBuilder::conflict`]).
     conflicts: Vec<Conflict>,
+    attributes: super::entity::Attributes,
 }
 
 impl SheetBuilder {
     /// Registers a data file before its facts are inserted; returns its index among the sources.
     pub fn add_source(&mut self, file: SourceId, name: Option<String>) -> usize {
-        self.sources.push(DataSource { file, name, facts: 0 });
+        self.sources.push(DataSource { file, name, facts: 0, attributes: 0 });
         self.source_start = self.store.facts.len();
         self.sources.len() - 1
     }
@@ -382,6 +386,14 @@ impl SheetBuilder {
         self.store.push(entity, metric * 3 + scenario as u32, period, fact);
     }
 
+    /// Adds what a file says about its entity (`sector = "cloud"`); the first file to say it wins.
+    pub fn attribute(&mut self, attribute: super::entity::Attribute) {
+        if let Some(source) = self.sources.last_mut() {
+            source.attributes += 1;
+        }
+        self.attributes.add(attribute);
+    }
+
     /// Records a conflict a source found within itself: an SEC companyfacts file whose filings give one
     /// fact different values keeps the most recent (`kept`, inserted as usual) and reports the others.
     pub fn conflict(&mut self, key: FactKey, kept: Fact, other: Fact) {
@@ -422,6 +434,10 @@ pub struct Sheets {
     shapes: Vec<Shape>,
     pub conflicts: Vec<Conflict>,
     pub sources: Vec<DataSource>,
+    /// What the files say about each entity: `name`, `sector`, `fiscal_year_end`, ...
+    pub attributes: super::entity::Attributes,
+    /// Per entity, the day its fiscal year ends (31 December where its data does not say).
+    year_ends: Vec<crate::calendar::YearEnd>,
     /// The metric names grouped for did-you-mean, made on first use ([`Sheets::nearest_metric`]).
     metric_groups: std::sync::OnceLock<crate::suggest::Groups>,
     /// Per (column, position) of a key given at more than one date, its vintages' fact indexes, the
@@ -555,7 +571,7 @@ impl Sheets {
     /// Lays out the gathered facts: names sorted, ids renumbered, facts placed in their columns in
     /// the order they came (so the first source wins), repeats turned into conflicts or errors.
     fn build(builder: SheetBuilder) -> Result<Sheets, Vec<Diag>> {
-        let SheetBuilder { mut store, entities, metrics, sources, conflicts: found, .. } = builder;
+        let SheetBuilder { mut store, entities, metrics, sources, conflicts: found, attributes, .. } = builder;
         let mut used_entities = vec![false; entities.names.len()];
         let mut used_metrics = vec![false; metrics.names.len()];
         for f in &store.facts {
@@ -603,6 +619,7 @@ impl Sheets {
         repeats.sort_by_key(|r| r.other);
         let (repeats, vintages) = split_vintages(&store, repeats);
         let metric_ids = metrics.iter().enumerate().map(|(i, m)| (m.clone(), i as MetricId)).collect();
+        let year_ends = entities.iter().map(|e| attributes.year_end(e).unwrap_or(crate::calendar::DECEMBER)).collect();
         let mut sheets = Sheets {
             entity_periods: vec![Vec::new(); entities.len()],
             metric_units: vec![BTreeSet::new(); metrics.len()],
@@ -618,6 +635,8 @@ impl Sheets {
             store,
             conflicts: found,
             sources,
+            year_ends,
+            attributes,
             metric_groups: std::sync::OnceLock::new(),
             vintages: FxHashMap::default(),
         };
@@ -749,6 +768,27 @@ impl Sheets {
     /// The id of a metric name.
     pub fn metric_id(&self, name: &str) -> Option<MetricId> {
         self.metric_ids.get(name).copied()
+    }
+
+    /// The day an entity's fiscal year ends.
+    pub fn year_end(&self, entity: EntityId) -> crate::calendar::YearEnd {
+        self.year_ends.get(entity as usize).copied().unwrap_or(crate::calendar::DECEMBER)
+    }
+
+    /// The calendar months a period of an entity covers, where its fiscal year is not the calendar
+    /// year (`Apr–Jun 2025` for Microsoft's `2025Q4`); `None` where fiscal periods are calendar ones.
+    pub fn calendar_months(&self, entity: EntityId, period: Period) -> Option<crate::calendar::Months> {
+        let year_end = self.year_end(entity);
+        (!year_end.is_calendar()).then(|| year_end.months(period))
+    }
+
+    /// An entity and a period as reports show them: `AMZN 2025Q4`, `MSFT 2025Q4 (Apr–Jun 2025)`.
+    pub fn at(&self, entity: EntityId, period: Period) -> String {
+        let name = &self.entities[entity as usize];
+        match self.calendar_months(entity, period) {
+            Some(months) => format!("{name} {period} ({months})"),
+            None => format!("{name} {period}"),
+        }
     }
 
     /// The id of an entity name.

@@ -3,6 +3,8 @@
 //! ```text
 //! entity, name, source, unit        the header: strings (`unit` is the unit of plain numbers)
 //! given                             the header: the date the source gave its figures
+//! currency, fiscal_year_end, sector  the entity's attributes (with `name`), strings
+//! attributes                         a table of free attributes: `exchange = "NASDAQ"`
 //! <scenario>.<period>.<metric...>   tables; nested tables make dotted metric names
 //! <scenario>.<period>.given         the date of that table's figures, over the header's
 //! ```
@@ -21,6 +23,7 @@ use crate::num::{Quantity, Unit, parse_decimal};
 use crate::source::{SourceId, Span, Spanned};
 use crate::syntax::ast::Scenario;
 
+use super::entity::{Attribute, NAMED};
 use super::file::DataFile;
 use super::key;
 use super::sheet::{Fact, FactKey, FactValue, Origin};
@@ -59,7 +62,8 @@ pub enum Syntax {
 }
 
 /// The keys of a file's header.
-const HEADER: [&str; 5] = ["entity", "name", "source", "unit", "given"];
+const HEADER: [&str; 9] =
+    ["entity", "name", "source", "unit", "given", "currency", "fiscal_year_end", "sector", "attributes"];
 
 /// The key of a period's table that dates its figures rather than naming a metric.
 const GIVEN: &str = "given";
@@ -125,7 +129,8 @@ fn kind(node: &Node<'_>) -> &'static str {
 }
 
 impl Walk {
-    /// Reads `entity`, `name`, `source` and `unit`; a missing `entity` is an error at the first line.
+    /// Reads `entity`, `source`, `unit` and the entity's attributes; a missing `entity` is an error
+    /// at the first line.
     fn header(&mut self, root: &[Entry<'_>]) {
         for entry in root {
             match entry.key.as_ref() {
@@ -133,11 +138,13 @@ impl Walk {
                 "source" => self.out.source = self.text(entry).map(str::to_owned),
                 "unit" => self.unit(entry),
                 "given" => self.given = self.date(entry),
-                "name" => {
-                    self.text(entry);
-                }
+                "attributes" => self.attributes(entry),
+                key if NAMED.contains(&key) => self.attribute(entry),
                 _ => {}
             }
+        }
+        for attribute in &mut self.out.attributes {
+            attribute.entity = self.entity.clone();
         }
         if !root.iter().any(|e| e.key == "entity") {
             let diag = Diag::error("data", format!("missing {}", self.syntax.assign("entity", "...")))
@@ -154,6 +161,57 @@ impl Walk {
             match key::entity(text, entry.value.span, self.file) {
                 Ok(entity) => self.entity = entity,
                 Err(diag) => self.errors.push(diag),
+            }
+        }
+    }
+
+    /// Reads an attribute of the entity: `sector = "cloud"`, `fiscal_year_end = "06-30"` (a month and
+    /// a day), `currency = "USD"` (three capitals).
+    fn attribute(&mut self, entry: &Entry<'_>) {
+        let Some(text) = self.text(entry) else { return };
+        let bad = match entry.key.as_ref() {
+            "fiscal_year_end" if crate::calendar::YearEnd::parse(text).is_none() => {
+                Some(("not a month and day", crate::calendar::YearEnd::HELP))
+            }
+            "currency" if !(text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase())) => {
+                Some(("not a currency", "a currency is three capitals, as units write it: `currency = \"USD\"`"))
+            }
+            _ => None,
+        };
+        if let Some((label, help)) = bad {
+            let message = format!("`{text}` is not a valid `{}`", entry.key);
+            return self.errors.push(
+                Diag::error("bad-attribute", message)
+                    .in_file(self.file)
+                    .primary(entry.value.span, label)
+                    .with_help(help),
+            );
+        }
+        let origin = Origin { file: self.file, span: entry.value.span };
+        let (key, value) = (entry.key.to_string(), text.to_owned());
+        self.out.attributes.push(Attribute { entity: String::new(), key, value, origin });
+    }
+
+    /// Reads the table of free attributes: `[attributes]` with `exchange = "NASDAQ"`; each key a
+    /// name a rule can test (`for exchange == "NASDAQ"`), each value a string.
+    fn attributes(&mut self, entry: &Entry<'_>) {
+        let Node::Table(entries) = &entry.value.node else {
+            return self.not_a_table("attributes", &entry.value, "a table of strings");
+        };
+        for e in entries {
+            if NAMED.contains(&e.key.as_ref()) {
+                let message = format!("`{}` is an attribute of its own: write it at the top of the file", e.key);
+                self.errors.push(Diag::error("bad-attribute", message).in_file(self.file).primary(e.key_span, "here"));
+            } else if key::segment(&e.key, e.key_span, self.file).is_err() {
+                let message = format!("`{}` is not an attribute name", e.key);
+                self.errors.push(
+                    Diag::error("bad-attribute", message)
+                        .in_file(self.file)
+                        .primary(e.key_span, "not a name")
+                        .with_help("an attribute's name is small letters, digits and `_`, as `exchange`"),
+                );
+            } else {
+                self.attribute(e);
             }
         }
     }
@@ -240,7 +298,10 @@ impl Walk {
 
     /// The error for a top-level key that is neither in the header nor a scenario.
     fn unknown_key(&mut self, entry: &Entry<'_>) {
-        let message = format!("unknown key `{}`; expected `entity`, `name`, `source`, `unit` or `given`", entry.key);
+        let message = format!(
+            "unknown key `{}`; expected `entity`, `name`, `source`, `unit`, `given`, `currency`, `fiscal_year_end`, `sector` or `attributes`",
+            entry.key
+        );
         let diag = Diag::error("data", message).in_file(self.file).primary(entry.key_span, "unknown key");
         let help = match crate::suggest::did_you_mean(&entry.key, HEADER) {
             Some(near) => format!("did you mean `{near}`?"),

@@ -27,13 +27,17 @@ pub type Operands = smallvec::SmallVec<[Value; 2]>;
 pub struct Evaluator<'a> {
     pub program: &'a Program,
     pub sheets: &'a Sheets,
+    /// The entity the expression is evaluated at: the check's, or a peer's inside `x of GOOGL`.
     pub entity: EntityId,
+    /// The check's entity.
+    home: EntityId,
     /// Per cell and period slot, its value once evaluated (allocated at the first cell read).
     cache: Vec<Option<Eval>>,
-    /// Per cell and period without a slot in the sheet (reached through `[-1y]`, `[FY2020]`), its value
-    /// once evaluated: a chain of cells that each read the one before at two periods is evaluated once
-    /// per cell and period, not once per path through it.
-    far: HashMap<(CellId, Period), Eval>,
+    /// Per cell and period without a slot in the sheet (reached through `[-1y]`, `[FY2020]`), and per
+    /// cell and period of a peer (`x of GOOGL`), its value once evaluated: a chain of cells that each
+    /// read the one before at two periods is evaluated once per cell and period, not once per path
+    /// through it.
+    far: HashMap<(EntityId, CellId, Period), Eval>,
     /// Nodes evaluated so far, by every check of this evaluator (see [`Evaluator::work`]).
     work: u64,
     /// Nodes the current check may still evaluate, and may evaluate in all: [`crate::limits::EVAL_STEPS`],
@@ -50,7 +54,20 @@ impl<'a> Evaluator<'a> {
     /// An evaluator for one entity.
     pub fn new(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
         let (far, left, budget) = (HashMap::new(), crate::limits::EVAL_STEPS, crate::limits::EVAL_STEPS);
-        Evaluator { program, sheets, entity, cache: Vec::new(), far, work: 0, left, budget, trace: None, depth: 0 }
+        let home = entity;
+        Evaluator {
+            program,
+            sheets,
+            entity,
+            home,
+            cache: Vec::new(),
+            far,
+            work: 0,
+            left,
+            budget,
+            trace: None,
+            depth: 0,
+        }
     }
 
     /// An evaluator that records every node it evaluates, inside cells too (for `explain`).
@@ -106,7 +123,8 @@ impl<'a> Evaluator<'a> {
         self.work += 1;
         let result = self.node(e, period, file).map_err(|h| with_span(h, file, e.span));
         if let Some(trace) = self.trace.as_mut().filter(|t| t.full) {
-            trace.steps.push(super::value::Step { file, span: e.span, period, result: result.clone() });
+            let entity = self.entity;
+            trace.steps.push(super::value::Step { entity, file, span: e.span, period, result: result.clone() });
         }
         if self.depth == 0
             && let (Some(trace), Ok(v)) = (self.trace.as_mut(), &result)
@@ -128,7 +146,10 @@ impl<'a> Evaluator<'a> {
             }
             CKind::Pattern { name, .. } => Err(Halt::Missing(Missing::absent(format!("`{name}`"), period))),
             CKind::Cell(id) => self.cell(*id, period),
-            CKind::Shift { expr, to } => match shift(period, *to) {
+            CKind::Peer { expr, name, entity, .. } => self.peer(expr, name, *entity, period, file),
+            // the checker lets a group's values stand only where an aggregate takes them
+            CKind::PeerGroup { .. } => Err(error(file, e.span, "a group's values are read only by an aggregate")),
+            CKind::Shift { expr, to } => match shift(period, *to, self.sheets.year_end(self.entity)) {
                 Some(p) => self.eval(expr, p, file),
                 None => Err(Halt::Missing(Missing::absent(format!("the period {} from here", shown_ref(*to)), period))),
             },
@@ -196,11 +217,36 @@ impl<'a> Evaluator<'a> {
         Ok(Value::Range(bound(r.lo).map_err(arith)?, bound(r.hi).map_err(arith)?))
     }
 
+    /// `x of GOOGL`: `x` at the peer, at its fiscal period covering the calendar months the period
+    /// covers here; where the peer has no such period (a June year against a December one), or no
+    /// value there, the check is skipped.
+    pub(super) fn peer(&mut self, expr: &CExpr, name: &str, peer: EntityId, period: Period, file: SourceId) -> Eval {
+        let months = self.sheets.year_end(self.entity).months(period);
+        let Some(aligned) = self.sheets.year_end(peer).period_covering(months, period.kind()) else {
+            let name = format!("{name}, whose periods do not cover {months},");
+            return Err(Halt::Missing(Missing::absent(name, period)));
+        };
+        let home = std::mem::replace(&mut self.entity, peer);
+        let result = self.eval(expr, aligned, file);
+        self.entity = home;
+        result.map_err(|h| match h {
+            Halt::Missing(m) => Halt::Missing(Missing { name: format!("{} of {name}", m.name), ..m }),
+            other => other,
+        })
+    }
+
     /// A cell's value at a period, computed once per entity: in the slot of the period, or for a
-    /// period outside the sheet in a map. A value cut short by the work limit is not kept, so the
-    /// next check, with steps of its own, computes it again.
+    /// period outside the sheet (or at a peer) in a map. A value cut short by the work limit is not
+    /// kept, so the next check, with steps of its own, computes it again. Outside the scope of its
+    /// file's `for` line, a cell has no value.
     fn cell(&mut self, id: CellId, period: Period) -> Eval {
-        let slot = self.sheets.slot_index(period).map(|s| id * self.sheets.n_slots() + s);
+        let cell = &self.program.cells[id];
+        if !cell.scopes.admits(self.entity) {
+            let name = format!("`{}` (scoped by its file's `for` line)", cell.name);
+            return Err(Halt::Missing(Missing::absent(name, period)));
+        }
+        let slot = self.sheets.slot_index(period).filter(|_| self.entity == self.home);
+        let slot = slot.map(|s| id * self.sheets.n_slots() + s);
         if self.cache.is_empty() {
             // Made at the first cell read: an evaluator that reads none (a title's holes) costs nothing.
             self.cache = vec![None; self.program.cells.len() * self.sheets.n_slots()];
@@ -208,19 +254,18 @@ impl<'a> Evaluator<'a> {
         // A traced evaluation caches too: a cell's facts and steps are recorded the first time.
         let cached = match slot {
             Some(s) => self.cache.get(s).and_then(Option::as_ref),
-            None => self.far.get(&(id, period)),
+            None => self.far.get(&(self.entity, id, period)),
         };
         if let Some(cached) = cached {
             return cached.clone();
         }
-        let cell = &self.program.cells[id];
         self.depth += 1;
         let result = self.eval(&cell.body, period, cell.file);
         self.depth -= 1;
         if !self.exhausted() {
             match slot {
                 Some(s) => self.cache[s] = Some(result.clone()),
-                None => _ = self.far.insert((id, period), result.clone()),
+                None => _ = self.far.insert((self.entity, id, period), result.clone()),
             }
         }
         result
@@ -485,9 +530,11 @@ pub fn tolerance(t: &Quantity, _lhs: &Num, rhs: &Num) -> Result<Real, ArithError
     }
 }
 
-/// The period a `[...]` reference points to from `period`.
-pub fn shift(period: Period, to: PeriodRef) -> Option<Period> {
+/// The period a `[...]` reference points to from `period`, at an entity whose fiscal year ends on
+/// `year_end` (for a calendar period, `[2025CQ2]`).
+pub fn shift(period: Period, to: PeriodRef, year_end: crate::calendar::YearEnd) -> Option<Period> {
     match to {
+        PeriodRef::Calendar(c) => year_end.period_covering(c.months(), c.kind()),
         PeriodRef::Absolute(p) => Some(p),
         PeriodRef::Offset(n, step) => period.shift(n, step),
         PeriodRef::Fiscal(crate::syntax::ast::FiscalPart::Quarter(q)) => period.quarter_of_year(q),
@@ -503,6 +550,7 @@ fn shown_ref(to: PeriodRef) -> String {
         PeriodRef::Absolute(p) => p.to_string(),
         PeriodRef::Fiscal(part) => part.to_string(),
         PeriodRef::Given(vintage) => vintage.to_string(),
+        PeriodRef::Calendar(c) => c.to_string(),
         PeriodRef::Offset(n, step) => {
             format!("{n:+}{}", if step == crate::period::Step::Quarter { "q" } else { "y" })
         }
@@ -548,7 +596,8 @@ impl Evaluator<'_> {
         if let Some(trace) = self.trace.as_mut()
             && !trace.facts.iter().any(|f| f.fact.origin == fact.origin)
         {
-            trace.facts.push(FactUse { name: name.to_owned(), scenario, period, fact: *fact });
+            let peer = (self.entity != self.home).then(|| self.sheets.entities[self.entity as usize].clone());
+            trace.facts.push(FactUse { name: name.to_owned(), scenario, period, fact: *fact, peer });
         }
     }
 }

@@ -143,6 +143,9 @@ fn gather_one(
     values: &mut Vec<Value>,
 ) -> Result<(), Halt> {
     let placeholder = || Value::Num(Num::exact(Decimal::ZERO, Unit::None));
+    if let CKind::PeerGroup { expr, members, .. } = &arg.kind {
+        return group_values(ev, expr, members, (period, file), want, values);
+    }
     let CKind::Pattern { name, metrics, scenario, .. } = &arg.kind else {
         let value = match want {
             Want::Figures => Value::Num(ev.num(arg, period, file)?),
@@ -176,6 +179,42 @@ fn gather_one(
         return Err(Halt::Missing(Missing::absent(format!("`{name}`"), period)));
     }
     Ok(())
+}
+
+/// The values of `x of hyperscalers`: `x` at each member, at its period covering the same months.
+/// Every member must give one, or the check is skipped: an average that quietly left a company out
+/// would be another average.
+fn group_values(
+    ev: &mut Evaluator,
+    expr: &CExpr,
+    members: &[(String, Option<crate::data::EntityId>)],
+    (period, file): (Period, SourceId),
+    want: Want,
+    values: &mut Vec<Value>,
+) -> Result<(), Halt> {
+    let mut halt: Option<Halt> = None;
+    for (name, entity) in members {
+        let Some(entity) = *entity else {
+            let missing = Missing::absent(format!("{} of {name} (in no data file)", name_of(ev, expr)), period);
+            halt = Some(worse(halt, Halt::Missing(missing)));
+            continue;
+        };
+        match ev.peer(expr, name, entity, period, file) {
+            Ok(v) => values.push(match (want, v) {
+                (Want::Figures, v) => Value::Num(as_num(v, expr, file)?),
+                (Want::Values, Value::Bool(_)) => {
+                    return Err(error(file, expr.span, "expected a number, found true or false"));
+                }
+                (Want::Values, v) => v,
+                (Want::Presence, _) => Value::Num(Num::exact(Decimal::ZERO, Unit::None)),
+            }),
+            Err(h) => halt = Some(worse(halt, h)),
+        }
+    }
+    match halt {
+        Some(h) => Err(h),
+        None => Ok(()),
+    }
 }
 
 /// `sum`, `avg`, `min`, `max`, `count` over arguments and `*` names; `sum` and `avg` of ranges
@@ -234,6 +273,8 @@ fn name_of(ev: &Evaluator, e: &CExpr) -> String {
         CKind::Fact { name, .. } => format!("`{name}`"),
         CKind::Cell(id) => format!("`{}`", ev.program.cells[*id].name),
         CKind::Shift { expr, .. } => name_of(ev, expr),
+        CKind::Peer { expr, name, .. } => format!("{} of {name}", name_of(ev, expr)),
+        CKind::PeerGroup { expr, group, .. } => format!("{} of {}", name_of(ev, expr), ev.program.groups[*group].name),
         _ => "the range".to_owned(),
     }
 }

@@ -55,6 +55,12 @@ impl Outcome {
 }
 
 impl Filter {
+    /// Whether a rule is checked at an entity's period: its scope, its `at` and the filter's periods
+    /// (`--period`) admit it.
+    pub fn admits(&self, sheets: &Sheets, rule: &Rule, entity: EntityId, period: Period) -> bool {
+        admitted(sheets, rule, &self.periods, entity, period)
+    }
+
     /// The rules the filter admits, in program order.
     pub fn rules_of(&self, program: &Program) -> Vec<RuleId> {
         (0..program.rules.len())
@@ -208,16 +214,28 @@ pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> R
     Results { checks, tallies, rules, entities, periods: filter.periods.clone(), keep }
 }
 
-/// Whether a rule is checked at a period of a run narrowed to `periods` (none: every period).
-fn admitted(rule: &Rule, periods: &[Period], period: Period) -> bool {
-    rule.at.admits(period) && (periods.is_empty() || periods.contains(&period))
+/// Whether a rule is checked at an entity's period in a run narrowed to `periods` (none: every
+/// period): the entity in the rule's scope, the period in its `at`.
+fn admitted(sheets: &Sheets, rule: &Rule, periods: &[Period], entity: EntityId, period: Period) -> bool {
+    rule.scopes.admits(entity)
+        && rule.at.admits(period, sheets.year_end(entity))
+        && (periods.is_empty() || periods.contains(&period))
 }
 
 /// The periods at which a rule is tried at an entity with data at `data`, in order: each of those the
 /// rule admits, and every period a rule's `at` names even where the entity has no fact, since the
 /// rule may read other periods (`revenue[FY] - revenue[Q1] - revenue[Q2] - revenue[Q3]` at 2025Q4).
 /// A check tried at a period without data that lacks an input is not made (see [`run_entity`]).
-fn tried<'a>(rule: &'a Rule, narrowed: &'a [Period], data: &'a [Period]) -> Box<dyn Iterator<Item = Period> + 'a> {
+fn tried<'a>(
+    sheets: &'a Sheets,
+    rule: &'a Rule,
+    narrowed: &'a [Period],
+    entity: EntityId,
+    data: &'a [Period],
+) -> Box<dyn Iterator<Item = Period> + 'a> {
+    if !rule.scopes.admits(entity) {
+        return Box::new(std::iter::empty());
+    }
     match &rule.at {
         AtSpec::Periods(named) => {
             let mut named: Vec<Period> =
@@ -226,7 +244,7 @@ fn tried<'a>(rule: &'a Rule, narrowed: &'a [Period], data: &'a [Period]) -> Box<
             named.dedup();
             Box::new(named.into_iter())
         }
-        _ => Box::new(data.iter().copied().filter(move |&p| admitted(rule, narrowed, p))),
+        _ => Box::new(data.iter().copied().filter(move |&p| admitted(sheets, rule, narrowed, entity, p))),
     }
 }
 
@@ -251,7 +269,7 @@ fn run_entity(
     let data = sheets.periods_of(entity);
     for (i, &rule) in rules.iter().enumerate() {
         let r = &program.rules[rule];
-        for period in tried(r, &filter.periods, data) {
+        for period in tried(sheets, r, &filter.periods, entity, data) {
             let check = check(&mut ev, rule, period);
             let with_data = data.binary_search(&period).is_ok();
             if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
@@ -287,7 +305,8 @@ impl Results {
         let every = self.rules.iter().flat_map(move |&rule| {
             self.entities.iter().flat_map(move |&entity| {
                 let data = sheets.periods_of(entity);
-                tried(&program.rules[rule], &self.periods, data).map(move |period| (rule, entity, period, data))
+                tried(sheets, &program.rules[rule], &self.periods, entity, data)
+                    .map(move |period| (rule, entity, period, data))
             })
         });
         let mut kept = self.checks.iter().peekable();

@@ -107,6 +107,8 @@ pub struct FactUse {
     pub scenario: Scenario,
     pub period: Period,
     pub fact: Fact,
+    /// The entity the fact is of, where it is a peer's (`revenue of GOOGL`), not the check's.
+    pub peer: Option<String>,
 }
 
 /// What a traced evaluation saw: each sub-expression's value in the rule, and every fact read.
@@ -125,6 +127,8 @@ pub struct Trace {
 /// One node's evaluation: where it is written, the period it was evaluated at, what it gave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
+    /// The entity it was evaluated at: the check's, or a peer's.
+    pub entity: crate::data::EntityId,
     pub file: SourceId,
     pub span: Span,
     pub period: Period,
@@ -132,9 +136,20 @@ pub struct Step {
 }
 
 impl Trace {
-    /// What a node gave when evaluated at a period (with [`Trace::full`]).
-    pub fn step(&self, file: SourceId, span: Span, period: Period) -> Option<&Result<Value, Halt>> {
-        self.steps.iter().rev().find(|s| s.file == file && s.span == span && s.period == period).map(|s| &s.result)
+    /// What a node gave when evaluated at an entity and period (with [`Trace::full`]).
+    pub fn step(
+        &self,
+        entity: crate::data::EntityId,
+        file: SourceId,
+        span: Span,
+        period: Period,
+    ) -> Option<&Result<Value, Halt>> {
+        let found = self
+            .steps
+            .iter()
+            .rev()
+            .find(|s| s.entity == entity && s.file == file && s.span == span && s.period == period);
+        found.map(|s| &s.result)
     }
 
     /// The value recorded for a span, if any.

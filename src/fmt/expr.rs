@@ -4,7 +4,7 @@
 use crate::num::{Quantity, RangeLit, RatioStyle, Unit};
 use crate::period::Step;
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{At, BinOp, Expr, ExprKind, Name, PeriodRef, UnaryOp};
+use crate::syntax::ast::{At, BinOp, Expr, ExprKind, Name, PeriodRef, Scope, ScopeMember, UnaryOp};
 
 use super::comments::Comments;
 
@@ -22,7 +22,7 @@ pub fn level(e: &Expr) -> u8 {
         ExprKind::Unary { op, .. } if op.node == UnaryOp::Not => 3,
         ExprKind::Compare { .. } | ExprKind::Approx { .. } | ExprKind::In { .. } => 4,
         ExprKind::Unary { .. } => 7,
-        ExprKind::AtPeriod { .. } => 8,
+        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } | ExprKind::PeerGroup { .. } => 8,
         _ => 9,
     }
 }
@@ -123,7 +123,7 @@ fn takes(e: &Expr, from: u8, follow: Follow) -> bool {
         ExprKind::Approx { rhs, within: None, .. } => follow == Follow::Within || takes(rhs, 5, follow),
         ExprKind::Approx { within: Some(_), .. } => false,
         ExprKind::In { range, .. } => takes(range, 5, follow),
-        ExprKind::AtPeriod { .. } => follow == Follow::Index,
+        ExprKind::AtPeriod { .. } | ExprKind::Peer { .. } | ExprKind::PeerGroup { .. } => follow == Follow::Index,
         ExprKind::If { otherwise, .. } => takes(otherwise, 1, follow),
         _ => false,
     }
@@ -185,6 +185,16 @@ impl Printer<'_> {
                 out.push('[');
                 out.push_str(&self.period_ref(period));
                 out.push(']');
+            }
+            ExprKind::Peer { expr, entity } => {
+                self.write_operand(expr, 8, Follow::Index, out);
+                out.push_str(" of ");
+                out.push_str(&entity_text(&entity.node));
+            }
+            ExprKind::PeerGroup { expr, group } => {
+                self.write_operand(expr, 8, Follow::Index, out);
+                out.push_str(" of ");
+                out.push_str(&group.node);
             }
             _ => self.atom(e, follow, out),
         }
@@ -301,7 +311,9 @@ impl Printer<'_> {
 /// as the range from -5.
 fn starts_with_range(e: &Expr) -> bool {
     match &e.node {
-        ExprKind::AtPeriod { expr, .. } => starts_with_range(expr),
+        ExprKind::AtPeriod { expr, .. } | ExprKind::Peer { expr, .. } | ExprKind::PeerGroup { expr, .. } => {
+            starts_with_range(expr)
+        }
         ExprKind::Range(r) => r.lo.is_some(),
         _ => false,
     }
@@ -342,7 +354,43 @@ pub fn period_ref(p: PeriodRef) -> String {
         PeriodRef::Absolute(period) => period.to_string(),
         PeriodRef::Fiscal(part) => part.to_string(),
         PeriodRef::Given(vintage) => vintage.to_string(),
+        PeriodRef::Calendar(period) => period.to_string(),
     }
+}
+
+/// An entity as a rule writes it: a ticker bare (`AMZN`, `BRK.B`), any other name in quotes
+/// (`"BRK-B"`).
+pub fn entity_text(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let ticker = bytes.first().is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && bytes.iter().enumerate().all(|(i, &b)| {
+            b.is_ascii_alphanumeric()
+                || b == b'_'
+                || b == b'&'
+                || b == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+        });
+    if ticker { name.to_owned() } else { quoted(name) }
+}
+
+/// A string in quotes, `\` and `"` escaped.
+pub fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A scope as written: `for AMZN, hyperscalers, sector == "retail"`.
+pub fn scope_text(scope: &Scope) -> String {
+    let members: Vec<String> = scope
+        .members
+        .iter()
+        .map(|m| match &m.node {
+            ScopeMember::Entity(name) => entity_text(name),
+            ScopeMember::Group(name) => name.clone(),
+            ScopeMember::Attribute { key, equal, value } => {
+                format!("{key} {} {}", if *equal { "==" } else { "!=" }, quoted(value))
+            }
+        })
+        .collect();
+    format!("for {}", members.join(", "))
 }
 
 /// The periods of an `at` clause: `at 2025Q4, 2026Q1`, `at quarters`.
@@ -351,6 +399,10 @@ pub fn at_text(at: &At) -> String {
         At::Quarters => "at quarters".to_owned(),
         At::Years => "at years".to_owned(),
         At::Periods(periods) => {
+            let list: Vec<String> = periods.iter().map(|p| p.node.to_string()).collect();
+            format!("at {}", list.join(", "))
+        }
+        At::Calendar(periods) => {
             let list: Vec<String> = periods.iter().map(|p| p.node.to_string()).collect();
             format!("at {}", list.join(", "))
         }

@@ -144,6 +144,14 @@ impl<'a> Layout<'a> {
                 let text = format!("metric {}: {}", names.join(", "), m.dim.node);
                 lines.push(&text, self.src(m.span.start, m.dim.span.end));
             }
+            Item::Group(g) => {
+                let members: Vec<String> = g.members.iter().map(|m| expr::entity_text(&m.node)).collect();
+                let text = format!("group {} = {}", g.name.node, members.join(", "));
+                lines.push(&text, self.src(g.span.start, p.tight(g.span).end));
+            }
+            Item::Scope(scope) => {
+                lines.push(&expr::scope_text(scope), self.src(scope.span.start, p.tight(scope.span).end))
+            }
             Item::Let(l) => {
                 lines.push(&format!("let {} = ", l.name.node), self.src(l.span.start, l.name.span.end));
                 self.layout(&l.value, Follow::End, CONTINUATION, &mut lines);
@@ -168,6 +176,11 @@ impl<'a> Layout<'a> {
                     header.push(' ');
                     header.push_str(&expr::at_text(&at.node));
                     end = end.max(p.tight(at.span).end);
+                }
+                if let Some(scope) = &r.scope {
+                    header.push(' ');
+                    header.push_str(&expr::scope_text(scope));
+                    end = end.max(p.tight(scope.span).end);
                 }
                 header.push(':');
                 lines.push(&header, self.src(r.span.start, end));
@@ -313,6 +326,8 @@ fn item_span(item: &Item) -> Span {
     match item {
         Item::Use(u) => u.span,
         Item::Metric(m) => m.span,
+        Item::Group(g) => g.span,
+        Item::Scope(s) => s.span,
         Item::Let(l) => l.span,
         Item::Rule(r) => r.span,
     }
@@ -323,7 +338,10 @@ fn item_span(item: &Item) -> Span {
 fn apart(before: &Item, after: &Item) -> bool {
     !matches!(
         (before, after),
-        (Item::Use(_), Item::Use(_)) | (Item::Metric(_), Item::Metric(_)) | (Item::Let(_), Item::Let(_))
+        (Item::Use(_), Item::Use(_))
+            | (Item::Metric(_), Item::Metric(_))
+            | (Item::Group(_), Item::Group(_))
+            | (Item::Let(_), Item::Let(_))
     )
 }
 

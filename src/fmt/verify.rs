@@ -51,6 +51,12 @@ pub fn erased(file: &File) -> String {
                 m.dim.span = Span::default();
                 m.names.iter_mut().for_each(|n| n.span = Span::default());
             }
+            Item::Group(g) => {
+                g.span = Span::default();
+                g.name.span = Span::default();
+                g.members.iter_mut().for_each(|m| m.span = Span::default());
+            }
+            Item::Scope(scope) => erase_scope(scope),
             Item::Let(l) => {
                 l.span = Span::default();
                 l.name.span = Span::default();
@@ -63,15 +69,24 @@ pub fn erased(file: &File) -> String {
                 r.title.iter_mut().for_each(|t| t.span = Span::default());
                 if let Some(at) = &mut r.at {
                     at.span = Span::default();
-                    if let At::Periods(periods) = &mut at.node {
-                        periods.iter_mut().for_each(|p| p.span = Span::default());
+                    match &mut at.node {
+                        At::Periods(periods) => periods.iter_mut().for_each(|p| p.span = Span::default()),
+                        At::Calendar(periods) => periods.iter_mut().for_each(|p| p.span = Span::default()),
+                        At::Quarters | At::Years => {}
                     }
                 }
+                r.scope.iter_mut().for_each(erase_scope);
                 erase(&mut r.body);
             }
         }
     }
     format!("{file:?}")
+}
+
+/// Zeroes every span of a `for` clause.
+fn erase_scope(scope: &mut crate::syntax::ast::Scope) {
+    scope.span = Span::default();
+    scope.members.iter_mut().for_each(|m| m.span = Span::default());
 }
 
 /// Zeroes every span of an expression and takes its parentheses away.
@@ -110,6 +125,14 @@ fn erase(e: &mut Expr) {
         ExprKind::AtPeriod { expr, period } => {
             erase(expr);
             period.span = Span::default();
+        }
+        ExprKind::Peer { expr, entity } => {
+            erase(expr);
+            entity.span = Span::default();
+        }
+        ExprKind::PeerGroup { expr, group } => {
+            erase(expr);
+            group.span = Span::default();
         }
         ExprKind::Call { func, args } => {
             func.span = Span::default();

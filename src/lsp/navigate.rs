@@ -37,7 +37,10 @@ pub fn definition(analysis: &Analysis, path: &Path, file: SourceId, offset: u32,
         let sheets = analysis.sheets();
         let at =
             analysis.linked().and_then(|p| focus(p, sheets, found.owner, settings)).and_then(|(entity, period)| {
-                let period = found.shifts.iter().try_fold(period, |p, to| crate::eval::expr::shift(p, *to))?;
+                let period = found
+                    .shifts
+                    .iter()
+                    .try_fold(period, |p, to| crate::eval::expr::shift(p, *to, sheets.year_end(entity)))?;
                 sheets.get(metric, scenario, entity, period)
             });
         at.or_else(|| sheets.first_fact(metric, scenario))

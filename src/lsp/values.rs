@@ -87,17 +87,21 @@ pub fn focus(program: &Program, sheets: &Sheets, owner: Owner, settings: &Settin
     if let Some((entity, period)) = &settings.focus {
         return Some((sheets.entity_id(entity)?, Period::parse(period)?));
     }
-    let (body, file, admits): (&CExpr, SourceId, Box<dyn Fn(Period) -> bool>) = match owner {
+    type Admits<'a> = Box<dyn Fn(EntityId, Period) -> bool + 'a>;
+    let (body, file, admits): (&CExpr, SourceId, Admits) = match owner {
         Owner::Rule(id) => {
             let rule = &program.rules[id];
-            (&rule.body, rule.file, Box::new(|p| rule.at.admits(p)))
+            (&rule.body, rule.file, Box::new(|e, p| rule.scopes.admits(e) && rule.at.admits(p, sheets.year_end(e))))
         }
-        Owner::Cell(id) => (&program.cells[id].body, program.cells[id].file, Box::new(|_| true)),
+        Owner::Cell(id) => {
+            let cell = &program.cells[id];
+            (&cell.body, cell.file, Box::new(|e, _| cell.scopes.admits(e)))
+        }
     };
     let mut best: Option<(EntityId, Period)> = None;
     for entity in 0..sheets.entities.len() as EntityId {
         let mut ev = Evaluator::new(program, sheets, entity);
-        let latest = sheets.periods_of(entity).iter().rev().copied().filter(|&p| admits(p)).find(|&p| {
+        let latest = sheets.periods_of(entity).iter().rev().copied().filter(|&p| admits(entity, p)).find(|&p| {
             ev.begin_check();
             !matches!(ev.eval(body, p, file), Err(Halt::Missing(_)))
         });
@@ -115,7 +119,10 @@ pub fn hover(analysis: &Analysis, file: SourceId, offset: u32, settings: &Settin
     let sheets = analysis.sheets();
     let found = find(program, file, offset)?;
     let (entity, focus_period) = focus(program, sheets, found.owner, settings)?;
-    let period = found.shifts.iter().try_fold(focus_period, |p, to| crate::eval::expr::shift(p, *to))?;
+    let period = found
+        .shifts
+        .iter()
+        .try_fold(focus_period, |p, to| crate::eval::expr::shift(p, *to, sheets.year_end(entity)))?;
     let mut ev = Evaluator::tracing(program, sheets, entity);
     let result = ev.eval(&found.node, period, file);
     let facts = ev.trace.map(|t| t.facts).unwrap_or_default();

@@ -16,7 +16,7 @@ use super::level;
 /// The diagnostic of a failed or erred check; `None` for a pass or a skip.
 pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &Sources) -> Option<Diag> {
     let rule = &program.rules[check.rule];
-    let at = format!("{} {}", sheets.entities[check.entity as usize], check.period);
+    let at = sheets.at(check.entity, check.period);
     let what = check.title.clone().unwrap_or_else(|| {
         format!("`{}`", crate::syntax::comments::code(sources.get(rule.file).slice(rule.body.span)))
     });
@@ -224,6 +224,10 @@ pub fn provenance(f: &FactUse, sources: &Sources) -> String {
     let name = match f.scenario {
         Scenario::Actual => f.name.clone(),
         s => format!("{}.{}", s.as_str(), f.name),
+    };
+    let name = match &f.peer {
+        Some(entity) => format!("{name} of {entity}"),
+        None => name,
     };
     let value = f.fact.value.show();
     let location = sources.location(f.fact.origin.file, f.fact.origin.span);

@@ -51,7 +51,7 @@ fn check_command(run: &Run, c: &Check) -> Option<String> {
         Outcome::Pass | Outcome::Skip(_) => return None,
     };
     lines.extend(trace.facts.iter().map(|f| explain::provenance(f, run.sources)));
-    let title = format!("{} at {} {}", rule.name, run.sheets.entities[c.entity as usize], c.period);
+    let title = format!("{} at {}", rule.name, run.sheets.at(c.entity, c.period));
     let place = place(run.sources, rule.file, rule.body.span);
     Some(workflow_command(command, place, &title, &lines.join("\n")))
 }

@@ -99,7 +99,7 @@ pub fn check_lines(run: &Run) -> String {
     for c in run.listed() {
         let c = &*c;
         let rule = &run.program.rules[c.rule];
-        let entity = &run.sheets.entities[c.entity as usize];
+        let at = run.sheets.at(c.entity, c.period);
         let reason = match &c.outcome {
             crate::eval::Outcome::Pass => String::new(),
             crate::eval::Outcome::Skip(m) => format!(": {}", m.describe()),
@@ -108,7 +108,7 @@ pub fn check_lines(run: &Run) -> String {
                 .and_then(|d| d.help)
                 .map_or(String::new(), |h| format!(": {h}")),
         };
-        let _ = writeln!(out, "{:<5} {} at {entity} {}{reason}", c.outcome.status(), rule.name, c.period);
+        let _ = writeln!(out, "{:<5} {} at {at}{reason}", c.outcome.status(), rule.name);
     }
     out
 }

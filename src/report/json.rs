@@ -25,6 +25,9 @@ struct JsonCheck<'a> {
     severity: Severity,
     entity: &'a str,
     period: String,
+    /// The calendar months of the period, where the entity's fiscal year is not the calendar year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calendar: Option<String>,
     status: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,6 +71,9 @@ struct Exact {
 
 #[derive(Serialize)]
 struct JsonFact {
+    /// The entity of a peer's fact (`revenue of GOOGL`); absent for the check's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<String>,
     metric: String,
     scenario: Scenario,
     period: String,
@@ -208,6 +214,7 @@ fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
         severity: rule.severity,
         entity: &run.sheets.entities[c.entity as usize],
         period: c.period.to_string(),
+        calendar: run.sheets.calendar_months(c.entity, c.period).map(|m| m.to_string()),
         status: c.outcome.status(),
         message,
         explanation: diag.and_then(|d| d.help),
@@ -253,7 +260,11 @@ fn fill_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, out: &mut Jso
             },
         });
     }
-    out.facts = trace.facts.iter().map(|f| fact(run, &f.name, f.scenario, f.period.to_string(), &f.fact)).collect();
+    out.facts = trace
+        .facts
+        .iter()
+        .map(|f| JsonFact { entity: f.peer.clone(), ..fact(run, &f.name, f.scenario, f.period.to_string(), &f.fact) })
+        .collect();
 }
 
 /// A fact with its provenance.
@@ -261,6 +272,7 @@ fn fact(run: &Run, metric: &str, scenario: Scenario, period: String, f: &Fact) -
     let value = f.value.show();
     let source = run.sheets.sources.iter().find(|s| s.file == f.origin.file).and_then(|s| s.name.clone());
     JsonFact {
+        entity: None,
         metric: metric.to_owned(),
         scenario,
         period,

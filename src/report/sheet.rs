@@ -9,12 +9,15 @@
 //! CSV: one row per entity and metric, columns `entity,metric,unit`, then for every scenario and
 //! period two columns, `actual 2025Q4` (the figure as written, without the row's unit) and
 //! `actual 2025Q4 status` (`checked`, `failed`, `bare`, or empty where there is no figure).
-//! JSON: `{"facts": [...]}`, one object per fact with `entity`, `metric`, `scenario`, `period`,
+//! JSON: `{"entities": [...], "facts": [...]}`: per entity whose data gives attributes, `entity` and
+//! `attributes` (`{"sector": "retail"}`); per fact `entity`, `metric`, `scenario`, `period`,
 //! `value`, `unit`, `status`, `location`, `source`, `checked_by` and `failed_by` (rule names).
+//! The table shows an entity's attributes above its blocks.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
+use crate::data::entity::Attributes;
 use crate::data::{Conflict, DataSource, Fact, FactValue};
 use crate::num::{Quantity, Unit};
 use crate::period::Period;
@@ -161,6 +164,7 @@ pub fn rows<'a>(entries: &[&'a Entry]) -> Vec<Row<'a>> {
 pub fn table(
     entries: &[Entry],
     conflicts: &[Conflict],
+    attributes: &Attributes,
     sources: &Sources,
     width: Option<usize>,
     style: Style,
@@ -176,6 +180,7 @@ pub fn table(
         conflicts_of.entry(c.key.entity.as_str()).or_default().push(c);
     }
     for entity in entities(entries) {
+        blocks.extend(entity_header(&entity, attributes));
         for scenario in Scenario::ALL {
             if let Some(layer) = layers.get(&(entity.as_str(), scenario as usize)) {
                 let title = paint(style.color, "1", &format!("{entity} · {}", scenario.as_str()));
@@ -195,6 +200,21 @@ pub fn table(
     let fits = width.is_none_or(|w| legend.chars().count() <= w);
     let _ = writeln!(out, "\n{}", if fits { legend } else { LEGEND.join("\n") });
     out
+}
+
+/// What the data says about an entity, above its blocks: its attributes, and for a fiscal year
+/// that is not the calendar year the months of each quarter. `None` where it says nothing.
+fn entity_header(entity: &str, attributes: &Attributes) -> Option<String> {
+    let said: Vec<String> =
+        attributes.of(entity).map(|a| format!("{} = \"{}\"", a.key, crate::escape::excerpt(&a.value))).collect();
+    if said.is_empty() {
+        return None;
+    }
+    let mut out = format!("{entity}: {}\n", said.join(", "));
+    if let Some(year_end) = attributes.year_end(entity).filter(|y| !y.is_calendar()) {
+        let _ = writeln!(out, "{entity} fiscal quarters: {}", year_end.quarters());
+    }
+    Some(out)
 }
 
 /// The entity names of the entries, in order.
@@ -331,14 +351,37 @@ struct JsonFact<'a> {
     failed_by: &'a [String],
 }
 
+/// What the data says about one entity in the JSON document.
+#[derive(serde::Serialize)]
+struct JsonEntity<'a> {
+    entity: &'a str,
+    attributes: BTreeMap<&'a str, &'a str>,
+}
+
+/// The attributes of the entries' entities, in order; an entity without any is left out.
+fn json_entities<'a>(entries: &'a [Entry], attributes: &'a Attributes) -> Vec<JsonEntity<'a>> {
+    let names: BTreeSet<&str> = entries.iter().map(|e| e.entity.as_str()).collect();
+    names
+        .into_iter()
+        .map(|entity| JsonEntity {
+            entity,
+            attributes: attributes.of(entity).map(|a| (a.key.as_str(), a.value.as_str())).collect(),
+        })
+        .filter(|e| !e.attributes.is_empty())
+        .collect()
+}
+
 /// The JSON document of the sheet.
 #[derive(serde::Serialize)]
 struct JsonSheet<'a> {
+    /// The entities whose data gives attributes (`name`, `sector`, `fiscal_year_end`, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    entities: Vec<JsonEntity<'a>>,
     facts: Vec<JsonFact<'a>>,
 }
 
 /// Renders the sheet as JSON: `{"facts": [...]}`, in the order of the table.
-pub fn json(entries: &[Entry], sources: &Sources, data: &'_ [DataSource]) -> String {
+pub fn json<'a>(entries: &'a [Entry], attributes: &'a Attributes, sources: &Sources, data: &'a [DataSource]) -> String {
     let name = |f: &Fact| data.iter().find(|d| d.file == f.origin.file).and_then(|d| d.name.as_deref());
     let facts: Vec<JsonFact> = entries
         .iter()
@@ -359,8 +402,11 @@ pub fn json(entries: &[Entry], sources: &Sources, data: &'_ [DataSource]) -> Str
             }
         })
         .collect();
-    let mut out =
-        crate::escape::guard_json(&serde_json::to_string_pretty(&JsonSheet { facts }).unwrap_or_default()).into_owned();
+    let mut out = crate::escape::guard_json(
+        &serde_json::to_string_pretty(&JsonSheet { entities: json_entities(entries, attributes), facts })
+            .unwrap_or_default(),
+    )
+    .into_owned();
     out.push('\n');
     out
 }

@@ -56,7 +56,7 @@ struct Walk<'a> {
     in_cell: bool,
     /// The cells already drawn whole in this tree, by period: a cell used again is drawn once,
     /// so a tree grows with the program, not with the number of paths through it.
-    drawn: &'a std::cell::RefCell<std::collections::HashSet<(usize, Period)>>,
+    drawn: &'a std::cell::RefCell<std::collections::HashSet<(EntityId, usize, Period)>>,
 }
 
 impl Explainer<'_> {
@@ -82,7 +82,7 @@ impl Explainer<'_> {
     /// `rule `x` (warning) at AMZN 2025Q3: fail`, and for a skip what had no value.
     fn header(&self, check: &Check, style: Style) -> String {
         let rule = &self.program.rules[check.rule];
-        let entity = &self.sheets.entities[check.entity as usize];
+        let at = self.sheets.at(check.entity, check.period);
         let status = check.outcome.status();
         let code = match check.outcome {
             Outcome::Pass => "32",
@@ -90,12 +90,8 @@ impl Explainer<'_> {
             Outcome::Skip(_) => "33",
         };
         let severity = severity_word(rule.severity);
-        let mut out = format!(
-            "rule `{}` ({severity}) at {entity} {}: {}",
-            rule.name,
-            check.period,
-            paint(style.color, &format!("1;{code}"), status)
-        );
+        let mut out =
+            format!("rule `{}` ({severity}) at {at}: {}", rule.name, paint(style.color, &format!("1;{code}"), status));
         if let Outcome::Skip(m) = &check.outcome {
             let _ = write!(out, ", {}", m.describe());
         }
@@ -124,14 +120,14 @@ impl Explainer<'_> {
 impl Walk<'_> {
     /// The node of an expression of `file` evaluated at `period`.
     fn node(&self, e: &CExpr, file: SourceId, period: Period) -> Node {
-        let result = self.trace.step(file, e.span, period).cloned();
+        let result = self.trace.step(self.entity, file, e.span, period).cloned();
         let mut node = Node { text: self.text(file, e), result, ..Node::default() };
         if node.result.is_none()
             && let CKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } = &e.kind
         {
             return self.partial_sum(node, e, *op == BinOp::Sub, [lhs, rhs], file, period);
         }
-        if node.result.is_none() && !matches!(e.kind, CKind::Pattern { .. }) {
+        if node.result.is_none() && !matches!(e.kind, CKind::Pattern { .. } | CKind::PeerGroup { .. }) {
             node.value = "not evaluated".to_owned();
             return node;
         }
@@ -147,10 +143,32 @@ impl Walk<'_> {
             CKind::Pattern { metrics, scenario, .. } => return self.pattern(node, metrics, *scenario, period),
             CKind::Cell(id) => return self.cell(node, *id, period),
             CKind::Shift { expr, to } => {
-                at = crate::eval::expr::shift(period, *to);
-                if let Some(shifted) = at {
+                let shifted = crate::eval::expr::shift(period, *to, self.ex.sheets.year_end(self.entity));
+                if let Some(shifted) = shifted {
                     self.shifted(&mut node, expr, file, shifted);
                 }
+                at = shifted.map(|p| p.to_string());
+            }
+            CKind::Peer { expr, entity, .. } => {
+                let months = self.ex.sheets.year_end(self.entity).months(period);
+                let aligned = self.ex.sheets.year_end(*entity).period_covering(months, period.kind());
+                if let Some(aligned) = aligned {
+                    Walk { entity: *entity, ..*self }.shifted(&mut node, expr, file, aligned);
+                }
+                at = aligned.map(|p| self.ex.sheets.at(*entity, p));
+            }
+            CKind::PeerGroup { expr, members, .. } => {
+                for entity in members.iter().filter_map(|(_, e)| *e) {
+                    let months = self.ex.sheets.year_end(self.entity).months(period);
+                    let Some(aligned) = self.ex.sheets.year_end(entity).period_covering(months, period.kind()) else {
+                        continue;
+                    };
+                    let mut child = Walk { entity, ..*self }.node(expr, file, aligned);
+                    child.value = format!("{}  at {}", child.value, self.ex.sheets.at(entity, aligned));
+                    node.children.push(child);
+                }
+                node.value = format!("a value at each of {} entities, below", node.children.len());
+                return node;
             }
             // a chain of `+` and `-` is evaluated as one sum: its terms are its parts
             CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => {
@@ -206,8 +224,8 @@ impl Walk<'_> {
     /// itself a cell, `let a = b`, beneath it whole).
     fn cell(&self, mut node: Node, id: usize, period: Period) -> Node {
         let cell = &self.ex.program.cells[id];
-        if !self.drawn.borrow_mut().insert((id, period)) {
-            let step = self.trace.step(cell.file, cell.body.span, period);
+        if !self.drawn.borrow_mut().insert((self.entity, id, period)) {
+            let step = self.trace.step(self.entity, cell.file, cell.body.span, period);
             node.text = cell.name.clone();
             node.value = match step {
                 Some(Ok(v)) => format!("{}  (drawn above)", v.show_with_interval()),
@@ -284,8 +302,8 @@ impl Walk<'_> {
         shorten(&crate::syntax::comments::code(self.ex.sources.get(file).slice(e.span)))
     }
 
-    /// What a node gave, in words; `at` is the period a `[...]` read.
-    fn words(&self, e: &CExpr, node: &Node, at: Option<Period>) -> String {
+    /// What a node gave, in words; `at` is the period a `[...]` read, or the peer and period `of` read.
+    fn words(&self, e: &CExpr, node: &Node, at: Option<String>) -> String {
         let below =
             |h: &Halt| node.children.iter().any(|c| c.result.as_ref().is_some_and(|r| r.as_ref().err() == Some(h)));
         match &node.result {

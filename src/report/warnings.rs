@@ -27,6 +27,8 @@ pub fn of_run(
     diags.extend(no_rules_diag(program));
     diags.extend(nothing_checked_diag(program, results, narrowed));
     diags.extend(empty_source_diags(sheets, sources));
+    diags.extend(program.warnings.iter().cloned());
+    diags.extend(sheets.attributes.conflicts.iter().map(|c| crate::data::entity::conflict_diag(c, sources)));
     diags.extend(unread_diags(program, sheets, &results.rules, verbose));
     diags
 }
@@ -198,7 +200,7 @@ pub fn nothing_checked_diag(program: &Program, results: &Results, narrowed: bool
 /// A warning for every data file that gave no fact (a CSV header without rows, a TOML file of
 /// empty tables): a file that checks nothing should not read as checked.
 pub fn empty_source_diags(sheets: &Sheets, sources: &Sources) -> Vec<Diag> {
-    let empty = sheets.sources.iter().filter(|s| s.facts == 0);
+    let empty = sheets.sources.iter().filter(|s| s.facts == 0 && s.attributes == 0);
     empty
         .map(|s| {
             let file = sources.get(s.file);

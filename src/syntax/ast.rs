@@ -1,5 +1,6 @@
 //! The syntax tree of a rule file. Every node carries the byte span it was parsed from.
 
+use crate::calendar::CalendarPeriod;
 use crate::num::{Quantity, RangeLit};
 use crate::period::{Period, Step};
 use crate::source::{Span, Spanned};
@@ -15,6 +16,9 @@ pub struct File {
 pub enum Item {
     Use(Use),
     Metric(MetricDecl),
+    Group(Group),
+    /// `for AMZN`: the scope of every rule and cell after it in the file, up to the next one.
+    Scope(Scope),
     Let(Let),
     Rule(Rule),
 }
@@ -37,6 +41,34 @@ pub struct MetricDecl {
     pub span: Span,
 }
 
+/// `group hyperscalers = AMZN, MSFT, GOOGL`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: Spanned<String>,
+    /// The entities, as named.
+    pub members: Vec<Spanned<String>>,
+    pub span: Span,
+}
+
+/// `for AMZN, hyperscalers, sector == "retail"`: the entities a rule is checked at, every entity
+/// any member names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub members: Vec<Spanned<ScopeMember>>,
+    pub span: Span,
+}
+
+/// One member of a scope.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScopeMember {
+    /// `AMZN`, `"BRK-B"`
+    Entity(String),
+    /// `hyperscalers`, a `group`
+    Group(String),
+    /// `sector == "retail"`, `sector != "retail"`
+    Attribute { key: String, equal: bool, value: String },
+}
+
 /// `let op_margin = operating_income / revenue`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Let {
@@ -54,7 +86,7 @@ pub enum Severity {
     Error,
 }
 
-/// `rule NAME [severity] ["TITLE"] [at PERIODS]: EXPR`
+/// `rule NAME [severity] ["TITLE"] [at PERIODS] [for SCOPE]: EXPR`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub name: Spanned<String>,
@@ -63,6 +95,8 @@ pub struct Rule {
     /// The title's text between the quotes, escapes resolved; its span covers the quotes.
     pub title: Option<Spanned<String>>,
     pub at: Option<Spanned<At>>,
+    /// `for AMZN, MSFT`, as written on the rule.
+    pub scope: Option<Scope>,
     pub body: Expr,
     pub span: Span,
 }
@@ -71,6 +105,8 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq)]
 pub enum At {
     Periods(Vec<Spanned<Period>>),
+    /// `at 2025CQ2, 2025CQ3`: each entity's fiscal periods covering these calendar periods.
+    Calendar(Vec<Spanned<CalendarPeriod>>),
     Quarters,
     Years,
 }
@@ -93,6 +129,10 @@ pub enum ExprKind {
     In { value: Box<Expr>, range: Box<Expr> },
     /// `x[-1y]`, `x[2025Q1]`, `x[Q1]`, `x[FY]`: the value at another period.
     AtPeriod { expr: Box<Expr>, period: Spanned<PeriodRef> },
+    /// `x of GOOGL`: the value at another entity, at its period covering the same calendar months.
+    Peer { expr: Box<Expr>, entity: Spanned<String> },
+    /// `x of hyperscalers`: `x` at each entity of a group, for an aggregate.
+    PeerGroup { expr: Box<Expr>, group: Spanned<String> },
     /// `213.4`, `35%`, `730 USD m`
     Number(Quantity),
     /// `173.5..178.5`, `..213`, `206..`
@@ -203,6 +243,8 @@ pub enum PeriodRef {
     /// `given -1`, `given 2025-10-30`, `given first`: not a period but a vintage of the fact before it
     /// (the checker places it on the fact; it never shifts a period).
     Given(Vintage),
+    /// `2025CQ2`, `CY2025`: the entity's fiscal period covering that calendar quarter or year.
+    Calendar(CalendarPeriod),
 }
 
 /// Which vintage of a fact `x[given ...]` reads, where a source gave the fact at several dates.

@@ -136,7 +136,7 @@ impl Iterator for Lexer<'_> {
 }
 
 /// The words that start an item.
-const ITEM_KEYWORDS: [&str; 4] = ["use", "metric", "let", "rule"];
+const ITEM_KEYWORDS: [&str; 6] = ["use", "metric", "group", "for", "let", "rule"];
 
 /// The start of the first line after `from` whose first word begins an item, where parsing resumes.
 pub(super) fn next_item(text: &str, from: usize) -> Option<usize> {
@@ -145,7 +145,10 @@ pub(super) fn next_item(text: &str, from: usize) -> Option<usize> {
         let line = &text[line_start..];
         let word_start = line_start + (line.len() - line.trim_start_matches([' ', '\t']).len());
         let word = &text[word_start..Lexer::new(text, word_start).word_end(false)];
-        if word_start >= from && ITEM_KEYWORDS.contains(&word) {
+        // `group` starts an item only before a blank (`group.revenue` is a metric)
+        let item = ITEM_KEYWORDS.contains(&word)
+            && (word != "group" || text[word_start + word.len()..].starts_with([' ', '\t']));
+        if word_start >= from && item {
             return Some(word_start);
         }
         line_start += line.find('\n')? + 1;
@@ -357,6 +360,11 @@ fn wanted(positives: &[Rule]) -> String {
     let mut wanted: Vec<Expect> = positives.iter().filter_map(|&r| describe(r)).collect();
     wanted.sort();
     wanted.dedup();
+    // a file's `for` line is one of the items already named, and before a rule's `:` the `:` is
+    // what is missing far more often than a scope
+    if wanted.contains(&Expect::Item) || wanted.contains(&Expect::Colon) {
+        wanted.retain(|&w| w != Expect::Scope);
+    }
     if wanted.contains(&Expect::Colon) {
         wanted.retain(|w| !matches!(w, Expect::Severity | Expect::Title | Expect::At | Expect::Comma));
     }
@@ -433,9 +441,11 @@ fn period_hint(positives: &[Rule], previous: Option<&str>) -> Option<String> {
 }
 
 /// The reserved words: the keywords and the scenario names.
-const RESERVED: [&str; 23] = [
+const RESERVED: [&str; 25] = [
     "use",
     "metric",
+    "for",
+    "of",
     "let",
     "rule",
     "at",
@@ -484,6 +494,8 @@ enum Expect {
     Expression,
     Operator,
     Item,
+    Scope,
+    Entity,
     End,
 }
 
@@ -511,7 +523,9 @@ impl Expect {
             Expect::Dimension => "a dimension (`money`, `ratio`, `number`, `shares`, `USD/share`, `GW`)",
             Expect::Expression => "an expression",
             Expect::Operator => "an operator",
-            Expect::Item => "an item (`use`, `metric`, `let` or `rule`)",
+            Expect::Item => "an item (`use`, `metric`, `group`, `for`, `let` or `rule`)",
+            Expect::Scope => "`for`",
+            Expect::Entity => "an entity (`AMZN`, `\"BRK-B\"`), a group or an attribute test (`sector == \"retail\"`)",
             Expect::End => "end of file",
         }
     }
@@ -523,7 +537,12 @@ fn describe(rule: Rule) -> Option<Expect> {
     use Rule::*;
     Some(match rule {
         EOI => Expect::End,
-        kw_use | kw_let | kw_rule | kw_metric | use_item | metric_item | let_item | rule_item => Expect::Item,
+        kw_use | kw_let | kw_rule | kw_metric | kw_group | use_item | metric_item | let_item | rule_item
+        | group_item => Expect::Item,
+        scope_clause | kw_for => Expect::Scope,
+        entity | entity_quoted | entity_ref | scope_member | attr_test | attr_value => Expect::Entity,
+        attr_op => Expect::Operator,
+        peer | kw_of => return None,
         metric_pattern => Expect::Name,
         dimension => Expect::Dimension,
         use_path => Expect::Path,
@@ -532,7 +551,7 @@ fn describe(rule: Rule) -> Option<Expect> {
         severity | kw_error | kw_warning | kw_info => Expect::Severity,
         title | quoted | string_text | unterminated => Expect::Title,
         at_clause | kw_at => Expect::At,
-        period | offset | fiscal | kw_quarters | kw_years | vintage | kw_given => Expect::Period,
+        period | cal_period | offset | fiscal | kw_quarters | kw_years | vintage | kw_given => Expect::Period,
         given_back | given_date | given_end => Expect::Vintage,
         colon => Expect::Colon,
         comma => Expect::Comma,

@@ -14,10 +14,11 @@ use pest::iterators::{Pair, Pairs};
 use rust_decimal::Decimal;
 
 use super::ast::{
-    At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Item, Let, MetricDecl, Name, PeriodRef, Rule as RuleItem,
-    Scenario, Severity, UnaryOp, Use, Vintage,
+    At, BinOp, CmpOp, Expr, ExprKind, File, FiscalPart, Group, Item, Let, MetricDecl, Name, PeriodRef,
+    Rule as RuleItem, Scenario, Scope, ScopeMember, Severity, UnaryOp, Use, Vintage,
 };
 use super::error::{self, Fault};
+use crate::calendar::CalendarPeriod;
 use crate::date::Date;
 use crate::diag::Diag;
 use crate::num::{Currency, Quantity, RangeLit, RatioStyle, Scale, Unit, parse_decimal, range};
@@ -141,6 +142,8 @@ impl Walker {
             let item = match pair.as_rule() {
                 Rule::use_item => self.use_item(pair).map(Item::Use),
                 Rule::metric_item => self.metric_item(pair).map(Item::Metric),
+                Rule::group_item => self.group_item(pair).map(Item::Group),
+                Rule::scope_clause => self.scope(pair).map(Item::Scope),
                 Rule::let_item => self.let_item(pair).map(Item::Let),
                 Rule::rule_item => self.rule_item(pair).map(Item::Rule),
                 _ => continue,
@@ -180,6 +183,55 @@ impl Walker {
         Some(MetricDecl { names, dim: dim?, span })
     }
 
+    /// Walks `group NAME = ENTITY, ENTITY`.
+    fn group_item(&mut self, pair: Pair<'_, Rule>) -> Option<Group> {
+        let span = self.span(&pair);
+        let (mut name, mut members) = (None, Vec::new());
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => name = Some(Spanned::new(part.as_str().to_owned(), self.span(&part))),
+                Rule::entity | Rule::entity_quoted => members.push(self.entity(part)?),
+                _ => {}
+            }
+        }
+        Some(Group { name: name?, members, span })
+    }
+
+    /// Walks `for MEMBER, MEMBER`: entities, groups and attribute tests.
+    fn scope(&mut self, pair: Pair<'_, Rule>) -> Option<Scope> {
+        let span = self.span(&pair);
+        let mut members = Vec::new();
+        for part in pair.into_inner() {
+            let at = self.span(&part);
+            let member = match part.as_rule() {
+                Rule::entity | Rule::entity_quoted => ScopeMember::Entity(self.entity(part)?.node),
+                Rule::ident => ScopeMember::Group(part.as_str().to_owned()),
+                Rule::attr_test => {
+                    let mut inner = part.into_inner();
+                    let key = inner.next()?.as_str().to_owned();
+                    let equal = inner.next()?.as_str() == "==";
+                    let value = self.string(inner.next()?)?.node;
+                    ScopeMember::Attribute { key, equal, value }
+                }
+                _ => continue,
+            };
+            members.push(Spanned::new(member, at));
+        }
+        Some(Scope { members, span })
+    }
+
+    /// Reads an entity: a ticker as written, or a name in quotes, which must be an entity name.
+    fn entity(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<String>> {
+        if pair.as_rule() == Rule::entity {
+            return Some(Spanned::new(pair.as_str().to_owned(), self.span(&pair)));
+        }
+        let name = self.string(pair)?;
+        if let Err(diag) = crate::data::key::entity(&name.node, name.span, self.file) {
+            self.report(diag);
+        }
+        Some(name)
+    }
+
     /// Walks `let NAME = EXPR`.
     fn let_item(&mut self, pair: Pair<'_, Rule>) -> Option<Let> {
         let span = self.span(&pair);
@@ -193,18 +245,19 @@ impl Walker {
     /// Walks `rule NAME [severity] ["TITLE"] [at PERIODS]: EXPR`.
     fn rule_item(&mut self, pair: Pair<'_, Rule>) -> Option<RuleItem> {
         let span = self.span(&pair);
-        let (mut name, mut severity, mut title, mut at, mut body) = (None, None, None, None, None);
+        let (mut name, mut severity, mut title, mut at, mut scope, mut body) = (None, None, None, None, None, None);
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::ident => name = Some(Spanned::new(part.as_str().to_owned(), self.span(&part))),
                 Rule::severity => severity = Some(self.severity(part)?),
                 Rule::title => title = Some(self.string(part)?),
                 Rule::at_clause => at = Some(self.at_clause(part)?),
+                Rule::scope_clause => scope = Some(self.scope(part)?),
                 Rule::expr => body = Some(self.expr(part)?),
                 _ => {}
             }
         }
-        Some(RuleItem { name: name?, severity, title, at, body: body?, span })
+        Some(RuleItem { name: name?, severity, title, at, scope, body: body?, span })
     }
 
     /// Walks `error`, `warning` or `info`.
@@ -222,14 +275,18 @@ impl Walker {
     /// Walks `at 2026Q1`, `at 2025Q4, 2026Q1`, `at quarters`, `at years`.
     fn at_clause(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<At>> {
         let span = self.span(&pair);
-        let mut periods = Vec::new();
+        let (mut periods, mut calendar) = (Vec::new(), Vec::new());
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::kw_quarters => return Some(Spanned::new(At::Quarters, span)),
                 Rule::kw_years => return Some(Spanned::new(At::Years, span)),
                 Rule::period => periods.push(self.period(&part, Period::HELP)),
+                Rule::cal_period => calendar.push(self.calendar_period(&part)),
                 _ => {}
             }
+        }
+        if !calendar.is_empty() {
+            return Some(Spanned::new(At::Calendar(calendar), span));
         }
         Some(Spanned::new(At::Periods(periods), span))
     }
@@ -244,6 +301,20 @@ impl Walker {
         let label = why_not_period(text);
         self.report(self.error(span, format!("`{text}` is not a period"), label).with_help(help));
         Spanned::new(Period::Year(2000), span)
+    }
+
+    /// Reads a calendar period as written, `2025CQ2` or `CY2025`, reporting one that does not exist.
+    fn calendar_period(&mut self, pair: &Pair<'_, Rule>) -> Spanned<CalendarPeriod> {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        if let Some(period) = CalendarPeriod::parse(text) {
+            return Spanned::new(period, span);
+        }
+        let label = Period::why_not(&text.to_ascii_uppercase().replacen("CQ", "Q", 1).replacen("CY", "FY", 1));
+        self.report(
+            self.error(span, format!("`{text}` is not a calendar period"), label).with_help(CalendarPeriod::HELP),
+        );
+        Spanned::new(CalendarPeriod::Year(2000), span)
     }
 
     /// Reads a string literal, resolving `\"` and `\\`; its span covers the quotes.
@@ -377,15 +448,28 @@ impl Walker {
         Some(links)
     }
 
-    /// Walks an atom and the period indexes after it: `x[-1y][-1q]`.
+    /// Walks an atom and the period indexes and peers after it: `x[-1y][-1q]`, `x of GOOGL`.
     fn postfix(&mut self, pair: Pair<'_, Rule>) -> Option<Expr> {
         let mut inner = pair.into_inner();
         let mut expr = self.expr(inner.next()?)?;
         for index in inner {
             let span = expr.span.to(self.span(&index));
-            let target = index
-                .into_inner()
-                .find(|p| matches!(p.as_rule(), Rule::offset | Rule::period | Rule::fiscal | Rule::vintage))?;
+            if index.as_rule() == Rule::peer {
+                let target = index
+                    .into_inner()
+                    .find(|p| matches!(p.as_rule(), Rule::entity | Rule::entity_quoted | Rule::ident))?;
+                expr = if target.as_rule() == Rule::ident {
+                    let group = Spanned::new(target.as_str().to_owned(), self.span(&target));
+                    Spanned::new(ExprKind::PeerGroup { expr: Box::new(expr), group }, span)
+                } else {
+                    let entity = self.entity(target)?;
+                    Spanned::new(ExprKind::Peer { expr: Box::new(expr), entity }, span)
+                };
+                continue;
+            }
+            let target = index.into_inner().find(|p| {
+                matches!(p.as_rule(), Rule::offset | Rule::period | Rule::cal_period | Rule::fiscal | Rule::vintage)
+            })?;
             let period = self.period_ref(&target);
             expr = Spanned::new(ExprKind::AtPeriod { expr: Box::new(expr), period }, span);
         }
@@ -400,6 +484,7 @@ impl Walker {
             Rule::period => return Spanned::new(PeriodRef::Absolute(self.period(pair, INDEX_HELP).node), span),
             Rule::fiscal => return Spanned::new(PeriodRef::Fiscal(self.fiscal(pair)), span),
             Rule::vintage => return Spanned::new(PeriodRef::Given(self.vintage(pair)), span),
+            Rule::cal_period => return Spanned::new(PeriodRef::Calendar(self.calendar_period(pair).node), span),
             _ => {}
         }
         let text = pair.as_str();

@@ -74,11 +74,18 @@ pub fn load(
     let name = sources.get(file).name.clone();
     let described = sources.add_described(name, Vec::new());
     let mut places = Vec::new();
+    builder.add_source(described, Some(import.source_name()));
+    // the fiscal calendar the periods were placed in, for rules that compare companies
+    if let (Some(value), Some(end)) = (import.fiscal_year_end(), import.year_end) {
+        places.push(format!("the fiscal year end of its last annual report, {end}"));
+        let origin = Origin { file: described, span: Span::place(0) };
+        let (entity, key) = (import.entity.clone(), "fiscal_year_end".to_owned());
+        builder.attribute(crate::data::entity::Attribute { entity, key, value, origin });
+    }
     let mut fact = |value: FactValue, place: &str, given: Option<Date>| {
         places.push(place.to_owned());
         Fact { value, origin: Origin { file: described, span: Span::place(places.len() - 1) }, given }
     };
-    builder.add_source(described, Some(import.source_name()));
     let mut kept = Vec::with_capacity(import.facts.len());
     for f in &import.facts {
         let key = FactKey {
@@ -155,6 +162,15 @@ impl Import {
     /// The name of the data source: the company and its CIK.
     pub fn source_name(&self) -> String {
         format!("{}, SEC companyfacts CIK{:010}", self.name, self.cik)
+    }
+
+    /// The day the company's fiscal year ends, as a data file's `fiscal_year_end` writes it: the month
+    /// and day of the last year end its annual reports date (`"09-27"`).
+    pub fn fiscal_year_end(&self) -> Option<String> {
+        self.year_end.map(|end| {
+            let (_, month, day) = end.civil();
+            format!("{month:02}-{day:02}")
+        })
     }
 }
 

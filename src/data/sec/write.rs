@@ -45,6 +45,9 @@ pub fn toml(import: &Import, from: &str) -> String {
     }
     let _ = writeln!(out, "\nentity = {}", quoted(&import.entity));
     let _ = writeln!(out, "name = {}", quoted(&import.name));
+    if let Some(year_end) = import.fiscal_year_end() {
+        let _ = writeln!(out, "fiscal_year_end = {}", quoted(&year_end));
+    }
     let _ = writeln!(out, "source = {}", quoted(&import.source_name()));
     let mut period: Option<Period> = None;
     for (index, fact) in import.facts.iter().enumerate() {

@@ -152,6 +152,7 @@ fn report(
     warnings.extend(report::warnings::empty_source_diags(sheets, sources));
     if opts.verbosity == report::human::Verbosity::Verbose {
         warnings.extend(report::warnings::unread_diags(program, sheets, &results.rules));
+        warnings.extend(report::warnings::missing_diags(sheets, sources));
     }
     let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
     let written = write_report(opts, &run, stdout);

@@ -15,6 +15,8 @@ pub struct DataFile {
     pub source: Option<String>,
     /// The facts, in the order the file writes them.
     pub facts: Vec<(FactKey, Fact)>,
+    /// The cells that mark a figure as missing (`n/a`, `—`), in file order: no fact.
+    pub missing: Vec<Span>,
     seen: HashMap<FactKey, Span>,
 }
 

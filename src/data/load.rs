@@ -175,6 +175,7 @@ fn add_facts(
         parse(format, text, file, path)?
     };
     builder.add_source(file, data.source);
+    builder.missing(data.missing);
     for (key, fact) in data.facts {
         builder.insert(key, fact);
     }

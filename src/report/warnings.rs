@@ -83,6 +83,32 @@ pub fn empty_source_diags(sheets: &Sheets, sources: &Sources) -> Vec<Diag> {
         .collect()
 }
 
+/// How many places of a file's missing figures a note labels; the rest are counted.
+const MISSING_SHOWN: usize = 10;
+
+/// A note (shown with `--verbose`) for every data file with cells marking a figure as missing (`n/a`,
+/// `—`): how many, and where, so that a gap in the data is seen, never read as a zero.
+pub fn missing_diags(sheets: &Sheets, sources: &Sources) -> Vec<Diag> {
+    let with_missing = sheets.sources.iter().filter(|s| !s.missing.is_empty());
+    with_missing
+        .map(|s| {
+            let (count, name) = (s.missing.len(), &sources.get(s.file).name);
+            let figures = if count == 1 { "figure" } else { "figures" };
+            let mut diag =
+                Diag::new(Level::Info, "missing-figure", format!("`{name}` marks {count} {figures} as missing"))
+                    .in_file(s.file);
+            for (i, &span) in s.missing.iter().take(MISSING_SHOWN).enumerate() {
+                diag = if i == 0 { diag.primary(span, "missing: no fact") } else { diag.label(span, "missing") };
+            }
+            let more = count.saturating_sub(MISSING_SHOWN);
+            let more = if more > 0 { format!(" ({more} more not shown)") } else { String::new() };
+            diag.with_help(format!(
+                "a missing figure gives no fact: a check that reads it is skipped there, never given a zero{more}"
+            ))
+        })
+        .collect()
+}
+
 /// A warning for a run without a rule: an empty rule folder checks nothing and passes.
 pub fn no_rules_diag(program: &Program) -> Option<Diag> {
     program.rules.is_empty().then(|| {

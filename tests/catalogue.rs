@@ -51,6 +51,11 @@ const REQUIRED: &[&str] = &[
     "csv_unknown_period",
     "toml_unknown_scenario",
     "csv_unknown_scenario",
+    // cells and headers as exported (issue 16)
+    "csv_decimal_comma",
+    "csv_currency_not_a_figure",
+    "csv_currency_contradicts_row",
+    "csv_header_not_a_period",
     "toml_unknown_unit",
     "toml_missing_entity",
     "toml_invisible_entity",

@@ -139,7 +139,7 @@ fn decimal_comma(number: &str) -> ValueError {
     ValueError {
         message: format!("`{number}` is not a number: its comma does not separate thousands{reading}"),
         at: 0..0,
-        label: "a comma",
+        label: "not a number",
         help: Some(
             "a comma separates thousands in groups of three (`70,066`, `1,234.5`); write a decimal point as `.`"
                 .to_owned(),

@@ -14,16 +14,16 @@
 //! workbook without any data sheet is an error that lists the sheets it looked at. Hidden sheets are
 //! read like the others.
 //!
-//! Exactness: a text cell holds the same literals as a CSV cell (`173.5..178.5`, `9%`, `730 USD m`),
-//! read with the precision they are written with. A number cell is stored as a binary double; it is
-//! read as the shortest decimal that gives that double back (Rust's `{}`), which is the digits the
-//! file stores: `213.4` reads `213.4`. A number keeps no trailing zeros, so `25.0` typed as a number
-//! is stored, and read, as `25` (good to ±0.5): a figure whose trailing zeros count must be written as
-//! text (`'25.0` in Excel, or a cell formatted as text). A number cell formatted as a percentage
-//! (`0.0%`) is stored as a fraction (9 % as `0.09`) and read as the percentage it shows, its digits
-//! shifted exactly (`9%`); other formats (a currency, a thousands separator, decimals shown) change
-//! nothing. A number that no decimal figure holds (beyond 28 digits) is an error, as a non-finite one
-//! would be.
+//! Exactness: a text cell holds the same literals as a CSV cell (`173.5..178.5`, `9%`, `730 USD m`,
+//! and the exported forms `70,066`, `(623)`, `n/a` of [`csv::exported`]), read with the precision they
+//! are written with. A number cell is stored as a binary double, and read as its number format shows
+//! it ([`NumberFormat::show`]), the figure its reader saw: 32 in `0.0` is `32.0`, 0.117 in `0.0%` is
+//! `11.7%`, 1234567 in `#,##0,,` is a million to the million. Only a `General` cell shows the stored
+//! digits: the shortest decimal that gives the double back (Rust's `{}`), so `25.0` typed there is
+//! `25` (good to ±0.5). A currency the format writes (`$#,##0`) is the figure's where its row has no
+//! unit, and must agree with the row's where it has one (as the CSV reader checks it). A fraction in a
+//! `General` cell of a row in `%` is an error: nothing shown says whether 0.39 is 0.39 % or 39 %. A
+//! number that no decimal figure holds (beyond 28 digits) is an error, as a non-finite one would be.
 //!
 //! Formulas: a formula cell is read as the value the spreadsheet program last computed and stored with
 //! it, never computed here. A formula stored without a value (some libraries write workbooks so) is

@@ -12,9 +12,11 @@
 //! Long, for bulk work: columns `entity,metric,period,value` and optionally `scenario,unit,source`.
 //!
 //! Choices: header names are read without regard to case or surrounding spaces. An empty cell is no
-//! fact, in either layout. A wide file without an `entity` column takes its entity from the file's
-//! stem, as written (`AMZN.csv` describes `AMZN`), since a spreadsheet export of one company rarely
-//! repeats the ticker on every row. A plain number takes the row's `unit` (none: a bare number). In a
+//! fact, in either layout; a cell marking a missing figure (`n/a`, `—`) is none either, and is
+//! counted ([`exported`], which also reads `70,066`, `(623)` and `$1.2bn` as the literals they
+//! spell). A wide header may write its period as exported (`Q4 2025`, `FY25`). A wide file without an
+//! `entity` column takes its entity from the file's stem, as written (`AMZN.csv` describes `AMZN`),
+//! since a spreadsheet export of one company rarely repeats the ticker on every row. A plain number takes the row's `unit` (none: a bare number). In a
 //! long file, the file's source name is its distinct `source` values joined by `; `. A row whose cell
 //! count differs from the header's is an error and gives no facts. Spans: see [`rows`].
 //!

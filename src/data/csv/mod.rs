@@ -16,9 +16,10 @@
 //! counted ([`exported`], which also reads `70,066`, `(623)` and `$1.2bn` as the literals they
 //! spell). A wide header may write its period as exported (`Q4 2025`, `FY25`). A wide file without an
 //! `entity` column takes its entity from the file's stem, as written (`AMZN.csv` describes `AMZN`),
-//! since a spreadsheet export of one company rarely repeats the ticker on every row. A plain number takes the row's `unit` (none: a bare number). In a
-//! long file, the file's source name is its distinct `source` values joined by `; `. A row whose cell
-//! count differs from the header's is an error and gives no facts. Spans: see [`rows`].
+//! since a spreadsheet export of one company rarely repeats the ticker on every row. A plain number
+//! takes the row's `unit` (none: a bare number). In a long file, the file's source name is its
+//! distinct `source` values joined by `; `. A row whose cell count differs from the header's is an
+//! error and gives no facts. Spans: see [`rows`].
 //!
 //! The rows of a workbook sheet are read by the same reader ([`read_rows`]), so a sheet and a CSV file
 //! mean the same and fail the same way.
@@ -32,7 +33,7 @@ mod wide;
 use std::borrow::Cow;
 
 use crate::diag::Diag;
-use crate::num::{Dim, RatioStyle, Unit};
+use crate::num::{RatioStyle, Unit};
 use crate::source::{SourceId, Span};
 
 use super::file::DataFile;
@@ -226,7 +227,7 @@ fn formatted_unit(number: Option<NumberCell>, row: Unit, file: SourceId, span: S
 fn general_fraction(value: &FactValue, file: SourceId, span: Span) -> Option<Diag> {
     let FactValue::Number(q) = value else { return None };
     let fraction = !q.value.is_zero() && q.value.abs() < rust_decimal::Decimal::ONE;
-    if q.unit != Unit::Ratio(RatioStyle::Percent) || !fraction || Dim::of(q.unit) != Dim::Ratio {
+    if q.unit != Unit::Ratio(RatioStyle::Percent) || !fraction {
         return None;
     }
     let percent = crate::num::real::shifted(q.value, 2)?.normalize();

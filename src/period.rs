@@ -59,6 +59,44 @@ impl Period {
         }
     }
 
+    /// Reads a period as a spreadsheet's column header writes it: `2025Q4` and `FY2025`, and also
+    /// `Q4 2025`, `Q4'25`, `4Q25`, `2025-Q4`, `Q4 FY25`, `FY25` and `FY 2025`. A two-digit year is of
+    /// the 2000s (`Q4'99` is 2099Q4: a file of the last century writes its years out).
+    pub fn parse_header(text: &str) -> Option<Period> {
+        if let Some(period) = Period::parse(text) {
+            return Some(period);
+        }
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '/' | '\'' | '\u{2019}'))
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let quarter = |q: &str| match q {
+            "1" | "2" | "3" | "4" => q.parse::<u8>().ok(),
+            _ => None,
+        };
+        let (year, quarter) = if let Some(rest) = compact.strip_prefix("FY") {
+            match rest.split_once('Q') {
+                Some((year, q)) => (year, Some(quarter(q)?)),
+                None => (rest, None),
+            }
+        } else if let Some(rest) = compact.strip_prefix('Q') {
+            let (q, year) = rest.split_at_checked(1)?;
+            (year.strip_prefix("FY").unwrap_or(year), Some(quarter(q)?))
+        } else {
+            let (a, b) = compact.split_once('Q')?;
+            if a.len() == 1 { (b, Some(quarter(a)?)) } else { (a, Some(quarter(b)?)) }
+        };
+        let year = match year.len() {
+            2 if year.bytes().all(|b| b.is_ascii_digit()) => 2000 + year.parse::<i32>().ok()?,
+            _ => parse_year(year)?,
+        };
+        Some(match quarter {
+            Some(quarter) => Period::Quarter { year, quarter },
+            None => Period::Year(year),
+        })
+    }
+
     /// The help for a text that is not a period.
     pub const HELP: &'static str =
         "a period is a quarter such as `2025Q4` or a fiscal year such as `FY2025`, in the years 1900 to 2199";
@@ -191,6 +229,22 @@ mod tests {
         assert_eq!(Period::why_not("1850Q2"), "years run from 1900 to 2199");
         assert_eq!(Period::why_not("2025"), "not a period");
         assert_eq!(Period::why_not("FYX"), "not a period");
+    }
+
+    #[test]
+    fn reads_the_headers_spreadsheets_write() {
+        for text in
+            ["2025Q4", "Q4 2025", "Q4'25", "Q4’25", "4Q25", "4Q 2025", "2025-Q4", "2025 Q4", "q4 fy25", "FY25Q4"]
+        {
+            assert_eq!(Period::parse_header(text), Some(p("2025Q4")), "{text}");
+        }
+        for text in ["FY2025", "FY25", "FY 2025", "fy'25", "FY-2025"] {
+            assert_eq!(Period::parse_header(text), Some(p("FY2025")), "{text}");
+        }
+        assert_eq!(Period::parse_header("Q1'99"), Some(p("2099Q1")));
+        for text in ["Q5 2025", "Q4", "2025", "FY", "Q4 202", "revenue", "4Q2025Q1", "Q4 2250", "FY1"] {
+            assert_eq!(Period::parse_header(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -425,7 +425,7 @@ const REFUSED: &[(&str, &[u8])] = &[
     ("quote_inside_cell.csv", b"entity,metric,period,value\nAMZN,rev\"enue,2025Q4,213.4\n"),
     ("space_after_quote.csv", b"entity,metric,period,value,unit\nAMZN,revenue,2025Q4,213.4,\"USD bn\" \n"),
     ("space_before_quote.csv", b"entity,metric,period,value,unit\nAMZN,revenue,2025Q4,213.4, \"USD bn\"\n"),
-    ("not_a_number.csv", b"entity,metric,period,value\nAMZN,revenue,2025Q4,213.4\nAMZN,capex,FY2025,n/a\n"),
+    ("not_a_number.csv", b"entity,metric,period,value\nAMZN,revenue,2025Q4,213.4\nAMZN,capex,FY2025,tbd\n"),
     ("exponent.csv", b"entity,metric,period,value\nAMZN,revenue,2025Q4,2.134e2\n"),
     ("30_digits.csv", b"entity,metric,period,value\nAMZN,shares,2025Q4,123456789012345678901234567890\n"),
     ("reversed_range.csv", b"entity,metric,period,value,scenario\nAMZN,revenue,2026Q1,178.5..173.5,guidance\n"),

@@ -355,3 +355,193 @@ fn a_table_spanning_too_many_cells_is_refused() {
         "{shown}"
     );
 }
+
+/// A workbook `AMZN.xlsx` of one sheet, `metric,unit,2025Q4`: a number a row, each in its number
+/// format (`""` for General).
+fn formatted(dir: &Path, rows: &[(&str, &str, f64, &str)]) -> PathBuf {
+    write_book(dir, "AMZN.xlsx", |book| {
+        let sheet = book.add_worksheet();
+        for (column, name) in ["metric", "unit", "2025Q4"].into_iter().enumerate() {
+            sheet.write_string(0, column as u16, name).unwrap();
+        }
+        for (row, &(metric, unit, number, format)) in rows.iter().enumerate() {
+            let row = row as u32 + 1;
+            sheet.write_string(row, 0, metric).unwrap();
+            sheet.write_string(row, 1, unit).unwrap();
+            match format {
+                "" => sheet.write_number(row, 2, number).unwrap(),
+                code => sheet.write_number_with_format(row, 2, number, &Format::new().set_num_format(code)).unwrap(),
+            };
+        }
+    })
+}
+
+#[test]
+fn a_number_reads_with_the_decimals_its_format_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        ("a_one_decimal", "USD bn", 32.0, "0.0"),
+        ("b_two_decimals", "USD bn", 0.5, "#,##0.00"),
+        ("c_units", "USD m", 70066.4, "#,##0"),
+        ("d_optional_decimal", "USD bn", 1.5, "0.0#"),
+        ("e_general", "USD bn", 25.0, ""),
+        ("f_more_stored_than_shown", "USD bn", 213.4449, "0.0"),
+    ];
+    let book = formatted(dir.path(), &rows);
+    assert_eq!(
+        facts(&[book]),
+        [
+            "AMZN actual a_one_decimal 2025Q4 = 32.0 USD bn at AMZN.xlsx: Sheet1!C2",
+            "AMZN actual b_two_decimals 2025Q4 = 0.50 USD bn at AMZN.xlsx: Sheet1!C3",
+            "AMZN actual c_units 2025Q4 = 70066 USD m at AMZN.xlsx: Sheet1!C4",
+            "AMZN actual d_optional_decimal 2025Q4 = 1.5 USD bn at AMZN.xlsx: Sheet1!C5",
+            "AMZN actual e_general 2025Q4 = 25 USD bn at AMZN.xlsx: Sheet1!C6",
+            "AMZN actual f_more_stored_than_shown 2025Q4 = 213.4 USD bn at AMZN.xlsx: Sheet1!C7",
+        ]
+    );
+}
+
+#[test]
+fn a_percentage_format_reads_the_percentage_shown_with_its_decimals() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        ("a_whole", "", 0.39, "0%"),
+        ("b_one_decimal", "", 0.117, "0.0%"),
+        ("c_two_decimals", "", 0.117, "0.00%"),
+        ("d_more_stored_than_shown", "", 0.1234, "0.0%"),
+    ];
+    let book = formatted(dir.path(), &rows);
+    assert_eq!(
+        facts(&[book]),
+        [
+            "AMZN actual a_whole 2025Q4 = 39 % at AMZN.xlsx: Sheet1!C2",
+            "AMZN actual b_one_decimal 2025Q4 = 11.7 % at AMZN.xlsx: Sheet1!C3",
+            "AMZN actual c_two_decimals 2025Q4 = 11.70 % at AMZN.xlsx: Sheet1!C4",
+            "AMZN actual d_more_stored_than_shown 2025Q4 = 12.3 % at AMZN.xlsx: Sheet1!C5",
+        ]
+    );
+}
+
+#[test]
+fn thousands_scaling_keeps_the_stored_units_to_the_precision_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [("a_millions", "USD", 1_234_567.0, "#,##0,,"), ("b_thousands", "USD", 70_066.0, "#,##0.0,\"k\"")];
+    let book = formatted(dir.path(), &rows);
+    assert_eq!(
+        facts(&[book]),
+        [
+            "AMZN actual a_millions 2025Q4 = 1000000 ± 500000 USD at AMZN.xlsx: Sheet1!C2",
+            "AMZN actual b_thousands 2025Q4 = 70100 ± 50 USD at AMZN.xlsx: Sheet1!C3",
+        ]
+    );
+}
+
+#[test]
+fn a_currency_format_gives_its_currency_where_the_row_has_no_unit_and_must_agree_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        ("a_dollars", "", 1.5, "\"$\"#,##0.00"),
+        ("b_row_unit_wins_its_scale", "USD bn", 213.4, "$#,##0.0"),
+        ("c_euro", "", 730.0, "[$€-407]#,##0"),
+        ("d_ambiguous_dollar_is_no_currency", "", 5.0, "[$$-1009]0"),
+    ];
+    let book = formatted(dir.path(), &rows);
+    assert_eq!(
+        facts(&[book]),
+        [
+            "AMZN actual a_dollars 2025Q4 = 1.50 USD at AMZN.xlsx: Sheet1!C2",
+            "AMZN actual b_row_unit_wins_its_scale 2025Q4 = 213.4 USD bn at AMZN.xlsx: Sheet1!C3",
+            "AMZN actual c_euro 2025Q4 = 730 EUR at AMZN.xlsx: Sheet1!C4",
+            "AMZN actual d_ambiguous_dollar_is_no_currency 2025Q4 = 5 at AMZN.xlsx: Sheet1!C5",
+        ]
+    );
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let book = formatted(&other, &[("revenue", "EUR m", 213.4, "$#,##0.0")]);
+    let stderr = errors(&[book]);
+    assert!(stderr.contains("the cell is formatted as USD, but its row's unit is `EUR m`"), "{stderr}");
+    assert!(stderr.contains("/AMZN.xlsx: Sheet1!C2: "), "{stderr}");
+}
+
+#[test]
+fn a_fraction_in_a_general_cell_of_a_percent_row_is_an_error_spelling_out_both_readings() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = formatted(dir.path(), &[("op_margin", "%", 0.39, ""), ("growth", "%", 12.0, "")]);
+    let stderr = errors(&[book]);
+    assert!(stderr.contains("`0.39` in a row of `%` may be 0.39 % or, as a fraction, 39 %"), "{stderr}");
+    assert!(stderr.contains("/AMZN.xlsx: Sheet1!C2: "), "{stderr}");
+    assert!(stderr.contains("format the cell as a percentage (`0%`) if it is 39 %"), "{stderr}");
+    assert!(!stderr.contains("Sheet1!C3"), "12 in a row of `%` is 12 %: {stderr}");
+    // A format with decimals says the digits are what is meant: 0.39 %.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let book = formatted(&other, &[("op_margin", "%", 0.39, "0.00")]);
+    assert_eq!(facts(&[book]), ["AMZN actual op_margin 2025Q4 = 0.39 % at AMZN.xlsx: Sheet1!C2"]);
+}
+
+#[test]
+fn a_bare_fraction_meeting_a_ratio_is_told_to_be_the_percentage_it_stands_for() {
+    let dir = tempfile::tempdir().unwrap();
+    formatted(dir.path(), &[("op_margin", "", 0.39, "")]);
+    std::fs::write(dir.path().join("rules.tick"), "rule margin \"margin\":\n  op_margin ~= 39%\n").unwrap();
+    let (_, stderr, code) = tickmark(&["check", "rules.tick", "--data", "AMZN.xlsx"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot compare a pure number and a ratio"), "{stderr}");
+    assert!(stderr.contains("write `39%` in the cell (`0.39` is a fraction"), "{stderr}");
+    assert!(!stderr.contains("0.39 %"), "{stderr}");
+}
+
+#[test]
+fn quarters_formatted_with_a_decimal_are_checked_to_that_decimal() {
+    // Typed 32.0 and shown `0.0`, a quarter is good to ±0.05 (it was read as 32, ±0.5): four quarters
+    // summing to 129.0 do not make a year of 130.0, as the same figures in TOML do not.
+    let dir = tempfile::tempdir().unwrap();
+    write_book(dir.path(), "AMZN.xlsx", |book| {
+        let one = Format::new().set_num_format("0.0");
+        let sheet = book.add_worksheet();
+        for (column, name) in ["metric", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "FY2025"].into_iter().enumerate() {
+            sheet.write_string(0, column as u16, name).unwrap();
+        }
+        sheet.write_string(1, 0, "revenue").unwrap();
+        for (column, figure) in [32.0, 32.0, 33.0, 32.0, 130.0].into_iter().enumerate() {
+            sheet.write_number_with_format(1, column as u16 + 1, figure, &one).unwrap();
+        }
+    });
+    let rule = "rule quarters_add_up error \"quarters\" at years:\n  \
+                revenue[Q1] + revenue[Q2] + revenue[Q3] + revenue[Q4] ~= revenue\n";
+    std::fs::write(dir.path().join("rules.tick"), rule).unwrap();
+    let (stdout, stderr, code) = tickmark(&["check", "rules.tick", "--data", "AMZN.xlsx"], dir.path());
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("rule `quarters_add_up` failed at AMZN FY2025"), "{stdout}");
+}
+
+#[test]
+fn text_cells_read_as_exported_and_missing_markers_give_no_fact() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = write_book(dir.path(), "AMZN.xlsx", |book| {
+        let sheet = book.add_worksheet();
+        for (column, name) in ["metric", "unit", "Q4 2025", "FY25"].into_iter().enumerate() {
+            sheet.write_string(0, column as u16, name).unwrap();
+        }
+        for (row, [metric, unit, q4, fy]) in
+            [["revenue", "USD m", "70,066", "n/a"], ["net_income", "USD m", "(623)", "—"]].into_iter().enumerate()
+        {
+            for (column, text) in [metric, unit, q4, fy].into_iter().enumerate() {
+                sheet.write_string(row as u32 + 1, column as u16, text).unwrap();
+            }
+        }
+    });
+    assert_eq!(
+        facts(std::slice::from_ref(&book)),
+        [
+            "AMZN actual net_income 2025Q4 = -623 USD m at AMZN.xlsx: Sheet1!C3",
+            "AMZN actual revenue 2025Q4 = 70066 USD m at AMZN.xlsx: Sheet1!C2",
+        ]
+    );
+    let (sources, loaded) = load(&[book]);
+    let sheets = loaded.unwrap();
+    let source = &sheets.sources[0];
+    let missing: Vec<String> = source.missing.iter().map(|&span| sources.location(source.file, span)).collect();
+    let at = |place: &str| format!("{}: Sheet1!{place}", sources.get(source.file).name);
+    assert_eq!(missing, [at("D2"), at("D3")]);
+}

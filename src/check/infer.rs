@@ -369,17 +369,13 @@ impl<'a> Infer<'a> {
             _ => None,
         };
         match fact {
-            Some(fact) => diag
-                .with_help(format!(
-                    "the data gives this figure without a unit, so it is a pure number: add `unit = \"{unit}\"` to its data file, or write the unit in the cell (`\"{} {unit}\"`)",
-                    fact.value.show()
-                ))
-                .with_related(
-                    Diag::error("unit-mismatch", "written without a unit here")
-                        .in_file(fact.origin.file)
-                        .primary(fact.origin.span, "a pure number"),
-                ),
-            None => diag.with_help("a pure number never takes a unit: give the other side a unit, or compare like with like"),
+            Some(fact) => diag.with_help(pure_fact_help(&fact.value, &unit, other)).with_related(
+                Diag::error("unit-mismatch", "written without a unit here")
+                    .in_file(fact.origin.file)
+                    .primary(fact.origin.span, "a pure number"),
+            ),
+            None => diag
+                .with_help("a pure number never takes a unit: give the other side a unit, or compare like with like"),
         }
     }
 
@@ -578,6 +574,27 @@ fn bare(e: &CExpr) -> Option<Decimal> {
         CKind::Number { written, .. } if written.unit == Unit::None => Some(written.value),
         CKind::Unary { op: UnaryOp::Neg, expr } => bare(expr).map(|v| -v),
         _ => None,
+    }
+}
+
+/// The help for a figure written without a unit in the data that meets `unit`: add the unit to the file
+/// or the cell; a fraction meeting a ratio (`0.39`) is the percentage it stands for (`39%`), never
+/// `0.39 %`, as a bare number in a rule is.
+fn pure_fact_help(value: &crate::data::FactValue, unit: &str, dim: Dim) -> String {
+    let fraction = match value {
+        crate::data::FactValue::Number(q) => Some(q.value).filter(|v| !v.is_zero() && v.abs() < Decimal::ONE),
+        _ => None,
+    };
+    match fraction.and_then(|v| crate::num::real::shifted(v, 2)) {
+        Some(percent) if dim == Dim::Ratio => format!(
+            "the data gives this figure without a unit, so it is a pure number: write `{}%` in the cell (`{}` is a fraction; in a workbook, format the cell as a percentage)",
+            percent.normalize(),
+            value.show()
+        ),
+        _ => format!(
+            "the data gives this figure without a unit, so it is a pure number: add `unit = \"{unit}\"` to its data file, or write the unit in the cell (`\"{} {unit}\"`)",
+            value.show()
+        ),
     }
 }
 

@@ -152,6 +152,7 @@ fn report(
     let narrowed = !filter.entities.is_empty() || !filter.periods.is_empty();
     let verbose = opts.verbosity == report::human::Verbosity::Verbose;
     let warnings = report::warnings::of_run(program, sheets, sources, &results, narrowed, verbose);
+
     let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
     let meta = match opts.format {
         Format::Html => match super::sheet::meta(opts.preparer.clone(), loaded) {

@@ -18,6 +18,8 @@ pub struct DataFile {
     pub facts: Vec<(FactKey, Fact)>,
     /// What the file says about its entity (`sector = "cloud"`), in the order it writes them.
     pub attributes: Vec<super::entity::Attribute>,
+    /// The cells that mark a figure as missing (`n/a`, `—`), in file order: no fact.
+    pub missing: Vec<Span>,
     /// Each key and vintage given so far: a file may give one key at several dates (a history).
     seen: HashMap<(FactKey, Option<Date>), Span>,
 }

@@ -178,6 +178,7 @@ fn add_facts(
     for attribute in data.attributes {
         builder.attribute(attribute);
     }
+    builder.missing(data.missing);
     for (key, fact) in data.facts {
         builder.insert(key, fact);
     }

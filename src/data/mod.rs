@@ -11,6 +11,7 @@ pub mod inflate;
 pub mod json;
 pub mod key;
 pub mod load;
+pub mod numfmt;
 pub mod sec;
 pub mod sheet;
 pub mod toml;

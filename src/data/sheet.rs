@@ -83,6 +83,8 @@ pub struct DataSource {
     /// How many attributes of its entity it gives (`sector = "cloud"`): a file of attributes alone
     /// describes an entity, and is not empty.
     pub attributes: usize,
+    /// The cells that mark a figure as missing (`n/a`, `—` in a CSV file), in file order: no fact.
+    pub missing: Vec<Span>,
 }
 
 /// Two sources that give one fact with values that do not meet given rounding.
@@ -342,7 +344,7 @@ pub struct SheetBuilder {
 impl SheetBuilder {
     /// Registers a data file before its facts are inserted; returns its index among the sources.
     pub fn add_source(&mut self, file: SourceId, name: Option<String>) -> usize {
-        self.sources.push(DataSource { file, name, facts: 0, attributes: 0 });
+        self.sources.push(DataSource { file, name, facts: 0, attributes: 0, missing: Vec::new() });
         self.source_start = self.store.facts.len();
         self.sources.len() - 1
     }
@@ -358,6 +360,13 @@ impl SheetBuilder {
     pub fn name_source(&mut self, name: Option<String>) {
         if let Some(source) = self.sources.last_mut() {
             source.name = name;
+        }
+    }
+
+    /// Notes cells of the latest source that mark a figure as missing (`n/a`, `—`).
+    pub fn missing(&mut self, spans: impl IntoIterator<Item = Span>) {
+        if let Some(source) = self.sources.last_mut() {
+            source.missing.extend(spans);
         }
     }
 

@@ -14,16 +14,16 @@
 //! workbook without any data sheet is an error that lists the sheets it looked at. Hidden sheets are
 //! read like the others.
 //!
-//! Exactness: a text cell holds the same literals as a CSV cell (`173.5..178.5`, `9%`, `730 USD m`),
-//! read with the precision they are written with. A number cell is stored as a binary double; it is
-//! read as the shortest decimal that gives that double back (Rust's `{}`), which is the digits the
-//! file stores: `213.4` reads `213.4`. A number keeps no trailing zeros, so `25.0` typed as a number
-//! is stored, and read, as `25` (good to ±0.5): a figure whose trailing zeros count must be written as
-//! text (`'25.0` in Excel, or a cell formatted as text). A number cell formatted as a percentage
-//! (`0.0%`) is stored as a fraction (9 % as `0.09`) and read as the percentage it shows, its digits
-//! shifted exactly (`9%`); other formats (a currency, a thousands separator, decimals shown) change
-//! nothing. A number that no decimal figure holds (beyond 28 digits) is an error, as a non-finite one
-//! would be.
+//! Exactness: a text cell holds the same literals as a CSV cell (`173.5..178.5`, `9%`, `730 USD m`,
+//! and the exported forms `70,066`, `(623)`, `n/a` of [`csv::exported`]), read with the precision they
+//! are written with. A number cell is stored as a binary double, and read as its number format shows
+//! it ([`NumberFormat::show`]), the figure its reader saw: 32 in `0.0` is `32.0`, 0.117 in `0.0%` is
+//! `11.7%`, 1234567 in `#,##0,,` is a million to the million. Only a `General` cell shows the stored
+//! digits: the shortest decimal that gives the double back (Rust's `{}`), so `25.0` typed there is
+//! `25` (good to ±0.5). A currency the format writes (`$#,##0`) is the figure's where its row has no
+//! unit, and must agree with the row's where it has one (as the CSV reader checks it). A fraction in a
+//! `General` cell of a row in `%` is an error: nothing shown says whether 0.39 is 0.39 % or 39 %. A
+//! number that no decimal figure holds (beyond 28 digits) is an error, as a non-finite one would be.
 //!
 //! Formulas: a formula cell is read as the value the spreadsheet program last computed and stored with
 //! it, never computed here. A formula stored without a value (some libraries write workbooks so) is
@@ -49,12 +49,12 @@ use crate::diag::Diag;
 use crate::fsutil::{TextFile, open_regular};
 use crate::limits::{WORKBOOK_CELLS, WORKBOOK_FILE_BYTES};
 use crate::num::parse_decimal;
-use crate::num::real::shifted;
 use crate::source::{SourceId, Sources, Span};
 
-use super::csv::rows::{NotAFigure, PlacedCell, Row};
+use super::csv::rows::{NotAFigure, NumberCell, PlacedCell, Row};
 use super::csv::{self, Grid};
 use super::file::DataFile;
+use super::numfmt::NumberFormat;
 use super::sheet::SheetBuilder;
 
 /// A workbook opened from disk (or, for the fuzz target, from bytes in memory).
@@ -102,6 +102,7 @@ fn load_book<R: Read + Seek>(
     sources.set_places(file, places.0);
     let data = read?;
     builder.add_source(file, data.source);
+    builder.missing(data.missing);
     for (key, fact) in data.facts {
         builder.insert(key, fact);
     }
@@ -193,9 +194,10 @@ fn read_book<R: Read + Seek>(
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-/// Adds a sheet's facts to the workbook's (a fact two sheets give is a `duplicate-fact` error), and
-/// its source names (a long sheet's `source` column) to the workbook's.
+/// Adds a sheet's facts to the workbook's (a fact two sheets give is a `duplicate-fact` error), its
+/// cells marked missing, and its source names (a long sheet's `source` column) to the workbook's.
 fn merge(out: &mut DataFile, data: DataFile, errors: &mut Vec<Diag>) {
+    out.missing.extend(data.missing);
     for (key, fact) in data.facts {
         if let Err(diag) = out.push(key, fact) {
             errors.push(diag);
@@ -263,8 +265,9 @@ enum Stop {
 struct Cell {
     /// The value as text: the text itself, a number's shortest decimal, `TRUE`, `#DIV/0!`.
     text: String,
-    /// Whether the cell is a number (its `text` then the shortest decimal of its double).
-    number: bool,
+    /// What the cell shows if it is a number (its `text` then the shortest decimal of its double,
+    /// until [`formats`] reads it as its format shows it).
+    number: Option<NumberCell>,
     /// What the cell holds if it is neither text nor a number (a boolean, a date, an error value).
     not_a_figure: Option<NotAFigure>,
 }
@@ -295,7 +298,7 @@ fn read_table<R: Read + Seek>(book: &mut Book<R>, sheet: &str, budget: usize) ->
         Err(e) => return Err(Stop::Unreadable(e)),
     };
     let Found::Table(mut table) = found else { return Ok(found) };
-    percentages(book, sheet, &mut table.cells)?;
+    formats(book, sheet, &mut table.cells)?;
     table.cells.sort_by_key(|(pos, _)| *pos);
     Ok(Found::Table(table))
 }
@@ -327,18 +330,16 @@ fn read_cells<R: Read + Seek>(reader: &mut XlsxCellReader<'_, R>, budget: usize)
     })
 }
 
-/// Reads the number cells formatted as percentages as the percentages they show ([`as_percentage`]);
-/// the sheet's styles are read only if it has a number cell.
-fn percentages<R: Read + Seek>(book: &mut Book<R>, sheet: &str, cells: &mut [Located]) -> Result<(), Stop> {
-    if !cells.iter().any(|(_, c)| c.number) {
+/// Reads the number cells as their formats show them ([`as_shown`]); the sheet's styles are read only
+/// if it has a number cell.
+fn formats<R: Read + Seek>(book: &mut Book<R>, sheet: &str, cells: &mut [Located]) -> Result<(), Stop> {
+    if !cells.iter().any(|(_, c)| c.number.is_some()) {
         return Ok(());
     }
     let styles = book.worksheet_style(sheet).map_err(Stop::Unreadable)?;
-    for (pos, cell) in cells.iter_mut().filter(|(_, c)| c.number) {
+    for (pos, cell) in cells.iter_mut().filter(|(_, c)| c.number.is_some()) {
         let format = styles.get(*pos).and_then(|s| s.number_format.as_ref());
-        if format.is_some_and(|f| is_percent(&f.format_code)) {
-            as_percentage(cell);
-        }
+        as_shown(cell, &format.map(|f| NumberFormat::parse(&f.format_code)).unwrap_or_default());
     }
     Ok(())
 }
@@ -358,10 +359,10 @@ fn not_data(cells: &[Located]) -> Option<String> {
 
 /// Reads a cell's value (a formula's stored result); `None` for an empty cell.
 fn read_cell(value: DataRef<'_>, formula: Option<String>) -> Option<Cell> {
-    let text = |text: String| Cell { text, number: false, not_a_figure: None };
+    let text = |text: String| Cell { text, number: None, not_a_figure: None };
     let other = |text: String, what: String, help: &'static str| Cell {
         text,
-        number: false,
+        number: None,
         not_a_figure: Some(NotAFigure { what, help }),
     };
     let cell = match value {
@@ -377,7 +378,7 @@ fn read_cell(value: DataRef<'_>, formula: Option<String>) -> Option<Cell> {
         DataRef::String(s) => text(s),
         DataRef::SharedString(s) => text(s.to_owned()),
         DataRef::Float(f) => number(f),
-        DataRef::Int(i) => Cell { text: i.to_string(), number: true, not_a_figure: None },
+        DataRef::Int(i) => Cell { text: i.to_string(), number: Some(GENERAL), not_a_figure: None },
         DataRef::Bool(b) => {
             let shown = if b { "TRUE" } else { "FALSE" };
             other(shown.to_owned(), format!("the boolean {shown}"), FIGURE_HELP)
@@ -406,41 +407,27 @@ const DATE_HELP: &str = "a cell formatted as a date holds no figure: format it a
 fn number(f: f64) -> Cell {
     let text = format!("{f}");
     if f.is_finite() && parse_decimal(&text).is_some() {
-        return Cell { text, number: true, not_a_figure: None };
+        return Cell { text, number: Some(GENERAL), not_a_figure: None };
     }
     let what = format!("the number {f:e}, which no exact figure holds");
     let help = "write the figure as text with its scale, such as `730 USD bn` rather than 730000000000";
-    Cell { text, number: false, not_a_figure: Some(NotAFigure { what, help }) }
+    Cell { text, number: None, not_a_figure: Some(NotAFigure { what, help }) }
 }
 
-/// Whether a number format shows a percentage: a `%` in its first section, not quoted or escaped
-/// (`0.0%`, but not `0.0"%"` or `0\%`).
-fn is_percent(format: &str) -> bool {
-    let (mut quoted, mut escaped) = (false, false);
-    for c in format.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '"' => quoted = !quoted,
-            _ if quoted => {}
-            '\\' | '_' | '*' => escaped = true,
-            ';' => return false,
-            '%' => return true,
-            _ => {}
-        }
-    }
-    false
-}
+/// A number cell as read, before its format is: the stored digits, no currency.
+const GENERAL: NumberCell = NumberCell { general: true, currency: None };
 
-/// Reads a number cell formatted as a percentage as the percentage it shows: `0.09` as `9%`, its
-/// decimal point moved two places, exactly. A percentage too large for a figure is none.
-fn as_percentage(cell: &mut Cell) {
+/// Reads a number cell as its format shows it ([`NumberFormat::show`]): `32.0` for 32 in `0.0`,
+/// `11.7%` for 0.117 in `0.0%`. A figure too large for a decimal once shown is none.
+fn as_shown(cell: &mut Cell, format: &NumberFormat) {
     let Some(d) = parse_decimal(&cell.text) else { return };
-    match shifted(d, 2) {
-        Some(shifted) => cell.text = format!("{shifted}%"),
+    cell.number = Some(NumberCell { general: format.is_general(), currency: format.currency });
+    match format.show(d) {
+        Some(shown) => cell.text = shown,
         None => {
-            let what = format!("the percentage {}00 %, which no exact figure holds", cell.text);
-            let help = "write the figure as text, such as `9%`";
-            (cell.number, cell.not_a_figure) = (false, Some(NotAFigure { what, help }));
+            let what = format!("the number {}, which no exact figure holds as its format shows it", cell.text);
+            let help = "write the figure as text, such as `9%` or `730 USD bn`";
+            (cell.number, cell.not_a_figure) = (None, Some(NotAFigure { what, help }));
         }
     }
 }
@@ -483,11 +470,12 @@ impl SheetRow {
                 text: String::new(),
                 span: places.add(format!("{prefix}!{}{number}", column_name(c))),
                 not_a_figure: None,
+                number: None,
             })
             .collect();
         for (column, cell) in self.cells {
             let at = &mut placed[(column - first) as usize];
-            (at.text, at.not_a_figure) = (cell.text, cell.not_a_figure);
+            (at.text, at.not_a_figure, at.number) = (cell.text, cell.not_a_figure, cell.number);
         }
         Row::placed(placed, whole)
     }
@@ -569,25 +557,23 @@ mod tests {
         assert_eq!(cell.not_a_figure.unwrap().what, "the formula `=100+113.4` with no stored value");
         assert!(read_cell(DataRef::Empty, None).is_none());
         let cached = read_cell(DataRef::Float(213.4), Some("100+113.4".to_owned())).unwrap();
-        assert_eq!((cached.text.as_str(), cached.number), ("213.4", true));
+        assert_eq!((cached.text.as_str(), cached.number), ("213.4", Some(GENERAL)));
     }
 
     #[test]
-    fn percentages_move_the_point_exactly() {
-        let percent = |f: f64| {
+    fn numbers_read_as_their_formats_show_them() {
+        let shown = |f: f64, code: &str| {
             let mut cell = number(f);
-            as_percentage(&mut cell);
-            cell.text
+            as_shown(&mut cell, &NumberFormat::parse(code));
+            (cell.text, cell.number.map(|n| n.general))
         };
-        assert_eq!(percent(0.09), "9%");
-        assert_eq!(percent(0.125), "12.5%");
-        assert_eq!(percent(0.5), "50%");
-        assert_eq!(percent(3.0), "300%");
-        assert_eq!(percent(-0.0035), "-0.35%");
+        assert_eq!(shown(0.09, "0%"), ("9%".to_owned(), Some(false)));
+        assert_eq!(shown(0.125, "0.0%"), ("12.5%".to_owned(), Some(false)));
+        assert_eq!(shown(-0.0035, "0.00%"), ("-0.35%".to_owned(), Some(false)));
+        assert_eq!(shown(32.0, "0.0"), ("32.0".to_owned(), Some(false)));
+        assert_eq!(shown(0.39, "General"), ("0.39".to_owned(), Some(true)));
         let mut huge = number(1e27);
-        as_percentage(&mut huge);
-        assert!(huge.not_a_figure.is_some() && !huge.number);
-        assert!(is_percent("0.0%") && is_percent("0%") && is_percent("#,##0.00%;[Red]-0.00%"));
-        assert!(!is_percent("0.0\"%\"") && !is_percent("0\\%") && !is_percent("General") && !is_percent("0;0%"));
+        as_shown(&mut huge, &NumberFormat::parse("0.0%"));
+        assert!(huge.not_a_figure.is_some() && huge.number.is_none());
     }
 }

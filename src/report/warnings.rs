@@ -30,6 +30,9 @@ pub fn of_run(
     diags.extend(program.warnings.iter().cloned());
     diags.extend(sheets.attributes.conflicts.iter().map(|c| crate::data::entity::conflict_diag(c, sources)));
     diags.extend(unread_diags(program, sheets, &results.rules, verbose));
+    if verbose {
+        diags.extend(missing_diags(sheets, sources));
+    }
     diags
 }
 
@@ -209,6 +212,32 @@ pub fn empty_source_diags(sheets: &Sheets, sources: &Sources) -> Vec<Diag> {
                 .in_file(s.file)
                 .primary(Span::new(0, first_line.len()), "no figure is read from this file")
                 .with_help("a data file gives each figure under an entity, a period and a metric: see `tickmark sheet`")
+        })
+        .collect()
+}
+
+/// How many places of a file's missing figures a note labels; the rest are counted.
+const MISSING_SHOWN: usize = 10;
+
+/// A note (shown with `--verbose`) for every data file with cells marking a figure as missing (`n/a`,
+/// `—`): how many, and where, so that a gap in the data is seen, never read as a zero.
+pub fn missing_diags(sheets: &Sheets, sources: &Sources) -> Vec<Diag> {
+    let with_missing = sheets.sources.iter().filter(|s| !s.missing.is_empty());
+    with_missing
+        .map(|s| {
+            let (count, name) = (s.missing.len(), &sources.get(s.file).name);
+            let figures = if count == 1 { "figure" } else { "figures" };
+            let mut diag =
+                Diag::new(Level::Info, "missing-figure", format!("`{name}` marks {count} {figures} as missing"))
+                    .in_file(s.file);
+            for (i, &span) in s.missing.iter().take(MISSING_SHOWN).enumerate() {
+                diag = if i == 0 { diag.primary(span, "missing: no fact") } else { diag.label(span, "missing") };
+            }
+            let more = count.saturating_sub(MISSING_SHOWN);
+            let more = if more > 0 { format!(" ({more} more not shown)") } else { String::new() };
+            diag.with_help(format!(
+                "a missing figure gives no fact: a check that reads it is skipped there, never given a zero{more}"
+            ))
         })
         .collect()
 }

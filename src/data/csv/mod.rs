@@ -13,28 +13,35 @@
 //! Long, for bulk work: columns `entity,metric,period,value` and optionally `scenario,unit,source,given`.
 //!
 //! Choices: header names are read without regard to case or surrounding spaces. An empty cell is no
-//! fact, in either layout. A wide file without an `entity` column takes its entity from the file's
-//! stem, as written (`AMZN.csv` describes `AMZN`), since a spreadsheet export of one company rarely
-//! repeats the ticker on every row. A plain number takes the row's `unit` (none: a bare number). In a
-//! long file, the file's source name is its distinct `source` values joined by `; `. A row whose cell
-//! count differs from the header's is an error and gives no facts. Spans: see [`rows`].
+//! fact, in either layout; a cell marking a missing figure (`n/a`, `—`) is none either, and is
+//! counted ([`exported`], which also reads `70,066`, `(623)` and `$1.2bn` as the literals they
+//! spell). A wide header may write its period as exported (`Q4 2025`, `FY25`). A wide file without an
+//! `entity` column takes its entity from the file's stem, as written (`AMZN.csv` describes `AMZN`),
+//! since a spreadsheet export of one company rarely repeats the ticker on every row. A plain number
+//! takes the row's `unit` (none: a bare number). In a long file, the file's source name is its
+//! distinct `source` values joined by `; `. A row whose cell count differs from the header's is an
+//! error and gives no facts. Spans: see [`rows`].
 //!
 //! The rows of a workbook sheet are read by the same reader ([`read_rows`]), so a sheet and a CSV file
 //! mean the same and fail the same way.
 
+pub mod exported;
 mod long;
 pub mod rows;
 pub mod stream;
 mod wide;
 
+use std::borrow::Cow;
+
 use crate::diag::Diag;
-use crate::num::Unit;
+use crate::num::{RatioStyle, Unit};
 use crate::source::{SourceId, Span};
 
 use super::file::DataFile;
 use super::sheet::{Fact, FactKey, FactValue, Origin};
 use super::value::{UNITS_HELP, parse_value};
-use rows::{NotAFigure, Row};
+use exported::Exported;
+use rows::{NotAFigure, NumberCell, Row};
 
 /// Reads a CSV data file into its facts; `stem` names the entity of a wide file without `entity` column.
 pub fn parse(text: &str, file: SourceId, stem: &str) -> Result<DataFile, Vec<Diag>> {
@@ -173,15 +180,24 @@ impl Sink {
         None
     }
 
-    /// Reads the value cell at `column` and adds the fact, given at `given`.
+    /// Reads the value cell at `column` and adds the fact, given at `given`: as it is exported
+    /// ([`exported`]), in the unit of its row (or of its number format's currency).
     pub fn fact(&mut self, key: FactKey, row: &Row, column: usize, unit: Unit, given: Option<crate::date::Date>) {
         let span = row.span_of(column);
         if let Some(what) = row.not_a_figure(column) {
             self.errors.push(not_a_figure(what, self.file, span));
             return;
         }
-        let text = row.cells.get(column).map_or("", String::as_str);
-        if let Some(own) = contradicting_unit(text, unit) {
+        let cell = row.cells.get(column).map_or("", String::as_str);
+        let (text, base) = match exported::read(cell.trim()) {
+            None => (Cow::Borrowed(cell), row.base(column)),
+            Some(Ok(Exported::Missing)) => return self.out.missing.push(span),
+            Some(Ok(Exported::Literal(literal))) => (Cow::Owned(literal), None),
+            Some(Err(e)) => return self.errors.push(e.into_diag(self.file, None, span)),
+        };
+        let number = row.number(column);
+        let Some(unit) = self.check(formatted_unit(number, unit, self.file, span)) else { return };
+        if let Some(own) = contradicting_unit(&text, unit) {
             let diag = Diag::error("bad-value", format!("the cell says `{own}`, but its row's unit is `{unit}`"))
                 .in_file(self.file)
                 .primary(span, format!("this is in {own}"))
@@ -192,12 +208,53 @@ impl Sink {
             self.errors.push(diag);
             return;
         }
-        let value = parse_value(text, unit).map_err(|e| e.into_diag(self.file, row.base(column), span));
+        let value = parse_value(&text, unit).map_err(|e| e.into_diag(self.file, base, span));
         let Some(value) = self.check(value) else { return };
+        if number.is_some_and(|n| n.general)
+            && let Some(diag) = general_fraction(&value, self.file, span)
+        {
+            return self.errors.push(diag);
+        }
         let fact = Fact { value, origin: Origin { file: self.file, span }, given };
         let pushed = self.out.push(key, fact);
         self.check(pushed);
     }
+}
+
+/// The unit of a workbook's number cell whose format writes a currency (`$#,##0`): the row's where
+/// it is in that currency (`USD m`, `USD/share`), else that currency where the row has no unit; a
+/// row in another unit is an error.
+fn formatted_unit(number: Option<NumberCell>, row: Unit, file: SourceId, span: Span) -> Result<Unit, Diag> {
+    let Some(currency) = number.and_then(|n| n.currency) else { return Ok(row) };
+    match row {
+        Unit::None => Ok(Unit::Money(currency, crate::num::Scale::One)),
+        Unit::Money(c, _) | Unit::PerShare(c) if c == currency => Ok(row),
+        _ => Err(Diag::error(
+            "bad-value",
+            format!("the cell is formatted as {currency}, but its row's unit is `{row}`", currency = currency.as_str()),
+        )
+        .in_file(file)
+        .primary(span, format!("shown in {}", currency.as_str()))
+        .with_help("correct the row's `unit` cell, or the cell's number format")),
+    }
+}
+
+/// The error for a fraction in a workbook's `General` cell of a row in `%` (`0.39`): it may be the
+/// 0.39 % the row's unit says or the 39 % a spreadsheet user means, and nothing shown tells which.
+fn general_fraction(value: &FactValue, file: SourceId, span: Span) -> Option<Diag> {
+    let FactValue::Number(q) = value else { return None };
+    let fraction = !q.value.is_zero() && q.value.abs() < rust_decimal::Decimal::ONE;
+    if q.unit != Unit::Ratio(RatioStyle::Percent) || !fraction {
+        return None;
+    }
+    let percent = crate::num::real::shifted(q.value, 2)?.normalize();
+    let message = format!("`{}` in a row of `%` may be {} % or, as a fraction, {percent} %", q.value, q.value);
+    Some(Diag::error("bad-value", message).in_file(file).primary(span, "a fraction in a General cell").with_help(
+        format!(
+            "format the cell as a percentage (`0%`) if it is {percent} %, or with its decimals (`0.00`) if it is {} %",
+            q.value
+        ),
+    ))
 }
 
 /// The unit a value cell writes itself that measures something else than its row's (`1.5 GW` or `9%`

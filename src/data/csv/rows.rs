@@ -11,6 +11,7 @@
 use csv::ReaderBuilder;
 
 use crate::diag::Diag;
+use crate::num::Currency;
 use crate::source::{SourceId, Span};
 
 /// One record: its cells as read, and where each one's text is in the file.
@@ -24,6 +25,18 @@ pub struct Row {
     whole: Option<Span>,
     /// The cells that hold something other than text or a number (a workbook's boolean), by column.
     not_figures: Vec<(usize, NotAFigure)>,
+    /// The cells that are a workbook's numbers, by column, with what their formats show.
+    numbers: Vec<(usize, NumberCell)>,
+}
+
+/// What a workbook's number cell shows besides its digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberCell {
+    /// Whether its format is `General`: the cell shows the stored digits and nothing of a unit, so a
+    /// fraction there (`0.39`) may be a percentage as well as a figure of the row's `%`.
+    pub general: bool,
+    /// The currency its format writes (`$#,##0`), where it names one.
+    pub currency: Option<Currency>,
 }
 
 /// What a workbook cell holds that is neither text nor a number, and what to do about it.
@@ -45,19 +58,27 @@ pub struct PlacedCell {
     /// What the cell holds if it is neither text nor a number (a boolean): a period column's cell
     /// holding it is an error saying so.
     pub not_a_figure: Option<NotAFigure>,
+    /// What the cell's format shows, if it is a number.
+    pub number: Option<NumberCell>,
 }
 
 impl Row {
     /// A row of cells at places rather than in a text (a workbook sheet's row), `whole` naming the row.
     pub fn placed(cells: Vec<PlacedCell>, whole: Span) -> Self {
         let verbatim = vec![false; cells.len()];
-        let (mut texts, mut spans, mut not_figures) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut texts, mut spans, mut not_figures, mut numbers) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (column, cell) in cells.into_iter().enumerate() {
             texts.push(cell.text);
             spans.push(cell.span);
             not_figures.extend(cell.not_a_figure.map(|not| (column, not)));
+            numbers.extend(cell.number.map(|number| (column, number)));
         }
-        Row { cells: texts, spans, verbatim, whole: Some(whole), not_figures }
+        Row { cells: texts, spans, verbatim, whole: Some(whole), not_figures, numbers }
+    }
+
+    /// What the format of the cell at a column shows, if it is a workbook's number.
+    pub fn number(&self, column: usize) -> Option<NumberCell> {
+        self.numbers.iter().find(|(c, _)| *c == column).map(|&(_, number)| number)
     }
 
     /// What the cell at a column holds if it is neither text nor a number (a boolean).
@@ -115,7 +136,7 @@ pub fn read(text: &str, file: SourceId) -> Result<Vec<Row>, Diag> {
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
         let spans = cell_spans(text.as_bytes(), start).map_err(|quote| unclosed_quote(quote, file))?;
         let verbatim = cells.iter().zip(&spans).map(|(c, s)| text.get(s.range()) == Some(c.as_str())).collect();
-        rows.push(Row { cells, spans, verbatim, whole: None, not_figures: Vec::new() });
+        rows.push(Row { cells, spans, verbatim, whole: None, not_figures: Vec::new(), numbers: Vec::new() });
     }
     Ok(rows)
 }

@@ -25,6 +25,7 @@ use crate::syntax::ast::Scenario;
 use super::super::key;
 use super::super::sheet::{Fact, FactValue, Origin, SheetBuilder};
 use super::super::value::parse_value;
+use super::exported::{self, Exported};
 use super::long::{Layout, NAMES};
 
 /// How far a stream got.
@@ -273,6 +274,8 @@ struct Parsed<'a> {
     starts: Vec<u32>,
     /// The `source` cells' values, each the first time the chunk gives it.
     sources: Vec<Cow<'a, str>>,
+    /// The value cells that mark a figure as missing (`n/a`, `—`).
+    missing: Vec<Span>,
     /// Where the chunk holds something unexpected.
     stopped: Option<u64>,
 }
@@ -280,7 +283,8 @@ struct Parsed<'a> {
 /// Reads the rows of a chunk starting at file offset `offset`: each key cell is checked, each figure
 /// read, with the checks the whole-file reader makes; at the first row it would refuse, it stops.
 fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId) -> Parsed<'a> {
-    let mut out = Parsed { rows: Vec::new(), starts: Vec::new(), sources: Vec::new(), stopped: None };
+    let mut out =
+        Parsed { rows: Vec::new(), starts: Vec::new(), sources: Vec::new(), missing: Vec::new(), stopped: None };
     let mut reader = ChunkReader {
         layout,
         file,
@@ -384,6 +388,10 @@ impl<'a> ChunkReader<'_, 'a> {
                 None => *self.units.entry(text).or_insert(Unit::parse(text)?),
             },
         };
+        if exported::is_missing(value) {
+            out.missing.push(span(layout.value));
+            return Some(());
+        }
         let value = figure(value, unit)?;
         let given = match layout.given.map(cell).filter(|g| !g.is_empty()) {
             None => None,
@@ -413,6 +421,7 @@ impl Merge {
                 self.sources.push(source.into_owned());
             }
         }
+        builder.missing(chunk.missing);
         for row in chunk.rows {
             let entity = match &self.last_entity {
                 Some((name, id)) if name == row.entity => *id,
@@ -440,15 +449,23 @@ impl Merge {
     }
 }
 
-/// A value cell's figure or range: plain decimals (`-1234.5`) read directly, anything else by
-/// [`parse_value`], which a cell of any form goes through in the whole-file reader.
+/// A value cell's figure or range: plain decimals (`-1234.5`) read directly, anything else as the
+/// whole-file reader reads it: as exported ([`exported::read`]: `70,066`, `(623)`), then by
+/// [`parse_value`].
 fn figure(text: &str, unit: Unit) -> Option<FactValue> {
-    match plain_decimal(text) {
-        Some(value) => Some(FactValue::Number(Quantity::new(value, unit))),
-        // a unit that contradicts the row's is left to the whole-file reader, which says so
-        None if super::contradicting_unit(text, unit).is_some() => None,
-        None => parse_value(text, unit).ok(),
+    if let Some(value) = plain_decimal(text) {
+        return Some(FactValue::Number(Quantity::new(value, unit)));
     }
+    let literal = match exported::read(text) {
+        None => Cow::Borrowed(text),
+        Some(Ok(Exported::Literal(literal))) => Cow::Owned(literal),
+        Some(_) => return None,
+    };
+    // a unit that contradicts the row's is left to the whole-file reader, which says so
+    if super::contradicting_unit(&literal, unit).is_some() {
+        return None;
+    }
+    parse_value(&literal, unit).ok()
 }
 
 /// `-?digits(.digits)?` of at most 18 digits, read as `rust_decimal` reads it; `None` for anything

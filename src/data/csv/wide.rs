@@ -17,8 +17,11 @@ fn layout_help(grid: Grid) -> String {
     )
 }
 
-/// The columns of a wide file that are not periods.
-const KEYS: [&str; 4] = ["metric", "entity", "unit", "given"];
+/// How a wide file's header may write a period, for help lines.
+const PERIOD_FORMS: &str = "a period column is a quarter (`2025Q4`, `Q4 2025`, `Q4'25`, `4Q25`, `2025-Q4`) or a fiscal year (`FY2025`, `FY25`), optionally after its scenario (`guidance Q1 2026`), in the years 1900 to 2199";
+
+/// The columns of a wide file other than its periods.
+const KNOWN: [&str; 4] = ["metric", "entity", "unit", "given"];
 
 /// A period column: its index, scenario and period.
 struct PeriodColumn {
@@ -55,7 +58,8 @@ fn layout(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: &str) -> 
     };
     let (entity, unit, given) = (columns.find("entity"), columns.find("unit"), columns.find("given"));
     let periods = period_columns(columns, rows, sink);
-    if columns.names.iter().all(|n| n.is_empty() || KEYS.contains(&n.as_str())) {
+    if columns.names.iter().all(|n| n.is_empty() || KNOWN.contains(&n.as_str())) {
+
         let diag = Diag::error("data", "the header has no period column").in_file(sink.file);
         sink.errors.push(diag.primary(columns.header.span(), "no period here").with_help(layout_help(sink.grid)));
         return None;
@@ -92,7 +96,8 @@ fn read_row(layout: &Layout, row: &Row, sink: &mut Sink) {
 fn period_columns(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) -> Vec<PeriodColumn> {
     let mut periods: Vec<PeriodColumn> = Vec::new();
     for (index, name) in columns.names.iter().enumerate() {
-        if KEYS.contains(&name.as_str()) {
+        if KNOWN.contains(&name.as_str()) {
+
             sink.errors.extend(columns.repeated(index, sink.file));
             continue;
         }
@@ -111,7 +116,8 @@ fn period_columns(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) -> Vec<
     periods
 }
 
-/// Reads a period column's header: `2025Q4` (actual) or `guidance 2026Q1`.
+/// Reads a period column's header: `2025Q4` (actual) or `guidance 2026Q1`, the period as exported
+/// too ([`Period::parse_header`]: `Q4 2025`, `FY25`, `guidance Q1'26`).
 fn period_header(
     columns: &Columns<'_>,
     index: usize,
@@ -120,19 +126,33 @@ fn period_header(
 ) -> Result<(Scenario, Period), Diag> {
     let text = columns.header.cell(index);
     let span = columns.header.span_of(index);
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let with_layout = |d: Diag| d.with_help(layout_help(grid));
-    match words.as_slice() {
-        [period] => Ok((Scenario::Actual, key::period(period, span, file).map_err(with_layout)?)),
-        [scenario, period] => {
-            let scenario = key::scenario(&scenario.to_ascii_lowercase(), span, file)?;
-            Ok((scenario, key::period(period, span, file)?))
+    if let Some(period) = Period::parse_header(text) {
+        return Ok((Scenario::Actual, period));
+    }
+    let (first, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let with_forms = |d: Diag| d.with_help(PERIOD_FORMS);
+    let (scenario, period) = (Scenario::parse(&first.to_ascii_lowercase()), Period::parse_header(rest));
+    match (scenario, period) {
+        (Some(scenario), Some(period)) => Ok((scenario, period)),
+        (Some(scenario), None) => key::period(rest.trim(), span, file).map(|p| (scenario, p)).map_err(with_forms),
+        (None, Some(period)) => key::scenario(&first.to_ascii_lowercase(), span, file).map(|s| (s, period)),
+        (None, None) if text.bytes().any(|b| b.is_ascii_digit()) => {
+            key::period(text, span, file).map(|p| (Scenario::Actual, p)).map_err(with_forms)
         }
-        _ => Err(with_layout(
-            Diag::error("bad-period", format!("`{text}` is not a period column"))
-                .in_file(file)
-                .primary(span, "not a period"),
-        )),
+        (None, None) => Err(not_a_column(text, span, file, grid)),
+    }
+}
+
+/// The error for a header that is neither a period nor a column a wide file has: "did you mean" a
+/// column where one is near, else the periods a header may name.
+fn not_a_column(text: &str, span: crate::source::Span, file: crate::source::SourceId, grid: Grid) -> Diag {
+    let diag =
+        Diag::error("bad-period", format!("`{text}` is neither a period nor a column of a wide {}", grid.noun()))
+            .in_file(file)
+            .primary(span, Period::why_not(text));
+    match crate::suggest::did_you_mean(&text.to_ascii_lowercase(), KNOWN) {
+        Some(near) => diag.with_help(format!("did you mean `{near}`?")),
+        None => diag.with_help(format!("{}; {PERIOD_FORMS}", layout_help(grid))),
     }
 }
 

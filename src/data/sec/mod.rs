@@ -77,6 +77,7 @@ pub fn load(
         Fact { value, origin: Origin { file: described, span: Span::place(places.len() - 1) } }
     };
     builder.add_source(described, Some(import.source_name()));
+    map.metrics.keys().for_each(|metric| builder.keep_metric(metric));
     let mut kept = Vec::with_capacity(import.facts.len());
     for f in &import.facts {
         let key = FactKey {

@@ -97,9 +97,12 @@ fn pack_copy(names: &[&str]) -> tempfile::TempDir {
     for name in names {
         copy(&root().join(name), &dir.path().join(name));
     }
-    // The filing pack reads metrics the Amazon data has not (`gross_profit`): it is run against
-    // companyfacts files, never beside the Amazon pack, so a repository of both folders leaves it out.
-    let _ = std::fs::remove_dir_all(dir.path().join("rules/sec"));
+    // The filing and DQC packs read metrics the Amazon data has not (`gross_profit`): they are run
+    // against companyfacts files, never beside the Amazon pack, so a repository of both folders leaves
+    // them out.
+    for pack in ["rules/sec", "rules/dqc"] {
+        let _ = std::fs::remove_dir_all(dir.path().join(pack));
+    }
     dir
 }
 

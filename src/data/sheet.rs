@@ -339,6 +339,8 @@ pub struct SheetBuilder {
     /// Conflicts sources found within themselves ([`SheetBuilder::conflict`]).
     conflicts: Vec<Conflict>,
     attributes: super::entity::Attributes,
+    /// Metrics kept in the sheets without a fact ([`SheetBuilder::keep_metric`]).
+    kept_metrics: Vec<u32>,
 }
 
 impl SheetBuilder {
@@ -378,6 +380,14 @@ impl SheetBuilder {
     /// The id of a metric name, for [`SheetBuilder::push`].
     pub fn metric_id(&mut self, name: &str) -> u32 {
         self.metrics.id(name)
+    }
+
+    /// Makes a metric one of the sheets' even where no fact gives it: a metric a companyfacts file
+    /// could give (its concept map names it) is a known name that a filer may not report, so a rule
+    /// reading it is skipped there rather than refused as a misspelling.
+    pub fn keep_metric(&mut self, name: &str) {
+        let id = self.metrics.id(name);
+        self.kept_metrics.push(id);
     }
 
     /// Adds a fact of the latest registered source; a second value for a key is kept only as a conflict.
@@ -580,9 +590,11 @@ impl Sheets {
     /// Lays out the gathered facts: names sorted, ids renumbered, facts placed in their columns in
     /// the order they came (so the first source wins), repeats turned into conflicts or errors.
     fn build(builder: SheetBuilder) -> Result<Sheets, Vec<Diag>> {
-        let SheetBuilder { mut store, entities, metrics, sources, conflicts: found, attributes, .. } = builder;
+        let SheetBuilder { mut store, entities, metrics, sources, conflicts: found, attributes, kept_metrics, .. } =
+            builder;
         let mut used_entities = vec![false; entities.names.len()];
         let mut used_metrics = vec![false; metrics.names.len()];
+        kept_metrics.iter().for_each(|&m| used_metrics[m as usize] = true);
         for f in &store.facts {
             used_entities[f.entity as usize] = true;
             used_metrics[(f.column / 3) as usize] = true;

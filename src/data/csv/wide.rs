@@ -59,7 +59,6 @@ fn layout(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink, stem: &str) -> 
     let (entity, unit, given) = (columns.find("entity"), columns.find("unit"), columns.find("given"));
     let periods = period_columns(columns, rows, sink);
     if columns.names.iter().all(|n| n.is_empty() || KNOWN.contains(&n.as_str())) {
-
         let diag = Diag::error("data", "the header has no period column").in_file(sink.file);
         sink.errors.push(diag.primary(columns.header.span(), "no period here").with_help(layout_help(sink.grid)));
         return None;
@@ -97,7 +96,6 @@ fn period_columns(columns: &Columns<'_>, rows: &[&Row], sink: &mut Sink) -> Vec<
     let mut periods: Vec<PeriodColumn> = Vec::new();
     for (index, name) in columns.names.iter().enumerate() {
         if KNOWN.contains(&name.as_str()) {
-
             sink.errors.extend(columns.repeated(index, sink.file));
             continue;
         }

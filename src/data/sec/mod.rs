@@ -86,6 +86,7 @@ pub fn load(
         places.push(place.to_owned());
         Fact { value, origin: Origin { file: described, span: Span::place(places.len() - 1) }, given }
     };
+    map.metrics.keys().for_each(|metric| builder.keep_metric(metric));
     let mut kept = Vec::with_capacity(import.facts.len());
     for f in &import.facts {
         let key = FactKey {

@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use crate::check::{CExpr, CKind, CellId, Program};
 use crate::data::{EntityId, FactValue, Sheets};
-use crate::num::{ArithError, Num, Quantity, RatioStyle, Real, Unit};
+use crate::num::{ArithError, Num, Quantity, RatioStyle, Real, Unit, display};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp};
 
 use super::units;
 use super::value::{EvalError, FactUse, Halt, Missing, Trace, Value};
+use super::verdict::{self, Side, Truth};
 
 /// The result of evaluating an expression.
 pub type Eval = Result<Value, Halt>;
@@ -122,7 +123,7 @@ impl<'a> Evaluator<'a> {
         match &e.kind {
             CKind::Number { value, .. } => Ok(Value::Num(value.clone())),
             CKind::Range { lo, hi } => Ok(Value::Range(lo.clone(), hi.clone())),
-            CKind::Bool(b) => Ok(Value::Bool(*b)),
+            CKind::Bool(b) => Ok(Value::Bool(Truth::decided(*b))),
             CKind::Fact { name, metric, scenario, .. } => {
                 self.fact(name, *metric, *scenario, period).map_err(|h| with_span(h, file, e.span))
             }
@@ -135,7 +136,7 @@ impl<'a> Evaluator<'a> {
                 }
             },
             CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
-            CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),
+            CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(self.boolean(expr, period, file)?.not())),
             CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => self.sum(e, period, file),
             CKind::Binary { op, lhs, rhs } => {
                 self.binary(*op, lhs, rhs, period, file).map_err(|h| with_message(h, err))
@@ -146,10 +147,11 @@ impl<'a> Evaluator<'a> {
             }
             CKind::In { value, range } => self.inside(value, range, period, file).map_err(|h| with_message(h, err)),
             CKind::If { cond, then, otherwise } => {
-                if self.boolean(cond, period, file)? {
-                    self.eval(then, period, file)
-                } else {
-                    self.eval(otherwise, period, file)
+                let cond = self.boolean(cond, period, file)?;
+                match self.eval(if cond.holds { then } else { otherwise }, period, file)? {
+                    // the other branch might have been taken: a condition chosen so might be either
+                    Value::Bool(t) if cond.borderline => Ok(Value::Bool(Truth { borderline: true, ..t })),
+                    value => Ok(value),
                 }
             }
             CKind::Call { func, args } => {
@@ -222,7 +224,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates to true or false.
-    fn boolean(&mut self, e: &CExpr, period: Period, file: SourceId) -> Result<bool, Halt> {
+    fn boolean(&mut self, e: &CExpr, period: Period, file: SourceId) -> Result<Truth, Halt> {
         let value = self.eval(e, period, file)?;
         as_bool(value, e, file)
     }
@@ -232,7 +234,7 @@ impl<'a> Evaluator<'a> {
         let (x, y) = pair(self.all(&[lhs, rhs], period, file)?);
         if matches!(op, BinOp::And | BinOp::Or) {
             let (a, b) = (as_bool(x, lhs, file)?, as_bool(y, rhs, file)?);
-            return Ok(Value::Bool(if op == BinOp::And { a && b } else { a || b }));
+            return Ok(Value::Bool(if op == BinOp::And { a.and(b) } else { a.or(b) }));
         }
         let (a, b) = (as_num(x, lhs, file)?, as_num(y, rhs, file)?);
         let result = match op {
@@ -288,31 +290,27 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `a < b`, and chains: each link compares point values.
+    /// `a < b`, and chains: each link compares point values; the chain is borderline where rounding
+    /// could flip a link and with it the whole (see [`verdict`]).
     fn compare(&mut self, first: &CExpr, rest: &[(CmpOp, CExpr)], period: Period, file: SourceId) -> Eval {
         let exprs: Few<&CExpr> = std::iter::once(first).chain(rest.iter().map(|(_, e)| e)).collect();
         let mut values = self.all(&exprs, period, file)?.into_iter();
         let Some(first_value) = values.next() else { unreachable!("a chain has a first value") };
         let mut prev = as_num(first_value, first, file)?;
+        let mut truth = Truth::decided(true);
         for ((op, next), value) in rest.iter().zip(values) {
             let value = as_num(value, next, file)?;
             let (a, b, _) = units::align(prev, value.clone()).map_err(|m| error(file, next.span, &m))?;
             self.retrace(next, &b);
-            let order = a.point.cmp(&b.point);
-            let holds = match op {
-                CmpOp::Lt => order.is_lt(),
-                CmpOp::Le => order.is_le(),
-                CmpOp::Gt => order.is_gt(),
-                CmpOp::Ge => order.is_ge(),
-                CmpOp::Eq => order.is_eq(),
-                CmpOp::Ne => order.is_ne(),
-            };
-            if !holds {
-                return Ok(Value::Bool(false));
+            let link = verdict::compare(&a, *op, &b);
+            if link.borderline && self.trace.is_some() {
+                let side = |n| Side { name: display::num(n), num: n };
+                self.note_flip(verdict::flip_note(&side(&a), *op, &side(&b), link.holds, None));
             }
+            truth = truth.and(link);
             prev = value;
         }
-        Ok(Value::Bool(true))
+        Ok(Value::Bool(truth))
     }
 
     /// `a ~= b [within T]`: the intervals meet, or come within the tolerance of each other.
@@ -323,10 +321,11 @@ impl<'a> Evaluator<'a> {
         self.retrace(lhs, &a);
         self.retrace(rhs, &b);
         let tol = tolerance_of(within, &a, &b)?;
-        Ok(Value::Bool(a.within(&b, &tol).map_err(arith)?))
+        Ok(Value::Bool(Truth::decided(a.within(&b, &tol).map_err(arith)?)))
     }
 
-    /// `a in r`: the point value within the range's bounds, bounds included.
+    /// `a in r`: the point value within the range's bounds, bounds included; borderline where the
+    /// value's interval, or a bound's, reaches across that bound.
     fn inside(&mut self, value: &CExpr, range: &CExpr, period: Period, file: SourceId) -> Eval {
         let (x, y) = pair(self.all(&[value, range], period, file)?);
         let v = as_num(x, value, file)?;
@@ -335,12 +334,31 @@ impl<'a> Evaluator<'a> {
             Value::Num(n) => (Some(n.clone()), Some(n)),
             Value::Bool(_) => return Err(error(file, range.span, "expected a range")),
         };
-        let order = |bound: Num| units::align(v.clone(), bound).map(|(v, b, _)| v.point.cmp(&b.point));
-        let above = |bound: Num| order(bound).map(std::cmp::Ordering::is_ge).map_err(message);
-        let below = |bound: Num| order(bound).map(std::cmp::Ordering::is_le).map_err(message);
-        let ok_lo = lo.map(above).transpose()?.unwrap_or(true);
-        let ok_hi = hi.map(below).transpose()?.unwrap_or(true);
-        Ok(Value::Bool(ok_lo && ok_hi))
+        let mut truth = Truth::decided(true);
+        for (op, bound, end) in [(CmpOp::Ge, lo, "bottom"), (CmpOp::Le, hi, "top")] {
+            let Some(bound) = bound else { continue };
+            let (v, b, _) = units::align(v.clone(), bound).map_err(message)?;
+            let link = verdict::compare(&v, op, &b);
+            truth = truth.and(link);
+            if link.borderline && self.trace.is_some() {
+                let context = if link.holds { "outside the range" } else { "inside the range" };
+                let (a, b) = (
+                    Side { name: display::num(&v), num: &v },
+                    Side { name: format!("the {end} {}", display::num(&b)), num: &b },
+                );
+                self.note_flip(verdict::flip_note(&a, op, &b, link.holds, Some(context)));
+            }
+        }
+        Ok(Value::Bool(truth))
+    }
+
+    /// Records how a borderline comparison could flip (traced evaluations only).
+    fn note_flip(&mut self, note: String) {
+        if let Some(trace) = self.trace.as_mut()
+            && !trace.flips.contains(&note)
+        {
+            trace.flips.push(note);
+        }
     }
 }
 
@@ -374,7 +392,7 @@ pub fn as_num(v: Value, e: &CExpr, file: SourceId) -> Result<Num, Halt> {
 }
 
 /// A value that must be true or false.
-fn as_bool(v: Value, e: &CExpr, file: SourceId) -> Result<bool, Halt> {
+fn as_bool(v: Value, e: &CExpr, file: SourceId) -> Result<Truth, Halt> {
     match v {
         Value::Bool(b) => Ok(b),
         _ => Err(error(file, e.span, "expected true or false")),

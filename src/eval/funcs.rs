@@ -10,6 +10,7 @@ use crate::source::SourceId;
 use super::expr::{Eval, Evaluator, arith, as_num, error, message, worse};
 use super::units;
 use super::value::{Halt, Missing, Value};
+use super::verdict::Truth;
 
 /// Calls a built-in function.
 pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file: SourceId) -> Eval {
@@ -38,8 +39,8 @@ pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file
             x.mul(&Num::exact(Decimal::from(times), Unit::None), x.unit).map(Value::Num).map_err(arith)
         }
         Func::Exists => match ev.eval(&args[0], period, file) {
-            Ok(_) => Ok(Value::Bool(true)),
-            Err(Halt::Missing(_)) => Ok(Value::Bool(false)),
+            Ok(_) => Ok(Value::Bool(Truth::decided(true))),
+            Err(Halt::Missing(_)) => Ok(Value::Bool(Truth::decided(false))),
             Err(e) => Err(e),
         },
     }

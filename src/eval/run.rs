@@ -26,6 +26,9 @@ pub struct Check {
     pub entity: EntityId,
     pub period: Period,
     pub outcome: Outcome,
+    /// Whether values inside the inputs' intervals could give the other verdict (a pass or a
+    /// failure only; see [`super::verdict`]).
+    pub borderline: bool,
     /// The rule's title with its `{name}` holes filled in at this entity and period.
     pub title: Option<String>,
 }
@@ -68,11 +71,11 @@ impl Filter {
     }
 }
 
-/// What a run keeps of its checks besides their counts. A pass is never kept: every check a run made
-/// can be listed again from the rules, the periods and the checks kept ([`Results::listed`]).
+/// What a run keeps of its checks besides their counts. A decided pass is never kept: every check a
+/// run made can be listed again from the rules, the periods and the checks kept ([`Results::listed`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Keep {
-    /// Failed, erred and skipped checks (reports can list every check).
+    /// Failed, erred and skipped checks, and borderline passes (reports can list every check).
     #[default]
     NotPassed,
     /// Failed and erred checks only (`--only failed`): reports list those and the summary.
@@ -86,6 +89,9 @@ pub struct Tally {
     pub failed: usize,
     pub skipped: usize,
     pub errors: usize,
+    /// Passes and failures whose verdict rounding could flip.
+    pub borderline_passed: usize,
+    pub borderline_failed: usize,
     /// The first skipped check (by entity, then period), for the warning on a rule checked nowhere.
     pub first_skip: Option<Check>,
 }
@@ -94,8 +100,14 @@ impl Tally {
     /// Counts a check's outcome (the first skip is kept whole).
     fn add(&mut self, check: &Check) {
         match check.outcome {
-            Outcome::Pass => self.passed += 1,
-            Outcome::Fail(_) => self.failed += 1,
+            Outcome::Pass => {
+                self.passed += 1;
+                self.borderline_passed += usize::from(check.borderline);
+            }
+            Outcome::Fail(_) => {
+                self.failed += 1;
+                self.borderline_failed += usize::from(check.borderline);
+            }
             Outcome::Error(..) => self.errors += 1,
             Outcome::Skip(_) => {
                 self.skipped += 1;
@@ -112,6 +124,8 @@ impl Tally {
         self.failed += later.failed;
         self.skipped += later.skipped;
         self.errors += later.errors;
+        self.borderline_passed += later.borderline_passed;
+        self.borderline_failed += later.borderline_failed;
         if self.first_skip.is_none() {
             self.first_skip = later.first_skip;
         }
@@ -120,6 +134,11 @@ impl Tally {
     /// How many checks the rule made, skipped ones included.
     pub fn total(&self) -> usize {
         self.passed + self.failed + self.skipped + self.errors
+    }
+
+    /// How many verdicts rounding could flip, passes and failures.
+    pub fn borderline(&self) -> usize {
+        self.borderline_passed + self.borderline_failed
     }
 }
 
@@ -204,7 +223,7 @@ fn run_entity(
                 let check = check(&mut ev, rule, period);
                 part.tallies[i].add(&check);
                 let kept = match check.outcome {
-                    Outcome::Pass => false,
+                    Outcome::Pass => check.borderline && keep == Keep::NotPassed,
                     Outcome::Skip(_) => keep == Keep::NotPassed,
                     Outcome::Fail(_) | Outcome::Error(..) => true,
                 };
@@ -251,7 +270,7 @@ impl Results {
                 }
                 title(ev.as_mut().expect("made above"), r, period)
             });
-            Cow::Owned(Check { rule, entity, period, outcome: Outcome::Pass, title })
+            Cow::Owned(Check { rule, entity, period, outcome: Outcome::Pass, borderline: false, title })
         }))
     }
 
@@ -272,12 +291,13 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let r = &ev.program.rules[rule];
     ev.begin_check();
     let result = ev.eval(&r.body, period, r.file);
+    let flagged = matches!(result, Ok(Value::Bool(t)) if t.borderline);
     let outcome = match result {
         // Out of steps: evaluating again with tracing would take as many, and tell nothing more.
         _ if let Some(message) = ev.out_of_steps() => {
             Outcome::Error(EvalError { file: r.file, span: r.body.span, message }, Box::default())
         }
-        Ok(Value::Bool(true)) => Outcome::Pass,
+        Ok(Value::Bool(t)) if t.holds => Outcome::Pass,
         Ok(_) => Outcome::Fail(Box::new(trace(ev, r, period))),
         Err(Halt::Missing(m)) => Outcome::Skip(m),
         Err(Halt::Error(e)) => Outcome::Error(e, Box::new(trace(ev, r, period))),
@@ -286,9 +306,11 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
             Outcome::Error(e, Box::new(trace(ev, r, period)))
         }
     };
-    // A pass is counted, not kept: its title is made again only where a report lists it.
-    let title = r.title.as_ref().filter(|_| outcome != Outcome::Pass).map(|_| title(ev, r, period));
-    Check { rule, entity: ev.entity, period, outcome, title }
+    let borderline = flagged && matches!(outcome, Outcome::Pass | Outcome::Fail(_));
+    // A decided pass is counted, not kept: its title is made again only where a report lists it.
+    let kept = outcome != Outcome::Pass || borderline;
+    let title = r.title.as_ref().filter(|_| kept).map(|_| title(ev, r, period));
+    Check { rule, entity: ev.entity, period, outcome, borderline, title }
 }
 
 /// Evaluates a rule again, recording every value and fact.

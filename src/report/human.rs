@@ -73,11 +73,16 @@ pub enum Verbosity {
 
 /// `37 rules, 40 checks: 36 passed, 4 failed (0 error, 3 warning, 1 info), 0 erred; 81 skipped; 1 conflict, 0 warnings`
 ///
-/// A skipped check (an input has no value there) is not counted among the checks made.
+/// A skipped check (an input has no value there) is not counted among the checks made. Borderline
+/// verdicts are counted where there are any (`0 erred; 2 borderline; 81 skipped`).
 pub fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let borderline = match s.borderline.total() {
+        0 => String::new(),
+        n => format!("; {n} borderline"),
+    };
     format!(
-        "summary: {}, {}: {} passed, {} failed ({} error, {} warning, {} info), {} erred; {} skipped; {}, {}\n",
+        "summary: {}, {}: {} passed, {} failed ({} error, {} warning, {} info), {} erred{borderline}; {} skipped; {}, {}\n",
         plural(s.rules, "rule"),
         plural(s.checks - s.skipped, "check"),
         s.passed,

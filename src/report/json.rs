@@ -26,6 +26,8 @@ struct JsonCheck<'a> {
     entity: &'a str,
     period: String,
     status: &'static str,
+    /// Whether rounding could flip the verdict (false for skips and errors).
+    borderline: bool,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     explanation: Option<String>,
@@ -203,6 +205,7 @@ fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
         entity: &run.sheets.entities[c.entity as usize],
         period: c.period.to_string(),
         status: c.outcome.status(),
+        borderline: c.borderline,
         message,
         explanation: diag.and_then(|d| d.help),
         location: location(run.sources, rule.file, rule.name_span),

@@ -313,6 +313,11 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     Check { rule, entity: ev.entity, period, outcome, borderline, title }
 }
 
+/// Evaluates a check again, recording every value and fact (for a pass, which keeps no trace).
+pub fn retrace(program: &Program, sheets: &Sheets, check: &Check) -> Trace {
+    trace(&Evaluator::new(program, sheets, check.entity), &program.rules[check.rule], check.period)
+}
+
 /// Evaluates a rule again, recording every value and fact.
 pub fn trace(ev: &Evaluator, rule: &Rule, period: Period) -> Trace {
     let mut tracer = Evaluator::tracing(ev.program, ev.sheets, ev.entity);

@@ -52,7 +52,7 @@ pub fn render(run: &Run, style: Style, verbosity: Verbosity, deny_warnings: bool
     let mut out = render_diags(&diags, run.sources, style);
     if verbosity == Verbosity::Verbose {
         out.push_str("every check:\n");
-        out.push_str(&check_lines(run));
+        out.push_str(&super::ledger::lines(run));
     }
     out.push_str(&summary_line(&run.summary()));
     out
@@ -67,7 +67,8 @@ pub enum Verbosity {
     /// Every failed or erred check, conflicts and warnings, then the summary.
     #[default]
     Normal,
-    /// As normal, then every check on a line of its own, passes and skips included.
+    /// As normal, then every check on a line of its own, passes and skips included, with the values
+    /// that decided it (see [`super::ledger`]).
     Verbose,
 }
 
@@ -95,25 +96,4 @@ pub fn summary_line(s: &Summary) -> String {
         plural(s.conflicts, "conflict"),
         plural(s.warnings, "warning"),
     )
-}
-
-/// Every check on a line of its own: `pass  rule  ENTITY PERIOD`, with the reason for a skip or an
-/// error and the explanation of a failure (what `--verbose` lists).
-pub fn check_lines(run: &Run) -> String {
-    let mut out = String::new();
-    for c in run.listed() {
-        let c = &*c;
-        let rule = &run.program.rules[c.rule];
-        let entity = &run.sheets.entities[c.entity as usize];
-        let reason = match &c.outcome {
-            crate::eval::Outcome::Pass => String::new(),
-            crate::eval::Outcome::Skip(m) => format!(": {} has no value at {}", m.name, m.period),
-            crate::eval::Outcome::Error(e, _) => format!(": {}", e.message),
-            crate::eval::Outcome::Fail(_) => explain::check_diag(c, run.program, run.sheets, run.sources)
-                .and_then(|d| d.help)
-                .map_or(String::new(), |h| format!(": {h}")),
-        };
-        let _ = writeln!(out, "{:<5} {} at {entity} {}{reason}", c.outcome.status(), rule.name, c.period);
-    }
-    out
 }

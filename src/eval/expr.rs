@@ -136,7 +136,7 @@ impl<'a> Evaluator<'a> {
                 }
             },
             CKind::Unary { op: UnaryOp::Neg, expr } => Ok(Value::Num(self.num(expr, period, file)?.neg())),
-            CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(self.boolean(expr, period, file)?.not())),
+            CKind::Unary { op: UnaryOp::Not, expr } => Ok(Value::Bool(!self.boolean(expr, period, file)?)),
             CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => self.sum(e, period, file),
             CKind::Binary { op, lhs, rhs } => {
                 self.binary(*op, lhs, rhs, period, file).map_err(|h| with_message(h, err))

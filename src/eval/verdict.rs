@@ -39,11 +39,6 @@ impl Truth {
         Truth { holds, borderline: can_hold && can_fail }
     }
 
-    /// `not a`: borderline where `a` is.
-    pub fn not(self) -> Truth {
-        Truth { holds: !self.holds, ..self }
-    }
-
     /// `a and b` in three-valued logic: borderline only where flipping the borderline sides can flip
     /// the whole (a decided false side decides it).
     pub fn and(self, other: Truth) -> Truth {
@@ -55,6 +50,15 @@ impl Truth {
     pub fn or(self, other: Truth) -> Truth {
         let can_fail = self.can_fail() && other.can_fail();
         Truth::of(self.holds || other.holds, self.can_hold() || other.can_hold(), can_fail)
+    }
+}
+
+impl std::ops::Not for Truth {
+    type Output = Truth;
+
+    /// `not a`: borderline where `a` is.
+    fn not(self) -> Truth {
+        Truth { holds: !self.holds, ..self }
     }
 }
 
@@ -189,8 +193,9 @@ mod tests {
         let (x, five) = (n("4.95", "5.0", "5.05"), n("5", "5", "5"));
         assert_eq!(compare(&x, CmpOp::Lt, &five), Truth { holds: false, borderline: true });
         assert_eq!(compare(&n("4.85", "4.9", "4.95"), CmpOp::Lt, &five), Truth::decided(true));
-        assert_eq!(compare(&n("4.85", "4.9", "4.95"), CmpOp::Le, &n("4.95", "5.0", "5.05")).borderline, true);
-        assert_eq!(compare(&n("4.85", "4.9", "4.95"), CmpOp::Lt, &n("4.95", "5.0", "5.05")), Truth::decided(true));
+        // intervals that touch: `<=` holds at the touching point, `<` does not
+        assert_eq!(compare(&n("4.85", "4.9", "4.95"), CmpOp::Le, &n("4.95", "5.0", "5.05")), Truth::decided(true));
+        assert!(compare(&n("4.85", "4.9", "4.95"), CmpOp::Lt, &n("4.95", "5.0", "5.05")).borderline);
         assert_eq!(compare(&five, CmpOp::Eq, &five), Truth::decided(true));
         assert_eq!(compare(&x, CmpOp::Eq, &five), Truth { holds: true, borderline: true });
         assert_eq!(compare(&x, CmpOp::Ne, &five), Truth { holds: false, borderline: true });
@@ -204,8 +209,8 @@ mod tests {
         assert_eq!(e.and(t), e);
         assert_eq!(e.or(t), Truth::decided(true));
         assert_eq!(e.or(f), e);
-        assert_eq!(e.not(), Truth { holds: true, borderline: true });
-        assert_eq!(e.not().and(e.not()), Truth { holds: true, borderline: true });
+        assert_eq!(!e, Truth { holds: true, borderline: true });
+        assert_eq!((!e).and(!e), Truth { holds: true, borderline: true });
     }
 
     #[test]

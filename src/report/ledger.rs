@@ -81,7 +81,7 @@ fn condition(e: &CExpr, trace: &Trace) -> String {
         CKind::Binary { op: op @ (BinOp::And | BinOp::Or), lhs, rhs } => {
             format!("{} {} {}", nested(lhs), if *op == BinOp::And { "and" } else { "or" }, nested(rhs))
         }
-        CKind::Unary { op: UnaryOp::Not, expr } => format!("not {}", nested(expr)),
+        CKind::Unary { op: UnaryOp::Not, expr } => format!("not ({})", condition(expr, trace)),
         _ => value(e),
     }
 }

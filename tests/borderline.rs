@@ -52,6 +52,7 @@ fn every_verdict_is_decided_or_borderline() {
     assert_eq!(verdict("or_decided"), decided("pass"), "30.2 > 29.9 is true however rounded");
     assert_eq!(verdict("not_borderline"), borderline("fail"));
     assert_eq!(verdict("approx_meets"), decided("pass"), "`~=` compares intervals: never borderline");
+    assert_eq!(verdict("if_borderline"), borderline("pass"), "the `else` branch might have been taken");
     assert!(
         ledger_line(&stdout, "below_consensus")
             .ends_with("; borderline: 29.9 USD bn may be 29.95 USD bn, at least 29.95 USD bn, given rounding")
@@ -60,7 +61,7 @@ fn every_verdict_is_decided_or_borderline() {
         "; borderline: 29.9 USD bn may be 29.95 USD bn and 29.95 USD bn may be 29.945 USD bn, given rounding"
     ));
     assert!(stdout.ends_with(
-        "summary: 9 rules, 9 checks: 5 passed, 4 failed (0 error, 4 warning, 0 info), 0 erred; 5 borderline; \
+        "summary: 10 rules, 10 checks: 6 passed, 4 failed (0 error, 4 warning, 0 info), 0 erred; 6 borderline; \
          0 skipped; 0 conflicts, 0 warnings\n"
     ));
 }
@@ -88,10 +89,11 @@ fn json_has_a_borderline_field_on_every_check_and_counts_them() {
         ("or_decided", "pass", false),
         ("not_borderline", "fail", true),
         ("approx_meets", "pass", false),
+        ("if_borderline", "pass", true),
     ];
     let expected: Vec<_> = expected.iter().map(|(r, s, b)| (r.to_string(), s.to_string(), *b)).collect();
     assert_eq!(flags, expected);
-    assert_eq!(report["summary"]["borderline"], serde_json::json!({ "passed": 3, "failed": 2 }));
+    assert_eq!(report["summary"]["borderline"], serde_json::json!({ "passed": 4, "failed": 2 }));
     let explanation = report["checks"][0]["explanation"].as_str().unwrap();
     assert!(explanation.ends_with("\nborderline: 29.9 USD bn may be 29.85 USD bn, inside the range, given rounding"));
 }

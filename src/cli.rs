@@ -23,9 +23,11 @@ pub enum Command {
         tickmark check --entity AMZN --period 2025Q4    one entity at one period\n  \
         tickmark check --format json > report.json      for programs (docs/report-json.md)\n  \
         tickmark check --format html > workpaper.html   a workpaper for a reviewer\n  \
-        tickmark check --deny warnings                  warnings fail the run too (exit code 1)\n\n\
+        tickmark check --deny warnings                  warnings fail the run too (exit code 1)\n  \
+        tickmark check --deny borderline                a verdict rounding could flip fails it too\n\n\
         Exit codes: 0 no error rule failed; 1 an error rule failed or erred (or a warning, with\n\
-        --deny warnings); 2 the run could not be made (a broken rule or data file, a bad argument).")]
+        --deny warnings; a borderline verdict, with --deny borderline); 2 the run could not be\n\
+        made (a broken rule or data file, a bad argument).")]
     Check(CheckArgs),
     /// Show a rule's whole evaluation as a tree: every sub-value with its interval, unit and source.
     Explain(crate::commands::explain::Args),
@@ -67,9 +69,10 @@ pub struct CheckArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Treat warnings as errors for the exit code: `--deny warnings`.
-    #[arg(long, value_parser = ["warnings"])]
-    pub deny: Option<String>,
+    /// Make more fail the run (exit code 1), repeatable: `--deny warnings` (warnings count as
+    /// errors), `--deny borderline` (any verdict, pass or failure, that rounding could flip).
+    #[arg(long, value_enum)]
+    pub deny: Vec<crate::commands::check::Deny>,
     #[command(flatten)]
     pub at: crate::commands::Narrowing,
     /// Check only these rules (repeatable).

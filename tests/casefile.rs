@@ -297,3 +297,31 @@ fn a_named_folder_without_cases_exits_2() {
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert!(stderr.contains("no `.case` files under `tests/empty`"), "{stderr}");
 }
+
+#[test]
+fn a_changed_passing_figure_fails_the_case_with_a_one_line_diff() {
+    let (dir, case) = pack_copy();
+    let (_, _, code) = tickmark(&["test", "--accept"], dir.path());
+    assert_eq!(code, 0);
+    let stored = std::fs::read_to_string(&case).unwrap();
+    let line = "pass  aws_margin_prior_year_36_9pct at AMZN 2024Q4: 36.80555556 % (36.56 %..37.05 %) ~= 36.9 % \
+                (36.85 %..36.95 %); decided";
+    assert!(stored.contains(&format!("\n{line}\n")), "every check is stored, passes included: {stored}");
+
+    // AWS's 2024Q4 operating income 10.7 instead of 10.6: 10.7 / 28.8 still meets 36.9 %, so the
+    // check passes, with another value
+    let data = dir.path().join("data/amazon/amazon-earnings-releases.toml");
+    let text = std::fs::read_to_string(&data).unwrap();
+    let figure = "revenue = 28.8                        # release Q4 2024\noperating_income = 10.6";
+    assert!(text.contains(figure));
+    std::fs::write(&data, text.replace(figure, &figure.replace("10.6", "10.7"))).unwrap();
+    let (stdout, _, code) = tickmark(&["test"], dir.path());
+    assert_eq!(code, 1, "{stdout}");
+    let changed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| (l.starts_with('-') || l.starts_with('+')) && !l.starts_with("---") && !l.starts_with("+++"))
+        .collect();
+    let new = "+pass  aws_margin_prior_year_36_9pct at AMZN 2024Q4: 37.15277778 % (36.91 %..37.40 %) ~= 36.9 % \
+               (36.85 %..36.95 %); decided";
+    assert_eq!(changed, [format!("-{line}").as_str(), new], "{stdout}");
+}

@@ -45,12 +45,12 @@ fn init_writes_a_repository_whose_checks_and_tests_pass() {
     let case = String::from_utf8(written["tests/cases/example.case"].clone()).unwrap();
     settings().bind(|| insta::assert_snapshot!("init_example_case", case));
 
-    let (report, stderr, code) = tickmark(&["check"], dir.path());
+    let (report, stderr, code) = tickmark(&["check", "--verbose"], dir.path());
     assert_eq!(code, 0, "{report}{stderr}");
     assert!(report.contains("summary: 5 rules, 5 checks: 4 passed, 1 failed"), "{report}");
     assert!(report.lines().any(|line| line != line.trim_end()), "`check` prints lines ending in spaces");
     let trimmed: String = report.lines().map(|line| format!("{}\n", line.trim_end())).collect();
-    assert!(case.ends_with(&trimmed), "the case stores what `check` prints, without trailing spaces");
+    assert!(case.ends_with(&trimmed), "the case stores what `check --verbose` prints, without trailing spaces");
     let (stdout, stderr, code) = tickmark(&["test"], dir.path());
     assert_eq!(
         (code, stdout.as_str(), stderr.as_str()),

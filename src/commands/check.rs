@@ -36,6 +36,8 @@ pub struct CheckOptions {
     pub inputs: Inputs,
     pub format: Format,
     pub deny_warnings: bool,
+    /// `--deny borderline`: a borderline verdict, pass or failure, fails the run.
+    pub deny_borderline: bool,
     pub at: super::Narrowing,
     pub rules: Vec<String>,
     pub style: Style,
@@ -48,6 +50,15 @@ pub struct CheckOptions {
     pub no_data: bool,
     /// `--preparer`: who prepared the workpaper (`--format html`).
     pub preparer: Option<String>,
+}
+
+/// What `--deny` makes fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    /// Warnings: failed warning rules, conflicts, rules checked nowhere, files without facts.
+    Warnings,
+    /// Borderline verdicts: a pass or failure that values inside its inputs' rounding would flip.
+    Borderline,
 }
 
 /// What `--only` keeps.
@@ -177,7 +188,7 @@ fn report(
             crate::workers::threads(),
         );
     }
-    (Output { stdout: String::new(), stderr, code: run.exit_code(opts.deny_warnings) }, written)
+    (Output { stdout: String::new(), stderr, code: run.exit_code(opts.deny_warnings, opts.deny_borderline) }, written)
 }
 
 /// Writes the report of a run in the format asked for (the workpaper with its `meta`).

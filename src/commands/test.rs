@@ -1,8 +1,9 @@
 //! `tickmark test`: snapshot tests of rule outputs, for analysts without a Rust toolchain.
 //!
 //! A case file (`.case`) names rule files, data files and `check` options in a TOML header, and
-//! stores below the line `----- expected report` what `tickmark check` prints for them (see
-//! [`case`]). Each case is run (see [`runner`]) and its report and exit code compared with the stored
+//! stores below the line `----- expected report` what `tickmark check --verbose` prints for them (see
+//! [`case`]): every failure's diagnostic, then every check on a line with its values and verdict, so a
+//! changed passing figure fails the case with a one-line diff. Each case is run (see [`runner`]) and its report and exit code compared with the stored
 //! ones; a difference is printed as a unified diff. `--accept` stores the new report in the case
 //! file, keeping its header. With no paths, the cases are the `.case` files under `tests/` beside the
 //! nearest `tickmark.toml`; a folder named as a path must hold at least one.
@@ -41,7 +42,8 @@ A case file is a TOML header, the line `----- expected report`, then the report:
   args = [\"--deny\", \"warnings\"]    # optional: further `tickmark check` options
   exit = 1                         # optional (default 0): the expected exit code
   ----- expected report
-  ...what `tickmark check` prints in the folder of tickmark.toml...
+  ...what `tickmark check --verbose` prints in the folder of tickmark.toml: the
+  diagnostics, then every check on a line, passes included, with its values...
 
 Reports are compared line by line; trailing spaces at line ends do not count. The cases run this
 tickmark program, or the one the environment variable TICKMARK_BIN names.

@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use crate::check::{CExpr, CKind, CellId, Program};
 use crate::data::{EntityId, FactValue, Sheets};
-use crate::num::{ArithError, Num, Quantity, RatioStyle, Real, Unit};
+use crate::num::{ArithError, Num, Quantity, RatioStyle, Real, Unit, display};
 use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp, Vintage};
 
 use super::value::{EvalError, FactUse, Halt, Missing, Trace, Value};
+use super::verdict::{self, Side, Truth};
 use super::{ranges, units};
 
 /// The result of evaluating an expression.
@@ -140,7 +141,7 @@ impl<'a> Evaluator<'a> {
         match &e.kind {
             CKind::Number { value, .. } => Ok(Value::Num(value.clone())),
             CKind::Range { lo, hi } => Ok(Value::Range(lo.clone(), hi.clone())),
-            CKind::Bool(b) => Ok(Value::Bool(*b)),
+            CKind::Bool(b) => Ok(Value::Bool(Truth::decided(*b))),
             CKind::Fact { name, metric, scenario, vintage, .. } => {
                 self.fact(name, *metric, *scenario, *vintage, period).map_err(|h| with_span(h, file, e.span))
             }
@@ -172,10 +173,11 @@ impl<'a> Evaluator<'a> {
             }
             CKind::In { value, range } => self.inside(value, range, period, file).map_err(|h| with_message(h, err)),
             CKind::If { cond, then, otherwise } => {
-                if self.boolean(cond, period, file)? {
-                    self.eval(then, period, file)
-                } else {
-                    self.eval(otherwise, period, file)
+                let cond = self.boolean(cond, period, file)?;
+                match self.eval(if cond.holds { then } else { otherwise }, period, file)? {
+                    // the other branch might have been taken: a condition chosen so might be either
+                    Value::Bool(t) if cond.borderline => Ok(Value::Bool(Truth { borderline: true, ..t })),
+                    value => Ok(value),
                 }
             }
             CKind::Call { func, args } => {
@@ -278,7 +280,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates to true or false.
-    fn boolean(&mut self, e: &CExpr, period: Period, file: SourceId) -> Result<bool, Halt> {
+    fn boolean(&mut self, e: &CExpr, period: Period, file: SourceId) -> Result<Truth, Halt> {
         let value = self.eval(e, period, file)?;
         as_bool(value, e, file)
     }
@@ -288,7 +290,7 @@ impl<'a> Evaluator<'a> {
         let (x, y) = pair(self.all(&[lhs, rhs], period, file)?);
         if matches!(op, BinOp::And | BinOp::Or) {
             let (a, b) = (as_bool(x, lhs, file)?, as_bool(y, rhs, file)?);
-            return Ok(Value::Bool(if op == BinOp::And { a && b } else { a || b }));
+            return Ok(Value::Bool(if op == BinOp::And { a.and(b) } else { a.or(b) }));
         }
         let (a, b) = match (x, y) {
             (Value::Num(a), Value::Num(b)) => (a, b),
@@ -349,37 +351,35 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `a < b`, and chains: each link compares point values.
+    /// `a < b`, and chains: each link compares point values; the chain is borderline where rounding
+    /// could flip a link and with it the whole (see [`verdict`]).
     fn compare(&mut self, first: &CExpr, rest: &[(CmpOp, CExpr)], period: Period, file: SourceId) -> Eval {
         let exprs: Few<&CExpr> = std::iter::once(first).chain(rest.iter().map(|(_, e)| e)).collect();
         let mut values = self.all(&exprs, period, file)?.into_iter();
         let Some(mut prev) = values.next() else { unreachable!("a chain has a first value") };
         let mut prev_expr = first;
+        let mut truth = Truth::decided(true);
         for ((op, next), value) in rest.iter().zip(values) {
             let ranged = [&prev, &value].into_iter().any(|v| matches!(v, Value::Range(..)));
-            let holds = if ranged && matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            let link = if ranged && matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                // ranges are equal where their written ends are: a range has no rounding to flip it
                 let same = ranges_equal(prev, value.clone(), (prev_expr, next), file)?;
-                same == (*op == CmpOp::Eq)
+                Truth::decided(same == (*op == CmpOp::Eq))
             } else {
                 let (a, b) = (as_num(prev, prev_expr, file)?, as_num(value.clone(), next, file)?);
                 let (a, b, _) = units::align(a, b).map_err(|m| error(file, next.span, &m))?;
                 self.retrace(next, &b);
-                let order = a.point.cmp(&b.point);
-                match op {
-                    CmpOp::Lt => order.is_lt(),
-                    CmpOp::Le => order.is_le(),
-                    CmpOp::Gt => order.is_gt(),
-                    CmpOp::Ge => order.is_ge(),
-                    CmpOp::Eq => order.is_eq(),
-                    CmpOp::Ne => order.is_ne(),
+                let link = verdict::compare(&a, *op, &b);
+                if link.borderline && self.trace.is_some() {
+                    let side = |n| Side { name: display::num(n), num: n };
+                    self.note_flip(verdict::flip_note(&side(&a), *op, &side(&b), link.holds, None));
                 }
+                link
             };
-            if !holds {
-                return Ok(Value::Bool(false));
-            }
+            truth = truth.and(link);
             (prev, prev_expr) = (value, next);
         }
-        Ok(Value::Bool(true))
+        Ok(Value::Bool(truth))
     }
 
     /// `a ~= b [within T]`: the intervals meet, or come within the tolerance of each other.
@@ -390,10 +390,11 @@ impl<'a> Evaluator<'a> {
         self.retrace(lhs, &a);
         self.retrace(rhs, &b);
         let tol = tolerance_of(within, &a, &b)?;
-        Ok(Value::Bool(a.within(&b, &tol).map_err(arith)?))
+        Ok(Value::Bool(Truth::decided(a.within(&b, &tol).map_err(arith)?)))
     }
 
-    /// `a in r`: the point value within the range's bounds, bounds included.
+    /// `a in r`: the point value within the range's bounds, bounds included; borderline where the
+    /// value's interval, or a bound's, reaches across that bound.
     fn inside(&mut self, value: &CExpr, range: &CExpr, period: Period, file: SourceId) -> Eval {
         let (x, y) = pair(self.all(&[value, range], period, file)?);
         let v = as_num(x, value, file)?;
@@ -402,12 +403,31 @@ impl<'a> Evaluator<'a> {
             Value::Num(n) => (Some(n.clone()), Some(n)),
             Value::Bool(_) => return Err(error(file, range.span, "expected a range")),
         };
-        let order = |bound: Num| units::align(v.clone(), bound).map(|(v, b, _)| v.point.cmp(&b.point));
-        let above = |bound: Num| order(bound).map(std::cmp::Ordering::is_ge).map_err(message);
-        let below = |bound: Num| order(bound).map(std::cmp::Ordering::is_le).map_err(message);
-        let ok_lo = lo.map(above).transpose()?.unwrap_or(true);
-        let ok_hi = hi.map(below).transpose()?.unwrap_or(true);
-        Ok(Value::Bool(ok_lo && ok_hi))
+        let mut truth = Truth::decided(true);
+        for (op, bound, end) in [(CmpOp::Ge, lo, "bottom"), (CmpOp::Le, hi, "top")] {
+            let Some(bound) = bound else { continue };
+            let (v, b, _) = units::align(v.clone(), bound).map_err(message)?;
+            let link = verdict::compare(&v, op, &b);
+            truth = truth.and(link);
+            if link.borderline && self.trace.is_some() {
+                let context = if link.holds { "outside the range" } else { "inside the range" };
+                let (a, b) = (
+                    Side { name: display::num(&v), num: &v },
+                    Side { name: format!("the {end} {}", display::num(&b)), num: &b },
+                );
+                self.note_flip(verdict::flip_note(&a, op, &b, link.holds, Some(context)));
+            }
+        }
+        Ok(Value::Bool(truth))
+    }
+
+    /// Records how a borderline comparison could flip (traced evaluations only).
+    fn note_flip(&mut self, note: String) {
+        if let Some(trace) = self.trace.as_mut()
+            && !trace.flips.contains(&note)
+        {
+            trace.flips.push(note);
+        }
     }
 }
 
@@ -492,7 +512,7 @@ pub fn as_num(v: Value, e: &CExpr, file: SourceId) -> Result<Num, Halt> {
 }
 
 /// A value that must be true or false.
-fn as_bool(v: Value, e: &CExpr, file: SourceId) -> Result<bool, Halt> {
+fn as_bool(v: Value, e: &CExpr, file: SourceId) -> Result<Truth, Halt> {
     match v {
         Value::Bool(b) => Ok(b),
         _ => Err(error(file, e.span, "expected true or false")),

@@ -11,6 +11,7 @@ use crate::syntax::ast::BinOp;
 
 use super::expr::{Eval, Evaluator, arith, as_num, error, message, worse};
 use super::value::{Halt, Missing, Value};
+use super::verdict::Truth;
 use super::{ranges, units};
 
 /// Calls a built-in function.
@@ -49,8 +50,8 @@ pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file
             x.mul(&Num::exact(Decimal::from(times), Unit::None), x.unit).map(Value::Num).map_err(arith)
         }
         Func::Exists => match ev.eval(&args[0], period, file) {
-            Ok(_) => Ok(Value::Bool(true)),
-            Err(Halt::Missing(_)) => Ok(Value::Bool(false)),
+            Ok(_) => Ok(Value::Bool(Truth::decided(true))),
+            Err(Halt::Missing(_)) => Ok(Value::Bool(Truth::decided(false))),
             Err(e) => Err(e),
         },
     }

@@ -6,7 +6,9 @@ mod ranges;
 pub mod run;
 pub mod units;
 pub mod value;
+pub mod verdict;
 
 pub use expr::Evaluator;
 pub use run::{Check, Filter, Keep, Outcome, Results, Tally, run};
 pub use value::{EvalError, FactUse, Halt, Missing, Step, Trace, Value};
+pub use verdict::Truth;

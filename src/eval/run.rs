@@ -26,6 +26,9 @@ pub struct Check {
     pub entity: EntityId,
     pub period: Period,
     pub outcome: Outcome,
+    /// Whether values inside the inputs' intervals could give the other verdict (a pass or a
+    /// failure only; see [`super::verdict`]).
+    pub borderline: bool,
     /// The rule's title with its `{name}` holes filled in at this entity and period.
     pub title: Option<String>,
 }
@@ -69,11 +72,11 @@ impl Filter {
     }
 }
 
-/// What a run keeps of its checks besides their counts. A pass is never kept: every check a run made
-/// can be listed again from the rules, the periods and the checks kept ([`Results::listed`]).
+/// What a run keeps of its checks besides their counts. A decided pass is never kept: every check a
+/// run made can be listed again from the rules, the periods and the checks kept ([`Results::listed`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Keep {
-    /// Failed, erred and skipped checks (reports can list every check).
+    /// Failed, erred and skipped checks, and borderline passes (reports can list every check).
     #[default]
     NotPassed,
     /// Failed and erred checks only (`--only failed`): reports list those and the summary.
@@ -87,6 +90,9 @@ pub struct Tally {
     pub failed: usize,
     pub skipped: usize,
     pub errors: usize,
+    /// Passes and failures whose verdict rounding could flip.
+    pub borderline_passed: usize,
+    pub borderline_failed: usize,
     /// The first skipped check (by entity, then period), for the warning on a rule checked nowhere.
     pub first_skip: Option<Check>,
     /// Checks of a rule `at` named periods skipped for an input the entity should have had (see
@@ -101,8 +107,14 @@ impl Tally {
     /// at a period the rule names that the run must not keep quiet about.
     fn add(&mut self, check: &Check, named: bool) {
         match check.outcome {
-            Outcome::Pass => self.passed += 1,
-            Outcome::Fail(_) => self.failed += 1,
+            Outcome::Pass => {
+                self.passed += 1;
+                self.borderline_passed += usize::from(check.borderline);
+            }
+            Outcome::Fail(_) => {
+                self.failed += 1;
+                self.borderline_failed += usize::from(check.borderline);
+            }
             Outcome::Error(..) => self.errors += 1,
             Outcome::Skip(_) => {
                 self.skipped += 1;
@@ -147,6 +159,8 @@ impl Tally {
         self.failed += later.failed;
         self.skipped += later.skipped;
         self.errors += later.errors;
+        self.borderline_passed += later.borderline_passed;
+        self.borderline_failed += later.borderline_failed;
         if self.first_skip.is_none() {
             self.first_skip = later.first_skip;
         }
@@ -159,6 +173,11 @@ impl Tally {
     /// How many checks the rule made, skipped ones included.
     pub fn total(&self) -> usize {
         self.passed + self.failed + self.skipped + self.errors
+    }
+
+    /// How many verdicts rounding could flip, passes and failures.
+    pub fn borderline(&self) -> usize {
+        self.borderline_passed + self.borderline_failed
     }
 }
 
@@ -279,7 +298,7 @@ fn run_entity(
             part.tallies[i].add(&check, Tally::named_skip(r, &check, sheets));
             let kept = match check.outcome {
                 // a pass where the entity has no data cannot be listed again from the data's periods
-                Outcome::Pass => !with_data && keep == Keep::NotPassed,
+                Outcome::Pass => (check.borderline || !with_data) && keep == Keep::NotPassed,
                 Outcome::Skip(_) => keep == Keep::NotPassed,
                 Outcome::Fail(_) | Outcome::Error(..) => true,
             };
@@ -325,7 +344,7 @@ impl Results {
                 }
                 title(ev.as_mut().expect("made above"), r, period)
             });
-            Some(Cow::Owned(Check { rule, entity, period, outcome: Outcome::Pass, title }))
+            Some(Cow::Owned(Check { rule, entity, period, outcome: Outcome::Pass, borderline: false, title }))
         }))
     }
 
@@ -346,12 +365,13 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let r = &ev.program.rules[rule];
     ev.begin_check();
     let result = ev.eval(&r.body, period, r.file);
+    let flagged = matches!(result, Ok(Value::Bool(t)) if t.borderline);
     let outcome = match result {
         // Out of steps: evaluating again with tracing would take as many, and tell nothing more.
         _ if let Some(message) = ev.out_of_steps() => {
             Outcome::Error(EvalError { file: r.file, span: r.body.span, message }, Box::default())
         }
-        Ok(Value::Bool(true)) => Outcome::Pass,
+        Ok(Value::Bool(t)) if t.holds => Outcome::Pass,
         Ok(_) => Outcome::Fail(Box::new(trace(ev, r, period))),
         Err(Halt::Missing(m)) => Outcome::Skip(m),
         Err(Halt::Error(e)) => Outcome::Error(e, Box::new(trace(ev, r, period))),
@@ -360,9 +380,16 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
             Outcome::Error(e, Box::new(trace(ev, r, period)))
         }
     };
-    // A pass is counted, not kept: its title is made again only where a report lists it.
-    let title = r.title.as_ref().filter(|_| outcome != Outcome::Pass).map(|_| title(ev, r, period));
-    Check { rule, entity: ev.entity, period, outcome, title }
+    let borderline = flagged && matches!(outcome, Outcome::Pass | Outcome::Fail(_));
+    // A decided pass is counted, not kept: its title is made again only where a report lists it.
+    let kept = outcome != Outcome::Pass || borderline;
+    let title = r.title.as_ref().filter(|_| kept).map(|_| title(ev, r, period));
+    Check { rule, entity: ev.entity, period, outcome, borderline, title }
+}
+
+/// Evaluates a check again, recording every value and fact (for a pass, which keeps no trace).
+pub fn retrace(program: &Program, sheets: &Sheets, check: &Check) -> Trace {
+    trace(&Evaluator::new(program, sheets, check.entity), &program.rules[check.rule], check.period)
 }
 
 /// Evaluates a rule again, recording every value and fact.

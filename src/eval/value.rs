@@ -6,11 +6,14 @@ use crate::period::Period;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::Scenario;
 
+use super::verdict::Truth;
+
 /// What an expression evaluates to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Num(Num),
-    Bool(bool),
+    /// A condition's verdict, and whether rounding could flip it.
+    Bool(Truth),
     /// A range; either end may be open.
     Range(Option<Num>, Option<Num>),
 }
@@ -20,7 +23,7 @@ impl Value {
     pub fn show(&self) -> String {
         match self {
             Value::Num(n) => display::num(n),
-            Value::Bool(b) => b.to_string(),
+            Value::Bool(t) => t.holds.to_string(),
             Value::Range(lo, hi) => {
                 let end = |n: &Option<Num>| n.as_ref().map(display::num).unwrap_or_default();
                 format!("{}..{}", end(lo), end(hi))
@@ -118,6 +121,9 @@ pub struct Trace {
     pub values: Vec<(Span, Value)>,
     /// Facts read, in order, each once.
     pub facts: Vec<FactUse>,
+    /// How each borderline comparison's verdict could flip within rounding, in evaluation order
+    /// (`29.9 USD bn may be 29.85 USD bn, inside the range, given rounding`).
+    pub flips: Vec<String>,
     /// With [`Trace::full`]: every node evaluated, inside cells and at other periods too.
     pub steps: Vec<Step>,
     /// Whether to record [`Trace::steps`] (for `explain`).

@@ -231,7 +231,9 @@ fn verdict(program: &Program, sheets: &Sheets, id: RuleId, settings: &Settings) 
         _ => String::new(),
     };
     let (text, word) = match &result {
-        Ok(Value::Bool(true)) => (format!("✓{sides}"), "holds"),
+        Ok(Value::Bool(t)) if t.holds && t.borderline => (format!("✓{sides} (borderline)"), "holds, borderline"),
+        Ok(Value::Bool(t)) if t.holds => (format!("✓{sides}"), "holds"),
+        Ok(Value::Bool(t)) if t.borderline => (format!("✗{sides} (borderline)"), "fails, borderline"),
         Ok(_) => (format!("✗{sides}"), "fails"),
         Err(Halt::Missing(m)) => (format!("– no value: {} at {}", m.name, m.period), "skipped"),
         Err(_) => ("! error".to_owned(), "errs"),

@@ -26,7 +26,11 @@ pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &S
                 Diag::new(level(rule.severity), "check-failed", format!("rule `{}` failed at {at}: {what}", rule.name))
                     .in_file(rule.file);
             let text = sources.get(rule.file);
-            (diag.with_help(explain_failure(&rule.body, trace, &|span| text.slice(span).trim().to_owned())), trace)
+            let mut help = explain_failure(&rule.body, trace, &|span| text.slice(span).trim().to_owned());
+            if check.borderline {
+                help.extend(trace.flips.iter().map(|f| format!("\nborderline: {f}")));
+            }
+            (diag.with_help(help), trace)
         }
         Outcome::Error(e, trace) => {
             let mut diag = Diag::new(

@@ -52,7 +52,7 @@ pub fn render(run: &Run, style: Style, verbosity: Verbosity, deny_warnings: bool
     let mut out = render_diags(&diags, run.sources, style);
     if verbosity == Verbosity::Verbose {
         out.push_str("every check:\n");
-        out.push_str(&check_lines(run));
+        out.push_str(&super::ledger::lines(run));
     }
     out.push_str(&summary_line(&run.summary()));
     out
@@ -67,17 +67,23 @@ pub enum Verbosity {
     /// Every failed or erred check, conflicts and warnings, then the summary.
     #[default]
     Normal,
-    /// As normal, then every check on a line of its own, passes and skips included.
+    /// As normal, then every check on a line of its own, passes and skips included, with the values
+    /// that decided it (see [`super::ledger`]).
     Verbose,
 }
 
 /// `37 rules, 40 checks: 36 passed, 4 failed (0 error, 3 warning, 1 info), 0 erred; 81 skipped; 1 conflict, 0 warnings`
 ///
-/// A skipped check (an input has no value there) is not counted among the checks made.
+/// A skipped check (an input has no value there) is not counted among the checks made. Borderline
+/// verdicts are counted where there are any (`0 erred; 2 borderline; 81 skipped`).
 pub fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let borderline = match s.borderline.total() {
+        0 => String::new(),
+        n => format!("; {n} borderline"),
+    };
     format!(
-        "summary: {}, {}: {} passed, {} failed ({} error, {} warning, {} info), {} erred; {} skipped; {}, {}\n",
+        "summary: {}, {}: {} passed, {} failed ({} error, {} warning, {} info), {} erred{borderline}; {} skipped; {}, {}\n",
         plural(s.rules, "rule"),
         plural(s.checks - s.skipped, "check"),
         s.passed,
@@ -90,25 +96,4 @@ pub fn summary_line(s: &Summary) -> String {
         plural(s.conflicts, "conflict"),
         plural(s.warnings, "warning"),
     )
-}
-
-/// Every check on a line of its own: `pass  rule  ENTITY PERIOD`, with the reason for a skip or an
-/// error and the explanation of a failure (what `--verbose` lists).
-pub fn check_lines(run: &Run) -> String {
-    let mut out = String::new();
-    for c in run.listed() {
-        let c = &*c;
-        let rule = &run.program.rules[c.rule];
-        let at = run.sheets.at(c.entity, c.period);
-        let reason = match &c.outcome {
-            crate::eval::Outcome::Pass => String::new(),
-            crate::eval::Outcome::Skip(m) => format!(": {}", m.describe()),
-            crate::eval::Outcome::Error(e, _) => format!(": {}", e.message),
-            crate::eval::Outcome::Fail(_) => explain::check_diag(c, run.program, run.sheets, run.sources)
-                .and_then(|d| d.help)
-                .map_or(String::new(), |h| format!(": {h}")),
-        };
-        let _ = writeln!(out, "{:<5} {} at {at}{reason}", c.outcome.status(), rule.name);
-    }
-    out
 }

@@ -29,6 +29,8 @@ struct JsonCheck<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     calendar: Option<String>,
     status: &'static str,
+    /// Whether rounding could flip the verdict (false for skips and errors).
+    borderline: bool,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     explanation: Option<String>,
@@ -216,6 +218,7 @@ fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
         period: c.period.to_string(),
         calendar: run.sheets.calendar_months(c.entity, c.period).map(|m| m.to_string()),
         status: c.outcome.status(),
+        borderline: c.borderline,
         message,
         explanation: diag.and_then(|d| d.help),
         location: location(run.sources, rule.file, rule.name_span),

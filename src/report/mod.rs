@@ -7,6 +7,7 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod ledger;
 pub mod sarif;
 pub mod sheet;
 pub mod tree;
@@ -39,8 +40,25 @@ pub struct Summary {
     pub failed: FailedBySeverity,
     pub skipped: usize,
     pub errors: usize,
+    /// Verdicts that rounding could flip (see `eval::verdict`), passes and failures.
+    pub borderline: Borderline,
     pub conflicts: usize,
     pub warnings: usize,
+}
+
+/// Borderline verdicts: checks decided on point values that values inside their inputs' intervals
+/// would decide the other way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Borderline {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+impl Borderline {
+    /// Every borderline verdict.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed
+    }
 }
 
 /// Failed checks counted by the severity of their rule.
@@ -80,6 +98,8 @@ impl<'a> Run<'a> {
             s.passed += t.passed;
             s.skipped += t.skipped;
             s.errors += t.errors;
+            s.borderline.passed += t.borderline_passed;
+            s.borderline.failed += t.borderline_failed;
             match self.program.rules[rule].severity {
                 Severity::Error => s.failed.error += t.failed,
                 Severity::Warning => s.failed.warning += t.failed,
@@ -91,8 +111,9 @@ impl<'a> Run<'a> {
         s
     }
 
-    /// The exit code: 1 where an error rule failed or erred (or a warning rule, with `--deny warnings`).
-    pub fn exit_code(&self, deny_warnings: bool) -> i32 {
+    /// The exit code: 1 where an error rule failed or erred (or a warning rule, with `--deny warnings`;
+    /// or any check's verdict, pass or failure, was borderline, with `--deny borderline`).
+    pub fn exit_code(&self, deny_warnings: bool, deny_borderline: bool) -> i32 {
         let failing = |&rule: &usize| {
             let severity = self.program.rules[rule].severity;
             let bad = severity == Severity::Error || (deny_warnings && severity == Severity::Warning);
@@ -101,7 +122,9 @@ impl<'a> Run<'a> {
         };
         let warned = deny_warnings
             && (!self.sheets.conflicts.is_empty() || self.warnings.iter().any(|d| d.level >= Level::Warning));
-        i32::from(self.results.rules.iter().any(failing) || warned)
+        let borderline =
+            deny_borderline && self.results.rules.iter().any(|&r| self.results.tallies[r].borderline() > 0);
+        i32::from(self.results.rules.iter().any(failing) || warned || borderline)
     }
 }
 

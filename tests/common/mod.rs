@@ -75,7 +75,7 @@ pub fn report_text(program: &Program, sheets: &Sheets, sources: &Sources) -> (St
     let warnings = report::warnings::nowhere_diags(program, sheets, &results, false);
     let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
     (
-        report::human::check_lines(&run),
+        report::ledger::lines(&run),
         report::human::render(&run, Style { color: false, width: 80 }, Default::default(), false),
     )
 }

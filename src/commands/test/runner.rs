@@ -1,4 +1,5 @@
-//! Running a case: `tickmark check` as a child process, in the folder of the case's rule repository.
+//! Running a case: `tickmark check --verbose` as a child process, in the folder of the case's rule
+//! repository: its report lists every check, passes included, a line each with its values.
 //!
 //! Reports show file paths relative to the current folder, so a case runs with the current folder
 //! set to its *base*: the folder of the nearest `tickmark.toml` at or above the case file (the
@@ -41,6 +42,7 @@ pub fn run(case: &Case) -> Result<Actual, Diag> {
         .arg("--data")
         .args(relative(&case.data))
         .args(&case.args)
+        .args(ledger_flag(&case.args))
         .current_dir(&base)
         .env("NO_COLOR", "1")
         .output()
@@ -51,6 +53,14 @@ pub fn run(case: &Case) -> Result<Actual, Diag> {
     let mut report = String::from_utf8_lossy(&output.stdout).into_owned();
     report.push_str(&String::from_utf8_lossy(&output.stderr));
     Ok(Actual { report: case::comparable(&report), exit })
+}
+
+/// `--verbose`, so that the report lists every check with the values that decided it and a changed
+/// passing figure shows as a changed line; not where the case asks for `--quiet` or `--verbose`
+/// itself.
+fn ledger_flag(args: &[String]) -> Option<&'static str> {
+    let asked = args.iter().any(|a| matches!(a.as_str(), "--quiet" | "-q" | "--verbose" | "-v"));
+    (!asked).then_some("--verbose")
 }
 
 /// The folder a case runs in: its repository's root, or else its own folder.

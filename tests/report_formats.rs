@@ -55,17 +55,33 @@ fn csv_has_a_stable_header_and_a_row_per_check_with_both_sides_exact() {
     let header = "rule,severity,entity,period,status,left,left_lo,left_hi,right,right_lo,right_hi,unit,message,detail";
     assert_eq!(rows[0].join(","), header);
     assert_eq!(stdout.lines().count(), rows.len(), "one line per row:\n{stdout}");
-    let row = |rule: &str| rows.iter().find(|r| r[0] == rule).unwrap_or_else(|| panic!("no row {rule}:\n{stdout}")).clone();
+    let row =
+        |rule: &str| rows.iter().find(|r| r[0] == rule).unwrap_or_else(|| panic!("no row {rule}:\n{stdout}")).clone();
     assert_eq!(
         row("r"),
         [
-            "r", "error", "AMZN", "2025Q4", "fail", "213400000000", "213350000000", "213450000000", "1000000000000",
-            "1000000000000", "1000000000000", "USD bn", "Revenue, \"net\" of returns 213.4 USD bn", ""
+            "r",
+            "error",
+            "AMZN",
+            "2025Q4",
+            "fail",
+            "213400000000",
+            "213350000000",
+            "213450000000",
+            "1000000000000",
+            "1000000000000",
+            "1000000000000",
+            "USD bn",
+            "Revenue, \"net\" of returns 213.4 USD bn",
+            ""
         ]
     );
     assert!(stdout.contains(r#","Revenue, ""net"" of returns 213.4 USD bn","#), "RFC 4180 quoting:\n{stdout}");
     // a range: its point empty, its bounds the range's ends
-    assert_eq!(row("g")[4..12], ["fail", "213400000000", "213350000000", "213450000000", "", "200000000000", "210000000000", "USD bn"]);
+    assert_eq!(
+        row("g")[4..12],
+        ["fail", "213400000000", "213350000000", "213450000000", "", "200000000000", "210000000000", "USD bn"]
+    );
     assert_eq!(row("z")[4], "error");
     assert_eq!(row("z")[13], "division by zero");
     assert_eq!(row("s")[4], "skip");

@@ -67,9 +67,11 @@ fn row(run: &Run, c: &Check, buf: &mut Vec<u8>) {
         &message,
         &detail,
     ];
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(buf);
+    let escaped = fields.map(escape_controls);
+    // a row's worth of buffer, not the writer's default 8 KiB for every row
+    let mut w = csv::WriterBuilder::new().has_headers(false).buffer_capacity(512).from_writer(buf);
     // writing to memory does not fail
-    let _ = w.write_record(fields.iter().map(|f| escape_controls(f).into_owned()));
+    let _ = w.write_record(escaped.iter().map(|f| f.as_bytes()));
     let _ = w.flush();
 }
 

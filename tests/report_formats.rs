@@ -177,3 +177,37 @@ fn a_bad_format_names_the_tabular_ones() {
     assert_eq!((stdout.as_str(), code), ("", 2));
     assert!(stderr.contains("invalid value 'tsv'") && stderr.contains("csv, jsonl"), "{stderr}");
 }
+
+/// `tickmark ARGS` in `dir` with `threads` workers: stdout, exit code.
+fn with_threads(args: &[&str], dir: &Path, threads: &str) -> (Vec<u8>, i32) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tickmark"))
+        .args(args)
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap();
+    (out.stdout, out.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn rows_rendered_by_many_workers_are_the_bytes_and_order_of_one() {
+    // 5,000 failures: several chunks and batches of rows, the facts' places read back from a long CSV
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = String::from("entity,metric,period,value,scenario,unit\n");
+    for i in 0..5000 {
+        data += &format!("E{i:05},revenue,2025Q4,{}.5,,USD bn\n", i % 900);
+    }
+    std::fs::write(dir.path().join("long.csv"), data).unwrap();
+    std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 1000 USD bn\n").unwrap();
+    for format in ["csv", "jsonl"] {
+        let args = ["check", "r.tick", "--data", "long.csv", "--only", "failed", "--format", format];
+        let (one, code) = with_threads(&args, dir.path(), "1");
+        assert_eq!(code, 1);
+        assert_eq!(String::from_utf8(one.clone()).unwrap().lines().count(), 5000 + usize::from(format == "csv"));
+        assert_eq!(with_threads(&args, dir.path(), "3"), (one, 1), "{format}");
+    }
+    let (jsonl, _) = with_threads(&["check", "r.tick", "--data", "long.csv", "--format", "jsonl"], dir.path(), "2");
+    let last: serde_json::Value =
+        serde_json::from_str(String::from_utf8(jsonl).unwrap().lines().last().unwrap()).unwrap();
+    assert_eq!((last["entity"].as_str(), last["facts"][0]["location"]["line"].as_u64()), (Some("E04999"), Some(5001)));
+}

@@ -60,10 +60,11 @@ fn run() -> ExitCode {
                     _ => Verbosity::Normal,
                 },
             };
-            if opts.format != check::Format::Json {
+            if !matches!(opts.format, check::Format::Json | check::Format::Jsonl | check::Format::Csv) {
                 check::check(&opts)
             } else {
-                // Streamed: a JSON report holds no colour to take out, and may hold millions of checks.
+                // Streamed: these reports hold no colour to take out, and may hold millions of checks
+                // (a CSV report escapes its fields itself, JSON is guarded as it goes).
                 let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
                 let mut stdout = tickmark::escape::JsonGuard::new(stdout);
                 let (output, written) = check::check_into(&opts, &mut stdout);

@@ -1,9 +1,8 @@
 //! Source files and byte spans: where every rule, fact and diagnostic points.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use crate::escape::{escape_controls, excerpt_of};
 
@@ -106,22 +105,40 @@ pub struct SourceFile {
 struct Disk {
     path: PathBuf,
     skip: u64,
-    open: Arc<Mutex<Option<File>>>,
+    /// Opened at the first place read; read at an offset, without a lock, so that the workers
+    /// rendering a report's checks (`--format jsonl`) read places at once.
+    open: Arc<OnceLock<Option<File>>>,
 }
 
 impl Disk {
     /// The file's bytes from offset `from` to offset `to`; `None` where they cannot be read.
     fn read(&self, from: u32, to: u32) -> Option<Vec<u8>> {
-        let mut open = self.open.lock().ok()?;
-        if open.is_none() {
-            *open = File::open(&self.path).ok();
-        }
-        let file = open.as_mut()?;
-        file.seek(SeekFrom::Start(self.skip + u64::from(from))).ok()?;
+        let file = self.open.get_or_init(|| File::open(&self.path).ok()).as_ref()?;
         let mut bytes = vec![0; to.saturating_sub(from) as usize];
-        file.read_exact(&mut bytes).ok()?;
+        read_at(file, &mut bytes, self.skip + u64::from(from)).ok()?;
         Some(bytes)
     }
+}
+
+/// Fills `bytes` from the file at `offset`, leaving the file's own position alone.
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+}
+
+/// Fills `bytes` from the file at `offset` (a positioned read, as on Unix).
+#[cfg(windows)]
+fn read_at(file: &File, mut bytes: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, bytes, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                bytes = &mut std::mem::take(&mut bytes)[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The line index of a streamed file, gathered while it is read.

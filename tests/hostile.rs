@@ -15,7 +15,7 @@ use common::{settings, tickmark};
 const HOSTILE: &str = r"\u001b]52;c;aGk=\u0007\u001b[2J\u001b[31m\u0000\u007f\u0085\u202e";
 
 /// Every format of `check`.
-const FORMATS: [&str; 6] = ["human", "json", "sarif", "junit", "github", "html"];
+const FORMATS: [&str; 8] = ["human", "json", "sarif", "junit", "github", "html", "csv", "jsonl"];
 
 /// The first character of `text` that must not be printed raw, with its offset: a control character
 /// other than the line feeds and tabs that lay text out, DEL, a C1 control, a bidirectional control.

@@ -293,6 +293,7 @@ def tickmark_cmd(binary, rules, csv, only, timings, fmt="json"):
 
 
 TIMINGS_RE = re.compile(r"timings:.*?evaluate\s+([0-9.]+)\s*(s|ms|µs|us)\b")
+REPORT_RE = re.compile(r"timings:.*?report\s+([0-9.]+) s\b")
 
 
 def parse_evaluate(stderr):
@@ -402,7 +403,11 @@ def main():
     p.add_argument("--entities", type=int, default=5000)
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--rate", type=float, default=0.01)
+    p.add_argument("--rate", type=float, default=0.01, help="injections per entity-period (generate.py)")
+    p.add_argument("--fail-rate", type=float, help="about this fraction of the checks made fail (0.0006, "
+                   "0.10): sets --rate as generate.py does")
+    p.add_argument("--formats", default="json", help="the report formats of tickmark to time with --only "
+                   "failed, comma-separated (json,csv,jsonl; default json)")
     p.add_argument("--csv", help="use this universe instead of generating one")
     p.add_argument("--manifest", help="the manifest of --csv")
     p.add_argument("--regenerate", action="store_true", help="generate even if out/ has the universe")
@@ -410,6 +415,10 @@ def main():
     p.add_argument("--tickmark", default=os.path.join(ROOT, "target", "release", "tickmark"))
     p.add_argument("--rules", default=os.path.join("benches", "bulk", "rules"))
     args = p.parse_args()
+    if args.fail_rate is not None:
+        sys.path.insert(0, HERE)
+        from generate import rate_for
+        args.rate = rate_for(args.fail_rate)
     sys.stdout.reconfigure(line_buffering=True)
 
     csv, manifest_path = ensure_universe(args)
@@ -438,6 +447,8 @@ def main():
     for d in diags:
         print("  tickmark diagnostic: %s" % d.get("message"))
 
+    made = summary["checks"] - summary["skipped"]
+    print("failed or erred: %d of %d checks made (%.2f %%)" % (len(tm), made, 100.0 * len(tm) / max(made, 1)))
     per_rule_tm = Counter(r for r, _, _, _ in tm)
     per_rule_db = Counter(r for r, _, _, _ in duck)
     print("\n%-40s %9s %9s" % ("failed or erred, per rule", "tickmark", "duckdb"))
@@ -477,20 +488,27 @@ def timing(args, csv, only, timings):
     runs = args.runs
     # tickmark: the whole process; its report is read like DuckDB's rows are fetched
     # without --only failed, the human report (every failed check, no passes) stands in for it
-    cmd = tickmark_cmd(args.tickmark, args.rules, csv, only, timings, "json" if only else "human")
-    evals, threads = [], []
+    formats = args.formats.split(",") if only else ["human"]
+    tm = {}
+    for fmt_name in formats:
+        cmd = tickmark_cmd(args.tickmark, args.rules, csv, only, timings, fmt_name)
+        evals, reports, threads = [], [], []
 
-    def run_tickmark():
-        p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, NO_COLOR="1"))
-        if p.returncode not in (0, 1):
-            sys.exit("duckdb_compare: `%s` exited %d" % (" ".join(cmd), p.returncode))
-        e, n = parse_evaluate(p.stderr)
-        if e is not None:
-            evals.append(e)
-            threads.append(n)
+        def run_tickmark():
+            p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, NO_COLOR="1"))
+            if p.returncode not in (0, 1):
+                sys.exit("duckdb_compare: `%s` exited %d" % (" ".join(cmd), p.returncode))
+            e, n = parse_evaluate(p.stderr)
+            if e is not None:
+                evals.append(e)
+                threads.append(n)
+            m = REPORT_RE.search(p.stderr)
+            if m:
+                reports.append(float(m.group(1)))
 
-    tm_e2e, tm_all = median_time(run_tickmark, runs)
-    tm_eval = statistics.median(evals) if evals else None
+        e2e, every = median_time(run_tickmark, runs)
+        tm[fmt_name] = (cmd, e2e, every, statistics.median(evals) if evals else None,
+                        statistics.median(reports) if reports else None, threads[-1] if threads else None)
 
     def run_duck():
         con = duck_connect()
@@ -510,17 +528,24 @@ def timing(args, csv, only, timings):
         return "n/a" if x is None else "%.3f s" % x
 
     def ratio(a, b):
-        return "n/a" if a is None or not b else "%.1fx" % (a / b)
+        return "n/a" if a is None or not b else "%.2fx" % (a / b)
 
-    print("\ntimes, median of %d runs (DuckDB threads: %s, its default, every core; tickmark threads: %s)" % (
-        runs, os.cpu_count(), threads[-1] if threads and threads[-1] else "not said"))
-    print("tickmark: `%s`" % " ".join(os.path.relpath(c, ROOT) if os.path.isabs(c) else c for c in cmd))
+    threads = next((t[5] for t in tm.values() if t[5]), None)
+    print("\ntimes, median of %d runs (DuckDB threads: %s, its default, every core; tickmark threads: %s; "
+          "load average %s)" % (runs, os.cpu_count(), threads or "not said",
+                                " ".join("%.1f" % x for x in os.getloadavg())))
     print("%-28s %12s %12s %16s" % ("", "tickmark", "duckdb", "tickmark/duckdb"))
-    print("%-28s %12s %12s %16s" % ("end to end", fmt(tm_e2e), fmt(db_e2e), ratio(tm_e2e, db_e2e)))
-    print("%-28s %12s %12s %16s" % ("evaluation alone", fmt(tm_eval), fmt(db_eval), ratio(tm_eval, db_eval)))
-    print("(duckdb load alone, one run: %.3f s; runs end to end: tickmark %s, duckdb %s)" % (
-        db_load, " ".join("%.2f" % x for x in tm_all), " ".join("%.2f" % x for x in db_all)))
-    if tm_eval is None:
+    for fmt_name, (cmd, e2e, every, ev, report, _) in tm.items():
+        print("%-28s %12s %12s %16s" % ("end to end, --format " + fmt_name, fmt(e2e), fmt(db_e2e), ratio(e2e, db_e2e)))
+    ev = next((t[3] for t in tm.values() if t[3] is not None), None)
+    print("%-28s %12s %12s %16s" % ("evaluation alone", fmt(ev), fmt(db_eval), ratio(ev, db_eval)))
+    for fmt_name, (cmd, e2e, every, _, report, _) in tm.items():
+        print("tickmark: `%s`: report phase %s; runs end to end %s" % (
+            " ".join(os.path.relpath(c, ROOT) if os.path.isabs(c) else c for c in cmd), fmt(report),
+            " ".join("%.2f" % x for x in every)))
+    print("(duckdb load alone, one run: %.3f s; runs end to end: %s)" % (
+        db_load, " ".join("%.2f" % x for x in db_all)))
+    if ev is None:
         print("(tickmark has no --timings yet: its evaluation alone is not measured)")
 
 

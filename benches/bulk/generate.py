@@ -93,7 +93,17 @@ KINDS = [
 ]
 KIND_RULES = {k: r for k, r, _ in KINDS}
 # The kinds `--edge` puts at a rounding boundary (the others change a whole quarter).
-EDGE_KINDS = {k for k, _, _ in KINDS} - {"revenue_shock", "loss_quarter", "capex_spike", "zero_shares"}
+# The kinds that reshape a whole quarter (at most one of them per entity-period).
+SHAPE_KINDS = {"revenue_shock", "loss_quarter", "capex_spike"}
+EDGE_KINDS = {k for k, _, _ in KINDS} - SHAPE_KINDS - {"zero_shares"}
+# Kinds that move the same figures (a guidance range shifted and widened, a consensus and the EPS it is
+# compared with): never two of a group at one entity-period, since one could undo the other.
+TOGETHER = [{"guidance_shift", "guidance_wide"}, {"consensus_shift", "eps_diluted", "zero_shares"},
+            {"capex_guidance_shift", "fy_capex"}, {"fy_revenue", "revenue_growth_yoy"}]
+# Failed checks per injection and checks made per entity-period with the bench pack, measured on
+# universes of 100 entities up to --rate 1.6 (9.95 % failed at --fail-rate 0.10): what --fail-rate
+# turns into a --rate.
+FAILS_PER_INJECTION, CHECKS_PER_SLOT = 1.30, 20.5
 
 
 def parse_args(argv):
@@ -104,13 +114,26 @@ def parse_args(argv):
                    "least 30, the ones the bench rules read; more adds kpi.extra_NN figures)")
     p.add_argument("--scale", type=float, default=1.0, help="multiplies --entities (0.1, 1, 4)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("--rate", type=float, default=0.01, help="injected inconsistencies per entity-period (0.01)")
+    p.add_argument("--rate", type=float, default=0.01, help="injected inconsistencies per entity-period (0.01; "
+                   "above 1, several of different kinds)")
+    p.add_argument("--fail-rate", type=float, help="the fraction of checks made that fail, about (0.0006, 0.10): "
+                   "sets --rate from the failed checks an injection makes with the bench pack")
     p.add_argument("--out", required=True, help="the CSV to write")
     p.add_argument("--manifest", help="a CSV of the injected inconsistencies")
     p.add_argument("--edge", action="store_true", help="a test of exactness, not a benchmark: put each "
                    "injection that changes one figure right at its rule's rounding boundary, on the side "
                    "that just holds or the side that just fails (the manifest's `expect`)")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.fail_rate is not None:
+        args.rate = rate_for(args.fail_rate)
+    return args
+
+
+def rate_for(fail_rate):
+    """The --rate at which about `fail_rate` of the checks made fail."""
+    if not 0 <= fail_rate <= 0.2:
+        sys.exit("generate: --fail-rate is a fraction of the checks made, from 0 to 0.2")
+    return round(fail_rate * CHECKS_PER_SLOT / FAILS_PER_INJECTION, 6)
 
 
 def fmt(v, decimals):
@@ -192,21 +215,40 @@ class Universe:
         e["eps0"] = rng.uniform(0.8, 4.0)
         inj = {}
         for k in range(len(self.qidx)):
-            if rng.random() < self.args.rate:
-                kinds = self.valid_kinds(k=k)
-                inj[self.qlabel[k]] = kinds[rng.randrange(len(kinds))]
+            kinds = self.valid_kinds(k=k)
+            # a doubled quarter after a doubled quarter and a doubled year-before fails neither growth rule
+            shocked = [k - 1, k - 4]
+            if k >= 4 and all("revenue_shock" in inj.get(self.qlabel[j], ()) for j in shocked):
+                kinds = [c for c in kinds if c != "revenue_shock"]
+            self.draw(rng, inj, self.qlabel[k], kinds)
         for y in self.years:
-            if rng.random() < self.args.rate:
-                kinds = self.valid_kinds(year=y)
-                inj["FY%d" % y] = kinds[rng.randrange(len(kinds))]
+            self.draw(rng, inj, "FY%d" % y, self.valid_kinds(year=y))
         e["inj"] = inj
         return e
+
+    def draw(self, rng, inj, label, kinds):
+        """Draws the injections of one entity-period: one with probability `--rate`, or above a rate of
+        1 that many on average (the whole part always, one more with the fraction), each of another
+        kind aimed at other rules than the ones before; one that reshapes the quarter stands alone (a
+        guidance or consensus moved from the figure it reshapes could land on the new figure)."""
+        n = int(self.args.rate) + (1 if rng.random() < self.args.rate - int(self.args.rate) else 0)
+        chosen, rules = [], set()
+        for _ in range(n):
+            left = [c for c in kinds if not rules & set(KIND_RULES[c]) and not (chosen and c in SHAPE_KINDS)
+                    and not any(c in g and x in g for g in TOGETHER for x in chosen)]
+            if not left or any(c in SHAPE_KINDS for c in chosen):
+                break
+            kind = left[rng.randrange(len(left))]
+            chosen.append(kind)
+            rules |= set(KIND_RULES[kind])
+        if chosen:
+            inj[label] = chosen
 
     def force_coverage(self, plans):
         """Places every kind of injection at least once, where the universe has a period for it."""
         if self.args.rate <= 0:
             return
-        used = {kind for p in plans for kind in p["inj"].values()}
+        used = {kind for p in plans for kinds in p["inj"].values() for kind in kinds}
         rng = random.Random("tickmark-bulk/%d/force" % self.args.seed)
         for kind, _, _ in KINDS:
             if kind in used:
@@ -217,7 +259,7 @@ class Universe:
                 slots += [("FY%d" % y, self.valid_kinds(year=y)) for y in self.years]
                 slots = [label for label, kinds in slots if kind in kinds and label not in p["inj"]]
                 if slots:
-                    p["inj"][slots[rng.randrange(len(slots))]] = kind
+                    p["inj"][slots[rng.randrange(len(slots))]] = [kind]
                     break
 
     def entity(self, e, out, manifest):
@@ -256,7 +298,8 @@ class Universe:
             cash = max(50, int(round(cash * rng.uniform(0.93, 1.09))))
             debt = max(0, int(round(debt * rng.uniform(0.97, 1.04))))
             headcount = max(1, int(round(headcount * rng.uniform(0.99, 1.03))))
-            kind = inj.get(label)
+            shaped = [k for k in inj.get(label, ()) if k in SHAPE_KINDS]
+            kind = shaped[0] if shaped else None
             spike = rng.uniform(0.4, 0.6)
             loss = rng.uniform(-0.35, -0.25)
             ok = pl(base, w, tw, draws, shares, None, None)
@@ -334,8 +377,8 @@ class Universe:
             c = years[self.years[-1]]["clean_capex"]
             g_capex[self.next_fy] = [int(c * 1.1), int(c * 1.3) + 1]
         # leaf injections: one written figure changed, after everything was derived
-        for label, kind in sorted(inj.items()):
-            if kind in ("revenue_shock", "loss_quarter", "capex_spike"):
+        for label, kind in sorted((label, kind) for label, kinds in inj.items() for kind in kinds):
+            if kind in SHAPE_KINDS:
                 continue
             if label.startswith("FY"):
                 v = years[int(label[2:])]

@@ -28,6 +28,17 @@ pub enum Format {
     Github,
     /// A workpaper for a reviewer: one self-contained HTML page (see README, "Workpaper").
     Html,
+    /// A table: one CSV row per check (see docs/report-csv.md); the summary on stderr.
+    Csv,
+    /// JSON Lines: one JSON object per check (see docs/report-json.md); the summary on stderr.
+    Jsonl,
+}
+
+impl Format {
+    /// Whether the report is a table of checks alone, its conflicts, warnings and summary on stderr.
+    fn tabular(self) -> bool {
+        matches!(self, Format::Csv | Format::Jsonl)
+    }
 }
 
 /// What `tickmark check` was asked to do.
@@ -173,10 +184,10 @@ fn report(
         _ => None,
     };
     let written = write_report(opts, loaded, &run, meta.as_ref(), stdout);
-    let mut stderr = String::new();
+    let mut stderr = if opts.format.tabular() { beside_table(opts, &run) } else { String::new() };
     if opts.timings {
         let seconds = |d: Duration| format!("{:.3} s", d.as_secs_f64());
-        stderr = format!(
+        stderr += &format!(
             "timings: data {}, rules {}, evaluate {}, report {}, total {} ({} facts, {} checks, {} threads)\n",
             seconds(loaded.timings.data),
             seconds(loaded.timings.rules),
@@ -189,6 +200,18 @@ fn report(
         );
     }
     (Output { stdout: String::new(), stderr, code: run.exit_code(opts.deny_warnings, opts.deny_borderline) }, written)
+}
+
+/// What a table of checks leaves out, for stderr: conflicts and warnings as the human report draws
+/// them (`--quiet` keeps those that fail the run), then the summary line.
+fn beside_table(opts: &CheckOptions, run: &Run) -> String {
+    let floor = if opts.deny_warnings { crate::diag::Level::Warning } else { crate::diag::Level::Error };
+    let shown = |d: &Diag| opts.verbosity != report::human::Verbosity::Quiet || d.level >= floor;
+    let conflicts = run.sheets.conflicts.iter().map(|c| report::warnings::conflict_diag(c, run.sources));
+    let diags: Vec<Diag> = conflicts.chain(run.warnings.iter().cloned()).filter(shown).collect();
+    let mut out = report::human::render_diags(&diags, run.sources, opts.style);
+    out.push_str(&report::human::summary_line(&run.summary()));
+    out
 }
 
 /// Writes the report of a run in the format asked for (the workpaper with its `meta`).
@@ -209,13 +232,21 @@ fn write_report(
         Format::Junit => report::junit::render(run),
         Format::Github => report::github::render(run),
         Format::Html => super::sheet::workpaper(loaded, &opts.at, run, &meta.cloned().unwrap_or_default()),
+        Format::Csv => {
+            report::csv::write(run, stdout)?;
+            String::new()
+        }
+        Format::Jsonl => {
+            report::jsonl::write(run, stdout)?;
+            String::new()
+        }
     };
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
 }
 
-/// The arguments of a `check` that asks for a document (`--format json`, `sarif`, `junit` or
-/// `github`) but that could not be parsed (`message`, clap's): that document, carrying the error as a
+/// The arguments of a `check` that asks for a document (`--format json`, `sarif`, `junit`, `github`,
+/// `csv` or `jsonl`) but that could not be parsed (`message`, clap's): that document, carrying the error as a
 /// diagnostic, exit code 2, so that a program reading it is not left with nothing. `None` for any
 /// other command, the human format, or a `--format` whose value is not a format (there is no document
 /// to write then; clap's message says which formats there are).
@@ -244,6 +275,14 @@ fn failure(opts: &CheckOptions, diags: &[Diag], sources: &Sources) -> Output {
         // a reviewer's page is for a run that was made: the diagnostics go where the human report's go
         Format::Human | Format::Html => return super::failure(diags, sources, opts.style),
         Format::Json => (report::json::render_diags(diags, sources), String::new()),
+        // a table with no rows: the header of the CSV, no line of JSON Lines
+        Format::Csv | Format::Jsonl => {
+            let mut header = Vec::new();
+            if opts.format == Format::Csv {
+                let _ = report::csv::header(&mut header); // writing to memory does not fail
+            }
+            (String::from_utf8_lossy(&header).into_owned(), report::human::render_diags(diags, sources, opts.style))
+        }
         Format::Sarif | Format::Junit | Format::Github => {
             let stdout = match opts.format {
                 Format::Sarif => report::sarif::render_diags(diags, sources),

@@ -19,8 +19,9 @@ use super::{Run, explain};
 /// The version of the schema; bumped when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// One check as the JSON report writes it (and `--format jsonl`, a line each).
 #[derive(Serialize)]
-struct JsonCheck<'a> {
+pub(super) struct JsonCheck<'a> {
     rule: &'a str,
     severity: Severity,
     entity: &'a str,
@@ -63,12 +64,26 @@ struct JsonValue {
     exact: Option<Exact>,
 }
 
+/// A number exactly: where the value terminates; a quotient that does not is written to 28
+/// significant digits, its bounds rounded outwards so that they still hold it.
 #[derive(Serialize)]
-struct Exact {
-    point: String,
-    lo: String,
-    hi: String,
-    unit: String,
+pub(super) struct Exact {
+    pub point: String,
+    pub lo: String,
+    pub hi: String,
+    pub unit: String,
+}
+
+impl Exact {
+    /// A number's point and bounds in base units.
+    pub(super) fn of(n: &crate::num::Num) -> Exact {
+        Exact {
+            point: n.point.to_plain_string(28, Rounding::Nearest),
+            lo: n.lo.to_plain_string(28, Rounding::Down),
+            hi: n.hi.to_plain_string(28, Rounding::Up),
+            unit: n.unit.to_string(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -203,13 +218,16 @@ pub fn render_diags(diags: &[Diag], sources: &Sources) -> String {
     out
 }
 
-/// One check.
-fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
+/// A check's message: its rule's title, else the rule's condition as written.
+pub(super) fn message(run: &Run, c: &Check) -> String {
     let rule = &run.program.rules[c.rule];
-    let message = c
-        .title
-        .clone()
-        .unwrap_or_else(|| crate::syntax::comments::code(run.sources.get(rule.file).slice(rule.body.span)));
+    c.title.clone().unwrap_or_else(|| crate::syntax::comments::code(run.sources.get(rule.file).slice(rule.body.span)))
+}
+
+/// One check.
+pub(super) fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
+    let rule = &run.program.rules[c.rule];
+    let message = message(run, c);
     let diag = explain::check_diag(c, run.program, run.sheets, run.sources);
     let mut out = JsonCheck {
         rule: &rule.name,
@@ -251,14 +269,7 @@ fn fill_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, out: &mut Jso
             location: location(run.sources, rule.file, span),
             shown: value.show(),
             exact: match value {
-                // exact where the value terminates; a quotient that does not is written to 28
-                // significant digits, its bounds rounded outwards so that they still hold it
-                Value::Num(n) => Some(Exact {
-                    point: n.point.to_plain_string(28, Rounding::Nearest),
-                    lo: n.lo.to_plain_string(28, Rounding::Down),
-                    hi: n.hi.to_plain_string(28, Rounding::Up),
-                    unit: n.unit.to_string(),
-                }),
+                Value::Num(n) => Some(Exact::of(n)),
                 _ => None,
             },
         });

@@ -1,11 +1,13 @@
 //! Results to reports: what a run found, rendered for people (`human`) and for programs (`json`).
 
+pub mod csv;
 pub mod diff;
 pub mod explain;
 pub mod github;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod jsonl;
 pub mod junit;
 pub mod ledger;
 pub mod sarif;
@@ -126,6 +128,46 @@ impl<'a> Run<'a> {
             deny_borderline && self.results.rules.iter().any(|&r| self.results.tallies[r].borderline() > 0);
         i32::from(self.results.rules.iter().any(failing) || warned || borderline)
     }
+}
+
+/// Checks rendered at a time by one worker in [`write_rows`].
+const CHUNK: usize = 2048;
+
+/// Writes a row of bytes for every check the report lists, in report order, each rendered by
+/// `row`. With `--only failed` the listed checks are the kept ones, already in memory: chunks of them
+/// are rendered by the workers at once and written in order, a batch of chunks held at a time.
+pub fn write_rows(
+    run: &Run,
+    out: &mut dyn std::io::Write,
+    row: &(dyn Fn(&Run, &Check, &mut Vec<u8>) + Sync),
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    if run.results.keep != crate::eval::Keep::Failed {
+        let mut buf = Vec::new();
+        for c in run.listed() {
+            buf.clear();
+            row(run, &c, &mut buf);
+            out.write_all(&buf)?;
+        }
+        return Ok(());
+    }
+    let batch = CHUNK * 4 * crate::workers::threads();
+    for checks in run.kept().chunks(batch) {
+        let rendered: Vec<Vec<u8>> = crate::workers::pool().install(|| {
+            checks
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut buf = Vec::with_capacity(chunk.len() * 256);
+                    chunk.iter().for_each(|c| row(run, c, &mut buf));
+                    buf
+                })
+                .collect()
+        });
+        for buf in &rendered {
+            out.write_all(buf)?;
+        }
+    }
+    Ok(())
 }
 
 /// The diagnostic level of a rule's severity.

@@ -310,6 +310,7 @@ fn summary(run: &Run) -> Vec<Count> {
         Count { label: "failed: info", count: s.failed.info, class: bad(s.failed.info) },
         Count { label: "erred", count: s.errors, class: bad(s.errors) },
         Count { label: "skipped", count: s.skipped, class: "" },
+        Count { label: "borderline", count: s.borderline.total(), class: bad(s.borderline.total()) },
         Count { label: "conflicts", count: s.conflicts, class: bad(s.conflicts) },
         Count { label: "warnings", count: s.warnings, class: bad(s.warnings) },
     ]

@@ -1,0 +1,18 @@
+//! The JSON Lines report: one JSON object per check listed, a line each, for streams and tables
+//! (documented in `docs/report-json.md`, "JSON Lines").
+//!
+//! Each line is the object of the JSON report's `checks` array, written compactly. As in the CSV
+//! report, conflicts, warnings and the summary go to stderr, so that every line is a check.
+
+use std::io::Write;
+
+use super::Run;
+
+/// Writes the JSON Lines report of a run, the lines rendered by the workers.
+pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
+    super::write_rows(run, out, &|run, c, buf| {
+        // a check serialises to JSON without fail, and writing to memory does not fail
+        let _ = serde_json::to_writer(&mut *buf, &super::json::check(run, c));
+        buf.push(b'\n');
+    })
+}

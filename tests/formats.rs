@@ -73,7 +73,7 @@ fn sarif_shipped_pack() {
     let info = checks.iter().find(|r| r["ruleId"] == "q4_revenue_within_guidance").unwrap();
     assert_eq!(info["level"], "note");
     // The condition alone, not the comments after it.
-    assert_eq!(info["locations"][0]["physicalLocation"]["region"]["endLine"], 18);
+    assert_eq!(info["locations"][0]["physicalLocation"]["region"]["endLine"], 19);
     let conflicts: Vec<&Value> = results(&log).iter().filter(|r| r["ruleId"] == "tickmark/conflict").collect();
     assert_eq!(conflicts.len(), 1);
     assert_eq!(
@@ -244,7 +244,7 @@ fn github_shipped_pack() {
     assert_eq!(q3.len(), 1, "{stdout}");
     assert!(q3[0].contains(",title=q3_net_income_growth_40pct at AMZN 2025Q3::Q3 net income 21.2 USD bn"), "{}", q3[0]);
     assert!(q3[0].contains("%0Anet_income at 2024Q3 = 15.3 USD bn, from data/"), "provenance: {}", q3[0]);
-    assert!(lines.iter().any(|l| l.starts_with("::notice file=rules/amazon/beats-and-misses.tick,line=18,")));
+    assert!(lines.iter().any(|l| l.starts_with("::notice file=rules/amazon/beats-and-misses.tick,line=19,")));
     assert!(lines.iter().any(|l| l.starts_with("::warning file=data/amazon/003-capex-plan-2026.toml,line=22,col=9,")));
     assert_eq!(lines.iter().filter(|l| l.starts_with("::")).count(), 5, "4 failed checks and 1 conflict");
     assert!(lines.last().unwrap().starts_with("summary: 40 rules, 44 checks:"), "{stdout}");

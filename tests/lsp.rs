@@ -486,7 +486,7 @@ fn code_lenses_name_each_rules_focus_and_follow_the_focus_command() {
             "values at ACME 2025Q4: holds",
             "values at ACME 2025Q4: holds",
             "values at ACME 2025Q4: fails",
-            "values at ACME 2025Q4: holds",
+            "values at ACME 2025Q4: holds, borderline",
             "values at ACME 2025Q4: holds"
         ]
     );

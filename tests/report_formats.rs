@@ -65,6 +65,7 @@ fn csv_has_a_stable_header_and_a_row_per_check_with_both_sides_exact() {
             "AMZN",
             "2025Q4",
             "fail",
+            "false",
             "213400000000",
             "213350000000",
             "213450000000",
@@ -79,16 +80,16 @@ fn csv_has_a_stable_header_and_a_row_per_check_with_both_sides_exact() {
     assert!(stdout.contains(r#","Revenue, ""net"" of returns 213.4 USD bn","#), "RFC 4180 quoting:\n{stdout}");
     // a range: its point empty, its bounds the range's ends
     assert_eq!(
-        row("g")[4..12],
-        ["fail", "213400000000", "213350000000", "213450000000", "", "200000000000", "210000000000", "USD bn"]
+        row("g")[4..13],
+        ["fail", "false", "213400000000", "213350000000", "213450000000", "", "200000000000", "210000000000", "USD bn"]
     );
     assert_eq!(row("z")[4], "error");
-    assert_eq!(row("z")[13], "division by zero");
+    assert_eq!(row("z")[14], "division by zero");
     assert_eq!(row("s")[4], "skip");
-    assert_eq!(row("s")[13], "`capex` has no value at 2025Q3");
+    assert_eq!(row("s")[14], "`capex` has no value at 2025Q3");
     // a condition over several lines is one line of message
-    assert_eq!(row("t")[12], "revenue < 1 USD bn");
-    assert_eq!(row("p")[4..], ["pass", "", "", "", "", "", "", "", "revenue > 1 USD bn", ""]);
+    assert_eq!(row("t")[13], "revenue < 1 USD bn");
+    assert_eq!(row("p")[4..], ["pass", "false", "", "", "", "", "", "", "", "revenue > 1 USD bn", ""]);
     // the rows are the JSON report's checks, in its order
     let json = json_checks(dir.path(), &["check", "r.tick", "--data", "d.toml"]);
     let listed: Vec<_> = json.iter().map(|c| (c["rule"].as_str().unwrap(), c["status"].as_str().unwrap())).collect();
@@ -139,7 +140,7 @@ fn conflicts_go_to_stderr_and_the_exit_codes_are_the_json_reports() {
         let (stdout, stderr, code) = tickmark(&["check", "--format", format], root());
         assert_eq!(code, tickmark(&["check", "--format", "json"], root()).2);
         assert!(!stdout.contains("sources disagree") && stderr.contains("sources disagree on AMZN capex"), "{stderr}");
-        assert!(stderr.contains("summary: 37 rules"), "{stderr}");
+        assert!(stderr.contains("summary: 40 rules"), "{stderr}");
         let (_, _, code) = tickmark(&["check", "--format", format, "--deny", "warnings"], root());
         assert_eq!(code, 1, "a conflict fails the run under --deny warnings");
         // --quiet keeps what fails the run

@@ -18,9 +18,9 @@ const UNITS: [&str; 11] =
     ["%", "bps", "pp", "USD", "USD bn", "USD mn", "USD/share", "EUR", "EUR bn", "mn shares", "bn shares"];
 
 /// The language's keywords, as the grammar lists them.
-pub const KEYWORDS: [&str; 20] = [
+pub const KEYWORDS: [&str; 24] = [
     "use", "metric", "let", "rule", "at", "error", "warning", "info", "and", "or", "not", "in", "within", "if", "then",
-    "else", "true", "false", "quarters", "years",
+    "else", "true", "false", "quarters", "years", "group", "for", "of", "given",
 ];
 
 /// The completions of the word before the cursor (`prefix`, which `range` covers), from the analysis'

@@ -17,8 +17,21 @@ use super::json::{Exact, message};
 /// The columns, in order. A column is only ever added at the end of a group, never renamed or moved
 /// away (see docs/report-csv.md).
 pub const COLUMNS: [&str; 15] = [
-    "rule", "severity", "entity", "period", "status", "borderline", "left", "left_lo", "left_hi", "right", "right_lo",
-    "right_hi", "unit", "message", "detail",
+    "rule",
+    "severity",
+    "entity",
+    "period",
+    "status",
+    "borderline",
+    "left",
+    "left_lo",
+    "left_hi",
+    "right",
+    "right_lo",
+    "right_hi",
+    "unit",
+    "message",
+    "detail",
 ];
 
 /// Writes the CSV report of a run: the header, then a row per check, rendered by the workers.

@@ -21,8 +21,8 @@ pub fn lines(run: &Run) -> String {
     let mut out = String::new();
     for c in run.listed() {
         let rule = &run.program.rules[c.rule];
-        let entity = &run.sheets.entities[c.entity as usize];
-        let _ = writeln!(out, "{:<5} {} at {entity} {}: {}", c.outcome.status(), rule.name, c.period, what(run, &c));
+        let at = run.sheets.at(c.entity, c.period);
+        let _ = writeln!(out, "{:<5} {} at {at}: {}", c.outcome.status(), rule.name, what(run, &c));
     }
     out
 }
@@ -32,7 +32,7 @@ pub fn lines(run: &Run) -> String {
 fn what(run: &Run, c: &Check) -> String {
     let traced;
     let trace = match &c.outcome {
-        Outcome::Skip(m) => return format!("{} has no value at {}", m.name, m.period),
+        Outcome::Skip(m) => return m.describe(),
         Outcome::Error(e, _) => return e.message.clone(),
         Outcome::Fail(trace) => trace,
         Outcome::Pass => {

@@ -164,7 +164,7 @@ fn mirror(op: CmpOp) -> CmpOp {
 }
 
 /// How a note says a relation: `at most`, `below`.
-fn words(op: CmpOp) -> &'static str {
+pub fn words(op: CmpOp) -> &'static str {
     match op {
         CmpOp::Lt => "below",
         CmpOp::Le => "at most",

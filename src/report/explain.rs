@@ -174,14 +174,7 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
     };
-    let words = match op {
-        CmpOp::Lt => "below",
-        CmpOp::Le => "at most",
-        CmpOp::Gt => "above",
-        CmpOp::Ge => "at least",
-        CmpOp::Eq => "equal to",
-        CmpOp::Ne => "different from",
-    };
+    let words = crate::eval::verdict::words(op);
     let gap = a.point.sub(&b.point).ok().map(|d| d.abs());
     format!(
         "{} is not {words} {} (point values compared; they differ by {})",
@@ -202,17 +195,17 @@ fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
     // a computed bound is compared by its point, which its shown digits may round away
     let exactly =
         |end: &str, b: &Num| display::hidden_point(b).map(|p| format!(" (the {end} is {p})")).unwrap_or_default();
-    if let Some(hi) = hi {
-        if let Some((x, top, unit)) = points(&hi).filter(|(x, top, _)| x > top) {
-            let by = apart(x.sub(&top).ok(), unit);
-            return format!("{shown} is above the top of {range} by {by}{}", exactly("top", &hi));
-        }
+    if let Some(hi) = hi
+        && let Some((x, top, unit)) = points(&hi).filter(|(x, top, _)| x > top)
+    {
+        let by = apart(x.sub(&top).ok(), unit);
+        return format!("{shown} is above the top of {range} by {by}{}", exactly("top", &hi));
     }
-    if let Some(lo) = lo {
-        if let Some((x, bottom, unit)) = points(&lo).filter(|(x, bottom, _)| x < bottom) {
-            let by = apart(bottom.sub(&x).ok(), unit);
-            return format!("{shown} is below the bottom of {range} by {by}{}", exactly("bottom", &lo));
-        }
+    if let Some(lo) = lo
+        && let Some((x, bottom, unit)) = points(&lo).filter(|(x, bottom, _)| x < bottom)
+    {
+        let by = apart(bottom.sub(&x).ok(), unit);
+        return format!("{shown} is below the bottom of {range} by {by}{}", exactly("bottom", &lo));
     }
     format!("{shown} is outside {range}")
 }

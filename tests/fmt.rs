@@ -1193,7 +1193,9 @@ impl Messy {
 /// Whether an expression is a range with a lower bound under period indexes: `5..7[-1y]`.
 fn is_indexed_range(e: &Expr) -> bool {
     match &e.node {
-        ExprKind::AtPeriod { expr, .. } => is_indexed_range(expr),
+        ExprKind::AtPeriod { expr, .. } | ExprKind::Peer { expr, .. } | ExprKind::PeerGroup { expr, .. } => {
+            is_indexed_range(expr)
+        }
         ExprKind::Range(r) => r.lo.is_some(),
         _ => false,
     }

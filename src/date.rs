@@ -55,7 +55,9 @@ impl Date {
 
     /// The year, month and day.
     pub fn civil(self) -> (i32, u32, u32) {
-        civil_from_days(self.days)
+        let (year, month, day) = civil_from_days(i64::from(self.days));
+        // a date holds years 1900 to 2199 (or thereabouts): its year fits
+        (year as i32, month, day)
     }
 
     /// The days since 1970-01-01, to pack a date in a `u32` beside a fact.
@@ -114,8 +116,9 @@ fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
     era * 146_097 + doe - 719_468
 }
 
-/// The civil date of a day count since 1970-01-01.
-fn civil_from_days(days: i32) -> (i32, u32, u32) {
+/// The civil date of a day count since 1970-01-01 (Hinnant's civil-from-days), for dates and for a
+/// run's timestamp alike.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -124,7 +127,7 @@ fn civil_from_days(days: i32) -> (i32, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i32::from(month <= 2), month, day)
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]

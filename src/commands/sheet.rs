@@ -211,6 +211,7 @@ fn readers(loaded: &Loaded, results: &Results) -> HashMap<Origin, Readers> {
 fn read_by(loaded: &Loaded, check: &Check) -> Vec<Origin> {
     let rule = &loaded.program.rules[check.rule];
     let mut tracer = Evaluator::tracing(&loaded.program, &loaded.sheets, check.entity);
+    tracer.one_filing(&rule.body, check.period);
     let _ = tracer.eval(&rule.body, check.period, rule.file);
     tracer.trace.map_or(Vec::new(), |t| t.facts.iter().map(|f| f.fact.origin).collect())
 }

@@ -87,6 +87,24 @@ pub struct DataSource {
     pub missing: Vec<Span>,
 }
 
+/// One filing of a source: the facts one file gives at one date (an SEC filing; a dated TOML file;
+/// the rows of a CSV history given on one day). Ordered by date, so the latest is the greatest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Filing {
+    pub given: Date,
+    pub file: SourceId,
+}
+
+impl Filing {
+    /// What a check that read its actuals from this filing says of it.
+    pub fn note(&self) -> String {
+        let given = self.given;
+        format!(
+            "inputs as filed on {given}: the latest filing that gives every one of them (a later one restates some)"
+        )
+    }
+}
+
 /// Two sources that give one fact with values that do not meet given rounding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
@@ -241,6 +259,9 @@ struct Store {
     unit_ids: FxHashMap<Unit, u32>,
     /// The given dates of the facts that have one, by fact index, in order ([`Date::days`]).
     given: Vec<(u32, i32)>,
+    /// The earlier dates a source gave the same value of a fact at (an SEC fact's agreeing earlier
+    /// filings), by fact index, in order: the filings a fact belongs to beside its own.
+    also: Vec<(u32, i32)>,
 }
 
 impl Store {
@@ -319,11 +340,19 @@ impl Store {
         Some(Date::from_days(self.given[found].1))
     }
 
+    /// The earlier dates the fact at an index was also given at.
+    fn also_of(&self, index: u32) -> impl Iterator<Item = Date> + '_ {
+        let from = self.also.partition_point(|&(i, _)| i < index);
+        self.also[from..].iter().take_while(move |&&(i, _)| i == index).map(|&(_, d)| Date::from_days(d))
+    }
+
     /// Drops the facts from an index on (and their dates).
     fn truncate(&mut self, len: usize) {
         self.facts.truncate(len);
         let kept = self.given.partition_point(|&(i, _)| (i as usize) < len);
         self.given.truncate(kept);
+        let kept = self.also.partition_point(|&(i, _)| (i as usize) < len);
+        self.also.truncate(kept);
     }
 }
 
@@ -403,6 +432,13 @@ impl SheetBuilder {
             source.facts += 1;
         }
         self.store.push(entity, metric * 3 + scenario as u32, period, fact);
+    }
+
+    /// Records that the fact just inserted was also given, with the same value, at earlier `dates` by
+    /// its source (an SEC fact's agreeing earlier filings): it belongs to those filings too.
+    pub fn also_given(&mut self, dates: &[Date]) {
+        let Some(index) = self.store.facts.len().checked_sub(1) else { return };
+        self.store.also.extend(dates.iter().map(|d| (index as u32, d.days())));
     }
 
     /// Adds what a file says about its entity (`sector = "cloud"`); the first file to say it wins.
@@ -773,6 +809,71 @@ impl Sheets {
             Vintage::Last => list.last(),
         };
         index.map(|&i| self.store.get(i))
+    }
+
+    /// Whether any fact has more than one vintage: where none has, each input has one value and no
+    /// check need choose a filing to read from.
+    pub fn has_vintages(&self) -> bool {
+        !self.vintages.is_empty()
+    }
+
+    /// Whether a fact has more than one vintage (a restated SEC fact, a guidance given twice): the
+    /// cheap question a fast path asks before reading a fact as its one value.
+    pub fn vintaged(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> bool {
+        self.vintage_list(metric, scenario, entity, period).is_some()
+    }
+
+    /// The vintages of a fact that has more than one, by date.
+    fn vintage_list(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Option<&[u32]> {
+        if self.vintages.is_empty() {
+            return None;
+        }
+        let position = entity as usize * self.n_slots + self.slot_index(period)?;
+        self.vintages.get(&(metric * 3 + scenario as u32, position as u64)).map(Vec::as_slice)
+    }
+
+    /// The fact indexes of a fact's vintages: the list of one that has several, else its one fact.
+    fn indexes_of(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Vec<u32> {
+        match self.vintage_list(metric, scenario, entity, period) {
+            Some(list) => list.to_vec(),
+            None => {
+                let column = self.columns.get((metric * 3 + scenario as u32) as usize).and_then(Option::as_ref);
+                let position = self.slot_index(period).map(|s| entity as usize * self.n_slots + s);
+                column.zip(position).and_then(|(c, p)| c.get(p)).into_iter().collect()
+            }
+        }
+    }
+
+    /// The filings that give a fact: each vintage's file at its date and at the earlier dates it was
+    /// also given at (an undated vintage belongs to no filing), sorted.
+    pub fn filings(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Vec<Filing> {
+        let mut out = Vec::new();
+        for i in self.indexes_of(metric, scenario, entity, period) {
+            let file = SourceId(self.store.facts[i as usize].file);
+            let dates = self.store.given_of(i).into_iter().chain(self.store.also_of(i));
+            out.extend(dates.map(|given| Filing { given, file }));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// A fact as one filing gave it: the vintage that filing gives, dated the filing's date (a value
+    /// repeated by a later filing is the earlier filing's too); `None` where the filing does not give it.
+    pub fn as_filed(
+        &self,
+        metric: MetricId,
+        scenario: Scenario,
+        entity: EntityId,
+        period: Period,
+        filing: Filing,
+    ) -> Option<Fact> {
+        let gives = |&i: &u32| {
+            self.store.facts[i as usize].file == filing.file.0
+                && (self.store.given_of(i) == Some(filing.given) || self.store.also_of(i).any(|d| d == filing.given))
+        };
+        let index = self.indexes_of(metric, scenario, entity, period).into_iter().find(gives)?;
+        Some(Fact { given: Some(filing.given), ..self.store.get(index) })
     }
 
     /// The key of a stored fact, with its names.

@@ -49,6 +49,9 @@ pub struct Evaluator<'a> {
     pub trace: Option<Trace>,
     /// How deep inside cells the evaluation is; values are traced only at the rule's own level.
     depth: usize,
+    /// The filing the current check reads its actuals from ([`Evaluator::one_filing`]); `None` for
+    /// each input's default vintage.
+    pub filing: Option<crate::data::Filing>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -68,6 +71,7 @@ impl<'a> Evaluator<'a> {
             budget,
             trace: None,
             depth: 0,
+            filing: None,
         }
     }
 
@@ -198,9 +202,13 @@ impl<'a> Evaluator<'a> {
 
     /// Reads a fact from its column: its default vintage, or the one `vintage` picks.
     fn fact(&mut self, name: &str, metric: u32, scenario: Scenario, vintage: Option<Vintage>, period: Period) -> Eval {
-        let found = match vintage {
-            None => self.sheets.get(metric, scenario, self.entity, period),
-            Some(pick) => self.sheets.vintage(metric, scenario, self.entity, period, pick),
+        let (sheets, entity) = (self.sheets, self.entity);
+        let found = match (vintage, self.filing) {
+            (None, Some(filing)) if scenario == Scenario::Actual && entity == self.home => sheets
+                .as_filed(metric, scenario, entity, period, filing)
+                .or_else(|| sheets.get(metric, scenario, entity, period)),
+            (None, _) => sheets.get(metric, scenario, entity, period),
+            (Some(pick), _) => sheets.vintage(metric, scenario, entity, period, pick),
         };
         let Some(fact) = found else {
             let name = vintage.map_or_else(|| format!("`{name}`"), |pick| format!("`{name}[{pick}]`"));
@@ -252,6 +260,13 @@ impl<'a> Evaluator<'a> {
         if self.cache.is_empty() {
             // Made at the first cell read: an evaluator that reads none (a title's holes) costs nothing.
             self.cache = vec![None; self.program.cells.len() * self.sheets.n_slots()];
+        }
+        // A check that reads one filing reads its cells from it, not as other checks cached them.
+        if self.filing.is_some() {
+            self.depth += 1;
+            let result = self.eval(&cell.body, period, cell.file);
+            self.depth -= 1;
+            return result;
         }
         // A traced evaluation caches too: a cell's facts and steps are recorded the first time.
         let cached = match slot {

@@ -1,6 +1,7 @@
 //! Checked program × sheets → check results, in exact interval arithmetic.
 
 pub mod expr;
+mod filing;
 mod funcs;
 mod ranges;
 pub mod run;

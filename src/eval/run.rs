@@ -364,6 +364,7 @@ impl Results {
 fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let r = &ev.program.rules[rule];
     ev.begin_check();
+    ev.one_filing(&r.body, period);
     let result = ev.eval(&r.body, period, r.file);
     let flagged = matches!(result, Ok(Value::Bool(t)) if t.borderline);
     let outcome = match result {
@@ -395,6 +396,7 @@ pub fn retrace(program: &Program, sheets: &Sheets, check: &Check) -> Trace {
 /// Evaluates a rule again, recording every value and fact.
 pub fn trace(ev: &Evaluator, rule: &Rule, period: Period) -> Trace {
     let mut tracer = Evaluator::tracing(ev.program, ev.sheets, ev.entity);
+    tracer.one_filing(&rule.body, period);
     let _ = tracer.eval(&rule.body, period, rule.file);
     tracer.trace.unwrap_or_default()
 }
@@ -402,6 +404,7 @@ pub fn trace(ev: &Evaluator, rule: &Rule, period: Period) -> Trace {
 /// The title with each `{name}` replaced by its value here (`?` where it has none).
 fn title(ev: &mut Evaluator, rule: &Rule, period: Period) -> String {
     let Some(title) = &rule.title else { return String::new() };
+    ev.one_filing(&rule.body, period);
     let mut out = String::new();
     for part in &title.parts {
         match part {

@@ -128,6 +128,8 @@ pub struct Trace {
     pub steps: Vec<Step>,
     /// Whether to record [`Trace::steps`] (for `explain`).
     pub full: bool,
+    /// The filing the check read its actuals from, where it chose one (`crate::eval::Evaluator::one_filing`).
+    pub filing: Option<crate::data::Filing>,
 }
 
 /// One node's evaluation: where it is written, the period it was evaluated at, what it gave.

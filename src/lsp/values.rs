@@ -218,6 +218,7 @@ fn verdict(program: &Program, sheets: &Sheets, id: RuleId, settings: &Settings) 
     let rule = &program.rules[id];
     let (entity, period) = focus(program, sheets, Owner::Rule(id), settings)?;
     let mut ev = Evaluator::tracing(program, sheets, entity);
+    ev.one_filing(&rule.body, period);
     let result = ev.eval(&rule.body, period, rule.file);
     let trace = ev.trace.unwrap_or_default();
     let shown = |e: &CExpr| trace.value_at(e.span).map_or_else(|| "?".to_owned(), Value::show);

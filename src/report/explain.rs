@@ -61,6 +61,7 @@ pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &S
         let inside = |s: Span| s.start < e.span.end && e.span.start < s.end;
         diag.labels.retain(|l| l.primary || !inside(l.span));
     }
+    diag.notes.extend(trace.filing.map(|f| f.note()));
     diag.notes.extend(trace.facts.iter().map(|f| provenance(f, sources)));
     Some(diag)
 }

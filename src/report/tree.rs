@@ -54,6 +54,8 @@ struct Walk<'a> {
     entity: EntityId,
     /// Inside a cell, the rule-level values of [`Trace::values`] do not apply.
     in_cell: bool,
+    /// The filing the check read its actuals from, at the check's entity ([`Trace::filing`]).
+    filing: Option<crate::data::Filing>,
     /// The cells already drawn whole in this tree, by period: a cell used again is drawn once,
     /// so a tree grows with the program, not with the number of paths through it.
     drawn: &'a std::cell::RefCell<std::collections::HashSet<(EntityId, usize, Period)>>,
@@ -71,8 +73,12 @@ impl Explainer<'_> {
             let place = format!("defined at {}", self.sources.location(rule.file, rule.name_span));
             let _ = writeln!(out, "  {}", paint(style.color, "2", &place));
             let trace = self.trace(check);
+            if let Some(filing) = trace.filing {
+                let _ = writeln!(out, "  {}", paint(style.color, "2", &filing.note()));
+            }
             let drawn = std::cell::RefCell::default();
-            let walk = Walk { ex: self, trace: &trace, entity: check.entity, in_cell: false, drawn: &drawn };
+            let filing = trace.filing;
+            let walk = Walk { ex: self, trace: &trace, entity: check.entity, in_cell: false, filing, drawn: &drawn };
             out.push_str(&draw(&walk.node(&rule.body, rule.file, check.period), style));
             out.push_str(&self.why(check));
         }
@@ -103,6 +109,7 @@ impl Explainer<'_> {
     fn trace(&self, check: &Check) -> Trace {
         let rule = &self.program.rules[check.rule];
         let mut ev = crate::eval::Evaluator::tracing_full(self.program, self.sheets, check.entity);
+        ev.one_filing(&rule.body, check.period);
         let _ = ev.eval(&rule.body, check.period, rule.file);
         ev.trace.unwrap_or_default()
     }
@@ -153,7 +160,7 @@ impl Walk<'_> {
                 let months = self.ex.sheets.year_end(self.entity).months(period);
                 let aligned = self.ex.sheets.year_end(*entity).period_covering(months, period.kind());
                 if let Some(aligned) = aligned {
-                    Walk { entity: *entity, ..*self }.shifted(&mut node, expr, file, aligned);
+                    Walk { entity: *entity, filing: None, ..*self }.shifted(&mut node, expr, file, aligned);
                 }
                 at = aligned.map(|p| self.ex.sheets.at(*entity, p));
             }
@@ -163,7 +170,7 @@ impl Walk<'_> {
                     let Some(aligned) = self.ex.sheets.year_end(entity).period_covering(months, period.kind()) else {
                         continue;
                     };
-                    let mut child = Walk { entity, ..*self }.node(expr, file, aligned);
+                    let mut child = Walk { entity, filing: None, ..*self }.node(expr, file, aligned);
                     child.value = format!("{}  at {}", child.value, self.ex.sheets.at(entity, aligned));
                     node.children.push(child);
                 }
@@ -282,7 +289,11 @@ impl Walk<'_> {
 
     /// The fact of a metric at this entity and period.
     fn fact(&self, metric: u32, scenario: Scenario, period: Period) -> Option<Fact> {
-        self.ex.sheets.get(metric, scenario, self.entity, period)
+        let sheets = self.ex.sheets;
+        let filed = self.filing.filter(|_| scenario == Scenario::Actual);
+        filed
+            .and_then(|f| sheets.as_filed(metric, scenario, self.entity, period, f))
+            .or_else(|| sheets.get(metric, scenario, self.entity, period))
     }
 
     /// `from data/amazon/x.toml:19:14, "Amazon overview on Q3 2025 figures"`; a dated fact's vintage

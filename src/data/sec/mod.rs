@@ -97,6 +97,7 @@ pub fn load(
         };
         let made = fact(f.value, &f.place, f.given);
         builder.insert(key.clone(), made);
+        builder.also_given(&f.also);
         kept.push((key, vec![made]));
     }
     // An earlier filing's different value is an earlier vintage of the fact (a restatement), one
@@ -146,6 +147,9 @@ pub struct Imported {
     pub place: String,
     /// The filing date, its vintage (a derived quarter's: the later of its two filings').
     pub given: Option<Date>,
+    /// The dates of the earlier filings that give the same value: the fact is theirs too, so a check
+    /// that takes its inputs from one of them reads it ([`crate::data::Sheets::as_filed`]).
+    pub also: Vec<Date>,
 }
 
 /// An earlier filing's value that does not meet the value kept for a fact.
@@ -463,8 +467,8 @@ type Group<'m> = Vec<Filed<'m>>;
 struct Kept<'g, 'm> {
     filed: &'g Filed<'m>,
     value: FactValue,
-    /// How many earlier filings give a value that meets it.
-    agreeing: usize,
+    /// The dates of the earlier filings that give a value that meets it.
+    agreeing: Vec<Date>,
 }
 
 impl Facts<'_> {
@@ -495,20 +499,20 @@ impl Facts<'_> {
             group.sort_by(|a, b| self.filings[b.filing].cmp(&self.filings[a.filing]));
             let Some(value) = group.first().and_then(|f| self.value(f)) else { continue };
             let mut disagreeing = Vec::new();
-            let mut agreeing = 0;
+            let mut agreeing = Vec::new();
             for older in &group[1..] {
                 let Some(other) = self.value(older) else { continue };
                 if value.agrees_with(&other) {
-                    agreeing += 1;
+                    agreeing.extend(self.filed(older));
                 } else {
                     disagreeing.push((other, self.describe(older), self.filed(older)));
                 }
             }
             let filed = &group[0];
-            let place = self.describe(filed) + &also(agreeing);
+            let place = self.describe(filed) + &also(agreeing.len());
             for period in periods(at) {
-                let given = self.filed(filed);
-                let imported = Imported { metric: metric.to_owned(), period, value, place: place.clone(), given };
+                let (given, also) = (self.filed(filed), agreeing.clone());
+                let imported = Imported { metric: metric.to_owned(), period, value, place: place.clone(), given, also };
                 out.push((imported, disagreeing.clone()));
             }
             kept.insert((metric, at), Kept { filed, value, agreeing });
@@ -558,13 +562,14 @@ impl Facts<'_> {
                 };
                 let place = format!(
                     "derived as {} less {}",
-                    self.describe(to.filed) + &also(to.agreeing),
-                    self.describe(before.filed) + &also(before.agreeing)
+                    self.describe(to.filed) + &also(to.agreeing.len()),
+                    self.describe(before.filed) + &also(before.agreeing.len())
                 );
                 let period = Period::Quarter { year, quarter };
                 let given = self.filed(to.filed).max(self.filed(before.filed));
                 let metric = metric.to_owned();
-                out.push((Imported { metric, period, value, place: String::new(), given }, place));
+                let also = Vec::new();
+                out.push((Imported { metric, period, value, place: String::new(), given, also }, place));
             }
         }
         out

@@ -718,6 +718,7 @@ fn growth_claim(body: &CExpr) -> Option<(&CExpr, &CExpr, Option<&crate::num::Qua
 fn trace_of(run: &Run, check: &Check) -> Trace {
     let rule = &run.program.rules[check.rule];
     let mut tracer = Evaluator::tracing(run.program, run.sheets, check.entity);
+    tracer.one_filing(&rule.body, check.period);
     let _ = tracer.eval(&rule.body, check.period, rule.file);
     tracer.trace.unwrap_or_default()
 }

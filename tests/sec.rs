@@ -401,3 +401,52 @@ fn the_import_writes_over_neither_its_input_nor_an_existing_file() {
     names.sort();
     assert_eq!(names, ["data.json", "link.json", "new.toml", "out.toml"]);
 }
+
+/// The status and message (the title, filled in) of a check of the report of `tickmark check rules/sec` on a fixture.
+fn pack_check(report: &serde_json::Value, rule: &str, period: &str) -> (String, String) {
+    let checks = report["checks"].as_array().unwrap();
+    let found = checks.iter().find(|c| c["rule"] == rule && c["period"] == period);
+    let c = found.unwrap_or_else(|| panic!("no check of {rule} at {period}"));
+    (c["status"].as_str().unwrap().to_owned(), c["message"].as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn a_check_reads_one_filing_so_a_split_restatement_meets_no_pre_split_count() {
+    // Apple's 10-K of 2020 restates fiscal 2019's quarterly EPS after the 4-for-1 split of August
+    // 2020 (4.18 becomes 1.05), but gives no quarterly share counts: the latest count is the 10-Q's,
+    // from before the split. Read fact by fact, five checks failed; read from the latest filing that
+    // gives all three inputs (the 10-Q of 2020-01-29 for 2019Q1), each passes.
+    let data = fixture("apple-eps.json");
+    let args = ["check", "rules/sec", "--data", data.to_str().unwrap(), "--format", "json"];
+    let (stdout, stderr, code) = tickmark(&args, root());
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["summary"]["failed"]["error"], 0, "{}", report["summary"]);
+    for period in ["2013Q1", "2013Q2", "2019Q1", "2019Q2", "2019Q3"] {
+        assert_eq!(pack_check(&report, "eps_diluted_consistent", period).0, "pass", "{period}");
+    }
+    let (_, title) = pack_check(&report, "eps_diluted_consistent", "2019Q1");
+    assert!(title.starts_with("Diluted EPS 4.18 USD/share "), "the title reads the same filing: {title}");
+    // `explain` says which filing, and dates every input by it.
+    let args = ["explain", "eps_diluted_consistent", "rules/sec", "--data", data.to_str().unwrap()];
+    let (stdout, stderr, code) = tickmark(&[&args[..], &["--period", "2019Q1"]].concat(), root());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("inputs as filed on 2020-01-29: the latest filing that gives every one"), "{stdout}");
+    assert_eq!(stdout.matches("given 2020-01-29, from").count(), 3, "{stdout}");
+    assert!(stdout.contains("10-Q 0000320193-20-000010 filed 2020-01-29"), "{stdout}");
+}
+
+#[test]
+fn a_share_count_filed_a_thousand_times_too_small_still_fails() {
+    // NVIDIA's 10-K of 2010 tagged fiscal 2008's diluted share count as 606,732 (thousands, filed as
+    // units): one filing gives all three inputs, and they disagree. A true failure stays one.
+    let data = fixture("nvidia-eps.json");
+    let args = ["check", "rules/sec", "--data", data.to_str().unwrap(), "--format", "json"];
+    let (stdout, _, code) = tickmark(&args, root());
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let (status, title) = pack_check(&report, "eps_diluted_consistent", "FY2008");
+    assert_eq!(status, "fail");
+    assert!(title.contains("Diluted EPS 1.31 USD/share") && title.contains("1314.658"), "{title}");
+    assert_eq!(report["summary"]["failed"]["error"], 7, "{}", report["summary"]);
+}

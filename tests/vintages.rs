@@ -204,3 +204,78 @@ fn a_wide_csv_dates_its_rows_with_a_given_column() {
     assert_eq!(code, 2);
     assert!(err.contains("`July` is not a date") && err.contains("b.csv:2:21"), "{err}");
 }
+
+/// The status of each check of `rules` on a CSV history the test writes: ACME's filings of 2024-04-30
+/// (EPS 2.00 on 50 m shares) and 2025-04-30, after a 2-for-1 split (EPS restated to 1.00, the share
+/// count not given again), each giving net income of 100 m; and, with `restated_count`, a third of
+/// 2025-07-30 that gives all three anew (EPS 1.00 on 100 m shares).
+fn one_filing_statuses(rules: &str, restated_count: bool) -> Vec<(String, &'static str)> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = "entity,metric,period,value,unit,given\n\
+                   ACME,net_income,2024Q1,100,USD m,2024-04-30\n\
+                   ACME,eps_diluted,2024Q1,2.00,USD/share,2024-04-30\n\
+                   ACME,shares_diluted,2024Q1,50000000,shares,2024-04-30\n\
+                   ACME,net_income,2024Q1,100,USD m,2025-04-30\n\
+                   ACME,eps_diluted,2024Q1,1.00,USD/share,2025-04-30\n"
+        .to_owned();
+    if restated_count {
+        csv.push_str(
+            "ACME,net_income,2024Q1,100,USD m,2025-07-30\n\
+             ACME,eps_diluted,2024Q1,1.00,USD/share,2025-07-30\n\
+             ACME,shares_diluted,2024Q1,100000000,shares,2025-07-30\n",
+        );
+    }
+    std::fs::write(dir.path().join("filings.csv"), csv).unwrap();
+    std::fs::write(dir.path().join("rules.tick"), rules).unwrap();
+    let mut sources = Sources::default();
+    let (rules, data) = ([dir.path().join("rules.tick")], [dir.path().join("filings.csv")]);
+    let (program, sheets) = load(&rules, &data, &mut sources).unwrap_or_else(|e| panic!("{e:?}"));
+    let (checks, _) = run_all(&program, &sheets);
+    verdicts(&program, &sheets, &checks).into_iter().map(|(rule, _, _, status)| (rule, status)).collect()
+}
+
+const EPS_RULES: &str = "metric net_income: money\nmetric eps_diluted: per_share\nmetric shares_diluted: shares\n\
+    rule eps: eps_diluted ~= net_income / shares_diluted within 0.01 USD/share\n\
+    rule eps_restated: eps_diluted[given last] ~= net_income / shares_diluted within 0.01 USD/share\n\
+    rule eps_first: eps_diluted[given first] ~= net_income / shares_diluted within 0.01 USD/share\n";
+
+#[test]
+fn a_check_reads_its_inputs_from_the_latest_filing_that_gives_them_all() {
+    // Fact by fact, the restated EPS (1.00) would meet the pre-split count (50 m): 1.00 against 2.00.
+    // The latest filing that gives all three is the first: 2.00 against 100 m / 50 m, a pass.
+    let all = one_filing_statuses(EPS_RULES, false);
+    assert_eq!(all.iter().find(|(r, _)| r == "eps").unwrap().1, "pass", "{all:?}");
+    // A vintage named keeps its meaning: the restated EPS against the first filing's figures fails,
+    // and the first one passes.
+    assert_eq!(all.iter().find(|(r, _)| r == "eps_restated").unwrap().1, "fail", "{all:?}");
+    assert_eq!(all.iter().find(|(r, _)| r == "eps_first").unwrap().1, "pass", "{all:?}");
+    // A later filing that gives all three again is the one read: 1.00 against 100 m / 100 m.
+    let all = one_filing_statuses(EPS_RULES, true);
+    assert_eq!(all.iter().find(|(r, _)| r == "eps").unwrap().1, "pass", "{all:?}");
+    assert_eq!(all.iter().find(|(r, _)| r == "eps_first").unwrap().1, "fail", "{all:?}");
+}
+
+#[test]
+fn a_check_no_filing_gives_whole_reads_each_input_as_before() {
+    // The share count comes only from a second source (another file): no filing gives all three, so
+    // each input reads its latest vintage, and the restated EPS meets the old count.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.csv"),
+        "entity,metric,period,value,unit,given\nACME,net_income,2024Q1,100,USD m,2024-04-30\n\
+         ACME,eps_diluted,2024Q1,2.00,USD/share,2024-04-30\nACME,eps_diluted,2024Q1,1.00,USD/share,2025-04-30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.csv"),
+        "entity,metric,period,value,unit,given\nACME,shares_diluted,2024Q1,50000000,shares,2024-04-30\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("rules.tick"), EPS_RULES).unwrap();
+    let mut sources = Sources::default();
+    let data = [dir.path().join("a.csv"), dir.path().join("b.csv")];
+    let (program, sheets) = load(&[dir.path().join("rules.tick")], &data, &mut sources).unwrap();
+    let (checks, _) = run_all(&program, &sheets);
+    let all = verdicts(&program, &sheets, &checks);
+    assert_eq!(all.iter().find(|(r, ..)| r == "eps").unwrap().3, "fail", "{all:?}");
+}

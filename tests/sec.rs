@@ -450,3 +450,53 @@ fn a_share_count_filed_a_thousand_times_too_small_still_fails() {
     assert!(title.contains("Diluted EPS 1.31 USD/share") && title.contains("1314.658"), "{title}");
     assert_eq!(report["summary"]["failed"]["error"], 7, "{}", report["summary"]);
 }
+
+#[test]
+fn stock_splits_are_told_from_restated_share_counts_once_each() {
+    let shown = |name: &str| {
+        let (sheets, _) = sheets(&[fixture(name)]);
+        let splits = sheets.splits.iter();
+        splits.map(|s| (s.new, s.old, s.before.to_string(), s.after.to_string(), s.seen > 20)).collect::<Vec<_>>()
+    };
+    let t = |new, before: &str, after: &str| (new, 1, before.to_owned(), after.to_owned(), true);
+    // Apple split 7-for-1 in June 2014 and 4-for-1 in August 2020; NVIDIA 4-for-1 in July 2021 and
+    // 10-for-1 in June 2024: each between the last filing of the old counts and the first of the new.
+    assert_eq!(shown("apple-eps.json"), [t(7, "2014-04-24", "2014-07-23"), t(4, "2020-07-31", "2020-10-30")]);
+    assert_eq!(shown("nvidia-eps.json"), [t(4, "2021-05-26", "2021-08-20"), t(10, "2024-05-29", "2024-08-28")]);
+    // NVIDIA's counts tagged in thousands (1,000 times too small) are restatements, but no split.
+    // A run notes each split once, as information: it is no warning, and no conflict.
+    let data = fixture("nvidia-eps.json");
+    let (stdout, _, _) =
+        tickmark(&["check", "rules/sec", "--data", data.to_str().unwrap(), "--format", "json"], root());
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let notes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "stock-split")
+        .inspect(|d| assert_eq!(d["level"], "info"))
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[1].starts_with(
+            "CIK0001045810: 10-for-1 stock split between the filings of 2024-05-29 and 2024-08-28, seen in "
+        ),
+        "{}",
+        notes[1]
+    );
+    assert!(notes[1].ends_with(" restated share counts and per-share amounts"), "{}", notes[1]);
+    assert_eq!(
+        (report["summary"]["conflicts"].as_u64(), report["conflicts"].as_array().map(Vec::len)),
+        (Some(0), Some(0))
+    );
+    // `import sec` writes them in its header, `sheet` under the entity's tables.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("nvidia.toml");
+    let (_, stderr, code) = tickmark(&["import", "sec", data.to_str().unwrap(), "-o", out.to_str().unwrap()], root());
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("\n# Stock split: CIK0001045810: 4-for-1 stock split between the filings of 2021-05-26 and 2021-08-20, seen in "), "{written}");
+    let (stdout, stderr, _) = tickmark(&["sheet", "--data", data.to_str().unwrap()], dir.path());
+    assert_eq!(stdout.matches("\nnote: CIK0001045810: ").count(), 2, "{stdout}{stderr}");
+}

@@ -74,7 +74,9 @@ pub fn run(args: Args, style: Style) -> Output {
     let entries = entries(&loaded, &at, &results);
     let (program, sheets, sources) = (&loaded.program, &loaded.sheets, &loaded.sources);
     Output::ok(match args.format {
-        Format::Table => sheet::table(&entries, &sheets.conflicts, &sheets.attributes, sources, width(), style),
+        Format::Table => {
+            sheet::table(&entries, &sheets.conflicts, &sheets.splits, &sheets.attributes, sources, width(), style)
+        }
         Format::Csv => sheet::csv(&entries),
         Format::Json => sheet::json(&entries, &sheets.attributes, sources, &sheets.sources),
         Format::Html => match meta(args.preparer, &loaded) {

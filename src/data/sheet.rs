@@ -105,6 +105,36 @@ impl Filing {
     }
 }
 
+/// A stock split a source's restatements show: share counts of one period that a later filing gives
+/// `new` for `old` times the earlier one's, per-share amounts divided alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub entity: String,
+    /// New shares per old: 4 and 1 for a 4-for-1 split, 3 and 2 for 3-for-2, 1 and 10 for a reverse
+    /// 1-for-10.
+    pub new: u32,
+    pub old: u32,
+    /// The last filing that gives the counts before it and the first that restates them.
+    pub before: Date,
+    pub after: Date,
+    /// How many restated share counts and per-share amounts it explains.
+    pub seen: usize,
+    /// Where one of its restated share counts was filed.
+    pub place: String,
+}
+
+impl Split {
+    /// `AAPL: 4-for-1 stock split between the filings of 2020-07-31 and 2020-10-30, seen in 57 restated
+    /// share counts and per-share amounts`.
+    pub fn describe(&self) -> String {
+        let Split { entity, new, old, before, after, seen, .. } = self;
+        format!(
+            "{entity}: {new}-for-{old} stock split between the filings of {before} and {after}, seen in {seen} \
+             restated share counts and per-share amounts"
+        )
+    }
+}
+
 /// Two sources that give one fact with values that do not meet given rounding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
@@ -370,6 +400,8 @@ pub struct SheetBuilder {
     attributes: super::entity::Attributes,
     /// Metrics kept in the sheets without a fact ([`SheetBuilder::keep_metric`]).
     kept_metrics: Vec<u32>,
+    /// Stock splits sources found in their restatements ([`SheetBuilder::split`]).
+    splits: Vec<Split>,
 }
 
 impl SheetBuilder {
@@ -449,6 +481,11 @@ impl SheetBuilder {
         self.attributes.add(attribute);
     }
 
+    /// Records a stock split a source found in its restatements (an SEC companyfacts file's).
+    pub fn split(&mut self, split: Split) {
+        self.splits.push(split);
+    }
+
     /// Records a conflict a source found within itself: an SEC companyfacts file whose filings give one
     /// fact different values keeps the most recent (`kept`, inserted as usual) and reports the others.
     pub fn conflict(&mut self, key: FactKey, kept: Fact, other: Fact) {
@@ -488,6 +525,8 @@ pub struct Sheets {
     /// Per column, whether it holds figures and whether it holds ranges.
     shapes: Vec<Shape>,
     pub conflicts: Vec<Conflict>,
+    /// Stock splits the sources' restatements show, in the order the sources were read.
+    pub splits: Vec<Split>,
     pub sources: Vec<DataSource>,
     /// What the files say about each entity: `name`, `sector`, `fiscal_year_end`, ...
     pub attributes: super::entity::Attributes,
@@ -626,8 +665,17 @@ impl Sheets {
     /// Lays out the gathered facts: names sorted, ids renumbered, facts placed in their columns in
     /// the order they came (so the first source wins), repeats turned into conflicts or errors.
     fn build(builder: SheetBuilder) -> Result<Sheets, Vec<Diag>> {
-        let SheetBuilder { mut store, entities, metrics, sources, conflicts: found, attributes, kept_metrics, .. } =
-            builder;
+        let SheetBuilder {
+            mut store,
+            entities,
+            metrics,
+            sources,
+            conflicts: found,
+            attributes,
+            kept_metrics,
+            splits,
+            ..
+        } = builder;
         let mut used_entities = vec![false; entities.names.len()];
         let mut used_metrics = vec![false; metrics.names.len()];
         kept_metrics.iter().for_each(|&m| used_metrics[m as usize] = true);
@@ -691,6 +739,7 @@ impl Sheets {
             columns,
             store,
             conflicts: found,
+            splits,
             sources,
             year_ends,
             attributes,

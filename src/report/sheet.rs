@@ -164,6 +164,7 @@ pub fn rows<'a>(entries: &[&'a Entry]) -> Vec<Row<'a>> {
 pub fn table(
     entries: &[Entry],
     conflicts: &[Conflict],
+    splits: &[crate::data::Split],
     attributes: &Attributes,
     sources: &Sources,
     width: Option<usize>,
@@ -187,7 +188,11 @@ pub fn table(
                 blocks.push(block(&title, &rows(layer), width, style));
             }
         }
-        let notes = conflict_notes(&entity, conflicts_of.get(entity.as_str()).map_or(&[], Vec::as_slice), sources);
+        let mut notes = conflict_notes(&entity, conflicts_of.get(entity.as_str()).map_or(&[], Vec::as_slice), sources);
+        // a split once, where its restated figures are vintages (the table shows the latest)
+        for split in splits.iter().filter(|s| s.entity == entity) {
+            let _ = writeln!(notes, "note: {}", split.describe());
+        }
         if !notes.is_empty() {
             blocks.push(notes);
         }

@@ -1,7 +1,8 @@
 //! The run's own warnings, so that nothing passes silently: sources that disagree, rules checked
 //! nowhere, rules skipped at a period they name, data files that give no fact, a run without rules
 //! or that checked nothing, a metric of the data misspelt beside one a rule reads; and (with
-//! `--verbose`) every other figure in the data that no rule reads.
+//! `--verbose`) every other figure in the data that no rule reads; and a note of each stock split the
+//! data's restatements show.
 
 use crate::check::{CExpr, CKind, Program, TitlePart};
 use crate::data::{Conflict, EntityId, MetricId, Sheets};
@@ -27,6 +28,7 @@ pub fn of_run(
     diags.extend(no_rules_diag(program));
     diags.extend(nothing_checked_diag(program, results, narrowed));
     diags.extend(empty_source_diags(sheets, sources));
+    diags.extend(sheets.splits.iter().map(split_diag));
     diags.extend(program.warnings.iter().cloned());
     diags.extend(sheets.attributes.conflicts.iter().map(|c| crate::data::entity::conflict_diag(c, sources)));
     diags.extend(unread_diags(program, sheets, &results.rules, verbose));
@@ -34,6 +36,15 @@ pub fn of_run(
         diags.extend(missing_diags(sheets, sources));
     }
     diags
+}
+
+/// A stock split the data's restatements show: a note, once, where its restated figures are vintages
+/// of their facts (a check reads one filing's, so pre- and post-split figures never meet).
+pub fn split_diag(split: &crate::data::Split) -> Diag {
+    Diag::new(Level::Info, "stock-split", split.describe()).with_help(format!(
+        "each restated figure is an earlier vintage of its fact (`[given -1]`), not a conflict; for one: {}",
+        split.place
+    ))
 }
 
 /// A conflict: two sources give one fact values that do not meet given rounding.

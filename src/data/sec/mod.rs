@@ -33,6 +33,7 @@
 
 pub mod calendar;
 pub mod map;
+pub mod split;
 pub mod write;
 
 use std::borrow::Cow;
@@ -113,6 +114,7 @@ pub fn load(
             }
         }
     }
+    import.splits.iter().for_each(|s| builder.split(s.clone()));
     sources.set_places(described, places);
     Ok(())
 }
@@ -135,6 +137,8 @@ pub struct Import {
     pub unplaced: BTreeMap<Unplaced, usize>,
     /// How many quarters were derived from years to date.
     pub derived: usize,
+    /// The stock splits the filings' restated share counts show, by date ([`split`]).
+    pub splits: Vec<crate::data::Split>,
 }
 
 /// One fact of an import.
@@ -224,6 +228,7 @@ pub fn import(root: &Object<'_>, file: SourceId, map: &ConceptMap) -> Result<Imp
         year_end: None,
         unplaced: BTreeMap::new(),
         derived: 0,
+        splits: Vec::new(),
     };
     let Some(calendar) = Calendar::from_year_ends(read.year_ends) else {
         if read.filed.is_empty() {
@@ -493,10 +498,12 @@ impl Facts<'_> {
         }
         let mut out: Vec<(Imported, Vec<Earlier>)> = Vec::new();
         let mut kept: BTreeMap<(&str, calendar::Span), Kept<'_, '_>> = BTreeMap::new();
+        let mut restated = Vec::new();
         for (&(metric, at), group) in &mut groups {
             let best = group.iter().map(|f| f.rank).min().unwrap_or(0);
             group.retain(|f| f.rank == best);
             group.sort_by(|a, b| self.filings[b.filing].cmp(&self.filings[a.filing]));
+            self.restatements(group, &mut restated);
             let Some(value) = group.first().and_then(|f| self.value(f)) else { continue };
             let mut disagreeing = Vec::new();
             let mut agreeing = Vec::new();
@@ -517,6 +524,7 @@ impl Facts<'_> {
             }
             kept.insert((metric, at), Kept { filed, value, agreeing });
         }
+        import.splits = split::find(&import.entity, &restated);
         for (imported, place) in self.derive(&kept) {
             import.derived += 1;
             out.push((Imported { place, ..imported }, Vec::new()));
@@ -527,6 +535,26 @@ impl Facts<'_> {
                 import.conflicts.push(Disagreement { kept: import.facts.len(), value, place, given });
             }
             import.facts.push(imported);
+        }
+    }
+
+    /// The restatements of a share count or per-share amount between consecutive filings of a group
+    /// (the most recent first), for telling stock splits.
+    fn restatements(&self, group: &[Filed<'_>], out: &mut Vec<split::Restated>) {
+        for pair in group.windows(2) {
+            let (later, earlier) = (&pair[0], &pair[1]);
+            let count = later.unit == "shares";
+            if later.unit != earlier.unit || !(count || later.unit.ends_with("/shares")) {
+                continue;
+            }
+            let (Some(old), Some(new), Some(before), Some(after)) =
+                (self.value(earlier), self.value(later), self.filed(earlier), self.filed(later))
+            else {
+                continue;
+            };
+            if before < after && !old.agrees_with(&new) {
+                out.extend(split::Restated::of(count, &old, &new, (before, after), self.describe(later)));
+            }
         }
     }
 

@@ -34,6 +34,9 @@ pub fn toml(import: &Import, from: &str) -> String {
     for (why, count) in &import.unplaced {
         let _ = writeln!(out, "# Left out: {count} {}.", why.describe());
     }
+    for split in &import.splits {
+        let _ = writeln!(out, "# Stock split: {}.", comment(&split.describe()));
+    }
     if !import.conflicts.is_empty() {
         let _ = writeln!(
             out,

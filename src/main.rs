@@ -44,6 +44,7 @@ fn run() -> ExitCode {
         Command::Check(args) => {
             let opts = CheckOptions {
                 only: args.only,
+                conflicts: args.conflicts,
                 timings: args.timings,
                 no_data: args.no_data,
                 preparer: args.preparer,

@@ -96,6 +96,7 @@ const REQUIRED: &[&str] = &[
     "config_unknown_key",
     "config_wrong_type",
     "args_unknown_period",
+    "args_bad_conflicts",
     // untrusted rule packs: a `use` stays inside the rule repository (issue 12)
     "use_absolute_path",
     "use_parent_escape",

@@ -500,3 +500,60 @@ fn stock_splits_are_told_from_restated_share_counts_once_each() {
     let (stdout, stderr, _) = tickmark(&["sheet", "--data", data.to_str().unwrap()], dir.path());
     assert_eq!(stdout.matches("\nnote: CIK0001045810: ").count(), 2, "{stdout}{stderr}");
 }
+
+/// A companyfacts file of two filings made on one day (a 10-K and an 8-K) that give fiscal 2023's
+/// revenue and net income different values.
+const SAME_DAY: &str = r#"{"cik": 9, "entityName": "Twice Co", "facts": {"us-gaap": {
+ "Revenues": {"units": {"USD": [
+  {"start": "2023-01-01", "end": "2023-12-31", "val": 100000000, "accn": "0009-24-000001", "form": "10-K", "filed": "2024-02-01"},
+  {"start": "2023-01-01", "end": "2023-12-31", "val": 105000000, "accn": "0009-24-000002", "form": "8-K", "filed": "2024-02-01"}]}},
+ "NetIncomeLoss": {"units": {"USD": [
+  {"start": "2023-01-01", "end": "2023-12-31", "val": 10000000, "accn": "0009-24-000001", "form": "10-K", "filed": "2024-02-01"},
+  {"start": "2023-01-01", "end": "2023-12-31", "val": 12000000, "accn": "0009-24-000002", "form": "8-K", "filed": "2024-02-01"}]}}}}}"#;
+
+#[test]
+fn conflicts_show_between_sources_by_default_and_between_filings_grouped_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    write_json(dir.path(), SAME_DAY);
+    // An article whose net income disagrees with the filing's: the conflict an analyst asked for.
+    std::fs::write(
+        dir.path().join("article.toml"),
+        "entity = \"CIK0000000009\"\nsource = \"An article\"\nunit = \"USD m\"\n\n[actual.FY2023]\nnet_income = 30\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("r.tick"), "rule positive: net_income > 0\n").unwrap();
+    let run = |view: &str, deny: bool| {
+        let mut args = vec!["check", "r.tick", "--data", "data.json", "article.toml", "--conflicts", view];
+        if deny {
+            args.extend(["--deny", "warnings"]);
+        }
+        tickmark(&args, dir.path())
+    };
+    // sources: the article against the filing, with both places; the filings' two counted in a line
+    let (out, err, code) = run("sources", false);
+    let text = format!("{out}{err}");
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(text.matches("sources disagree on CIK0000000009 net_income FY2023").count(), 1, "{text}");
+    assert!(text.contains("2 conflicts between filings of one source not shown"), "{text}");
+    assert!(!text.contains("revenue FY2023"), "{text}");
+    assert!(text.contains("3 conflicts"), "every conflict counts in the summary: {text}");
+    // filings: those too, one warning for the day with the count and each pair
+    let (out, err, _) = run("filings", false);
+    let text = format!("{out}{err}");
+    assert!(text.contains("2 conflicts between filings filed on 2024-02-01 in "), "{text}");
+    assert!(text.contains("CIK0000000009 revenue at FY2023: 105 USD m ("), "{text}");
+    assert!(!text.contains("not shown"), "{text}");
+    // none: a line says how many; a hidden conflict still fails the run under --deny warnings
+    let (out, err, code) = run("none", true);
+    let text = format!("{out}{err}");
+    assert!(text.contains("3 conflicts in the data not shown"), "{text}");
+    assert!(!text.contains("sources disagree"), "{text}");
+    assert_eq!(code, 1, "{text}");
+    // the JSON report lists every conflict whatever is shown
+    let (out, _, _) = tickmark(
+        &["check", "r.tick", "--data", "data.json", "article.toml", "--conflicts", "none", "--format", "json"],
+        dir.path(),
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["conflicts"].as_array().unwrap().len(), 3);
+}

@@ -55,6 +55,8 @@ pub struct CheckOptions {
     pub verbosity: report::human::Verbosity,
     /// `--only failed`: keep and list only failed and erred checks (and the summary).
     pub only: Option<Only>,
+    /// `--conflicts`: which conflicts the report shows.
+    pub conflicts: report::Conflicts,
     /// `--timings`: print the time of each phase on stderr.
     pub timings: bool,
     /// `--no-data`: check the rule files alone.
@@ -175,7 +177,7 @@ fn report(
     let verbose = opts.verbosity == report::human::Verbosity::Verbose;
     let warnings = report::warnings::of_run(program, sheets, sources, &results, narrowed, verbose);
 
-    let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
+    let run = Run { program, sheets, sources, results: &results, warnings: &warnings, conflicts: opts.conflicts };
     let meta = match opts.format {
         Format::Html => match super::sheet::meta(opts.preparer.clone(), loaded) {
             Ok(meta) => Some(meta),
@@ -207,7 +209,7 @@ fn report(
 fn beside_table(opts: &CheckOptions, run: &Run) -> String {
     let floor = if opts.deny_warnings { crate::diag::Level::Warning } else { crate::diag::Level::Error };
     let shown = |d: &Diag| opts.verbosity != report::human::Verbosity::Quiet || d.level >= floor;
-    let conflicts = run.sheets.conflicts.iter().map(|c| report::warnings::conflict_diag(c, run.sources));
+    let conflicts = report::warnings::conflict_diags(run).into_iter();
     let diags: Vec<Diag> = conflicts.chain(run.warnings.iter().cloned()).filter(shown).collect();
     let mut out = report::human::render_diags(&diags, run.sources, opts.style);
     out.push_str(&report::human::summary_line(&run.summary()));

@@ -80,9 +80,11 @@ pub fn run(args: Args, style: Style) -> Output {
         Format::Csv => sheet::csv(&entries),
         Format::Json => sheet::json(&entries, &sheets.attributes, sources, &sheets.sources),
         Format::Html => match meta(args.preparer, &loaded) {
-            Ok(meta) => {
-                html::render(&Run { program, sheets, sources, results: &results, warnings: &[] }, &entries, &meta)
-            }
+            Ok(meta) => html::render(
+                &Run { program, sheets, sources, results: &results, warnings: &[], conflicts: Default::default() },
+                &entries,
+                &meta,
+            ),
             Err((diags, sources)) => return failure(&diags, &sources, style),
         },
     })

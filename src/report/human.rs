@@ -45,7 +45,7 @@ pub fn render(run: &Run, style: Style, verbosity: Verbosity, deny_warnings: bool
     let floor = if deny_warnings { Level::Warning } else { Level::Error };
     let shown = |d: &Diag| verbosity != Verbosity::Quiet || d.level >= floor;
     let mut diags: Vec<Diag> = Vec::new();
-    diags.extend(run.sheets.conflicts.iter().map(|c| super::warnings::conflict_diag(c, run.sources)).filter(shown));
+    diags.extend(super::warnings::conflict_diags(run).into_iter().filter(shown));
     diags.extend(run.warnings.iter().filter(|d| shown(d)).cloned());
     let checks = run.kept().iter().filter_map(|c| explain::check_diag(c, run.program, run.sheets, run.sources));
     diags.extend(checks.filter(shown));

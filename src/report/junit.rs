@@ -159,7 +159,7 @@ fn outcome(run: &Run, c: &Check) -> Option<String> {
 
 /// The run's conflicts and warnings, as the `<system-err>` of a suite with no test case.
 fn warnings_suite(run: &Run) -> String {
-    let mut diags: Vec<Diag> = run.sheets.conflicts.iter().map(|c| warnings::conflict_diag(c, run.sources)).collect();
+    let mut diags: Vec<Diag> = warnings::conflict_diags(run);
     diags.extend(run.warnings.iter().cloned());
     if diags.is_empty() {
         return String::new();

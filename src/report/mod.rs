@@ -31,6 +31,22 @@ pub struct Run<'a> {
     /// Warnings found along the way (rules checked nowhere, files without facts, ...) and, with
     /// `--verbose`, notes on what no rule reads; conflicts between sources are in the sheets.
     pub warnings: &'a [Diag],
+    /// Which conflicts the human and JUnit reports show (`--conflicts`); every one counts.
+    pub conflicts: Conflicts,
+}
+
+/// Which conflicts a report shows (`--conflicts`). Every conflict counts in the summary and under
+/// `--deny warnings` whatever is shown, and a report that hides some says how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Conflicts {
+    /// Between different sources (an article against the filing), each with both places; those
+    /// between filings of one source are counted in a line.
+    #[default]
+    Sources,
+    /// Those, and the ones between filings of one source, grouped per source and filing day.
+    Filings,
+    /// None: a line says how many there are.
+    None,
 }
 
 /// The closing counts of a run.

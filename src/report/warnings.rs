@@ -38,6 +38,75 @@ pub fn of_run(
     diags
 }
 
+/// The conflicts of a run as `--conflicts` shows them: each between different sources with both
+/// places; those between filings of one source one diagnostic per source and filing day (a count and
+/// the first few), or counted in a line; with `none`, a line with the count.
+pub fn conflict_diags(run: &super::Run) -> Vec<Diag> {
+    use super::Conflicts;
+    let (within, between): (Vec<&Conflict>, Vec<&Conflict>) =
+        run.sheets.conflicts.iter().partition(|c| c.kept.origin.file == c.other.origin.file);
+    let hidden = |count: usize, what: &str, flag: &str| {
+        let noun = if count == 1 { "conflict" } else { "conflicts" };
+        Diag::new(Level::Info, "conflicts-hidden", format!("{count} {noun} {what} not shown")).with_help(format!(
+            "`--conflicts {flag}` shows them; they count in the summary, and under `--deny warnings` fail the run"
+        ))
+    };
+    let total = run.sheets.conflicts.len();
+    match run.conflicts {
+        Conflicts::None => (total > 0).then(|| hidden(total, "in the data", "filings")).into_iter().collect(),
+        Conflicts::Sources => {
+            let mut diags: Vec<Diag> = between.iter().map(|c| conflict_diag(c, run.sources)).collect();
+            if !within.is_empty() {
+                diags.push(hidden(within.len(), "between filings of one source", "filings"));
+            }
+            diags
+        }
+        Conflicts::Filings => {
+            let mut diags: Vec<Diag> = between.iter().map(|c| conflict_diag(c, run.sources)).collect();
+            diags.extend(filing_groups(&within, run.sources));
+            diags
+        }
+    }
+}
+
+/// Conflicts between filings of one source, one warning per source and filing day: how many, and the
+/// first three with both places.
+fn filing_groups(within: &[&Conflict], sources: &Sources) -> Vec<Diag> {
+    let mut groups: std::collections::BTreeMap<_, Vec<&Conflict>> = std::collections::BTreeMap::new();
+    for c in within {
+        groups.entry((c.kept.origin.file, c.kept.given, c.other.given)).or_default().push(c);
+    }
+    let mut diags = Vec::new();
+    for ((file, kept, other), list) in groups {
+        let day = |d: Option<crate::date::Date>| d.map_or_else(|| "undated".to_owned(), |d| d.to_string());
+        let when = if kept == other {
+            format!("filed on {}", day(kept))
+        } else {
+            format!("of {} and {}", day(kept), day(other))
+        };
+        let name = &sources.get(file).name;
+        let noun = if list.len() == 1 { "conflict" } else { "conflicts" };
+        let mut diag = Diag::warning("conflict", format!("{} {noun} between filings {when} in {name}", list.len()));
+        diag = diag.with_help("filings of one day that give one fact different values; the first filing given wins");
+        for c in list.iter().take(3) {
+            let at = format!("{} {} at {}", c.key.entity, c.key.metric, c.key.period);
+            let place = |f: &crate::data::Fact| sources.location(f.origin.file, f.origin.span);
+            diag = diag.note(format!(
+                "{at}: {} ({}) vs {} ({})",
+                c.kept.value.show(),
+                place(&c.kept),
+                c.other.value.show(),
+                place(&c.other)
+            ));
+        }
+        if list.len() > 3 {
+            diag = diag.note(format!("and {} more", list.len() - 3));
+        }
+        diags.push(diag);
+    }
+    diags
+}
+
 /// A stock split the data's restatements show: a note, once, where its restated figures are vintages
 /// of their facts (a check reads one filing's, so pre- and post-split figures never meet).
 pub fn split_diag(split: &crate::data::Split) -> Diag {

@@ -73,7 +73,7 @@ pub fn run_all(program: &Program, sheets: &Sheets) -> (Vec<Check>, Vec<Diag>) {
 pub fn report_text(program: &Program, sheets: &Sheets, sources: &Sources) -> (String, String) {
     let results = eval::run(program, sheets, &Filter::default(), eval::Keep::NotPassed);
     let warnings = report::warnings::nowhere_diags(program, sheets, &results, false);
-    let run = Run { program, sheets, sources, results: &results, warnings: &warnings };
+    let run = Run { program, sheets, sources, results: &results, warnings: &warnings, conflicts: Default::default() };
     (
         report::ledger::lines(&run),
         report::human::render(&run, Style { color: false, width: 80 }, Default::default(), false),

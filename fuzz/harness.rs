@@ -248,7 +248,15 @@ fn run_with(rules: &str, read: impl Fn(&mut Sources, &mut SheetBuilder) -> Resul
     let mut warnings = report::warnings::of_run(&program, &sheets, &sources, &results, false, true);
     warnings.extend(sheets.conflicts.iter().map(|c| report::warnings::conflict_diag(c, &sources)));
     located(&warnings, &sources);
-    let run = Run { program: &program, sheets: &sheets, sources: &sources, results: &results, warnings: &warnings };
+    let conflicts = Default::default();
+    let run = Run {
+        program: &program,
+        sheets: &sheets,
+        sources: &sources,
+        results: &results,
+        warnings: &warnings,
+        conflicts,
+    };
     let style = Style { color: false, width: 80 };
     let human = report::human::render(&run, style, Verbosity::Verbose, true);
     let json = report::json::render(&run);

@@ -791,7 +791,15 @@ fn rendered_json(rules: &[PathBuf], data: &[PathBuf], keep: Keep, verbose: bool)
     };
     let results = eval::run(&program, &sheets, &Filter::default(), keep);
     let warnings = report::warnings::of_run(&program, &sheets, &sources, &results, false, verbose);
-    let run = Run { program: &program, sheets: &sheets, sources: &sources, results: &results, warnings: &warnings };
+    let conflicts = Default::default();
+    let run = Run {
+        program: &program,
+        sheets: &sheets,
+        sources: &sources,
+        results: &results,
+        warnings: &warnings,
+        conflicts,
+    };
     report::json::render(&run)
 }
 

@@ -18,6 +18,9 @@
 //! holds the default vintage ([`Sheets::place_vintages`] says which) and a side table, keyed by slot,
 //! lists every vintage of the few keys that have more than one. Dates are rare beside
 //! bulk facts, so they live in a side table too (8 bytes a dated fact) and the packed path is unchanged.
+//! A vintage belongs to the [`Filing`] that gave it and to those that repeated its value earlier (an
+//! SEC fact's agreeing filings, in a side table): [`Sheets::as_filed`] reads a fact as one filing gave
+//! it, so that a check reads all its inputs from one filing.
 
 use std::collections::BTreeSet;
 

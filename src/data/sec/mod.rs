@@ -15,7 +15,11 @@
 //!   `filed` date, then accession) is the fact, given at its filing date. An earlier filing whose value
 //!   does not meet it given rounding (a restatement) is an earlier vintage of the fact, given at its own
 //!   filing date (`eps_diluted[given -1]`); only two such values filed on one day are a conflict, in the
-//!   report with both filings. An earlier filing that agrees is no vintage of its own.
+//!   report with both filings. An earlier filing that agrees is no vintage of its own, but the fact is
+//!   its too ([`Imported::also`]): a check that reads one filing reads it there
+//!   ([`crate::data::Sheets::as_filed`]).
+//! - **Stock splits**: share counts a later filing restates by a split's ratio (per-share amounts by its
+//!   inverse) are one note per split ([`split`]), their values vintages as any restatement's.
 //! - **Derived quarters**: a quarter no filing gives as three months (a Q4, which 10-Ks rarely carry;
 //!   a cash-flow quarter, which 10-Qs give only to date) is its year to date less the year to date a
 //!   quarter before (Q4 = fiscal year − nine months), for money over a duration only: never a

@@ -7,6 +7,8 @@ is left to move), e.g. after merging a branch that added tests/NAME.rs:
 
     python3 scripts/one-test-binary.py && cargo test --test it NAME::
 
+(then `git add -A tests` and commit: the moves are staged, the edits made after them are not).
+
 For each tests/NAME.rs it:
 - moves it to tests/it/NAME.rs (`git mv` where tracked) and adds `mod NAME;` to tests/it/main.rs,
   sorted; a leading `#![cfg(...)]` becomes `#[cfg(...)]` on that line;
@@ -44,10 +46,14 @@ HEADER = """\
 //! A file added as `tests/NAME.rs` (e.g. on a branch made before this layout) is moved here by
 //! `scripts/one-test-binary.py`. Only a test that needs a cargo feature stays a crate of its own
 //! (`tests/NAME.rs` with `#![cfg(feature = "...")]`, run with `--features`).
+//!
+//! The tests share one process: none may set an environment variable or change the current folder
+//! (children get theirs through `Command::env`/`current_dir`); the few that call `set_current_dir`
+//! set the crate root, where cargo runs tests anyway, so no test can see another folder.
 
-#[path = "../common/mod.rs"]
-mod common;
 """
+# Declared with the tests, in the order rustfmt keeps: tests/common/ serves a feature's own crate too.
+COMMON = ["#[path = \"../common/mod.rs\"]"]
 
 
 def git(*args, check=True):
@@ -172,6 +178,7 @@ def existing_mods():
 
 
 def write_main(mods):
+    mods = {**mods, "common": COMMON}
     body = "".join("".join(a + "\n" for a in mods[n]) + f"mod {n};\n" for n in sorted(mods))
     MAIN.write_text(HEADER + body)
 
@@ -207,8 +214,10 @@ def main():
         move_test(path, mods, renamed)
     write_main(mods)
     rewrite_mentions(renamed)
-    if tracked(MAIN) or renamed:
-        git("add", str(MAIN))
+    if renamed:
+        # e.g. `use exact::{Figure};` once a wrapper module's name has gone from the path
+        subprocess.run(["cargo", "fmt"], cwd=ROOT, check=True)
+    git("add", str(MAIN))
 
 
 if __name__ == "__main__":

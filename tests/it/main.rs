@@ -7,15 +7,19 @@
 //! A file added as `tests/NAME.rs` (e.g. on a branch made before this layout) is moved here by
 //! `scripts/one-test-binary.py`. Only a test that needs a cargo feature stays a crate of its own
 //! (`tests/NAME.rs` with `#![cfg(feature = "...")]`, run with `--features`).
+//!
+//! The tests share one process: none may set an environment variable or change the current folder
+//! (children get theirs through `Command::env`/`current_dir`); the few that call `set_current_dir`
+//! set the crate root, where cargo runs tests anyway, so no test can see another folder.
 
-#[path = "../common/mod.rs"]
-mod common;
 mod borderline;
 mod bulk;
 mod casefile;
 mod catalogue;
 mod check;
 mod cli;
+#[path = "../common/mod.rs"]
+mod common;
 mod containment;
 mod contract;
 mod data;

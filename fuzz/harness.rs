@@ -1,5 +1,5 @@
 //! What each fuzz target does with its input. Shared, through `#[path]`, by the targets in
-//! `fuzz_targets/` and by `tests/fuzz.rs`, which replays every input a fuzzer ever found a fault with
+//! `fuzz_targets/` and by `tests/it/fuzz.rs`, which replays every input a fuzzer ever found a fault with
 //! (`tests/fixtures/fuzz/TARGET/`), so a fixed crash stays fixed in `cargo test`.
 //!
 //! Every target runs its input through as much of the real pipeline as it reaches, in memory: read,

@@ -4,7 +4,7 @@
 //! works in [`Unit`]s, which add how a value is shown (a scale, `%` or `bps`), and decides what a
 //! result *is* through the same functions here (`eval::units`), so that a rule the checker accepts
 //! never meets a unit error at run time for a reason the checker could have seen. A property test
-//! (`tests/units.rs`) holds the two to each other for every pair of units.
+//! (`tests/it/units.rs`) holds the two to each other for every pair of units.
 //!
 //! | a ∘ b               | `+ - < ~=`      | `*`                 | `/`                          |
 //! |---------------------|-----------------|---------------------|------------------------------|

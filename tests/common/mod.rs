@@ -32,10 +32,12 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// insta settings for the top-level `snapshots/` folder, one body per fixture.
+/// insta settings for the top-level `snapshots/` folder, one body per fixture. The path is absolute:
+/// a relative one is taken from the file of the assertion, which is `tests/it/` for most tests and
+/// `tests/` for a test crate of its own.
 pub fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
     s.set_prepend_module_to_snapshot(false);
     s.set_omit_expression(true);
     s

@@ -1,0 +1,199 @@
+//! The evaluator's semantics, fixture by fixture: intervals, units, periods, missing data, `*`
+//! names, functions and check errors, each run against the data in `tests/fixtures/eval/data/`.
+
+use crate::common;
+
+use std::path::PathBuf;
+
+use tickmark::eval::Outcome;
+use tickmark::source::Sources;
+
+/// Runs one fixture: every check listed, then the report a user would read.
+fn run_fixture(path: &std::path::Path) -> String {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let mut sources = Sources::default();
+    let rules = vec![common::relative(path)];
+    let data = data_for(path.file_name().unwrap().to_str().unwrap());
+    let source = std::fs::read_to_string(path).unwrap();
+    match common::load(&rules, &data, &mut sources) {
+        Ok((program, sheets)) => {
+            let (lines, report) = common::report_text(&program, &sheets, &sources);
+            format!("----- SOURCE\n{source}\n----- CHECKS\n{lines}\n----- REPORT\n{report}")
+        }
+        Err(diags) => format!("----- SOURCE\n{source}\n----- ERRORS\n{}", common::render(&diags, &sources)),
+    }
+}
+
+/// The data of a fixture: ACME's sheet, and for `currencies.tick` BETA's too (it reports in EUR).
+fn data_for(fixture: &str) -> Vec<PathBuf> {
+    if fixture.starts_with("fractions") {
+        return vec![PathBuf::from("tests/fixtures/eval/bare")];
+    }
+    if fixture.starts_with("ranges") {
+        return vec![PathBuf::from("tests/fixtures/eval/ranged")];
+    }
+    let mut data = vec![PathBuf::from("tests/fixtures/eval/data")];
+    if fixture.starts_with("currencies") {
+        data.push(PathBuf::from("tests/fixtures/eval/beta"));
+    }
+    data
+}
+
+#[test]
+fn eval_fixtures() {
+    common::settings().bind(|| {
+        insta::glob!("..", "fixtures/eval/*.tick", |path| {
+            insta::assert_snapshot!(run_fixture(path));
+        });
+    });
+}
+
+/// The status of each check of a fixture, by rule name and period.
+fn statuses(fixture: &str) -> Vec<(String, String, String, &'static str)> {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let mut sources = Sources::default();
+    let rules = vec![PathBuf::from(format!("tests/fixtures/eval/{fixture}"))];
+    let data = data_for(fixture);
+    let (program, sheets) =
+        common::load(&rules, &data, &mut sources).unwrap_or_else(|d| panic!("{}", common::render(&d, &sources)));
+    let (checks, _) = common::run_all(&program, &sheets);
+    checks
+        .iter()
+        .map(|c| {
+            let rule = program.rules[c.rule].name.clone();
+            (rule, sheets.entities[c.entity as usize].clone(), c.period.to_string(), c.outcome.status())
+        })
+        .collect()
+}
+
+/// The status of a rule at an entity and period.
+fn status_of(all: &[(String, String, String, &'static str)], rule: &str, entity: &str, period: &str) -> &'static str {
+    all.iter().find(|(r, e, p, _)| r == rule && e == entity && p == period).map_or("absent", |(_, _, _, s)| *s)
+}
+
+#[test]
+fn rounding_decides_approximate_equality() {
+    let all = statuses("intervals.tick");
+    assert_eq!(status_of(&all, "margin_matches_reported", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "margin_claim_too_high", "ACME", "2025Q4"), "fail");
+    assert_eq!(status_of(&all, "margin_within_pp", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "revenue_within_relative", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "revenue_not_within_relative", "ACME", "2025Q4"), "fail");
+    assert_eq!(status_of(&all, "point_values_compared", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "point_equality_fails", "ACME", "2025Q4"), "fail");
+}
+
+#[test]
+fn missing_inputs_skip_and_never_fail() {
+    let all = statuses("missing.tick");
+    assert_eq!(status_of(&all, "net_income_positive", "ACME", "2025Q3"), "skip");
+    assert_eq!(status_of(&all, "net_income_positive", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "or_needs_both_sides", "ACME", "2025Q3"), "skip");
+    assert_eq!(status_of(&all, "exists_asks", "ACME", "2025Q3"), "pass");
+    assert_eq!(status_of(&all, "if_chooses", "ACME", "2025Q3"), "pass");
+}
+
+#[test]
+fn computation_failures_are_check_errors() {
+    let all = statuses("errors.tick");
+    assert_eq!(status_of(&all, "divide_by_zero", "ACME", "2025Q4"), "error");
+    assert_eq!(status_of(&all, "divide_by_tiny", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "past_a_decimal", "ACME", "2025Q4"), "pass");
+    assert_eq!(status_of(&all, "too_large", "ACME", "2025Q4"), "error");
+    let currencies = statuses("currencies.tick");
+    assert_eq!(status_of(&currencies, "mixed", "ACME", "2025Q4"), "error");
+    assert_eq!(status_of(&currencies, "mixed", "BETA", "2025Q4"), "pass");
+}
+
+#[test]
+fn open_ranges_have_one_end() {
+    let all = statuses("functions.tick");
+    assert_eq!(status_of(&all, "open_range_low", "ACME", "2026Q1"), "skip");
+    assert_eq!(status_of(&all, "open_range_in", "ACME", "2026Q1"), "pass");
+}
+
+#[test]
+fn failures_carry_their_trace() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let mut sources = Sources::default();
+    let rules = vec![PathBuf::from("tests/fixtures/eval/intervals.tick")];
+    let data = vec![PathBuf::from("tests/fixtures/eval/data")];
+    let (program, sheets) = common::load(&rules, &data, &mut sources).ok().unwrap();
+    let (checks, _) = common::run_all(&program, &sheets);
+    let failed = checks.iter().find(|c| program.rules[c.rule].name == "margin_claim_too_high").unwrap();
+    let Outcome::Fail(trace) = &failed.outcome else { panic!("expected a failure") };
+    let metrics: Vec<&str> = trace.facts.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(metrics, ["operating_income", "revenue"]);
+}
+
+#[test]
+fn units_convert_and_pure_numbers_scale() {
+    let all = statuses("units.tick");
+    for rule in [
+        "capex_scales_convert",
+        "amounts_convert_between_scales",
+        "ratio_from_money",
+        "bps_and_percent",
+        "gigawatts",
+        "ratio_against_a_ratio",
+        "tolerance_in_percentage_points",
+        "order_of_terms_does_not_matter",
+        "pure_numbers_scale",
+    ] {
+        let period = if rule == "capex_scales_convert" { "FY2025" } else { "2025Q4" };
+        assert_eq!(status_of(&all, rule, "ACME", period), "pass", "{rule}");
+    }
+    assert_eq!(status_of(&all, "tolerance_too_tight", "ACME", "2025Q4"), "fail");
+}
+
+#[test]
+fn a_quotient_of_bare_figures_is_a_fraction() {
+    let all = statuses("fractions.tick");
+    for rule in [
+        "quoted_margin",
+        "margin_above_10pct",
+        "eps_from_bare_figures",
+        "bare_margin_as_a_fraction",
+        "scaled_fraction_keeps_its_reading",
+        "computed_against_written",
+    ] {
+        assert_eq!(status_of(&all, rule, "BARE", "2025Q4"), "pass", "{rule}");
+    }
+    assert_eq!(status_of(&all, "margin_above_12pct", "BARE", "2025Q4"), "fail");
+}
+
+#[test]
+fn ranges_compute_bound_by_bound() {
+    let all = statuses("ranges.tick");
+    for (rule, period) in [
+        ("segment_guidance_sums_to_a_range", "2026Q3"),
+        ("revenue_in_summed_segment_guidance", "2026Q3"),
+        ("summed_guidance_midpoint", "2026Q3"),
+        ("avg_of_ranges", "2026Q3"),
+        ("implied_q4_bounds", "FY2026"),
+        ("implied_q4_width", "FY2026"),
+        ("q4_guidance_top_above_implied", "2026Q4"),
+        ("range_minus_range", "FY2026"),
+        ("open_end_stays_open", "2026Q4"),
+        ("scaled", "FY2026"),
+        ("negated", "FY2026"),
+        ("scaled_by_a_ratio", "FY2026"),
+        ("raised", "FY2026"),
+        ("not_reiterated", "FY2026"),
+        ("figure_is_not_a_range", "FY2026"),
+    ] {
+        assert_eq!(status_of(&all, rule, "MSFT", period), "pass", "{rule}");
+    }
+    // `low` of a range whose lower end is open has no value: skipped, never failed
+    assert_eq!(status_of(&all, "open_end_is_missing", "MSFT", "2026Q4"), "skip");
+    // a scale whose interval reaches zero leaves the order of the bounds unknown
+    assert_eq!(status_of(&all, "scaled_by_zero", "MSFT", "FY2026"), "error");
+    // 80.2 reported against an implied 74.6..79.6
+    assert_eq!(status_of(&all, "q4_in_implied_guidance", "MSFT", "FY2026"), "fail");
+    assert_eq!(status_of(&all, "q4_in_implied_guidance", "MSFT", "FY2025"), "skip");
+    // a metric that is a range in one year and a figure in another: checked where it is a figure
+    assert_eq!(status_of(&all, "guided_operating_income", "MSFT", "FY2025"), "pass");
+    assert_eq!(status_of(&all, "guided_operating_income", "MSFT", "FY2026"), "error");
+    assert_eq!(status_of(&all, "figure_over_guided_margin", "MSFT", "FY2025"), "pass");
+    assert_eq!(status_of(&all, "figure_over_guided_margin", "MSFT", "FY2026"), "error");
+}

@@ -21,5 +21,7 @@ pub mod xlsx;
 
 pub use file::DataFile;
 pub use load::{load_file, load_paths, load_paths_with, load_source};
-pub use sheet::{Conflict, DataSource, EntityId, Fact, FactKey, FactValue, MetricId, Origin, SheetBuilder, Sheets};
+pub use sheet::{
+    Conflict, DataSource, EntityId, Fact, FactKey, FactValue, MetricId, Origin, Packed, SheetBuilder, Sheets,
+};
 pub use value::{ValueError, parse_value};

@@ -1,0 +1,153 @@
+//! A checked rule → its kernel, where every node is of a shape kernels compute: figures at the
+//! check's period or a period from it, number literals, cells (inlined), `+ - * /`, `abs`,
+//! `growth`, `change`, `sum` of a `*` name, and at the top one comparison chain or one `~=`.
+
+use crate::check::{CExpr, CKind, CellId, Func, Program, Rule};
+use crate::num::{Quantity, Unit};
+use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, UnaryOp};
+
+use super::Kernel;
+use super::frac::{Frac, Val, of_real};
+
+/// One step of a kernel, in postfix order over a stack of values.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// A figure (`metric * 3 + scenario`) at the check's period moved by `shifts`, outermost first.
+    Fact {
+        column: u32,
+        shifts: Box<[PeriodRef]>,
+    },
+    /// `sum(segment.*.revenue)`: every figure of the columns that has one, at the shifted period.
+    SumOf {
+        columns: Box<[u32]>,
+        shifts: Box<[PeriodRef]>,
+    },
+    Lit(Val),
+    /// A cell is read here: outside its file's `for` line the check goes to the evaluator.
+    Scope(CellId),
+    Neg,
+    /// A chain of `+` and `-` of as many terms as flags, each flag whether the term is subtracted.
+    Sum(Box<[bool]>),
+    Mul,
+    Div,
+    Abs,
+    Growth,
+    Change,
+    /// `a op b op c`: as many links as operators; the last op of a kernel.
+    Compare(Box<[CmpOp]>),
+    /// `a ~= b [within T]`: the last op of a kernel.
+    Approx(Option<Tol>),
+}
+
+/// A tolerance of `~=`, exact: its value in its unit's base, and the unit.
+#[derive(Debug, Clone, Copy)]
+pub struct Tol {
+    pub value: Frac,
+    pub unit: Unit,
+}
+
+/// How many ops a kernel may have: far below the evaluator's step limit, so a check the kernel
+/// decides can never be one the evaluator stops for too much work.
+const MAX_OPS: usize = 1024;
+
+/// How deep cells may nest inside a kernel.
+const MAX_DEPTH: usize = 32;
+
+/// The kernel of a rule, where its body has a kernel's shape; `None` otherwise.
+pub fn rule(program: &Program, rule: &Rule) -> Option<Kernel> {
+    if !program.linked {
+        return None;
+    }
+    let mut c = Compiler { program, ops: Vec::new() };
+    match &rule.body.kind {
+        CKind::Compare { first, rest } => {
+            c.value(first, &[], 0)?;
+            for (_, e) in rest {
+                c.value(e, &[], 0)?;
+            }
+            c.ops.push(Op::Compare(rest.iter().map(|(op, _)| *op).collect()));
+        }
+        CKind::Approx { lhs, rhs, within } => {
+            c.value(lhs, &[], 0)?;
+            c.value(rhs, &[], 0)?;
+            let tol = match within {
+                Some(t) => Some(tolerance(t)?),
+                None => None,
+            };
+            c.ops.push(Op::Approx(tol));
+        }
+        _ => return None,
+    }
+    (c.ops.len() <= MAX_OPS).then_some(Kernel { ops: c.ops })
+}
+
+/// An exact tolerance, where it is a fraction of machine words.
+fn tolerance(t: &Quantity) -> Option<Tol> {
+    let exact = t.exact().ok()?;
+    Some(Tol { value: of_real(&exact.point)?, unit: t.unit })
+}
+
+struct Compiler<'a> {
+    program: &'a Program,
+    ops: Vec<Op>,
+}
+
+impl Compiler<'_> {
+    /// Compiles an expression that gives a figure, read at the check's period moved by `shifts`.
+    fn value(&mut self, e: &CExpr, shifts: &[PeriodRef], depth: usize) -> Option<()> {
+        if self.ops.len() > MAX_OPS || depth > MAX_DEPTH {
+            return None;
+        }
+        match &e.kind {
+            CKind::Number { value, .. } => self.ops.push(Op::Lit(Val::of_num(value)?)),
+            CKind::Fact { metric, scenario, vintage: None, .. } => {
+                let column = metric.checked_mul(3)?.checked_add(*scenario as u32)?;
+                self.ops.push(Op::Fact { column, shifts: shifts.into() });
+            }
+            CKind::Shift { expr, to } => {
+                if matches!(to, PeriodRef::Given(_)) {
+                    return None;
+                }
+                let inner: Vec<PeriodRef> = shifts.iter().copied().chain([*to]).collect();
+                self.value(expr, &inner, depth)?;
+            }
+            CKind::Cell(id) => {
+                self.ops.push(Op::Scope(*id));
+                self.value(&self.program.cells[*id].body, shifts, depth + 1)?;
+            }
+            CKind::Unary { op: UnaryOp::Neg, expr } => {
+                self.value(expr, shifts, depth)?;
+                self.ops.push(Op::Neg);
+            }
+            CKind::Binary { op: BinOp::Add | BinOp::Sub, .. } => {
+                let terms = crate::eval::expr::terms(e);
+                for (_, t) in &terms {
+                    self.value(t, shifts, depth)?;
+                }
+                self.ops.push(Op::Sum(terms.iter().map(|(negative, _)| *negative).collect()));
+            }
+            CKind::Binary { op: op @ (BinOp::Mul | BinOp::Div), lhs, rhs } => {
+                self.value(lhs, shifts, depth)?;
+                self.value(rhs, shifts, depth)?;
+                self.ops.push(if *op == BinOp::Mul { Op::Mul } else { Op::Div });
+            }
+            CKind::Call { func: Func::Abs, args } if args.len() == 1 => {
+                self.value(&args[0], shifts, depth)?;
+                self.ops.push(Op::Abs);
+            }
+            CKind::Call { func: func @ (Func::Growth | Func::Change), args } if args.len() == 2 => {
+                self.value(&args[0], shifts, depth)?;
+                self.value(&args[1], shifts, depth)?;
+                self.ops.push(if *func == Func::Growth { Op::Growth } else { Op::Change });
+            }
+            CKind::Call { func: Func::Sum, args } if args.len() == 1 => {
+                let CKind::Pattern { metrics, scenario, .. } = &args[0].kind else { return None };
+                let columns: Option<Box<[u32]>> =
+                    metrics.iter().map(|(m, _)| m.checked_mul(3)?.checked_add(*scenario as u32)).collect();
+                self.ops.push(Op::SumOf { columns: columns?, shifts: shifts.into() });
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+}

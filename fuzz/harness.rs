@@ -349,6 +349,10 @@ rule negated: -b < a - d
 rule product: b * m <= a
 rule zero: c >= 0
 rule guided: a in guidance.a
+rule guided_before: a in guidance.a[-1q]
+rule guided_width: width(guidance.a) <= 10% * mid(guidance.a)
+rule literal_range: m in 0%..60%
+rule open_range: m in ..80%
 "#;
 
 /// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`

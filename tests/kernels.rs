@@ -21,7 +21,7 @@ fn root() -> &'static Path {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// Figures of every scale, sign and size, `c` within a few last digits of `a - b`, some missing.
     #[test]
@@ -47,18 +47,18 @@ fn kernels_decide_most_checks_of_the_generated_figures_and_agree() {
 }
 
 #[test]
-fn a_missing_input_a_range_or_a_unit_clash_is_left_to_the_evaluator() {
+fn a_missing_input_a_borderline_pass_or_a_unit_clash_is_left_to_the_evaluator() {
     let rules = "rule identity: c ~= a - b\nrule inside: a in guidance.a\nrule abs: c ~= a - b within 0.5 USD m\n";
     let csv = "entity,metric,period,value,unit,scenario\n\
                E,a,2025Q4,100.0,USD m,actual\nE,b,2025Q4,40.0,USD m,actual\nE,c,2025Q4,60.0,USD m,actual\n\
                E,a,2025Q3,100.0,USD m,actual\nE,b,2025Q3,40.0,USD m,actual\n\
                F,a,2025Q4,100.0,EUR m,actual\nF,b,2025Q4,40.0,EUR m,actual\nF,c,2025Q4,60.0,EUR m,actual\n\
-               E,a,2025Q4,90..110,USD m,guidance\n";
+               E,a,2025Q4,90..110,USD m,guidance\nF,a,2025Q4,100.0..110,EUR m,guidance\n";
     let found = harness::agree(rules, &[("k.csv", csv)]);
-    // nine checks, three at each rule; kernels decide the identity at E and F 2025Q4 and the
-    // absolute tolerance at E 2025Q4: the rest is the evaluator's (skips at 2025Q3 and where F has
-    // no guidance, the guidance range, a tolerance in USD against EUR figures: an error)
-    assert_eq!((found.checks, found.decided), (9, 3));
+    // nine checks, three of each rule; kernels decide the identity at E and F 2025Q4, the absolute
+    // tolerance and the guidance at E 2025Q4: the rest is the evaluator's (skips at 2025Q3, a
+    // tolerance in USD against EUR figures, an error; 100.0 in 100.0..110, a borderline pass)
+    assert_eq!((found.checks, found.decided), (9, 4));
 }
 
 /// The bench pack, read, checked and linked as `tickmark check` does.
@@ -101,11 +101,10 @@ fn the_bench_pack_gives_the_same_results_with_kernels_and_most_checks_are_theirs
         let program = bench_pack(&sheets);
         let found = harness::same_results(&program, &sheets);
         assert!(found.checks > 40_000, "{name}: {found:?}");
-        // passes no rounding can flip, of rules of the kernels' shapes: all but the guidance rules
-        // (ranges), the borderline, the failed and the skipped
-        assert!(found.decided * 100 >= found.checks * 80, "{name}: kernels decided too few: {found:?}");
+        // every check but the borderline, the failed and the skipped
+        assert!(found.decided * 100 >= found.checks * 85, "{name}: kernels decided too few: {found:?}");
         let kernels = eval::kernel::Kernels::compile(&program);
-        assert_eq!(kernels.count(), program.rules.len() - 3, "{name}: every rule but the three over ranges");
+        assert_eq!(kernels.count(), program.rules.len(), "{name}: every rule of the pack has a kernel");
     }
 }
 

@@ -161,6 +161,8 @@ pub enum Packed {
     Empty,
     /// A figure's digits, its scale (digits after the point) and its unit.
     Figure(i64, u32, Unit),
+    /// A range as written.
+    Range(RangeLit),
     /// A fact of another form, or of several vintages.
     Other,
 }
@@ -836,8 +838,9 @@ impl Sheets {
     }
 
     /// A slot as packed, for compiled kernels ([`crate::eval::kernel`]): a plain figure whose digits
-    /// fit an `i64`, of a key with one vintage, comes as its digits, scale and unit; anything else
-    /// (a range, a margin, a wide figure, a negative zero, vintages) is for the evaluator to read.
+    /// fit an `i64`, of a key with one vintage, comes as its digits, scale and unit, a range as
+    /// written; anything else (a margin, a wide figure, a negative zero, vintages) is for the
+    /// evaluator to read.
     /// `column` is `metric * 3 + scenario`.
     pub fn packed(&self, column: u32, entity: EntityId, period: Period) -> Packed {
         let Some(position) = self.slot_index(period).map(|s| entity as usize * self.n_slots + s) else {
@@ -848,12 +851,17 @@ impl Sheets {
             return Packed::Empty;
         };
         let s = &self.store.facts[index as usize];
-        if s.kind != Kind::Small || !self.vintages.is_empty() && self.vintages.contains_key(&(column, position as u64))
-        {
+        if !self.vintages.is_empty() && self.vintages.contains_key(&(column, position as u64)) {
             return Packed::Other;
         }
-        let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
-        Packed::Figure(m, u32::from(s.scale), self.store.units[s.unit as usize])
+        match s.kind {
+            Kind::Small => {
+                let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
+                Packed::Figure(m, u32::from(s.scale), self.store.units[s.unit as usize])
+            }
+            Kind::Range => Packed::Range(self.store.ranges[s.value[0] as usize]),
+            Kind::Big | Kind::Approx => Packed::Other,
+        }
     }
 
     /// The first fact (by entity, then period) of a metric in a scenario, if it has any.

@@ -1,6 +1,7 @@
 //! A checked rule → its kernel, where every node is of a shape kernels compute: figures at the
 //! check's period or a period from it, number literals, cells (inlined), `+ - * /`, `abs`,
-//! `growth`, `change`, `sum` of a `*` name, and at the top one comparison chain or one `~=`.
+//! `growth`, `change`, `sum` of a `*` name, `mid` and `width` of a range, and at the top one
+//! comparison chain, one `~=` or one `in`.
 
 use crate::check::{CExpr, CKind, CellId, Func, Program, Rule};
 use crate::num::{Quantity, Unit};
@@ -37,6 +38,21 @@ pub enum Op {
     Compare(Box<[CmpOp]>),
     /// `a ~= b [within T]`: the last op of a kernel.
     Approx(Option<Tol>),
+    /// `a in r`: the last op of a kernel.
+    In(Ranged),
+    /// `mid(r)` (`true`) or `width(r)`.
+    Part {
+        mid: bool,
+        range: Ranged,
+    },
+}
+
+/// Where a range comes from: a column (a range fact, or a figure as a range of one point), at the
+/// shifted period, or a literal.
+#[derive(Debug, Clone)]
+pub enum Ranged {
+    Column { column: u32, shifts: Box<[PeriodRef]> },
+    Literal(Option<Val>, Option<Val>),
 }
 
 /// A tolerance of `~=`, exact: its value in its unit's base, and the unit.
@@ -76,9 +92,35 @@ pub fn rule(program: &Program, rule: &Rule) -> Option<Kernel> {
             };
             c.ops.push(Op::Approx(tol));
         }
+        CKind::In { value, range } => {
+            c.value(value, &[], 0)?;
+            let range = ranged(range, &[])?;
+            c.ops.push(Op::In(range));
+        }
         _ => return None,
     }
     (c.ops.len() <= MAX_OPS).then_some(Kernel { ops: c.ops })
+}
+
+/// A range a kernel reads: a fact of no vintage, at a period the shifts lead to, or a literal.
+fn ranged(e: &CExpr, shifts: &[PeriodRef]) -> Option<Ranged> {
+    match &e.kind {
+        CKind::Fact { metric, scenario, vintage: None, .. } => {
+            let column = metric.checked_mul(3)?.checked_add(*scenario as u32)?;
+            Some(Ranged::Column { column, shifts: shifts.into() })
+        }
+        CKind::Shift { expr, to } if !matches!(to, PeriodRef::Given(_)) => {
+            let inner: Vec<PeriodRef> = shifts.iter().copied().chain([*to]).collect();
+            ranged(expr, &inner)
+        }
+        CKind::Range { lo, hi } => {
+            let end = |n: &Option<crate::num::Num>| n.as_ref().map(Val::of_num);
+            let (lo, hi) = (end(lo), end(hi));
+            // an end that is no fraction of machine words leaves the rule to the evaluator
+            Some(Ranged::Literal(lo.map(|v| v.ok_or(())).transpose().ok()?, hi.map(|v| v.ok_or(())).transpose().ok()?))
+        }
+        _ => None,
+    }
 }
 
 /// An exact tolerance, where it is a fraction of machine words.
@@ -139,6 +181,10 @@ impl Compiler<'_> {
                 self.value(&args[0], shifts, depth)?;
                 self.value(&args[1], shifts, depth)?;
                 self.ops.push(if *func == Func::Growth { Op::Growth } else { Op::Change });
+            }
+            CKind::Call { func: func @ (Func::Mid | Func::Width), args } if args.len() == 1 => {
+                let range = ranged(&args[0], shifts)?;
+                self.ops.push(Op::Part { mid: *func == Func::Mid, range });
             }
             CKind::Call { func: Func::Sum, args } if args.len() == 1 => {
                 let CKind::Pattern { metrics, scenario, .. } = &args[0].kind else { return None };

@@ -11,7 +11,7 @@ use crate::num::{RatioStyle, Unit};
 use crate::period::Period;
 use crate::syntax::ast::{CmpOp, PeriodRef};
 
-use super::compile::{Op, Tol};
+use super::compile::{Op, Ranged, Tol};
 use super::frac::{self, ONE, Val, ZERO, at_most, cmp};
 
 /// The values of a kernel run, kept between checks so that a run allocates once.
@@ -34,7 +34,7 @@ pub fn passes(
             Op::Fact { column, shifts } => {
                 let at = moved(sheets, entity, period, shifts)?;
                 let Packed::Figure(digits, scale, unit) = sheets.packed(*column, entity, at) else { return None };
-                stack.push(Val::figure(digits, scale, unit)?);
+                stack.push(Val::figure(i128::from(digits), scale, unit)?);
             }
             Op::SumOf { columns, shifts } => {
                 let at = moved(sheets, entity, period, shifts)?;
@@ -42,8 +42,10 @@ pub fn passes(
                 for &column in columns.iter() {
                     match sheets.packed(column, entity, at) {
                         Packed::Empty => {}
-                        Packed::Figure(digits, scale, unit) => values.push(Val::figure(digits, scale, unit)?),
-                        Packed::Other => return None,
+                        Packed::Figure(digits, scale, unit) => {
+                            values.push(Val::figure(i128::from(digits), scale, unit)?)
+                        }
+                        Packed::Range(_) | Packed::Other => return None,
                     }
                 }
                 let unit = common(&values)?;
@@ -65,12 +67,14 @@ pub fn passes(
                 stack.push(v.neg()?);
             }
             Op::Sum(negative) => {
-                let terms = stack.split_off(stack.len().checked_sub(negative.len())?);
-                let unit = common(&terms)?;
+                let from = stack.len().checked_sub(negative.len())?;
+                let terms = &stack[from..];
+                let unit = common(terms)?;
                 let mut total = if negative[0] { terms[0].neg()? } else { terms[0] };
                 for (v, &neg) in terms[1..].iter().zip(&negative[1..]) {
                     total = if neg { total.sub(*v, unit)? } else { total.add(*v, unit)? };
                 }
+                stack.truncate(from);
                 stack.push(Val { unit, ..total });
             }
             Op::Mul | Op::Div => {
@@ -112,6 +116,25 @@ pub fn passes(
                 };
                 stack.push(v);
             }
+            Op::Part { mid, range } => {
+                let (Some(lo), Some(hi)) = range_of(range, sheets, entity, period)? else { return None };
+                let unit = common(&[lo, hi])?;
+                let v =
+                    if *mid { lo.add(hi, unit)?.div(Val::exact((2, 1), Unit::None), unit)? } else { hi.sub(lo, unit)? };
+                stack.push(v);
+            }
+            Op::In(range) => {
+                let v = *stack.last()?;
+                let (lo, hi) = range_of(range, sheets, entity, period)?;
+                for (op, bound) in [(CmpOp::Ge, lo), (CmpOp::Le, hi)] {
+                    if let Some(b) = bound
+                        && !link_passes(v, op, b)?
+                    {
+                        return Some(false);
+                    }
+                }
+                return Some(true);
+            }
             Op::Compare(ops) => return compare(stack, ops),
             Op::Approx(tol) => return approx(stack, tol.as_ref()),
         }
@@ -128,6 +151,30 @@ fn moved(sheets: &Sheets, entity: EntityId, period: Period, shifts: &[PeriodRef]
     Some(at)
 }
 
+/// The ends of a range (a figure is a range of one point), each as the evaluator reads it; `None`
+/// where the slot is empty or holds what kernels leave to the evaluator.
+fn range_of(range: &Ranged, sheets: &Sheets, entity: EntityId, period: Period) -> Option<(Option<Val>, Option<Val>)> {
+    match range {
+        Ranged::Literal(lo, hi) => Some((*lo, *hi)),
+        Ranged::Column { column, shifts } => {
+            match sheets.packed(*column, entity, moved(sheets, entity, period, shifts)?) {
+                Packed::Range(r) => {
+                    let end = |q: Option<crate::num::Quantity>| match q {
+                        Some(q) => Val::bound(&q).map(Some),
+                        None => Some(None),
+                    };
+                    Some((end(r.lo)?, end(r.hi)?))
+                }
+                Packed::Figure(digits, scale, unit) => {
+                    let v = Val::figure(i128::from(digits), scale, unit)?;
+                    Some((Some(v), Some(v)))
+                }
+                Packed::Empty | Packed::Other => None,
+            }
+        }
+    }
+}
+
 /// The unit values add up and compare in ([`units::align_all`]); `None` where a bare zero takes
 /// the others' unit (left to the evaluator) or the units do not go together (an error).
 fn common(values: &[Val]) -> Option<Unit> {
@@ -142,25 +189,30 @@ fn common(values: &[Val]) -> Option<Unit> {
 fn compare(stack: &[Val], ops: &[CmpOp]) -> Option<bool> {
     let values = stack.get(stack.len().checked_sub(ops.len() + 1)?..)?;
     for (pair, &op) in values.windows(2).zip(ops) {
-        let (a, b) = (pair[0], pair[1]);
-        common(&[a, b])?;
-        let holds = relation(op, cmp(a.pt, b.pt));
-        let (low_high, high_low) = (cmp(a.lo, b.hi), cmp(a.hi, b.lo));
-        let meet = low_high.is_le() && high_low.is_ge();
-        let same_point = a.is_exact() && b.is_exact() && cmp(a.lo, b.lo).is_eq();
-        let can_fail = match op {
-            CmpOp::Lt => high_low.is_ge(),
-            CmpOp::Le => high_low.is_gt(),
-            CmpOp::Gt => low_high.is_le(),
-            CmpOp::Ge => low_high.is_lt(),
-            CmpOp::Eq => !same_point,
-            CmpOp::Ne => meet,
-        };
-        if !holds || can_fail {
+        if !link_passes(pair[0], op, pair[1])? {
             return Some(false);
         }
     }
     Some(true)
+}
+
+/// Whether `a op b` holds on the points and no values inside the intervals could break it; `None`
+/// where the units are the evaluator's to align.
+fn link_passes(a: Val, op: CmpOp, b: Val) -> Option<bool> {
+    common(&[a, b])?;
+    let holds = relation(op, cmp(a.pt, b.pt));
+    let (low_high, high_low) = (cmp(a.lo, b.hi), cmp(a.hi, b.lo));
+    let meet = low_high.is_le() && high_low.is_ge();
+    let same_point = a.is_exact() && b.is_exact() && cmp(a.lo, b.lo).is_eq();
+    let can_fail = match op {
+        CmpOp::Lt => high_low.is_ge(),
+        CmpOp::Le => high_low.is_gt(),
+        CmpOp::Gt => low_high.is_le(),
+        CmpOp::Ge => low_high.is_lt(),
+        CmpOp::Eq => !same_point,
+        CmpOp::Ne => meet,
+    };
+    Some(holds && !can_fail)
 }
 
 /// `a ~= b [within T]`: the intervals come within the tolerance of each other

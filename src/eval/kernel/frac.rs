@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 
 use crate::num::small::{self, Parts};
-use crate::num::{Num, Real, Unit};
+use crate::num::{Num, Quantity, Real, Unit};
 
 /// `n / d`, `d > 0`, not necessarily in lowest terms.
 pub type Frac = Parts;
@@ -91,13 +91,23 @@ impl Val {
 
     /// A written figure, `digits` with `scale` digits after the point in `unit`: the point and half
     /// its last digit either side, in the unit's base ([`crate::num::Quantity::rounded`]).
-    pub fn figure(digits: i64, scale: u32, unit: Unit) -> Option<Val> {
-        let tenfold = i128::from(digits) * 10;
+    pub fn figure(digits: i128, scale: u32, unit: Unit) -> Option<Val> {
+        let tenfold = digits.checked_mul(10)?;
         // everything in tenths of the last digit: 10^(exponent - scale - 1)
         let exponent = unit.exponent() - scale as i32 - 1;
         let (k, d) = if exponent >= 0 { (ten_to(exponent as u32)?, 1) } else { (1, ten_to(exponent.unsigned_abs())?) };
         let at = |n: i128| Some((n.checked_mul(k)?, d));
         Some(Val { lo: at(tenfold - 5)?, pt: at(tenfold)?, hi: at(tenfold + 5)?, unit })
+    }
+
+    /// A bound of a range as written, as the evaluator reads it: a figure.
+    pub fn bound(q: &Quantity) -> Option<Val> {
+        Val::figure(q.value.mantissa(), q.value.scale(), q.unit)
+    }
+
+    /// An exact value.
+    pub fn exact(value: Frac, unit: Unit) -> Val {
+        Val { lo: value, pt: value, hi: value, unit }
     }
 
     /// Whether the interval is a single point.

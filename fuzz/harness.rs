@@ -382,7 +382,11 @@ pub fn kernel_data(bytes: &[u8]) -> String {
             let wide = kind / 16 == 15;
             let a = figure(&mut next, wide, false).abs() + 1;
             // b a share of a (or anything, now and then), d small: most identities hold
-            let b = if next() % 8 == 0 { figure(&mut next, wide, false) } else { a * i128::from(next() % 100) / 100 };
+            let b = if next().is_multiple_of(8) {
+                figure(&mut next, wide, false)
+            } else {
+                a * i128::from(next() % 100) / 100
+            };
             let d = figure(&mut next, wide, true);
             let delta = i128::from(next() % 7) - 3;
             let c = a - b + delta;
@@ -391,7 +395,7 @@ pub fn kernel_data(bytes: &[u8]) -> String {
             let segment = i128::from(next() % 5) - 2;
             let (x, y) = (a / 3, a - a / 3 + segment);
             // a quarter of the entity-periods miss some figures
-            let missing = if next() % 4 == 0 { next() } else { 0 };
+            let missing = if next().is_multiple_of(4) { next() } else { 0 };
             let mut row = |metric: &str, digits: i128, scale: u32, unit: &str, scenario: &str, k: u8| {
                 if missing & k == 0 {
                     let value = decimal(digits, scale);
@@ -422,7 +426,7 @@ fn figure(next: &mut impl FnMut() -> u8, wide: bool, small: bool) -> i128 {
     } else if small {
         v %= 64;
     }
-    if next() % 8 == 0 { -v } else { v }
+    if next().is_multiple_of(8) { -v } else { v }
 }
 
 /// `digits` with `scale` digits after the point, as written: `-12.05`, `0.0`.

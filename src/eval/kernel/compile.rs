@@ -52,7 +52,7 @@ pub enum Op {
 #[derive(Debug, Clone)]
 pub enum Ranged {
     Column { column: u32, shifts: Box<[PeriodRef]> },
-    Literal(Option<Val>, Option<Val>),
+    Literal(Box<(Option<Val>, Option<Val>)>),
 }
 
 /// A tolerance of `~=`, exact: its value in its unit's base, and the unit.
@@ -117,7 +117,8 @@ fn ranged(e: &CExpr, shifts: &[PeriodRef]) -> Option<Ranged> {
             let end = |n: &Option<crate::num::Num>| n.as_ref().map(Val::of_num);
             let (lo, hi) = (end(lo), end(hi));
             // an end that is no fraction of machine words leaves the rule to the evaluator
-            Some(Ranged::Literal(lo.map(|v| v.ok_or(())).transpose().ok()?, hi.map(|v| v.ok_or(())).transpose().ok()?))
+            let ends = (lo.map(|v| v.ok_or(())).transpose().ok()?, hi.map(|v| v.ok_or(())).transpose().ok()?);
+            Some(Ranged::Literal(Box::new(ends)))
         }
         _ => None,
     }

@@ -155,7 +155,7 @@ fn moved(sheets: &Sheets, entity: EntityId, period: Period, shifts: &[PeriodRef]
 /// where the slot is empty or holds what kernels leave to the evaluator.
 fn range_of(range: &Ranged, sheets: &Sheets, entity: EntityId, period: Period) -> Option<(Option<Val>, Option<Val>)> {
     match range {
-        Ranged::Literal(lo, hi) => Some((*lo, *hi)),
+        Ranged::Literal(ends) => Some(**ends),
         Ranged::Column { column, shifts } => {
             match sheets.packed(*column, entity, moved(sheets, entity, period, shifts)?) {
                 Packed::Range(r) => {

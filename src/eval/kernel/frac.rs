@@ -60,9 +60,18 @@ pub fn abs((n, d): Frac) -> Option<Frac> {
     Some((n.checked_abs()?, d))
 }
 
-/// `10^k` where it fits.
+/// `10^k` where it fits (up to `10^38`), from a table: every figure read scales by one.
 pub fn ten_to(k: u32) -> Option<i128> {
-    10i128.checked_pow(k)
+    const POWERS: [i128; 39] = {
+        let mut table = [1i128; 39];
+        let mut k = 1;
+        while k < 39 {
+            table[k] = table[k - 1] * 10;
+            k += 1;
+        }
+        table
+    };
+    POWERS.get(k as usize).copied()
 }
 
 /// An exact value of the evaluator as a fraction: a decimal or a small rational.
@@ -189,4 +198,69 @@ impl Val {
 /// Whether `x - y <= tol` ([`crate::num::real::at_most`]).
 pub fn at_most(x: Frac, y: Frac, tol: Frac) -> Option<bool> {
     Some(cmp(x, add(y, tol)?).is_le())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::num::{Currency, Scale};
+
+    /// Whether a value of the evaluator and a kernel's are the same numbers, part by part.
+    fn same(n: &Num, v: &Val) -> bool {
+        let Some(w) = Val::of_num(n) else { return true }; // a big rational: nothing to compare
+        [(w.lo, v.lo), (w.pt, v.pt), (w.hi, v.hi)].iter().all(|(a, b)| cmp(*a, *b).is_eq()) && n.unit == v.unit
+    }
+
+    fn unit(i: u8) -> Unit {
+        [
+            Unit::Money(Currency(*b"USD"), Scale::Million),
+            Unit::Money(Currency(*b"USD"), Scale::Billion),
+            Unit::Ratio(crate::num::RatioStyle::Percent),
+            Unit::None,
+        ][usize::from(i % 4)]
+    }
+
+    fn figure() -> impl Strategy<Value = (i64, u32, u8)> {
+        let digits = prop_oneof![-20i64..20, any::<i64>(), -1_000_000i64..1_000_000];
+        (digits, 0u32..28, any::<u8>())
+    }
+
+    proptest! {
+        #[test]
+        fn figures_and_their_arithmetic_are_the_evaluators((da, sa, ua) in figure(), (db, sb, ub) in figure()) {
+            let num = |d: i64, s: u32, u: u8| Quantity::new(Decimal::new(d, s), unit(u)).rounded();
+            let (Ok(a), Ok(b)) = (num(da, sa, ua), num(db, sb, ub)) else { return Ok(()) };
+            let (Some(x), Some(y)) = (Val::figure(i128::from(da), sa, unit(ua)), Val::figure(i128::from(db), sb, unit(ub)))
+            else {
+                return Ok(());
+            };
+            prop_assert!(same(&a, &x) && same(&b, &y));
+            let u = Unit::None;
+            let pairs = [
+                (a.add(&b, u).ok(), x.add(y, u)),
+                (a.sub(&b, u).ok(), x.sub(y, u)),
+                (a.mul(&b, u).ok(), x.mul(y, u)),
+                (a.div(&b, u).ok(), x.div(y, u)),
+                (Some(a.abs()), x.abs()),
+                (Some(a.neg()), x.neg()),
+            ];
+            for (i, (n, v)) in pairs.iter().enumerate() {
+                match (n, v) {
+                    (Some(n), Some(v)) => prop_assert!(same(n, v), "op {i}: {n:?} against {v:?}"),
+                    // a kernel may give up (an overflow) where the evaluator has a value, never the reverse
+                    (None, Some(v)) => prop_assert!(false, "op {i}: the evaluator errs, the kernel gives {v:?}"),
+                    _ => {}
+                }
+            }
+            let tol = (1, 100);
+            let within = a.within(&b, &Real::Dec(Decimal::new(1, 2))).ok();
+            let kernel = at_most(x.lo, y.hi, tol).zip(at_most(y.lo, x.hi, tol)).map(|(p, q)| p && q);
+            if let (Some(w), Some(k)) = (within, kernel) {
+                prop_assert_eq!(w, k);
+            }
+        }
+    }
 }

@@ -37,7 +37,9 @@ fn kernels_decide_most_checks_of_the_generated_figures_and_agree() {
     // A fixed stream of bytes (xorshift), long enough for four entities.
     let mut x = 0x9e37_79b9_7f4a_7c15_u64;
     let mut byte = || {
-        (x ^= x << 13, x ^= x >> 7, x ^= x << 17);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
         (x >> 24) as u8
     };
     let bytes: Vec<u8> = (0..3000).map(|_| byte()).collect();

@@ -6,7 +6,8 @@
 //!
 //! - `evaluate/all-rules/100-entities`: every rule at every entity and period, `Keep::Failed` (what
 //!   `check --only failed` keeps); throughput in checks, skipped ones included (the `checks` of
-//!   `check --timings`).
+//!   `check --timings`). Compiled kernels decide the checks they can, as in `check`;
+//!   `evaluate/all-rules-evaluator/100-entities` is the same without them (`TICKMARK_KERNELS=0`).
 //! - `evaluate/rule/<name>`: one rule through `Filter { rules }`, for the shapes analysts write: an
 //!   identity with `~=`, a sum over `segment.*`, a margin with a division (through a cell), a growth
 //!   over `[-1y]`. The cell cache starts empty at every run, as it does in `check`.
@@ -135,6 +136,10 @@ fn bench_evaluate(c: &mut Criterion, program: &Program, sheets: &Sheets) {
     group.throughput(Throughput::Elements(checks as u64));
     group.bench_function(BenchmarkId::new("all-rules", format!("{ENTITIES}-entities")), |b| {
         b.iter(|| eval::run(program, sheets, black_box(&all), Keep::Failed))
+    });
+
+    group.bench_function(BenchmarkId::new("all-rules-evaluator", format!("{ENTITIES}-entities")), |b| {
+        b.iter(|| eval::run_with(program, sheets, black_box(&all), Keep::Failed, false))
     });
 
     for (name, _) in RULES {

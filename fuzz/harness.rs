@@ -331,3 +331,167 @@ fn formats_to_itself(text: &str) {
         Err(diags) => panic!("formatted text does not parse: {diags:?}\n{formatted}"),
     }
 }
+
+/// The rules of the `kernel` target: every shape compiled kernels cover, and a few they leave to
+/// the evaluator, over the metrics [`kernel_data`] writes.
+pub const KERNEL_RULES: &str = r#"
+let margin_calc = c / a
+let growth_yoy = growth(a, a[-1y])
+rule identity: c ~= a - b
+rule identity_pct: c ~= a - b within 1%
+rule identity_abs: c ~= a - b within 0.5 USD m
+rule margin: m ~= margin_calc
+rule margin_pp: m ~= margin_calc within 0.5pp
+rule yoy: abs(growth_yoy) <= 50%
+rule qoq: growth(a, a[-1q]) > -90%
+rule margin_swing: abs(change(margin_calc, margin_calc[-1q])) <= 10pp
+rule floor: margin_calc >= -20%
+rule intensity: b / a <= 30%
+rule segments: sum(segment.*.a) ~= a
+rule year at FY2025: a ~= a[2025Q1] + a[2025Q2] + a[2025Q3] + a[2025Q4]
+rule chain: a >= b >= d
+rule exact: a - b == c
+rule ne: a != b
+rule scaled: d * 2 < a
+rule negated: -b < a - d
+rule product: b * m <= a
+rule zero: c >= 0
+rule guided: a in guidance.a
+rule guided_before: a in guidance.a[-1q]
+rule guided_width: width(guidance.a) <= 10% * mid(guidance.a)
+rule literal_range: m in 0%..60%
+rule open_range: m in ..80%
+"#;
+
+/// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`
+/// written near `a - b` and `m` near `c / a` in the last digit (where rounding decides `~=`),
+/// zeros, negatives, missing figures, wide digits and long scales.
+pub fn kernel_data(bytes: &[u8]) -> String {
+    let mut at = 0usize;
+    let mut next = || {
+        let b = bytes.get(at).copied().unwrap_or(0);
+        at += 1;
+        b
+    };
+    let periods = ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "FY2024", "FY2025"];
+    let mut out = String::from("entity,metric,period,value,unit,scenario\n");
+    let entities = 1 + next() % 4;
+    for e in 0..entities {
+        // the first entity in dollars, so that `within 0.5 USD m` checks (and errs at the others in EUR)
+        let money = ["USD m", "USD bn", "USD k", "EUR m"][usize::from(next() % if e == 0 { 3 } else { 4 })];
+        for period in periods {
+            let kind = next();
+            let scale = match kind % 16 {
+                0 => 25,
+                1..=3 => 0,
+                4..=9 => 1,
+                _ => 2,
+            };
+            let wide = kind / 16 == 15;
+            let a = figure(&mut next, wide, false).abs() + 1;
+            // b a share of a (or anything, now and then), d small: most identities hold
+            let b = if next().is_multiple_of(8) {
+                figure(&mut next, wide, false)
+            } else {
+                a * i128::from(next() % 100) / 100
+            };
+            let d = figure(&mut next, wide, true);
+            let delta = i128::from(next() % 7) - 3;
+            let c = a - b + delta;
+            let m_scale = 1 + u32::from(next() % 3);
+            let m = (c * 100 * 10i128.pow(m_scale)).checked_div(a).unwrap_or(0) + i128::from(next() % 5) - 2;
+            let segment = i128::from(next() % 5) - 2;
+            let (x, y) = (a / 3, a - a / 3 + segment);
+            // a quarter of the entity-periods miss some figures
+            let missing = if next().is_multiple_of(4) { next() } else { 0 };
+            let mut row = |metric: &str, digits: i128, scale: u32, unit: &str, scenario: &str, k: u8| {
+                if missing & k == 0 {
+                    let value = decimal(digits, scale);
+                    out.push_str(&format!("E{e},{metric},{period},{value},{unit},{scenario}\n"));
+                }
+            };
+            row("a", a, scale, money, "actual", 1);
+            row("b", b, scale, money, "actual", 2);
+            row("c", c, scale, money, "actual", 4);
+            row("d", d, scale, money, "actual", 8);
+            row("m", m, m_scale, "%", "actual", 16);
+            row("segment.x.a", x, scale, money, "actual", 32);
+            row("segment.y.a", y, scale, money, "actual", 64);
+            if missing & 128 != 0 {
+                let value = format!("{}..{}", decimal(a - 10, scale), decimal(a + 10, scale));
+                out.push_str(&format!("E{e},a,{period},{value},{money},guidance\n"));
+            }
+        }
+    }
+    out
+}
+
+/// Digits from the bytes: 16 bits, wide ones past 64 bits, small ones below 64, a few negative.
+fn figure(next: &mut impl FnMut() -> u8, wide: bool, small: bool) -> i128 {
+    let mut v = i128::from(next()) << 8 | i128::from(next());
+    if wide {
+        v = v << 48 | i128::from(next()) << 40;
+    } else if small {
+        v %= 64;
+    }
+    if next().is_multiple_of(8) { -v } else { v }
+}
+
+/// `digits` with `scale` digits after the point, as written: `-12.05`, `0.0`.
+fn decimal(digits: i128, scale: u32) -> String {
+    let sign = if digits < 0 { "-" } else { "" };
+    let text = format!("{:0>width$}", digits.unsigned_abs(), width = scale as usize + 1);
+    let (whole, fraction) = text.split_at(text.len() - scale as usize);
+    if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+}
+
+/// What the `kernel` target found: how many checks were made, and how many kernels decided.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Agreement {
+    pub checks: usize,
+    pub decided: usize,
+}
+
+/// The `kernel` target: [`KERNEL_RULES`] over [`kernel_data`] of the bytes, run with compiled
+/// kernels and without; every check kept (each one that is not a decided pass), its outcome,
+/// trace, borderline flag and title, and every rule's counts must be the same, so a kernel that
+/// took a check the evaluator fails, skips, errs on or finds borderline is caught.
+pub fn kernel(bytes: &[u8]) -> Agreement {
+    let csv = kernel_data(bytes);
+    agree(KERNEL_RULES, &[("kernel.csv", &csv)])
+}
+
+/// Runs rules over data with kernels and without, asserting the same results; zero counts where
+/// the data or the rules do not load.
+pub fn agree(rules: &str, data: &[(&str, &str)]) -> Agreement {
+    let mut sources = Sources::default();
+    let mut builder = SheetBuilder::default();
+    for (name, text) in data {
+        if read_data(name, text, &mut sources, &mut builder).is_err() {
+            return Agreement::default();
+        }
+    }
+    let Ok(sheets) = builder.finish() else { return Agreement::default() };
+    let file = sources.add("kernel.tick".into(), rules);
+    let Ok(ast) = parser::parse(rules, file) else { return Agreement::default() };
+    let Ok(program) = check::check_and_link(&[RuleFile { file, text: rules.into(), ast }], &sheets) else {
+        return Agreement::default();
+    };
+    same_results(&program, &sheets)
+}
+
+/// Runs a program over sheets with kernels and without, asserting the same results check for check.
+pub fn same_results(program: &tickmark::check::Program, sheets: &Sheets) -> Agreement {
+    let filter = Filter::default();
+    let with = eval::run_with(program, sheets, &filter, eval::Keep::NotPassed, true);
+    let without = eval::run_with(program, sheets, &filter, eval::Keep::NotPassed, false);
+    assert_eq!(without.decided, 0);
+    for (k, e) in with.checks.iter().zip(&without.checks) {
+        assert_eq!(k, e, "a check differs with kernels (rule {})", program.rules[e.rule].name);
+    }
+    assert_eq!(with.checks.len(), without.checks.len(), "kernels decided a check the evaluator keeps");
+    for (rule, (k, e)) in with.tallies.iter().zip(&without.tallies).enumerate() {
+        assert_eq!(k, e, "the counts of rule {} differ with kernels", program.rules[rule].name);
+    }
+    Agreement { checks: without.total(), decided: with.decided }
+}

@@ -11,7 +11,7 @@ export RUSTC_BOOTSTRAP=1
 cargo fuzz build -s none -a || exit 2
 mkdir -p fuzz/logs
 status=0
-for target in ${TARGETS:-rules data_toml data_json data_csv data_xlsx pipeline}; do
+for target in ${TARGETS:-rules data_toml data_json data_csv data_xlsx pipeline kernel}; do
     dict=(); [ "$target" = rules ] || [ "$target" = pipeline ] && dict=(-dict=fuzz/rules.dict)
     echo "== $target, ${seconds}s"
     cargo fuzz run -s none -a "$target" -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

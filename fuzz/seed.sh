@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-for target in rules data_toml data_json data_csv data_xlsx pipeline; do mkdir -p "corpus/$target"; done
+for target in rules data_toml data_json data_csv data_xlsx pipeline kernel; do mkdir -p "corpus/$target"; done
 seed() { # seed TARGET FILE...
     local target=$1; shift
     for f in "$@"; do [ -f "$f" ] && cp "$f" "corpus/$target/$(sha1sum "$f" | cut -c1-16)"; done; true
@@ -29,4 +29,6 @@ for rules in "${ticks[@]}"; do
     done
     i=$((i + 1))
 done
+# Kernel inputs: any bytes make figures; a few fixed streams to start from.
+for n in 64 512 4096; do head -c "$n" /dev/zero | tr '\0' '\137' > "corpus/kernel/seed-$n"; done
 echo "seeded: $(for t in corpus/*; do printf '%s %s  ' "${t#corpus/}" "$(ls "$t" | wc -l)"; done)"

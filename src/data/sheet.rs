@@ -205,6 +205,19 @@ impl FactValue {
     }
 }
 
+/// What a slot holds, as [`Sheets::packed`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packed {
+    /// No fact.
+    Empty,
+    /// A figure's digits, its scale (digits after the point) and its unit.
+    Figure(i64, u32, Unit),
+    /// A range as written.
+    Range(RangeLit),
+    /// A fact of another form, or of several vintages.
+    Other,
+}
+
 /// What kinds of value a column holds: figures, ranges, or both (guidance given as a range in one
 /// period and as a point in another).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -975,6 +988,33 @@ impl Sheets {
         let column = self.columns[metric as usize * 3 + scenario as usize].as_ref()?;
         let slot = self.slot_index(period)?;
         column.get(entity as usize * self.n_slots + slot).map(|i| self.store.get(i))
+    }
+
+    /// A slot as packed, for compiled kernels ([`crate::eval::kernel`]): a plain figure whose digits
+    /// fit an `i64`, of a key with one vintage, comes as its digits, scale and unit, a range as
+    /// written; anything else (a margin, a wide figure, a negative zero, vintages) is for the
+    /// evaluator to read.
+    /// `column` is `metric * 3 + scenario`.
+    pub fn packed(&self, column: u32, entity: EntityId, period: Period) -> Packed {
+        let Some(position) = self.slot_index(period).map(|s| entity as usize * self.n_slots + s) else {
+            return Packed::Empty;
+        };
+        let Some(index) = self.columns.get(column as usize).and_then(Option::as_ref).and_then(|c| c.get(position))
+        else {
+            return Packed::Empty;
+        };
+        let s = &self.store.facts[index as usize];
+        if !self.vintages.is_empty() && self.vintages.contains_key(&(column, position as u64)) {
+            return Packed::Other;
+        }
+        match s.kind {
+            Kind::Small => {
+                let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
+                Packed::Figure(m, u32::from(s.scale), self.store.units[s.unit as usize])
+            }
+            Kind::Range => Packed::Range(self.store.ranges[s.value[0] as usize]),
+            Kind::Big | Kind::Approx => Packed::Other,
+        }
     }
 
     /// The first fact (by entity, then period) of a metric in a scenario, if it has any.

@@ -3,6 +3,7 @@
 pub mod expr;
 mod filing;
 mod funcs;
+pub mod kernel;
 mod ranges;
 pub mod run;
 pub mod units;
@@ -10,6 +11,6 @@ pub mod value;
 pub mod verdict;
 
 pub use expr::Evaluator;
-pub use run::{Check, Filter, Keep, Outcome, Results, Tally, run};
+pub use run::{Check, Filter, Keep, Outcome, Results, Tally, run, run_with};
 pub use value::{EvalError, FactUse, Halt, Missing, Step, Trace, Value};
 pub use verdict::Truth;

@@ -9,6 +9,7 @@ use crate::data::{EntityId, Sheets};
 use crate::period::Period;
 
 use super::expr::Evaluator;
+use super::kernel::{Kernels, Stack};
 use super::value::{EvalError, Halt, Missing, Trace, Value};
 
 /// What a run is narrowed to (`--entity`, `--period`, `--rule`); empty lists mean everything.
@@ -195,6 +196,8 @@ pub struct Results {
     /// The periods the run was narrowed to (`--period`); empty for every period.
     periods: Vec<Period>,
     pub keep: Keep,
+    /// How many checks compiled kernels found decided passes (the evaluator made the others).
+    pub decided: usize,
 }
 
 /// How many entities a worker evaluates at a time: enough to make the hand-over cheap.
@@ -205,14 +208,23 @@ const ENTITIES_PER_TASK: usize = 16;
 /// Each entity is evaluated by one worker, with its own cache of cells; results are put back in the
 /// order of a sequential run, so a report is the same bytes whatever the number of threads.
 pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> Results {
+    run_with(program, sheets, filter, keep, super::kernel::enabled())
+}
+
+/// [`run`], with compiled kernels deciding the checks they can (see [`super::kernel`]) or without:
+/// the results are the same either way, which tests hold it to.
+pub fn run_with(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep, kernels: bool) -> Results {
+    let kernels = if kernels { Kernels::compile(program) } else { Kernels::default() };
     let rules = filter.rules_of(program);
     let entities: Vec<EntityId> = (0..sheets.entities.len() as EntityId)
         .filter(|&e| filter.entities.is_empty() || filter.entities.contains(&sheets.entities[e as usize]))
         .collect();
     let task = |chunk: &[EntityId]| {
-        let mut part = Part { checks: Vec::new(), tallies: vec![Tally::default(); rules.len()] };
+        let mut part = Part { checks: Vec::new(), decided: 0, tallies: vec![Tally::default(); rules.len()] };
+        let mut stack = Stack::default();
         for &entity in chunk {
-            run_entity(program, sheets, filter, &rules, entity, keep, &mut part);
+            let at = At { program, sheets, filter, kernels: &kernels };
+            run_entity(&at, &rules, entity, keep, &mut part, &mut stack);
         }
         part
     };
@@ -223,6 +235,7 @@ pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> R
     };
     let mut tallies = vec![Tally::default(); program.rules.len()];
     let mut checks = Vec::with_capacity(parts.iter().map(|p| p.checks.len()).sum());
+    let decided = parts.iter().map(|p| p.decided).sum();
     for part in parts {
         for (&rule, tally) in rules.iter().zip(part.tallies) {
             tallies[rule].merge(tally);
@@ -230,7 +243,7 @@ pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> R
         checks.extend(part.checks);
     }
     checks.sort_by_key(|c| c.rule);
-    Results { checks, tallies, rules, entities, periods: filter.periods.clone(), keep }
+    Results { checks, tallies, rules, entities, periods: filter.periods.clone(), keep, decided }
 }
 
 /// Whether a rule is checked at an entity's period in a run narrowed to `periods` (none: every
@@ -270,27 +283,38 @@ fn tried<'a>(
 /// The checks of one worker's entities, in entity order.
 struct Part {
     checks: Vec<Check>,
+    /// How many checks kernels decided.
+    decided: usize,
     /// Per rule of the run (in the order of its rule list).
     tallies: Vec<Tally>,
 }
 
-/// Every check of one entity.
-fn run_entity(
-    program: &Program,
-    sheets: &Sheets,
-    filter: &Filter,
-    rules: &[RuleId],
-    entity: EntityId,
-    keep: Keep,
-    part: &mut Part,
-) {
+/// What every check of a run is made with.
+struct At<'a> {
+    program: &'a Program,
+    sheets: &'a Sheets,
+    filter: &'a Filter,
+    kernels: &'a Kernels,
+}
+
+/// Every check of one entity: a check its rule's kernel finds a decided pass is counted as one,
+/// every other is evaluated.
+fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mut Part, stack: &mut Stack) {
+    let At { program, sheets, filter, kernels } = *at;
     let mut ev = Evaluator::new(program, sheets, entity);
     let data = sheets.periods_of(entity);
     for (i, &rule) in rules.iter().enumerate() {
         let r = &program.rules[rule];
+        let kernel = kernels.of(rule);
         for period in tried(sheets, r, &filter.periods, entity, data) {
-            let check = check(&mut ev, rule, period);
             let with_data = data.binary_search(&period).is_ok();
+            // a pass where the entity has no data is kept (see below): the evaluator's to make
+            if with_data && kernel.is_some_and(|k| k.passes(program, sheets, entity, period, stack)) {
+                part.tallies[i].passed += 1;
+                part.decided += 1;
+                continue;
+            }
+            let check = check(&mut ev, rule, period);
             if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
                 // a period without data: a rule there is checked only where its inputs allow
                 continue;

@@ -18,6 +18,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("data_csv", harness::data_csv),
     ("pipeline", harness::pipeline),
     ("data_xlsx", harness::data_xlsx),
+    ("kernel", |bytes| _ = harness::kernel(bytes)),
 ];
 
 /// Every file under a folder, recursively, sorted.

@@ -36,6 +36,7 @@ mod fuzz;
 mod hidden;
 mod hostile;
 mod init;
+mod kernels;
 mod laws;
 mod limits;
 mod lsp;

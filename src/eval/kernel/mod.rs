@@ -1,0 +1,77 @@
+//! Compiled kernels: a rule of the common shapes, compiled once to a short program over exact
+//! fractions in machine words, that tells whether a check certainly passes, undecided by rounding.
+//!
+//! The evaluator walks a rule's tree over exact decimals and rationals for every check; most checks
+//! of a bulk run pass, and a pass keeps nothing but its count. A kernel reads a check's figures as
+//! packed (digits and scale, [`crate::data::Sheets::packed_figure`]), computes the same intervals the
+//! evaluator would, exactly, as `i128` fractions (quotients as rational bounds, compared by cross
+//! products in 256 bits), and answers one question: is this check a pass that no rounding can flip?
+//! Only then is the check counted without the evaluator. Anything else (a failure, a borderline
+//! pass, a missing input, a range, a figure with a margin, vintages, a unit the inputs do not share,
+//! an overflow) goes to the evaluator, which makes the report: a kernel is sound by construction,
+//! never complete, and `tests/it/kernels.rs` and the fuzz target `kernel` check it against the
+//! evaluator check for check.
+//!
+//! A decided pass is never kept by a run ([`super::run`]), so nothing downstream (reports, the
+//! ledger of `--verbose`, `sheet`, `explain`, hover) can tell who decided it: each lists a pass by
+//! making it again from its rule, entity and period.
+
+mod compile;
+mod exec;
+mod frac;
+
+use crate::check::{Program, RuleId};
+use crate::data::{EntityId, Sheets};
+use crate::period::Period;
+
+pub use exec::Stack;
+
+/// A rule's kernel: its program in postfix order.
+#[derive(Debug, Clone)]
+pub struct Kernel {
+    ops: Vec<compile::Op>,
+}
+
+/// The kernels of a program's rules, by rule (`None` for a rule of a shape no kernel covers).
+#[derive(Debug, Clone, Default)]
+pub struct Kernels {
+    rules: Vec<Option<Kernel>>,
+}
+
+impl Kernels {
+    /// Compiles every rule of a linked program that has a kernel's shape.
+    pub fn compile(program: &Program) -> Kernels {
+        Kernels { rules: program.rules.iter().map(|r| compile::rule(program, r)).collect() }
+    }
+
+    /// The kernel of a rule, if it has one.
+    pub fn of(&self, rule: RuleId) -> Option<&Kernel> {
+        self.rules.get(rule).and_then(Option::as_ref)
+    }
+
+    /// How many rules have a kernel.
+    pub fn count(&self) -> usize {
+        self.rules.iter().flatten().count()
+    }
+}
+
+impl Kernel {
+    /// Whether the check of this rule at an entity and period is certainly a pass that rounding
+    /// cannot flip, as the evaluator would find; `false` means "ask the evaluator", not "fails".
+    pub fn passes(
+        &self,
+        program: &Program,
+        sheets: &Sheets,
+        entity: EntityId,
+        period: Period,
+        stack: &mut Stack,
+    ) -> bool {
+        exec::passes(&self.ops, program, sheets, entity, period, stack).unwrap_or(false)
+    }
+}
+
+/// Whether kernels are used: always, unless the environment says `TICKMARK_KERNELS=0` (a debug
+/// aid, for comparing with the evaluator alone; not in `--help`).
+pub fn enabled() -> bool {
+    std::env::var_os("TICKMARK_KERNELS").is_none_or(|v| v != "0")
+}

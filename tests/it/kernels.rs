@@ -1,0 +1,128 @@
+//! Compiled kernels against the evaluator, check for check: a run with kernels keeps every check a
+//! run without them keeps (each failure, error, skip and borderline pass, with its trace and
+//! title) and counts the same, on generated figures near rounding boundaries, on the bench pack
+//! over a generated universe (its `--edge` form, where injections sit just inside and outside the
+//! figures' rounding), and on the shipped pack. Kernels must also decide most checks of the bench
+//! pack, or they would be agreeing by never answering.
+
+#[path = "../../fuzz/harness.rs"]
+mod harness;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use proptest::prelude::*;
+use tickmark::data::{SheetBuilder, Sheets};
+use tickmark::eval::{self, Filter, Keep};
+use tickmark::source::Sources;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Figures of every scale, sign and size, `c` within a few last digits of `a - b`, some missing.
+    #[test]
+    fn kernels_agree_with_the_evaluator_on_generated_figures(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let found = harness::kernel(&bytes);
+        // every input of the generator loads and checks: the property is never vacuous
+        prop_assert!(found.checks > 0);
+    }
+}
+
+#[test]
+fn kernels_decide_most_checks_of_the_generated_figures_and_agree() {
+    // A fixed stream of bytes (xorshift), long enough for four entities.
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut byte = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 24) as u8
+    };
+    let bytes: Vec<u8> = (0..3000).map(|_| byte()).collect();
+    let found = harness::kernel(&bytes);
+    assert!(found.checks >= 500, "too few checks made: {found:?}");
+    assert!(found.decided * 4 >= found.checks, "kernels decided too few checks: {found:?}");
+}
+
+#[test]
+fn a_missing_input_a_borderline_pass_or_a_unit_clash_is_left_to_the_evaluator() {
+    let rules = "rule identity: c ~= a - b\nrule inside: a in guidance.a\nrule abs: c ~= a - b within 0.5 USD m\n";
+    let csv = "entity,metric,period,value,unit,scenario\n\
+               E,a,2025Q4,100.0,USD m,actual\nE,b,2025Q4,40.0,USD m,actual\nE,c,2025Q4,60.0,USD m,actual\n\
+               E,a,2025Q3,100.0,USD m,actual\nE,b,2025Q3,40.0,USD m,actual\n\
+               F,a,2025Q4,100.0,EUR m,actual\nF,b,2025Q4,40.0,EUR m,actual\nF,c,2025Q4,60.0,EUR m,actual\n\
+               E,a,2025Q4,90..110,USD m,guidance\nF,a,2025Q4,100.0..110,EUR m,guidance\n";
+    let found = harness::agree(rules, &[("k.csv", csv)]);
+    // nine checks, three of each rule; kernels decide the identity at E and F 2025Q4, the absolute
+    // tolerance and the guidance at E 2025Q4: the rest is the evaluator's (skips at 2025Q3, a
+    // tolerance in USD against EUR figures, an error; 100.0 in 100.0..110, a borderline pass)
+    assert_eq!((found.checks, found.decided), (9, 4));
+}
+
+/// The bench pack, read, checked and linked as `tickmark check` does.
+fn bench_pack(sheets: &Sheets) -> tickmark::check::Program {
+    let mut sources = Sources::default();
+    let rules = [root().join("benches/bulk/rules")];
+    let program = tickmark::workspace::load_rules(&rules, &mut sources)
+        .and_then(|files| tickmark::check::check_and_link(&files, sheets));
+    program.unwrap_or_else(|diags| panic!("the bench pack does not check: {diags:?}"))
+}
+
+/// Data files read into sheets.
+fn sheets_of(paths: &[PathBuf]) -> Sheets {
+    let (mut sources, mut builder) = (Sources::default(), SheetBuilder::default());
+    let loaded = tickmark::data::load_paths(paths, &mut sources, &mut builder).and_then(|()| builder.finish());
+    loaded.unwrap_or_else(|diags| panic!("the data does not load: {diags:?}"))
+}
+
+/// A universe of the bench generator with `args`, or `None` (said on stderr) where `python3` cannot run.
+fn universe(dir: &Path, args: &[&str]) -> Option<PathBuf> {
+    let out = dir.join("universe.csv");
+    let status =
+        Command::new("python3").arg(root().join("benches/bulk/generate.py")).args(args).arg("--out").arg(&out).status();
+    match status {
+        Ok(s) if s.success() => Some(out),
+        Ok(s) => panic!("generate.py failed: {s}"),
+        Err(e) => {
+            eprintln!("skipped: cannot run python3 ({e}), which generates the universe");
+            None
+        }
+    }
+}
+
+#[test]
+fn the_bench_pack_gives_the_same_results_with_kernels_and_most_checks_are_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, name) in [(&["--entities", "40"][..], "default"), (&["--entities", "40", "--edge"][..], "edge")] {
+        let Some(csv) = universe(dir.path(), args) else { return };
+        let sheets = sheets_of(&[csv]);
+        let program = bench_pack(&sheets);
+        let found = harness::same_results(&program, &sheets);
+        assert!(found.checks > 40_000, "{name}: {found:?}");
+        // every check but the borderline, the failed and the skipped
+        assert!(found.decided * 100 >= found.checks * 85, "{name}: kernels decided too few: {found:?}");
+        let kernels = eval::kernel::Kernels::compile(&program);
+        assert_eq!(kernels.count(), program.rules.len(), "{name}: every rule of the pack has a kernel");
+    }
+}
+
+#[test]
+fn the_shipped_pack_gives_the_same_results_with_kernels() {
+    let sheets = sheets_of(&[root().join("data")]);
+    let mut sources = Sources::default();
+    let rules = [root().join("rules/amazon"), root().join("rules/core")];
+    let program = tickmark::workspace::load_rules(&rules, &mut sources)
+        .and_then(|files| tickmark::check::check_and_link(&files, &sheets))
+        .unwrap_or_else(|diags| panic!("the shipped pack does not check: {diags:?}"));
+    let found = harness::same_results(&program, &sheets);
+    assert!(found.checks >= 100 && found.decided >= 10, "{found:?}");
+    // and with only failed checks kept, as `--only failed` runs
+    let with = eval::run_with(&program, &sheets, &Filter::default(), Keep::Failed, true);
+    let without = eval::run_with(&program, &sheets, &Filter::default(), Keep::Failed, false);
+    assert_eq!(with.checks, without.checks);
+    assert_eq!(with.tallies, without.tallies);
+}

@@ -311,17 +311,25 @@ struct Store {
 }
 
 impl Store {
-    /// Packs a fact under its key's ids.
-    fn push(&mut self, entity: u32, column: u32, period: Period, fact: Fact) {
-        let unit = fact.unit();
-        let unit = match self.unit_ids.get(&unit) {
+    /// The index of a unit among the run's, given one if it is new.
+    fn unit_id(&mut self, unit: Unit) -> u32 {
+        // a run names a handful of units, each on many facts: a look along them beats a hash
+        if let Some(id) = self.units.iter().take(8).position(|&u| u == unit) {
+            return id as u32;
+        }
+        match self.unit_ids.get(&unit) {
             Some(&id) => id,
             None => {
                 self.units.push(unit);
                 self.unit_ids.insert(unit, self.units.len() as u32 - 1);
                 self.units.len() as u32 - 1
             }
-        };
+        }
+    }
+
+    /// Packs a fact under its key's ids.
+    fn push(&mut self, entity: u32, column: u32, period: Period, fact: Fact) {
+        let unit = self.unit_id(fact.unit());
         let (value, scale, kind) = match fact.value {
             FactValue::Number(q) => match i64::try_from(q.value.mantissa()) {
                 Ok(m) if m != 0 || q.value.is_sign_positive() => {
@@ -489,6 +497,39 @@ impl SheetBuilder {
         self.store.also.extend(dates.iter().map(|d| (index as u32, d.days())));
     }
 
+    /// Adds the facts a worker packed ([`PackedChunk`]) to the latest source, as [`SheetBuilder::push`]
+    /// would one by one: their names, units and side tables are renumbered into the builder's.
+    pub fn append(&mut self, packed: PackedChunk) {
+        let PackedChunk { store: part, entities, metrics } = packed;
+        let entities: Vec<u32> = entities.iter().map(|name| self.entities.id(name)).collect();
+        let metrics: Vec<u32> = metrics.iter().map(|name| self.metrics.id(name)).collect();
+        let units: Vec<u32> = part.units.iter().map(|&unit| self.store.unit_id(unit)).collect();
+        if let Some(source) = self.sources.last_mut() {
+            source.facts += part.facts.len();
+        }
+        let store = &mut self.store;
+        let at = store.facts.len() as u32;
+        let (big, ranges, approx) = (store.big.len() as u32, store.ranges.len() as u32, store.approx.len() as u32);
+        store.given.extend(part.given.iter().map(|&(index, days)| (index + at, days)));
+        store.also.extend(part.also.iter().map(|&(index, days)| (index + at, days)));
+        store.big.extend(part.big);
+        store.ranges.extend(part.ranges);
+        store.approx.extend(part.approx);
+        store.facts.extend(part.facts.iter().map(|f| Stored {
+            entity: entities[f.entity as usize],
+            column: metrics[(f.column / 3) as usize] * 3 + f.column % 3,
+            unit: units[f.unit as usize],
+            value: match f.kind {
+                Kind::Small => f.value,
+                Kind::Big => [f.value[0] + big, 0],
+                Kind::Range => [f.value[0] + ranges, 0],
+                Kind::Approx => [f.value[0] + approx, 0],
+            },
+            ..*f
+        }));
+
+    }
+
     /// Adds what a file says about its entity (`sector = "cloud"`); the first file to say it wins.
     pub fn attribute(&mut self, attribute: super::entity::Attribute) {
         if let Some(source) = self.sources.last_mut() {
@@ -512,6 +553,36 @@ impl SheetBuilder {
     /// every other file as it is read) is a `duplicate-fact` error.
     pub fn finish(self) -> Result<Sheets, Vec<Diag>> {
         Sheets::build(self)
+    }
+}
+
+/// Facts packed away from the builder, by a worker reading a chunk of a streamed file, under names
+/// of their own: [`SheetBuilder::append`] then only renumbers them, so the packing runs in parallel
+/// and the merge in file order is a copy.
+#[derive(Debug, Default)]
+pub struct PackedChunk<'a> {
+    store: Store,
+    entities: Vec<&'a str>,
+    metrics: Vec<&'a str>,
+}
+
+impl<'a> PackedChunk<'a> {
+    /// An id for an entity name, a new one each call (the caller asks once per run of rows naming
+    /// it; two ids of one name are one entity once appended).
+    pub fn entity(&mut self, name: &'a str) -> u32 {
+        self.entities.push(name);
+        self.entities.len() as u32 - 1
+    }
+
+    /// An id for a metric name, a new one each call, as [`PackedChunk::entity`].
+    pub fn metric(&mut self, name: &'a str) -> u32 {
+        self.metrics.push(name);
+        self.metrics.len() as u32 - 1
+    }
+
+    /// Packs a fact under ids from [`PackedChunk::entity`] and [`PackedChunk::metric`].
+    pub fn push(&mut self, entity: u32, metric: u32, scenario: Scenario, period: Period, fact: Fact) {
+        self.store.push(entity, metric * 3 + scenario as u32, period, fact);
     }
 }
 
@@ -614,6 +685,33 @@ impl Column {
 struct Repeat {
     kept: u32,
     other: u32,
+}
+
+/// The (metric, unit) pairs seen, each fact's asked in turn: a table where metrics times units are few
+/// (a bulk file names a handful of units), else a set (a metric may be written in as many units as it
+/// has facts).
+enum Pairs {
+    Table { seen: Vec<bool>, units: usize },
+    Set(rustc_hash::FxHashSet<(u32, u32)>),
+}
+
+impl Pairs {
+    fn new(metrics: usize, units: usize) -> Pairs {
+        match metrics.checked_mul(units) {
+            Some(size) if size <= 1 << 20 => Pairs::Table { seen: vec![false; size], units },
+            _ => Pairs::Set(rustc_hash::FxHashSet::default()),
+        }
+    }
+
+    /// Notes a pair; whether it is new.
+    fn insert(&mut self, metric: u32, unit: u32) -> bool {
+        match self {
+            Pairs::Table { seen, units } => {
+                !std::mem::replace(&mut seen[metric as usize * *units + unit as usize], true)
+            }
+            Pairs::Set(set) => set.insert((metric, unit)),
+        }
+    }
 }
 
 /// Whether a column (`metric * 3 + scenario`) holds actuals.
@@ -790,15 +888,14 @@ impl Sheets {
         let repeated: rustc_hash::FxHashSet<u32> = repeats.iter().map(|r| r.other).collect();
         let mut slots: Vec<Vec<u16>> = vec![Vec::new(); self.entities.len()];
         let mut units: Vec<Vec<u32>> = vec![Vec::new(); self.metrics.len()];
-        // (metric, unit) pairs seen: a metric may be written in as many units as it has facts.
-        let mut seen_units: rustc_hash::FxHashSet<(u32, u32)> = rustc_hash::FxHashSet::default();
+        let mut seen_units = Pairs::new(self.metrics.len(), self.store.units.len());
         let placed = |(i, _): &(usize, &Stored)| repeated.is_empty() || !repeated.contains(&(*i as u32));
         for (_, f) in self.store.facts.iter().enumerate().filter(placed) {
             let seen = &mut slots[f.entity as usize];
             if seen.last() != Some(&f.slot) {
                 seen.push(f.slot);
             }
-            if seen_units.insert((f.column / 3, f.unit)) {
+            if seen_units.insert(f.column / 3, f.unit) {
                 units[(f.column / 3) as usize].push(f.unit);
             }
             let shape = &mut self.shapes[f.column as usize];
@@ -809,9 +906,9 @@ impl Sheets {
         }
         // Every fact's unit, a conflicting second value's too: a metric measures one thing in every
         // source (an EPS in `USD` in one file and `USD/share` in another is a data error, not a conflict).
-        let mut unit_seen: rustc_hash::FxHashSet<(u32, u32)> = rustc_hash::FxHashSet::default();
+        let mut unit_seen = Pairs::new(self.metrics.len(), self.store.units.len());
         for (index, f) in self.store.facts.iter().enumerate() {
-            if unit_seen.insert((f.column / 3, f.unit)) {
+            if unit_seen.insert(f.column / 3, f.unit) {
                 self.unit_facts[(f.column / 3) as usize].push((self.store.units[f.unit as usize], index as u32));
             }
         }
@@ -1107,6 +1204,56 @@ mod tests {
         assert_eq!(store.get(0), fact("102466 ± 1 USD m"));
         assert_eq!(store.get(1).value.show(), "7.25 ± 0.125 %");
         assert_eq!(store.get(0).unit(), Unit::parse("USD m").unwrap());
+    }
+
+    #[test]
+    fn facts_appended_in_parts_are_those_pushed_one_by_one() {
+        // Names, units and every side table (big figures, ranges, margins, dates) renumbered part by part.
+        let rows = [
+            ("AMZN", "revenue", "2025Q4", "213.4 USD bn", None),
+            ("AMZN", "revenue", "2026Q1", "173.5..178.5 USD bn", Some(20_000)),
+            ("AMZN", "shares", "2025Q4", "1234567890123456789012345678", None),
+            ("MSFT", "revenue", "2025Q4", "102466 ± 1 USD m", Some(20_100)),
+            ("AMZN", "margin", "2025Q4", "11.7 %", None),
+            ("MSFT", "shares", "2025Q4", "-0.0", None),
+            ("AMZN", "capex", "FY2025", "..213 USD bn", Some(20_200)),
+            ("MSFT", "margin", "2025Q4", "7.25 ± 0.125 %", None),
+        ];
+        let fact_of = |(_, _, _, text, given): (&str, &str, &str, &str, Option<i32>)| Fact {
+            given: given.map(Date::from_days),
+            ..fact(text)
+        };
+        let (mut one_by_one, mut in_parts) = (SheetBuilder::default(), SheetBuilder::default());
+        one_by_one.add_source(SourceId(0), None);
+        in_parts.add_source(SourceId(0), None);
+        for &row @ (entity, metric, period, ..) in &rows {
+            let key = FactKey {
+                entity: entity.into(),
+                metric: metric.into(),
+                period: Period::parse(period).unwrap(),
+                scenario: Scenario::Actual,
+            };
+            one_by_one.insert(key, fact_of(row));
+        }
+        for part in rows.chunks(3) {
+            let mut packed = PackedChunk::default();
+            for &row @ (entity, metric, period, ..) in part {
+                let (entity, metric) = (packed.entity(entity), packed.metric(metric));
+                packed.push(entity, metric, Scenario::Actual, Period::parse(period).unwrap(), fact_of(row));
+            }
+            in_parts.append(packed);
+        }
+        let (expected, got) = (one_by_one.finish().unwrap(), in_parts.finish().unwrap());
+        assert_eq!((&got.entities, &got.metrics), (&expected.entities, &expected.metrics));
+        assert_eq!(got.sources, expected.sources);
+        for &row @ (entity, metric, period, ..) in &rows {
+            let entity = expected.entities.iter().position(|e| e == entity).unwrap() as EntityId;
+            let metric = expected.metrics.iter().position(|m| m == metric).unwrap() as MetricId;
+            let period = Period::parse(period).unwrap();
+            let fact = got.get(metric, Scenario::Actual, entity, period).unwrap();
+            assert_eq!(fact, expected.get(metric, Scenario::Actual, entity, period).unwrap());
+            assert_eq!((fact, fact.value.show()), (fact_of(row), fact_of(row).value.show()));
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::data::Fact;
 use crate::diag::Diag;
 use crate::eval::{Check, Outcome, Trace, Value};
+use crate::num::Real;
 use crate::num::real::Rounding;
 use crate::source::{SourceId, Sources, Span};
 use crate::syntax::ast::{Scenario, Severity};
@@ -83,6 +84,16 @@ impl Exact {
             hi: n.hi.to_plain_string(28, Rounding::Up),
             unit: n.unit.to_string(),
         }
+    }
+}
+
+/// Writes a number as [`Exact`] does (a decimal without a `String`), rounded `rounding` where it
+/// does not terminate.
+pub(super) fn plain(r: &Real, rounding: Rounding, out: &mut Vec<u8>) {
+    match r {
+        // writing to memory does not fail
+        Real::Dec(d) => drop(write!(out, "{}", d.normalize())),
+        _ => out.extend_from_slice(r.to_plain_string(28, rounding).as_bytes()),
     }
 }
 
@@ -228,7 +239,6 @@ pub(super) fn message(run: &Run, c: &Check) -> String {
 pub(super) fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
     let rule = &run.program.rules[c.rule];
     let message = message(run, c);
-    let diag = explain::check_diag(c, run.program, run.sheets, run.sources);
     let mut out = JsonCheck {
         rule: &rule.name,
         severity: rule.severity,
@@ -238,7 +248,7 @@ pub(super) fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
         status: c.outcome.status(),
         borderline: c.borderline,
         message,
-        explanation: diag.and_then(|d| d.help),
+        explanation: explain::explanation(c, run.program, run.sources),
         location: location(run.sources, rule.file, rule.name_span),
         values: Vec::new(),
         facts: Vec::new(),

@@ -78,10 +78,7 @@ fn row(run: &Run, c: &Check, buf: &mut Vec<u8>) {
         shown(buf, unit);
     }
     buf.push(b',');
-    match &c.title {
-        Some(title) => field(buf, title),
-        None => field(buf, &message(run, c)),
-    }
+    field(buf, &message(run, c));
     buf.push(b',');
     match &c.outcome {
         Outcome::Error(e, _) => field(buf, &e.message),

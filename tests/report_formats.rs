@@ -192,7 +192,8 @@ fn with_threads(args: &[&str], dir: &Path, threads: &str) -> (Vec<u8>, i32) {
 
 #[test]
 fn rows_rendered_by_many_workers_are_the_bytes_and_order_of_one() {
-    // 5,000 failures: several chunks and batches of rows, the facts' places read back from a long CSV
+    // 5,000 failures: several chunks and batches of rows (of checks, in JSON), the facts' places read
+    // back from a long CSV
     let dir = tempfile::tempdir().unwrap();
     let mut data = String::from("entity,metric,period,value,scenario,unit\n");
     for i in 0..5000 {
@@ -200,11 +201,18 @@ fn rows_rendered_by_many_workers_are_the_bytes_and_order_of_one() {
     }
     std::fs::write(dir.path().join("long.csv"), data).unwrap();
     std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 1000 USD bn\n").unwrap();
-    for format in ["csv", "jsonl"] {
+    for format in ["csv", "jsonl", "json"] {
         let args = ["check", "r.tick", "--data", "long.csv", "--only", "failed", "--format", format];
         let (one, code) = with_threads(&args, dir.path(), "1");
         assert_eq!(code, 1);
-        assert_eq!(String::from_utf8(one.clone()).unwrap().lines().count(), 5000 + usize::from(format == "csv"));
+        let text = String::from_utf8(one.clone()).unwrap();
+        match format {
+            "json" => {
+                let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(report["checks"].as_array().map(Vec::len), Some(5000));
+            }
+            _ => assert_eq!(text.lines().count(), 5000 + usize::from(format == "csv")),
+        }
         assert_eq!(with_threads(&args, dir.path(), "3"), (one, 1), "{format}");
     }
     let (jsonl, _) = with_threads(&["check", "r.tick", "--data", "long.csv", "--format", "jsonl"], dir.path(), "2");

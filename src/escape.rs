@@ -118,7 +118,7 @@ pub fn colour_sequence(text: &str) -> Option<usize> {
 /// only ASCII punctuation and white space, so the text stays the same document.
 pub fn guard_json(text: &str) -> Cow<'_, str> {
     let raw = |c: char| is_hostile(c) && !matches!(c, '\n' | '\t' | '\r');
-    if !text.chars().any(raw) {
+    if plain_ascii(text.as_bytes()) || !text.chars().any(raw) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -130,6 +130,12 @@ pub fn guard_json(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether bytes are printable ASCII and line ends alone, which [`guard_json`] passes as they are:
+/// the common case, told without decoding a character.
+fn plain_ascii(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| (b' '..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r'))
 }
 
 /// A writer that passes JSON through [`guard_json`] as it is streamed: what `check --format json`
@@ -149,6 +155,10 @@ impl<W: std::io::Write> JsonGuard<W> {
 
 impl<W: std::io::Write> std::io::Write for JsonGuard<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() && plain_ascii(buf) {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         self.pending.extend_from_slice(buf);
         let (text, cut) = match std::str::from_utf8(&self.pending) {
             Ok(text) => (text, self.pending.len()),
@@ -216,5 +226,20 @@ mod tests {
         let guarded = guard_json(&json);
         assert_eq!(guarded, "\"a\\u001b\\u0085\\u202e\\u007f\"");
         assert_eq!(serde_json::from_str::<String>(&guarded).unwrap(), "a\u{1b}\u{85}\u{202e}\u{7f}");
+    }
+
+    #[test]
+    fn the_json_guard_streams_what_it_guards_whole() {
+        use std::io::Write;
+        // ASCII passed on at once, a character cut between writes, a hostile one after it
+        let text = "{\"a\": \"x\"}\n\"é\u{85}\u{202e}\"\n{\"b\": 1}\n".as_bytes();
+        for cut in 0..text.len() {
+            let mut guard = super::JsonGuard::new(Vec::new());
+            guard.write_all(&text[..cut]).unwrap();
+            guard.write_all(&text[cut..]).unwrap();
+            guard.flush().unwrap();
+            let whole = guard_json(std::str::from_utf8(text).unwrap()).into_owned();
+            assert_eq!(String::from_utf8(guard.inner).unwrap(), whole, "cut at {cut}");
+        }
     }
 }

@@ -1,7 +1,10 @@
 //! Source files and byte spans: where every rule, fact and diagnostic points.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::escape::{escape_controls, excerpt_of};
@@ -103,6 +106,8 @@ pub struct SourceFile {
 /// once opened to read places from.
 #[derive(Debug, Clone)]
 struct Disk {
+    /// Names the file among the blocks read ([`BLOCKS`]), unique for the life of the process.
+    id: u64,
     path: PathBuf,
     skip: u64,
     /// Opened at the first place read; read at an offset, without a lock, so that the workers
@@ -118,7 +123,50 @@ impl Disk {
         read_at(file, &mut bytes, self.skip + u64::from(from)).ok()?;
         Some(bytes)
     }
+
+    /// Runs `f` on the file's bytes from `start` to `end` (the lines between two starts kept), read
+    /// once and kept on this thread while it is among the last [`BLOCKS_KEPT`] read; `None` where they
+    /// cannot be read.
+    fn block<R>(&self, start: u32, end: u32, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        BLOCKS.with_borrow_mut(|blocks| {
+            let key = (self.id, self.skip, start);
+            let at = match blocks.iter().position(|b| b.key == key) {
+                Some(at) => at,
+                None => {
+                    let bytes = self.read(start, end)?;
+                    if blocks.len() == BLOCKS_KEPT {
+                        blocks.pop_back();
+                    }
+                    blocks.push_front(Block { key, bytes });
+                    0
+                }
+            };
+            Some(f(&blocks[at].bytes))
+        })
+    }
 }
+
+/// How many blocks of lines of streamed files each thread keeps (about 3 KB each in a long CSV): a
+/// report lists checks rule by rule, each rule's entity by entity over the periods, so one entity's
+/// failed checks of a rule read the few blocks of its rows, found here after the first.
+const BLOCKS_KEPT: usize = 64;
+
+/// The longest block of lines kept; the place in a longer one is read up to each time.
+const BLOCK_BYTES: u32 = 1 << 20;
+
+/// The bytes of one block of a streamed file, named by the file, its skip and the block's start.
+struct Block {
+    key: (u64, u64, u32),
+    bytes: Vec<u8>,
+}
+
+thread_local! {
+    /// The blocks of streamed files this thread read last, the newest first.
+    static BLOCKS: RefCell<VecDeque<Block>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// The next id of a streamed file.
+static DISK_IDS: AtomicU64 = AtomicU64::new(0);
 
 /// Fills `bytes` from the file at `offset`, leaving the file's own position alone.
 #[cfg(unix)]
@@ -192,25 +240,25 @@ impl SourceFile {
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let k = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
         let start = self.line_starts[k];
-        let read;
-        let before: &[u8] = match (self.text.get(), &self.disk) {
-            (None, Some(disk)) => match disk.read(start, offset) {
-                Some(bytes) => {
-                    read = bytes;
-                    &read
+        let first_line = k * self.stride;
+        let (newlines, column) = match (self.text.get(), &self.disk) {
+            (None, Some(disk)) => {
+                let block = self.line_starts.get(k + 1).filter(|&&end| end - start <= BLOCK_BYTES);
+                let found = match block {
+                    Some(&end) => disk.block(start, end, |bytes| place_in(&bytes[..(offset - start) as usize])),
+                    None => disk.read(start, offset).map(|bytes| place_in(&bytes)),
+                };
+                match found {
+                    Some(place) => place,
+                    None => return (first_line + 1, (offset - start) as usize + 1),
                 }
-                None => return (k * self.stride + 1, (offset - start) as usize + 1),
-            },
+            }
             _ => {
                 let text = self.text().as_bytes();
-                &text[(start as usize).min(text.len())..(offset as usize).clamp(start as usize, text.len())]
+                place_in(&text[(start as usize).min(text.len())..(offset as usize).clamp(start as usize, text.len())])
             }
         };
-        let newlines = memchr::memchr_iter(b'\n', before).count();
-        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        let rest = &before[line_start..];
-        let column = std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count());
-        (k * self.stride + newlines + 1, column + 1)
+        (first_line + newlines + 1, column + 1)
     }
 
     /// The text as a diagnostic shows it: characters that could hide code or reorder a line (a
@@ -237,6 +285,15 @@ impl SourceFile {
     }
 }
 
+/// The line ends in the bytes before a place, and the characters after the last of them (bytes, where
+/// they are not UTF-8).
+fn place_in(before: &[u8]) -> (usize, usize) {
+    let newlines = memchr::memchr_iter(b'\n', before).count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let rest = &before[line_start..];
+    (newlines, std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count()))
+}
+
 /// Every file of a run, rules and data alike, so that diagnostics can point into any of them.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
@@ -253,7 +310,7 @@ impl Sources {
     /// Adds a file streamed from `path`, of which only the line index is kept (set with
     /// [`Sources::set_lines`] once it is read); returns its id.
     pub fn add_streamed(&mut self, name: String, path: PathBuf) -> SourceId {
-        let disk = Disk { path, skip: 0, open: Arc::default() };
+        let disk = Disk { id: DISK_IDS.fetch_add(1, Ordering::Relaxed), path, skip: 0, open: Arc::default() };
         let (line_starts, stride, lone_cr) = (Arc::new(vec![0]), LINE_STRIDE, OnceLock::new());
         let (text, shown) = (OnceLock::new(), OnceLock::new());
         let file = SourceFile { name, text, disk: Some(disk), line_starts, stride, lone_cr, shown, places: None };

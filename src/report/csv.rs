@@ -9,10 +9,12 @@ use std::io::Write;
 use crate::check::{CExpr, CKind};
 use crate::escape::escape_controls;
 use crate::eval::{Check, Outcome, Trace, Value};
+use crate::num::real::Rounding;
+use crate::num::{Num, Unit};
 use crate::syntax::ast::Severity;
 
 use super::Run;
-use super::json::{Exact, message};
+use super::json::{message, plain};
 
 /// The columns, in order. A column is only ever added at the end of a group, never renamed or moved
 /// away (see docs/report-csv.md).
@@ -47,46 +49,79 @@ pub fn header(out: &mut dyn Write) -> std::io::Result<()> {
     w.flush()
 }
 
-/// One check's row. Every text field is escaped as in the human report (a line feed in a title is
-/// written `\u{a}`), so that a row is always one line; the numbers are exact, in base units.
+/// One check's row, written straight into the chunk's buffer: the fields as the `csv` crate writes
+/// them ([`field`]), the numbers without a `String` each. Every text field is escaped as in the human
+/// report (a line feed in a title is written `\u{a}`), so that a row is always one line; the numbers
+/// are exact, in base units.
 fn row(run: &Run, c: &Check, buf: &mut Vec<u8>) {
     let rule = &run.program.rules[c.rule];
     let (left, right) = match &c.outcome {
         Outcome::Fail(trace) | Outcome::Error(_, trace) => sides(&rule.body, trace),
-        _ => (None, None),
+        _ => (Side::Empty, Side::Empty),
     };
-    let detail = match &c.outcome {
-        Outcome::Error(e, _) => e.message.clone(),
-        Outcome::Skip(m) => m.describe(),
-        _ => String::new(),
-    };
-    let unit = left.as_ref().or(right.as_ref()).map_or("", |e| e.unit.as_str());
-    let (l, r) = (Side::of(left.as_ref()), Side::of(right.as_ref()));
-    let period = c.period.to_string();
-    let message = message(run, c);
-    let fields: [&str; COLUMNS.len()] = [
-        &rule.name,
-        severity(rule.severity),
-        &run.sheets.entities[c.entity as usize],
-        &period,
-        c.outcome.status(),
-        if c.borderline { "true" } else { "false" },
-        l.point,
-        l.lo,
-        l.hi,
-        r.point,
-        r.lo,
-        r.hi,
-        unit,
-        &message,
-        &detail,
-    ];
-    let escaped = fields.map(escape_controls);
-    // a row's worth of buffer, not the writer's default 8 KiB for every row
-    let mut w = csv::WriterBuilder::new().has_headers(false).buffer_capacity(512).from_writer(buf);
+    field(buf, &rule.name);
+    buf.push(b',');
+    field(buf, severity(rule.severity));
+    buf.push(b',');
+    field(buf, &run.sheets.entities[c.entity as usize]);
+    buf.push(b',');
+    shown(buf, c.period);
+    buf.push(b',');
+    field(buf, c.outcome.status());
+    buf.push(b',');
+    field(buf, if c.borderline { "true" } else { "false" });
+    for side in [&left, &right] {
+        side.write(buf);
+    }
+    buf.push(b',');
+    if let Some(unit) = left.unit().or(right.unit()) {
+        shown(buf, unit);
+    }
+    buf.push(b',');
+    field(buf, &message(run, c));
+    buf.push(b',');
+    match &c.outcome {
+        Outcome::Error(e, _) => field(buf, &e.message),
+        Outcome::Skip(m) => field(buf, &m.describe()),
+        _ => {}
+    }
+    buf.push(b'\n');
+}
+
+/// Writes a field as the `csv` crate does: quoted where it holds a comma, a quote or a line end, each
+/// quote doubled (RFC 4180); any [hostile](crate::escape::is_hostile) character escaped first.
+fn field(buf: &mut Vec<u8>, text: &str) {
+    let plain = |b: &u8| (b' '..0x7f).contains(b) && !matches!(b, b',' | b'"');
+    if text.as_bytes().iter().all(plain) {
+        buf.extend_from_slice(text.as_bytes());
+        return;
+    }
+    let text = escape_controls(text);
+    if !text.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        buf.extend_from_slice(text.as_bytes());
+        return;
+    }
+    buf.push(b'"');
+    for b in text.bytes() {
+        if b == b'"' {
+            buf.push(b'"');
+        }
+        buf.push(b);
+    }
+    buf.push(b'"');
+}
+
+/// Writes a value's `Display` as a [`field`], in place where it needs no quoting.
+fn shown(buf: &mut Vec<u8>, value: impl std::fmt::Display) {
+    let at = buf.len();
     // writing to memory does not fail
-    let _ = w.write_record(escaped.iter().map(|f| f.as_bytes()));
-    let _ = w.flush();
+    let _ = write!(buf, "{value}");
+    let plain = |b: &u8| (b' '..0x7f).contains(b) && !matches!(b, b',' | b'"');
+    if !buf[at..].iter().all(plain) {
+        let text = String::from_utf8_lossy(&buf[at..]).into_owned();
+        buf.truncate(at);
+        field(buf, &text);
+    }
 }
 
 /// A severity as the JSON report writes it.
@@ -98,49 +133,58 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-/// The three number columns of one side, empty where the side has no number.
-struct Side<'a> {
-    point: &'a str,
-    lo: &'a str,
-    hi: &'a str,
+/// One side of a rule's condition as evaluated: a number, a range (its point left empty, its bounds
+/// the outer bounds of its ends), or nothing.
+enum Side<'a> {
+    Empty,
+    Num(&'a Num),
+    Range(Option<&'a Num>, Option<&'a Num>),
 }
 
-impl<'a> Side<'a> {
-    fn of(exact: Option<&'a Exact>) -> Side<'a> {
-        match exact {
-            Some(e) => Side { point: &e.point, lo: &e.lo, hi: &e.hi },
-            None => Side { point: "", lo: "", hi: "" },
+impl Side<'_> {
+    /// Writes the side's three number columns, each after its comma, empty where there is no number.
+    fn write(&self, buf: &mut Vec<u8>) {
+        let (point, lo, hi) = match self {
+            Side::Empty => (None, None, None),
+            Side::Num(n) => (Some(&n.point), Some(&n.lo), Some(&n.hi)),
+            Side::Range(lo, hi) => (None, lo.map(|n| &n.lo), hi.map(|n| &n.hi)),
+        };
+        for (real, rounding) in [(point, Rounding::Nearest), (lo, Rounding::Down), (hi, Rounding::Up)] {
+            buf.push(b',');
+            if let Some(real) = real {
+                plain(real, rounding, buf);
+            }
+        }
+    }
+
+    /// The side's unit: a range's that of its first end.
+    fn unit(&self) -> Option<Unit> {
+        match self {
+            Side::Empty => None,
+            Side::Num(n) => Some(n.unit),
+            Side::Range(lo, hi) => lo.or(*hi).map(|n| n.unit),
         }
     }
 }
 
 /// The two sides of a rule's condition as evaluated: `a ~= b`, `a < b` (the first and last of a
-/// chain), `a in [lo, hi]` (the range's point left empty, its bounds the outer bounds of its ends).
-fn sides(body: &CExpr, trace: &Trace) -> (Option<Exact>, Option<Exact>) {
+/// chain), `a in [lo, hi]`.
+fn sides<'a>(body: &CExpr, trace: &'a Trace) -> (Side<'a>, Side<'a>) {
     let num = |e: &CExpr| match trace.value_at(e.span) {
-        Some(Value::Num(n)) => Some(Exact::of(n)),
-        _ => None,
+        Some(Value::Num(n)) => Side::Num(n),
+        _ => Side::Empty,
     };
     match &body.kind {
         CKind::Approx { lhs, rhs, .. } => (num(lhs), num(rhs)),
-        CKind::Compare { first, rest } => (num(first), rest.last().and_then(|(_, e)| num(e))),
+        CKind::Compare { first, rest } => (num(first), rest.last().map_or(Side::Empty, |(_, e)| num(e))),
         CKind::In { value, range } => {
             let right = match trace.value_at(range.span) {
-                Some(Value::Num(n)) => Some(Exact::of(n)),
-                Some(Value::Range(lo, hi)) => {
-                    let (lo, hi) = (lo.as_ref().map(Exact::of), hi.as_ref().map(Exact::of));
-                    let unit = lo.as_ref().or(hi.as_ref()).map(|e| e.unit.clone()).unwrap_or_default();
-                    Some(Exact {
-                        point: String::new(),
-                        lo: lo.map(|e| e.lo).unwrap_or_default(),
-                        hi: hi.map(|e| e.hi).unwrap_or_default(),
-                        unit,
-                    })
-                }
-                _ => None,
+                Some(Value::Num(n)) => Side::Num(n),
+                Some(Value::Range(lo, hi)) => Side::Range(lo.as_ref(), hi.as_ref()),
+                _ => Side::Empty,
             };
             (num(value), right)
         }
-        _ => (None, None),
+        _ => (Side::Empty, Side::Empty),
     }
 }

@@ -25,12 +25,7 @@ pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &S
             let diag =
                 Diag::new(level(rule.severity), "check-failed", format!("rule `{}` failed at {at}: {what}", rule.name))
                     .in_file(rule.file);
-            let text = sources.get(rule.file);
-            let mut help = explain_failure(&rule.body, trace, &|span| text.slice(span).trim().to_owned());
-            if check.borderline {
-                help.extend(trace.flips.iter().map(|f| format!("\nborderline: {f}")));
-            }
-            (diag.with_help(help), trace)
+            (diag.with_help(failure_help(check, rule, trace, sources)), trace)
         }
         Outcome::Error(e, trace) => {
             let mut diag = Diag::new(
@@ -64,6 +59,25 @@ pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &S
     diag.notes.extend(trace.filing.map(|f| f.note()));
     diag.notes.extend(trace.facts.iter().map(|f| provenance(f, sources)));
     Some(diag)
+}
+
+/// Why a check failed, the help of its diagnostic: the gap and the tolerance, and where the verdict
+/// is borderline what would flip it. The JSON reports' `explanation`, made without the diagnostic.
+pub fn explanation(check: &Check, program: &Program, sources: &Sources) -> Option<String> {
+    match &check.outcome {
+        Outcome::Fail(trace) => Some(failure_help(check, &program.rules[check.rule], trace, sources)),
+        _ => None,
+    }
+}
+
+/// The help of a failed check's diagnostic ([`explanation`]).
+fn failure_help(check: &Check, rule: &Rule, trace: &Trace, sources: &Sources) -> String {
+    let text = sources.get(rule.file);
+    let mut help = explain_failure(&rule.body, trace, &|span| text.slice(span).trim().to_owned());
+    if check.borderline {
+        help.extend(trace.flips.iter().map(|f| format!("\nborderline: {f}")));
+    }
+    help
 }
 
 /// Labels every operand of the rule with its value: names, cells, periods looked back at, calls

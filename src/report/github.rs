@@ -41,7 +41,7 @@ fn check_command(run: &Run, c: &Check) -> Option<String> {
     let what = super::sarif::check_message(run, c);
     let (command, mut lines, trace) = match &c.outcome {
         Outcome::Fail(trace) => {
-            let help = explain::check_diag(c, run.program, run.sheets, run.sources).and_then(|d| d.help);
+            let help = explain::explanation(c, run.program, run.sources);
             (command(level(rule.severity)), [Some(what), help].into_iter().flatten().collect::<Vec<_>>(), trace)
         }
         Outcome::Error(e, trace) => {

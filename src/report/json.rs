@@ -3,6 +3,7 @@
 //! Exact numbers are strings of decimals in base units (money in whole currency units, ratios as
 //! fractions), so no consumer has to trust a binary float.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
@@ -11,6 +12,8 @@ use crate::data::Fact;
 use crate::diag::Diag;
 use crate::eval::{Check, Outcome, Trace, Value};
 use crate::num::real::Rounding;
+use crate::num::{Num, Real, Unit};
+use crate::period::Period;
 use crate::source::{SourceId, Sources, Span};
 use crate::syntax::ast::{Scenario, Severity};
 
@@ -19,36 +22,39 @@ use super::{Run, explain};
 /// The version of the schema; bumped when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// One check as the JSON report writes it (and `--format jsonl`, a line each).
+/// One check as the JSON report writes it (and `--format jsonl`, a line each): borrowed from the run
+/// and the check, its numbers and periods written by `serde_json` as they are serialised, so that a
+/// check costs few allocations.
 #[derive(Serialize)]
 pub(super) struct JsonCheck<'a> {
     rule: &'a str,
     severity: Severity,
     entity: &'a str,
-    period: String,
+    #[serde(serialize_with = "shown")]
+    period: Period,
     /// The calendar months of the period, where the entity's fiscal year is not the calendar year.
     #[serde(skip_serializing_if = "Option::is_none")]
     calendar: Option<String>,
     status: &'static str,
     /// Whether rounding could flip the verdict (false for skips and errors).
     borderline: bool,
-    message: String,
+    message: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     explanation: Option<String>,
-    location: Location,
+    location: Location<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    values: Vec<JsonValue>,
+    values: Vec<JsonValue<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    facts: Vec<JsonFact>,
+    facts: Vec<JsonFact<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     missing: Option<JsonMissing>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<JsonError>,
+    error: Option<JsonError<'a>>,
 }
 
 #[derive(Serialize)]
-struct Location {
-    file: String,
+struct Location<'a> {
+    file: &'a str,
     line: usize,
     column: usize,
     start: u32,
@@ -56,48 +62,87 @@ struct Location {
 }
 
 #[derive(Serialize)]
-struct JsonValue {
-    expr: String,
-    location: Location,
+struct JsonValue<'a> {
+    expr: &'a str,
+    location: Location<'a>,
     shown: String,
     #[serde(flatten)]
-    exact: Option<Exact>,
+    exact: Option<Exact<'a>>,
 }
 
-/// A number exactly: where the value terminates; a quotient that does not is written to 28
-/// significant digits, its bounds rounded outwards so that they still hold it.
+/// A number exactly, in base units: where the value terminates; a quotient that does not is written
+/// to 28 significant digits, its bounds rounded outwards so that they still hold it.
 #[derive(Serialize)]
-pub(super) struct Exact {
-    pub point: String,
-    pub lo: String,
-    pub hi: String,
-    pub unit: String,
+struct Exact<'a> {
+    #[serde(serialize_with = "nearest")]
+    point: &'a Real,
+    #[serde(serialize_with = "down")]
+    lo: &'a Real,
+    #[serde(serialize_with = "up")]
+    hi: &'a Real,
+    #[serde(serialize_with = "shown")]
+    unit: Unit,
 }
 
-impl Exact {
-    /// A number's point and bounds in base units.
-    pub(super) fn of(n: &crate::num::Num) -> Exact {
-        Exact {
-            point: n.point.to_plain_string(28, Rounding::Nearest),
-            lo: n.lo.to_plain_string(28, Rounding::Down),
-            hi: n.hi.to_plain_string(28, Rounding::Up),
-            unit: n.unit.to_string(),
+impl<'a> Exact<'a> {
+    /// A number's point and bounds.
+    fn of(n: &'a Num) -> Exact<'a> {
+        Exact { point: &n.point, lo: &n.lo, hi: &n.hi, unit: n.unit }
+    }
+}
+
+/// A number as [`Real::to_plain_string`] writes it to 28 significant digits, rounded one way.
+struct Plain<'a>(&'a Real, Rounding);
+
+impl std::fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Real::Dec(d) => write!(f, "{}", d.normalize()),
+            other => f.write_str(&other.to_plain_string(28, self.1)),
         }
     }
 }
 
+/// Serialises a point to the nearest digit.
+fn nearest<S: serde::Serializer>(r: &&Real, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&Plain(r, Rounding::Nearest))
+}
+
+/// Serialises a lower bound, rounded down.
+fn down<S: serde::Serializer>(r: &&Real, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&Plain(r, Rounding::Down))
+}
+
+/// Serialises an upper bound, rounded up.
+fn up<S: serde::Serializer>(r: &&Real, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&Plain(r, Rounding::Up))
+}
+
+/// Serialises a value as the string it displays as, written as it is made.
+fn shown<T: std::fmt::Display, S: serde::Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(value)
+}
+
+/// Writes a number as [`Exact`] does (a decimal without a `String`), rounded `rounding` where it
+/// does not terminate.
+pub(super) fn plain(r: &Real, rounding: Rounding, out: &mut Vec<u8>) {
+    // writing to memory does not fail
+    let _ = write!(out, "{}", Plain(r, rounding));
+}
+
 #[derive(Serialize)]
-struct JsonFact {
+struct JsonFact<'a> {
     /// The entity of a peer's fact (`revenue of GOOGL`); absent for the check's own.
     #[serde(skip_serializing_if = "Option::is_none")]
-    entity: Option<String>,
-    metric: String,
+    entity: Option<&'a str>,
+    metric: &'a str,
     scenario: Scenario,
-    period: String,
+    #[serde(serialize_with = "shown")]
+    period: Period,
     value: String,
-    location: Location,
+    location: Location<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<String>,
+    source: Option<&'a str>,
     /// The fact's vintage, `2026-02-05`, where its source dates it.
     #[serde(skip_serializing_if = "Option::is_none")]
     given: Option<String>,
@@ -113,44 +158,45 @@ struct JsonMissing {
 }
 
 #[derive(Serialize)]
-struct JsonError {
-    message: String,
-    location: Location,
+struct JsonError<'a> {
+    message: &'a str,
+    location: Location<'a>,
 }
 
 #[derive(Serialize)]
-struct JsonConflict {
-    entity: String,
-    metric: String,
-    period: String,
+struct JsonConflict<'a> {
+    entity: &'a str,
+    metric: &'a str,
+    #[serde(serialize_with = "shown")]
+    period: Period,
     scenario: Scenario,
-    kept: JsonFact,
-    other: JsonFact,
+    kept: JsonFact<'a>,
+    other: JsonFact<'a>,
 }
 
 #[derive(Serialize)]
-struct JsonDiag {
+struct JsonDiag<'a> {
     level: crate::diag::Level,
     code: String,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<Location>,
+    location: Option<Location<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<String>,
     /// Every label the human rendering draws: where, the text under it, and what it says.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    labels: Vec<JsonLabel>,
+    labels: Vec<JsonLabel<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<String>,
     /// Diagnostics shown with this one, in other places (the data file a fact came from).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    related: Vec<JsonDiag>,
+    related: Vec<JsonDiag<'a>>,
 }
 
 /// A label of a diagnostic: `revenue` (its text) "is money in USD" (what it says).
 #[derive(serde::Serialize)]
-struct JsonLabel {
-    location: Location,
+struct JsonLabel<'a> {
+    location: Location<'a>,
     /// The text under the label as written, shortened past 200 characters.
     code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -171,7 +217,14 @@ pub fn render(run: &Run) -> String {
 pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     let mut item = Vec::new();
     write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n  \"checks\": ")?;
-    array(out, &mut item, run.listed().map(|c| check(run, &c)))?;
+    let mut checks = Items { out: &mut *out, any: false };
+    super::write_rows(run, &mut checks, &|run, c, buf| {
+        buf.extend_from_slice(b",\n    ");
+        // a check serialises without fail, and writing to memory does not fail
+        let _ = pretty(buf, &mut Vec::with_capacity(4096), &check(run, c), 4);
+    })?;
+    let any = checks.any;
+    out.write_all(if any { b"\n  ]" } else { b"[]" })?;
     out.write_all(b",\n  \"conflicts\": ")?;
     array(out, &mut item, run.sheets.conflicts.iter().map(|c| conflict(run, c)))?;
     out.write_all(b",\n  \"diagnostics\": ")?;
@@ -179,6 +232,31 @@ pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(b",\n  \"summary\": ")?;
     pretty(out, &mut item, &run.summary(), 2)?;
     out.write_all(b"\n}\n")
+}
+
+/// The array of checks as its items are written to it, rendered by the workers ([`super::write_rows`]):
+/// each item comes after `,\n    `, the first item's comma becoming the array's `[`.
+struct Items<'o> {
+    out: &'o mut dyn Write,
+    any: bool,
+}
+
+impl Write for Items<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match bytes.split_first() {
+            Some((_, rest)) if !self.any => {
+                self.any = true;
+                self.out.write_all(b"[")?;
+                self.out.write_all(rest)?;
+            }
+            _ => self.out.write_all(bytes)?,
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Writes the items of an array as `serde_json` pretty-prints them inside the report (at depth 2).
@@ -219,26 +297,29 @@ pub fn render_diags(diags: &[Diag], sources: &Sources) -> String {
 }
 
 /// A check's message: its rule's title, else the rule's condition as written.
-pub(super) fn message(run: &Run, c: &Check) -> String {
-    let rule = &run.program.rules[c.rule];
-    c.title.clone().unwrap_or_else(|| crate::syntax::comments::code(run.sources.get(rule.file).slice(rule.body.span)))
+pub(super) fn message<'a>(run: &Run<'a>, c: &'a Check) -> Cow<'a, str> {
+    match &c.title {
+        Some(title) => Cow::Borrowed(title),
+        None => {
+            let rule = &run.program.rules[c.rule];
+            Cow::Owned(crate::syntax::comments::code(run.sources.get(rule.file).slice(rule.body.span)))
+        }
+    }
 }
 
 /// One check.
-pub(super) fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
+pub(super) fn check<'a>(run: &Run<'a>, c: &'a Check) -> JsonCheck<'a> {
     let rule = &run.program.rules[c.rule];
-    let message = message(run, c);
-    let diag = explain::check_diag(c, run.program, run.sheets, run.sources);
     let mut out = JsonCheck {
         rule: &rule.name,
         severity: rule.severity,
         entity: &run.sheets.entities[c.entity as usize],
-        period: c.period.to_string(),
+        period: c.period,
         calendar: run.sheets.calendar_months(c.entity, c.period).map(|m| m.to_string()),
         status: c.outcome.status(),
         borderline: c.borderline,
-        message,
-        explanation: diag.and_then(|d| d.help),
+        message: message(run, c),
+        explanation: explain::explanation(c, run.program, run.sources),
         location: location(run.sources, rule.file, rule.name_span),
         values: Vec::new(),
         facts: Vec::new(),
@@ -248,7 +329,7 @@ pub(super) fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
     match &c.outcome {
         Outcome::Fail(trace) => fill_trace(run, rule, trace, &mut out),
         Outcome::Error(e, trace) => {
-            out.error = Some(JsonError { message: e.message.clone(), location: location(run.sources, e.file, e.span) });
+            out.error = Some(JsonError { message: &e.message, location: location(run.sources, e.file, e.span) });
             fill_trace(run, rule, trace, &mut out);
         }
         Outcome::Skip(m) => {
@@ -261,11 +342,11 @@ pub(super) fn check<'a>(run: &'a Run, c: &Check) -> JsonCheck<'a> {
 }
 
 /// The operands' values and the facts read, from a trace.
-fn fill_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, out: &mut JsonCheck) {
+fn fill_trace<'a>(run: &Run<'a>, rule: &'a crate::check::Rule, trace: &'a Trace, out: &mut JsonCheck<'a>) {
     for span in explain::operand_spans(&rule.body) {
         let Some(value) = trace.value_at(span) else { continue };
         out.values.push(JsonValue {
-            expr: run.sources.get(rule.file).slice(span).to_owned(),
+            expr: run.sources.get(rule.file).slice(span),
             location: location(run.sources, rule.file, span),
             shown: value.show(),
             exact: match value {
@@ -277,20 +358,19 @@ fn fill_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, out: &mut Jso
     out.facts = trace
         .facts
         .iter()
-        .map(|f| JsonFact { entity: f.peer.clone(), ..fact(run, &f.name, f.scenario, f.period.to_string(), &f.fact) })
+        .map(|f| JsonFact { entity: f.peer.as_deref(), ..fact(run, &f.name, f.scenario, f.period, &f.fact) })
         .collect();
 }
 
 /// A fact with its provenance.
-fn fact(run: &Run, metric: &str, scenario: Scenario, period: String, f: &Fact) -> JsonFact {
-    let value = f.value.show();
-    let source = run.sheets.sources.iter().find(|s| s.file == f.origin.file).and_then(|s| s.name.clone());
+fn fact<'a>(run: &Run<'a>, metric: &'a str, scenario: Scenario, period: Period, f: &'a Fact) -> JsonFact<'a> {
+    let source = run.sheets.sources.iter().find(|s| s.file == f.origin.file).and_then(|s| s.name.as_deref());
     JsonFact {
         entity: None,
-        metric: metric.to_owned(),
+        metric,
         scenario,
         period,
-        value,
+        value: f.value.show(),
         location: location(run.sources, f.origin.file, f.origin.span),
         source,
         given: f.given.map(|date| date.to_string()),
@@ -298,20 +378,20 @@ fn fact(run: &Run, metric: &str, scenario: Scenario, period: String, f: &Fact) -
 }
 
 /// A conflict between two sources.
-fn conflict(run: &Run, c: &crate::data::Conflict) -> JsonConflict {
+fn conflict<'a>(run: &Run<'a>, c: &'a crate::data::Conflict) -> JsonConflict<'a> {
     let key = &c.key;
     JsonConflict {
-        entity: key.entity.clone(),
-        metric: key.metric.clone(),
-        period: key.period.to_string(),
+        entity: &key.entity,
+        metric: &key.metric,
+        period: key.period,
         scenario: key.scenario,
-        kept: fact(run, &key.metric, key.scenario, key.period.to_string(), &c.kept),
-        other: fact(run, &key.metric, key.scenario, key.period.to_string(), &c.other),
+        kept: fact(run, &key.metric, key.scenario, key.period, &c.kept),
+        other: fact(run, &key.metric, key.scenario, key.period, &c.other),
     }
 }
 
 /// A diagnostic.
-fn diagnostic(d: &Diag, sources: &Sources) -> JsonDiag {
+fn diagnostic<'a>(d: &Diag, sources: &'a Sources) -> JsonDiag<'a> {
     let labels = match d.file {
         Some(file) => d
             .labels
@@ -346,8 +426,8 @@ fn shortened(text: &str) -> String {
 }
 
 /// A position in a file.
-fn location(sources: &Sources, file: SourceId, span: Span) -> Location {
+fn location(sources: &Sources, file: SourceId, span: Span) -> Location<'_> {
     let f = sources.get(file);
     let (line, column) = f.line_col(span.start);
-    Location { file: f.name.clone(), line, column, start: span.start, end: span.end }
+    Location { file: &f.name, line, column, start: span.start, end: span.end }
 }

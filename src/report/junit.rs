@@ -143,7 +143,7 @@ fn outcome(run: &Run, c: &Check) -> Option<String> {
             format!("<skipped message=\"{}\"/>", attr(&m.describe()))
         }
         Outcome::Fail(trace) => {
-            let help = explain::check_diag(c, run.program, run.sheets, run.sources).and_then(|d| d.help);
+            let help = explain::explanation(c, run.program, run.sources);
             body.extend(help.map(|h| h + "\n"));
             body += &provenance(trace);
             let (message, severity) = (super::sarif::check_message(run, c), super::level(rule.severity));

@@ -192,7 +192,8 @@ fn with_threads(args: &[&str], dir: &Path, threads: &str) -> (Vec<u8>, i32) {
 
 #[test]
 fn rows_rendered_by_many_workers_are_the_bytes_and_order_of_one() {
-    // 5,000 failures: several chunks and batches of rows, the facts' places read back from a long CSV
+    // 5,000 failures: several chunks and batches of rows (of checks, in JSON), the facts' places read
+    // back from a long CSV
     let dir = tempfile::tempdir().unwrap();
     let mut data = String::from("entity,metric,period,value,scenario,unit\n");
     for i in 0..5000 {
@@ -200,15 +201,66 @@ fn rows_rendered_by_many_workers_are_the_bytes_and_order_of_one() {
     }
     std::fs::write(dir.path().join("long.csv"), data).unwrap();
     std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 1000 USD bn\n").unwrap();
-    for format in ["csv", "jsonl"] {
+    for format in ["csv", "jsonl", "json"] {
         let args = ["check", "r.tick", "--data", "long.csv", "--only", "failed", "--format", format];
         let (one, code) = with_threads(&args, dir.path(), "1");
         assert_eq!(code, 1);
-        assert_eq!(String::from_utf8(one.clone()).unwrap().lines().count(), 5000 + usize::from(format == "csv"));
+        let text = String::from_utf8(one.clone()).unwrap();
+        match format {
+            "json" => {
+                let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(report["checks"].as_array().map(Vec::len), Some(5000));
+            }
+            _ => assert_eq!(text.lines().count(), 5000 + usize::from(format == "csv")),
+        }
         assert_eq!(with_threads(&args, dir.path(), "3"), (one, 1), "{format}");
     }
     let (jsonl, _) = with_threads(&["check", "r.tick", "--data", "long.csv", "--format", "jsonl"], dir.path(), "2");
     let last: serde_json::Value =
         serde_json::from_str(String::from_utf8(jsonl).unwrap().lines().last().unwrap()).unwrap();
     assert_eq!((last["entity"].as_str(), last["facts"][0]["location"]["line"].as_u64()), (Some("E04999"), Some(5001)));
+}
+
+#[test]
+fn facts_in_a_streamed_csv_are_placed_in_every_block_of_lines() {
+    // The places of a streamed file are counted from the line starts it keeps, one every 64 lines,
+    // and a block of lines read once: the first row, both sides of each kept start (lines 64/65 and
+    // 128/129), the last row, with line ends CRLF, a byte order mark, no final line end, a
+    // two-byte character before the value (columns count characters).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.tick"), "rule r: revenue > 1000 USD bn\n").unwrap();
+    for (name, bom, end, last_end) in [
+        ("lf", "", "\n", "\n"),
+        ("crlf", "", "\r\n", "\r\n"),
+        ("bom", "\u{feff}", "\n", ""),
+        ("both", "\u{feff}", "\r\n", ""),
+    ] {
+        let rows = 200;
+        let mut data = format!("{bom}entity,metric,period,source,value,unit{end}");
+        for i in 0..rows {
+            let source = if i % 2 == 0 { "Uber" } else { "Über" };
+            data +=
+                &format!("E{i:03},revenue,2025Q4,{source},{i}.5,USD bn{}", if i + 1 == rows { last_end } else { end });
+        }
+        let file = format!("{name}.csv");
+        std::fs::write(dir.path().join(&file), &data).unwrap();
+        let args = ["check", "r.tick", "--data", &file, "--only", "failed", "--format", "jsonl"];
+        let (out, code) = with_threads(&args, dir.path(), "2");
+        assert_eq!(code, 1, "{name}");
+        let text = &data.as_bytes()[bom.len()..];
+        let mut lines = Vec::new();
+        for check in String::from_utf8(out).unwrap().lines() {
+            let check: serde_json::Value = serde_json::from_str(check).unwrap();
+            let at = &check["facts"][0]["location"];
+            let entity = check["entity"].as_str().unwrap();
+            let i: usize = entity[entity.len() - 3..].parse().unwrap();
+            let (line, column) = (at["line"].as_u64().unwrap() as usize, at["column"].as_u64().unwrap());
+            assert_eq!((line, column), (i + 2, 26), "{name}: {entity}");
+            let start = at["start"].as_u64().unwrap() as usize;
+            assert!(text[start..].starts_with(format!("{i}.5,").as_bytes()), "{name}: {entity} at {start}");
+            lines.push(line);
+        }
+        lines.sort();
+        assert_eq!(lines, (2..rows + 2).collect::<Vec<_>>(), "{name}: every row once, lines 64, 65, 129 among them");
+    }
 }

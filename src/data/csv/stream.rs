@@ -453,7 +453,7 @@ impl Merge {
 /// whole-file reader reads it: as exported ([`exported::read`]: `70,066`, `(623)`), then by
 /// [`parse_value`].
 fn figure(text: &str, unit: Unit) -> Option<FactValue> {
-    if let Some(value) = plain_decimal(text) {
+    if let Some(value) = plain_decimal(text).filter(|_| exported::declared().reads_points() || !text.contains('.')) {
         return Some(FactValue::Number(Quantity::new(value, unit)));
     }
     let literal = match exported::read(text) {

@@ -24,12 +24,13 @@ def main():
     args = parser.parse_args()
     # An empty value cell is no fact in a CSV, and an empty text in Parquet: kept empty, never null.
     value = "TRY_CAST(value AS DECIMAL(18, 2))" if args.decimal else "coalesce(value, '')"
-    duckdb.connect().execute(
-        f"""COPY (SELECT * REPLACE ({value} AS value) FROM read_csv(?, header = true, all_varchar = true))
-            TO '{args.parquet}' (FORMAT parquet, COMPRESSION {args.codec}, ROW_GROUP_SIZE {args.row_group})""",
-        [args.csv],
+    db = duckdb.connect()
+    # read whole first: DuckDB would otherwise push the cast into its CSV reader, which fails on a range
+    db.execute("CREATE TABLE facts AS SELECT * FROM read_csv(?, header = true, all_varchar = true)", [args.csv])
+    db.execute(
+        f"""COPY (SELECT * REPLACE ({value} AS value) FROM facts)
+            TO '{args.parquet}' (FORMAT parquet, COMPRESSION {args.codec}, ROW_GROUP_SIZE {args.row_group})"""
     )
-
 
 if __name__ == "__main__":
     main()

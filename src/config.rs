@@ -3,6 +3,7 @@
 //! ```toml
 //! rules = ["rules"]   # rule files and folders, relative to this file
 //! data = ["data"]     # data files and folders, relative to this file; their order decides conflicts
+//! locale = "de-DE"    # optional: the locale the CSV files were exported in (`1.234,5`)
 //!
 //! [workpaper]         # optional: what `check --format html` writes in its header and legend
 //! preparer = "J. Doe"
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use ::toml::de::{DeTable, DeValue};
 
+use crate::data::csv::exported::Locale;
 use crate::diag::Diag;
 use crate::fsutil::{TextFile, read_source};
 use crate::source::{SourceId, Sources, Span};
@@ -25,8 +27,8 @@ use crate::source::{SourceId, Sources, Span};
 pub const FILE_NAME: &str = "tickmark.toml";
 
 /// What a `tickmark.toml` holds, for the help of every error about it.
-const SHAPE: &str =
-    "a tickmark.toml has the keys `rules = [\"rules\"]` and `data = [\"data\"]`, and an optional `[workpaper]` table";
+const SHAPE: &str = "a tickmark.toml has the keys `rules = [\"rules\"]` and `data = [\"data\"]`, an optional \
+                     `locale = \"de-DE\"` and an optional `[workpaper]` table";
 
 /// What the `[workpaper]` table holds, for the help of every error about it.
 const WORKPAPER_SHAPE: &str =
@@ -37,6 +39,8 @@ const WORKPAPER_SHAPE: &str =
 pub struct Config {
     pub rules: Vec<PathBuf>,
     pub data: Vec<PathBuf>,
+    /// The locale the CSV data files were exported in: their decimal mark and thousands separators.
+    pub locale: Option<Locale>,
     pub workpaper: Workpaper,
 }
 
@@ -76,6 +80,13 @@ pub fn load(path: &Path, shown: String, sources: &mut Sources) -> Result<Config,
         let paths = match key.get_ref().as_ref() {
             "rules" => &mut config.rules,
             "data" => &mut config.data,
+            "locale" => {
+                match locale(value.get_ref(), span(value.span()), file) {
+                    Ok(l) => config.locale = Some(l),
+                    Err(e) => errors.push(e),
+                }
+                continue;
+            }
             "workpaper" => {
                 match workpaper(value.get_ref(), span(value.span()), file) {
                     Ok(w) => config.workpaper = w,
@@ -113,6 +124,28 @@ fn path_list(key: &str, value: &DeValue<'_>, at: Span, file: SourceId) -> Result
         }
     }
     Ok(paths)
+}
+
+/// The `locale`: a tag of [`Locale::tags`] (`de-DE`); anything else is an error at the value.
+fn locale(value: &DeValue<'_>, at: Span, file: SourceId) -> Result<Locale, Diag> {
+    let DeValue::String(tag) = value else {
+        let message = format!("`locale` is {}; it must be a locale such as \"de-DE\"", kind(value));
+        return Err(Diag::error("config", message).in_file(file).primary(at, "not a string").with_help(LOCALES_HELP));
+    };
+    Locale::parse(tag).ok_or_else(|| unknown_locale(tag).in_file(file).primary(at, "not a locale"))
+}
+
+/// The locales a run may declare, for help lines.
+const LOCALES_HELP: &str = "a locale is one of `en-US`, `en-GB`, `de-DE`, `de-AT`, `de-CH`, `es-ES`, `it-IT`, \
+                            `nl-NL`, `fr-FR`, `fr-CH`, `nb-NO`, `sv-SE` (or the language alone: `de`, `fr`)";
+
+/// The error for a locale tag not known (in `tickmark.toml` or `--locale`), with the nearest known.
+pub fn unknown_locale(tag: &str) -> Diag {
+    let help = match crate::suggest::did_you_mean(tag, Locale::tags()) {
+        Some(near) => format!("did you mean `{near}`? {LOCALES_HELP}"),
+        None => LOCALES_HELP.to_owned(),
+    };
+    Diag::error("config", format!("unknown locale `{tag}`")).with_help(help)
 }
 
 /// The `[workpaper]` table: `preparer` and the `legend` table, each a string.
@@ -168,9 +201,9 @@ fn string(value: &DeValue<'_>, key: &str, at: Span, file: SourceId) -> Result<St
     }
 }
 
-/// A key other than `rules`, `data` and `workpaper`, with the nearest of them.
+/// A key other than `rules`, `data`, `locale` and `workpaper`, with the nearest of them.
 fn unknown_key(key: &str, at: Span, file: SourceId) -> Diag {
-    let help = match crate::suggest::did_you_mean(key, ["rules", "data", "workpaper"]) {
+    let help = match crate::suggest::did_you_mean(key, ["rules", "data", "locale", "workpaper"]) {
         Some(near) => format!("did you mean `{near}`? {SHAPE}"),
         None => SHAPE.to_owned(),
     };

@@ -18,6 +18,7 @@ use std::fmt::Write;
 use crate::check::{Program, RuleFile};
 use crate::config;
 use crate::data::EntityId;
+use crate::data::csv::exported::Locale;
 use crate::data::sec::ConceptMap;
 use crate::data::{SheetBuilder, Sheets};
 use crate::diag::Diag;
@@ -53,6 +54,10 @@ pub struct Inputs {
     /// and tickers for CIKs (docs/sec.md).
     #[arg(long, value_name = "MAP")]
     pub sec_map: Option<PathBuf>,
+    /// The locale the CSV data files were exported in, such as `de-DE` (`1.234,5`) or `fr-FR`
+    /// (`1 234,5`); default: `locale` of tickmark.toml, else `en-US` (`1,234.5`).
+    #[arg(long, value_name = "LOCALE")]
+    pub locale: Option<String>,
 }
 
 /// `--entity` and `--period`: what a command is narrowed to.
@@ -123,7 +128,12 @@ fn load_into(
     rules_required: bool,
     sources: &mut Sources,
 ) -> Result<(Vec<RuleFile>, Program, Sheets, LoadTimings), Vec<Diag>> {
-    let (rule_paths, data_paths) = paths(inputs, rules_required, sources)?;
+    let (rule_paths, data_paths, configured) = paths(inputs, rules_required, sources)?;
+    let locale = match inputs.locale.as_deref() {
+        Some(tag) => Locale::parse(tag).ok_or_else(|| vec![crate::config::unknown_locale(tag)])?,
+        None => configured.unwrap_or(Locale::DEFAULT),
+    };
+    crate::data::csv::exported::declare(locale);
     let started = std::time::Instant::now();
     let mut builder = SheetBuilder::default();
     let map = ConceptMap::load(inputs.sec_map.as_deref(), sources)?;
@@ -150,18 +160,18 @@ fn load_into(
 
 /// The rule files of a run, parsed, without reading any data (`tickmark check --no-data`).
 pub fn rule_files(inputs: &Inputs, sources: &mut Sources) -> Result<Vec<RuleFile>, Vec<Diag>> {
-    let (rule_paths, _) = paths(inputs, true, sources)?;
+    let (rule_paths, ..) = paths(inputs, true, sources)?;
     workspace::load_rules(&rule_paths, sources)
 }
 
-/// The rule and data paths: as given, or else from the nearest `tickmark.toml`.
-fn paths(
-    inputs: &Inputs,
-    rules_required: bool,
-    sources: &mut Sources,
-) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Vec<Diag>> {
+/// A run's rule paths, data paths and the locale of its CSV files, if its `tickmark.toml` declares one.
+type Paths = (Vec<PathBuf>, Vec<PathBuf>, Option<Locale>);
+
+/// The rule and data paths: as given, or else from the nearest `tickmark.toml`; and the locale that
+/// file declares, if it was read.
+fn paths(inputs: &Inputs, rules_required: bool, sources: &mut Sources) -> Result<Paths, Vec<Diag>> {
     if !inputs.paths.is_empty() && !inputs.data.is_empty() {
-        return Ok((inputs.paths.clone(), inputs.data.clone()));
+        return Ok((inputs.paths.clone(), inputs.data.clone(), None));
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let Some(found) = config::find(&cwd) else {
@@ -170,12 +180,12 @@ fn paths(
                 .with_help("run `tickmark check RULES --data DATA`, or `tickmark init` to start a rule repository");
             return Err(vec![diag]);
         }
-        return Ok((inputs.paths.clone(), inputs.data.clone()));
+        return Ok((inputs.paths.clone(), inputs.data.clone(), None));
     };
     let config = config::load(&found, display_path(&found), sources)?;
     let pick =
         |given: &Vec<PathBuf>, configured: Vec<PathBuf>| if given.is_empty() { configured } else { given.clone() };
-    Ok((pick(&inputs.paths, config.rules), pick(&inputs.data, config.data)))
+    Ok((pick(&inputs.paths, config.rules), pick(&inputs.data, config.data), config.locale))
 }
 
 /// What `--entity` and `--period` narrow a command to, checked against the data.

@@ -1,6 +1,7 @@
 //! Data files and folders into the sheets: read, check, and hand every fact to a [`SheetBuilder`].
 //!
-//! A file's format is its extension: `.toml`, `.csv` or `.json` (any case). A folder stands for the
+//! A file's format is its extension: `.toml`, `.csv`, `.json`, `.xlsx` or `.parquet` (any case); a
+//! Parquet file needs a build with the `parquet` feature, and any other build says so. A folder stands for the
 //! data files in it, recursively, in sorted path order; that order, like the order of the paths given,
 //! decides which source wins a conflict. In a folder, hidden entries (`.name`), files of other
 //! extensions, a `tickmark.toml` (the configuration beside `data = ["."]`) and anything that is not a
@@ -33,6 +34,8 @@ enum Format {
     Json,
     /// An Excel workbook, read with `calamine` ([`xlsx`]).
     Workbook,
+    /// A Parquet facts table (`super::parquet`, in a build with the `parquet` feature).
+    Parquet,
 }
 
 impl Format {
@@ -44,6 +47,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "xlsx" | "xlsm" => Some(Format::Workbook),
+            "parquet" => Some(Format::Parquet),
             _ => None,
         }
     }
@@ -55,6 +59,7 @@ impl Format {
             Format::Csv => "start with a header row such as `metric,2025Q4`",
             Format::Json => "write `{\"entity\": \"AMZN\", \"actual\": {\"2025Q4\": {\"revenue\": 213.4}}}`",
             Format::Workbook => "give a sheet a header row such as `metric | 2025Q4`",
+            Format::Parquet => "write a table of the columns `entity, metric, period, value`",
         }
     }
 }
@@ -71,6 +76,12 @@ pub fn load_file(
     let Some(format) = Format::of(path) else { return Err(vec![not_data(path, &name)]) };
     if format == Format::Workbook {
         return xlsx::load(path, name, sources, builder);
+    }
+    if format == Format::Parquet {
+        #[cfg(feature = "parquet")]
+        return super::parquet::load(path, name, sources, builder);
+        #[cfg(not(feature = "parquet"))]
+        return Err(vec![no_parquet(&name)]);
     }
     if format == Format::Csv && stream_csv(path, &name, sources, builder).map_err(|d| vec![d])? {
         return Ok(());
@@ -185,22 +196,32 @@ fn add_facts(
     Ok(())
 }
 
+/// The error for a Parquet file given to a build without the `parquet` feature.
+#[cfg(not(feature = "parquet"))]
+fn no_parquet(name: &str) -> Diag {
+    Diag::error("data-file", format!("`{name}` is a Parquet file, and this build of tickmark cannot read Parquet"))
+        .with_help(
+            "Parquet is an optional feature: build tickmark with `cargo build --release --features parquet`, or \
+             export the table as a long CSV",
+        )
+}
+
 /// The error for a path that is not a data file: it does not exist, or has another extension.
 fn not_data(path: &Path, name: &str) -> Diag {
     if let Err(e) = fs::metadata(path) {
         return cannot_read(name, &e);
     }
     Diag::error("data-file", format!("`{name}` is not a data file"))
-        .with_help("data files end in `.toml`, `.csv`, `.json` or `.xlsx`")
+        .with_help("data files end in `.toml`, `.csv`, `.json`, `.xlsx` or `.parquet`")
 }
 
 /// Reads a file in the format of its extension.
 fn parse(format: Format, text: &str, file: SourceId, path: &Path) -> Result<DataFile, Vec<Diag>> {
     match format {
-        Format::Workbook => Err(vec![
-            Diag::error("data-file", "a workbook is read from its file, not from text")
+        Format::Workbook | Format::Parquet => Err(vec![
+            Diag::error("data-file", "a workbook or a Parquet file is read from its file, not from text")
                 .in_file(file)
-                .with_help("give the workbook's path with `--data`"),
+                .with_help("give the file's path with `--data`"),
         ]),
         Format::Toml => toml::parse(text, file),
         Format::Json => json::parse(text, file),
@@ -248,7 +269,7 @@ fn no_data_files(paths: &[PathBuf]) -> Diag {
         .map(|s| if s.is_empty() { "`.`".to_owned() } else { format!("`{s}`") })
         .collect();
     Diag::error("no-data", format!("no data files in {}", shown.join(", "))).with_help(
-        "a data file is a `.toml`, `.json`, `.csv` or `.xlsx` file of figures; add one there, or name the \
+        "a data file is a `.toml`, `.json`, `.csv`, `.xlsx` or `.parquet` file of figures; add one there, or name the \
          files with `--data`",
     )
 }

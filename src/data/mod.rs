@@ -1,7 +1,9 @@
-//! Files to sheets: TOML, CSV (wide and long) and JSON data files become facts with provenance.
+//! Files to sheets: TOML, CSV (wide and long), JSON, workbook and Parquet data files become facts
+//! with provenance.
 //!
 //! [`load`] reads files and folders; [`toml`], [`csv`] and [`json`] read one format each into a
-//! [`DataFile`]; [`value`] reads a cell's text (`730 USD m`, `173.5..178.5`), [`key`] the words of a
+//! [`DataFile`]; [`xlsx`] and (with the `parquet` feature) `parquet` read theirs into the sheets
+//! directly; [`value`] reads a cell's text (`730 USD m`, `173.5..178.5`), [`key`] the words of a
 //! fact's key; [`sheet`] lays the facts out.
 
 pub mod csv;
@@ -12,6 +14,8 @@ pub mod json;
 pub mod key;
 pub mod load;
 pub mod numfmt;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod sec;
 pub mod sheet;
 pub mod toml;

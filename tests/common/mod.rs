@@ -138,7 +138,7 @@ pub fn check_output(
     format: tickmark::commands::check::Format,
     verbosity: report::human::Verbosity,
 ) -> tickmark::commands::Output {
-    let inputs = tickmark::commands::Inputs { paths: rules.to_vec(), data: data.to_vec(), sec_map: None };
+    let inputs = tickmark::commands::Inputs { paths: rules.to_vec(), data: data.to_vec(), sec_map: None, locale: None };
     let opts = tickmark::commands::check::CheckOptions { inputs, format, verbosity, ..Default::default() };
     tickmark::commands::check::check(&opts)
 }

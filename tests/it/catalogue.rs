@@ -123,6 +123,8 @@ const REQUIRED: &[&str] = &[
     "entities_bad_attribute",
     "entities_bad_calendar_period",
     "entities_group_outside_aggregate",
+    // a Parquet file without the `parquet` feature (issue 16)
+    "parquet_without_feature",
 ];
 
 /// The catalogue's folder, relative to the crate root.
@@ -192,6 +194,10 @@ fn every_entry_exits_2_with_a_diagnostic_at_its_place() {
         insta::glob!("..", "fixtures/bad/*", |dir| {
             assert!(dir.is_dir(), "{}: the catalogue holds only folders", dir.display());
             let entry = entry(dir);
+            // a build with the feature reads Parquet: tests/parquet.rs shows what it says
+            if cfg!(feature = "parquet") && entry.name == "parquet_without_feature" {
+                return;
+            }
             let args: Vec<&str> = entry.args.split_whitespace().collect();
             let (stdout, stderr, code) = tickmark(&args, &entry.dir);
             let found = problems(&entry, &stdout, &stderr, code);

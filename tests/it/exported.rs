@@ -206,3 +206,123 @@ fn toml_stays_strict() {
     let stderr = errors(&path);
     assert!(stderr.contains("`70,066` is not a number"), "{stderr}");
 }
+
+/// The facts `tickmark sheet --format json` shows in `dir`, run with `args`: `metric = value unit`,
+/// sorted; or the run's stderr where it fails.
+fn sheet(dir: &Path, args: &[&str]) -> Result<Vec<String>, String> {
+    let mut all = vec!["sheet", "--format", "json"];
+    all.extend_from_slice(args);
+    let (stdout, stderr, code) = tickmark(&all, dir);
+    if code != 0 {
+        return Err(stderr);
+    }
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut lines: Vec<String> = report["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let unit = f["unit"].as_str().map_or(String::new(), |u| format!(" {u}"));
+            format!("{} = {}{unit}", f["metric"].as_str().unwrap(), f["value"].as_str().unwrap())
+        })
+        .collect();
+    lines.sort();
+    Ok(lines)
+}
+
+/// A rule repository of one CSV file in `locale`, its cells one a metric.
+fn repository(locale: &str, cells: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tickmark.toml", &format!("rules = []\ndata = [\"AMZN.csv\"]\nlocale = \"{locale}\"\n"));
+    let rows: String = cells.iter().map(|(metric, cell)| format!("{metric},\"{cell}\"\n")).collect();
+    write(dir.path(), "AMZN.csv", &format!("metric,2025Q4\n{rows}"));
+    dir
+}
+
+/// A locale, cells of its CSV file (metric and cell) and the facts they read as.
+type Case = (&'static str, &'static [(&'static str, &'static str)], &'static [&'static str]);
+
+#[test]
+fn a_declared_locale_reads_its_decimal_mark_and_separators() {
+    let cases: [Case; 5] = [
+        (
+            "de-DE",
+            &[("a", "1.234,5"), ("b", "1,234"), ("c", "(1.234)"), ("d", "12,5%"), ("e", "€1,2m"), ("f", "70066")],
+            // `1,234` under a decimal comma is 1.234, written to three decimals
+            &["a = 1234.5", "b = 1.234", "c = -1234", "d = 12.5 %", "e = 1.2 EUR m", "f = 70066"],
+        ),
+        ("it-IT", &[("a", "1.234.567,50")], &["a = 1234567.50"]),
+        (
+            "fr-FR",
+            &[("a", "1 234,5"), ("b", "1\u{A0}234"), ("c", "1\u{202F}234,50 USD m"), ("d", "0,25")],
+            &["a = 1234.5", "b = 1234", "c = 1234.50 USD m", "d = 0.25"],
+        ),
+        ("de-CH", &[("a", "1'234.5"), ("b", "1\u{2019}234"), ("c", "213.4")], &["a = 1234.5", "b = 1234", "c = 213.4"]),
+        ("en-GB", &[("a", "1,234.5"), ("b", "213.4")], &["a = 1234.5", "b = 213.4"]),
+    ];
+    for (locale, cells, expect) in cases {
+        let dir = repository(locale, cells);
+        assert_eq!(sheet(dir.path(), &[]).unwrap_or_else(|e| panic!("{locale}: {e}")), expect, "{locale}");
+    }
+}
+
+#[test]
+fn the_locale_flag_wins_over_the_configured_one_and_a_long_file_streams_in_it() {
+    let dir = repository("fr-FR", &[("a", "1.234,5")]);
+    let stderr = sheet(dir.path(), &[]).unwrap_err();
+    assert!(stderr.contains("`1.234,5` is not a number in fr-FR: a point is no mark of fr-FR"), "{stderr}");
+    assert_eq!(sheet(dir.path(), &["--locale", "de-DE"]).unwrap(), ["a = 1234.5"]);
+    // A long file is streamed; a plain `213.4` there is read in the locale too, not as written.
+    write(dir.path(), "AMZN.csv", "entity,metric,period,value\nAMZN,a,2025Q4,\"1.234,5\"\nAMZN,b,2025Q4,70066\n");
+    assert_eq!(sheet(dir.path(), &["--locale", "de-DE"]).unwrap(), ["a = 1234.5", "b = 70066"]);
+    write(dir.path(), "AMZN.csv", "entity,metric,period,value\nAMZN,a,2025Q4,213.4\n");
+    let stderr = sheet(dir.path(), &["--locale", "de-DE"]).unwrap_err();
+    assert!(
+        stderr.contains(
+            "`213.4` is not a number in de-DE: its point does not separate thousands (as a decimal point, `213.4` is \
+             213.4)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("AMZN.csv:2:15"), "{stderr}");
+}
+
+#[test]
+fn a_cell_that_reads_two_ways_in_the_declared_locale_is_an_error_with_both_readings() {
+    let dir = repository("de-CH", &[("a", "1,234")]);
+    let stderr = sheet(dir.path(), &[]).unwrap_err();
+    assert!(
+        stderr.contains(
+            "`1,234` is not a number in de-CH: a comma is no mark of de-CH (as thousands separators, `1,234` is 1234; \
+             as a decimal comma, 1.234)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "in de-CH an apostrophe separates thousands in groups of three and a point marks the decimals (`1'234.5`)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn toml_numbers_are_their_own_literals_whatever_the_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tickmark.toml", "rules = []\ndata = [\"AMZN.toml\"]\nlocale = \"de-DE\"\n");
+    write(dir.path(), "AMZN.toml", "entity = \"AMZN\"\n[actual.2025Q4]\nrevenue = 1.234\nmargin = \"12.5%\"\n");
+    assert_eq!(sheet(dir.path(), &[]).unwrap(), ["margin = 12.5 %", "revenue = 1.234"]);
+}
+
+#[test]
+fn an_unknown_locale_is_an_error_at_its_value_with_the_nearest_known() {
+    let dir = repository("de-DR", &[("a", "1")]);
+    let stderr = sheet(dir.path(), &[]).unwrap_err();
+    assert!(stderr.contains("unknown locale `de-DR`"), "{stderr}");
+    assert!(stderr.contains("did you mean `de-DE`?"), "{stderr}");
+    assert!(stderr.contains("[tickmark.toml:3:10]"), "{stderr}");
+    let dir = repository("de-DE", &[("a", "1")]);
+    let stderr = sheet(dir.path(), &["--locale", "klingon"]).unwrap_err();
+    assert!(stderr.contains("unknown locale `klingon`"), "{stderr}");
+    assert!(stderr.contains("a locale is one of `en-US`"), "{stderr}");
+}

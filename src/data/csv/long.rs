@@ -9,7 +9,8 @@ use super::rows::Row;
 use super::{Columns, Grid, Sink};
 
 /// The columns a long file may have; the first four are required.
-pub(super) const NAMES: [&str; 8] = ["entity", "metric", "period", "value", "scenario", "unit", "source", "given"];
+pub(in crate::data) const NAMES: [&str; 8] =
+    ["entity", "metric", "period", "value", "scenario", "unit", "source", "given"];
 
 /// The help line for a long file's header: `a long CSV has ...` (or `a long sheet`).
 fn layout_help(grid: Grid) -> String {

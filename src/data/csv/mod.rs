@@ -26,7 +26,7 @@
 //! mean the same and fail the same way.
 
 pub mod exported;
-mod long;
+pub(super) mod long;
 pub mod rows;
 pub mod stream;
 mod wide;
@@ -189,7 +189,9 @@ impl Sink {
             return;
         }
         let cell = row.cells.get(column).map_or("", String::as_str);
-        let (text, base) = match exported::read(cell.trim()) {
+        // a declared locale is that of the CSV files; a workbook's cells are as Excel wrote them
+        let locale = if self.grid == Grid::Csv { exported::declared() } else { exported::Locale::DEFAULT };
+        let (text, base) = match exported::read_in(cell.trim(), locale) {
             None => (Cow::Borrowed(cell), row.base(column)),
             Some(Ok(Exported::Missing)) => return self.out.missing.push(span),
             Some(Ok(Exported::Literal(literal))) => (Cow::Owned(literal), None),
@@ -198,15 +200,7 @@ impl Sink {
         let number = row.number(column);
         let Some(unit) = self.check(formatted_unit(number, unit, self.file, span)) else { return };
         if let Some(own) = contradicting_unit(&text, unit) {
-            let diag = Diag::error("bad-value", format!("the cell says `{own}`, but its row's unit is `{unit}`"))
-                .in_file(self.file)
-                .primary(span, format!("this is in {own}"))
-                .with_help(
-                    "leave the unit out of the cell, or correct the row's `unit` cell (a scale of the row's unit, \
-                     such as `730 USD m` in a row of `USD bn`, is fine)",
-                );
-            self.errors.push(diag);
-            return;
+            return self.errors.push(contradiction(own, unit, self.file, span));
         }
         let value = parse_value(&text, unit).map_err(|e| e.into_diag(self.file, base, span));
         let Some(value) = self.check(value) else { return };
@@ -271,6 +265,17 @@ pub(super) fn contradicting_unit(text: &str, row_unit: Unit) -> Option<Unit> {
         FactValue::Range(r) => [r.lo, r.hi].into_iter().flatten().map(|q| q.unit).collect(),
     };
     own.into_iter().find(|&u| u != Unit::None && crate::num::Dim::of(u) != crate::num::Dim::of(row_unit))
+}
+
+/// The error for a value cell whose own unit (`own`) contradicts its row's.
+pub(super) fn contradiction(own: Unit, unit: Unit, file: SourceId, span: Span) -> Diag {
+    Diag::error("bad-value", format!("the cell says `{own}`, but its row's unit is `{unit}`"))
+        .in_file(file)
+        .primary(span, format!("this is in {own}"))
+        .with_help(
+            "leave the unit out of the cell, or correct the row's `unit` cell (a scale of the row's unit, such as \
+             `730 USD m` in a row of `USD bn`, is fine)",
+        )
 }
 
 /// The error for a workbook cell that holds no figure: a boolean, a date, an error such as `#DIV/0!`.

@@ -454,8 +454,9 @@ impl<'a> ChunkReader<'_, 'a> {
                 unit
             }
         };
-        // a plain decimal first: no missing marker is one
-        let value = match plain_decimal(value) {
+        // a plain decimal first (no missing marker is one), unless a declared decimal comma makes its
+        // point a thousands separator (`1.234` is 1234 in de-DE)
+        let value = match plain_decimal(value).filter(|_| exported::declared().reads_points() || !value.contains('.')) {
             Some(decimal) => FactValue::Number(Quantity::new(decimal, unit)),
             None if exported::is_missing(value) => {
                 out.missing.push(span(layout.value));

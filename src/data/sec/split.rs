@@ -43,10 +43,13 @@ impl Restated {
         Some(Restated { count, lo, hi, before: when.0, after: when.1, place })
     }
 
-    /// Whether the restatement shows `new` for `old`, within [`SLACK`].
+    /// Whether the restatement shows `new` for `old`, within [`SLACK`]; a bound beyond what a
+    /// Decimal holds is far from every split ratio, so it shows none.
     fn shows(&self, (new, old): (u32, u32)) -> bool {
         let (new, old) = (Decimal::from(new), Decimal::from(old));
-        self.lo * (Decimal::ONE - SLACK) * old <= new && new <= self.hi * (Decimal::ONE + SLACK) * old
+        let lo = self.lo.checked_mul(Decimal::ONE - SLACK).and_then(|b| b.checked_mul(old));
+        let hi = self.hi.checked_mul(Decimal::ONE + SLACK).and_then(|b| b.checked_mul(old));
+        matches!((lo, hi), (Some(lo), Some(hi)) if lo <= new && new <= hi)
     }
 }
 
@@ -188,5 +191,13 @@ mod tests {
         let when = (day("2020-01-01"), day("2021-01-01"));
         assert!(Restated::of(true, &finest, &count(1), when, String::new()).is_none());
         assert!(Restated::of(false, &count(1), &finest, when, String::new()).is_none());
+    }
+
+    #[test]
+    fn a_count_restated_beyond_what_a_decimal_holds_is_no_split() {
+        let huge = figure("70000000000000000000000000000");
+        let when = (day("2020-01-01"), day("2021-01-01"));
+        let r = Restated::of(true, &count(10), &huge, when, String::new()).unwrap();
+        assert!(find("X", &[r.clone(), r]).is_empty());
     }
 }

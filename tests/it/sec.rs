@@ -434,6 +434,13 @@ fn a_check_reads_one_filing_so_a_split_restatement_meets_no_pre_split_count() {
     assert!(stdout.contains("inputs as filed on 2020-01-29: the latest filing that gives every one"), "{stdout}");
     assert_eq!(stdout.matches("given 2020-01-29, from").count(), 3, "{stdout}");
     assert!(stdout.contains("10-Q 0000320193-20-000010 filed 2020-01-29"), "{stdout}");
+    // `eval` reads as `check` does: the rule's body holds at each period `check` passed.
+    let body = "eps_diluted ~= eps_computed within 0.01 USD/share";
+    let args = ["eval", body, "rules/sec", "--data", data.to_str().unwrap(), "--period", "2013Q1", "--period", "2019Q1"];
+    let (stdout, stderr, code) = tickmark(&args, root());
+    assert_eq!(code, 0, "{stderr}");
+    let values: Vec<_> = stdout.lines().skip(1).map(|l| l.split_whitespace().last().unwrap()).collect();
+    assert_eq!(values, ["true", "true"], "{stdout}");
 }
 
 #[test]

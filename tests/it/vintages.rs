@@ -307,3 +307,27 @@ fn explain_draws_a_star_name_as_the_check_read_it() {
     assert!(lines[at].contains(" 70 USD m") && lines[at + 1].contains("given 2025-04-30"), "{out}");
     assert!(lines.iter().any(|l| l.contains("sum(segment.*.revenue)") && l.contains(" 70 USD m")), "{out}");
 }
+
+#[test]
+fn only_an_entity_with_a_restated_actual_has_a_filing_to_choose() {
+    // ACME's guidance was given twice (a history), BETA's actual filed twice (a restatement), GAMMA
+    // has one value of each: only BETA's checks may read one filing.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("facts.csv"),
+        "entity,metric,period,scenario,value,unit,given\nACME,revenue,2025Q1,guidance,100..110,USD m,2024-11-01\n\
+         ACME,revenue,2025Q1,guidance,104..110,USD m,2025-02-01\nACME,revenue,2025Q1,actual,107,USD m,2025-04-30\n\
+         BETA,revenue,2025Q1,actual,50,USD m,2025-04-30\nBETA,revenue,2025Q1,actual,52,USD m,2026-04-30\n\
+         GAMMA,revenue,2025Q1,actual,10,USD m,2025-04-30\n",
+    )
+    .unwrap();
+    let mut sources = Sources::default();
+    let mut builder = SheetBuilder::default();
+    load_paths(&[dir.path().join("facts.csv")], &mut sources, &mut builder).unwrap_or_else(|e| panic!("{e:?}"));
+    let sheets = builder.finish().unwrap_or_else(|e| panic!("{e:?}"));
+    let has = |name: &str| sheets.has_vintaged_actual(sheets.entity_id(name).unwrap());
+    let (revenue, q1) = (sheets.metric_id("revenue").unwrap(), Period::parse("2025Q1").unwrap());
+    let acme = sheets.entity_id("ACME").unwrap();
+    assert!(sheets.vintaged(revenue, Scenario::Guidance, acme, q1), "ACME's guidance is a history");
+    assert_eq!([has("ACME"), has("BETA"), has("GAMMA")], [false, true, false]);
+}

@@ -527,7 +527,6 @@ impl SheetBuilder {
             },
             ..*f
         }));
-
     }
 
     /// Adds what a file says about its entity (`sector = "cloud"`); the first file to say it wins.

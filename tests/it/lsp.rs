@@ -397,8 +397,11 @@ fn hover_reads_the_filing_the_verdict_reads() {
     let text = hover["contents"]["value"].as_str().unwrap();
     assert!(text.contains("**2.00 USD/share"), "the EPS as the filing of the share count gave it: {text}");
     assert!(text.contains("inputs as filed on 2024-04-30"), "{text}");
-    let hints = client.request("textDocument/inlayHint", json!({ "textDocument": { "uri": uri }, "range": {
-        "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 0 } } }));
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": {
+        "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 0 } } }),
+    );
     assert!(hints[0]["label"].as_str().unwrap().starts_with("✓ 2.00 USD/share ~= 2"), "{hints}");
 }
 

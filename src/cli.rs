@@ -87,8 +87,10 @@ pub struct CheckArgs {
     /// Keep and list only failed and erred checks (and the summary), in every format: for bulk runs.
     #[arg(long, value_enum)]
     pub only: Option<crate::commands::check::Only>,
-    /// Which conflicts to show: between sources (an article and the filing), those and the ones between
-    /// filings of one source (grouped per filing day), or none; every conflict counts in the summary.
+    /// Which conflicts the human, JUnit and GitHub reports (and the stderr of csv and jsonl) show:
+    /// between sources (an article and the filing), those and the ones between filings of one source
+    /// (grouped per filing day), or none; the JSON, SARIF and HTML reports list every one, and every
+    /// one counts in the summary.
     #[arg(long, value_enum, default_value_t = crate::report::Conflicts::Sources)]
     pub conflicts: crate::report::Conflicts,
     /// Print the time each phase took (data, rules, evaluation, report) on stderr.

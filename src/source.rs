@@ -125,8 +125,8 @@ impl Disk {
     }
 
     /// Runs `f` on the file's bytes from `start` to `end` (the lines between two starts kept), read
-    /// once and kept on this thread while it is among the last [`BLOCKS_KEPT`] read; `None` where they
-    /// cannot be read.
+    /// once and kept on this thread while it is among the last [`BLOCKS_KEPT`] read and within
+    /// [`KEPT_BYTES`] of them; `None` where they cannot be read.
     fn block<R>(&self, start: u32, end: u32, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
         BLOCKS.with_borrow_mut(|blocks| {
             let key = (self.id, self.skip, start);
@@ -134,8 +134,9 @@ impl Disk {
                 Some(at) => at,
                 None => {
                     let bytes = self.read(start, end)?;
-                    if blocks.len() == BLOCKS_KEPT {
-                        blocks.pop_back();
+                    let mut kept: usize = blocks.iter().map(|b| b.bytes.len()).sum();
+                    while blocks.len() == BLOCKS_KEPT || (!blocks.is_empty() && kept + bytes.len() > KEPT_BYTES) {
+                        kept -= blocks.pop_back().map_or(0, |b| b.bytes.len());
                     }
                     blocks.push_front(Block { key, bytes });
                     0
@@ -153,6 +154,10 @@ const BLOCKS_KEPT: usize = 64;
 
 /// The longest block of lines kept; the place in a longer one is read up to each time.
 const BLOCK_BYTES: u32 = 1 << 20;
+
+/// The most bytes of blocks a thread keeps: a long-lived thread (the language server's) holds no more
+/// than one longest block, however long the lines of the files it read.
+const KEPT_BYTES: usize = BLOCK_BYTES as usize;
 
 /// The bytes of one block of a streamed file, named by the file, its skip and the block's start.
 struct Block {
@@ -389,4 +394,29 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thread_keeps_at_most_kept_bytes_of_blocks() {
+        // eight blocks of 64 lines of 4,000 bytes: 256,000 bytes each, two million in all
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.csv");
+        let line = format!("{}\n", "x".repeat(3_999));
+        std::fs::write(&path, line.repeat(8 * LINE_STRIDE)).unwrap();
+        let mut sources = Sources::default();
+        let id = sources.add_streamed("long.csv".to_owned(), path);
+        let starts = (0..=8).map(|b| (b * LINE_STRIDE * line.len()) as u32).collect();
+        sources.set_lines(id, LineIndex { starts, skip: 0 });
+        let file = sources.get(id);
+        for block in 0..8 {
+            let offset = (block * LINE_STRIDE + 3) * line.len() + 7;
+            assert_eq!(file.line_col(offset as u32), (block * LINE_STRIDE + 4, 8));
+        }
+        let kept = BLOCKS.with_borrow(|blocks| blocks.iter().map(|b| b.bytes.len()).sum::<usize>());
+        assert!(kept > 0 && kept <= KEPT_BYTES, "{kept} bytes kept");
+    }
 }

@@ -72,6 +72,8 @@ fn evaluate(expr: &CExpr, file: SourceId, loaded: &Loaded, at: &Narrow) -> Vec<R
     for &entity in &at.entities {
         let mut ev = Evaluator::new(&loaded.program, &loaded.sheets, entity);
         for period in at.periods_of(&loaded.sheets, entity) {
+            // read as `check` reads a rule's body: its actuals from one filing
+            ev.one_filing(expr, period);
             let result = ev.eval(expr, period, file);
             rows.push(Row { entity: loaded.sheets.entities[entity as usize].clone(), period, result });
         }

@@ -623,6 +623,9 @@ pub struct Sheets {
     /// Per (column, position) of a key given at more than one date, its vintages' fact indexes, the
     /// undated first, then by date.
     vintages: FxHashMap<(u32, u64), Vec<u32>>,
+    /// Per entity, whether one of its actuals has vintages (a restated filing): only then may a check
+    /// of it have a filing to choose (guidance given twice is history, not a restatement).
+    vintaged_actuals: Vec<bool>,
 }
 
 /// The marker of an empty slot.
@@ -858,6 +861,7 @@ impl Sheets {
             attributes,
             metric_groups: std::sync::OnceLock::new(),
             vintages: FxHashMap::default(),
+            vintaged_actuals: Vec::new(),
         };
         sheets.describe(&repeats);
         sheets.place_vintages(vintages);
@@ -929,6 +933,7 @@ impl Sheets {
     /// others read the actual's default.
     fn place_vintages(&mut self, mut vintages: Vec<Vec<u32>>) {
         vintages.sort_by_key(|v| !is_actual(self.store.facts[v[0] as usize].column));
+        self.vintaged_actuals = vec![false; self.entities.len()];
         for list in vintages {
             let first = self.store.facts[list[0] as usize];
             let position = first.entity as u64 * self.n_slots as u64 + (first.slot as usize - self.first_slot) as u64;
@@ -942,6 +947,9 @@ impl Sheets {
             let chosen = list.iter().rfind(before).or(list.last()).copied();
             if let (Some(chosen), Some(column)) = (chosen, self.columns[first.column as usize].as_mut()) {
                 column.set(position as usize, chosen);
+            }
+            if is_actual(first.column) {
+                self.vintaged_actuals[first.entity as usize] = true;
             }
             self.vintages.insert((first.column, position), list);
         }
@@ -972,10 +980,10 @@ impl Sheets {
         index.map(|&i| self.store.get(i))
     }
 
-    /// Whether any fact has more than one vintage: where none has, each input has one value and no
-    /// check need choose a filing to read from.
-    pub fn has_vintages(&self) -> bool {
-        !self.vintages.is_empty()
+    /// Whether one of an entity's actuals has more than one vintage: where none has, each actual
+    /// input of its checks has one value and no check of it need choose a filing to read from.
+    pub fn has_vintaged_actual(&self, entity: EntityId) -> bool {
+        self.vintaged_actuals.get(entity as usize).is_some_and(|&v| v)
     }
 
     /// Whether a fact has more than one vintage (a restated SEC fact, a guidance given twice): the

@@ -32,7 +32,7 @@ impl Evaluator<'_> {
         if let Some(trace) = self.trace.as_mut() {
             trace.filing = None;
         }
-        if !self.sheets.has_vintages() {
+        if !self.sheets.has_vintaged_actual(self.entity) {
             return;
         }
         let mut inputs = Vec::new();

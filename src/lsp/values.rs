@@ -124,7 +124,14 @@ pub fn hover(analysis: &Analysis, file: SourceId, offset: u32, settings: &Settin
         .iter()
         .try_fold(focus_period, |p, to| crate::eval::expr::shift(p, *to, sheets.year_end(entity)))?;
     let mut ev = Evaluator::tracing(program, sheets, entity);
+    // read as the verdict reads: the actuals from the filing the owner's body chose at the focus
+    let body = match found.owner {
+        Owner::Rule(id) => &program.rules[id].body,
+        Owner::Cell(id) => &program.cells[id].body,
+    };
+    ev.one_filing(body, focus_period);
     let result = ev.eval(&found.node, period, file);
+    let filing = ev.filing;
     let facts = ev.trace.map(|t| t.facts).unwrap_or_default();
     let source = analysis.sources.get(file);
     let code = crate::syntax::comments::code(source.slice(found.node.span));
@@ -143,6 +150,9 @@ pub fn hover(analysis: &Analysis, file: SourceId, offset: u32, settings: &Settin
         for fact in &facts {
             let _ = writeln!(out, "- {}", provenance(fact, analysis));
         }
+    }
+    if let Some(filing) = filing {
+        let _ = writeln!(out, "\n{}", filing.note());
     }
     let set = if settings.focus.is_some() { "set with `tickmark.focus`" } else { "the latest period with a value" };
     let _ = write!(out, "\n---\nfocus {} {focus_period} ({set})", sheets.entities[entity as usize]);

@@ -5,10 +5,10 @@
 //! `::warning file=F,line=L,col=C,endLine=…,endColumn=…,title=RULE at ENTITY PERIOD::MESSAGE`, where
 //! the command is the rule's severity (`error`, `warning`, `info` as `notice`; an erred check is
 //! always an `error`) and the message is the title (or the condition), the explanation and where
-//! every fact came from, a line each. Conflicts between sources come first, as a `::warning` at the
-//! losing figure in its data file, and the run's warnings next, as in the human report. A plain
-//! summary line closes the report. A run that could not be made is one `::error` per diagnostic, at
-//! its first label, then a plain line that says so.
+//! every fact came from, a line each. Conflicts come first, as `--conflicts` shows them (a `::warning`
+//! at the losing figure in its data file, a `::notice` counting those not shown), and the run's
+//! warnings next, as in the human report. A plain summary line closes the report. A run that could
+//! not be made is one `::error` per diagnostic, at its first label, then a plain line that says so.
 //!
 //! Escaping follows the runner: in a message `%`, `\r` and `\n` become `%25`, `%0D`, `%0A`; in a
 //! property value `:` and `,` also become `%3A` and `%2C`. Columns count characters.
@@ -24,8 +24,10 @@ use super::{Run, explain, human, level, warnings};
 /// The whole report of a run.
 pub fn render(run: &Run) -> String {
     let mut out = String::new();
-    for c in &run.sheets.conflicts {
-        out.push_str(&diag_command(&warnings::conflict_diag(c, run.sources), run.sources));
+    // as `--conflicts` shows them: the runner caps annotations per step, so thousands of a filer's
+    // restatements would push the failed checks out
+    for d in warnings::conflict_diags(run) {
+        out.push_str(&diag_command(&d, run.sources));
     }
     for w in run.warnings {
         out.push_str(&diag_command(w, run.sources));

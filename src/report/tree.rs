@@ -260,10 +260,11 @@ impl Walk<'_> {
         node
     }
 
-    /// A `*` name: every metric it matches that has a value here, each with its provenance.
+    /// A `*` name: every metric it matches that has a value here, each with its provenance; each at
+    /// its default vintage, as the evaluator reads a `*` name (one filing is chosen for names only).
     fn pattern(&self, mut node: Node, metrics: &[(u32, String)], scenario: Scenario, period: Period) -> Node {
         for (metric, name) in metrics {
-            let Some(fact) = self.fact(*metric, scenario, period) else { continue };
+            let Some(fact) = self.ex.sheets.get(*metric, scenario, self.entity, period) else { continue };
             let value = match fact.value.figure() {
                 Some(figure) => figure.map_or_else(|e| e.to_string(), |n| display::num_with_interval(&n)),
                 None => fact.value.show(),
@@ -287,7 +288,7 @@ impl Walk<'_> {
         node
     }
 
-    /// The fact of a metric at this entity and period.
+    /// The fact a name read at this entity and period: an actual as the check's filing gave it.
     fn fact(&self, metric: u32, scenario: Scenario, period: Period) -> Option<Fact> {
         let sheets = self.ex.sheets;
         let filed = self.filing.filter(|_| scenario == Scenario::Actual);

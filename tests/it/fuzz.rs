@@ -2,8 +2,9 @@
 //! fault with (`tests/fixtures/fuzz/TARGET/`) is replayed, and every fixture of the project is run
 //! through the target of its kind, so the harness itself is known to pass on good and bad input.
 
+/// The harness, loaded once for the binary (the kernel tests use it too).
 #[path = "../../fuzz/harness.rs"]
-mod harness;
+pub mod harness;
 
 use std::path::{Path, PathBuf};
 

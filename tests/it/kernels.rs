@@ -5,12 +5,10 @@
 //! figures' rounding), and on the shipped pack. Kernels must also decide most checks of the bench
 //! pack, or they would be agreeing by never answering.
 
-#[path = "../../fuzz/harness.rs"]
-mod harness;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::fuzz::harness;
 use proptest::prelude::*;
 use tickmark::data::{SheetBuilder, Sheets};
 use tickmark::eval::{self, Filter, Keep};

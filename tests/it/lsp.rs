@@ -371,6 +371,41 @@ fn hover_shows_the_value_at_the_latest_period_with_its_facts() {
 }
 
 #[test]
+fn hover_reads_the_filing_the_verdict_reads() {
+    // ACME's 10-K restates 2024Q1's EPS after a 2-for-1 split (2.00 to 1.00) but not its share
+    // count: the check reads all three from the filing that gives them all, and so does the hover.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tickmark.toml"), "rules = [\"rules\"]\ndata = [\"data\"]\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let rules = "metric net_income: money\nmetric eps_diluted: per_share\nmetric shares_diluted: shares\n\
+                 rule eps: eps_diluted ~= net_income / shares_diluted within 0.01 USD/share\n";
+    std::fs::write(dir.path().join("rules/main.tick"), rules).unwrap();
+    std::fs::write(
+        dir.path().join("data/filings.csv"),
+        "entity,metric,period,value,unit,given\n\
+         ACME,net_income,2024Q1,100,USD m,2024-04-30\n\
+         ACME,eps_diluted,2024Q1,2.00,USD/share,2024-04-30\n\
+         ACME,shares_diluted,2024Q1,50000000,shares,2024-04-30\n\
+         ACME,net_income,2024Q1,100,USD m,2025-04-30\n\
+         ACME,eps_diluted,2024Q1,1.00,USD/share,2025-04-30\n",
+    )
+    .unwrap();
+    let mut client = Client::start(dir.path());
+    let (uri, at) = client.open("rules/main.tick", &rules.replace("eps_diluted ~=", "eps_dil$0uted ~="));
+    let hover = client.at("textDocument/hover", &uri, &at);
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("**2.00 USD/share"), "the EPS as the filing of the share count gave it: {text}");
+    assert!(text.contains("inputs as filed on 2024-04-30"), "{text}");
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": {
+        "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 0 } } }),
+    );
+    assert!(hints[0]["label"].as_str().unwrap().starts_with("✓ 2.00 USD/share ~= 2"), "{hints}");
+}
+
+#[test]
 fn the_focus_command_moves_what_hover_shows() {
     let dir = fixture();
     let mut client = Client::start(dir.path());

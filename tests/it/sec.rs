@@ -434,6 +434,14 @@ fn a_check_reads_one_filing_so_a_split_restatement_meets_no_pre_split_count() {
     assert!(stdout.contains("inputs as filed on 2020-01-29: the latest filing that gives every one"), "{stdout}");
     assert_eq!(stdout.matches("given 2020-01-29, from").count(), 3, "{stdout}");
     assert!(stdout.contains("10-Q 0000320193-20-000010 filed 2020-01-29"), "{stdout}");
+    // `eval` reads as `check` does: the rule's body holds at each period `check` passed.
+    let body = "eps_diluted ~= eps_computed within 0.01 USD/share";
+    let args =
+        ["eval", body, "rules/sec", "--data", data.to_str().unwrap(), "--period", "2013Q1", "--period", "2019Q1"];
+    let (stdout, stderr, code) = tickmark(&args, root());
+    assert_eq!(code, 0, "{stderr}");
+    let values: Vec<_> = stdout.lines().skip(1).map(|l| l.split_whitespace().last().unwrap()).collect();
+    assert_eq!(values, ["true", "true"], "{stdout}");
 }
 
 #[test]
@@ -556,4 +564,25 @@ fn conflicts_show_between_sources_by_default_and_between_filings_grouped_on_requ
     );
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["conflicts"].as_array().unwrap().len(), 3);
+    // GitHub's annotations are as `--conflicts` shows them (the runner caps them per step)
+    let github = |view: &str| {
+        let args =
+            ["check", "r.tick", "--data", "data.json", "article.toml", "--conflicts", view, "--format", "github"];
+        tickmark(&args, dir.path()).0
+    };
+    let out = github("sources");
+    assert_eq!(out.matches("::warning file=article.toml,").count(), 1, "{out}");
+    assert_eq!(out.matches("::warning file=data.json,").count(), 0, "{out}");
+    assert!(
+        out.contains("::notice title=conflicts-hidden::2 conflicts between filings of one source not shown"),
+        "{out}"
+    );
+    let out = github("none");
+    assert!(!out.contains("::warning"), "{out}");
+    assert!(out.contains("::notice title=conflicts-hidden::3 conflicts in the data not shown"), "{out}");
+    // SARIF is a log: it lists every conflict whatever is shown
+    let args = ["check", "r.tick", "--data", "data.json", "article.toml", "--conflicts", "none", "--format", "sarif"];
+    let sarif: serde_json::Value = serde_json::from_str(&tickmark(&args, dir.path()).0).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.iter().filter(|r| r["ruleId"] == "tickmark/conflict").count(), 3);
 }

@@ -279,3 +279,55 @@ fn a_check_no_filing_gives_whole_reads_each_input_as_before() {
     let all = verdicts(&program, &sheets, &checks);
     assert_eq!(all.iter().find(|(r, ..)| r == "eps").unwrap().3, "fail", "{all:?}");
 }
+
+#[test]
+fn explain_draws_a_star_name_as_the_check_read_it() {
+    // The check reads `revenue` and `cost_of_revenue` from the filing of 2024-04-30, the latest that
+    // gives both; a `*` name reads its default vintage (the segment's restated 70), and `explain`'s
+    // tree shows the 70 the sum read, not the 60 of the check's filing.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.tick"),
+        "metric revenue: money\nmetric cost_of_revenue: money\n\
+         rule seg: sum(segment.*.revenue) <= revenue + cost_of_revenue\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("filings.csv"),
+        "entity,metric,period,value,unit,given\nACME,revenue,2024Q1,100,USD m,2024-04-30\n\
+         ACME,cost_of_revenue,2024Q1,50,USD m,2024-04-30\nACME,segment.a.revenue,2024Q1,60,USD m,2024-04-30\n\
+         ACME,revenue,2024Q1,110,USD m,2025-04-30\nACME,segment.a.revenue,2024Q1,70,USD m,2025-04-30\n",
+    )
+    .unwrap();
+    let (out, err, code) = tickmark(&["explain", "seg", "rules.tick", "--data", "filings.csv"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("inputs as filed on 2024-04-30"), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines.iter().position(|l| l.contains("└─ segment.a.revenue")).unwrap_or_else(|| panic!("{out}"));
+    assert!(lines[at].contains(" 70 USD m") && lines[at + 1].contains("given 2025-04-30"), "{out}");
+    assert!(lines.iter().any(|l| l.contains("sum(segment.*.revenue)") && l.contains(" 70 USD m")), "{out}");
+}
+
+#[test]
+fn only_an_entity_with_a_restated_actual_has_a_filing_to_choose() {
+    // ACME's guidance was given twice (a history), BETA's actual filed twice (a restatement), GAMMA
+    // has one value of each: only BETA's checks may read one filing.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("facts.csv"),
+        "entity,metric,period,scenario,value,unit,given\nACME,revenue,2025Q1,guidance,100..110,USD m,2024-11-01\n\
+         ACME,revenue,2025Q1,guidance,104..110,USD m,2025-02-01\nACME,revenue,2025Q1,actual,107,USD m,2025-04-30\n\
+         BETA,revenue,2025Q1,actual,50,USD m,2025-04-30\nBETA,revenue,2025Q1,actual,52,USD m,2026-04-30\n\
+         GAMMA,revenue,2025Q1,actual,10,USD m,2025-04-30\n",
+    )
+    .unwrap();
+    let mut sources = Sources::default();
+    let mut builder = SheetBuilder::default();
+    load_paths(&[dir.path().join("facts.csv")], &mut sources, &mut builder).unwrap_or_else(|e| panic!("{e:?}"));
+    let sheets = builder.finish().unwrap_or_else(|e| panic!("{e:?}"));
+    let has = |name: &str| sheets.has_vintaged_actual(sheets.entity_id(name).unwrap());
+    let (revenue, q1) = (sheets.metric_id("revenue").unwrap(), Period::parse("2025Q1").unwrap());
+    let acme = sheets.entity_id("ACME").unwrap();
+    assert!(sheets.vintaged(revenue, Scenario::Guidance, acme, q1), "ACME's guidance is a history");
+    assert_eq!([has("ACME"), has("BETA"), has("GAMMA")], [false, true, false]);
+}

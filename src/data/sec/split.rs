@@ -43,10 +43,13 @@ impl Restated {
         Some(Restated { count, lo, hi, before: when.0, after: when.1, place })
     }
 
-    /// Whether the restatement shows `new` for `old`, within [`SLACK`].
+    /// Whether the restatement shows `new` for `old`, within [`SLACK`]; a bound beyond what a
+    /// Decimal holds is far from every split ratio, so it shows none.
     fn shows(&self, (new, old): (u32, u32)) -> bool {
         let (new, old) = (Decimal::from(new), Decimal::from(old));
-        self.lo * (Decimal::ONE - SLACK) * old <= new && new <= self.hi * (Decimal::ONE + SLACK) * old
+        let lo = self.lo.checked_mul(Decimal::ONE - SLACK).and_then(|b| b.checked_mul(old));
+        let hi = self.hi.checked_mul(Decimal::ONE + SLACK).and_then(|b| b.checked_mul(old));
+        matches!((lo, hi), (Some(lo), Some(hi)) if lo <= new && new <= hi)
     }
 }
 
@@ -57,10 +60,11 @@ impl Restated {
 /// 11/4 and 14/5) are further apart than twice this.
 const SLACK: Decimal = Decimal::from_parts(5, 0, 0, false, 3);
 
-/// A figure's interval, where it is positive: half its last digit either side, or its margin.
+/// A figure's interval, where it is positive: half its last digit either side, or its margin. A
+/// figure with the most decimals a Decimal holds has no finer digit to halve: it has no interval.
 fn bounds(value: &FactValue) -> Option<(Decimal, Decimal)> {
     let (point, half) = match value {
-        FactValue::Number(q) => (q.value, Decimal::new(5, q.value.scale() + 1)),
+        FactValue::Number(q) => (q.value, Decimal::try_new(5, q.value.scale() + 1).ok()?),
         FactValue::Approx(a) => (a.value.value, a.margin),
         FactValue::Range(_) => return None,
     };
@@ -175,5 +179,25 @@ mod tests {
             restated(400_000, 600_000, "2020-02-01", "2021-01-01"),
         ];
         assert_eq!(find("X", &r).iter().map(|s| (s.new, s.old)).collect::<Vec<_>>(), [(3, 2)]);
+    }
+
+    fn figure(text: &str) -> FactValue {
+        FactValue::Number(Quantity::new(text.parse().unwrap(), Unit::Shares(Scale::One)))
+    }
+
+    #[test]
+    fn a_figure_with_every_decimal_a_decimal_holds_has_no_interval() {
+        let finest = figure("0.0000000000000000000000000001");
+        let when = (day("2020-01-01"), day("2021-01-01"));
+        assert!(Restated::of(true, &finest, &count(1), when, String::new()).is_none());
+        assert!(Restated::of(false, &count(1), &finest, when, String::new()).is_none());
+    }
+
+    #[test]
+    fn a_count_restated_beyond_what_a_decimal_holds_is_no_split() {
+        let huge = figure("70000000000000000000000000000");
+        let when = (day("2020-01-01"), day("2021-01-01"));
+        let r = Restated::of(true, &count(10), &huge, when, String::new()).unwrap();
+        assert!(find("X", &[r.clone(), r]).is_empty());
     }
 }

@@ -9,6 +9,16 @@ use tickmark::commands::check::{self, CheckOptions};
 use tickmark::report::human::{Style, Verbosity};
 
 fn main() -> ExitCode {
+    #[cfg(feature = "parquet")]
+    {
+        // A damaged Parquet file's panic in the `parquet` crate is told as a diagnostic, not printed.
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !tickmark::data::parquet::quiet() {
+                default(info)
+            }
+        }));
+    }
     let worker = std::thread::Builder::new().stack_size(tickmark::limits::STACK_BYTES).spawn(run);
     match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => code,

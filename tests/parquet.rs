@@ -385,6 +385,48 @@ fn a_file_that_is_not_parquet_is_an_error() {
     assert!(shown.contains("is not a readable Parquet file"), "{shown}");
 }
 
+/// A damaged file (cut short anywhere, or any one byte changed) is read or refused, never a panic: the
+/// `parquet` crate trusts a file's footer and pages, so the loader must not pass its panics on.
+#[test]
+fn a_damaged_file_is_refused_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.parquet");
+    let mut columns = keys(&["a", "b", "c"]);
+    columns.push(Column("required int64 value (DECIMAL(18, 2))", Data::Int64(vec![Some(1250), Some(-623), Some(1)])));
+    columns.push(text("unit", &["USD m", "USD m", "%"]));
+    write_parquet(&good, &columns, 2, Compression::SNAPPY);
+    let bytes = std::fs::read(&good).unwrap();
+    let path = dir.path().join("facts.parquet");
+    let mut damaged = Vec::new();
+    damaged.extend((0..bytes.len()).map(|n| bytes[..n].to_vec()));
+    for i in 0..bytes.len() {
+        for flip in [0xFF, 0x80, 0x01] {
+            let mut copy = bytes.clone();
+            copy[i] ^= flip;
+            damaged.push(copy);
+        }
+    }
+    let mut stopped = None;
+    for (k, file) in damaged.iter().enumerate() {
+        std::fs::write(&path, file).unwrap();
+        let loaded = std::panic::catch_unwind(|| match load(std::slice::from_ref(&path)) {
+            (sources, Err(diags)) => Some(render(&diags, &sources)),
+            (_, Ok(_)) => None,
+        });
+        let shown = loaded.unwrap_or_else(|_| panic!("damaged file {k} ({} bytes) panics the loader", file.len()));
+        if stopped.is_none() && shown.as_deref().is_some_and(|s| s.contains("it is damaged")) {
+            stopped = Some(file.clone());
+        }
+    }
+    // Where the `parquet` crate itself stopped, the binary says so, exit 2, and prints no panic.
+    let file = stopped.expect("no damaged file stopped the parquet crate: the test no longer reaches its panics");
+    std::fs::write(&path, file).unwrap();
+    let (stdout, stderr, code) = tickmark(&["sheet", "--data", "facts.parquet"], dir.path());
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("`facts.parquet` is not a readable Parquet file: it is damaged"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 /// Rules over the facts of the differential test: a pass or a fail per entity, a rule skipped where
 /// a figure is missing, a range.
 const RULES: &str = "\

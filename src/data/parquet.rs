@@ -15,6 +15,7 @@
 //! kept.
 
 use std::fs::File;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
 use parquet::basic::{Compression, ConvertedType, LogicalType, Type as Physical};
@@ -60,11 +61,11 @@ const GIVEN: usize = 7;
 /// Loads a Parquet file shown as `name`: adds it to `sources` (described by places) and its facts to
 /// `builder`; any error gives no facts.
 pub fn load(path: &Path, name: String, sources: &mut Sources, builder: &mut SheetBuilder) -> Result<(), Vec<Diag>> {
-    let reader = open(path, &name).map_err(|d| vec![d])?;
+    let reader = quietly(|| open(path, &name)).unwrap_or_else(|| Err(damaged(&name))).map_err(|d| vec![d])?;
     let file = sources.add_described(name.clone(), Vec::new());
     builder.add_source(file, None);
-    let mut table = Table::new(file, name);
-    let read = table.read(&reader, builder);
+    let mut table = Table::new(file, name.clone());
+    let read = quietly(|| table.read(&reader, builder)).unwrap_or_else(|| Err(damaged(&name)));
     sources.set_places(file, table.places);
     match read {
         Ok(()) if table.errors.is_empty() => {
@@ -89,6 +90,37 @@ fn open(path: &Path, name: &str) -> Result<SerializedFileReader<File>, Diag> {
             .with_help("give a Parquet file, or a folder of data files"));
     }
     SerializedFileReader::new(input).map_err(|e| unreadable(name, &e))
+}
+
+thread_local! {
+    /// Whether this thread is inside [`quietly`]: its panics are the `parquet` crate's, told as a
+    /// diagnostic, and the process's panic hook ([`quiet`]) prints nothing for them.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `None`. The `parquet` crate trusts a file's footer and pages: one
+/// changed byte can make it unwrap a `None` (a test changes every byte of a file), so its calls on a
+/// file's bytes run here, and a damaged file is an error like any other.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    QUIET.set(true);
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    QUIET.set(false);
+    result.ok()
+}
+
+/// Whether a panic on this thread is one [`quietly`] turns into a diagnostic: the binary's panic hook
+/// prints nothing for it.
+pub fn quiet() -> bool {
+    QUIET.get()
+}
+
+/// The error for a file the `parquet` crate stopped on (a damaged footer or page).
+fn damaged(name: &str) -> Diag {
+    Diag::error(
+        "data-file",
+        format!("`{name}` is not a readable Parquet file: it is damaged (its metadata or pages do not decode)"),
+    )
+    .with_help("write the file again (`COPY facts TO 'facts.parquet'` in DuckDB, `df.to_parquet(...)` in pandas)")
 }
 
 /// The error for a file the `parquet` crate cannot read (not Parquet, truncated, damaged).

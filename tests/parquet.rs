@@ -6,20 +6,16 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use common::{all_facts, render, tickmark};
+use common::{all_facts, fact_lines, load_data, load_errors, render, tickmark};
 use parquet::basic::{Compression, GzipLevel, ZstdLevel};
 use parquet::column::writer::ColumnWriter;
 use parquet::data_type::{ByteArray, FixedLenByteArray};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
-use tickmark::data::{FactValue, SheetBuilder, Sheets, load_paths};
-use tickmark::diag::Diag;
-use tickmark::num::display;
-use tickmark::source::Sources;
 
 /// A column's cells, `None` for a null.
 enum Data {
@@ -104,56 +100,9 @@ fn write_cells(writer: &mut ColumnWriter<'_>, data: &Data, range: std::ops::Rang
     }
 }
 
-/// Loads data files into sheets.
-fn load(paths: &[PathBuf]) -> (Sources, Result<Sheets, Vec<Diag>>) {
-    let mut sources = Sources::default();
-    let mut builder = SheetBuilder::default();
-    let loaded = load_paths(paths, &mut sources, &mut builder);
-    (sources, loaded.and_then(|()| builder.finish()))
-}
-
-/// Every fact, one a line (`AMZN actual revenue 2025Q4 = 12.50 USD m at row group 0, row 1, column
-/// `value``), sorted; and the places of the cells marked missing.
-fn facts(path: &Path) -> (Vec<String>, Vec<String>) {
-    let (sources, loaded) = load(&[path.to_owned()]);
-    let sheets = loaded.unwrap_or_else(|diags| panic!("does not load:\n{}", render(&diags, &sources)));
-    let at = |file, span| {
-        let at = sources.location(file, span);
-        at.split_once(".parquet: ").map_or(at.clone(), |(_, place)| place.to_owned())
-    };
-    let mut lines: Vec<String> = all_facts(&sheets)
-        .into_iter()
-        .map(|(entity, scenario, metric, period, fact)| {
-            let value = match &fact.value {
-                FactValue::Number(q) => display::quantity(q),
-                FactValue::Range(r) => display::range(r),
-                FactValue::Approx(a) => display::approx(a),
-            };
-            let given = fact.given.map_or(String::new(), |d| format!(" given {d}"));
-            format!(
-                "{entity} {} {metric} {period} = {value}{given} at {}",
-                scenario.as_str(),
-                at(fact.origin.file, fact.origin.span)
-            )
-        })
-        .collect();
-    lines.sort();
-    let missing = sheets.sources.iter().flat_map(|s| s.missing.iter().map(|&span| at(s.file, span))).collect();
-    (lines, missing)
-}
-
-/// The errors of a data file that must not load, rendered as a user sees them.
-fn errors(path: &Path) -> String {
-    let (sources, loaded) = load(&[path.to_owned()]);
-    match loaded {
-        Ok(_) => panic!("{path:?} loads, but must not"),
-        Err(diags) => render(&diags, &sources),
-    }
-}
-
 /// The half-width of a fact's figure: how precisely it was written.
 fn margin(path: &Path, metric: &str) -> String {
-    let (sources, loaded) = load(&[path.to_owned()]);
+    let (sources, loaded) = load_data(&[path.to_owned()]);
     let sheets = loaded.unwrap_or_else(|diags| panic!("does not load:\n{}", render(&diags, &sources)));
     let (.., fact) = all_facts(&sheets).into_iter().find(|(_, _, m, ..)| m == metric).unwrap();
     let num = fact.value.figure().unwrap().unwrap();
@@ -171,7 +120,7 @@ fn decimals_read_exactly_at_their_scale_whatever_their_physical_type() {
     ));
     columns.push(text("unit", &["USD m", "USD m", "USD m", "%", "%"]));
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let (read, missing) = facts(&path);
+    let (read, missing) = fact_lines(&path, ".parquet: ");
     assert_eq!(
         read,
         [
@@ -202,7 +151,7 @@ fn decimals_read_exactly_at_their_scale_whatever_their_physical_type() {
         let mut columns = keys(&["revenue"]);
         columns.push(Column(declaration, data));
         write_parquet(&path, &columns, 1024, Compression::UNCOMPRESSED);
-        let (read, _) = facts(&path);
+        let (read, _) = fact_lines(&path, ".parquet: ");
         assert_eq!(read, [format!("AMZN actual revenue 2025Q4 = {expect} at row group 0, row 0, column `value`")]);
     }
     // A whole number is known to ±0.5.
@@ -218,7 +167,7 @@ fn text_values_read_as_csv_cells_are() {
         .push(text("value", &["70,066", "(623)", "\u{2212}0.1%", "$1.2bn", "173.5..178.5", "213.4 USD bn", "n/a", ""]));
     columns.push(text("unit", &["USD m", "USD m", "", "", "USD bn", "", "USD m", "USD m"]));
     write_parquet(&path, &columns, 1024, Compression::GZIP(GzipLevel::default()));
-    let (read, missing) = facts(&path);
+    let (read, missing) = fact_lines(&path, ".parquet: ");
     assert_eq!(
         read,
         [
@@ -240,7 +189,7 @@ fn a_decimal_comma_in_a_text_value_is_an_error_spelling_out_its_reading() {
     let mut columns = keys(&["revenue"]);
     columns.push(text("value", &["1,5"]));
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let shown = errors(&path);
+    let shown = load_errors(&path);
     assert!(
         shown.contains(
             "`1,5` is not a number: its comma does not separate thousands (as a decimal comma, `1,5` is 1.5)"
@@ -257,7 +206,7 @@ fn a_float_value_column_is_refused_naming_the_column_and_the_fix() {
     let mut columns = keys(&["revenue"]);
     columns.push(Column("required double value", Data::Double(vec![Some(213.4)])));
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let shown = errors(&path);
+    let shown = load_errors(&path);
     assert!(shown.contains("the column `value` holds DOUBLE values in `"), "{shown}");
     assert!(shown.contains("facts.parquet: column `value`"), "{shown}");
     assert!(shown.contains("its precision is unknown: write the values as DECIMAL"), "{shown}");
@@ -276,7 +225,7 @@ fn a_null_value_is_a_missing_figure_and_a_null_key_an_error_at_its_row() {
     let mut columns = keys(&["revenue", "capex"]);
     columns.push(Column("optional int64 value (DECIMAL(18, 1))", Data::Int64(vec![Some(2134), None])));
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let (read, missing) = facts(&path);
+    let (read, missing) = fact_lines(&path, ".parquet: ");
     assert_eq!(read, ["AMZN actual revenue 2025Q4 = 213.4 at row group 0, row 0, column `value`"]);
     assert_eq!(missing, ["row group 0, row 1, column `value`"]);
 
@@ -287,7 +236,7 @@ fn a_null_value_is_a_missing_figure_and_a_null_key_an_error_at_its_row() {
         Column("required int64 value (DECIMAL(18, 1))", Data::Int64(vec![Some(2134), Some(1)])),
     ];
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let shown = errors(&path);
+    let shown = load_errors(&path);
     assert!(shown.contains("the `entity` cell is null"), "{shown}");
     assert!(shown.contains("facts.parquet: row group 0, row 1, column `entity`"), "{shown}");
 }
@@ -304,12 +253,12 @@ fn rows_of_several_row_groups_are_placed_in_their_group() {
         Data::Text((0..25).map(|i| if i < 12 { Some("Vendor A") } else { Some("Vendor B") }).collect()),
     ));
     write_parquet(&path, &columns, 10, Compression::ZSTD(ZstdLevel::default()));
-    let (read, _) = facts(&path);
+    let (read, _) = fact_lines(&path, ".parquet: ");
     assert_eq!(read.len(), 25);
     assert_eq!(read[0], "AMZN actual m00 2025Q4 = 0 at row group 0, row 0, column `value`");
     assert_eq!(read[13], "AMZN actual m13 2025Q4 = 13 at row group 1, row 3, column `value`");
     assert_eq!(read[24], "AMZN actual m24 2025Q4 = 24 at row group 2, row 4, column `value`");
-    let (_, loaded) = load(std::slice::from_ref(&path));
+    let (_, loaded) = load_data(std::slice::from_ref(&path));
     assert_eq!(loaded.unwrap().sources[0].name.as_deref(), Some("Vendor A; Vendor B"));
 }
 
@@ -323,7 +272,7 @@ fn scenarios_and_given_dates_as_text_or_date_read_as_in_a_csv() {
     // 2026-02-05 is day 20489 since 1970-01-01
     columns.push(Column("optional int32 given (DATE)", Data::Int32(vec![None, Some(20489)])));
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let (read, _) = facts(&path);
+    let (read, _) = fact_lines(&path, ".parquet: ");
     assert_eq!(
         read,
         [
@@ -340,7 +289,7 @@ fn a_bad_schema_says_which_column_and_what_to_write() {
     let mut columns = keys(&["revenue"]);
     columns.push(text("valu", &["1"]));
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let shown = errors(&path);
+    let shown = load_errors(&path);
     assert!(shown.contains("unknown column `valu` in a Parquet facts table"), "{shown}");
     assert!(shown.contains("did you mean `value`?"), "{shown}");
     assert!(shown.contains("missing the `value` column"), "{shown}");
@@ -352,7 +301,7 @@ fn a_bad_schema_says_which_column_and_what_to_write() {
         text("value", &["1"]),
     ];
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let shown = errors(&path);
+    let shown = load_errors(&path);
     assert!(shown.contains("the column `period` holds INT32 values"), "{shown}");
     assert!(shown.contains("the `period` column holds text"), "{shown}");
 }
@@ -369,7 +318,7 @@ fn a_bad_key_or_unit_points_at_its_cell() {
         text("unit", &["USD m", "USD mm m"]),
     ];
     write_parquet(&path, &columns, 1024, Compression::SNAPPY);
-    let shown = errors(&path);
+    let shown = load_errors(&path);
     assert!(shown.contains("`2025Q9` is not a period"), "{shown}");
     assert!(shown.contains("facts.parquet: row group 0, row 1, column `period`"), "{shown}");
     assert!(shown.contains("unknown unit `USD mm m`"), "{shown}");
@@ -381,7 +330,7 @@ fn a_file_that_is_not_parquet_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("facts.parquet");
     std::fs::write(&path, "entity,metric\n").unwrap();
-    let shown = errors(&path);
+    let shown = load_errors(&path);
     assert!(shown.contains("is not a readable Parquet file"), "{shown}");
 }
 
@@ -409,7 +358,7 @@ fn a_damaged_file_is_refused_never_a_panic() {
     let mut stopped = None;
     for (k, file) in damaged.iter().enumerate() {
         std::fs::write(&path, file).unwrap();
-        let loaded = std::panic::catch_unwind(|| match load(std::slice::from_ref(&path)) {
+        let loaded = std::panic::catch_unwind(|| match load_data(std::slice::from_ref(&path)) {
             (sources, Err(diags)) => Some(render(&diags, &sources)),
             (_, Ok(_)) => None,
         });

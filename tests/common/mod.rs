@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use tickmark::check::{self, Program};
-use tickmark::data::{Fact, SheetBuilder, Sheets};
+use tickmark::data::{Fact, FactValue, SheetBuilder, Sheets, load_paths};
 use tickmark::diag::Diag;
 use tickmark::eval::{self, Check, Filter};
+use tickmark::num::display;
 use tickmark::period::Period;
 use tickmark::report::{self, Run, human::Style};
 use tickmark::source::Sources;
@@ -167,4 +168,49 @@ pub fn all_facts(sheets: &Sheets) -> Vec<(String, Scenario, String, Period, Fact
         }
     }
     facts
+}
+
+/// Loads data files into sheets, keeping the sources to render what they say.
+pub fn load_data(paths: &[PathBuf]) -> (Sources, Result<Sheets, Vec<Diag>>) {
+    let mut sources = Sources::default();
+    let mut builder = SheetBuilder::default();
+    let loaded = load_paths(paths, &mut sources, &mut builder);
+    (sources, loaded.and_then(|()| builder.finish()))
+}
+
+/// The errors of a data file that must not load, rendered as a user sees them.
+pub fn load_errors(path: &Path) -> String {
+    let (sources, loaded) = load_data(&[path.to_owned()]);
+    match loaded {
+        Ok(_) => panic!("{path:?} loads, but must not"),
+        Err(diags) => render(&diags, &sources),
+    }
+}
+
+/// Every fact of a data file that must load, one a line (`AMZN actual revenue 2025Q4 = 70066 USD m at
+/// 2:15`, a dated one with ` given DATE`), its place as the text after `after` in its location
+/// (`".csv:"`, `".parquet: "`), sorted; and the places of the cells marked missing.
+pub fn fact_lines(path: &Path, after: &str) -> (Vec<String>, Vec<String>) {
+    let (sources, loaded) = load_data(&[path.to_owned()]);
+    let sheets = loaded.unwrap_or_else(|diags| panic!("does not load:\n{}", render(&diags, &sources)));
+    let at = |file, span| {
+        let at = sources.location(file, span);
+        at.rsplit_once(after).map_or(at.clone(), |(_, place)| place.to_owned())
+    };
+    let mut lines: Vec<String> = all_facts(&sheets)
+        .into_iter()
+        .map(|(entity, scenario, metric, period, fact)| {
+            let value = match &fact.value {
+                FactValue::Number(q) => display::quantity(q),
+                FactValue::Range(r) => display::range(r),
+                FactValue::Approx(a) => display::approx(a),
+            };
+            let given = fact.given.map_or(String::new(), |d| format!(" given {d}"));
+            let place = at(fact.origin.file, fact.origin.span);
+            format!("{entity} {} {metric} {period} = {value}{given} at {place}", scenario.as_str())
+        })
+        .collect();
+    lines.sort();
+    let missing = sheets.sources.iter().flat_map(|s| s.missing.iter().map(|&span| at(s.file, span))).collect();
+    (lines, missing)
 }

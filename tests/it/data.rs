@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::settings;
+use common::{load_data, settings};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use tickmark::data::{Fact, FactValue, SheetBuilder, Sheets, load_paths};
+use tickmark::data::{Fact, FactValue, Sheets};
 use tickmark::diag::Diag;
 use tickmark::num::{Quantity, Unit, display};
 use tickmark::period::Period;
@@ -22,17 +22,9 @@ use tickmark::syntax::ast::Scenario;
 /// The fixtures' folder, relative to the crate root (where `cargo test` runs).
 const FIXTURES: &str = "tests/fixtures/data";
 
-/// Loads files and folders into sheets.
-fn load(paths: &[PathBuf]) -> (Sources, Result<Sheets, Vec<Diag>>) {
-    let mut sources = Sources::default();
-    let mut builder = SheetBuilder::default();
-    let loaded = load_paths(paths, &mut sources, &mut builder);
-    (sources, loaded.and_then(|()| builder.finish()))
-}
-
 /// Loads one fixture, `ok/amzn.toml`, which must load.
 fn load_ok(fixture: &str) -> (Sources, Sheets) {
-    let (sources, sheets) = load(&[Path::new(FIXTURES).join(fixture)]);
+    let (sources, sheets) = load_data(&[Path::new(FIXTURES).join(fixture)]);
     match sheets {
         Ok(sheets) => (sources, sheets),
         Err(diags) => panic!("{fixture} does not load:\n{}", render(&diags, &sources)),
@@ -107,7 +99,7 @@ fn source_section(path: &Path) -> String {
 fn ok_fixtures() {
     settings().bind(|| {
         insta::glob!("..", "fixtures/data/ok/*", |path| {
-            let (sources, sheets) = load(&[relative(path)]);
+            let (sources, sheets) = load_data(&[relative(path)]);
             let facts = match sheets {
                 Ok(sheets) => facts_section(&sheets, &sources),
                 Err(diags) => panic!("{} does not load:\n{}", path.display(), render(&diags, &sources)),
@@ -122,7 +114,7 @@ fn ok_fixtures() {
 fn err_fixtures() {
     settings().bind(|| {
         insta::glob!("..", "fixtures/data/err/*", |path| {
-            let (sources, sheets) = load(&[relative(path)]);
+            let (sources, sheets) = load_data(&[relative(path)]);
             let Err(diags) = sheets else { panic!("{} loads, but should not", path.display()) };
             assert!(diags.iter().all(|d| d.level == tickmark::diag::Level::Error));
             let body = format!("----- SOURCE\n{}\n----- REPORT\n{}", source_section(path), render(&diags, &sources));
@@ -219,7 +211,7 @@ fn origins_point_at_the_values() {
 #[test]
 fn errors_of_all_files_come_together() {
     let (sources, sheets) =
-        load(&[Path::new(FIXTURES).join("err/many_files"), Path::new(FIXTURES).join("err/empty.csv")]);
+        load_data(&[Path::new(FIXTURES).join("err/many_files"), Path::new(FIXTURES).join("err/empty.csv")]);
     let diags = sheets.expect_err("bad files");
     let files: Vec<&str> =
         diags.iter().filter_map(|d| d.file).map(|f: SourceId| sources.get(f).name.as_str()).collect();
@@ -249,7 +241,7 @@ proptest! {
 
 #[test]
 fn a_missing_path_cannot_be_read() {
-    let (_, sheets) = load(&[Path::new(FIXTURES).join("no_such_folder")]);
+    let (_, sheets) = load_data(&[Path::new(FIXTURES).join("no_such_folder")]);
     let diags = sheets.expect_err("a missing path");
     assert_eq!(diags.len(), 1);
     assert!(diags[0].message.starts_with("cannot read `tests/fixtures/data/no_such_folder`: "), "{}", diags[0].message);
@@ -261,7 +253,7 @@ fn an_exponent_in_a_cell_is_an_error_never_a_unit() {
         let error = tickmark::data::parse_value(text, Unit::None).expect_err(text);
         assert_eq!(error.label, "exponent", "{text}");
     }
-    let (sources, sheets) = load(&[Path::new(FIXTURES).join("err/exponent.csv")]);
+    let (sources, sheets) = load_data(&[Path::new(FIXTURES).join("err/exponent.csv")]);
     let diags = sheets.expect_err("an exponent");
     let spans: Vec<&str> = diags.iter().map(|d| sources.get(d.file.unwrap()).slice(d.labels[0].span)).collect();
     assert_eq!(spans, ["1e30", "1.25E+3", "2.5e1"]);
@@ -292,7 +284,7 @@ fn a_cell_unit_contradicting_its_row_is_an_error_at_the_cell() {
         for (kind, before) in [("small", ""), ("streamed", filler.as_str())] {
             let path = dir.path().join(format!("{kind}{i}.csv"));
             std::fs::write(&path, format!("{header}{before}AMZN,revenue,2025Q4,{cell},USD bn\n")).unwrap();
-            let (sources, sheets) = load(std::slice::from_ref(&path));
+            let (sources, sheets) = load_data(std::slice::from_ref(&path));
             let diags = sheets.err().unwrap_or_else(|| panic!("{kind} {cell}: read"));
             assert_eq!(diags.len(), 1, "{kind} {cell}");
             assert_eq!(diags[0].message, format!("the cell says `{own}`, but its row's unit is `USD bn`"));
@@ -305,7 +297,7 @@ fn a_cell_unit_contradicting_its_row_is_an_error_at_the_cell() {
     }
     let path = dir.path().join("scale.csv");
     std::fs::write(&path, format!("{header}AMZN,severance,2025Q4,730 USD m,USD bn\n")).unwrap();
-    let (_, sheets) = load(std::slice::from_ref(&path));
+    let (_, sheets) = load_data(std::slice::from_ref(&path));
     let sheets = sheets.unwrap();
     let fact =
         sheets.get(sheets.metric_id("severance").unwrap(), Scenario::Actual, 0, Period::parse("2025Q4").unwrap());

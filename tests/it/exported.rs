@@ -6,63 +6,13 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::{all_facts, render, tickmark};
-use tickmark::data::{FactValue, SheetBuilder, Sheets, load_paths};
-use tickmark::diag::Diag;
-use tickmark::num::display;
-use tickmark::source::Sources;
+use common::{fact_lines, load_errors, tickmark};
 
 /// Writes `text` at `dir/name` and returns its path.
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
-}
-
-/// Loads data files into sheets.
-fn load(paths: &[PathBuf]) -> (Sources, Result<Sheets, Vec<Diag>>) {
-    let mut sources = Sources::default();
-    let mut builder = SheetBuilder::default();
-    let loaded = load_paths(paths, &mut sources, &mut builder);
-    (sources, loaded.and_then(|()| builder.finish()))
-}
-
-/// Every fact, one a line: `AMZN actual revenue 2025Q4 = 70066 USD m at 2:15`, sorted; and the places
-/// of the cells marked missing.
-fn facts(path: &Path) -> (Vec<String>, Vec<String>) {
-    let (sources, loaded) = load(&[path.to_owned()]);
-    let sheets = loaded.unwrap_or_else(|diags| panic!("does not load:\n{}", render(&diags, &sources)));
-    let at = |file, span| {
-        let at = sources.location(file, span);
-        at.rsplit_once(".csv:").map_or(at.clone(), |(_, place)| place.to_owned())
-    };
-    let mut lines: Vec<String> = all_facts(&sheets)
-        .into_iter()
-        .map(|(entity, scenario, metric, period, fact)| {
-            let value = match &fact.value {
-                FactValue::Number(q) => display::quantity(q),
-                FactValue::Range(r) => display::range(r),
-                FactValue::Approx(a) => display::approx(a),
-            };
-            format!(
-                "{entity} {} {metric} {period} = {value} at {}",
-                scenario.as_str(),
-                at(fact.origin.file, fact.origin.span)
-            )
-        })
-        .collect();
-    lines.sort();
-    let missing = sheets.sources.iter().flat_map(|s| s.missing.iter().map(|&span| at(s.file, span))).collect();
-    (lines, missing)
-}
-
-/// The errors of a data file that must not load, rendered as a user sees them.
-fn errors(path: &Path) -> String {
-    let (sources, loaded) = load(&[path.to_owned()]);
-    match loaded {
-        Ok(_) => panic!("{path:?} loads, but must not"),
-        Err(diags) => render(&diags, &sources),
-    }
 }
 
 #[test]
@@ -80,7 +30,7 @@ fn wide_cells_read_as_exported() {
                 i_percent,,12.5%\n\
                 j_negative_percent,,(12.5%)\n\
                 k_scale_of_the_row,USD m,$1.2bn\n";
-    let (facts, missing) = facts(&write(dir.path(), "AMZN.csv", text));
+    let (facts, missing) = fact_lines(&write(dir.path(), "AMZN.csv", text), ".csv:");
     assert_eq!(
         facts,
         [
@@ -104,7 +54,7 @@ fn wide_cells_read_as_exported() {
 fn missing_markers_give_no_fact_and_are_counted() {
     let dir = tempfile::tempdir().unwrap();
     let text = "metric,unit,2025Q3,2025Q4\nrevenue,USD m,n/a,70066\nnet_income,USD m,—,NA\ncapex,USD m,-,–\n";
-    let (facts, missing) = facts(&write(dir.path(), "AMZN.csv", text));
+    let (facts, missing) = fact_lines(&write(dir.path(), "AMZN.csv", text), ".csv:");
     assert_eq!(facts, ["AMZN actual revenue 2025Q4 = 70066 USD m at 2:19"]);
     assert_eq!(missing, ["2:15", "3:18", "3:20", "4:13", "4:15"]);
 }
@@ -117,7 +67,7 @@ fn a_streamed_long_file_reads_exported_cells_as_the_whole_file_reader_does() {
                 AMZN,net_income,2025Q4,(623),USD m\n\
                 AMZN,capex,2025Q4,n/a,USD m\n\
                 AMZN,margin,2025Q4,\u{2212}0.1%,\n";
-    let (read, missing) = facts(&write(dir.path(), "long.csv", text));
+    let (read, missing) = fact_lines(&write(dir.path(), "long.csv", text), ".csv:");
     assert_eq!(
         read,
         [
@@ -130,7 +80,7 @@ fn a_streamed_long_file_reads_exported_cells_as_the_whole_file_reader_does() {
     // The same cells in a file the stream stops at (a source name over two lines) read the same, whole.
     let whole =
         text.replace(",unit\n", ",unit,source\n").replace("USD m\n", "USD m,\n").replace("%,\n", "%,,\"a\nb\"\n");
-    let (read_whole, missing_whole) = facts(&write(dir.path(), "long2.csv", &whole));
+    let (read_whole, missing_whole) = fact_lines(&write(dir.path(), "long2.csv", &whole), ".csv:");
     assert_eq!((read_whole.len(), missing_whole), (3, vec!["4:19".to_owned()]));
 }
 
@@ -154,7 +104,7 @@ fn wide_headers_read_the_periods_spreadsheets_write() {
     let dir = tempfile::tempdir().unwrap();
     let text =
         "metric,Q4 2025,Q3'25,2Q25,2025-Q1,FY24,FY 2023,guidance Q1 2026,consensus FY26\nrevenue,1,2,3,4,5,6,7,8\n";
-    let (facts, _) = facts(&write(dir.path(), "AMZN.csv", text));
+    let (facts, _) = fact_lines(&write(dir.path(), "AMZN.csv", text), ".csv:");
     let periods: Vec<&str> = facts.iter().map(|f| f.split(" = ").next().unwrap()).collect();
     assert_eq!(
         periods,
@@ -174,10 +124,10 @@ fn wide_headers_read_the_periods_spreadsheets_write() {
 #[test]
 fn a_header_that_is_neither_a_period_nor_a_column_says_what_was_meant() {
     let dir = tempfile::tempdir().unwrap();
-    let stderr = errors(&write(dir.path(), "AMZN.csv", "metric,Q4 2025,unti\nrevenue,1,\n"));
+    let stderr = load_errors(&write(dir.path(), "AMZN.csv", "metric,Q4 2025,unti\nrevenue,1,\n"));
     assert!(stderr.contains("`unti` is neither a period nor a column of a wide CSV"), "{stderr}");
     assert!(stderr.contains("did you mean `unit`?"), "{stderr}");
-    let stderr = errors(&write(dir.path(), "B.csv", "metric,Q4 2025,Q5 2025\nrevenue,1,2\n"));
+    let stderr = load_errors(&write(dir.path(), "B.csv", "metric,Q4 2025,Q5 2025\nrevenue,1,2\n"));
     assert!(stderr.contains("`Q5 2025` is not a period"), "{stderr}");
     assert!(stderr.contains("quarters run from Q1 to Q4"), "{stderr}");
     assert!(stderr.contains("`Q4'25`"), "the help names the forms a header may take: {stderr}");
@@ -186,7 +136,7 @@ fn a_header_that_is_neither_a_period_nor_a_column_says_what_was_meant() {
 #[test]
 fn ambiguous_cells_are_errors_spelling_out_the_reading() {
     let dir = tempfile::tempdir().unwrap();
-    let stderr = errors(&write(dir.path(), "AMZN.csv", "metric,2025Q4,2025Q3\nrevenue,\"1,5\",\"1,23,456\"\n"));
+    let stderr = load_errors(&write(dir.path(), "AMZN.csv", "metric,2025Q4,2025Q3\nrevenue,\"1,5\",\"1,23,456\"\n"));
     assert!(
         stderr.contains(
             "`1,5` is not a number: its comma does not separate thousands (as a decimal comma, `1,5` is 1.5)"
@@ -195,7 +145,7 @@ fn ambiguous_cells_are_errors_spelling_out_the_reading() {
     );
     assert!(stderr.contains("`1,23,456` is not a number"), "{stderr}");
     assert!(stderr.contains("AMZN.csv:2:10"), "{stderr}");
-    let stderr = errors(&write(dir.path(), "B.csv", "metric,unit,2025Q4\ncapex,USD m,€730m\n"));
+    let stderr = load_errors(&write(dir.path(), "B.csv", "metric,unit,2025Q4\ncapex,USD m,€730m\n"));
     assert!(stderr.contains("the cell says `EUR m`, but its row's unit is `USD m`"), "{stderr}");
 }
 
@@ -203,7 +153,7 @@ fn ambiguous_cells_are_errors_spelling_out_the_reading() {
 fn toml_stays_strict() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "AMZN.toml", "entity = \"AMZN\"\n[actual.2025Q4]\nrevenue = \"70,066\"\n");
-    let stderr = errors(&path);
+    let stderr = load_errors(&path);
     assert!(stderr.contains("`70,066` is not a number"), "{stderr}");
 }
 

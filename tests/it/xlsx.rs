@@ -7,12 +7,10 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::{all_facts, render, settings, tickmark};
+use common::{all_facts, load_data, render, settings, tickmark};
 use rust_xlsxwriter::{Chart, ChartType, Format, Formula, Workbook};
-use tickmark::data::{FactValue, SheetBuilder, Sheets, load_paths};
-use tickmark::diag::Diag;
+use tickmark::data::FactValue;
 use tickmark::num::display;
-use tickmark::source::Sources;
 
 /// Writes a workbook at `dir/name`, built by `build`, and returns its path.
 fn write_book(dir: &Path, name: &str, build: impl FnOnce(&mut Workbook)) -> PathBuf {
@@ -23,17 +21,9 @@ fn write_book(dir: &Path, name: &str, build: impl FnOnce(&mut Workbook)) -> Path
     path
 }
 
-/// Loads data files into sheets.
-fn load(paths: &[PathBuf]) -> (Sources, Result<Sheets, Vec<Diag>>) {
-    let mut sources = Sources::default();
-    let mut builder = SheetBuilder::default();
-    let loaded = load_paths(paths, &mut sources, &mut builder);
-    (sources, loaded.and_then(|()| builder.finish()))
-}
-
 /// The errors of data files that must not load, rendered as a user sees them.
 fn errors(paths: &[PathBuf]) -> String {
-    let (sources, loaded) = load(paths);
+    let (sources, loaded) = load_data(paths);
     match loaded {
         Ok(_) => panic!("{paths:?} loads, but must not"),
         Err(diags) => render(&diags, &sources),
@@ -43,7 +33,7 @@ fn errors(paths: &[PathBuf]) -> String {
 /// Every fact, one a line: `AMZN actual revenue 2025Q4 = 213.4 USD bn at book.xlsx: Sheet1!D2`
 /// (the file name without its folder).
 fn facts(paths: &[PathBuf]) -> Vec<String> {
-    let (sources, loaded) = load(paths);
+    let (sources, loaded) = load_data(paths);
     let sheets = loaded.unwrap_or_else(|diags| panic!("does not load:\n{}", render(&diags, &sources)));
     let mut lines: Vec<String> = all_facts(&sheets)
         .into_iter()
@@ -126,7 +116,7 @@ fn cells_read_as_exactly_as_written() {
 fn precision_comes_from_the_stored_digits_and_text_keeps_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let book = write_book(dir.path(), "book.xlsx", amazon);
-    let (_, loaded) = load(&[book]);
+    let (_, loaded) = load_data(&[book]);
     let sheets = loaded.unwrap();
     let scale = |metric: &str, scenario: &str| {
         let found = all_facts(&sheets).into_iter().find(|f| f.2 == metric && f.1.as_str() == scenario);
@@ -245,7 +235,7 @@ fn sheets_without_a_metric_header_are_skipped() {
             "AMZN actual revenue 2025Q4 = 213.4 at AMZN.xlsx: Data!D4",
         ]
     );
-    let (sources, loaded) = load(&[book]);
+    let (sources, loaded) = load_data(&[book]);
     let sheets = loaded.unwrap();
     let names: Vec<(&str, Option<&str>)> =
         sheets.sources.iter().map(|s| (sources.get(s.file).name.as_str(), s.name.as_deref())).collect();
@@ -538,7 +528,7 @@ fn text_cells_read_as_exported_and_missing_markers_give_no_fact() {
             "AMZN actual revenue 2025Q4 = 70066 USD m at AMZN.xlsx: Sheet1!C2",
         ]
     );
-    let (sources, loaded) = load(&[book]);
+    let (sources, loaded) = load_data(&[book]);
     let sheets = loaded.unwrap();
     let source = &sheets.sources[0];
     let missing: Vec<String> = source.missing.iter().map(|&span| sources.location(source.file, span)).collect();

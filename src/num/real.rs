@@ -354,6 +354,17 @@ impl Real {
     /// The value as a decimal string for a machine: exact where it terminates, else rounded as asked
     /// to `figures` significant digits; trailing zeros after the point dropped.
     pub fn to_plain_string(&self, figures: u32, rounding: Rounding) -> String {
+        self.plain(figures, rounding).to_string()
+    }
+
+    /// The value as [`Real::to_plain_string`] writes it, for `write!` without a `String`: a decimal,
+    /// and a small rational's digits, made in machine words on the stack.
+    pub fn plain(&self, figures: u32, rounding: Rounding) -> Plain<'_> {
+        Plain { real: self, figures, rounding }
+    }
+
+    /// [`Real::to_plain_string`] in big integers: a big rational, or a small one that terminates.
+    fn plain_in_big_integers(&self, figures: u32, rounding: Rounding) -> String {
         if let Real::Dec(d) = self {
             return d.normalize().to_string();
         }
@@ -367,6 +378,126 @@ impl Real {
         let text = with_point(&rounded_integer(&self.rational(), digits, rounding), digits);
         if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
     }
+}
+
+/// A value written as [`Real::to_plain_string`] writes it ([`Real::plain`]).
+pub struct Plain<'a> {
+    real: &'a Real,
+    figures: u32,
+    rounding: Rounding,
+}
+
+impl std::fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0; PLAIN_BYTES];
+        let text = match self.real {
+            Real::Dec(d) => Some(plain_digits(d.mantissa() < 0, d.mantissa().unsigned_abs(), d.scale(), &mut buf)),
+            Real::Small(s) => small_plain(*s, self.figures, self.rounding, &mut buf),
+            Real::Big(_) => None,
+        };
+        match text {
+            Some(text) => f.write_str(text),
+            None => f.write_str(&self.real.plain_in_big_integers(self.figures, self.rounding)),
+        }
+    }
+}
+
+/// Room for a plain number made on the stack: 39 digits, a sign, a point and the zeros before a
+/// small rational's first digit (at most 19 past the point for a numerator of 64 bits).
+const PLAIN_BYTES: usize = 96;
+
+/// `|n| / 10^scale` written plainly, its trailing zeros after the point dropped (a decimal's
+/// `normalize`d `Display`; zero, negative or not, is `0`), in `buf`.
+fn plain_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &str {
+    if n == 0 {
+        return "0";
+    }
+    let (mut at, mut end, mut scale) = (integer_digits(n, buf), PLAIN_BYTES, scale as usize);
+    while scale > 0 && buf[end - 1] == b'0' {
+        end -= 1;
+        scale -= 1;
+    }
+    if scale > 0 {
+        while end - at <= scale {
+            at -= 1;
+            buf[at] = b'0';
+        }
+        buf.copy_within(at..end - scale, at - 1);
+        at -= 1;
+        buf[end - scale - 1] = b'.';
+    }
+    if negative {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // ASCII digits, a point and a sign
+    std::str::from_utf8(&buf[at..end]).unwrap_or("0")
+}
+
+/// Writes the digits of `n` at the end of `buf`, nineteen at a time in 64 bits; where they start.
+fn integer_digits(mut n: u128, buf: &mut [u8; PLAIN_BYTES]) -> usize {
+    const TEN_19: u128 = 10_000_000_000_000_000_000;
+    let mut at = PLAIN_BYTES;
+    loop {
+        let (mut low, more) = if n >= TEN_19 { ((n % TEN_19) as u64, true) } else { (n as u64, false) };
+        n /= TEN_19;
+        let stop = at - 19;
+        while low > 0 || (more && at > stop) {
+            at -= 1;
+            buf[at] = b'0' + (low % 10) as u8;
+            low /= 10;
+        }
+        if !more {
+            return at;
+        }
+    }
+}
+
+/// A small rational that does not terminate, written to `figures` significant digits rounded as
+/// asked, by long division in `u128` ([`Real::to_plain_string`]); `None` where it terminates or a
+/// step would overflow (then big integers write it).
+fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
+    let (a, d) = (u128::from(s.n.unsigned_abs()), u128::from(s.d));
+    if a == 0 || is_power_of_five(s.d >> s.d.trailing_zeros()) {
+        return None;
+    }
+    // floor(log10(a / d)), as [`floor_log10`] finds it
+    let e = a.ilog10() as i32 - d.ilog10() as i32;
+    let at_least = if e >= 0 {
+        a >= d.checked_mul(10u128.checked_pow(e as u32)?)?
+    } else {
+        a.checked_mul(10u128.checked_pow(-e as u32)?)? >= d
+    };
+    let e = if at_least { e } else { e - 1 };
+    let digits = u32::try_from(i64::from(figures.saturating_sub(1)) - i64::from(e)).unwrap_or(0);
+    // the digits of a / d to `digits` after the point: the quotient and what remains
+    let (mut q, mut r, mut left) = (a / d, a % d, digits);
+    while left > 0 {
+        let k = left.min(19);
+        let t = r * 10u128.pow(k); // r < d < 2^64, so within 128 bits
+        q = q.checked_mul(10u128.pow(k))?.checked_add(t / d)?;
+        r = t % d;
+        left -= k;
+    }
+    let negative = s.n < 0;
+    let up = match rounding {
+        Rounding::Nearest => 2 * r >= d,
+        Rounding::Down => negative && r != 0,
+        Rounding::Up => !negative && r != 0,
+    };
+    let q = if up { q.checked_add(1)? } else { q };
+    if usize::try_from(digits).ok()? + 3 > PLAIN_BYTES {
+        return None;
+    }
+    Some(plain_digits(negative, q, digits, buf))
+}
+
+/// Whether `x` is a power of five (one included).
+fn is_power_of_five(mut x: u64) -> bool {
+    while x > 1 && x % 5 == 0 {
+        x /= 5;
+    }
+    x == 1
 }
 
 impl PartialOrd for Real {
@@ -394,7 +525,7 @@ impl Ord for Real {
 impl std::fmt::Display for Real {
     /// Exact where the value terminates, else to 28 significant digits (for messages and tests).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.to_plain_string(28, Rounding::Nearest))
+        self.plain(28, Rounding::Nearest).fmt(f)
     }
 }
 
@@ -704,6 +835,49 @@ mod tests {
         let two_thirds = third.add(&third).unwrap();
         assert_eq!(two_thirds.to_string_at(0, Rounding::Nearest), "1");
         assert_eq!(two_thirds.neg().round(1).unwrap(), Real::from(Decimal::new(-7, 1)));
+    }
+
+    #[test]
+    fn plain_digits_in_machine_words_are_those_of_big_integers() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let decimals = ["0", "-0", "0.000", "-0.50", "1", "-1", "100", "0.05", "-12.3400", "213400000000"];
+        let extremes = [Decimal::MAX, Decimal::MIN, Decimal::new(1, 28), Decimal::new(-1, 28), d("1e-28")];
+        for x in decimals.map(d).into_iter().chain(extremes) {
+            assert_eq!(Real::Dec(x).to_plain_string(28, Rounding::Up), x.normalize().to_string(), "{x:?}");
+        }
+        let (mut seed, mut checked) = (0x2545_f491_4f6c_dd1du64, 0);
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let ends = [1, 2, 3, 7, 9, 10, 99, 1 << 20, 999_999_999_999, u64::MAX / 3, u64::MAX];
+        for i in 0..4000 {
+            let (n, d) = if i < ends.len() * ends.len() {
+                (ends[i / ends.len()] as i128, ends[i % ends.len()] as i128)
+            } else {
+                (i128::from(next() >> (next() % 64)), i128::from(next() >> (next() % 64)).max(1))
+            };
+            let sign = if i % 2 == 0 { 1 } else { -1 };
+            let Some(x) = Real::from_rational(BigRational::new(BigInt::from(sign * n), BigInt::from(d))).ok() else {
+                continue;
+            };
+            for figures in [28, 17, 3, 1] {
+                for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
+                    let slow = x.plain_in_big_integers(figures, rounding);
+                    assert_eq!(x.plain(figures, rounding).to_string(), slow, "{x:?} to {figures} {rounding:?}");
+                    if let Real::Small(s) = x
+                        && x.terminating_scale().is_none()
+                    {
+                        // every non-terminating one is written in machine words
+                        assert!(small_plain(s, figures, rounding, &mut [0; PLAIN_BYTES]).is_some(), "{x:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked} small rationals written");
     }
 
     #[test]

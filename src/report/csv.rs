@@ -125,7 +125,7 @@ fn shown(buf: &mut Vec<u8>, value: impl std::fmt::Display) {
 }
 
 /// A severity as the JSON report writes it.
-fn severity(s: Severity) -> &'static str {
+pub(super) fn severity(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -11,17 +11,23 @@ use serde::Serialize;
 use crate::data::Fact;
 use crate::diag::Diag;
 use crate::eval::{Check, Outcome, Trace, Value};
+use crate::num::Real;
 use crate::num::real::Rounding;
-use crate::num::{Num, Real, Unit};
+#[cfg(test)]
+use crate::num::{Num, Unit};
 use crate::period::Period;
 use crate::source::{SourceId, Sources, Span};
-use crate::syntax::ast::{Scenario, Severity};
+use crate::syntax::ast::Scenario;
+#[cfg(test)]
+use crate::syntax::ast::Severity;
 
+use super::json_writer::JsonWriter;
 use super::{Run, explain};
 
 /// The version of the schema; bumped when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
 
+#[cfg(test)]
 /// One check as the JSON report writes it (and `--format jsonl`, a line each): borrowed from the run
 /// and the check, its numbers and periods written by `serde_json` as they are serialised, so that a
 /// check costs few allocations.
@@ -61,6 +67,7 @@ struct Location<'a> {
     end: u32,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct JsonValue<'a> {
     expr: &'a str,
@@ -70,6 +77,7 @@ struct JsonValue<'a> {
     exact: Option<Exact<'a>>,
 }
 
+#[cfg(test)]
 /// A number exactly, in base units: where the value terminates; a quotient that does not is written
 /// to 28 significant digits, its bounds rounded outwards so that they still hold it.
 #[derive(Serialize)]
@@ -84,6 +92,7 @@ struct Exact<'a> {
     unit: Unit,
 }
 
+#[cfg(test)]
 impl<'a> Exact<'a> {
     /// A number's point and bounds.
     fn of(n: &'a Num) -> Exact<'a> {
@@ -91,31 +100,22 @@ impl<'a> Exact<'a> {
     }
 }
 
-/// A number as [`Real::to_plain_string`] writes it to 28 significant digits, rounded one way.
-struct Plain<'a>(&'a Real, Rounding);
-
-impl std::fmt::Display for Plain<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Real::Dec(d) => write!(f, "{}", d.normalize()),
-            other => f.write_str(&other.to_plain_string(28, self.1)),
-        }
-    }
-}
-
+#[cfg(test)]
 /// Serialises a point to the nearest digit.
 fn nearest<S: serde::Serializer>(r: &&Real, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&Plain(r, Rounding::Nearest))
+    s.collect_str(&r.plain(28, Rounding::Nearest))
 }
 
+#[cfg(test)]
 /// Serialises a lower bound, rounded down.
 fn down<S: serde::Serializer>(r: &&Real, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&Plain(r, Rounding::Down))
+    s.collect_str(&r.plain(28, Rounding::Down))
 }
 
+#[cfg(test)]
 /// Serialises an upper bound, rounded up.
 fn up<S: serde::Serializer>(r: &&Real, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&Plain(r, Rounding::Up))
+    s.collect_str(&r.plain(28, Rounding::Up))
 }
 
 /// Serialises a value as the string it displays as, written as it is made.
@@ -127,7 +127,7 @@ fn shown<T: std::fmt::Display, S: serde::Serializer>(value: &T, s: S) -> Result<
 /// does not terminate.
 pub(super) fn plain(r: &Real, rounding: Rounding, out: &mut Vec<u8>) {
     // writing to memory does not fail
-    let _ = write!(out, "{}", Plain(r, rounding));
+    let _ = write!(out, "{}", r.plain(28, rounding));
 }
 
 #[derive(Serialize)]
@@ -148,6 +148,7 @@ struct JsonFact<'a> {
     given: Option<String>,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct JsonMissing {
     name: String,
@@ -157,6 +158,7 @@ struct JsonMissing {
     not_meaningful: Option<String>,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct JsonError<'a> {
     message: &'a str,
@@ -220,8 +222,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     let mut checks = Items { out: &mut *out, any: false };
     super::write_rows(run, &mut checks, &|run, c, buf| {
         buf.extend_from_slice(b",\n    ");
-        // a check serialises without fail, and writing to memory does not fail
-        let _ = pretty(buf, &mut Vec::with_capacity(4096), &check(run, c), 4);
+        write_check(run, c, &mut JsonWriter::pretty(buf, 4));
     })?;
     let any = checks.any;
     out.write_all(if any { b"\n  ]" } else { b"[]" })?;
@@ -307,6 +308,125 @@ pub(super) fn message<'a>(run: &Run<'a>, c: &'a Check) -> Cow<'a, str> {
     }
 }
 
+/// Writes one check as the JSON report's object (the JSON Lines report's line), by hand: the fields
+/// of the serde form below, in its order, byte for byte as `serde_json` writes them, straight into
+/// the chunk's buffer.
+pub(super) fn write_check(run: &Run, c: &Check, w: &mut JsonWriter) {
+    let rule = &run.program.rules[c.rule];
+    w.open(b'{');
+    w.str_field("rule", &rule.name);
+    w.str_field("severity", super::csv::severity(rule.severity));
+    w.str_field("entity", &run.sheets.entities[c.entity as usize]);
+    w.shown_field("period", c.period);
+    if let Some(months) = run.sheets.calendar_months(c.entity, c.period) {
+        w.shown_field("calendar", months);
+    }
+    w.str_field("status", c.outcome.status());
+    w.key("borderline");
+    w.bool(c.borderline);
+    w.str_field("message", &message(run, c));
+    if let Some(text) = explain::explanation(c, run.program, run.sources) {
+        w.str_field("explanation", &text);
+    }
+    write_location(w, run.sources, rule.file, rule.name_span);
+    match &c.outcome {
+        Outcome::Fail(trace) => write_trace(run, rule, trace, w),
+        Outcome::Error(e, trace) => {
+            write_trace(run, rule, trace, w);
+            w.key("error");
+            w.open(b'{');
+            w.str_field("message", &e.message);
+            write_location(w, run.sources, e.file, e.span);
+            w.close(b'}');
+        }
+        Outcome::Skip(m) => {
+            w.key("missing");
+            w.open(b'{');
+            w.str_field("name", &m.name);
+            w.shown_field("period", m.period);
+            if let Some(why) = &m.not_meaningful {
+                w.str_field("not_meaningful", why);
+            }
+            w.close(b'}');
+        }
+        Outcome::Pass => {}
+    }
+    w.close(b'}');
+}
+
+/// Writes the operands' values and the facts read of a trace, as [`fill_trace`] gives them.
+fn write_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, w: &mut JsonWriter) {
+    let text = run.sources.get(rule.file);
+    let mut any = false;
+    for span in explain::operand_spans(&rule.body) {
+        let Some(value) = trace.value_at(span) else { continue };
+        if !any {
+            w.key("values");
+            w.open(b'[');
+            any = true;
+        }
+        w.item();
+        w.open(b'{');
+        w.str_field("expr", text.slice(span));
+        write_location(w, run.sources, rule.file, span);
+        w.str_field("shown", &value.show());
+        if let Value::Num(n) = value {
+            w.shown_field("point", n.point.plain(28, Rounding::Nearest));
+            w.shown_field("lo", n.lo.plain(28, Rounding::Down));
+            w.shown_field("hi", n.hi.plain(28, Rounding::Up));
+            w.shown_field("unit", n.unit);
+        }
+        w.close(b'}');
+    }
+    if any {
+        w.close(b']');
+    }
+    if trace.facts.is_empty() {
+        return;
+    }
+    w.key("facts");
+    w.open(b'[');
+    for f in &trace.facts {
+        w.item();
+        w.open(b'{');
+        if let Some(peer) = &f.peer {
+            w.str_field("entity", peer);
+        }
+        w.str_field("metric", &f.name);
+        w.str_field("scenario", f.scenario.as_str());
+        w.shown_field("period", f.period);
+        w.str_field("value", &f.fact.value.show());
+        write_location(w, run.sources, f.fact.origin.file, f.fact.origin.span);
+        if let Some(source) = source_name(run, f.fact.origin.file) {
+            w.str_field("source", source);
+        }
+        if let Some(given) = f.fact.given {
+            w.shown_field("given", given);
+        }
+        w.close(b'}');
+    }
+    w.close(b']');
+}
+
+/// Writes a `location` member as [`location`] gives it.
+fn write_location(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: Span) {
+    let l = location(sources, file, span);
+    w.key("location");
+    w.open(b'{');
+    w.str_field("file", l.file);
+    w.int_field("line", l.line as u64);
+    w.int_field("column", l.column as u64);
+    w.int_field("start", u64::from(l.start));
+    w.int_field("end", u64::from(l.end));
+    w.close(b'}');
+}
+
+/// The name of the source a data file is of, where it has one.
+fn source_name<'a>(run: &Run<'a>, file: SourceId) -> Option<&'a str> {
+    run.sheets.sources.iter().find(|s| s.file == file).and_then(|s| s.name.as_deref())
+}
+
+#[cfg(test)]
 /// One check.
 pub(super) fn check<'a>(run: &Run<'a>, c: &'a Check) -> JsonCheck<'a> {
     let rule = &run.program.rules[c.rule];
@@ -341,6 +461,7 @@ pub(super) fn check<'a>(run: &Run<'a>, c: &'a Check) -> JsonCheck<'a> {
     out
 }
 
+#[cfg(test)]
 /// The operands' values and the facts read, from a trace.
 fn fill_trace<'a>(run: &Run<'a>, rule: &'a crate::check::Rule, trace: &'a Trace, out: &mut JsonCheck<'a>) {
     for span in explain::operand_spans(&rule.body) {
@@ -364,7 +485,7 @@ fn fill_trace<'a>(run: &Run<'a>, rule: &'a crate::check::Rule, trace: &'a Trace,
 
 /// A fact with its provenance.
 fn fact<'a>(run: &Run<'a>, metric: &'a str, scenario: Scenario, period: Period, f: &'a Fact) -> JsonFact<'a> {
-    let source = run.sheets.sources.iter().find(|s| s.file == f.origin.file).and_then(|s| s.name.as_deref());
+    let source = source_name(run, f.origin.file);
     JsonFact {
         entity: None,
         metric,
@@ -430,4 +551,67 @@ fn location(sources: &Sources, file: SourceId, span: Span) -> Location<'_> {
     let f = sources.get(file);
     let (line, column) = f.line_col(span.start);
     Location { file: &f.name, line, column, start: span.start, end: span.end }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::Inputs;
+    use crate::eval::{Filter, Keep};
+
+    /// Rules that fail with a title of quotes, a tab and non-ASCII, over a quotient that does not
+    /// terminate, a negative zero and a figure past a decimal's digits; that err and that skip.
+    const RULES: &str = concat!(
+        "rule r \"Revenue, \\\"net\\\" — of returns\t\\\\ {revenue}\": revenue > 1000 USD bn\n",
+        r#"rule q: revenue / 7 > 100 USD bn
+rule m: revenue / capex ~= 6000%
+rule z: revenue / (capex - 3 USD bn) > 1%
+rule s: capex[-1q] > 1 USD bn
+rule g warning: revenue in 200 USD bn..210 USD bn
+rule n: zero > 1 USD bn
+rule h: huge * 1000 < 1 USD bn
+rule p: revenue > 1 USD bn
+"#
+    );
+
+    /// An entity named with every character a ticker may hold.
+    const DATA: &str = "entity = \"BRK.B-_:/&\"\nunit = \"USD bn\"\n[actual.2025Q4]\nrevenue = 213.4\n\
+                        capex = 3\nzero = -0.0\nhuge = 79228162514264337593543950335\n";
+
+    #[test]
+    fn a_check_written_by_hand_is_the_serde_form_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.tick"), RULES).unwrap();
+        std::fs::write(dir.path().join("d.toml"), DATA).unwrap();
+        let inputs = Inputs {
+            paths: vec![dir.path().join("r.tick")],
+            data: vec![dir.path().join("d.toml")],
+            ..Inputs::default()
+        };
+        let loaded = crate::commands::load(&inputs).unwrap_or_else(|(d, _)| panic!("{d:?}"));
+        let results = crate::eval::run(&loaded.program, &loaded.sheets, &Filter::default(), Keep::NotPassed);
+        let run = Run {
+            program: &loaded.program,
+            sheets: &loaded.sheets,
+            sources: &loaded.sources,
+            results: &results,
+            warnings: &[],
+            conflicts: super::super::Conflicts::Sources,
+        };
+        let mut statuses = Vec::new();
+        for c in run.listed() {
+            let form = check(&run, &c);
+            let mut hand = Vec::new();
+            write_check(&run, &c, &mut JsonWriter::compact(&mut hand));
+            let serde = serde_json::to_string(&form).unwrap();
+            assert_eq!(String::from_utf8(hand).unwrap(), serde);
+            let (mut hand, mut serde) = (Vec::new(), Vec::new());
+            write_check(&run, &c, &mut JsonWriter::pretty(&mut hand, 4));
+            pretty(&mut serde, &mut Vec::new(), &form, 4).unwrap();
+            assert_eq!(String::from_utf8(hand).unwrap(), String::from_utf8(serde).unwrap());
+            statuses.push(format!("{} {}", run.program.rules[c.rule].name, c.outcome.status()));
+        }
+        let statuses = statuses.join(", ");
+        assert_eq!(statuses, "r fail, q fail, m fail, z error, s skip, g fail, n fail, h fail, p pass", "{statuses}");
+    }
 }

@@ -11,8 +11,7 @@ use super::Run;
 /// Writes the JSON Lines report of a run, the lines rendered by the workers.
 pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     super::write_rows(run, out, &|run, c, buf| {
-        // a check serialises to JSON without fail, and writing to memory does not fail
-        let _ = serde_json::to_writer(&mut *buf, &super::json::check(run, c));
+        super::json::write_check(run, c, &mut super::json_writer::JsonWriter::compact(buf));
         buf.push(b'\n');
     })
 }

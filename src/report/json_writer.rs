@@ -1,0 +1,216 @@
+//! JSON written by hand into a byte buffer, byte for byte as `serde_json` writes it (compact, or
+//! pretty-printed at a depth), for the objects a bulk report writes a hundred thousand times: no
+//! serialiser state, no `String` a field, a text escaped only where it needs it.
+
+use std::fmt::{Display, Write as _};
+
+/// A JSON writer over a buffer: compact (`{"a":1}`) or pretty as `serde_json` prints it (two spaces
+/// a level, `"a": 1`, empty containers `[]` and `{}`), starting at a given indentation.
+pub struct JsonWriter<'b> {
+    out: &'b mut Vec<u8>,
+    /// The spaces of the current level when pretty; `None` when compact.
+    indent: Option<usize>,
+    /// Whether the container being written has no member yet.
+    empty: bool,
+}
+
+impl<'b> JsonWriter<'b> {
+    /// A compact writer.
+    pub fn compact(out: &'b mut Vec<u8>) -> Self {
+        JsonWriter { out, indent: None, empty: true }
+    }
+
+    /// A pretty writer whose first value starts a line indented `indent` spaces (its own first line
+    /// already positioned there by the caller).
+    pub fn pretty(out: &'b mut Vec<u8>, indent: usize) -> Self {
+        JsonWriter { out, indent: Some(indent), empty: true }
+    }
+
+    /// Opens an object (`{`) or an array (`[`) as the next value.
+    pub fn open(&mut self, bracket: u8) {
+        self.out.push(bracket);
+        self.indent = self.indent.map(|i| i + 2);
+        self.empty = true;
+    }
+
+    /// Closes the object (`}`) or array (`]`) opened last; its members are all written.
+    pub fn close(&mut self, bracket: u8) {
+        self.indent = self.indent.map(|i| i - 2);
+        if !self.empty {
+            self.newline();
+        }
+        self.out.push(bracket);
+        self.empty = false;
+    }
+
+    /// Starts an object's member: its key, then its value is written next.
+    pub fn key(&mut self, key: &str) {
+        self.item();
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes()); // the keys are plain ASCII
+        self.out.extend_from_slice(if self.indent.is_some() { b"\": " } else { b"\":" });
+    }
+
+    /// Starts an array's element: its value is written next.
+    pub fn item(&mut self) {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.newline();
+        self.empty = false;
+    }
+
+    /// A string value.
+    pub fn str(&mut self, text: &str) {
+        self.out.push(b'"');
+        escaped(self.out, text.as_bytes());
+        self.out.push(b'"');
+    }
+
+    /// A value's `Display` as a string, written in place and escaped only where it needs it.
+    pub fn shown(&mut self, value: impl Display) {
+        self.out.push(b'"');
+        let at = self.out.len();
+        let _ = write!(Bytes(self.out), "{value}"); // writing to memory does not fail
+        if self.out[at..].iter().any(|&b| needs_escape(b)) {
+            let raw = self.out.split_off(at);
+            escaped(self.out, &raw);
+        }
+        self.out.push(b'"');
+    }
+
+    /// An integer value.
+    pub fn int(&mut self, n: u64) {
+        let _ = write!(Bytes(self.out), "{n}"); // writing to memory does not fail
+    }
+
+    /// A boolean value.
+    pub fn bool(&mut self, b: bool) {
+        self.out.extend_from_slice(if b { b"true" } else { b"false" });
+    }
+
+    /// A key and a string value.
+    pub fn str_field(&mut self, key: &str, text: &str) {
+        self.key(key);
+        self.str(text);
+    }
+
+    /// A key and a value's `Display` as a string.
+    pub fn shown_field(&mut self, key: &str, value: impl Display) {
+        self.key(key);
+        self.shown(value);
+    }
+
+    /// A key and an integer value.
+    pub fn int_field(&mut self, key: &str, n: u64) {
+        self.key(key);
+        self.int(n);
+    }
+
+    /// A line end and the current indentation, where pretty.
+    fn newline(&mut self) {
+        if let Some(indent) = self.indent {
+            self.out.push(b'\n');
+            self.out.resize(self.out.len() + indent, b' ');
+        }
+    }
+}
+
+/// A byte buffer as a `fmt::Write`, so that `write!` goes straight into it.
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Whether `serde_json` escapes a byte in a string: a control character, a quote or a backslash.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Writes the bytes of a UTF-8 text as `serde_json` escapes them inside a string: `\"`, `\\`, `\b`,
+/// `\f`, `\n`, `\r`, `\t` and every other control character as `\u00XX` (lower-case hex); the rest,
+/// non-ASCII characters included, as they are.
+fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !needs_escape(b) {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        start = i + 1;
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+            }
+        }
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let texts = ["plain", "a \"quoted\" \\ back", "tab\tline\nfeed\r\u{8}\u{c}", "\u{0}\u{1f}\u{7f}", "né 日本 🎉"];
+        for text in texts {
+            let mut out = Vec::new();
+            JsonWriter::compact(&mut out).str(text);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(text).unwrap(), "{text:?}");
+            let mut out = Vec::new();
+            JsonWriter::compact(&mut out).shown(text);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn containers_are_laid_out_as_serde_json_lays_them_out() {
+        let value = serde_json::json!({"a": 1, "b": [], "c": {}, "d": [{"e": true, "f": "x"}, {"g": []}]});
+        let write = |w: &mut JsonWriter| {
+            w.open(b'{');
+            w.int_field("a", 1);
+            w.key("b");
+            w.open(b'[');
+            w.close(b']');
+            w.key("c");
+            w.open(b'{');
+            w.close(b'}');
+            w.key("d");
+            w.open(b'[');
+            w.item();
+            w.open(b'{');
+            w.key("e");
+            w.bool(true);
+            w.str_field("f", "x");
+            w.close(b'}');
+            w.item();
+            w.open(b'{');
+            w.key("g");
+            w.open(b'[');
+            w.close(b']');
+            w.close(b'}');
+            w.close(b']');
+            w.close(b'}');
+        };
+        let mut out = Vec::new();
+        write(&mut JsonWriter::compact(&mut out));
+        assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&value).unwrap());
+        let mut out = Vec::new();
+        write(&mut JsonWriter::pretty(&mut out, 0));
+        assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string_pretty(&value).unwrap());
+    }
+}

@@ -266,6 +266,37 @@ impl SourceFile {
         (first_line + newlines + 1, column + 1)
     }
 
+    /// Whether places in the file are found by reading it from disk: a streamed file whose text is
+    /// not in memory.
+    fn reads_places(&self) -> bool {
+        self.disk.is_some() && self.text.get().is_none()
+    }
+
+    /// [`SourceFile::line_col`] of many offsets in ascending order, each block of lines they fall in
+    /// read once: the places a chunk of a report's checks needs, which a streamed file would
+    /// otherwise read a block each for.
+    fn line_cols(&self, offsets: &[u32], out: &mut Vec<(usize, usize)>) {
+        let Some(disk) = self.disk.as_ref().filter(|_| self.reads_places()) else {
+            return out.extend(offsets.iter().map(|&o| self.line_col(o)));
+        };
+        let mut rest = offsets;
+        while let Some(&first) = rest.first() {
+            let k = self.line_starts.partition_point(|&s| s <= first).max(1) - 1;
+            let (start, end) = (self.line_starts[k], self.line_starts.get(k + 1).copied());
+            let within = end.map_or(rest.len(), |end| rest.partition_point(|&o| o < end));
+            let (block, after) = rest.split_at(within);
+            let bytes = end.filter(|&end| end - start <= BLOCK_BYTES).and_then(|end| disk.read(start, end));
+            match bytes {
+                Some(bytes) => out.extend(block.iter().map(|&offset| {
+                    let (newlines, column) = place_in(&bytes[..(offset - start) as usize]);
+                    (k * self.stride + newlines + 1, column + 1)
+                })),
+                None => out.extend(block.iter().map(|&o| self.line_col(o))),
+            }
+            rest = after;
+        }
+    }
+
     /// The text as a diagnostic shows it: characters that could hide code or reorder a line (a
     /// bidirectional control in a title) replaced by visible ones of the same length
     /// ([`crate::syntax::hidden::visible`]), so spans still fit; the text itself where it has none.
@@ -369,6 +400,42 @@ impl Sources {
         }
         let (line, col) = file.line_col(span.start);
         format!("{name}:{line}:{col}")
+    }
+}
+
+/// Lines and columns of places found ahead, a block of a streamed file read once for all of them
+/// ([`Sources::places`]); any other place is found as it is asked for.
+#[derive(Debug, Default)]
+pub struct Places {
+    /// File, offset, and the one-based line and column there, sorted.
+    found: Vec<(SourceId, u32, usize, usize)>,
+}
+
+impl Places {
+    /// The line and column of an offset, where found ahead.
+    pub fn get(&self, file: SourceId, offset: u32) -> Option<(usize, usize)> {
+        let at = self.found.binary_search_by(|&(f, o, ..)| (f, o).cmp(&(file, offset))).ok()?;
+        Some((self.found[at].2, self.found[at].3))
+    }
+}
+
+impl Sources {
+    /// Finds the lines and columns of many places in streamed files at once (the facts a chunk of a
+    /// report's checks read): sorted, so that each block of lines is read once. Places in other files
+    /// are left to be found as they are asked for.
+    pub fn places(&self, mut wanted: Vec<(SourceId, u32)>) -> Places {
+        wanted.retain(|&(file, _)| self.get(file).reads_places());
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut found = Vec::with_capacity(wanted.len());
+        let mut cols = Vec::new();
+        for group in wanted.chunk_by(|a, b| a.0 == b.0) {
+            let offsets: Vec<u32> = group.iter().map(|&(_, o)| o).collect();
+            cols.clear();
+            self.get(group[0].0).line_cols(&offsets, &mut cols);
+            found.extend(group.iter().zip(&cols).map(|(&(file, offset), &(line, col))| (file, offset, line, col)));
+        }
+        Places { found }
     }
 }
 

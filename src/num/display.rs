@@ -1,5 +1,7 @@
 //! Showing values with their unit and the digits they deserve: `10.80 %`, `213.4 USD bn`, `180 bps`.
 
+use std::fmt::Write as _;
+
 use rust_decimal::Decimal;
 
 use super::interval::Num;
@@ -29,8 +31,16 @@ pub fn range(r: &RangeLit) -> String {
 /// A computed value in its unit, with as many digits as its interval's width deserves, rounded half
 /// away from zero (a quotient that does not terminate is shown so, at most 28 digits after the point).
 pub fn num(n: &Num) -> String {
+    let mut out = String::new();
+    write_num(&mut out, n);
+    out
+}
+
+/// Writes [`num`] at the end of `out`.
+pub fn write_num(out: &mut String, n: &Num) {
     let digits = deserved_digits(n);
-    with_unit(to_unit(&n.point, n.unit).to_string_at(digits, Rounding::Nearest), n.unit)
+    to_unit(&n.point, n.unit).write_at(digits, Rounding::Nearest, out);
+    push_unit(out, n.unit);
 }
 
 /// The interval of a value, one digit finer than the value itself, rounded outwards: `37.78 %..39.32 %`.
@@ -41,10 +51,19 @@ pub fn interval(n: &Num) -> String {
 /// The interval of a value with at least `digits` after the point: enough to show that two
 /// intervals a small gap apart do not touch.
 pub fn interval_with(n: &Num, digits: u32) -> String {
+    let mut out = String::new();
+    write_interval_with(&mut out, n, digits);
+    out
+}
+
+/// Writes [`interval_with`] at the end of `out`.
+fn write_interval_with(out: &mut String, n: &Num, digits: u32) {
     let digits = (deserved_digits(n) + 1).max(digits).min(MAX_DIGITS);
-    let lo = to_unit(&n.lo, n.unit).to_string_at(digits, Rounding::Down);
-    let hi = to_unit(&n.hi, n.unit).to_string_at(digits, Rounding::Up);
-    format!("{}..{}", with_unit(lo, n.unit), with_unit(hi, n.unit))
+    to_unit(&n.lo, n.unit).write_at(digits, Rounding::Down, out);
+    push_unit(out, n.unit);
+    out.push_str("..");
+    to_unit(&n.hi, n.unit).write_at(digits, Rounding::Up, out);
+    push_unit(out, n.unit);
 }
 
 /// A value and, where it is not exact, its interval: `39 % (37.7 %..39.4 %)`.
@@ -54,7 +73,19 @@ pub fn num_with_interval(n: &Num) -> String {
 
 /// A value and its interval, the interval with at least `digits` after the point.
 pub fn num_with_interval_digits(n: &Num, digits: u32) -> String {
-    if n.is_exact() { num(n) } else { format!("{} ({})", num(n), interval_with(n, digits)) }
+    let mut out = String::new();
+    write_num_with_interval_digits(&mut out, n, digits);
+    out
+}
+
+/// Writes [`num_with_interval_digits`] at the end of `out`.
+pub fn write_num_with_interval_digits(out: &mut String, n: &Num, digits: u32) {
+    write_num(out, n);
+    if !n.is_exact() {
+        out.push_str(" (");
+        write_interval_with(out, n, digits);
+        out.push(')');
+    }
 }
 
 /// The point of a value in full where the digits its interval deserves round it away (a range's
@@ -70,7 +101,7 @@ pub fn hidden_point(n: &Num) -> Option<String> {
 /// visibly do not touch: one unit in the last place at most half the gap.
 pub fn digits_to_separate(gap: &Real, unit: Unit) -> u32 {
     let half = to_unit(gap, unit).div(&Real::from(Decimal::TWO)).unwrap_or(Real::ZERO);
-    decimals_down_to(&half, Decimal::ONE)
+    decimals_down_to(&half, 0)
 }
 
 /// A difference between two values of a unit: ratios differ by percentage points (`0.19 pp`).
@@ -101,26 +132,47 @@ fn deserved_digits(n: &Num) -> u32 {
     if width.is_zero() {
         let exact = to_unit(&n.point, n.unit);
         // an exact value that does not terminate (`12.5 / 35.6`) is shown to ten significant digits
-        let significant = || decimals_down_to(&exact.abs(), Decimal::from(1_000_000_000));
+        let significant = || decimals_down_to(&exact.abs(), 9);
         return exact.terminating_scale().unwrap_or_else(significant).min(MAX_DIGITS);
     }
-    decimals_down_to(&width, Decimal::ONE)
+    decimals_down_to(&width, 0)
 }
 
 /// Enough digits to show three significant figures of a difference.
 fn significant_digits(x: &Real) -> u32 {
-    decimals_down_to(&x.abs(), Decimal::ONE_HUNDRED)
+    decimals_down_to(&x.abs(), 2)
 }
 
-/// How many times `start` must be divided by ten to be at most `x` (at most [`MAX_DIGITS`]).
-fn decimals_down_to(x: &Real, start: Decimal) -> u32 {
+/// How many times `10^power` must be divided by ten to be at most `x` (at most [`MAX_DIGITS`]): for
+/// a positive decimal, from its first digit's power of ten (`10^k <= x` exactly where `k` is at most
+/// that power), else [`by_steps`].
+fn decimals_down_to(x: &Real, power: u32) -> u32 {
+    match x {
+        Real::Dec(d) if d.mantissa() > 0 => {
+            let first = i64::from(d.mantissa().unsigned_abs().ilog10()) - i64::from(d.scale());
+            (i64::from(power) - first).clamp(0, i64::from(MAX_DIGITS)) as u32
+        }
+        _ => by_steps(x, power),
+    }
+}
+
+/// [`decimals_down_to`] by dividing `10^power` by ten until it is at most `x`.
+fn by_steps(x: &Real, power: u32) -> u32 {
     let mut digits = 0;
-    let mut step = start;
+    let mut step = Decimal::from(10u64.pow(power));
     while Real::Dec(step) > *x && digits < MAX_DIGITS {
         step /= Decimal::TEN;
         digits += 1;
     }
     digits
+}
+
+/// Writes a unit after a number as [`with_unit`] joins them.
+fn push_unit(out: &mut String, unit: Unit) {
+    if !matches!(unit, Unit::None | Unit::Fraction) {
+        // writing to a `String` does not fail
+        let _ = write!(out, " {unit}");
+    }
 }
 
 /// Joins a number and its unit as shown: `10.80 %`, `730 USD m`, `1.95 USD`.
@@ -139,6 +191,17 @@ mod tests {
     fn pct(lo: &str, point: &str, hi: &str) -> Num {
         let d = |s: &str| Real::Dec(parse_decimal(s).unwrap());
         Num { lo: d(lo), point: d(point), hi: d(hi), unit: Unit::Ratio(RatioStyle::Percent) }
+    }
+
+    #[test]
+    fn a_decimal_s_digits_down_to_it_are_those_counted_by_steps() {
+        let texts = ["0", "-1", "1", "0.5", "0.1", "0.09999", "1.0000", "99.99", "100", "1000000000", "2e-28", "7e27"];
+        for text in texts {
+            let x = Real::Dec(text.parse::<Decimal>().or_else(|_| Decimal::from_scientific(text)).unwrap());
+            for power in [0, 2, 9] {
+                assert_eq!(decimals_down_to(&x, power), by_steps(&x, power), "{text} from 10^{power}");
+            }
+        }
     }
 
     #[test]

@@ -338,6 +338,9 @@ impl Real {
     pub fn to_string_at(&self, digits: u32, rounding: Rounding) -> String {
         match self {
             Real::Dec(d) if digits <= Decimal::MAX_SCALE => {
+                if let Some(text) = decimal_at(*d, digits, rounding, &mut [0; PLAIN_BYTES]) {
+                    return text.to_owned();
+                }
                 let strategy = match rounding {
                     Rounding::Nearest => RoundingStrategy::MidpointAwayFromZero,
                     Rounding::Down => RoundingStrategy::ToNegativeInfinity,
@@ -349,6 +352,17 @@ impl Real {
             }
             _ => with_point(&rounded_integer(&self.rational(), digits, rounding), digits),
         }
+    }
+
+    /// Writes [`Real::to_string_at`] at the end of `out`, a decimal's digits made on the stack.
+    pub fn write_at(&self, digits: u32, rounding: Rounding, out: &mut String) {
+        if let Real::Dec(d) = self
+            && digits <= Decimal::MAX_SCALE
+            && let Some(text) = decimal_at(*d, digits, rounding, &mut [0; PLAIN_BYTES])
+        {
+            return out.push_str(text);
+        }
+        out.push_str(&self.to_string_at(digits, rounding));
     }
 
     /// The value as a decimal string for a machine: exact where it terminates, else rounded as asked
@@ -412,11 +426,24 @@ fn plain_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]
     if n == 0 {
         return "0";
     }
-    let (mut at, mut end, mut scale) = (integer_digits(n, buf), PLAIN_BYTES, scale as usize);
+    let (at, mut end, mut scale) = (integer_digits(n, buf), PLAIN_BYTES, scale as usize);
     while scale > 0 && buf[end - 1] == b'0' {
         end -= 1;
         scale -= 1;
     }
+    with_point_at(negative, at, end, scale, buf)
+}
+
+/// `|n| / 10^scale` written with exactly `scale` digits after the point (a decimal's `Display`;
+/// zero is never negative), in `buf`.
+fn fixed_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &str {
+    let at = integer_digits(n, buf);
+    with_point_at(negative && n != 0, at, PLAIN_BYTES, scale as usize, buf)
+}
+
+/// The digits in `buf[at..end]` with a point before the last `scale` of them (zeros put before
+/// where there are fewer) and a sign where `negative`.
+fn with_point_at(negative: bool, mut at: usize, end: usize, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> &str {
     if scale > 0 {
         while end - at <= scale {
             at -= 1;
@@ -434,6 +461,29 @@ fn plain_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]
     std::str::from_utf8(&buf[at..end]).unwrap_or("0")
 }
 
+/// A decimal rounded as asked to `digits` after the point and written with exactly that many, as
+/// `round_dp_with_strategy`, `rescale` and `Display` write it, in machine words; `None` where the
+/// digits would pass a decimal's 96 bits.
+fn decimal_at(d: Decimal, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
+    let (negative, m, scale) = (d.mantissa() < 0, d.mantissa().unsigned_abs(), d.scale());
+    let n = if digits >= scale {
+        m.checked_mul(10u128.checked_pow(digits - scale)?)?
+    } else {
+        let p = 10u128.pow(scale - digits);
+        let (q, r) = (m / p, m % p);
+        let up = match rounding {
+            Rounding::Nearest => 2 * r >= p,
+            Rounding::Down => negative && r != 0,
+            Rounding::Up => !negative && r != 0,
+        };
+        q + u128::from(up)
+    };
+    if n >> 96 != 0 || digits as usize + 3 > PLAIN_BYTES {
+        return None;
+    }
+    Some(fixed_digits(negative, n, digits, buf))
+}
+
 /// Writes the digits of `n` at the end of `buf`, nineteen at a time in 64 bits; where they start.
 fn integer_digits(mut n: u128, buf: &mut [u8; PLAIN_BYTES]) -> usize {
     const TEN_19: u128 = 10_000_000_000_000_000_000;
@@ -448,6 +498,10 @@ fn integer_digits(mut n: u128, buf: &mut [u8; PLAIN_BYTES]) -> usize {
             low /= 10;
         }
         if !more {
+            if at == PLAIN_BYTES {
+                at -= 1;
+                buf[at] = b'0';
+            }
             return at;
         }
     }
@@ -878,6 +932,31 @@ mod tests {
             }
         }
         assert!(checked > 10_000, "{checked} small rationals written");
+    }
+
+    #[test]
+    fn a_decimal_at_some_digits_in_machine_words_is_rust_decimal_s() {
+        let by_rust_decimal = |d: Decimal, digits: u32, rounding: Rounding| {
+            let strategy = match rounding {
+                Rounding::Nearest => RoundingStrategy::MidpointAwayFromZero,
+                Rounding::Down => RoundingStrategy::ToNegativeInfinity,
+                Rounding::Up => RoundingStrategy::ToPositiveInfinity,
+            };
+            let mut r = d.round_dp_with_strategy(digits, strategy);
+            r.rescale(digits);
+            if r.is_zero() { Decimal::new(0, r.scale()) } else { r }.to_string()
+        };
+        let texts =
+            ["0", "-0", "-0.000", "0.5", "-0.5", "2.345", "-2.345", "0.0049", "-0.0051", "99.995", "213400000000"];
+        let extremes = [Decimal::MAX, Decimal::MIN, Decimal::new(1, 28), Decimal::new(-5, 28), Decimal::new(123, 20)];
+        for d in texts.map(|t| t.parse::<Decimal>().unwrap()).into_iter().chain(extremes) {
+            for digits in [0, 1, 2, 3, 5, 9, 20, 28] {
+                for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
+                    let expected = by_rust_decimal(d, digits, rounding);
+                    assert_eq!(Real::Dec(d).to_string_at(digits, rounding), expected, "{d:?} at {digits} {rounding:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn explanation(check: &Check, program: &Program, sources: &Sources) -> Optio
 /// The help of a failed check's diagnostic ([`explanation`]).
 fn failure_help(check: &Check, rule: &Rule, trace: &Trace, sources: &Sources) -> String {
     let text = sources.get(rule.file);
-    let mut help = explain_failure(&rule.body, trace, &|span| text.slice(span).trim().to_owned());
+    let mut help = explain_failure(&rule.body, trace, &|span| text.slice(span).trim());
     if check.borderline {
         help.extend(trace.flips.iter().map(|f| format!("\nborderline: {f}")));
     }
@@ -128,14 +128,14 @@ fn operands(e: &CExpr, out: &mut Vec<(Span, Operand)>) {
 }
 
 /// Says why the top of a rule is false, with the gap and the tolerance.
-fn explain_failure(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> String) -> String {
+fn explain_failure<'t>(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> &'t str) -> String {
     let num = |e: &CExpr| match trace.value_at(e.span) {
         Some(Value::Num(n)) => Some(n.clone()),
         _ => None,
     };
     match &body.kind {
         CKind::Approx { lhs, rhs, within } => match (num(lhs), num(rhs)) {
-            (Some(a), Some(b)) => approx_help((&text(lhs.span), a), (&text(rhs.span), b), within.as_ref()),
+            (Some(a), Some(b)) => approx_help((text(lhs.span), a), (text(rhs.span), b), within.as_ref()),
             _ => "the two sides do not meet given rounding".into(),
         },
         CKind::Compare { first, rest } if rest.len() == 1 => match (num(first), num(&rest[0].1)) {
@@ -164,22 +164,37 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
     // exact, so where the check failed the gap is never zero
     let gap = a.gap(&widened).filter(|g| !g.is_zero());
     let digits = gap.as_ref().map_or(0, |g| display::digits_to_separate(g, a.unit));
-    let mut text = format!(
-        "`{left}` is {} and `{right}` is {}",
-        display::num_with_interval_digits(&a, digits),
-        display::num_with_interval_digits(&b, digits)
-    );
+    let mut text = String::with_capacity(192);
+    text.push('`');
+    text.push_str(left);
+    text.push_str("` is ");
+    display::write_num_with_interval_digits(&mut text, &a, digits);
+    text.push_str(" and `");
+    text.push_str(right);
+    text.push_str("` is ");
+    display::write_num_with_interval_digits(&mut text, &b, digits);
     match tolerance {
         Some((t, by)) => {
             let shown = display::quantity(t);
             let absolute = display::difference(&by, a.unit);
-            let tolerance = if shown == absolute { shown } else { format!("{shown} ({absolute})") };
             let apart =
                 gap.map_or_else(|| "less than 0.0000000000000000000000000001".to_owned(), |g| apart(Some(g), a.unit));
-            text += &format!("; even within {tolerance} they are {apart} apart");
+            text.push_str("; even within ");
+            text.push_str(&shown);
+            if shown != absolute {
+                text.push_str(" (");
+                text.push_str(&absolute);
+                text.push(')');
+            }
+            text.push_str(" they are ");
+            text.push_str(&apart);
         }
-        None => text += &format!("; given rounding they are {} apart", apart(gap.or(a.gap(&widened)), a.unit)),
+        None => {
+            text.push_str("; given rounding they are ");
+            text.push_str(&apart(gap.or(a.gap(&widened)), a.unit));
+        }
     }
+    text.push_str(" apart");
     text
 }
 
@@ -189,14 +204,17 @@ fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
     };
-    let words = crate::eval::verdict::words(op);
     let gap = a.point.sub(&b.point).ok().map(|d| d.abs());
-    format!(
-        "{} is not {words} {} (point values compared; they differ by {})",
-        display::num(&a),
-        display::num(&b),
-        apart(gap, a.unit)
-    )
+    let mut text = String::with_capacity(96);
+    display::write_num(&mut text, &a);
+    text.push_str(" is not ");
+    text.push_str(crate::eval::verdict::words(op));
+    text.push(' ');
+    display::write_num(&mut text, &b);
+    text.push_str(" (point values compared; they differ by ");
+    text.push_str(&apart(gap, a.unit));
+    text.push(')');
+    text
 }
 
 /// `v in r` failed: which end it passed and by how much (above the top by `v − top`, below the

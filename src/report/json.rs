@@ -16,7 +16,7 @@ use crate::num::real::Rounding;
 #[cfg(test)]
 use crate::num::{Num, Unit};
 use crate::period::Period;
-use crate::source::{SourceId, Sources, Span};
+use crate::source::{Places, SourceId, Sources, Span};
 use crate::syntax::ast::Scenario;
 #[cfg(test)]
 use crate::syntax::ast::Severity;
@@ -220,9 +220,9 @@ pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     let mut item = Vec::new();
     write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n  \"checks\": ")?;
     let mut checks = Items { out: &mut *out, any: false };
-    super::write_rows(run, &mut checks, &|run, c, buf| {
+    super::write_placed_rows(run, &mut checks, &|run, places, c, buf| {
         buf.extend_from_slice(b",\n    ");
-        write_check(run, c, &mut JsonWriter::pretty(buf, 4));
+        write_check(run, places, c, &mut JsonWriter::pretty(buf, 4));
     })?;
     let any = checks.any;
     out.write_all(if any { b"\n  ]" } else { b"[]" })?;
@@ -310,8 +310,8 @@ pub(super) fn message<'a>(run: &Run<'a>, c: &'a Check) -> Cow<'a, str> {
 
 /// Writes one check as the JSON report's object (the JSON Lines report's line), by hand: the fields
 /// of the serde form below, in its order, byte for byte as `serde_json` writes them, straight into
-/// the chunk's buffer.
-pub(super) fn write_check(run: &Run, c: &Check, w: &mut JsonWriter) {
+/// the chunk's buffer; the facts' places looked up in `places` where found ahead.
+pub(super) fn write_check(run: &Run, places: &Places, c: &Check, w: &mut JsonWriter) {
     let rule = &run.program.rules[c.rule];
     w.open(b'{');
     w.str_field("rule", &rule.name);
@@ -328,15 +328,15 @@ pub(super) fn write_check(run: &Run, c: &Check, w: &mut JsonWriter) {
     if let Some(text) = explain::explanation(c, run.program, run.sources) {
         w.str_field("explanation", &text);
     }
-    write_location(w, run.sources, rule.file, rule.name_span);
+    write_location(w, run.sources, rule.file, rule.name_span, None);
     match &c.outcome {
-        Outcome::Fail(trace) => write_trace(run, rule, trace, w),
+        Outcome::Fail(trace) => write_trace(run, places, rule, trace, w),
         Outcome::Error(e, trace) => {
-            write_trace(run, rule, trace, w);
+            write_trace(run, places, rule, trace, w);
             w.key("error");
             w.open(b'{');
             w.str_field("message", &e.message);
-            write_location(w, run.sources, e.file, e.span);
+            write_location(w, run.sources, e.file, e.span, None);
             w.close(b'}');
         }
         Outcome::Skip(m) => {
@@ -355,7 +355,7 @@ pub(super) fn write_check(run: &Run, c: &Check, w: &mut JsonWriter) {
 }
 
 /// Writes the operands' values and the facts read of a trace, as [`fill_trace`] gives them.
-fn write_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, w: &mut JsonWriter) {
+fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Trace, w: &mut JsonWriter) {
     let text = run.sources.get(rule.file);
     let mut any = false;
     for span in explain::operand_spans(&rule.body) {
@@ -368,7 +368,7 @@ fn write_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, w: &mut Json
         w.item();
         w.open(b'{');
         w.str_field("expr", text.slice(span));
-        write_location(w, run.sources, rule.file, span);
+        write_location(w, run.sources, rule.file, span, None);
         w.str_field("shown", &value.show());
         if let Value::Num(n) = value {
             w.shown_field("point", n.point.plain(28, Rounding::Nearest));
@@ -396,7 +396,8 @@ fn write_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, w: &mut Json
         w.str_field("scenario", f.scenario.as_str());
         w.shown_field("period", f.period);
         w.str_field("value", &f.fact.value.show());
-        write_location(w, run.sources, f.fact.origin.file, f.fact.origin.span);
+        let (file, span) = (f.fact.origin.file, f.fact.origin.span);
+        write_location(w, run.sources, file, span, places.get(file, span.start));
         if let Some(source) = source_name(run, f.fact.origin.file) {
             w.str_field("source", source);
         }
@@ -408,16 +409,18 @@ fn write_trace(run: &Run, rule: &crate::check::Rule, trace: &Trace, w: &mut Json
     w.close(b']');
 }
 
-/// Writes a `location` member as [`location`] gives it.
-fn write_location(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: Span) {
-    let l = location(sources, file, span);
+/// Writes a `location` member as [`location`] gives it, its line and column `found` ahead or found
+/// now.
+fn write_location(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: Span, found: Option<(usize, usize)>) {
+    let f = sources.get(file);
+    let (line, column) = found.unwrap_or_else(|| f.line_col(span.start));
     w.key("location");
     w.open(b'{');
-    w.str_field("file", l.file);
-    w.int_field("line", l.line as u64);
-    w.int_field("column", l.column as u64);
-    w.int_field("start", u64::from(l.start));
-    w.int_field("end", u64::from(l.end));
+    w.str_field("file", &f.name);
+    w.int_field("line", line as u64);
+    w.int_field("column", column as u64);
+    w.int_field("start", u64::from(span.start));
+    w.int_field("end", u64::from(span.end));
     w.close(b'}');
 }
 
@@ -602,11 +605,11 @@ rule p: revenue > 1 USD bn
         for c in run.listed() {
             let form = check(&run, &c);
             let mut hand = Vec::new();
-            write_check(&run, &c, &mut JsonWriter::compact(&mut hand));
+            write_check(&run, &Places::default(), &c, &mut JsonWriter::compact(&mut hand));
             let serde = serde_json::to_string(&form).unwrap();
             assert_eq!(String::from_utf8(hand).unwrap(), serde);
             let (mut hand, mut serde) = (Vec::new(), Vec::new());
-            write_check(&run, &c, &mut JsonWriter::pretty(&mut hand, 4));
+            write_check(&run, &Places::default(), &c, &mut JsonWriter::pretty(&mut hand, 4));
             pretty(&mut serde, &mut Vec::new(), &form, 4).unwrap();
             assert_eq!(String::from_utf8(hand).unwrap(), String::from_utf8(serde).unwrap());
             statuses.push(format!("{} {}", run.program.rules[c.rule].name, c.outcome.status()));

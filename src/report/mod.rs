@@ -20,7 +20,7 @@ use crate::check::Program;
 use crate::data::Sheets;
 use crate::diag::{Diag, Level};
 use crate::eval::{Check, Results};
-use crate::source::Sources;
+use crate::source::{Places, Sources};
 use crate::syntax::ast::Severity;
 
 /// Everything a finished run reports.
@@ -158,12 +158,33 @@ pub fn write_rows(
     out: &mut dyn std::io::Write,
     row: &(dyn Fn(&Run, &Check, &mut Vec<u8>) + Sync),
 ) -> std::io::Result<()> {
+    rows(run, out, false, &|run, _, c, buf| row(run, c, buf))
+}
+
+/// [`write_rows`] for rows that say where each fact read came from: the places a chunk's checks
+/// need are found before its rows are rendered, each block of a streamed file read once
+/// ([`Sources::places`]).
+pub fn write_placed_rows(
+    run: &Run,
+    out: &mut dyn std::io::Write,
+    row: &(dyn Fn(&Run, &Places, &Check, &mut Vec<u8>) + Sync),
+) -> std::io::Result<()> {
+    rows(run, out, true, row)
+}
+
+/// [`write_rows`], the places of the facts found ahead where `placed`.
+fn rows(
+    run: &Run,
+    out: &mut dyn std::io::Write,
+    placed: bool,
+    row: &(dyn Fn(&Run, &Places, &Check, &mut Vec<u8>) + Sync),
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     if run.results.keep != crate::eval::Keep::Failed {
-        let mut buf = Vec::new();
+        let (mut buf, none) = (Vec::new(), Places::default());
         for c in run.listed() {
             buf.clear();
-            row(run, &c, &mut buf);
+            row(run, &none, &c, &mut buf);
             out.write_all(&buf)?;
         }
         return Ok(());
@@ -174,8 +195,9 @@ pub fn write_rows(
             checks
                 .par_chunks(CHUNK)
                 .map(|chunk| {
+                    let places = if placed { fact_places(run, chunk) } else { Places::default() };
                     let mut buf = Vec::with_capacity(chunk.len() * 256);
-                    chunk.iter().for_each(|c| row(run, c, &mut buf));
+                    chunk.iter().for_each(|c| row(run, &places, c, &mut buf));
                     buf
                 })
                 .collect()
@@ -185,6 +207,16 @@ pub fn write_rows(
         }
     }
     Ok(())
+}
+
+/// The places of every fact the failed and erred checks of a chunk read.
+fn fact_places(run: &Run, chunk: &[Check]) -> Places {
+    let traces = chunk.iter().filter_map(|c| match &c.outcome {
+        crate::eval::Outcome::Fail(trace) | crate::eval::Outcome::Error(_, trace) => Some(trace),
+        _ => None,
+    });
+    let wanted = traces.flat_map(|t| &t.facts).map(|f| (f.fact.origin.file, f.fact.origin.span.start)).collect();
+    run.sources.places(wanted)
 }
 
 /// The diagnostic level of a rule's severity.

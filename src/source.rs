@@ -403,6 +403,9 @@ impl Sources {
     }
 }
 
+/// How many places a worker finds at a time in [`Sources::places`].
+const PLACES_A_PIECE: usize = 4096;
+
 /// Lines and columns of places found ahead, a block of a streamed file read once for all of them
 /// ([`Sources::places`]); any other place is found as it is asked for.
 #[derive(Debug, Default)]
@@ -423,10 +426,18 @@ impl Sources {
     /// Finds the lines and columns of many places in streamed files at once (the facts a chunk of a
     /// report's checks read): sorted, so that each block of lines is read once. Places in other files
     /// are left to be found as they are asked for.
+    /// The sorted places are found in pieces by the workers of the pool it runs in.
     pub fn places(&self, mut wanted: Vec<(SourceId, u32)>) -> Places {
+        use rayon::prelude::*;
         wanted.retain(|&(file, _)| self.get(file).reads_places());
-        wanted.sort_unstable();
+        wanted.par_sort_unstable();
         wanted.dedup();
+        let pieces: Vec<Vec<_>> = wanted.par_chunks(PLACES_A_PIECE).map(|piece| self.found(piece)).collect();
+        Places { found: pieces.concat() }
+    }
+
+    /// The lines and columns of sorted places, each file's blocks read once.
+    fn found(&self, wanted: &[(SourceId, u32)]) -> Vec<(SourceId, u32, usize, usize)> {
         let mut found = Vec::with_capacity(wanted.len());
         let mut cols = Vec::new();
         for group in wanted.chunk_by(|a, b| a.0 == b.0) {
@@ -435,7 +446,7 @@ impl Sources {
             self.get(group[0].0).line_cols(&offsets, &mut cols);
             found.extend(group.iter().zip(&cols).map(|(&(file, offset), &(line, col))| (file, offset, line, col)));
         }
-        Places { found }
+        found
     }
 }
 

@@ -79,9 +79,19 @@ impl<'b> JsonWriter<'b> {
         self.out.push(b'"');
     }
 
-    /// An integer value.
-    pub fn int(&mut self, n: u64) {
-        let _ = write!(Bytes(self.out), "{n}"); // writing to memory does not fail
+    /// An integer value, its digits made on the stack.
+    pub fn int(&mut self, mut n: u64) {
+        let mut digits = [0; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.out.extend_from_slice(&digits[at..]);
     }
 
     /// A boolean value.
@@ -174,6 +184,15 @@ mod tests {
             let mut out = Vec::new();
             JsonWriter::compact(&mut out).shown(text);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn integers_are_written_as_serde_json_writes_them() {
+        for n in [0, 7, 10, 64, 65, 129, 4_294_967_295, u64::MAX] {
+            let mut out = Vec::new();
+            JsonWriter::compact(&mut out).int(n);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&n).unwrap());
         }
     }
 

@@ -190,17 +190,17 @@ fn rows(
         return Ok(());
     }
     let batch = CHUNK * 4 * crate::workers::threads();
+    // one buffer a chunk, kept from batch to batch: a buffer of megabytes made anew is memory the
+    // system maps and faults in page by page
+    let mut rendered: Vec<Vec<u8>> = Vec::new();
     for checks in run.kept().chunks(batch) {
-        let rendered: Vec<Vec<u8>> = crate::workers::pool().install(|| {
-            checks
-                .par_chunks(CHUNK)
-                .map(|chunk| {
-                    let places = if placed { fact_places(run, chunk) } else { Places::default() };
-                    let mut buf = Vec::with_capacity(chunk.len() * 256);
-                    chunk.iter().for_each(|c| row(run, &places, c, &mut buf));
-                    buf
-                })
-                .collect()
+        rendered.resize_with(checks.len().div_ceil(CHUNK), Vec::new);
+        crate::workers::pool().install(|| {
+            let places = if placed { fact_places(run, checks) } else { Places::default() };
+            checks.par_chunks(CHUNK).zip(rendered.par_iter_mut()).for_each(|(chunk, buf)| {
+                buf.clear();
+                chunk.iter().for_each(|c| row(run, &places, c, buf));
+            })
         });
         for buf in &rendered {
             out.write_all(buf)?;
@@ -209,9 +209,10 @@ fn rows(
     Ok(())
 }
 
-/// The places of every fact the failed and erred checks of a chunk read.
-fn fact_places(run: &Run, chunk: &[Check]) -> Places {
-    let traces = chunk.iter().filter_map(|c| match &c.outcome {
+/// The places of every fact the failed and erred checks of a batch read: found for the whole batch,
+/// whose rules' checks at one entity read the same blocks of its rows.
+fn fact_places(run: &Run, checks: &[Check]) -> Places {
+    let traces = checks.iter().filter_map(|c| match &c.outcome {
         crate::eval::Outcome::Fail(trace) | crate::eval::Outcome::Error(_, trace) => Some(trace),
         _ => None,
     });

@@ -548,7 +548,7 @@ fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
 
 /// Whether `x` is a power of five (one included).
 fn is_power_of_five(mut x: u64) -> bool {
-    while x > 1 && x % 5 == 0 {
+    while x > 1 && x.is_multiple_of(5) {
         x /= 5;
     }
     x == 1

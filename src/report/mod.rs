@@ -161,24 +161,18 @@ pub fn write_rows(
     rows(run, out, false, &|run, _, c, buf| row(run, c, buf))
 }
 
+/// Renders a check's row into a buffer, the places of its facts at hand.
+pub type PlacedRow<'a> = dyn Fn(&Run, &Places, &Check, &mut Vec<u8>) + Sync + 'a;
+
 /// [`write_rows`] for rows that say where each fact read came from: the places a chunk's checks
 /// need are found before its rows are rendered, each block of a streamed file read once
 /// ([`Sources::places`]).
-pub fn write_placed_rows(
-    run: &Run,
-    out: &mut dyn std::io::Write,
-    row: &(dyn Fn(&Run, &Places, &Check, &mut Vec<u8>) + Sync),
-) -> std::io::Result<()> {
+pub fn write_placed_rows(run: &Run, out: &mut dyn std::io::Write, row: &PlacedRow<'_>) -> std::io::Result<()> {
     rows(run, out, true, row)
 }
 
 /// [`write_rows`], the places of the facts found ahead where `placed`.
-fn rows(
-    run: &Run,
-    out: &mut dyn std::io::Write,
-    placed: bool,
-    row: &(dyn Fn(&Run, &Places, &Check, &mut Vec<u8>) + Sync),
-) -> std::io::Result<()> {
+fn rows(run: &Run, out: &mut dyn std::io::Write, placed: bool, row: &PlacedRow<'_>) -> std::io::Result<()> {
     use rayon::prelude::*;
     if run.results.keep != crate::eval::Keep::Failed {
         let (mut buf, none) = (Vec::new(), Places::default());

@@ -28,9 +28,8 @@ use super::{Run, explain};
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[cfg(test)]
-/// One check as the JSON report writes it (and `--format jsonl`, a line each): borrowed from the run
-/// and the check, its numbers and periods written by `serde_json` as they are serialised, so that a
-/// check costs few allocations.
+/// One check as the JSON report writes it (and `--format jsonl`, a line each), in `serde` structs:
+/// the form [`write_check`] writes by hand, kept as the tests' oracle of its bytes.
 #[derive(Serialize)]
 pub(super) struct JsonCheck<'a> {
     rule: &'a str,

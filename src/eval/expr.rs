@@ -134,9 +134,9 @@ impl<'a> Evaluator<'a> {
         std::mem::swap(&mut self.far, &mut own.far);
         own.far.clear();
         let mut trace = self.trace.take().unwrap_or_default();
-        let (mut values, mut facts) = (std::mem::take(&mut trace.values), std::mem::take(&mut trace.facts));
-        (trace.values, trace.facts) = (values.drain(..).collect(), facts.drain(..).collect());
-        (own.values, own.facts) = (values, facts);
+        (own.values, own.facts) = (std::mem::take(&mut trace.values), std::mem::take(&mut trace.facts));
+        trace.values = exact(&mut own.values);
+        trace.facts = exact(&mut own.facts);
         trace
     }
 
@@ -483,6 +483,13 @@ impl<'a> Evaluator<'a> {
             trace.flips.push(note);
         }
     }
+}
+
+/// The items of a buffer moved into a vector of their own size; the buffer, emptied, keeps its room.
+fn exact<T>(buffer: &mut Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(buffer.len());
+    out.append(buffer);
+    out
 }
 
 /// `a * b` or `a / b` where an operand is not a figure: a range scales by a figure, bound by bound;

@@ -52,14 +52,14 @@ pub struct Evaluator<'a> {
     /// The filing the current check reads its actuals from ([`Evaluator::one_filing`]); `None` for
     /// each input's default vintage.
     pub filing: Option<crate::data::Filing>,
-    /// The values and facts of the last check traced ([`Evaluator::trace_check`]), emptied, and the
-    /// map of its cells' values, emptied: kept from one failed check to the next.
+    /// What a traced check uses ([`Evaluator::trace_check`]), emptied after each, kept for the next.
     scratch: Scratch,
 }
 
 /// What [`Evaluator::trace_check`] keeps from one check to the next.
 #[derive(Default)]
 struct Scratch {
+    /// Its cells' values, in place of the evaluator's caches while it is traced.
     far: HashMap<(EntityId, CellId, Period), Eval>,
     /// The values and facts of the trace in progress, moved into a vector of their own size at the
     /// end: a trace kept by a report is allocated once, not grown a value at a time.

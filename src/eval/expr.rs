@@ -52,6 +52,19 @@ pub struct Evaluator<'a> {
     /// The filing the current check reads its actuals from ([`Evaluator::one_filing`]); `None` for
     /// each input's default vintage.
     pub filing: Option<crate::data::Filing>,
+    /// What a traced check uses ([`Evaluator::trace_check`]), emptied after each, kept for the next.
+    scratch: Scratch,
+}
+
+/// What [`Evaluator::trace_check`] keeps from one check to the next.
+#[derive(Default)]
+struct Scratch {
+    /// Its cells' values, in place of the evaluator's caches while it is traced.
+    far: HashMap<(EntityId, CellId, Period), Eval>,
+    /// The values and facts of the trace in progress, moved into a vector of their own size at the
+    /// end: a trace kept by a report is allocated once, not grown a value at a time.
+    values: Vec<(Span, Value)>,
+    facts: Vec<FactUse>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -72,6 +85,7 @@ impl<'a> Evaluator<'a> {
             trace: None,
             depth: 0,
             filing: None,
+            scratch: Scratch::default(),
         }
     }
 
@@ -101,6 +115,29 @@ impl<'a> Evaluator<'a> {
     pub fn with_budget(mut self, steps: u64) -> Self {
         (self.left, self.budget) = (steps, steps);
         self
+    }
+
+    /// Evaluates the current check again (its filing chosen by [`Evaluator::one_filing`]), recording
+    /// every value and fact, as an evaluator made with [`Evaluator::tracing`] would: its cells are
+    /// evaluated afresh, in caches of their own, with steps of their own; this evaluator's caches,
+    /// work and steps are as they were.
+    pub fn trace_check(&mut self, body: &CExpr, period: Period, file: SourceId) -> Trace {
+        let own = &mut self.scratch;
+        std::mem::swap(&mut self.far, &mut own.far);
+        let (values, facts) = (std::mem::take(&mut own.values), std::mem::take(&mut own.facts));
+        self.trace = Some(Trace { values, facts, filing: self.filing, ..Trace::default() });
+        let (work, left) = (self.work, self.left);
+        self.left = crate::limits::EVAL_STEPS;
+        let _ = self.eval(body, period, file);
+        (self.work, self.left) = (work, left);
+        let own = &mut self.scratch;
+        std::mem::swap(&mut self.far, &mut own.far);
+        own.far.clear();
+        let mut trace = self.trace.take().unwrap_or_default();
+        (own.values, own.facts) = (std::mem::take(&mut trace.values), std::mem::take(&mut trace.facts));
+        trace.values = exact(&mut own.values);
+        trace.facts = exact(&mut own.facts);
+        trace
     }
 
     /// Starts a check: it may evaluate [`crate::limits::EVAL_STEPS`] nodes more.
@@ -216,8 +253,8 @@ impl<'a> Evaluator<'a> {
             return Err(Halt::Missing(Missing { column, ..Missing::absent(name, period) }));
         };
         if self.trace.is_some() {
-            let metric_name = self.sheets.metrics[metric as usize].clone();
-            self.note_fact(&metric_name, scenario, period, &fact);
+            let sheets = self.sheets;
+            self.note_fact(&sheets.metrics[metric as usize], scenario, period, &fact);
         }
         if let Some(figure) = fact.value.figure() {
             return figure.map(Value::Num).map_err(arith);
@@ -255,9 +292,11 @@ impl<'a> Evaluator<'a> {
             let name = format!("`{}` (scoped by its file's `for` line)", cell.name);
             return Err(Halt::Missing(Missing::absent(name, period)));
         }
-        let slot = self.sheets.slot_index(period).filter(|_| self.entity == self.home);
+        // A traced evaluation keeps its cells' values in the map only: it reads a few, and a slot for
+        // every cell at every period would be allocated and cleared for each failed check.
+        let slot = self.sheets.slot_index(period).filter(|_| self.entity == self.home && self.trace.is_none());
         let slot = slot.map(|s| id * self.sheets.n_slots() + s);
-        if self.cache.is_empty() {
+        if slot.is_some() && self.cache.is_empty() {
             // Made at the first cell read: an evaluator that reads none (a title's holes) costs nothing.
             self.cache = vec![None; self.program.cells.len() * self.sheets.n_slots()];
         }
@@ -444,6 +483,13 @@ impl<'a> Evaluator<'a> {
             trace.flips.push(note);
         }
     }
+}
+
+/// The items of a buffer moved into a vector of their own size; the buffer, emptied, keeps its room.
+fn exact<T>(buffer: &mut Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(buffer.len());
+    out.append(buffer);
+    out
 }
 
 /// `a * b` or `a / b` where an operand is not a figure: a range scales by a figure, bound by bound;

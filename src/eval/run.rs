@@ -414,22 +414,27 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
 
 /// Evaluates a check again, recording every value and fact (for a pass, which keeps no trace).
 pub fn retrace(program: &Program, sheets: &Sheets, check: &Check) -> Trace {
-    trace(&Evaluator::new(program, sheets, check.entity), &program.rules[check.rule], check.period)
+    let mut ev = Evaluator::new(program, sheets, check.entity);
+    let rule = &program.rules[check.rule];
+    ev.one_filing(&rule.body, check.period);
+    trace(&mut ev, rule, check.period)
 }
 
-/// Evaluates a rule again, recording every value and fact.
-pub fn trace(ev: &Evaluator, rule: &Rule, period: Period) -> Trace {
-    let mut tracer = Evaluator::tracing(ev.program, ev.sheets, ev.entity);
-    tracer.one_filing(&rule.body, period);
-    let _ = tracer.eval(&rule.body, period, rule.file);
-    tracer.trace.unwrap_or_default()
+/// Evaluates a rule again at the period its filing was chosen for, recording every value and fact.
+fn trace(ev: &mut Evaluator, rule: &Rule, period: Period) -> Trace {
+    ev.trace_check(&rule.body, period, rule.file)
 }
+
+/// The bytes a title sets aside for the value of each of its holes.
+const HOLE: usize = 16;
 
 /// The title with each `{name}` replaced by its value here (`?` where it has none).
 fn title(ev: &mut Evaluator, rule: &Rule, period: Period) -> String {
     let Some(title) = &rule.title else { return String::new() };
     ev.one_filing(&rule.body, period);
-    let mut out = String::new();
+    // room for the text and a value in each hole (`2657.5 USD m`): one allocation, not one a part
+    let room = title.parts.iter().map(|p| if let TitlePart::Text(t) = p { t.len() } else { HOLE }).sum();
+    let mut out = String::with_capacity(room);
     for part in &title.parts {
         match part {
             TitlePart::Text(t) => out.push_str(t),

@@ -197,3 +197,42 @@ fn ranges_compute_bound_by_bound() {
     assert_eq!(status_of(&all, "figure_over_guided_margin", "MSFT", "FY2025"), "pass");
     assert_eq!(status_of(&all, "figure_over_guided_margin", "MSFT", "FY2026"), "error");
 }
+
+/// A failed check traced by the evaluator that evaluated it records what a tracing evaluator of its
+/// own records: the facts its cells read though the evaluator had their values cached, and nothing
+/// of the check traced before it; the evaluator's work is as it was.
+#[test]
+fn a_check_traced_in_place_is_traced_as_by_an_evaluator_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "let margin = profit / revenue\n\
+                 rule wide: margin > 0.1\n\
+                 rule narrow: margin[-1y] > 0.5\n\
+                 rule grew: revenue > revenue[-1y] + margin\n";
+    std::fs::write(dir.path().join("r.tick"), rules).unwrap();
+    std::fs::write(dir.path().join("d.csv"), "metric,FY2024,FY2025\nrevenue,100,90\nprofit,30,40\n").unwrap();
+    let mut sources = Sources::default();
+    let (rules, data) = (vec![dir.path().join("r.tick")], vec![dir.path().join("d.csv")]);
+    let (program, sheets) = common::load(&rules, &data, &mut sources).unwrap();
+    let period = tickmark::period::Period::parse("FY2025").unwrap();
+    let mut ev = tickmark::eval::Evaluator::new(&program, &sheets, 0);
+    for rule in &program.rules {
+        let _ = ev.eval(&rule.body, period, rule.file); // every cell cached at both years
+    }
+    let work = ev.work();
+    for rule in &program.rules[1..] {
+        ev.one_filing(&rule.body, period);
+        let traced = ev.trace_check(&rule.body, period, rule.file);
+        let mut own = tickmark::eval::Evaluator::tracing(&program, &sheets, 0);
+        own.one_filing(&rule.body, period);
+        let _ = own.eval(&rule.body, period, rule.file);
+        assert_eq!(Some(&traced), own.trace.as_ref(), "{}", rule.name);
+        let facts: Vec<String> = traced.facts.iter().map(|f| format!("{} {}", f.name, f.period)).collect();
+        let want: &[&str] = if rule.name == "narrow" {
+            &["profit FY2024", "revenue FY2024"]
+        } else {
+            &["revenue FY2025", "revenue FY2024", "profit FY2025"]
+        };
+        assert_eq!(facts, want, "{}: a cached cell's facts are recorded, none of another check's", rule.name);
+    }
+    assert_eq!(ev.work(), work, "tracing is no work of the checks");
+}

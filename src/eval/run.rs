@@ -9,7 +9,7 @@ use crate::data::{EntityId, Sheets};
 use crate::period::Period;
 
 use super::expr::Evaluator;
-use super::kernel::{Kernels, Stack};
+use super::kernel::{Kernels, Stack, Verdict};
 use super::value::{EvalError, Halt, Missing, Trace, Value};
 
 /// What a run is narrowed to (`--entity`, `--period`, `--rule`); empty lists mean everything.
@@ -140,14 +140,19 @@ impl Tally {
     /// every period).
     fn named_skip(rule: &Rule, check: &Check, sheets: &Sheets) -> bool {
         let Outcome::Skip(m) = &check.outcome else { return false };
-        let data = sheets.periods_of(check.entity);
+        Tally::named_gap(rule, check.entity, m, sheets)
+    }
+
+    /// [`Tally::named_skip`] of a skip for `m` at an entity.
+    fn named_gap(rule: &Rule, entity: EntityId, m: &Missing, sheets: &Sheets) -> bool {
+        let data = sheets.periods_of(entity);
         if !matches!(rule.at, AtSpec::Periods(_)) || data.binary_search(&m.period).is_err() {
             return false;
         }
         match m.column {
             _ if m.not_meaningful.is_some() => true,
             Some((metric, scenario)) => {
-                let elsewhere = |p: &Period| sheets.get(metric, scenario, check.entity, *p).is_some();
+                let elsewhere = |p: &Period| sheets.get(metric, scenario, entity, *p).is_some();
                 sheets.first_fact(metric, scenario).is_none() || data.iter().any(elsewhere)
             }
             None => true,
@@ -196,7 +201,7 @@ pub struct Results {
     /// The periods the run was narrowed to (`--period`); empty for every period.
     periods: Vec<Period>,
     pub keep: Keep,
-    /// How many checks compiled kernels found decided passes (the evaluator made the others).
+    /// How many checks compiled kernels decided, passes and skips (the evaluator made the others).
     pub decided: usize,
 }
 
@@ -297,26 +302,56 @@ struct At<'a> {
     kernels: &'a Kernels,
 }
 
-/// Every check of one entity: a check its rule's kernel finds a decided pass is counted as one,
-/// every other is evaluated.
+/// Every check of one entity: a check its rule's kernel finds a decided pass is counted as one, a
+/// skip it finds is counted too where the tally and the report need nothing more of it, or made
+/// with the kernel's missing input; every other check is evaluated.
 fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mut Part, stack: &mut Stack) {
     let At { program, sheets, filter, kernels } = *at;
     let mut ev = Evaluator::new(program, sheets, entity);
     let data = sheets.periods_of(entity);
+    // a check reading one filing of vintaged actuals reads other slots than the kernel's
+    let skips = !sheets.has_vintaged_actual(entity);
     for (i, &rule) in rules.iter().enumerate() {
         let r = &program.rules[rule];
         let kernel = kernels.of(rule);
         for period in tried(sheets, r, &filter.periods, entity, data) {
             let with_data = data.binary_search(&period).is_ok();
-            // a pass where the entity has no data is kept (see below): the evaluator's to make
-            if with_data && kernel.is_some_and(|k| k.passes(program, sheets, entity, period, stack)) {
-                part.tallies[i].passed += 1;
-                part.decided += 1;
-                continue;
-            }
-            let check = check(&mut ev, rule, period);
-            if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
+            let verdict = kernel.map_or(Verdict::Ask, |k| k.run(program, sheets, entity, period, stack));
+            let check = match verdict {
+                // a pass where the entity has no data is kept (see below): the evaluator's to make
+                Verdict::Pass if with_data => {
+                    part.tallies[i].passed += 1;
+                    part.decided += 1;
+                    continue;
+                }
                 // a period without data: a rule there is checked only where its inputs allow
+                Verdict::Skip(_) if skips && !with_data => continue,
+                Verdict::Skip(gap) if skips => {
+                    let tally = &mut part.tallies[i];
+                    // counted alone where nothing lists it and the tally keeps an earlier one
+                    let counted = keep == Keep::Failed && tally.first_skip.is_some();
+                    if counted && !matches!(r.at, AtSpec::Periods(_)) {
+                        tally.skipped += 1;
+                        part.decided += 1;
+                        continue;
+                    }
+                    match kernel.and_then(|k| k.missing(gap)) {
+                        Some(missing) => {
+                            let named = Tally::named_gap(r, entity, &missing, sheets);
+                            part.decided += 1;
+                            if counted && (!named || tally.first_named_skip.is_some()) {
+                                tally.skipped += 1;
+                                tally.named_skips += usize::from(named);
+                                continue;
+                            }
+                            skipped(&mut ev, rule, period, missing)
+                        }
+                        None => check(&mut ev, rule, period),
+                    }
+                }
+                _ => check(&mut ev, rule, period),
+            };
+            if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
                 continue;
             }
             part.tallies[i].add(&check, Tally::named_skip(r, &check, sheets));
@@ -410,6 +445,14 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let kept = outcome != Outcome::Pass || borderline;
     let title = r.title.as_ref().filter(|_| kept).map(|_| title(ev, r, period));
     Check { rule, entity: ev.entity, period, outcome, borderline, title }
+}
+
+/// A check a kernel found skipped for `missing`, as [`check`] makes it: its title evaluated.
+fn skipped(ev: &mut Evaluator, rule: RuleId, period: Period, missing: Missing) -> Check {
+    let r = &ev.program.rules[rule];
+    ev.begin_check();
+    let title = r.title.as_ref().map(|_| title(ev, r, period));
+    Check { rule, entity: ev.entity, period, outcome: Outcome::Skip(missing), borderline: false, title }
 }
 
 /// Evaluates a check again, recording every value and fact (for a pass, which keeps no trace).

@@ -22,9 +22,13 @@ mod frac;
 
 use crate::check::{Program, RuleId};
 use crate::data::{EntityId, Sheets};
+use crate::eval::Missing;
+use crate::eval::expr::shown_ref;
 use crate::period::Period;
+use crate::syntax::ast::Scenario;
 
-pub use exec::Stack;
+use compile::{Op, Ranged};
+pub use exec::{Gap, Stack, Verdict};
 
 /// A rule's kernel: its program in postfix order.
 #[derive(Debug, Clone)]
@@ -56,17 +60,40 @@ impl Kernels {
 }
 
 impl Kernel {
-    /// Whether the check of this rule at an entity and period is certainly a pass that rounding
-    /// cannot flip, as the evaluator would find; `false` means "ask the evaluator", not "fails".
-    pub fn passes(
+    /// What the check of this rule at an entity and period certainly is, as the evaluator would
+    /// find: a pass that rounding cannot flip, or a skip; [`Verdict::Ask`] means "ask the
+    /// evaluator", not "fails".
+    pub fn run(
         &self,
         program: &Program,
         sheets: &Sheets,
         entity: EntityId,
         period: Period,
         stack: &mut Stack,
-    ) -> bool {
-        exec::passes(&self.ops, program, sheets, entity, period, stack).unwrap_or(false)
+    ) -> Verdict {
+        exec::run(&self.ops, program, sheets, entity, period, stack)
+    }
+
+    /// The missing input of a skip this kernel found, as the evaluator names it (`None` for a gap
+    /// of no op of this kernel's that reads).
+    pub fn missing(&self, gap: Gap) -> Option<Missing> {
+        let (read, shifts) = match self.ops.get(gap.op)? {
+            Op::Fact(read) | Op::Part { range: Ranged::Column(read), .. } | Op::In(Ranged::Column(read)) => {
+                (Some(read), &read.shifts)
+            }
+            Op::SumOf { shifts, .. } | Op::Reach(shifts) => (None, shifts),
+            _ => return None,
+        };
+        match (gap.shift, read) {
+            (Some(k), _) => {
+                Some(Missing::absent(format!("the period {} from here", shown_ref(*shifts.get(k)?)), gap.at))
+            }
+            (None, Some(read)) => {
+                let column = Some((read.column / 3, *Scenario::ALL.get((read.column % 3) as usize)?));
+                Some(Missing { column, ..Missing::absent(format!("`{}`", read.name), gap.at) })
+            }
+            (None, None) => None,
+        }
     }
 }
 

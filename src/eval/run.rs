@@ -225,7 +225,8 @@ pub fn run_with(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep,
         .filter(|&e| filter.entities.is_empty() || filter.entities.contains(&sheets.entities[e as usize]))
         .collect();
     let task = |chunk: &[EntityId]| {
-        let mut part = Part { checks: Vec::new(), decided: 0, tallies: vec![Tally::default(); rules.len()] };
+        let tallies = vec![Tally::default(); rules.len()];
+        let mut part = Part { checks: Vec::new(), decided: 0, tallies, tries: Vec::new() };
         let mut stack = Stack::default();
         for &entity in chunk {
             let at = At { program, sheets, filter, kernels: &kernels };
@@ -292,6 +293,8 @@ struct Part {
     decided: usize,
     /// Per rule of the run (in the order of its rule list).
     tallies: Vec<Tally>,
+    /// The checks of the entity at hand, by period (see [`run_entity`]): kept between entities.
+    tries: Vec<(Period, u32)>,
 }
 
 /// What every check of a run is made with.
@@ -311,61 +314,70 @@ fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mu
     let data = sheets.periods_of(entity);
     // a check reading one filing of vintaged actuals reads other slots than the kernel's
     let skips = !sheets.has_vintaged_actual(entity);
+    // Period by period, every rule at each: the facts of one period of an entity are near each
+    // other in the store, so a period's checks read from a few cache lines. A rule's checks still
+    // come in period order, so its counts, its first skip and the checks kept are the same.
+    let mut tries = std::mem::take(&mut part.tries);
+    tries.clear();
     for (i, &rule) in rules.iter().enumerate() {
+        tries.extend(tried(sheets, &program.rules[rule], &filter.periods, entity, data).map(|p| (p, i as u32)));
+    }
+    tries.sort_by_key(|&(period, _)| period);
+    for &(period, i) in &tries {
+        let (i, rule) = (i as usize, rules[i as usize]);
         let r = &program.rules[rule];
         let kernel = kernels.of(rule);
-        for period in tried(sheets, r, &filter.periods, entity, data) {
-            let with_data = data.binary_search(&period).is_ok();
-            let verdict = kernel.map_or(Verdict::Ask, |k| k.run(program, sheets, entity, period, stack));
-            let check = match verdict {
-                // a pass where the entity has no data is kept (see below): the evaluator's to make
-                Verdict::Pass if with_data => {
-                    part.tallies[i].passed += 1;
+        let with_data = data.binary_search(&period).is_ok();
+        let verdict = kernel.map_or(Verdict::Ask, |k| k.run(program, sheets, entity, period, stack));
+        let check = match verdict {
+            // a pass where the entity has no data is kept (see below): the evaluator's to make
+            Verdict::Pass if with_data => {
+                part.tallies[i].passed += 1;
+                part.decided += 1;
+                continue;
+            }
+            // a period without data: a rule there is checked only where its inputs allow
+            Verdict::Skip(_) if skips && !with_data => continue,
+            Verdict::Skip(gap) if skips => {
+                let tally = &mut part.tallies[i];
+                // counted alone where nothing lists it and the tally keeps an earlier one
+                let counted = keep == Keep::Failed && tally.first_skip.is_some();
+                if counted && !matches!(r.at, AtSpec::Periods(_)) {
+                    tally.skipped += 1;
                     part.decided += 1;
                     continue;
                 }
-                // a period without data: a rule there is checked only where its inputs allow
-                Verdict::Skip(_) if skips && !with_data => continue,
-                Verdict::Skip(gap) if skips => {
-                    let tally = &mut part.tallies[i];
-                    // counted alone where nothing lists it and the tally keeps an earlier one
-                    let counted = keep == Keep::Failed && tally.first_skip.is_some();
-                    if counted && !matches!(r.at, AtSpec::Periods(_)) {
-                        tally.skipped += 1;
+                match kernel.and_then(|k| k.missing(gap)) {
+                    Some(missing) => {
+                        let named = Tally::named_gap(r, entity, &missing, sheets);
                         part.decided += 1;
-                        continue;
-                    }
-                    match kernel.and_then(|k| k.missing(gap)) {
-                        Some(missing) => {
-                            let named = Tally::named_gap(r, entity, &missing, sheets);
-                            part.decided += 1;
-                            if counted && (!named || tally.first_named_skip.is_some()) {
-                                tally.skipped += 1;
-                                tally.named_skips += usize::from(named);
-                                continue;
-                            }
-                            skipped(&mut ev, rule, period, missing)
+                        if counted && (!named || tally.first_named_skip.is_some()) {
+                            tally.skipped += 1;
+                            tally.named_skips += usize::from(named);
+                            continue;
                         }
-                        None => check(&mut ev, rule, period),
+                        skipped(&mut ev, rule, period, missing)
                     }
+                    None => check(&mut ev, rule, period),
                 }
-                _ => check(&mut ev, rule, period),
-            };
-            if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
-                continue;
             }
-            part.tallies[i].add(&check, Tally::named_skip(r, &check, sheets));
-            let kept = match check.outcome {
-                // a pass where the entity has no data cannot be listed again from the data's periods
-                Outcome::Pass => (check.borderline || !with_data) && keep == Keep::NotPassed,
-                Outcome::Skip(_) => keep == Keep::NotPassed,
-                Outcome::Fail(_) | Outcome::Error(..) => true,
-            };
-            if kept {
-                part.checks.push(check);
-            }
+            _ => check(&mut ev, rule, period),
+        };
+        if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
+            continue;
+        }
+        part.tallies[i].add(&check, Tally::named_skip(r, &check, sheets));
+        let kept = match check.outcome {
+            // a pass where the entity has no data cannot be listed again from the data's periods
+            Outcome::Pass => (check.borderline || !with_data) && keep == Keep::NotPassed,
+            Outcome::Skip(_) => keep == Keep::NotPassed,
+            Outcome::Fail(_) | Outcome::Error(..) => true,
+        };
+        if kept {
+            part.checks.push(check);
         }
     }
+    part.tries = tries;
 }
 
 impl Results {

@@ -258,6 +258,11 @@ fn range_of(
 /// The unit values add up and compare in ([`units::align_all`]); `None` where a bare zero takes
 /// the others' unit (left to the evaluator) or the units do not go together (an error).
 fn common(values: &[Val]) -> Option<Unit> {
+    let (first, rest) = values.split_first()?;
+    // one unit throughout (the common case) is its own common unit; a bare zero has no unit
+    if first.unit != Unit::None && rest.iter().all(|v| v.unit == first.unit) {
+        return Some(first.unit);
+    }
     if values.iter().any(Val::is_bare_zero) {
         return None;
     }

@@ -9,7 +9,7 @@ use crate::data::{EntityId, Sheets};
 use crate::period::Period;
 
 use super::expr::Evaluator;
-use super::kernel::{Kernels, Stack, Verdict};
+use super::kernel::{Inputs, Kernels, Stack, Verdict};
 use super::value::{EvalError, Halt, Missing, Trace, Value};
 
 /// What a run is narrowed to (`--entity`, `--period`, `--rule`); empty lists mean everything.
@@ -225,8 +225,7 @@ pub fn run_with(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep,
         .filter(|&e| filter.entities.is_empty() || filter.entities.contains(&sheets.entities[e as usize]))
         .collect();
     let task = |chunk: &[EntityId]| {
-        let tallies = vec![Tally::default(); rules.len()];
-        let mut part = Part { checks: Vec::new(), decided: 0, tallies, tries: Vec::new() };
+        let mut part = Part { checks: Vec::new(), decided: 0, tallies: vec![Tally::default(); rules.len()] };
         let mut stack = Stack::default();
         for &entity in chunk {
             let at = At { program, sheets, filter, kernels: &kernels };
@@ -293,8 +292,6 @@ struct Part {
     decided: usize,
     /// Per rule of the run (in the order of its rule list).
     tallies: Vec<Tally>,
-    /// The checks of the entity at hand, by period (see [`run_entity`]): kept between entities.
-    tries: Vec<(Period, u32)>,
 }
 
 /// What every check of a run is made with.
@@ -310,61 +307,91 @@ struct At<'a> {
 /// with the kernel's missing input; every other check is evaluated.
 fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mut Part, stack: &mut Stack) {
     let At { program, sheets, filter, kernels } = *at;
-    let mut ev = Evaluator::new(program, sheets, entity);
     let data = sheets.periods_of(entity);
-    // a check reading one filing of vintaged actuals reads other slots than the kernel's
-    let skips = !sheets.has_vintaged_actual(entity);
+    let rows = kernels.rows(sheets, entity);
+    let mut here = Here {
+        at,
+        inputs: Inputs { program, sheets, entity, rows: &rows },
+        ev: Evaluator::new(program, sheets, entity),
+        keep,
+        // a check reading one filing of vintaged actuals reads other slots than the kernel's
+        skips: !sheets.has_vintaged_actual(entity),
+    };
+    let named = |r: &Rule| matches!(r.at, AtSpec::Periods(_));
     // Period by period, every rule at each: the facts of one period of an entity are near each
     // other in the store, so a period's checks read from a few cache lines. A rule's checks still
     // come in period order, so its counts, its first skip and the checks kept are the same.
-    let mut tries = std::mem::take(&mut part.tries);
-    tries.clear();
-    for (i, &rule) in rules.iter().enumerate() {
-        tries.extend(tried(sheets, &program.rules[rule], &filter.periods, entity, data).map(|p| (p, i as u32)));
+    let every: Vec<(usize, RuleId)> = (rules.iter().copied().enumerate())
+        .filter(|&(_, rule)| !named(&program.rules[rule]) && program.rules[rule].scopes.admits(entity))
+        .collect();
+    for &period in data {
+        for &(i, rule) in &every {
+            if admitted(sheets, &program.rules[rule], &filter.periods, entity, period) {
+                here.check(i, rule, period, true, part, stack);
+            }
+        }
     }
-    tries.sort_by_key(|&(period, _)| period);
-    for &(period, i) in &tries {
-        let (i, rule) = (i as usize, rules[i as usize]);
+    // rules at named periods, tried where the entity has no data too
+    for (i, &rule) in rules.iter().enumerate().filter(|&(_, &rule)| named(&program.rules[rule])) {
+        for period in tried(sheets, &program.rules[rule], &filter.periods, entity, data) {
+            here.check(i, rule, period, data.binary_search(&period).is_ok(), part, stack);
+        }
+    }
+}
+
+/// What the checks of one entity are made with.
+struct Here<'a> {
+    at: &'a At<'a>,
+    inputs: Inputs<'a>,
+    ev: Evaluator<'a>,
+    keep: Keep,
+    /// Whether kernels may decide skips here.
+    skips: bool,
+}
+
+impl Here<'_> {
+    /// The check of the `i`th rule of the run at a period (`with_data`: one the entity has data at).
+    fn check(&mut self, i: usize, rule: RuleId, period: Period, with_data: bool, part: &mut Part, stack: &mut Stack) {
+        let (program, sheets, keep) = (self.at.program, self.at.sheets, self.keep);
         let r = &program.rules[rule];
-        let kernel = kernels.of(rule);
-        let with_data = data.binary_search(&period).is_ok();
-        let verdict = kernel.map_or(Verdict::Ask, |k| k.run(program, sheets, entity, period, stack));
+        let kernel = self.at.kernels.of(rule);
+        let verdict = kernel.map_or(Verdict::Ask, |k| k.run(&self.inputs, period, stack));
         let check = match verdict {
             // a pass where the entity has no data is kept (see below): the evaluator's to make
             Verdict::Pass if with_data => {
                 part.tallies[i].passed += 1;
                 part.decided += 1;
-                continue;
+                return;
             }
             // a period without data: a rule there is checked only where its inputs allow
-            Verdict::Skip(_) if skips && !with_data => continue,
-            Verdict::Skip(gap) if skips => {
+            Verdict::Skip(_) if self.skips && !with_data => return,
+            Verdict::Skip(gap) if self.skips => {
                 let tally = &mut part.tallies[i];
                 // counted alone where nothing lists it and the tally keeps an earlier one
                 let counted = keep == Keep::Failed && tally.first_skip.is_some();
                 if counted && !matches!(r.at, AtSpec::Periods(_)) {
                     tally.skipped += 1;
                     part.decided += 1;
-                    continue;
+                    return;
                 }
                 match kernel.and_then(|k| k.missing(gap)) {
                     Some(missing) => {
-                        let named = Tally::named_gap(r, entity, &missing, sheets);
+                        let named = Tally::named_gap(r, self.inputs.entity, &missing, sheets);
                         part.decided += 1;
                         if counted && (!named || tally.first_named_skip.is_some()) {
                             tally.skipped += 1;
                             tally.named_skips += usize::from(named);
-                            continue;
+                            return;
                         }
-                        skipped(&mut ev, rule, period, missing)
+                        skipped(&mut self.ev, rule, period, missing)
                     }
-                    None => check(&mut ev, rule, period),
+                    None => check(&mut self.ev, rule, period),
                 }
             }
-            _ => check(&mut ev, rule, period),
+            _ => check(&mut self.ev, rule, period),
         };
         if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
-            continue;
+            return;
         }
         part.tallies[i].add(&check, Tally::named_skip(r, &check, sheets));
         let kept = match check.outcome {
@@ -377,7 +404,6 @@ fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mu
             part.checks.push(check);
         }
     }
-    part.tries = tries;
 }
 
 impl Results {

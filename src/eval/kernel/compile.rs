@@ -18,6 +18,8 @@ pub enum Op {
     /// `sum(segment.*.revenue)`: every figure of the columns that has one, at the shifted period.
     SumOf {
         columns: Box<[u32]>,
+        /// Each column's place among the columns kernels read ([`super::Kernels::rows`]).
+        inputs: Box<[u32]>,
         shifts: Box<[PeriodRef]>,
     },
     Lit(Val),
@@ -60,6 +62,8 @@ pub enum Ranged {
 #[derive(Debug, Clone)]
 pub struct Read {
     pub column: u32,
+    /// The column's place among the columns kernels read ([`super::Kernels::rows`]).
+    pub input: u32,
     pub shifts: Box<[PeriodRef]>,
     pub name: Box<str>,
 }
@@ -68,7 +72,7 @@ impl Read {
     /// The read of a fact of no vintage, at the period `shifts` lead to.
     fn of(name: &str, metric: u32, scenario: Scenario, shifts: &[PeriodRef]) -> Option<Read> {
         let column = metric.checked_mul(3)?.checked_add(scenario as u32)?;
-        Some(Read { column, shifts: shifts.into(), name: name.into() })
+        Some(Read { column, input: 0, shifts: shifts.into(), name: name.into() })
     }
 }
 
@@ -214,10 +218,39 @@ impl Compiler<'_> {
                 let CKind::Pattern { metrics, scenario, .. } = &args[0].kind else { return None };
                 let columns: Option<Box<[u32]>> =
                     metrics.iter().map(|(m, _)| m.checked_mul(3)?.checked_add(*scenario as u32)).collect();
-                self.ops.push(Op::SumOf { columns: columns?, shifts: shifts.into() });
+                let columns = columns?;
+                let inputs = vec![0; columns.len()].into();
+                self.ops.push(Op::SumOf { columns, inputs, shifts: shifts.into() });
             }
             _ => return None,
         }
         Some(())
+    }
+}
+
+/// Gives every read of the kernels its column's place in `columns`, the columns any kernel reads,
+/// each once, in the order first read.
+pub fn number_inputs<'k>(kernels: impl Iterator<Item = &'k mut Kernel>, columns: &mut Vec<u32>) {
+    let mut place = |column: u32| match columns.iter().position(|&c| c == column) {
+        Some(i) => i as u32,
+        None => {
+            columns.push(column);
+            columns.len() as u32 - 1
+        }
+    };
+    for kernel in kernels {
+        for op in kernel.ops.iter_mut() {
+            match op {
+                Op::Fact(read) | Op::Part { range: Ranged::Column(read), .. } | Op::In(Ranged::Column(read)) => {
+                    read.input = place(read.column);
+                }
+                Op::SumOf { columns, inputs, .. } => {
+                    for (input, &column) in inputs.iter_mut().zip(columns.iter()) {
+                        *input = place(column);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! order, the kernel's postfix order, makes the check a skip.
 
 use crate::check::Program;
-use crate::data::{EntityId, Packed, Sheets};
+use crate::data::{EntityId, Packed, Row, Sheets};
 use crate::eval::expr::shift;
 use crate::eval::units;
 use crate::eval::verdict::relation;
@@ -42,16 +42,18 @@ pub struct Gap {
     pub at: Period,
 }
 
+/// What a kernel's checks of one entity read: the program, the sheets, the entity and its rows of
+/// the columns kernels read ([`super::Kernels::rows`]).
+pub struct Inputs<'a> {
+    pub program: &'a Program,
+    pub sheets: &'a Sheets,
+    pub entity: EntityId,
+    pub rows: &'a [Row<'a>],
+}
+
 /// What a kernel finds of the check at an entity and period.
-pub fn run(
-    ops: &[Op],
-    program: &Program,
-    sheets: &Sheets,
-    entity: EntityId,
-    period: Period,
-    stack: &mut Stack,
-) -> Verdict {
-    match exec(ops, program, sheets, entity, period, stack) {
+pub fn run(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
+    match exec(ops, at, period, stack) {
         Some(Ok(true)) => Verdict::Pass,
         Some(Err(gap)) => Verdict::Skip(gap),
         Some(Ok(false)) | None => Verdict::Ask,
@@ -60,32 +62,26 @@ pub fn run(
 
 /// A check's verdict: `Ok(true)` a pass no rounding can flip, `Err` a skip; `None` or `Ok(false)`
 /// where the kernel cannot tell.
-fn exec(
-    ops: &[Op],
-    program: &Program,
-    sheets: &Sheets,
-    entity: EntityId,
-    period: Period,
-    stack: &mut Stack,
-) -> Option<Result<bool, Gap>> {
+fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Result<bool, Gap>> {
+    let Inputs { program, sheets, entity, rows } = *at;
     let stack = &mut stack.0;
     stack.clear();
     for (i, op) in ops.iter().enumerate() {
         let gap = |(shift, at): (Option<usize>, Period)| Some(Err(Gap { op: i, shift, at }));
         match op {
-            Op::Fact(read) => match slot(read, sheets, entity, period) {
+            Op::Fact(read) => match slot(read, at, period) {
                 Ok(Packed::Figure(digits, scale, unit)) => stack.push(Val::figure(i128::from(digits), scale, unit)?),
                 Ok(_) => return None,
                 Err(missing) => return gap(missing),
             },
-            Op::SumOf { columns, shifts } => {
-                let at = match moved(sheets, entity, period, shifts) {
-                    Ok(at) => at,
+            Op::SumOf { inputs, shifts, .. } => {
+                let moved_to = match moved(sheets, entity, period, shifts) {
+                    Ok(to) => to,
                     Err(missing) => return gap(missing),
                 };
                 let mut values = smallvec::SmallVec::<[Val; 8]>::new();
-                for &column in columns.iter() {
-                    match sheets.packed(column, entity, at) {
+                for &input in inputs.iter() {
+                    match rows.get(input as usize)?.packed(moved_to) {
                         Packed::Empty => {}
                         Packed::Figure(digits, scale, unit) => {
                             values.push(Val::figure(i128::from(digits), scale, unit)?)
@@ -167,7 +163,7 @@ fn exec(
                 stack.push(v);
             }
             Op::Part { mid, range } => {
-                let (Some(lo), Some(hi)) = (match range_of(range, sheets, entity, period)? {
+                let (Some(lo), Some(hi)) = (match range_of(range, at, period)? {
                     Ok(ends) => ends,
                     Err(missing) => return gap(missing),
                 }) else {
@@ -180,7 +176,7 @@ fn exec(
             }
             Op::In(range) => {
                 let v = *stack.last()?;
-                let (lo, hi) = match range_of(range, sheets, entity, period)? {
+                let (lo, hi) = match range_of(range, at, period)? {
                     Ok(ends) => ends,
                     Err(missing) => return gap(missing),
                 };
@@ -216,10 +212,10 @@ fn moved(
 }
 
 /// The slot a read reads; where it has no value, where the evaluator finds the gap.
-fn slot(read: &Read, sheets: &Sheets, entity: EntityId, period: Period) -> Result<Packed, (Option<usize>, Period)> {
-    let at = moved(sheets, entity, period, &read.shifts)?;
-    match sheets.packed(read.column, entity, at) {
-        Packed::Empty => Err((None, at)),
+fn slot(read: &Read, at: &Inputs, period: Period) -> Result<Packed, (Option<usize>, Period)> {
+    let to = moved(at.sheets, at.entity, period, &read.shifts)?;
+    match at.rows.get(read.input as usize).map_or(Packed::Other, |row| row.packed(to)) {
+        Packed::Empty => Err((None, to)),
         packed => Ok(packed),
     }
 }
@@ -229,15 +225,10 @@ type Ends = (Option<Val>, Option<Val>);
 
 /// The ends of a range (a figure is a range of one point), each as the evaluator reads it, or where
 /// it has no value; `None` where the slot holds what kernels leave to the evaluator.
-fn range_of(
-    range: &Ranged,
-    sheets: &Sheets,
-    entity: EntityId,
-    period: Period,
-) -> Option<Result<Ends, (Option<usize>, Period)>> {
+fn range_of(range: &Ranged, at: &Inputs, period: Period) -> Option<Result<Ends, (Option<usize>, Period)>> {
     match range {
         Ranged::Literal(ends) => Some(Ok(**ends)),
-        Ranged::Column(read) => match slot(read, sheets, entity, period) {
+        Ranged::Column(read) => match slot(read, at, period) {
             Ok(Packed::Range(r)) => {
                 let end = |q: Option<crate::num::Quantity>| match q {
                     Some(q) => Val::bound(&q).map(Some),

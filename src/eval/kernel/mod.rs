@@ -21,14 +21,14 @@ mod exec;
 mod frac;
 
 use crate::check::{Program, RuleId};
-use crate::data::{EntityId, Sheets};
+use crate::data::{EntityId, Row, Sheets};
 use crate::eval::Missing;
 use crate::eval::expr::shown_ref;
 use crate::period::Period;
 use crate::syntax::ast::Scenario;
 
 use compile::{Op, Ranged};
-pub use exec::{Gap, Stack, Verdict};
+pub use exec::{Gap, Inputs, Stack, Verdict};
 
 /// A rule's kernel: its program in postfix order.
 #[derive(Debug, Clone)]
@@ -40,12 +40,23 @@ pub struct Kernel {
 #[derive(Debug, Clone, Default)]
 pub struct Kernels {
     rules: Vec<Option<Kernel>>,
+    /// The columns the kernels read (`metric * 3 + scenario`), each once: an entity's rows of them
+    /// are found once ([`Kernels::rows`]) and read by every check of the entity.
+    columns: Vec<u32>,
 }
 
 impl Kernels {
     /// Compiles every rule of a linked program that has a kernel's shape.
     pub fn compile(program: &Program) -> Kernels {
-        Kernels { rules: program.rules.iter().map(|r| compile::rule(program, r)).collect() }
+        let mut rules: Vec<Option<Kernel>> = program.rules.iter().map(|r| compile::rule(program, r)).collect();
+        let mut columns = Vec::new();
+        compile::number_inputs(rules.iter_mut().flatten(), &mut columns);
+        Kernels { rules, columns }
+    }
+
+    /// An entity's rows of the columns the kernels read, for [`Kernel::run`].
+    pub fn rows<'s>(&self, sheets: &'s Sheets, entity: EntityId) -> Vec<Row<'s>> {
+        self.columns.iter().map(|&column| sheets.row(column, entity)).collect()
     }
 
     /// The kernel of a rule, if it has one.
@@ -63,15 +74,9 @@ impl Kernel {
     /// What the check of this rule at an entity and period certainly is, as the evaluator would
     /// find: a pass that rounding cannot flip, or a skip; [`Verdict::Ask`] means "ask the
     /// evaluator", not "fails".
-    pub fn run(
-        &self,
-        program: &Program,
-        sheets: &Sheets,
-        entity: EntityId,
-        period: Period,
-        stack: &mut Stack,
-    ) -> Verdict {
-        exec::run(&self.ops, program, sheets, entity, period, stack)
+    /// The entity is the one `inputs` read.
+    pub fn run(&self, inputs: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
+        exec::run(&self.ops, inputs, period, stack)
     }
 
     /// The missing input of a skip this kernel found, as the evaluator names it (`None` for a gap

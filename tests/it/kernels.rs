@@ -82,7 +82,8 @@ fn both(rules: &str, csv: &str, keep: Keep) -> (eval::Results, eval::Results, ti
 fn kernels_name_the_missing_input_the_evaluator_names() {
     // `[-1y]` before the data, `[-1q]` from a year (a shift that leads nowhere), around a literal's
     // cell, a range that is not there, a growth from zero (the evaluator's), a division by zero before
-    // a missing input (a skip, the evaluator's), and a rule at named periods
+    // a missing input (a skip, the evaluator's), a rule at named periods, and a cell out of its
+    // file's scope at G before a missing input (the evaluator's)
     let rules = "let ten = 10\n\
                  rule yoy: a[-1y] <= a * 2\n\
                  rule qoq: a[-1q] <= a * 2\n\
@@ -91,12 +92,15 @@ fn kernels_name_the_missing_input_the_evaluator_names() {
                  rule width: width(guidance.a) <= 10% * a\n\
                  rule grows: growth(b, b[-1q]) < 500%\n\
                  rule divide_first: a / (b - b) < c / a\n\
-                 rule year at FY2025: a ~= c[2025Q4] + a[2025Q3]\n";
+                 rule year at FY2025: a ~= c[2025Q4] + a[2025Q3]\n\
+                 rule scoped: a <= only_e + a[-1y]\n\
+                 for E\n\
+                 let only_e = b\n";
     let csv = "entity,metric,period,value,unit,scenario\n\
                E,a,2025Q3,90.0,USD m,actual\nE,b,2025Q3,0.0,USD m,actual\n\
                E,a,2025Q4,100.0,USD m,actual\nE,b,2025Q4,40.0,USD m,actual\n\
                E,a,FY2025,190.0,USD m,actual\nE,b,FY2025,40.0,USD m,actual\nE,c,2025Q3,50.0,USD m,actual\n\
-               E,a,2025Q4,90..110,USD m,guidance\n";
+               E,a,2025Q4,90..110,USD m,guidance\nG,a,2025Q4,100.0,USD m,actual\nG,b,2025Q4,40.0,USD m,actual\n";
     for keep in [Keep::NotPassed, Keep::Failed] {
         let (with, without, program, _) = both(rules, csv, keep);
         assert_eq!(with.checks, without.checks, "{keep:?}");
@@ -116,6 +120,12 @@ fn kernels_name_the_missing_input_the_evaluator_names() {
         assert_eq!(first("reach"), "the period -1q from here has no value at FY2025");
         assert_eq!(first("guided"), "`guidance.a` has no value at 2025Q3");
         assert_eq!(first("year"), "`c` has no value at 2025Q4");
+        assert_eq!(first("scoped"), "`a` has no value at 2024Q3");
+        let scoped = program.rules.iter().position(|r| r.name == "scoped").unwrap();
+        let out_of_scope = |c: &&eval::Check| matches!(&c.outcome, eval::Outcome::Skip(m) if m.name.contains("scoped"));
+        if keep == Keep::NotPassed {
+            assert!(with.checks.iter().filter(|c| c.rule == scoped).any(|c| out_of_scope(&c)));
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use crate::period::Period;
 use crate::syntax::ast::{CmpOp, PeriodRef};
 
 use super::compile::{Op, Ranged, Read, Tol};
-use super::frac::{self, ONE, Val, ZERO, at_most};
+use super::frac::{self, ONE, Val, ZERO, at_most, cmp};
 
 /// The values of a kernel run, kept between checks so that a run allocates once.
 #[derive(Debug, Default)]
@@ -91,7 +91,7 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
                 }
                 let unit = common(&values)?;
                 let (first, rest) = values.split_first()?;
-                let mut total = first.with_unit(unit);
+                let mut total = Val { unit, ..*first };
                 for v in rest {
                     total = total.add(*v, unit)?;
                 }
@@ -121,7 +121,7 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
                     total = if neg { total.sub(*v, unit)? } else { total.add(*v, unit)? };
                 }
                 stack.truncate(from);
-                stack.push(total.with_unit(unit));
+                stack.push(Val { unit, ..total });
             }
             Op::Mul | Op::Div => {
                 let (b, a) = (stack.pop()?, stack.pop()?);
@@ -149,12 +149,12 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
                 let unit = common(&[now, before])?;
                 let v = if matches!(op, Op::Growth) {
                     // from zero or a loss the growth is not meaningful: a skip, the evaluator's
-                    if !before.sign().is_gt() {
+                    if before.pt.0 <= 0 {
                         return None;
                     }
                     let percent = Unit::Ratio(RatioStyle::Percent);
                     let ratio = now.div(before, percent)?;
-                    ratio.sub(Val::exact(ONE, Unit::None), percent)?
+                    ratio.sub(Val { lo: ONE, pt: ONE, hi: ONE, unit: Unit::None }, percent)?
                 } else {
                     let shown =
                         if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
@@ -276,10 +276,10 @@ fn compare(stack: &[Val], ops: &[CmpOp]) -> Option<bool> {
 /// where the units are the evaluator's to align.
 fn link_passes(a: Val, op: CmpOp, b: Val) -> Option<bool> {
     common(&[a, b])?;
-    let [points, low_high, high_low, lows] = a.orders(b);
-    let holds = relation(op, points);
+    let holds = relation(op, cmp(a.pt, b.pt));
+    let (low_high, high_low) = (cmp(a.lo, b.hi), cmp(a.hi, b.lo));
     let meet = low_high.is_le() && high_low.is_ge();
-    let same_point = a.is_exact() && b.is_exact() && lows.is_eq();
+    let same_point = a.is_exact() && b.is_exact() && cmp(a.lo, b.lo).is_eq();
     let can_fail = match op {
         CmpOp::Lt => high_low.is_ge(),
         CmpOp::Le => high_low.is_gt(),
@@ -304,10 +304,10 @@ fn approx(stack: &[Val], tol: Option<&Tol>) -> Option<bool> {
                 units::common([a_unit, t.unit]).ok()?;
             }
             match t.unit {
-                Unit::Ratio(RatioStyle::Percent) => frac::mul(frac::abs(b.pt())?, t.value)?,
+                Unit::Ratio(RatioStyle::Percent) => frac::mul(frac::abs(b.pt)?, t.value)?,
                 _ => frac::abs(t.value)?,
             }
         }
     };
-    Some(at_most(a.lo(), b.hi(), tol)? && at_most(b.lo(), a.hi(), tol)?)
+    Some(at_most(a.lo, b.hi, tol)? && at_most(b.lo, a.hi, tol)?)
 }

@@ -55,6 +55,16 @@ fn quotient(n: i128, d: i128) -> Option<i128> {
     }
 }
 
+/// `-a`.
+pub fn neg((n, d): Frac) -> Option<Frac> {
+    Some((n.checked_neg()?, d))
+}
+
+/// `a - b`.
+pub fn sub(a: Frac, b: Frac) -> Option<Frac> {
+    add(a, neg(b)?)
+}
+
 /// `a * b`, reduced first where the products overflow.
 pub fn mul(a: Frac, b: Frac) -> Option<Frac> {
     small::mul(a, b).or_else(|| small::mul(small::reduced(a), small::reduced(b)))
@@ -93,60 +103,19 @@ pub fn of_real(r: &Real) -> Option<Frac> {
     }
 }
 
-/// A value: its point, the interval that surely holds it, its unit, as [`Num`], the three parts
-/// over one denominator: a figure read, a sum of figures of one scale, a product of such (all
-/// corners share the product of the denominators) add and compare by their numerators alone, in
-/// 80 bytes instead of three fractions' 112. A quotient's parts are brought to one denominator.
+/// A value: its point, the interval that surely holds it, its unit, as [`Num`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Val {
-    lo: i128,
-    pt: i128,
-    hi: i128,
-    /// Positive.
-    den: i128,
+    pub lo: Frac,
+    pub pt: Frac,
+    pub hi: Frac,
     pub unit: Unit,
 }
 
 impl Val {
-    /// The lower end of the interval.
-    pub fn lo(&self) -> Frac {
-        (self.lo, self.den)
-    }
-
-    /// The point.
-    pub fn pt(&self) -> Frac {
-        (self.pt, self.den)
-    }
-
-    /// The upper end of the interval.
-    pub fn hi(&self) -> Frac {
-        (self.hi, self.den)
-    }
-
-    /// Three fractions over one denominator: the largest where it is a multiple of the others
-    /// (the common case), else their least common multiple; each reduced first where that overflows.
-    pub fn of_parts(lo: Frac, pt: Frac, hi: Frac, unit: Unit) -> Option<Val> {
-        Val::common_den([lo, pt, hi], unit)
-            .or_else(|| Val::common_den([small::reduced(lo), small::reduced(pt), small::reduced(hi)], unit))
-    }
-
-    fn common_den(parts: [Frac; 3], unit: Unit) -> Option<Val> {
-        let mut den = parts[0].1;
-        for &(_, d) in &parts[1..] {
-            if d != den && quotient(den, d).is_none() {
-                den = match quotient(d, den) {
-                    Some(_) => d,
-                    None => (den / small::gcd(den.unsigned_abs(), d.unsigned_abs()) as i128).checked_mul(d)?,
-                };
-            }
-        }
-        let at = |(n, d): Frac| if d == den { Some(n) } else { n.checked_mul(quotient(den, d)?) };
-        Some(Val { lo: at(parts[0])?, pt: at(parts[1])?, hi: at(parts[2])?, den, unit })
-    }
-
     /// The evaluator's value, where each part is a fraction of machine words.
     pub fn of_num(n: &Num) -> Option<Val> {
-        Val::of_parts(of_real(&n.lo)?, of_real(&n.point)?, of_real(&n.hi)?, n.unit)
+        Some(Val { lo: of_real(&n.lo)?, pt: of_real(&n.point)?, hi: of_real(&n.hi)?, unit: n.unit })
     }
 
     /// A written figure, `digits` with `scale` digits after the point in `unit`: the point and half
@@ -155,10 +124,9 @@ impl Val {
         let tenfold = digits.checked_mul(10)?;
         // everything in tenths of the last digit: 10^(exponent - scale - 1)
         let exponent = unit.exponent() - scale as i32 - 1;
-        let (k, den) =
-            if exponent >= 0 { (ten_to(exponent as u32)?, 1) } else { (1, ten_to(exponent.unsigned_abs())?) };
-        let at = |n: i128| n.checked_mul(k);
-        Some(Val { lo: at(tenfold - 5)?, pt: at(tenfold)?, hi: at(tenfold + 5)?, den, unit })
+        let (k, d) = if exponent >= 0 { (ten_to(exponent as u32)?, 1) } else { (1, ten_to(exponent.unsigned_abs())?) };
+        let at = |n: i128| Some((n.checked_mul(k)?, d));
+        Some(Val { lo: at(tenfold - 5)?, pt: at(tenfold)?, hi: at(tenfold + 5)?, unit })
     }
 
     /// A bound of a range as written, as the evaluator reads it: a figure.
@@ -167,152 +135,82 @@ impl Val {
     }
 
     /// An exact value.
-    pub fn exact((n, den): Frac, unit: Unit) -> Val {
-        Val { lo: n, pt: n, hi: n, den, unit }
+    pub fn exact(value: Frac, unit: Unit) -> Val {
+        Val { lo: value, pt: value, hi: value, unit }
     }
 
     /// Whether the interval is a single point.
     pub fn is_exact(&self) -> bool {
-        self.lo == self.hi
+        cmp(self.lo, self.hi).is_eq()
     }
 
     /// Whether this is a zero written without a unit ([`crate::eval::units::is_bare_zero`]): the
     /// evaluator gives it the unit of what it meets, which kernels leave to it.
     pub fn is_bare_zero(&self) -> bool {
-        self.unit == Unit::None && self.pt == 0
-    }
-
-    /// The sign of the point.
-    pub fn sign(&self) -> Ordering {
-        self.pt.cmp(&0)
-    }
-
-    /// This value over a denominator `den` is a multiple of.
-    fn over(self, den: i128) -> Option<Val> {
-        if den == self.den {
-            return Some(self);
-        }
-        let k = quotient(den, self.den)?;
-        Some(Val { lo: self.lo.checked_mul(k)?, pt: self.pt.checked_mul(k)?, hi: self.hi.checked_mul(k)?, den, ..self })
-    }
-
-    /// Both values over one denominator: the larger where it is a multiple of the other (figures
-    /// of different scales), else their product.
-    fn aligned(self, o: Val) -> Option<(Val, Val)> {
-        if self.den == o.den {
-            return Some((self, o));
-        }
-        let den = if quotient(self.den, o.den).is_some() {
-            self.den
-        } else if quotient(o.den, self.den).is_some() {
-            o.den
-        } else {
-            self.den.checked_mul(o.den)?
-        };
-        Some((self.over(den)?, o.over(den)?))
-    }
-
-    /// This value in `unit`.
-    pub fn with_unit(self, unit: Unit) -> Val {
-        Val { unit, ..self }
-    }
-
-    /// The order of the points, of this value's low end and `o`'s high end, of this value's high
-    /// end and `o`'s low end, and of the low ends: by numerators where the two share a
-    /// denominator (figures of one scale), else by cross products.
-    pub fn orders(self, o: Val) -> [Ordering; 4] {
-        match self.aligned(o) {
-            Some((a, b)) => [a.pt.cmp(&b.pt), a.lo.cmp(&b.hi), a.hi.cmp(&b.lo), a.lo.cmp(&b.lo)],
-            None => [cmp(self.pt(), o.pt()), cmp(self.lo(), o.hi()), cmp(self.hi(), o.lo()), cmp(self.lo(), o.lo())],
-        }
+        self.unit == Unit::None && self.pt.0 == 0
     }
 
     /// [`Num::neg`].
     pub fn neg(self) -> Option<Val> {
-        Some(Val { lo: self.hi.checked_neg()?, pt: self.pt.checked_neg()?, hi: self.lo.checked_neg()?, ..self })
+        Some(Val { lo: neg(self.hi)?, pt: neg(self.pt)?, hi: neg(self.lo)?, unit: self.unit })
     }
 
     /// [`Num::add`].
     pub fn add(self, o: Val, unit: Unit) -> Option<Val> {
-        let sum = |(a, b): (Val, Val)| {
-            Some(Val {
-                lo: a.lo.checked_add(b.lo)?,
-                pt: a.pt.checked_add(b.pt)?,
-                hi: a.hi.checked_add(b.hi)?,
-                den: a.den,
-                unit,
-            })
-        };
-        self.aligned(o)
-            .and_then(sum)
-            .or_else(|| Val::of_parts(add(self.lo(), o.lo())?, add(self.pt(), o.pt())?, add(self.hi(), o.hi())?, unit))
+        Some(Val { lo: add(self.lo, o.lo)?, pt: add(self.pt, o.pt)?, hi: add(self.hi, o.hi)?, unit })
     }
 
     /// [`Num::sub`].
     pub fn sub(self, o: Val, unit: Unit) -> Option<Val> {
-        self.add(o.neg()?, unit)
+        Some(Val { lo: sub(self.lo, o.hi)?, pt: sub(self.pt, o.pt)?, hi: sub(self.hi, o.lo)?, unit })
     }
 
-    /// [`Num::mul`]: the hull of the corner products, all over the product of the denominators.
+    /// [`Num::mul`]: the hull of the corner products.
     pub fn mul(self, o: Val, unit: Unit) -> Option<Val> {
-        let direct = || {
-            let den = self.den.checked_mul(o.den)?;
-            let pt = self.pt.checked_mul(o.pt)?;
-            if self.is_exact() && o.is_exact() {
-                return Some(Val { lo: pt, pt, hi: pt, den, unit });
-            }
-            let corners = [
-                self.lo.checked_mul(o.lo)?,
-                self.lo.checked_mul(o.hi)?,
-                self.hi.checked_mul(o.lo)?,
-                self.hi.checked_mul(o.hi)?,
-            ];
-            Some(Val { lo: *corners.iter().min()?, pt, hi: *corners.iter().max()?, den, unit })
-        };
-        direct().or_else(|| {
-            let pt = mul(self.pt(), o.pt())?;
-            if self.is_exact() && o.is_exact() {
-                return Val::of_parts(pt, pt, pt, unit);
-            }
-            let corners =
-                [mul(self.lo(), o.lo())?, mul(self.lo(), o.hi())?, mul(self.hi(), o.lo())?, mul(self.hi(), o.hi())?];
-            let lo = corners.into_iter().min_by(|a, b| cmp(*a, *b))?;
-            let hi = corners.into_iter().max_by(|a, b| cmp(*a, *b))?;
-            Val::of_parts(lo, pt, hi, unit)
-        })
+        let pt = mul(self.pt, o.pt)?;
+        if self.is_exact() && o.is_exact() {
+            return Some(Val { lo: pt, pt, hi: pt, unit });
+        }
+        let corners = [mul(self.lo, o.lo)?, mul(self.lo, o.hi)?, mul(self.hi, o.lo)?, mul(self.hi, o.hi)?];
+        let lo = corners.into_iter().min_by(|a, b| cmp(*a, *b))?;
+        let hi = corners.into_iter().max_by(|a, b| cmp(*a, *b))?;
+        Some(Val { lo, pt, hi, unit })
     }
 
     /// [`Num::div`]; `None` where the divisor is zero or its interval holds zero (the evaluator's
     /// error).
     pub fn div(self, o: Val, unit: Unit) -> Option<Val> {
-        if o.pt == 0 || (o.lo <= 0 && o.hi >= 0) {
+        let sign = |f: Frac| f.0.cmp(&0);
+        if o.pt.0 == 0 || (!sign(o.lo).is_gt() && !sign(o.hi).is_lt()) {
             return None;
         }
-        let pt = div(self.pt(), o.pt())?;
+        let pt = div(self.pt, o.pt)?;
         if self.is_exact() && o.is_exact() {
-            return Val::of_parts(pt, pt, pt, unit);
+            return Some(Val { lo: pt, pt, hi: pt, unit });
         }
-        let (lo, hi) = if o.lo > 0 {
-            let lo = if self.lo >= 0 { div(self.lo(), o.hi())? } else { div(self.lo(), o.lo())? };
-            let hi = if self.hi >= 0 { div(self.hi(), o.lo())? } else { div(self.hi(), o.hi())? };
+        let nonneg = |f: Frac| !sign(f).is_lt();
+        let (lo, hi) = if sign(o.lo).is_gt() {
+            let lo = if nonneg(self.lo) { div(self.lo, o.hi)? } else { div(self.lo, o.lo)? };
+            let hi = if nonneg(self.hi) { div(self.hi, o.lo)? } else { div(self.hi, o.hi)? };
             (lo, hi)
         } else {
-            let lo = if self.hi >= 0 { div(self.hi(), o.hi())? } else { div(self.hi(), o.lo())? };
-            let hi = if self.lo >= 0 { div(self.lo(), o.lo())? } else { div(self.lo(), o.hi())? };
+            let lo = if nonneg(self.hi) { div(self.hi, o.hi)? } else { div(self.hi, o.lo)? };
+            let hi = if nonneg(self.lo) { div(self.lo, o.lo)? } else { div(self.lo, o.hi)? };
             (lo, hi)
         };
-        Val::of_parts(lo, pt, hi, unit)
+        Some(Val { lo, pt, hi, unit })
     }
 
     /// [`Num::abs`].
     pub fn abs(self) -> Option<Val> {
-        if self.lo >= 0 {
+        if self.lo.0 >= 0 {
             Some(self)
-        } else if self.hi <= 0 {
+        } else if self.hi.0 <= 0 {
             self.neg()
         } else {
-            let hi = self.hi.max(self.lo.checked_neg()?);
-            Some(Val { lo: 0, pt: self.pt.checked_abs()?, hi, ..self })
+            let neg_lo = neg(self.lo)?;
+            let hi = if cmp(self.hi, neg_lo).is_ge() { self.hi } else { neg_lo };
+            Some(Val { lo: ZERO, pt: abs(self.pt)?, hi, unit: self.unit })
         }
     }
 }
@@ -333,8 +231,7 @@ mod tests {
     /// Whether a value of the evaluator and a kernel's are the same numbers, part by part.
     fn same(n: &Num, v: &Val) -> bool {
         let Some(w) = Val::of_num(n) else { return true }; // a big rational: nothing to compare
-        [(w.lo(), v.lo()), (w.pt(), v.pt()), (w.hi(), v.hi())].iter().all(|(a, b)| cmp(*a, *b).is_eq())
-            && n.unit == v.unit
+        [(w.lo, v.lo), (w.pt, v.pt), (w.hi, v.hi)].iter().all(|(a, b)| cmp(*a, *b).is_eq()) && n.unit == v.unit
     }
 
     fn unit(i: u8) -> Unit {
@@ -380,7 +277,7 @@ mod tests {
             }
             let tol = (1, 100);
             let within = a.within(&b, &Real::Dec(Decimal::new(1, 2))).ok();
-            let kernel = at_most(x.lo(), y.hi(), tol).zip(at_most(y.lo(), x.hi(), tol)).map(|(p, q)| p && q);
+            let kernel = at_most(x.lo, y.hi, tol).zip(at_most(y.lo, x.hi, tol)).map(|(p, q)| p && q);
             if let (Some(w), Some(k)) = (within, kernel) {
                 prop_assert_eq!(w, k);
             }

@@ -337,6 +337,7 @@ fn formats_to_itself(text: &str) {
 pub const KERNEL_RULES: &str = r#"
 let margin_calc = c / a
 let growth_yoy = growth(a, a[-1y])
+let ten = 10
 rule identity: c ~= a - b
 rule identity_pct: c ~= a - b within 1%
 rule identity_abs: c ~= a - b within 0.5 USD m
@@ -361,6 +362,11 @@ rule guided_before: a in guidance.a[-1q]
 rule guided_width: width(guidance.a) <= 10% * mid(guidance.a)
 rule literal_range: m in 0%..60%
 rule open_range: m in ..80%
+rule reach: d < a * ten[-1y]
+rule divide_first: a / (b - b) < d[-1y] / a
+rule growth_d: growth(d, d[-1q]) < 500%
+rule year_back: b[-1y] + c <= a + d[-1q]
+rule guided_year at FY2025: a in guidance.a
 "#;
 
 /// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`
@@ -492,6 +498,13 @@ pub fn same_results(program: &tickmark::check::Program, sheets: &Sheets) -> Agre
     assert_eq!(with.checks.len(), without.checks.len(), "kernels decided a check the evaluator keeps");
     for (rule, (k, e)) in with.tallies.iter().zip(&without.tallies).enumerate() {
         assert_eq!(k, e, "the counts of rule {} differ with kernels", program.rules[rule].name);
+    }
+    // with only failed checks kept (`--only failed`), kernels count skips the tally does not keep
+    let failed = eval::run_with(program, sheets, &filter, eval::Keep::Failed, true);
+    let failed_without = eval::run_with(program, sheets, &filter, eval::Keep::Failed, false);
+    assert_eq!(failed.checks, failed_without.checks, "kernels changed the failed checks kept");
+    for (rule, (k, e)) in failed.tallies.iter().zip(&failed_without.tallies).enumerate() {
+        assert_eq!(k, e, "the counts of rule {} differ with kernels, failed checks kept", program.rules[rule].name);
     }
     Agreement { checks: without.total(), decided: with.decided }
 }

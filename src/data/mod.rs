@@ -26,7 +26,7 @@ pub mod xlsx;
 pub use file::DataFile;
 pub use load::{load_file, load_paths, load_paths_with, load_source};
 pub use sheet::{
-    Conflict, DataSource, EntityId, Fact, FactKey, FactValue, Filing, MetricId, Origin, Packed, SheetBuilder, Sheets,
-    Split,
+    Conflict, DataSource, EntityId, Fact, FactKey, FactValue, Filing, MetricId, Origin, Packed, Row, SheetBuilder,
+    Sheets, Split,
 };
 pub use value::{ValueError, parse_value};

@@ -218,6 +218,59 @@ pub enum Packed {
     Other,
 }
 
+/// One column's slots at one entity ([`Sheets::row`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    sheets: &'a Sheets,
+    column: u32,
+    /// The position of the entity's first slot in the column.
+    base: usize,
+    slots: RowSlots<'a>,
+}
+
+/// The fact indexes of a row: its part of a dense column, of a sparse one, or none.
+#[derive(Debug, Clone, Copy)]
+enum RowSlots<'a> {
+    Empty,
+    Dense(&'a [u32]),
+    Sparse(&'a [(u64, u32)]),
+}
+
+impl Row<'_> {
+    /// The slot of a period as packed ([`Sheets::packed`]).
+    #[inline]
+    pub fn packed(&self, period: Period) -> Packed {
+        let sheets = self.sheets;
+        let Some(slot) = sheets.slot_index(period) else { return Packed::Empty };
+        let index = match self.slots {
+            RowSlots::Empty => return Packed::Empty,
+            RowSlots::Dense(slots) => match slots.get(slot) {
+                Some(&i) if i != EMPTY => i,
+                _ => return Packed::Empty,
+            },
+            RowSlots::Sparse(filled) => {
+                let position = (self.base + slot) as u64;
+                match filled.binary_search_by_key(&position, |&(p, _)| p) {
+                    Ok(found) => filled[found].1,
+                    Err(_) => return Packed::Empty,
+                }
+            }
+        };
+        if !sheets.vintages.is_empty() && sheets.vintages.contains_key(&(self.column, (self.base + slot) as u64)) {
+            return Packed::Other;
+        }
+        let s = &sheets.store.facts[index as usize];
+        match s.kind {
+            Kind::Small => {
+                let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
+                Packed::Figure(m, u32::from(s.scale), sheets.store.units[s.unit as usize])
+            }
+            Kind::Range => Packed::Range(sheets.store.ranges[s.value[0] as usize]),
+            Kind::Big | Kind::Approx => Packed::Other,
+        }
+    }
+}
+
 /// What kinds of value a column holds: figures, ranges, or both (guidance given as a range in one
 /// period and as a point in another).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -1100,25 +1153,24 @@ impl Sheets {
     /// evaluator to read.
     /// `column` is `metric * 3 + scenario`.
     pub fn packed(&self, column: u32, entity: EntityId, period: Period) -> Packed {
-        let Some(position) = self.slot_index(period).map(|s| entity as usize * self.n_slots + s) else {
-            return Packed::Empty;
-        };
-        let Some(index) = self.columns.get(column as usize).and_then(Option::as_ref).and_then(|c| c.get(position))
-        else {
-            return Packed::Empty;
-        };
-        let s = &self.store.facts[index as usize];
-        if !self.vintages.is_empty() && self.vintages.contains_key(&(column, position as u64)) {
-            return Packed::Other;
-        }
-        match s.kind {
-            Kind::Small => {
-                let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
-                Packed::Figure(m, u32::from(s.scale), self.store.units[s.unit as usize])
+        self.row(column, entity).packed(period)
+    }
+
+    /// One column's slots at one entity, found once and read slot by slot ([`Row::packed`]): what a
+    /// compiled kernel reads an entity's checks from.
+    pub fn row(&self, column: u32, entity: EntityId) -> Row<'_> {
+        let base = entity as usize * self.n_slots;
+        let slots = match self.columns.get(column as usize).and_then(Option::as_ref) {
+            None => RowSlots::Empty,
+            Some(Column::Dense(slots)) => slots.get(base..base + self.n_slots).map_or(RowSlots::Empty, RowSlots::Dense),
+            Some(Column::Sparse(filled)) => {
+                let (from, to) = (base as u64, (base + self.n_slots) as u64);
+                let start = filled.partition_point(|&(p, _)| p < from);
+                let end = start + filled[start..].partition_point(|&(p, _)| p < to);
+                RowSlots::Sparse(&filled[start..end])
             }
-            Kind::Range => Packed::Range(self.store.ranges[s.value[0] as usize]),
-            Kind::Big | Kind::Approx => Packed::Other,
-        }
+        };
+        Row { sheets: self, column, base, slots }
     }
 
     /// The first fact (by entity, then period) of a metric in a scenario, if it has any.

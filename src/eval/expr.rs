@@ -626,7 +626,7 @@ pub fn shift(period: Period, to: PeriodRef, year_end: crate::calendar::YearEnd) 
 }
 
 /// A period reference as written: `-1y`, `2025Q1`, `Q1`, `FY`.
-fn shown_ref(to: PeriodRef) -> String {
+pub(crate) fn shown_ref(to: PeriodRef) -> String {
     match to {
         PeriodRef::Absolute(p) => p.to_string(),
         PeriodRef::Fiscal(part) => part.to_string(),

@@ -9,7 +9,7 @@ use crate::data::{EntityId, Sheets};
 use crate::period::Period;
 
 use super::expr::Evaluator;
-use super::kernel::{Kernels, Stack};
+use super::kernel::{Inputs, Kernels, Stack, Verdict};
 use super::value::{EvalError, Halt, Missing, Trace, Value};
 
 /// What a run is narrowed to (`--entity`, `--period`, `--rule`); empty lists mean everything.
@@ -140,14 +140,19 @@ impl Tally {
     /// every period).
     fn named_skip(rule: &Rule, check: &Check, sheets: &Sheets) -> bool {
         let Outcome::Skip(m) = &check.outcome else { return false };
-        let data = sheets.periods_of(check.entity);
+        Tally::named_gap(rule, check.entity, m, sheets)
+    }
+
+    /// [`Tally::named_skip`] of a skip for `m` at an entity.
+    fn named_gap(rule: &Rule, entity: EntityId, m: &Missing, sheets: &Sheets) -> bool {
+        let data = sheets.periods_of(entity);
         if !matches!(rule.at, AtSpec::Periods(_)) || data.binary_search(&m.period).is_err() {
             return false;
         }
         match m.column {
             _ if m.not_meaningful.is_some() => true,
             Some((metric, scenario)) => {
-                let elsewhere = |p: &Period| sheets.get(metric, scenario, check.entity, *p).is_some();
+                let elsewhere = |p: &Period| sheets.get(metric, scenario, entity, *p).is_some();
                 sheets.first_fact(metric, scenario).is_none() || data.iter().any(elsewhere)
             }
             None => true,
@@ -196,7 +201,7 @@ pub struct Results {
     /// The periods the run was narrowed to (`--period`); empty for every period.
     periods: Vec<Period>,
     pub keep: Keep,
-    /// How many checks compiled kernels found decided passes (the evaluator made the others).
+    /// How many checks compiled kernels decided, passes and skips (the evaluator made the others).
     pub decided: usize,
 }
 
@@ -297,38 +302,106 @@ struct At<'a> {
     kernels: &'a Kernels,
 }
 
-/// Every check of one entity: a check its rule's kernel finds a decided pass is counted as one,
-/// every other is evaluated.
+/// Every check of one entity: a check its rule's kernel finds a decided pass is counted as one, a
+/// skip it finds is counted too where the tally and the report need nothing more of it, or made
+/// with the kernel's missing input; every other check is evaluated.
 fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mut Part, stack: &mut Stack) {
     let At { program, sheets, filter, kernels } = *at;
-    let mut ev = Evaluator::new(program, sheets, entity);
     let data = sheets.periods_of(entity);
-    for (i, &rule) in rules.iter().enumerate() {
+    let rows = kernels.rows(sheets, entity);
+    let mut here = Here {
+        at,
+        inputs: Inputs { program, sheets, entity, rows: &rows },
+        ev: Evaluator::new(program, sheets, entity),
+        keep,
+        // a check reading one filing of vintaged actuals reads other slots than the kernel's
+        skips: !sheets.has_vintaged_actual(entity),
+    };
+    let named = |r: &Rule| matches!(r.at, AtSpec::Periods(_));
+    // Period by period, every rule at each: the facts of one period of an entity are near each
+    // other in the store, so a period's checks read from a few cache lines. A rule's checks still
+    // come in period order, so its counts, its first skip and the checks kept are the same.
+    let every: Vec<(usize, RuleId)> = (rules.iter().copied().enumerate())
+        .filter(|&(_, rule)| !named(&program.rules[rule]) && program.rules[rule].scopes.admits(entity))
+        .collect();
+    for &period in data {
+        for &(i, rule) in &every {
+            if admitted(sheets, &program.rules[rule], &filter.periods, entity, period) {
+                here.check(i, rule, period, true, part, stack);
+            }
+        }
+    }
+    // rules at named periods, tried where the entity has no data too
+    for (i, &rule) in rules.iter().enumerate().filter(|&(_, &rule)| named(&program.rules[rule])) {
+        for period in tried(sheets, &program.rules[rule], &filter.periods, entity, data) {
+            here.check(i, rule, period, data.binary_search(&period).is_ok(), part, stack);
+        }
+    }
+}
+
+/// What the checks of one entity are made with.
+struct Here<'a> {
+    at: &'a At<'a>,
+    inputs: Inputs<'a>,
+    ev: Evaluator<'a>,
+    keep: Keep,
+    /// Whether kernels may decide skips here.
+    skips: bool,
+}
+
+impl Here<'_> {
+    /// The check of the `i`th rule of the run at a period (`with_data`: one the entity has data at).
+    fn check(&mut self, i: usize, rule: RuleId, period: Period, with_data: bool, part: &mut Part, stack: &mut Stack) {
+        let (program, sheets, keep) = (self.at.program, self.at.sheets, self.keep);
         let r = &program.rules[rule];
-        let kernel = kernels.of(rule);
-        for period in tried(sheets, r, &filter.periods, entity, data) {
-            let with_data = data.binary_search(&period).is_ok();
+        let kernel = self.at.kernels.of(rule);
+        let verdict = kernel.map_or(Verdict::Ask, |k| k.run(&self.inputs, period, stack));
+        let check = match verdict {
             // a pass where the entity has no data is kept (see below): the evaluator's to make
-            if with_data && kernel.is_some_and(|k| k.passes(program, sheets, entity, period, stack)) {
+            Verdict::Pass if with_data => {
                 part.tallies[i].passed += 1;
                 part.decided += 1;
-                continue;
+                return;
             }
-            let check = check(&mut ev, rule, period);
-            if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
-                // a period without data: a rule there is checked only where its inputs allow
-                continue;
+            // a period without data: a rule there is checked only where its inputs allow
+            Verdict::Skip(_) if self.skips && !with_data => return,
+            Verdict::Skip(gap) if self.skips => {
+                let tally = &mut part.tallies[i];
+                // counted alone where nothing lists it and the tally keeps an earlier one
+                let counted = keep == Keep::Failed && tally.first_skip.is_some();
+                if counted && !matches!(r.at, AtSpec::Periods(_)) {
+                    tally.skipped += 1;
+                    part.decided += 1;
+                    return;
+                }
+                match kernel.and_then(|k| k.missing(gap)) {
+                    Some(missing) => {
+                        let named = Tally::named_gap(r, self.inputs.entity, &missing, sheets);
+                        part.decided += 1;
+                        if counted && (!named || tally.first_named_skip.is_some()) {
+                            tally.skipped += 1;
+                            tally.named_skips += usize::from(named);
+                            return;
+                        }
+                        skipped(&mut self.ev, rule, period, missing)
+                    }
+                    None => check(&mut self.ev, rule, period),
+                }
             }
-            part.tallies[i].add(&check, Tally::named_skip(r, &check, sheets));
-            let kept = match check.outcome {
-                // a pass where the entity has no data cannot be listed again from the data's periods
-                Outcome::Pass => (check.borderline || !with_data) && keep == Keep::NotPassed,
-                Outcome::Skip(_) => keep == Keep::NotPassed,
-                Outcome::Fail(_) | Outcome::Error(..) => true,
-            };
-            if kept {
-                part.checks.push(check);
-            }
+            _ => check(&mut self.ev, rule, period),
+        };
+        if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
+            return;
+        }
+        part.tallies[i].add(&check, Tally::named_skip(r, &check, sheets));
+        let kept = match check.outcome {
+            // a pass where the entity has no data cannot be listed again from the data's periods
+            Outcome::Pass => (check.borderline || !with_data) && keep == Keep::NotPassed,
+            Outcome::Skip(_) => keep == Keep::NotPassed,
+            Outcome::Fail(_) | Outcome::Error(..) => true,
+        };
+        if kept {
+            part.checks.push(check);
         }
     }
 }
@@ -410,6 +483,14 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let kept = outcome != Outcome::Pass || borderline;
     let title = r.title.as_ref().filter(|_| kept).map(|_| title(ev, r, period));
     Check { rule, entity: ev.entity, period, outcome, borderline, title }
+}
+
+/// A check a kernel found skipped for `missing`, as [`check`] makes it: its title evaluated.
+fn skipped(ev: &mut Evaluator, rule: RuleId, period: Period, missing: Missing) -> Check {
+    let r = &ev.program.rules[rule];
+    ev.begin_check();
+    let title = r.title.as_ref().map(|_| title(ev, r, period));
+    Check { rule, entity: ev.entity, period, outcome: Outcome::Skip(missing), borderline: false, title }
 }
 
 /// Evaluates a check again, recording every value and fact (for a pass, which keeps no trace).

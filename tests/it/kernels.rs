@@ -47,7 +47,7 @@ fn kernels_decide_most_checks_of_the_generated_figures_and_agree() {
 }
 
 #[test]
-fn a_missing_input_a_borderline_pass_or_a_unit_clash_is_left_to_the_evaluator() {
+fn a_borderline_pass_or_a_unit_clash_is_left_to_the_evaluator_and_a_missing_input_is_a_skip() {
     let rules = "rule identity: c ~= a - b\nrule inside: a in guidance.a\nrule abs: c ~= a - b within 0.5 USD m\n";
     let csv = "entity,metric,period,value,unit,scenario\n\
                E,a,2025Q4,100.0,USD m,actual\nE,b,2025Q4,40.0,USD m,actual\nE,c,2025Q4,60.0,USD m,actual\n\
@@ -56,9 +56,77 @@ fn a_missing_input_a_borderline_pass_or_a_unit_clash_is_left_to_the_evaluator() 
                E,a,2025Q4,90..110,USD m,guidance\nF,a,2025Q4,100.0..110,EUR m,guidance\n";
     let found = harness::agree(rules, &[("k.csv", csv)]);
     // nine checks, three of each rule; kernels decide the identity at E and F 2025Q4, the absolute
-    // tolerance and the guidance at E 2025Q4: the rest is the evaluator's (skips at 2025Q3, a
-    // tolerance in USD against EUR figures, an error; 100.0 in 100.0..110, a borderline pass)
-    assert_eq!((found.checks, found.decided), (9, 4));
+    // tolerance and the guidance at E 2025Q4, and the three skips at E 2025Q3 (no `c`, no guidance):
+    // the rest is the evaluator's (a tolerance in USD against EUR figures, an error; 100.0 in
+    // 100.0..110, a borderline pass)
+    assert_eq!((found.checks, found.decided), (9, 7));
+}
+
+/// A run of `rules` over `csv` with kernels, and the evaluator's: every check made and every count.
+fn both(rules: &str, csv: &str, keep: Keep) -> (eval::Results, eval::Results, tickmark::check::Program, Sheets) {
+    let mut sources = Sources::default();
+    let mut builder = SheetBuilder::default();
+    let data = sources.add("k.csv".into(), csv);
+    tickmark::data::load_source(Path::new("k.csv"), data, &mut sources, &mut builder).unwrap();
+    let sheets = builder.finish().unwrap();
+    let file = sources.add("k.tick".into(), rules);
+    let ast = tickmark::syntax::parser::parse(rules, file).unwrap();
+    let files = [tickmark::check::RuleFile { file, text: rules.into(), ast }];
+    let program = tickmark::check::check_and_link(&files, &sheets).unwrap();
+    let with = eval::run_with(&program, &sheets, &Filter::default(), keep, true);
+    let without = eval::run_with(&program, &sheets, &Filter::default(), keep, false);
+    (with, without, program, sheets)
+}
+
+#[test]
+fn kernels_name_the_missing_input_the_evaluator_names() {
+    // `[-1y]` before the data, `[-1q]` from a year (a shift that leads nowhere), around a literal's
+    // cell, a range that is not there, a growth from zero (the evaluator's), a division by zero before
+    // a missing input (a skip, the evaluator's), a rule at named periods, and a cell out of its
+    // file's scope at G before a missing input (the evaluator's)
+    let rules = "let ten = 10\n\
+                 rule yoy: a[-1y] <= a * 2\n\
+                 rule qoq: a[-1q] <= a * 2\n\
+                 rule reach: b < a * ten[-1q]\n\
+                 rule guided: a in guidance.a\n\
+                 rule width: width(guidance.a) <= 10% * a\n\
+                 rule grows: growth(b, b[-1q]) < 500%\n\
+                 rule divide_first: a / (b - b) < c / a\n\
+                 rule year at FY2025: a ~= c[2025Q4] + a[2025Q3]\n\
+                 rule scoped: a <= only_e + a[-1y]\n\
+                 for E\n\
+                 let only_e = b\n";
+    let csv = "entity,metric,period,value,unit,scenario\n\
+               E,a,2025Q3,90.0,USD m,actual\nE,b,2025Q3,0.0,USD m,actual\n\
+               E,a,2025Q4,100.0,USD m,actual\nE,b,2025Q4,40.0,USD m,actual\n\
+               E,a,FY2025,190.0,USD m,actual\nE,b,FY2025,40.0,USD m,actual\nE,c,2025Q3,50.0,USD m,actual\n\
+               E,a,2025Q4,90..110,USD m,guidance\nG,a,2025Q4,100.0,USD m,actual\nG,b,2025Q4,40.0,USD m,actual\n";
+    for keep in [Keep::NotPassed, Keep::Failed] {
+        let (with, without, program, _) = both(rules, csv, keep);
+        assert_eq!(with.checks, without.checks, "{keep:?}");
+        assert_eq!(with.tallies, without.tallies, "{keep:?}");
+        assert!(with.decided >= 8, "{keep:?}: kernels decided {}", with.decided);
+        let skipped: usize = with.tallies.iter().map(|t| t.skipped).sum();
+        assert!(skipped >= 12, "{keep:?}: {skipped} skipped");
+        let first = |rule: &str| {
+            let r = program.rules.iter().position(|r| r.name == rule).unwrap();
+            match &with.tallies[r].first_skip.as_ref().unwrap().outcome {
+                eval::Outcome::Skip(m) => m.describe(),
+                other => panic!("{rule}: {other:?}"),
+            }
+        };
+        assert_eq!(first("yoy"), "`a` has no value at 2024Q3");
+        assert_eq!(first("qoq"), "`a` has no value at 2025Q2");
+        assert_eq!(first("reach"), "the period -1q from here has no value at FY2025");
+        assert_eq!(first("guided"), "`guidance.a` has no value at 2025Q3");
+        assert_eq!(first("year"), "`c` has no value at 2025Q4");
+        assert_eq!(first("scoped"), "`a` has no value at 2024Q3");
+        let scoped = program.rules.iter().position(|r| r.name == "scoped").unwrap();
+        let out_of_scope = |c: &&eval::Check| matches!(&c.outcome, eval::Outcome::Skip(m) if m.name.contains("scoped"));
+        if keep == Keep::NotPassed {
+            assert!(with.checks.iter().filter(|c| c.rule == scoped).any(|c| out_of_scope(&c)));
+        }
+    }
 }
 
 /// The bench pack, read, checked and linked as `tickmark check` does.

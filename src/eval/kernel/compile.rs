@@ -5,7 +5,7 @@
 
 use crate::check::{CExpr, CKind, CellId, Func, Program, Rule};
 use crate::num::{Quantity, Unit};
-use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, UnaryOp};
+use crate::syntax::ast::{BinOp, CmpOp, PeriodRef, Scenario, UnaryOp};
 
 use super::Kernel;
 use super::frac::{Frac, Val, of_real};
@@ -13,17 +13,19 @@ use super::frac::{Frac, Val, of_real};
 /// One step of a kernel, in postfix order over a stack of values.
 #[derive(Debug, Clone)]
 pub enum Op {
-    /// A figure (`metric * 3 + scenario`) at the check's period moved by `shifts`, outermost first.
-    Fact {
-        column: u32,
-        shifts: Box<[PeriodRef]>,
-    },
+    /// A figure.
+    Fact(Read),
     /// `sum(segment.*.revenue)`: every figure of the columns that has one, at the shifted period.
     SumOf {
         columns: Box<[u32]>,
+        /// Each column's place among the columns kernels read ([`super::Kernels::rows`]).
+        inputs: Box<[u32]>,
         shifts: Box<[PeriodRef]>,
     },
     Lit(Val),
+    /// A shift around what reads no fact first (`(1 + x)[-1y]`, a cell of a literal): where it
+    /// leads nowhere, the check is a skip here, as the evaluator finds before the inner nodes.
+    Reach(Box<[PeriodRef]>),
     /// A cell is read here: outside its file's `for` line the check goes to the evaluator.
     Scope(CellId),
     Neg,
@@ -51,8 +53,27 @@ pub enum Op {
 /// shifted period, or a literal.
 #[derive(Debug, Clone)]
 pub enum Ranged {
-    Column { column: u32, shifts: Box<[PeriodRef]> },
+    Column(Read),
     Literal(Box<(Option<Val>, Option<Val>)>),
+}
+
+/// A fact read at the check's period moved by `shifts`, outermost first: its column
+/// (`metric * 3 + scenario`), and its name as written, for the skip where it has no value.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub column: u32,
+    /// The column's place among the columns kernels read ([`super::Kernels::rows`]).
+    pub input: u32,
+    pub shifts: Box<[PeriodRef]>,
+    pub name: Box<str>,
+}
+
+impl Read {
+    /// The read of a fact of no vintage, at the period `shifts` lead to.
+    fn of(name: &str, metric: u32, scenario: Scenario, shifts: &[PeriodRef]) -> Option<Read> {
+        let column = metric.checked_mul(3)?.checked_add(scenario as u32)?;
+        Some(Read { column, input: 0, shifts: shifts.into(), name: name.into() })
+    }
 }
 
 /// A tolerance of `~=`, exact: its value in its unit's base, and the unit.
@@ -105,9 +126,8 @@ pub fn rule(program: &Program, rule: &Rule) -> Option<Kernel> {
 /// A range a kernel reads: a fact of no vintage, at a period the shifts lead to, or a literal.
 fn ranged(e: &CExpr, shifts: &[PeriodRef]) -> Option<Ranged> {
     match &e.kind {
-        CKind::Fact { metric, scenario, vintage: None, .. } => {
-            let column = metric.checked_mul(3)?.checked_add(*scenario as u32)?;
-            Some(Ranged::Column { column, shifts: shifts.into() })
+        CKind::Fact { name, metric, scenario, vintage: None, .. } => {
+            Some(Ranged::Column(Read::of(name, *metric, *scenario, shifts)?))
         }
         CKind::Shift { expr, to } if !matches!(to, PeriodRef::Given(_)) => {
             let inner: Vec<PeriodRef> = shifts.iter().copied().chain([*to]).collect();
@@ -143,16 +163,23 @@ impl Compiler<'_> {
         }
         match &e.kind {
             CKind::Number { value, .. } => self.ops.push(Op::Lit(Val::of_num(value)?)),
-            CKind::Fact { metric, scenario, vintage: None, .. } => {
-                let column = metric.checked_mul(3)?.checked_add(*scenario as u32)?;
-                self.ops.push(Op::Fact { column, shifts: shifts.into() });
+            CKind::Fact { name, metric, scenario, vintage: None, .. } => {
+                self.ops.push(Op::Fact(Read::of(name, *metric, *scenario, shifts)?));
             }
             CKind::Shift { expr, to } => {
                 if matches!(to, PeriodRef::Given(_)) {
                     return None;
                 }
                 let inner: Vec<PeriodRef> = shifts.iter().copied().chain([*to]).collect();
+                let start = self.ops.len();
                 self.value(expr, &inner, depth)?;
+                let read = matches!(
+                    self.ops.get(start),
+                    Some(Op::Fact(_) | Op::SumOf { .. } | Op::Part { range: Ranged::Column(_), .. })
+                );
+                if !read {
+                    self.ops.insert(start, Op::Reach(inner.into()));
+                }
             }
             CKind::Cell(id) => {
                 self.ops.push(Op::Scope(*id));
@@ -191,10 +218,39 @@ impl Compiler<'_> {
                 let CKind::Pattern { metrics, scenario, .. } = &args[0].kind else { return None };
                 let columns: Option<Box<[u32]>> =
                     metrics.iter().map(|(m, _)| m.checked_mul(3)?.checked_add(*scenario as u32)).collect();
-                self.ops.push(Op::SumOf { columns: columns?, shifts: shifts.into() });
+                let columns = columns?;
+                let inputs = vec![0; columns.len()].into();
+                self.ops.push(Op::SumOf { columns, inputs, shifts: shifts.into() });
             }
             _ => return None,
         }
         Some(())
+    }
+}
+
+/// Gives every read of the kernels its column's place in `columns`, the columns any kernel reads,
+/// each once, in the order first read.
+pub fn number_inputs<'k>(kernels: impl Iterator<Item = &'k mut Kernel>, columns: &mut Vec<u32>) {
+    let mut place = |column: u32| match columns.iter().position(|&c| c == column) {
+        Some(i) => i as u32,
+        None => {
+            columns.push(column);
+            columns.len() as u32 - 1
+        }
+    };
+    for kernel in kernels {
+        for op in kernel.ops.iter_mut() {
+            match op {
+                Op::Fact(read) | Op::Part { range: Ranged::Column(read), .. } | Op::In(Ranged::Column(read)) => {
+                    read.input = place(read.column);
+                }
+                Op::SumOf { columns, inputs, .. } => {
+                    for (input, &column) in inputs.iter_mut().zip(columns.iter()) {
+                        *input = place(column);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }

@@ -1,9 +1,12 @@
 //! Running a kernel at one entity and period: each op does what the evaluator's node does, on
-//! fractions, and stops (`None`: ask the evaluator) wherever the evaluator would skip, err, or
-//! treat a value specially.
+//! fractions, and stops (`None`: ask the evaluator) wherever the evaluator would err or treat a
+//! value specially. A missing input met before any such op is the evaluator's verdict too: every
+//! node of a kernel's shapes evaluates all its operands before it computes, and a missing input
+//! wins over an error ([`crate::eval::expr::Evaluator::all`]), so the first one in the evaluator's
+//! order, the kernel's postfix order, makes the check a skip.
 
 use crate::check::Program;
-use crate::data::{EntityId, Packed, Sheets};
+use crate::data::{EntityId, Packed, Row, Sheets};
 use crate::eval::expr::shift;
 use crate::eval::units;
 use crate::eval::verdict::relation;
@@ -11,36 +14,74 @@ use crate::num::{RatioStyle, Unit};
 use crate::period::Period;
 use crate::syntax::ast::{CmpOp, PeriodRef};
 
-use super::compile::{Op, Ranged, Tol};
+use super::compile::{Op, Ranged, Read, Tol};
 use super::frac::{self, ONE, Val, ZERO, at_most, cmp};
 
 /// The values of a kernel run, kept between checks so that a run allocates once.
 #[derive(Debug, Default)]
 pub struct Stack(Vec<Val>);
 
-/// Whether the check is a pass no rounding can flip; `None` where the kernel cannot tell.
-pub fn passes(
-    ops: &[Op],
-    program: &Program,
-    sheets: &Sheets,
-    entity: EntityId,
-    period: Period,
-    stack: &mut Stack,
-) -> Option<bool> {
+/// What a kernel found of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// A pass no rounding can flip.
+    Pass,
+    /// A skip: the first input the evaluator would find missing.
+    Skip(Gap),
+    /// Anything else: the evaluator's to decide.
+    Ask,
+}
+
+/// Where a check's first missing input is: the op that reads it, and either the shift of that op
+/// that leads nowhere (by index, outermost first) or none (an empty slot); `at` is the period the
+/// evaluator names (the period before that shift, or the slot's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gap {
+    pub op: usize,
+    pub shift: Option<usize>,
+    pub at: Period,
+}
+
+/// What a kernel's checks of one entity read: the program, the sheets, the entity and its rows of
+/// the columns kernels read ([`super::Kernels::rows`]).
+pub struct Inputs<'a> {
+    pub program: &'a Program,
+    pub sheets: &'a Sheets,
+    pub entity: EntityId,
+    pub rows: &'a [Row<'a>],
+}
+
+/// What a kernel finds of the check at an entity and period.
+pub fn run(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
+    match exec(ops, at, period, stack) {
+        Some(Ok(true)) => Verdict::Pass,
+        Some(Err(gap)) => Verdict::Skip(gap),
+        Some(Ok(false)) | None => Verdict::Ask,
+    }
+}
+
+/// A check's verdict: `Ok(true)` a pass no rounding can flip, `Err` a skip; `None` or `Ok(false)`
+/// where the kernel cannot tell.
+fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Result<bool, Gap>> {
+    let Inputs { program, sheets, entity, rows } = *at;
     let stack = &mut stack.0;
     stack.clear();
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
+        let gap = |(shift, at): (Option<usize>, Period)| Some(Err(Gap { op: i, shift, at }));
         match op {
-            Op::Fact { column, shifts } => {
-                let at = moved(sheets, entity, period, shifts)?;
-                let Packed::Figure(digits, scale, unit) = sheets.packed(*column, entity, at) else { return None };
-                stack.push(Val::figure(i128::from(digits), scale, unit)?);
-            }
-            Op::SumOf { columns, shifts } => {
-                let at = moved(sheets, entity, period, shifts)?;
+            Op::Fact(read) => match slot(read, at, period) {
+                Ok(Packed::Figure(digits, scale, unit)) => stack.push(Val::figure(i128::from(digits), scale, unit)?),
+                Ok(_) => return None,
+                Err(missing) => return gap(missing),
+            },
+            Op::SumOf { inputs, shifts, .. } => {
+                let moved_to = match moved(sheets, entity, period, shifts) {
+                    Ok(to) => to,
+                    Err(missing) => return gap(missing),
+                };
                 let mut values = smallvec::SmallVec::<[Val; 8]>::new();
-                for &column in columns.iter() {
-                    match sheets.packed(column, entity, at) {
+                for &input in inputs.iter() {
+                    match rows.get(input as usize)?.packed(moved_to) {
                         Packed::Empty => {}
                         Packed::Figure(digits, scale, unit) => {
                             values.push(Val::figure(i128::from(digits), scale, unit)?)
@@ -57,6 +98,11 @@ pub fn passes(
                 stack.push(total);
             }
             Op::Lit(v) => stack.push(*v),
+            Op::Reach(shifts) => {
+                if let Err(missing) = moved(sheets, entity, period, shifts) {
+                    return gap(missing);
+                }
+            }
             Op::Scope(cell) => {
                 if !program.cells[*cell].scopes.admits(entity) {
                     return None;
@@ -117,7 +163,12 @@ pub fn passes(
                 stack.push(v);
             }
             Op::Part { mid, range } => {
-                let (Some(lo), Some(hi)) = range_of(range, sheets, entity, period)? else { return None };
+                let (Some(lo), Some(hi)) = (match range_of(range, at, period)? {
+                    Ok(ends) => ends,
+                    Err(missing) => return gap(missing),
+                }) else {
+                    return None;
+                };
                 let unit = common(&[lo, hi])?;
                 let v =
                     if *mid { lo.add(hi, unit)?.div(Val::exact((2, 1), Unit::None), unit)? } else { hi.sub(lo, unit)? };
@@ -125,59 +176,84 @@ pub fn passes(
             }
             Op::In(range) => {
                 let v = *stack.last()?;
-                let (lo, hi) = range_of(range, sheets, entity, period)?;
+                let (lo, hi) = match range_of(range, at, period)? {
+                    Ok(ends) => ends,
+                    Err(missing) => return gap(missing),
+                };
                 for (op, bound) in [(CmpOp::Ge, lo), (CmpOp::Le, hi)] {
                     if let Some(b) = bound
                         && !link_passes(v, op, b)?
                     {
-                        return Some(false);
+                        return Some(Ok(false));
                     }
                 }
-                return Some(true);
+                return Some(Ok(true));
             }
-            Op::Compare(ops) => return compare(stack, ops),
-            Op::Approx(tol) => return approx(stack, tol.as_ref()),
+            Op::Compare(ops) => return compare(stack, ops).map(Ok),
+            Op::Approx(tol) => return approx(stack, tol.as_ref()).map(Ok),
         }
     }
     None
 }
 
-/// The check's period moved by each shift in turn; `None` where a shift leads nowhere (a skip).
-fn moved(sheets: &Sheets, entity: EntityId, period: Period, shifts: &[PeriodRef]) -> Option<Period> {
+/// The check's period moved by each shift in turn; where a shift leads nowhere (a skip), its index
+/// and the period it would move.
+fn moved(
+    sheets: &Sheets,
+    entity: EntityId,
+    period: Period,
+    shifts: &[PeriodRef],
+) -> Result<Period, (Option<usize>, Period)> {
     let mut at = period;
-    for &to in shifts {
-        at = shift(at, to, sheets.year_end(entity))?;
+    for (k, &to) in shifts.iter().enumerate() {
+        at = shift(at, to, sheets.year_end(entity)).ok_or((Some(k), at))?;
     }
-    Some(at)
+    Ok(at)
 }
 
-/// The ends of a range (a figure is a range of one point), each as the evaluator reads it; `None`
-/// where the slot is empty or holds what kernels leave to the evaluator.
-fn range_of(range: &Ranged, sheets: &Sheets, entity: EntityId, period: Period) -> Option<(Option<Val>, Option<Val>)> {
+/// The slot a read reads; where it has no value, where the evaluator finds the gap.
+fn slot(read: &Read, at: &Inputs, period: Period) -> Result<Packed, (Option<usize>, Period)> {
+    let to = moved(at.sheets, at.entity, period, &read.shifts)?;
+    match at.rows.get(read.input as usize).map_or(Packed::Other, |row| row.packed(to)) {
+        Packed::Empty => Err((None, to)),
+        packed => Ok(packed),
+    }
+}
+
+/// The two ends of a range.
+type Ends = (Option<Val>, Option<Val>);
+
+/// The ends of a range (a figure is a range of one point), each as the evaluator reads it, or where
+/// it has no value; `None` where the slot holds what kernels leave to the evaluator.
+fn range_of(range: &Ranged, at: &Inputs, period: Period) -> Option<Result<Ends, (Option<usize>, Period)>> {
     match range {
-        Ranged::Literal(ends) => Some(**ends),
-        Ranged::Column { column, shifts } => {
-            match sheets.packed(*column, entity, moved(sheets, entity, period, shifts)?) {
-                Packed::Range(r) => {
-                    let end = |q: Option<crate::num::Quantity>| match q {
-                        Some(q) => Val::bound(&q).map(Some),
-                        None => Some(None),
-                    };
-                    Some((end(r.lo)?, end(r.hi)?))
-                }
-                Packed::Figure(digits, scale, unit) => {
-                    let v = Val::figure(i128::from(digits), scale, unit)?;
-                    Some((Some(v), Some(v)))
-                }
-                Packed::Empty | Packed::Other => None,
+        Ranged::Literal(ends) => Some(Ok(**ends)),
+        Ranged::Column(read) => match slot(read, at, period) {
+            Ok(Packed::Range(r)) => {
+                let end = |q: Option<crate::num::Quantity>| match q {
+                    Some(q) => Val::bound(&q).map(Some),
+                    None => Some(None),
+                };
+                Some(Ok((end(r.lo)?, end(r.hi)?)))
             }
-        }
+            Ok(Packed::Figure(digits, scale, unit)) => {
+                let v = Val::figure(i128::from(digits), scale, unit)?;
+                Some(Ok((Some(v), Some(v))))
+            }
+            Ok(Packed::Empty | Packed::Other) => None,
+            Err(missing) => Some(Err(missing)),
+        },
     }
 }
 
 /// The unit values add up and compare in ([`units::align_all`]); `None` where a bare zero takes
 /// the others' unit (left to the evaluator) or the units do not go together (an error).
 fn common(values: &[Val]) -> Option<Unit> {
+    let (first, rest) = values.split_first()?;
+    // one unit throughout (the common case) is its own common unit; a bare zero has no unit
+    if first.unit != Unit::None && rest.iter().all(|v| v.unit == first.unit) {
+        return Some(first.unit);
+    }
     if values.iter().any(Val::is_bare_zero) {
         return None;
     }

@@ -13,9 +13,16 @@ pub type Frac = Parts;
 pub const ZERO: Frac = (0, 1);
 pub const ONE: Frac = (1, 1);
 
-/// The order of two fractions, exactly (cross products in 256 bits).
-pub fn cmp(a: Frac, b: Frac) -> Ordering {
-    small::cmp(a, b)
+/// The order of two fractions, exactly: by numerators over one denominator (figures of one scale),
+/// by cross products where they fit `i128`, else in 256 bits.
+pub fn cmp((an, ad): Frac, (bn, bd): Frac) -> Ordering {
+    if ad == bd {
+        return an.cmp(&bn);
+    }
+    match (an.checked_mul(bd), bn.checked_mul(ad)) {
+        (Some(left), Some(right)) => left.cmp(&right),
+        _ => small::cmp((an, ad), (bn, bd)),
+    }
 }
 
 /// `a + b`: over the larger of two power-of-ten-like denominators where one divides the other
@@ -24,15 +31,28 @@ pub fn add(a: Frac, b: Frac) -> Option<Frac> {
     let direct = |(an, ad): Frac, (bn, bd): Frac| {
         if ad == bd {
             Some((an.checked_add(bn)?, ad))
-        } else if ad % bd == 0 {
-            Some((an.checked_add(bn.checked_mul(ad / bd)?)?, ad))
-        } else if bd % ad == 0 {
-            Some((an.checked_mul(bd / ad)?.checked_add(bn)?, bd))
+        } else if bn == 0 {
+            Some((an, ad))
+        } else if an == 0 {
+            Some((bn, bd))
+        } else if let Some(k) = quotient(ad, bd) {
+            Some((an.checked_add(bn.checked_mul(k)?)?, ad))
+        } else if let Some(k) = quotient(bd, ad) {
+            Some((an.checked_mul(k)?.checked_add(bn)?, bd))
         } else {
             small::add((an, ad), (bn, bd))
         }
     };
     direct(a, b).or_else(|| direct(small::reduced(a), small::reduced(b)))
+}
+
+/// `n / d` where `d` divides `n` (both positive), in 64 bits where both fit (an `i128` division
+/// is a call, a `u64` one an instruction).
+fn quotient(n: i128, d: i128) -> Option<i128> {
+    match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => n.is_multiple_of(d).then(|| i128::from(n / d)),
+        _ => (n % d == 0).then(|| n / d),
+    }
 }
 
 /// `-a`.

@@ -21,10 +21,14 @@ mod exec;
 mod frac;
 
 use crate::check::{Program, RuleId};
-use crate::data::{EntityId, Sheets};
+use crate::data::{EntityId, Row, Sheets};
+use crate::eval::Missing;
+use crate::eval::expr::shown_ref;
 use crate::period::Period;
+use crate::syntax::ast::Scenario;
 
-pub use exec::Stack;
+use compile::{Op, Ranged};
+pub use exec::{Gap, Inputs, Stack, Verdict};
 
 /// A rule's kernel: its program in postfix order.
 #[derive(Debug, Clone)]
@@ -36,12 +40,23 @@ pub struct Kernel {
 #[derive(Debug, Clone, Default)]
 pub struct Kernels {
     rules: Vec<Option<Kernel>>,
+    /// The columns the kernels read (`metric * 3 + scenario`), each once: an entity's rows of them
+    /// are found once ([`Kernels::rows`]) and read by every check of the entity.
+    columns: Vec<u32>,
 }
 
 impl Kernels {
     /// Compiles every rule of a linked program that has a kernel's shape.
     pub fn compile(program: &Program) -> Kernels {
-        Kernels { rules: program.rules.iter().map(|r| compile::rule(program, r)).collect() }
+        let mut rules: Vec<Option<Kernel>> = program.rules.iter().map(|r| compile::rule(program, r)).collect();
+        let mut columns = Vec::new();
+        compile::number_inputs(rules.iter_mut().flatten(), &mut columns);
+        Kernels { rules, columns }
+    }
+
+    /// An entity's rows of the columns the kernels read, for [`Kernel::run`].
+    pub fn rows<'s>(&self, sheets: &'s Sheets, entity: EntityId) -> Vec<Row<'s>> {
+        self.columns.iter().map(|&column| sheets.row(column, entity)).collect()
     }
 
     /// The kernel of a rule, if it has one.
@@ -56,17 +71,34 @@ impl Kernels {
 }
 
 impl Kernel {
-    /// Whether the check of this rule at an entity and period is certainly a pass that rounding
-    /// cannot flip, as the evaluator would find; `false` means "ask the evaluator", not "fails".
-    pub fn passes(
-        &self,
-        program: &Program,
-        sheets: &Sheets,
-        entity: EntityId,
-        period: Period,
-        stack: &mut Stack,
-    ) -> bool {
-        exec::passes(&self.ops, program, sheets, entity, period, stack).unwrap_or(false)
+    /// What the check of this rule at an entity and period certainly is, as the evaluator would
+    /// find: a pass that rounding cannot flip, or a skip; [`Verdict::Ask`] means "ask the
+    /// evaluator", not "fails".
+    /// The entity is the one `inputs` read.
+    pub fn run(&self, inputs: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
+        exec::run(&self.ops, inputs, period, stack)
+    }
+
+    /// The missing input of a skip this kernel found, as the evaluator names it (`None` for a gap
+    /// of no op of this kernel's that reads).
+    pub fn missing(&self, gap: Gap) -> Option<Missing> {
+        let (read, shifts) = match self.ops.get(gap.op)? {
+            Op::Fact(read) | Op::Part { range: Ranged::Column(read), .. } | Op::In(Ranged::Column(read)) => {
+                (Some(read), &read.shifts)
+            }
+            Op::SumOf { shifts, .. } | Op::Reach(shifts) => (None, shifts),
+            _ => return None,
+        };
+        match (gap.shift, read) {
+            (Some(k), _) => {
+                Some(Missing::absent(format!("the period {} from here", shown_ref(*shifts.get(k)?)), gap.at))
+            }
+            (None, Some(read)) => {
+                let column = Some((read.column / 3, *Scenario::ALL.get((read.column % 3) as usize)?));
+                Some(Missing { column, ..Missing::absent(format!("`{}`", read.name), gap.at) })
+            }
+            (None, None) => None,
+        }
     }
 }
 

@@ -29,6 +29,7 @@ use super::super::sheet::{Fact, FactValue, Origin, PackedChunk, SheetBuilder};
 use super::super::value::{parse_value, plain_decimal};
 use super::exported::{self, Exported};
 use super::long::{Layout, NAMES};
+use super::scan;
 
 /// How far a stream got.
 #[derive(Debug, PartialEq, Eq)]
@@ -305,25 +306,12 @@ struct Parsed<'a> {
 /// Reads the rows of a chunk starting at file offset `offset`: each key cell is checked, each figure
 /// read, with the checks the whole-file reader makes; at the first row it would refuse, it stops.
 fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId) -> Parsed<'a> {
-    let mut out = Parsed {
-        facts: PackedChunk::default(),
-        starts: Vec::new(),
-        sources: Vec::new(),
-        missing: Vec::new(),
-        stopped: None,
-    };
-    let mut reader = ChunkReader {
-        layout,
-        file,
-        last_entity: ("", 0),
-        metrics: FxHashMap::default(),
-        last_period: ("", Period::Year(2000)),
-        last_unit: ("", Unit::None),
-        units: FxHashMap::default(),
-        sources: FxHashSet::default(),
-        cells: Vec::new(),
-        ascii: false,
-    };
+    parse_plain(bytes, offset, layout, file).unwrap_or_else(|| parse_lines(bytes, offset, layout, file))
+}
+
+/// [`parse_chunk`] line by line: for any chunk, and the reading [`parse_plain`] is held to.
+fn parse_lines<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId) -> Parsed<'a> {
+    let (mut out, mut reader) = (Parsed::new(), ChunkReader::new(layout, file));
     // Most chunks are plain text throughout: checked once, their lines need no check of their own.
     let clean = plain_text(bytes);
     reader.ascii = clean.is_some_and(|(text, _)| text.is_ascii());
@@ -351,6 +339,59 @@ fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId
     out
 }
 
+/// [`parse_chunk`] for the common chunk, of printable ASCII with no quote and a `\r` only at a line's
+/// end: its commas and line ends are found a block at a time ([`scan::marks`]) and each row's cells
+/// cut where the marks say, to the same facts, spans, line starts and stop as [`parse_chunk`] reads
+/// line by line. `None` for any other chunk.
+fn parse_plain<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId) -> Option<Parsed<'a>> {
+    if !scan::plain_ascii(bytes) || !returns_end_lines(bytes) {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let (mut out, mut reader) = (Parsed::new(), ChunkReader::new(layout, file));
+    reader.ascii = true;
+    let mut cells = Vec::with_capacity(layout.width);
+    // Where the current row and its current cell start, in the chunk.
+    let (mut row, mut cell) = (0, 0);
+    for (index, block) in bytes.chunks(scan::BLOCK).enumerate() {
+        let (commas, ends) = scan::marks(block);
+        let mut marks = commas | ends;
+        while marks != 0 {
+            let bit = marks.trailing_zeros();
+            marks &= marks - 1;
+            let at = index * scan::BLOCK + bit as usize;
+            if commas >> bit & 1 == 1 {
+                cells.push(trimmed(bytes, cell, at));
+                cell = at + 1;
+                continue;
+            }
+            if reader.plain_row(text, (row, cell, at), &mut cells, offset, &mut out).is_none() {
+                out.stopped = Some(offset + row as u64);
+                return Some(out);
+            }
+            out.starts.push((offset + at as u64 + 1) as u32);
+            (row, cell) = (at + 1, at + 1);
+        }
+    }
+    if row < bytes.len() && reader.plain_row(text, (row, cell, bytes.len()), &mut cells, offset, &mut out).is_none() {
+        out.stopped = Some(offset + row as u64);
+    }
+    Some(out)
+}
+
+/// Whether every `\r` of a chunk ends a line: it stands before a `\n`, or at the chunk's end (the
+/// file's, as every other chunk ends with a `\n`).
+fn returns_end_lines(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', bytes).all(|i| matches!(bytes.get(i + 1), None | Some(b'\n')))
+}
+
+/// The cell `bytes[start..end]` of an ASCII row trimmed, as [`cells`] gives it.
+fn trimmed(bytes: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
+    let cell = bytes[start..end].trim_ascii_start();
+    let lead = end - start - cell.len();
+    (start + lead, start + lead + cell.trim_ascii_end().len(), false)
+}
+
 /// A chunk's text where it is UTF-8 without control characters but for tabs and line ends, and
 /// whether it holds a `\r` (a line is then what [`line_text`] gives once its `\r\n` ending is cut and
 /// it is found to hold no other `\r`). `None` where each line needs the look of [`line_text`].
@@ -363,6 +404,18 @@ fn plain_text(bytes: &[u8]) -> Option<(&str, bool)> {
         return None;
     }
     Some((std::str::from_utf8(bytes).ok()?, memchr::memchr(b'\r', bytes).is_some()))
+}
+
+impl Parsed<'_> {
+    fn new() -> Self {
+        Parsed {
+            facts: PackedChunk::default(),
+            starts: Vec::new(),
+            sources: Vec::new(),
+            missing: Vec::new(),
+            stopped: None,
+        }
+    }
 }
 
 /// A worker's reader of rows, remembering what the chunk's rows so far named, so that each entity,
@@ -382,7 +435,22 @@ struct ChunkReader<'l, 'a> {
     /// Whether the chunk is ASCII throughout (its cells are then trimmed of ASCII white space only).
     ascii: bool,
 }
-impl<'a> ChunkReader<'_, 'a> {
+impl<'l, 'a> ChunkReader<'l, 'a> {
+    fn new(layout: &'l Layout, file: SourceId) -> Self {
+        ChunkReader {
+            layout,
+            file,
+            last_entity: ("", 0),
+            metrics: FxHashMap::default(),
+            last_period: ("", Period::Year(2000)),
+            last_unit: ("", Unit::None),
+            units: FxHashMap::default(),
+            sources: FxHashSet::default(),
+            cells: Vec::new(),
+            ascii: false,
+        }
+    }
+
     /// Reads one line; `None` where anything in it is unexpected.
     fn row(&mut self, text: &'a str, offset: usize, out: &mut Parsed<'a>) -> Option<()> {
         if text.is_empty() {
@@ -393,6 +461,31 @@ impl<'a> ChunkReader<'_, 'a> {
             .filter(|()| at.len() == self.layout.width)
             .and_then(|()| self.fact(text, &at, offset, out));
         self.cells = at;
+        read
+    }
+
+    /// Reads a row of a plain chunk `text` (at file offset `offset`) whose cells but the last are cut
+    /// (at `cells`, emptied after): it starts at `row`, its last cell at `last`, and its line ends at
+    /// `end` (at a `\n`, or the chunk's end); `None` where anything in it is unexpected.
+    fn plain_row(
+        &mut self,
+        text: &'a str,
+        (row, last, end): (usize, usize, usize),
+        cells: &mut Vec<(usize, usize, bool)>,
+        offset: u64,
+        out: &mut Parsed<'a>,
+    ) -> Option<()> {
+        let end = if end > row && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let read = match end == row {
+            true => Some(()),
+            false => {
+                cells.push(trimmed(text.as_bytes(), last, end));
+                Some(())
+                    .filter(|()| cells.len() == self.layout.width)
+                    .and_then(|()| self.fact(text, cells, offset as usize, out))
+            }
+        };
+        cells.clear();
         read
     }
 
@@ -532,6 +625,95 @@ mod tests {
         assert!(cells("a,\"b\"c", true, &mut out).is_none());
         assert!(cells("a,b\"c", true, &mut out).is_none());
         assert!(cells("a,\"b", true, &mut out).is_none());
+    }
+
+    /// Everything a chunk's reading gave, to compare two readings.
+    fn read(parsed: &Parsed) -> String {
+        let Parsed { facts, starts, sources, missing, stopped } = parsed;
+        format!("{facts:?}\n{starts:?}\n{sources:?}\n{missing:?}\n{stopped:?}")
+    }
+
+    fn layout() -> Layout {
+        layout_of("entity,metric,period,value,scenario,unit,given").unwrap()
+    }
+
+    /// Asserts that a chunk is read by its marks, to what its lines read, at a file offset.
+    fn assert_plain_reads_as_lines(text: &str) -> String {
+        let layout = layout();
+        let plain = parse_plain(text.as_bytes(), 1000, &layout, SourceId(3)).unwrap_or_else(|| panic!("{text:?}"));
+        let lines = parse_lines(text.as_bytes(), 1000, &layout, SourceId(3));
+        assert_eq!(read(&plain), read(&lines), "{text:?}");
+        read(&plain)
+    }
+
+    /// The rows of a plain chunk, each with something a cut could get wrong.
+    const ROWS: [&str; 9] = [
+        "E1,revenue,2025Q4,213.4,,USD m,",
+        "E1,capex,2025Q4,\t 1.5 ,guidance,USD m,2026-02-05\r",
+        "",
+        "\r",
+        "E2,revenue,FY2025,-7.25,,%,",
+        ",,,,,,",
+        "E2,x,2025Q4,n/a,,,",
+        "E3,margin,2025Q4,1..2 ,guidance,%,\r",
+        "E3,padded,2025Q4,                                                                  9,,,",
+    ];
+
+    #[test]
+    fn plain_chunks_read_as_their_lines_whatever_falls_at_a_block_edge() {
+        // Shifted a byte at a time, every comma, line end and `\r\n` falls on each side of a block edge;
+        // the last row ends in each way a chunk can end (mid-row at the file's end, or a line end).
+        for shift in 0..=scan::BLOCK {
+            for end in ["", "\n", "\r", "\r\n", "\n\n"] {
+                let text = format!("{}{}\nE4,last,2025Q4,5,,,{end}", " ".repeat(shift), ROWS.join("\n"));
+                let read = assert_plain_reads_as_lines(&text);
+                assert!(read.ends_with("\nNone") && read.contains("\"last\""), "{text:?}: {read}");
+            }
+        }
+        let long = format!("E1,revenue,2025Q4,{}1.5{},,,\n", " ".repeat(150), "\t".repeat(150));
+        let read = assert_plain_reads_as_lines(&long);
+        assert!(
+            read.contains("start: 1168, end: 1171") && read.contains("\n[1325]\n"),
+            "a line of five blocks: {read}"
+        );
+    }
+
+    #[test]
+    fn plain_chunks_stop_at_the_row_their_lines_stop_at() {
+        let bad = [
+            "E1,revenue,2025Q4,1",
+            "E1,revenue,2025Q4,1,,,,",
+            "E1,Bad Metric,2025Q4,1,,,",
+            "E1,revenue,2025Q9,1,,,",
+            "E1,revenue,2025Q4,abc,,,",
+            "E1,revenue,2025Q4,1,maybe,,",
+            "E1,revenue,2025Q4,1,,USD zz,",
+            "E1,revenue,2025Q4,1,,,2026-13-01",
+            " ",
+        ];
+        for row in bad {
+            for shift in [0, 30, 63, 64, 65] {
+                let text = format!("{}{}\n{row}\r\n{}", " ".repeat(shift), ROWS[0], ROWS[1]);
+                let read = assert_plain_reads_as_lines(&text);
+                let at = 1000 + shift + ROWS[0].len() + 1;
+                assert!(read.ends_with(&format!("Some({at})")), "{row:?} at {shift}: {read}");
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_not_plain_are_read_by_their_lines() {
+        let layout = layout();
+        let row = "E1,revenue,2025Q4,1.5,,USD m,";
+        for (edge, bad) in [(63, "\""), (64, "\""), (62, "É"), (63, "É"), (63, "\rx"), (64, "\u{7f}"), (10, "\u{0c}")]
+        {
+            let mut text = " ".repeat(edge) + row;
+            text.insert_str(edge + 3, bad);
+            assert!(parse_plain(text.as_bytes(), 0, &layout, SourceId(0)).is_none(), "{text:?}");
+        }
+        let text = "E1,revenue,2025Q4,1.5,,USD m,\r\r\n";
+        assert!(parse_plain(text.as_bytes(), 0, &layout, SourceId(0)).is_none(), "a `\\r` before a `\\r`");
+        assert!(read(&parse_chunk(text.as_bytes(), 0, &layout, SourceId(0))).ends_with("Some(0)"));
     }
 
     #[test]

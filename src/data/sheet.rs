@@ -263,6 +263,13 @@ enum Kind {
     Approx,
 }
 
+/// A value as [`Store::pack`] takes it: a figure's digits (not a negative zero) and scale, or an
+/// index into the side table of its kind.
+enum Value {
+    Small(i64, u8),
+    Index(u32, Kind),
+}
+
 /// Names given ids in order of arrival.
 #[derive(Debug, Default)]
 struct Names {
@@ -330,37 +337,52 @@ impl Store {
     /// Packs a fact under its key's ids.
     fn push(&mut self, entity: u32, column: u32, period: Period, fact: Fact) {
         let unit = self.unit_id(fact.unit());
-        let (value, scale, kind) = match fact.value {
+        let value = match fact.value {
             FactValue::Number(q) => match i64::try_from(q.value.mantissa()) {
-                Ok(m) if m != 0 || q.value.is_sign_positive() => {
-                    let m = m as u64;
-                    ([m as u32, (m >> 32) as u32], q.value.scale() as u8, Kind::Small)
-                }
+                Ok(m) if m != 0 || q.value.is_sign_positive() => Value::Small(m, q.value.scale() as u8),
                 _ => {
                     self.big.push(q.value);
-                    ([self.big.len() as u32 - 1, 0], 0, Kind::Big)
+                    Value::Index(self.big.len() as u32 - 1, Kind::Big)
                 }
             },
             FactValue::Range(r) => {
                 self.ranges.push(r);
-                ([self.ranges.len() as u32 - 1, 0], 0, Kind::Range)
+                Value::Index(self.ranges.len() as u32 - 1, Kind::Range)
             }
             FactValue::Approx(a) => {
                 self.approx.push(a);
-                ([self.approx.len() as u32 - 1, 0], 0, Kind::Approx)
+                Value::Index(self.approx.len() as u32 - 1, Kind::Approx)
             }
         };
-        let (file, start, end) = (fact.origin.file.0, fact.origin.span.start, fact.origin.span.end);
-        if let Some(date) = fact.given {
+        self.pack((entity, column, period), value, unit, fact.origin, fact.given);
+    }
+
+    /// Packs a fact of a value already placed, under its key's ids and its unit's.
+    fn pack(
+        &mut self,
+        (entity, column, period): (u32, u32, Period),
+        value: Value,
+        unit: u32,
+        origin: Origin,
+        given: Option<Date>,
+    ) {
+        let (value, scale, kind) = match value {
+            Value::Small(m, scale) => {
+                let m = m as u64;
+                ([m as u32, (m >> 32) as u32], scale, Kind::Small)
+            }
+            Value::Index(index, kind) => ([index, 0], 0, kind),
+        };
+        if let Some(date) = given {
             self.given.push((self.facts.len() as u32, date.days()));
         }
         self.facts.push(Stored {
             value,
             entity,
             column,
-            file,
-            start,
-            end,
+            file: origin.file.0,
+            start: origin.span.start,
+            end: origin.span.end,
             unit,
             slot: period.slot() as u16,
             scale,
@@ -398,6 +420,20 @@ impl Store {
     fn also_of(&self, index: u32) -> impl Iterator<Item = Date> + '_ {
         let from = self.also.partition_point(|&(i, _)| i < index);
         self.also[from..].iter().take_while(move |&&(i, _)| i == index).map(|&(_, d)| Date::from_days(d))
+    }
+
+    /// The store with nothing in it, its buffers kept.
+    fn emptied(mut self) -> Store {
+        let Store { facts, big, ranges, approx, units, unit_ids, given, also } = &mut self;
+        facts.clear();
+        big.clear();
+        ranges.clear();
+        approx.clear();
+        units.clear();
+        unit_ids.clear();
+        given.clear();
+        also.clear();
+        self
     }
 
     /// Drops the facts from an index on (and their dates).
@@ -499,8 +535,9 @@ impl SheetBuilder {
 
     /// Adds the facts a worker packed ([`PackedChunk`]) to the latest source, as [`SheetBuilder::push`]
     /// would one by one: their names, units and side tables are renumbered into the builder's.
-    pub fn append(&mut self, packed: PackedChunk) {
-        let PackedChunk { store: part, entities, metrics } = packed;
+    /// Returns the chunk's buffers, emptied, for the next ([`PackedChunk::reusing`]).
+    pub fn append(&mut self, packed: PackedChunk) -> Spare {
+        let PackedChunk { store: mut part, entities, metrics, .. } = packed;
         let entities: Vec<u32> = entities.iter().map(|name| self.entities.id(name)).collect();
         let metrics: Vec<u32> = metrics.iter().map(|name| self.metrics.id(name)).collect();
         let units: Vec<u32> = part.units.iter().map(|&unit| self.store.unit_id(unit)).collect();
@@ -512,9 +549,9 @@ impl SheetBuilder {
         let (big, ranges, approx) = (store.big.len() as u32, store.ranges.len() as u32, store.approx.len() as u32);
         store.given.extend(part.given.iter().map(|&(index, days)| (index + at, days)));
         store.also.extend(part.also.iter().map(|&(index, days)| (index + at, days)));
-        store.big.extend(part.big);
-        store.ranges.extend(part.ranges);
-        store.approx.extend(part.approx);
+        store.big.append(&mut part.big);
+        store.ranges.append(&mut part.ranges);
+        store.approx.append(&mut part.approx);
         store.facts.extend(part.facts.iter().map(|f| Stored {
             entity: entities[f.entity as usize],
             column: metrics[(f.column / 3) as usize] * 3 + f.column % 3,
@@ -527,6 +564,7 @@ impl SheetBuilder {
             },
             ..*f
         }));
+        Spare(part.emptied())
     }
 
     /// Adds what a file says about its entity (`sector = "cloud"`); the first file to say it wins.
@@ -563,9 +601,22 @@ pub struct PackedChunk<'a> {
     store: Store,
     entities: Vec<&'a str>,
     metrics: Vec<&'a str>,
+    /// The last unit packed and its id: a bulk file's rows mostly repeat it.
+    last_unit: Option<(Unit, u32)>,
 }
 
+/// The buffers of a chunk once appended, emptied for another ([`PackedChunk::reusing`]).
+#[derive(Debug, Default)]
+pub struct Spare(Store);
+
 impl<'a> PackedChunk<'a> {
+    /// An empty chunk that packs into the buffers of one appended before: a stream's workers so keep
+    /// their memory from batch to batch, where fresh buffers had the kernel hand out (and zero) new
+    /// pages for every chunk, and take them back after.
+    pub fn reusing(Spare(store): Spare) -> Self {
+        PackedChunk { store, entities: Vec::new(), metrics: Vec::new(), last_unit: None }
+    }
+
     /// An id for an entity name, a new one each call (the caller asks once per run of rows naming
     /// it; two ids of one name are one entity once appended).
     pub fn entity(&mut self, name: &'a str) -> u32 {
@@ -582,6 +633,28 @@ impl<'a> PackedChunk<'a> {
     /// Packs a fact under ids from [`PackedChunk::entity`] and [`PackedChunk::metric`].
     pub fn push(&mut self, entity: u32, metric: u32, scenario: Scenario, period: Period, fact: Fact) {
         self.store.push(entity, metric * 3 + scenario as u32, period, fact);
+    }
+
+    /// [`PackedChunk::push`] for a figure of at most 18 digits, given as its digits and scale (what
+    /// [`crate::data::value::plain_digits`] reads): packed as it is, with no [`Fact`] made.
+    pub fn push_plain(
+        &mut self,
+        (entity, metric, scenario, period): (u32, u32, Scenario, Period),
+        (digits, scale): (i64, u32),
+        unit: Unit,
+        origin: Origin,
+        given: Option<Date>,
+    ) {
+        let unit = match self.last_unit {
+            Some((last, id)) if last == unit => id,
+            _ => {
+                let id = self.store.unit_id(unit);
+                self.last_unit = Some((unit, id));
+                id
+            }
+        };
+        let column = metric * 3 + scenario as u32;
+        self.store.pack((entity, column, period), Value::Small(digits, scale as u8), unit, origin, given);
     }
 }
 

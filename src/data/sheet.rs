@@ -228,7 +228,7 @@ pub struct Shape {
 }
 
 /// A fact as the sheets store it: 36 bytes, where a [`FactKey`] and a [`Fact`] take 120 and more.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stored {
     /// The figure's digits (its mantissa) as an `i64` in two halves ([`Kind::Small`]), else an index
     /// into the side table of its kind.
@@ -789,6 +789,66 @@ impl Pairs {
     }
 }
 
+/// The facts a pass of [`by_pieces`] gives a worker at a time; a store of no more is passed over on
+/// the calling thread (a run of a few files starts no worker).
+const PIECE: usize = 1 << 18;
+
+/// A pass over the facts, shared by the workers a piece at a time: each piece's findings are made by
+/// `each` into a fresh `start()`, and the pieces' are merged. The findings must not depend on how the
+/// facts were cut (flags, counts, bounds), so the sheets are the same whatever the number of workers.
+fn by_pieces<T: Send>(
+    facts: &mut [Stored],
+    start: impl Fn() -> T + Sync + Send,
+    each: impl Fn(&mut T, &mut [Stored]) + Sync + Send,
+    merge: impl Fn(T, T) -> T + Sync + Send,
+) -> T {
+    if facts.len() <= PIECE {
+        let mut found = start();
+        each(&mut found, facts);
+        return found;
+    }
+    use rayon::prelude::*;
+    crate::workers::pool().install(|| {
+        facts
+            .par_chunks_mut(PIECE)
+            .fold(&start, |mut found, piece| {
+                each(&mut found, piece);
+                found
+            })
+            .reduce(&start, &merge)
+    })
+}
+
+/// The names and period slots facts use: the first pass of [`Sheets::build`].
+#[derive(Debug, PartialEq, Eq)]
+struct Usage {
+    entities: Vec<bool>,
+    metrics: Vec<bool>,
+    /// The earliest and latest slots (`(u16::MAX, 0)` for no fact).
+    slots: (u16, u16),
+}
+
+impl Usage {
+    fn new(entities: usize, metrics: usize) -> Usage {
+        Usage { entities: vec![false; entities], metrics: vec![false; metrics], slots: (u16::MAX, 0) }
+    }
+
+    fn note(&mut self, facts: &[Stored]) {
+        for f in facts {
+            self.entities[f.entity as usize] = true;
+            self.metrics[(f.column / 3) as usize] = true;
+            self.slots = (self.slots.0.min(f.slot), self.slots.1.max(f.slot));
+        }
+    }
+
+    fn merge(mut self, other: Usage) -> Usage {
+        self.entities.iter_mut().zip(other.entities).for_each(|(a, b)| *a |= b);
+        self.metrics.iter_mut().zip(other.metrics).for_each(|(a, b)| *a |= b);
+        self.slots = (self.slots.0.min(other.slots.0), self.slots.1.max(other.slots.1));
+        self
+    }
+}
+
 /// Whether a column (`metric * 3 + scenario`) holds actuals.
 fn is_actual(column: u32) -> bool {
     column % 3 == Scenario::Actual as u32
@@ -865,24 +925,37 @@ impl Sheets {
             splits,
             ..
         } = builder;
-        let mut used_entities = vec![false; entities.names.len()];
-        let mut used_metrics = vec![false; metrics.names.len()];
+        let (n_entities, n_metrics) = (entities.names.len(), metrics.names.len());
+        let usage = by_pieces(
+            &mut store.facts,
+            || Usage::new(n_entities, n_metrics),
+            |usage, facts| usage.note(facts),
+            Usage::merge,
+        );
+        let Usage { entities: used_entities, metrics: mut used_metrics, slots: (first_slot, last_slot) } = usage;
         kept_metrics.iter().for_each(|&m| used_metrics[m as usize] = true);
-        for f in &store.facts {
-            used_entities[f.entity as usize] = true;
-            used_metrics[(f.column / 3) as usize] = true;
-        }
         let (entities, entity_place) = entities.sorted(&used_entities);
         let (metrics, metric_place) = metrics.sorted(&used_metrics);
-        let first_slot = store.facts.iter().map(|f| f.slot as usize).min().unwrap_or(0);
-        let last_slot = store.facts.iter().map(|f| f.slot as usize).max().unwrap_or(0);
-        let n_slots = if store.facts.is_empty() { 0 } else { last_slot - first_slot + 1 };
-        let mut counts = vec![0usize; metrics.len() * 3];
-        for f in &mut store.facts {
-            f.entity = entity_place[f.entity as usize];
-            f.column = metric_place[(f.column / 3) as usize] * 3 + f.column % 3;
-            counts[f.column as usize] += 1;
-        }
+        let (first_slot, n_slots) = match store.facts.is_empty() {
+            true => (0, 0),
+            false => (first_slot as usize, (last_slot - first_slot) as usize + 1),
+        };
+        let n_columns = metrics.len() * 3;
+        let counts = by_pieces(
+            &mut store.facts,
+            || vec![0usize; n_columns],
+            |counts, facts| {
+                for f in facts.iter_mut() {
+                    f.entity = entity_place[f.entity as usize];
+                    f.column = metric_place[(f.column / 3) as usize] * 3 + f.column % 3;
+                    counts[f.column as usize] += 1;
+                }
+            },
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            },
+        );
         let size = entities.len() * n_slots;
         let mut columns: Vec<Option<Column>> =
             counts.iter().map(|&count| (count > 0).then(|| Column::new(size, count))).collect();
@@ -1244,6 +1317,42 @@ impl Sheets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pass_shared_by_the_workers_finds_what_one_pass_finds() {
+        let mut facts: Vec<Stored> = (0..PIECE * 2 + 7)
+            .map(|i| Stored {
+                value: [0, 0],
+                entity: (i * 7 % 1001) as u32,
+                column: (i % 12 * 3 + i % 3) as u32,
+                file: 0,
+                start: 0,
+                end: 0,
+                unit: 0,
+                slot: (900 + i * 13 % 97 + usize::from(i == PIECE + 3) * 200) as u16,
+                scale: 0,
+                kind: Kind::Small,
+            })
+            .collect();
+        // an entity and a slot only the last piece names
+        facts.last_mut().unwrap().entity = 1200;
+        facts.last_mut().unwrap().slot = 17;
+        let shared = by_pieces(&mut facts, || Usage::new(1300, 20), |u, f| u.note(f), Usage::merge);
+        let mut alone = Usage::new(1300, 20);
+        alone.note(&facts);
+        assert_eq!(shared, alone);
+        assert!(shared.slots.0 == 17 && shared.slots.1 >= 1100, "{:?}", shared.slots);
+        assert!(shared.entities[1200] && !shared.entities[1201] && shared.metrics[11] && !shared.metrics[12]);
+        let count =
+            |counts: &mut Vec<usize>, facts: &mut [Stored]| facts.iter().for_each(|f| counts[f.column as usize] += 1);
+        let add = |mut a: Vec<usize>, b: Vec<usize>| {
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+            a
+        };
+        let counts = by_pieces(&mut facts, || vec![0; 60], count, add);
+        assert_eq!(counts.iter().sum::<usize>(), facts.len());
+        assert_eq!(counts[0], facts.iter().filter(|f| f.column == 0).count());
+    }
 
     #[test]
     fn a_stored_fact_takes_36_bytes() {

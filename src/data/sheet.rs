@@ -537,6 +537,7 @@ impl SheetBuilder {
     /// would one by one: their names, units and side tables are renumbered into the builder's.
     /// Returns the chunk's buffers, emptied, for the next ([`PackedChunk::reusing`]).
     pub fn append(&mut self, packed: PackedChunk) -> Spare {
+        use rayon::prelude::*;
         let PackedChunk { store: mut part, entities, metrics, .. } = packed;
         let entities: Vec<u32> = entities.iter().map(|name| self.entities.id(name)).collect();
         let metrics: Vec<u32> = metrics.iter().map(|name| self.metrics.id(name)).collect();
@@ -552,7 +553,9 @@ impl SheetBuilder {
         store.big.append(&mut part.big);
         store.ranges.append(&mut part.ranges);
         store.approx.append(&mut part.approx);
-        store.facts.extend(part.facts.iter().map(|f| Stored {
+        // copied by the workers: the builder's fact array is the run's biggest, and the kernel's
+        // fresh pages for it (touched here first) had the merge keep one core busy and the other idle
+        let remap = |f: &Stored| Stored {
             entity: entities[f.entity as usize],
             column: metrics[(f.column / 3) as usize] * 3 + f.column % 3,
             unit: units[f.unit as usize],
@@ -563,7 +566,12 @@ impl SheetBuilder {
                 Kind::Approx => [f.value[0] + approx, 0],
             },
             ..*f
-        }));
+        };
+        if part.facts.len() < PIECE / 16 {
+            store.facts.extend(part.facts.iter().map(remap));
+        } else {
+            crate::workers::pool().install(|| store.facts.par_extend(part.facts.par_iter().map(remap)));
+        }
         Spare(part.emptied())
     }
 

@@ -281,7 +281,7 @@ pub struct Shape {
 }
 
 /// A fact as the sheets store it: 36 bytes, where a [`FactKey`] and a [`Fact`] take 120 and more.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stored {
     /// The figure's digits (its mantissa) as an `i64` in two halves ([`Kind::Small`]), else an index
     /// into the side table of its kind.
@@ -314,6 +314,13 @@ enum Kind {
     Range,
     /// A figure with a margin: in the side table of those.
     Approx,
+}
+
+/// A value as [`Store::pack`] takes it: a figure's digits (not a negative zero) and scale, or an
+/// index into the side table of its kind.
+enum Value {
+    Small(i64, u8),
+    Index(u32, Kind),
 }
 
 /// Names given ids in order of arrival.
@@ -383,37 +390,52 @@ impl Store {
     /// Packs a fact under its key's ids.
     fn push(&mut self, entity: u32, column: u32, period: Period, fact: Fact) {
         let unit = self.unit_id(fact.unit());
-        let (value, scale, kind) = match fact.value {
+        let value = match fact.value {
             FactValue::Number(q) => match i64::try_from(q.value.mantissa()) {
-                Ok(m) if m != 0 || q.value.is_sign_positive() => {
-                    let m = m as u64;
-                    ([m as u32, (m >> 32) as u32], q.value.scale() as u8, Kind::Small)
-                }
+                Ok(m) if m != 0 || q.value.is_sign_positive() => Value::Small(m, q.value.scale() as u8),
                 _ => {
                     self.big.push(q.value);
-                    ([self.big.len() as u32 - 1, 0], 0, Kind::Big)
+                    Value::Index(self.big.len() as u32 - 1, Kind::Big)
                 }
             },
             FactValue::Range(r) => {
                 self.ranges.push(r);
-                ([self.ranges.len() as u32 - 1, 0], 0, Kind::Range)
+                Value::Index(self.ranges.len() as u32 - 1, Kind::Range)
             }
             FactValue::Approx(a) => {
                 self.approx.push(a);
-                ([self.approx.len() as u32 - 1, 0], 0, Kind::Approx)
+                Value::Index(self.approx.len() as u32 - 1, Kind::Approx)
             }
         };
-        let (file, start, end) = (fact.origin.file.0, fact.origin.span.start, fact.origin.span.end);
-        if let Some(date) = fact.given {
+        self.pack((entity, column, period), value, unit, fact.origin, fact.given);
+    }
+
+    /// Packs a fact of a value already placed, under its key's ids and its unit's.
+    fn pack(
+        &mut self,
+        (entity, column, period): (u32, u32, Period),
+        value: Value,
+        unit: u32,
+        origin: Origin,
+        given: Option<Date>,
+    ) {
+        let (value, scale, kind) = match value {
+            Value::Small(m, scale) => {
+                let m = m as u64;
+                ([m as u32, (m >> 32) as u32], scale, Kind::Small)
+            }
+            Value::Index(index, kind) => ([index, 0], 0, kind),
+        };
+        if let Some(date) = given {
             self.given.push((self.facts.len() as u32, date.days()));
         }
         self.facts.push(Stored {
             value,
             entity,
             column,
-            file,
-            start,
-            end,
+            file: origin.file.0,
+            start: origin.span.start,
+            end: origin.span.end,
             unit,
             slot: period.slot() as u16,
             scale,
@@ -451,6 +473,20 @@ impl Store {
     fn also_of(&self, index: u32) -> impl Iterator<Item = Date> + '_ {
         let from = self.also.partition_point(|&(i, _)| i < index);
         self.also[from..].iter().take_while(move |&&(i, _)| i == index).map(|&(_, d)| Date::from_days(d))
+    }
+
+    /// The store with nothing in it, its buffers kept.
+    fn emptied(mut self) -> Store {
+        let Store { facts, big, ranges, approx, units, unit_ids, given, also } = &mut self;
+        facts.clear();
+        big.clear();
+        ranges.clear();
+        approx.clear();
+        units.clear();
+        unit_ids.clear();
+        given.clear();
+        also.clear();
+        self
     }
 
     /// Drops the facts from an index on (and their dates).
@@ -552,8 +588,10 @@ impl SheetBuilder {
 
     /// Adds the facts a worker packed ([`PackedChunk`]) to the latest source, as [`SheetBuilder::push`]
     /// would one by one: their names, units and side tables are renumbered into the builder's.
-    pub fn append(&mut self, packed: PackedChunk) {
-        let PackedChunk { store: part, entities, metrics } = packed;
+    /// Returns the chunk's buffers, emptied, for the next ([`PackedChunk::reusing`]).
+    pub fn append(&mut self, packed: PackedChunk) -> Spare {
+        use rayon::prelude::*;
+        let PackedChunk { store: mut part, entities, metrics, .. } = packed;
         let entities: Vec<u32> = entities.iter().map(|name| self.entities.id(name)).collect();
         let metrics: Vec<u32> = metrics.iter().map(|name| self.metrics.id(name)).collect();
         let units: Vec<u32> = part.units.iter().map(|&unit| self.store.unit_id(unit)).collect();
@@ -565,10 +603,12 @@ impl SheetBuilder {
         let (big, ranges, approx) = (store.big.len() as u32, store.ranges.len() as u32, store.approx.len() as u32);
         store.given.extend(part.given.iter().map(|&(index, days)| (index + at, days)));
         store.also.extend(part.also.iter().map(|&(index, days)| (index + at, days)));
-        store.big.extend(part.big);
-        store.ranges.extend(part.ranges);
-        store.approx.extend(part.approx);
-        store.facts.extend(part.facts.iter().map(|f| Stored {
+        store.big.append(&mut part.big);
+        store.ranges.append(&mut part.ranges);
+        store.approx.append(&mut part.approx);
+        // copied by the workers: the builder's fact array is the run's biggest, and the kernel's
+        // fresh pages for it (touched here first) had the merge keep one core busy and the other idle
+        let remap = |f: &Stored| Stored {
             entity: entities[f.entity as usize],
             column: metrics[(f.column / 3) as usize] * 3 + f.column % 3,
             unit: units[f.unit as usize],
@@ -579,7 +619,13 @@ impl SheetBuilder {
                 Kind::Approx => [f.value[0] + approx, 0],
             },
             ..*f
-        }));
+        };
+        if part.facts.len() < PIECE / 16 {
+            store.facts.extend(part.facts.iter().map(remap));
+        } else {
+            crate::workers::pool().install(|| store.facts.par_extend(part.facts.par_iter().map(remap)));
+        }
+        Spare(part.emptied())
     }
 
     /// Adds what a file says about its entity (`sector = "cloud"`); the first file to say it wins.
@@ -616,9 +662,22 @@ pub struct PackedChunk<'a> {
     store: Store,
     entities: Vec<&'a str>,
     metrics: Vec<&'a str>,
+    /// The last unit packed and its id: a bulk file's rows mostly repeat it.
+    last_unit: Option<(Unit, u32)>,
 }
 
+/// The buffers of a chunk once appended, emptied for another ([`PackedChunk::reusing`]).
+#[derive(Debug, Default)]
+pub struct Spare(Store);
+
 impl<'a> PackedChunk<'a> {
+    /// An empty chunk that packs into the buffers of one appended before: a stream's workers so keep
+    /// their memory from batch to batch, where fresh buffers had the kernel hand out (and zero) new
+    /// pages for every chunk, and take them back after.
+    pub fn reusing(Spare(store): Spare) -> Self {
+        PackedChunk { store, entities: Vec::new(), metrics: Vec::new(), last_unit: None }
+    }
+
     /// An id for an entity name, a new one each call (the caller asks once per run of rows naming
     /// it; two ids of one name are one entity once appended).
     pub fn entity(&mut self, name: &'a str) -> u32 {
@@ -635,6 +694,28 @@ impl<'a> PackedChunk<'a> {
     /// Packs a fact under ids from [`PackedChunk::entity`] and [`PackedChunk::metric`].
     pub fn push(&mut self, entity: u32, metric: u32, scenario: Scenario, period: Period, fact: Fact) {
         self.store.push(entity, metric * 3 + scenario as u32, period, fact);
+    }
+
+    /// [`PackedChunk::push`] for a figure of at most 18 digits, given as its digits and scale (what
+    /// [`crate::data::value::plain_digits`] reads): packed as it is, with no [`Fact`] made.
+    pub fn push_plain(
+        &mut self,
+        (entity, metric, scenario, period): (u32, u32, Scenario, Period),
+        (digits, scale): (i64, u32),
+        unit: Unit,
+        origin: Origin,
+        given: Option<Date>,
+    ) {
+        let unit = match self.last_unit {
+            Some((last, id)) if last == unit => id,
+            _ => {
+                let id = self.store.unit_id(unit);
+                self.last_unit = Some((unit, id));
+                id
+            }
+        };
+        let column = metric * 3 + scenario as u32;
+        self.store.pack((entity, column, period), Value::Small(digits, scale as u8), unit, origin, given);
     }
 }
 
@@ -769,6 +850,66 @@ impl Pairs {
     }
 }
 
+/// The facts a pass of [`by_pieces`] gives a worker at a time; a store of no more is passed over on
+/// the calling thread (a run of a few files starts no worker).
+const PIECE: usize = 1 << 18;
+
+/// A pass over the facts, shared by the workers a piece at a time: each piece's findings are made by
+/// `each` into a fresh `start()`, and the pieces' are merged. The findings must not depend on how the
+/// facts were cut (flags, counts, bounds), so the sheets are the same whatever the number of workers.
+fn by_pieces<T: Send>(
+    facts: &mut [Stored],
+    start: impl Fn() -> T + Sync + Send,
+    each: impl Fn(&mut T, &mut [Stored]) + Sync + Send,
+    merge: impl Fn(T, T) -> T + Sync + Send,
+) -> T {
+    if facts.len() <= PIECE {
+        let mut found = start();
+        each(&mut found, facts);
+        return found;
+    }
+    use rayon::prelude::*;
+    crate::workers::pool().install(|| {
+        facts
+            .par_chunks_mut(PIECE)
+            .fold(&start, |mut found, piece| {
+                each(&mut found, piece);
+                found
+            })
+            .reduce(&start, &merge)
+    })
+}
+
+/// The names and period slots facts use: the first pass of [`Sheets::build`].
+#[derive(Debug, PartialEq, Eq)]
+struct Usage {
+    entities: Vec<bool>,
+    metrics: Vec<bool>,
+    /// The earliest and latest slots (`(u16::MAX, 0)` for no fact).
+    slots: (u16, u16),
+}
+
+impl Usage {
+    fn new(entities: usize, metrics: usize) -> Usage {
+        Usage { entities: vec![false; entities], metrics: vec![false; metrics], slots: (u16::MAX, 0) }
+    }
+
+    fn note(&mut self, facts: &[Stored]) {
+        for f in facts {
+            self.entities[f.entity as usize] = true;
+            self.metrics[(f.column / 3) as usize] = true;
+            self.slots = (self.slots.0.min(f.slot), self.slots.1.max(f.slot));
+        }
+    }
+
+    fn merge(mut self, other: Usage) -> Usage {
+        self.entities.iter_mut().zip(other.entities).for_each(|(a, b)| *a |= b);
+        self.metrics.iter_mut().zip(other.metrics).for_each(|(a, b)| *a |= b);
+        self.slots = (self.slots.0.min(other.slots.0), self.slots.1.max(other.slots.1));
+        self
+    }
+}
+
 /// Whether a column (`metric * 3 + scenario`) holds actuals.
 fn is_actual(column: u32) -> bool {
     column % 3 == Scenario::Actual as u32
@@ -845,24 +986,37 @@ impl Sheets {
             splits,
             ..
         } = builder;
-        let mut used_entities = vec![false; entities.names.len()];
-        let mut used_metrics = vec![false; metrics.names.len()];
+        let (n_entities, n_metrics) = (entities.names.len(), metrics.names.len());
+        let usage = by_pieces(
+            &mut store.facts,
+            || Usage::new(n_entities, n_metrics),
+            |usage, facts| usage.note(facts),
+            Usage::merge,
+        );
+        let Usage { entities: used_entities, metrics: mut used_metrics, slots: (first_slot, last_slot) } = usage;
         kept_metrics.iter().for_each(|&m| used_metrics[m as usize] = true);
-        for f in &store.facts {
-            used_entities[f.entity as usize] = true;
-            used_metrics[(f.column / 3) as usize] = true;
-        }
         let (entities, entity_place) = entities.sorted(&used_entities);
         let (metrics, metric_place) = metrics.sorted(&used_metrics);
-        let first_slot = store.facts.iter().map(|f| f.slot as usize).min().unwrap_or(0);
-        let last_slot = store.facts.iter().map(|f| f.slot as usize).max().unwrap_or(0);
-        let n_slots = if store.facts.is_empty() { 0 } else { last_slot - first_slot + 1 };
-        let mut counts = vec![0usize; metrics.len() * 3];
-        for f in &mut store.facts {
-            f.entity = entity_place[f.entity as usize];
-            f.column = metric_place[(f.column / 3) as usize] * 3 + f.column % 3;
-            counts[f.column as usize] += 1;
-        }
+        let (first_slot, n_slots) = match store.facts.is_empty() {
+            true => (0, 0),
+            false => (first_slot as usize, (last_slot - first_slot) as usize + 1),
+        };
+        let n_columns = metrics.len() * 3;
+        let counts = by_pieces(
+            &mut store.facts,
+            || vec![0usize; n_columns],
+            |counts, facts| {
+                for f in facts.iter_mut() {
+                    f.entity = entity_place[f.entity as usize];
+                    f.column = metric_place[(f.column / 3) as usize] * 3 + f.column % 3;
+                    counts[f.column as usize] += 1;
+                }
+            },
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            },
+        );
         let size = entities.len() * n_slots;
         let mut columns: Vec<Option<Column>> =
             counts.iter().map(|&count| (count > 0).then(|| Column::new(size, count))).collect();
@@ -1223,6 +1377,42 @@ impl Sheets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pass_shared_by_the_workers_finds_what_one_pass_finds() {
+        let mut facts: Vec<Stored> = (0..PIECE * 2 + 7)
+            .map(|i| Stored {
+                value: [0, 0],
+                entity: (i * 7 % 1001) as u32,
+                column: (i % 12 * 3 + i % 3) as u32,
+                file: 0,
+                start: 0,
+                end: 0,
+                unit: 0,
+                slot: (900 + i * 13 % 97 + usize::from(i == PIECE + 3) * 200) as u16,
+                scale: 0,
+                kind: Kind::Small,
+            })
+            .collect();
+        // an entity and a slot only the last piece names
+        facts.last_mut().unwrap().entity = 1200;
+        facts.last_mut().unwrap().slot = 17;
+        let shared = by_pieces(&mut facts, || Usage::new(1300, 20), |u, f| u.note(f), Usage::merge);
+        let mut alone = Usage::new(1300, 20);
+        alone.note(&facts);
+        assert_eq!(shared, alone);
+        assert!(shared.slots.0 == 17 && shared.slots.1 >= 1100, "{:?}", shared.slots);
+        assert!(shared.entities[1200] && !shared.entities[1201] && shared.metrics[11] && !shared.metrics[12]);
+        let count =
+            |counts: &mut Vec<usize>, facts: &mut [Stored]| facts.iter().for_each(|f| counts[f.column as usize] += 1);
+        let add = |mut a: Vec<usize>, b: Vec<usize>| {
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+            a
+        };
+        let counts = by_pieces(&mut facts, || vec![0; 60], count, add);
+        assert_eq!(counts.iter().sum::<usize>(), facts.len());
+        assert_eq!(counts[0], facts.iter().filter(|f| f.column == 0).count());
+    }
 
     #[test]
     fn a_stored_fact_takes_36_bytes() {

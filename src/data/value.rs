@@ -68,6 +68,12 @@ pub fn parse_value(text: &str, default: Unit) -> Result<FactValue, ValueError> {
 /// scale; the property test `plain_decimals_read_as_parse_value_reads_them` holds it to that) and
 /// takes nothing else: a sign on zero, a `+`, `_`, a unit or a range is `None`, left to [`parse_value`].
 pub fn plain_decimal(text: &str) -> Option<Decimal> {
+    plain_digits(text).map(|(digits, scale)| Decimal::new(digits, scale))
+}
+
+/// [`plain_decimal`] as its digits (never a negative zero) and scale, for a caller that packs them
+/// as they are.
+pub fn plain_digits(text: &str) -> Option<(i64, u32)> {
     let bytes = text.as_bytes();
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -89,7 +95,7 @@ pub fn plain_decimal(text: &str) -> Option<Decimal> {
     if count == 0 || (point.is_some() && scale == 0) || (negative && mantissa == 0) {
         return None;
     }
-    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale as u32))
+    Some((if negative { -mantissa } else { mantissa }, scale as u32))
 }
 
 /// Where the first `±` (or its ASCII spelling `+/-`) is in `text`, if it has one.

@@ -374,6 +374,59 @@ fn a_file_of_several_blocks_streams_to_the_whole_file_facts() {
 }
 
 #[test]
+fn a_plain_ascii_file_of_several_chunks_streams_to_the_whole_file_facts() {
+    // No quote and no character that is not ASCII: every chunk is cut by its block marks. Rows of
+    // varying lengths put commas, line ends and `\r\n` on both sides of block edges; a `given` cell,
+    // a range and a missing marker now and then; the last row ends at the file's end, with no line end.
+    for newline in ["\n", "\r\n"] {
+        let mut text = String::from("entity,metric,period,value,scenario,unit,given");
+        for i in 0..28_000 {
+            let pad = " ".repeat(i % 7);
+            let value = match i % 101 {
+                0 => "1.5..2.5".to_owned(),
+                1 => "n/a".to_owned(),
+                _ => format!("{pad}{i}.{}", i % 10),
+            };
+            let given = if i % 13 == 0 { "2026-02-05" } else { "" };
+            text += &format!(
+                "{newline}E{:04},m{},2025Q4,{value},{},USD m,{given}",
+                i % 1000,
+                i / 1000,
+                ["", "guidance"][i % 2]
+            );
+        }
+        assert!(text.len() > 1 << 20, "one chunk: {} bytes", text.len());
+        let (how, lines) = stream_alone(text.as_bytes());
+        assert_eq!(how, Streamed::Read(None));
+        assert_eq!(lines.starts, line_index(&text));
+        let (_dir, paths) = written(&[("plain.csv", text.as_bytes())]);
+        let facts = assert_same_load(&paths[0]);
+        // a missing marker (`n/a`) on every 101st row from the second: 278 rows of no fact
+        assert_eq!(facts.lines().filter(|l| l.starts_with('E')).count(), 28_000 - 278, "{newline:?}");
+    }
+}
+
+#[test]
+fn a_quote_or_a_wide_character_at_a_block_edge_streams_to_the_whole_file_facts() {
+    let header = "entity,metric,period,value,scenario,unit,source\n";
+    let first = "E1,revenue,2025Q4,213.4,,USD m,Reuters\n";
+    for (edge, cell) in [(0, "\"Reuters, London\""), (63, "\"Reuters, London\""), (63, "Les Échos"), (62, "Les Échos")]
+    {
+        // the second row's last cell starts at `edge` within a block of the chunk (which starts after
+        // the header), its value padded to put it there
+        let before = first.len() + "E1,capex,2025Q4,1,,USD m,".len();
+        let pad = " ".repeat((edge + 64 - before % 64) % 64);
+        let text = format!("{header}{first}E1,capex,2025Q4,{pad}1,,USD m,{cell}\nE1,capex,FY2025,2,,USD m,x\n");
+        assert_eq!((before + pad.len()) % 64, edge);
+        let (how, _) = stream_alone(text.as_bytes());
+        assert!(matches!(how, Streamed::Read(_)), "{text:?}: {how:?}");
+        let (_dir, paths) = written(&[("edge.csv", text.as_bytes())]);
+        let facts = assert_same_load(&paths[0]);
+        assert!(facts.contains("E1 actual capex 2025Q4 = 1 USD m"), "{facts}");
+    }
+}
+
+#[test]
 fn a_file_the_stream_gives_up_on_late_is_read_whole_once() {
     // A space after a quoted unit on the last row, after a megabyte streamed: the facts streamed so
     // far are dropped and the file read whole, so none of them is given twice.

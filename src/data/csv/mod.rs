@@ -28,6 +28,7 @@
 pub mod exported;
 pub(super) mod long;
 pub mod rows;
+mod scan;
 pub mod stream;
 mod wide;
 

@@ -19,16 +19,17 @@ use std::io::Read;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::num::{Quantity, Unit};
+use crate::num::Unit;
 use crate::period::Period;
 use crate::source::{LINE_STRIDE, LineIndex, SourceId, Span};
 use crate::syntax::ast::Scenario;
 
 use super::super::key;
-use super::super::sheet::{Fact, FactValue, Origin, PackedChunk, SheetBuilder};
-use super::super::value::{parse_value, plain_decimal};
+use super::super::sheet::{Fact, FactValue, Origin, PackedChunk, SheetBuilder, Spare};
+use super::super::value::{parse_value, plain_digits};
 use super::exported::{self, Exported};
 use super::long::{Layout, NAMES};
+use super::scan;
 
 /// How far a stream got.
 #[derive(Debug, PartialEq, Eq)]
@@ -67,13 +68,14 @@ pub fn stream(
     let mut whole_line_wanted = false;
     let mut layout: Option<Layout> = None;
     let mut merge = Merge::default();
+    // The buffers of the chunks merged, for the next batch's.
+    let mut spares: Vec<Buffers> = Vec::new();
     (lines.starts, lines.skip) = (vec![0], 0);
     loop {
         while !at_end && (pending.len() < BATCH || whole_line_wanted) {
             let filled = pending.len();
-            pending.resize(filled + CHUNK, 0);
-            let n = read_some(&mut input, &mut pending[filled..])?;
-            pending.truncate(filled + n);
+            // read into the buffer's spare room, which is not zeroed first
+            let n = (&mut input).take(CHUNK as u64).read_to_end(&mut pending)?;
             at_end = n == 0;
             whole_line_wanted &= memchr::memchr(b'\n', &pending[filled..]).is_none();
             if base + pending.len() as u64 > limit {
@@ -111,15 +113,17 @@ pub fn stream(
             pos = end + 1;
         }
         if let Some(layout) = layout.as_ref().filter(|_| pos < cut) {
-            let chunks = chunks(&pending[..cut], pos);
-            let parse =
-                |&(start, end): &(usize, usize)| parse_chunk(&pending[start..end], base + start as u64, layout, file);
-            let parsed: Vec<Parsed> = if chunks.len() == 1 {
-                chunks.iter().map(parse).collect()
-            } else {
-                crate::workers::pool().install(|| chunks.par_iter().map(parse).collect())
+            let work: Vec<_> =
+                chunks(&pending[..cut], pos).into_iter().map(|c| (c, spares.pop().unwrap_or_default())).collect();
+            let parse = |((start, end), buffers): ((usize, usize), Buffers)| {
+                parse_chunk(&pending[start..end], base + start as u64, layout, file, buffers)
             };
-            for chunk in parsed {
+            let parsed: Vec<Parsed> = if work.len() == 1 {
+                work.into_iter().map(parse).collect()
+            } else {
+                crate::workers::pool().install(|| work.into_par_iter().map(parse).collect())
+            };
+            for mut chunk in parsed {
                 for &start in &chunk.starts {
                     line += 1;
                     note(lines, line, u64::from(start));
@@ -127,7 +131,9 @@ pub fn stream(
                 if let Some(at) = chunk.stopped {
                     return Ok(Streamed::Stopped(at));
                 }
-                merge.add(chunk, builder);
+                let mut starts = std::mem::take(&mut chunk.starts);
+                starts.clear();
+                spares.push(Buffers { packed: merge.add(chunk, builder), starts });
             }
         }
         pending.drain(..cut.min(pending.len()));
@@ -140,6 +146,13 @@ pub fn stream(
         Some(_) => Ok(Streamed::Read(merge.source_names())),
         None => Ok(Streamed::Stopped(0)),
     }
+}
+
+/// A worker's buffers, kept from one batch to the next ([`PackedChunk::reusing`]).
+#[derive(Default)]
+struct Buffers {
+    packed: Spare,
+    starts: Vec<u32>,
 }
 
 /// Notes that line `line` starts at `start`: every [`LINE_STRIDE`]-th start is kept.
@@ -162,16 +175,6 @@ fn chunks(body: &[u8], from: usize) -> Vec<(usize, usize)> {
         start = end;
     }
     out
-}
-
-/// Reads into `buf` until it holds something or the input ends, retrying when interrupted.
-fn read_some(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    loop {
-        match input.read(buf) {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            other => return other,
-        }
-    }
 }
 
 /// A line's text without its `\r\n` ending; `None` where it is not UTF-8 text without control
@@ -304,26 +307,18 @@ struct Parsed<'a> {
 
 /// Reads the rows of a chunk starting at file offset `offset`: each key cell is checked, each figure
 /// read, with the checks the whole-file reader makes; at the first row it would refuse, it stops.
-fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId) -> Parsed<'a> {
-    let mut out = Parsed {
-        facts: PackedChunk::default(),
-        starts: Vec::new(),
-        sources: Vec::new(),
-        missing: Vec::new(),
-        stopped: None,
-    };
-    let mut reader = ChunkReader {
-        layout,
-        file,
-        last_entity: ("", 0),
-        metrics: FxHashMap::default(),
-        last_period: ("", Period::Year(2000)),
-        last_unit: ("", Unit::None),
-        units: FxHashMap::default(),
-        sources: FxHashSet::default(),
-        cells: Vec::new(),
-        ascii: false,
-    };
+/// The chunk packs into `buffers`.
+fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed<'a> {
+    // a plain chunk is ASCII: its check as UTF-8 is a formality
+    match is_plain(bytes).then(|| std::str::from_utf8(bytes).ok()).flatten() {
+        Some(text) => parse_plain(text, offset, layout, file, buffers),
+        None => parse_lines(bytes, offset, layout, file, buffers),
+    }
+}
+
+/// [`parse_chunk`] line by line: for any chunk, and the reading [`parse_plain`] is held to.
+fn parse_lines<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed<'a> {
+    let (mut out, mut reader) = (Parsed::new(buffers), ChunkReader::new(layout, file));
     // Most chunks are plain text throughout: checked once, their lines need no check of their own.
     let clean = plain_text(bytes);
     reader.ascii = clean.is_some_and(|(text, _)| text.is_ascii());
@@ -351,6 +346,58 @@ fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId
     out
 }
 
+/// [`parse_chunk`] for the common chunk, of printable ASCII with no quote and a `\r` only at a line's
+/// end: its commas and line ends are found a block at a time ([`scan::marks`]) and each row's cells
+/// cut where the marks say, to the same facts, spans, line starts and stop as [`parse_lines`] reads
+/// line by line. For a chunk [`is_plain`] says is one.
+fn parse_plain<'a>(text: &'a str, offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed<'a> {
+    let bytes = text.as_bytes();
+    let (mut out, mut reader) = (Parsed::new(buffers), ChunkReader::new(layout, file));
+    reader.ascii = true;
+    let mut cells = Vec::with_capacity(layout.width);
+    // Where the current row and its current cell start, in the chunk.
+    let (mut row, mut cell) = (0, 0);
+    for (index, block) in bytes.chunks(scan::BLOCK).enumerate() {
+        let (commas, ends) = scan::marks(block);
+        let mut marks = commas | ends;
+        while marks != 0 {
+            let bit = marks.trailing_zeros();
+            marks &= marks - 1;
+            let at = index * scan::BLOCK + bit as usize;
+            if commas >> bit & 1 == 1 {
+                cells.push(trimmed(bytes, cell, at));
+                cell = at + 1;
+                continue;
+            }
+            if reader.plain_row(text, (row, cell, at), &mut cells, offset, &mut out).is_none() {
+                out.stopped = Some(offset + row as u64);
+                return out;
+            }
+            out.starts.push((offset + at as u64 + 1) as u32);
+            (row, cell) = (at + 1, at + 1);
+        }
+    }
+    if row < bytes.len() && reader.plain_row(text, (row, cell, bytes.len()), &mut cells, offset, &mut out).is_none() {
+        out.stopped = Some(offset + row as u64);
+    }
+    out
+}
+
+/// Whether a chunk is one [`parse_plain`] reads: printable ASCII with no quote, and every `\r` at a
+/// line's end: before a `\n`, or at the chunk's end (the file's, as every other chunk ends with a
+/// `\n`).
+fn is_plain(bytes: &[u8]) -> bool {
+    scan::plain_ascii(bytes)
+        && memchr::memchr_iter(b'\r', bytes).all(|i| matches!(bytes.get(i + 1), None | Some(b'\n')))
+}
+
+/// The cell `bytes[start..end]` of an ASCII row trimmed, as [`cells`] gives it.
+fn trimmed(bytes: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
+    let cell = bytes[start..end].trim_ascii_start();
+    let lead = end - start - cell.len();
+    (start + lead, start + lead + cell.trim_ascii_end().len(), false)
+}
+
 /// A chunk's text where it is UTF-8 without control characters but for tabs and line ends, and
 /// whether it holds a `\r` (a line is then what [`line_text`] gives once its `\r\n` ending is cut and
 /// it is found to hold no other `\r`). `None` where each line needs the look of [`line_text`].
@@ -365,6 +412,12 @@ fn plain_text(bytes: &[u8]) -> Option<(&str, bool)> {
     Some((std::str::from_utf8(bytes).ok()?, memchr::memchr(b'\r', bytes).is_some()))
 }
 
+impl Parsed<'_> {
+    fn new(Buffers { packed, starts }: Buffers) -> Self {
+        Parsed { facts: PackedChunk::reusing(packed), starts, sources: Vec::new(), missing: Vec::new(), stopped: None }
+    }
+}
+
 /// A worker's reader of rows, remembering what the chunk's rows so far named, so that each entity,
 /// metric, period and unit is checked once.
 struct ChunkReader<'l, 'a> {
@@ -374,7 +427,15 @@ struct ChunkReader<'l, 'a> {
     last_entity: (&'a str, u32),
     /// Each metric named so far, with its id in the chunk's facts.
     metrics: FxHashMap<&'a str, u32>,
+    /// The metrics by id; per id, the id of the metric of the row after the last row naming it
+    /// ([`ChunkReader::metric`]); the last row's metric.
+    metric_names: Vec<&'a str>,
+    next_metric: Vec<u32>,
+    last_metric: u32,
+    /// Whether the declared locale reads a plain decimal's point as one ([`exported::declared`]).
+    reads_points: bool,
     last_period: (&'a str, Period),
+    last_scenario: (&'a str, Scenario),
     last_unit: (&'a str, Unit),
     units: FxHashMap<&'a str, Unit>,
     sources: FxHashSet<Cow<'a, str>>,
@@ -382,7 +443,27 @@ struct ChunkReader<'l, 'a> {
     /// Whether the chunk is ASCII throughout (its cells are then trimmed of ASCII white space only).
     ascii: bool,
 }
-impl<'a> ChunkReader<'_, 'a> {
+impl<'l, 'a> ChunkReader<'l, 'a> {
+    fn new(layout: &'l Layout, file: SourceId) -> Self {
+        ChunkReader {
+            layout,
+            file,
+            last_entity: ("", 0),
+            metrics: FxHashMap::default(),
+            last_period: ("", Period::Year(2000)),
+            last_scenario: ("", Scenario::Actual),
+            last_unit: ("", Unit::None),
+            units: FxHashMap::default(),
+            metric_names: Vec::new(),
+            next_metric: Vec::new(),
+            last_metric: u32::MAX,
+            reads_points: exported::declared().reads_points(),
+            sources: FxHashSet::default(),
+            cells: Vec::new(),
+            ascii: false,
+        }
+    }
+
     /// Reads one line; `None` where anything in it is unexpected.
     fn row(&mut self, text: &'a str, offset: usize, out: &mut Parsed<'a>) -> Option<()> {
         if text.is_empty() {
@@ -393,6 +474,31 @@ impl<'a> ChunkReader<'_, 'a> {
             .filter(|()| at.len() == self.layout.width)
             .and_then(|()| self.fact(text, &at, offset, out));
         self.cells = at;
+        read
+    }
+
+    /// Reads a row of a plain chunk `text` (at file offset `offset`) whose cells but the last are cut
+    /// (at `cells`, emptied after): it starts at `row`, its last cell at `last`, and its line ends at
+    /// `end` (at a `\n`, or the chunk's end); `None` where anything in it is unexpected.
+    fn plain_row(
+        &mut self,
+        text: &'a str,
+        (row, last, end): (usize, usize, usize),
+        cells: &mut Vec<(usize, usize, bool)>,
+        offset: u64,
+        out: &mut Parsed<'a>,
+    ) -> Option<()> {
+        let end = if end > row && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let read = match end == row {
+            true => Some(()),
+            false => {
+                cells.push(trimmed(text.as_bytes(), last, end));
+                Some(())
+                    .filter(|()| cells.len() == self.layout.width)
+                    .and_then(|()| self.fact(text, cells, offset as usize, out))
+            }
+        };
+        cells.clear();
         read
     }
 
@@ -422,29 +528,26 @@ impl<'a> ChunkReader<'_, 'a> {
             }
         }
         let entity = cell(layout.entity);
-        if entity != self.last_entity.0 || entity.is_empty() {
+        if !same(entity, self.last_entity.0) || entity.is_empty() {
             key::entity(entity, span(layout.entity), file).ok()?;
             self.last_entity = (entity, out.facts.entity(entity));
         }
-        let metric = cell(layout.metric);
-        let metric = match self.metrics.get(metric) {
-            Some(&id) => id,
-            None => {
-                key::metric(metric, span(layout.metric), file).ok()?;
-                *self.metrics.entry(metric).or_insert(out.facts.metric(metric))
-            }
-        };
+        let metric = self.metric(cell(layout.metric), span(layout.metric), out)?;
         let period = cell(layout.period);
-        if period != self.last_period.0 || period.is_empty() {
+        if !same(period, self.last_period.0) || period.is_empty() {
             self.last_period = (period, Period::parse(period)?);
         }
         let scenario = match layout.scenario.map(cell).filter(|s| !s.is_empty()) {
             None => Scenario::Actual,
-            Some(word) => Scenario::parse(word)?,
+            Some(word) if same(word, self.last_scenario.0) => self.last_scenario.1,
+            Some(word) => {
+                self.last_scenario = (word, Scenario::parse(word)?);
+                self.last_scenario.1
+            }
         };
         let unit = match layout.unit.map(cell).filter(|u| !u.is_empty()) {
             None => Unit::None,
-            Some(text) if text == self.last_unit.0 => self.last_unit.1,
+            Some(text) if same(text, self.last_unit.0) => self.last_unit.1,
             Some(text) => {
                 let unit = match self.units.get(text) {
                     Some(&unit) => unit,
@@ -456,21 +559,78 @@ impl<'a> ChunkReader<'_, 'a> {
         };
         // a plain decimal first (no missing marker is one), unless a declared decimal comma makes its
         // point a thousands separator (`1.234` is 1234 in de-DE)
-        let value = match plain_decimal(value).filter(|_| exported::declared().reads_points() || !value.contains('.')) {
-            Some(decimal) => FactValue::Number(Quantity::new(decimal, unit)),
+        let figure = match plain_digits(value).filter(|_| self.reads_points || !value.contains('.')) {
+            Some((digits, scale)) => Figure::Plain(digits, scale),
             None if exported::is_missing(value) => {
                 out.missing.push(span(layout.value));
                 return Some(());
             }
-            None => figure(value, unit)?,
+            None => Figure::Other(figure(value, unit)?),
         };
         let given = match layout.given.map(cell).filter(|g| !g.is_empty()) {
             None => None,
             Some(text) => Some(crate::date::Date::parse(text)?),
         };
-        let fact = Fact { value, origin: Origin { file, span: span(layout.value) }, given };
-        out.facts.push(self.last_entity.1, metric, scenario, self.last_period.1, fact);
+        let (origin, key) = (Origin { file, span: span(layout.value) }, (self.last_entity.1, metric, scenario));
+        match figure {
+            Figure::Plain(digits, scale) => {
+                out.facts.push_plain((key.0, key.1, key.2, self.last_period.1), (digits, scale), unit, origin, given)
+            }
+            Figure::Other(value) => {
+                out.facts.push(key.0, key.1, key.2, self.last_period.1, Fact { value, origin, given })
+            }
+        }
         Some(())
+    }
+
+    /// The chunk's id of a row's metric, checked the first time the chunk names it. Rows name their
+    /// metrics in a cycle (each period of an entity lists the same ones in the same order), so the
+    /// metric that followed the last row's the last time is tried first, and the hash only when it
+    /// is not the one.
+    fn metric(&mut self, name: &'a str, span: Span, out: &mut Parsed<'a>) -> Option<u32> {
+        let guess = self.next_metric.get(self.last_metric as usize).copied().unwrap_or(u32::MAX);
+        let id = match self.metric_names.get(guess as usize) {
+            Some(guessed) if same(guessed, name) => return Some(self.follow(guess)),
+            _ => match self.metrics.get(name) {
+                Some(&id) => id,
+                None => {
+                    key::metric(name, span, self.file).ok()?;
+                    let id = out.facts.metric(name);
+                    self.metrics.insert(name, id);
+                    self.metric_names.push(name);
+                    self.next_metric.push(u32::MAX);
+                    id
+                }
+            },
+        };
+        if let Some(next) = self.next_metric.get_mut(self.last_metric as usize) {
+            *next = id;
+        }
+        Some(self.follow(id))
+    }
+
+    /// Notes that the row's metric is `id`, and returns it.
+    fn follow(&mut self, id: u32) -> u32 {
+        self.last_metric = id;
+        id
+    }
+}
+
+/// A value cell's reading: a plain decimal's digits and scale, or any other figure or range.
+enum Figure {
+    Plain(i64, u32),
+    Other(FactValue),
+}
+
+/// Whether two cells are the same text. Key cells are short: they are compared in place, by a word
+/// or two, where `==` calls `memcmp` (a call per key cell cost more than the compare).
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    match a.len() {
+        n if n != b.len() => false,
+        4..8 => a.first_chunk::<4>() == b.first_chunk::<4>() && a.last_chunk::<4>() == b.last_chunk::<4>(),
+        8..=16 => a.first_chunk::<8>() == b.first_chunk::<8>() && a.last_chunk::<8>() == b.last_chunk::<8>(),
+        _ => a == b,
     }
 }
 
@@ -482,8 +642,8 @@ struct Merge {
 }
 
 impl Merge {
-    /// Adds a chunk's rows.
-    fn add(&mut self, chunk: Parsed, builder: &mut SheetBuilder) {
+    /// Adds a chunk's rows; returns its packing buffers, emptied.
+    fn add(&mut self, chunk: Parsed, builder: &mut SheetBuilder) -> Spare {
         for source in chunk.sources {
             if !self.seen_sources.contains(source.as_ref()) {
                 self.seen_sources.insert(source.to_string());
@@ -491,7 +651,7 @@ impl Merge {
             }
         }
         builder.missing(chunk.missing);
-        builder.append(chunk.facts);
+        builder.append(chunk.facts)
     }
 
     /// The file's source names, in the order first given.
@@ -532,6 +692,96 @@ mod tests {
         assert!(cells("a,\"b\"c", true, &mut out).is_none());
         assert!(cells("a,b\"c", true, &mut out).is_none());
         assert!(cells("a,\"b", true, &mut out).is_none());
+    }
+
+    /// Everything a chunk's reading gave, to compare two readings.
+    fn read(parsed: &Parsed) -> String {
+        let Parsed { facts, starts, sources, missing, stopped } = parsed;
+        format!("{facts:?}\n{starts:?}\n{sources:?}\n{missing:?}\n{stopped:?}")
+    }
+
+    fn layout() -> Layout {
+        layout_of("entity,metric,period,value,scenario,unit,given").unwrap()
+    }
+
+    /// Asserts that a chunk is read by its marks, to what its lines read, at a file offset.
+    fn assert_plain_reads_as_lines(text: &str) -> String {
+        let layout = layout();
+        assert!(is_plain(text.as_bytes()), "{text:?}");
+        let plain = parse_plain(text, 1000, &layout, SourceId(3), Buffers::default());
+        let lines = parse_lines(text.as_bytes(), 1000, &layout, SourceId(3), Buffers::default());
+        assert_eq!(read(&plain), read(&lines), "{text:?}");
+        read(&plain)
+    }
+
+    /// The rows of a plain chunk, each with something a cut could get wrong.
+    const ROWS: [&str; 9] = [
+        "E1,revenue,2025Q4,213.4,,USD m,",
+        "E1,capex,2025Q4,\t 1.5 ,guidance,USD m,2026-02-05\r",
+        "",
+        "\r",
+        "E2,revenue,FY2025,-7.25,,%,",
+        ",,,,,,",
+        "E2,x,2025Q4,n/a,,,",
+        "E3,margin,2025Q4,1..2 ,guidance,%,\r",
+        "E3,padded,2025Q4,                                                                  9,,,",
+    ];
+
+    #[test]
+    fn plain_chunks_read_as_their_lines_whatever_falls_at_a_block_edge() {
+        // Shifted a byte at a time, every comma, line end and `\r\n` falls on each side of a block edge;
+        // the last row ends in each way a chunk can end (mid-row at the file's end, or a line end).
+        for shift in 0..=scan::BLOCK {
+            for end in ["", "\n", "\r", "\r\n", "\n\n"] {
+                let text = format!("{}{}\nE4,last,2025Q4,5,,,{end}", " ".repeat(shift), ROWS.join("\n"));
+                let read = assert_plain_reads_as_lines(&text);
+                assert!(read.ends_with("\nNone") && read.contains("\"last\""), "{text:?}: {read}");
+            }
+        }
+        let long = format!("E1,revenue,2025Q4,{}1.5{},,,\n", " ".repeat(150), "\t".repeat(150));
+        let read = assert_plain_reads_as_lines(&long);
+        assert!(
+            read.contains("start: 1168, end: 1171") && read.contains("\n[1325]\n"),
+            "a line of five blocks: {read}"
+        );
+    }
+
+    #[test]
+    fn plain_chunks_stop_at_the_row_their_lines_stop_at() {
+        let bad = [
+            "E1,revenue,2025Q4,1",
+            "E1,revenue,2025Q4,1,,,,",
+            "E1,Bad Metric,2025Q4,1,,,",
+            "E1,revenue,2025Q9,1,,,",
+            "E1,revenue,2025Q4,abc,,,",
+            "E1,revenue,2025Q4,1,maybe,,",
+            "E1,revenue,2025Q4,1,,USD zz,",
+            "E1,revenue,2025Q4,1,,,2026-13-01",
+            " ",
+        ];
+        for row in bad {
+            for shift in [0, 30, 63, 64, 65] {
+                let text = format!("{}{}\n{row}\r\n{}", " ".repeat(shift), ROWS[0], ROWS[1]);
+                let read = assert_plain_reads_as_lines(&text);
+                let at = 1000 + shift + ROWS[0].len() + 1;
+                assert!(read.ends_with(&format!("Some({at})")), "{row:?} at {shift}: {read}");
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_not_plain_are_read_by_their_lines() {
+        let layout = layout();
+        let row = "E1,revenue,2025Q4,1.5,,USD m,";
+        for (edge, bad) in [(63, "\""), (64, "\""), (62, "É"), (63, "É"), (63, "\rx"), (64, "\u{7f}"), (10, "\u{0c}")]
+        {
+            let mut text = " ".repeat(edge) + row;
+            text.insert_str(edge + 3, bad);
+            assert!(!is_plain(text.as_bytes()), "{text:?}");
+        }
+        let text = "E1,revenue,2025Q4,1.5,,USD m,\r\r\n";
+        assert!(!is_plain(text.as_bytes()), "a `\\r` before a `\\r`");
+        assert!(read(&parse_chunk(text.as_bytes(), 0, &layout, SourceId(0), Buffers::default())).ends_with("Some(0)"));
     }
 
     #[test]

@@ -362,6 +362,8 @@ rule guided_before: a in guidance.a[-1q]
 rule guided_width: width(guidance.a) <= 10% * mid(guidance.a)
 rule literal_range: m in 0%..60%
 rule open_range: m in ..80%
+rule literal_shifted: m in (0%..60%)[-1q]
+rule literal_mid_shifted: mid((10 USD m..20 USD m)[-1q]) < a
 rule reach: d < a * ten[-1y]
 rule divide_first: a / (b - b) < d[-1y] / a
 rule growth_d: growth(d, d[-1q]) < 500%

@@ -133,6 +133,9 @@ fn ranged(e: &CExpr, shifts: &[PeriodRef]) -> Option<Ranged> {
             let inner: Vec<PeriodRef> = shifts.iter().copied().chain([*to]).collect();
             ranged(expr, &inner)
         }
+        // a literal under a shift: the evaluator looks where the shift leads (and skips where it
+        // leads nowhere), which a literal's ends do not tell; its to make
+        CKind::Range { .. } if !shifts.is_empty() => None,
         CKind::Range { lo, hi } => {
             let end = |n: &Option<crate::num::Num>| n.as_ref().map(Val::of_num);
             let (lo, hi) = (end(lo), end(hi));

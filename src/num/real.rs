@@ -338,17 +338,10 @@ impl Real {
     pub fn to_string_at(&self, digits: u32, rounding: Rounding) -> String {
         match self {
             Real::Dec(d) if digits <= Decimal::MAX_SCALE => {
-                if let Some(text) = decimal_at(*d, digits, rounding, &mut [0; PLAIN_BYTES]) {
-                    return text.to_owned();
+                match decimal_at(*d, digits, rounding, &mut [0; PLAIN_BYTES]) {
+                    Some(text) => text.to_owned(),
+                    None => decimal_at_by_rust_decimal(*d, digits, rounding),
                 }
-                let strategy = match rounding {
-                    Rounding::Nearest => RoundingStrategy::MidpointAwayFromZero,
-                    Rounding::Down => RoundingStrategy::ToNegativeInfinity,
-                    Rounding::Up => RoundingStrategy::ToPositiveInfinity,
-                };
-                let mut r = d.round_dp_with_strategy(digits, strategy);
-                r.rescale(digits);
-                if r.is_zero() { Decimal::new(0, r.scale()) } else { r }.to_string()
             }
             _ => with_point(&rounded_integer(&self.rational(), digits, rounding), digits),
         }
@@ -459,6 +452,19 @@ fn with_point_at(negative: bool, mut at: usize, end: usize, scale: usize, buf: &
     }
     // ASCII digits, a point and a sign
     std::str::from_utf8(&buf[at..end]).unwrap_or("0")
+}
+
+/// A decimal written with exactly `digits` after the point by `rust_decimal`: where its digits pass
+/// the machine words [`decimal_at`] rounds in (and its test's oracle); never `-0`.
+fn decimal_at_by_rust_decimal(d: Decimal, digits: u32, rounding: Rounding) -> String {
+    let strategy = match rounding {
+        Rounding::Nearest => RoundingStrategy::MidpointAwayFromZero,
+        Rounding::Down => RoundingStrategy::ToNegativeInfinity,
+        Rounding::Up => RoundingStrategy::ToPositiveInfinity,
+    };
+    let mut r = d.round_dp_with_strategy(digits, strategy);
+    r.rescale(digits);
+    if r.is_zero() { Decimal::new(0, r.scale()) } else { r }.to_string()
 }
 
 /// A decimal rounded as asked to `digits` after the point and written with exactly that many, as
@@ -936,16 +942,7 @@ mod tests {
 
     #[test]
     fn a_decimal_at_some_digits_in_machine_words_is_rust_decimal_s() {
-        let by_rust_decimal = |d: Decimal, digits: u32, rounding: Rounding| {
-            let strategy = match rounding {
-                Rounding::Nearest => RoundingStrategy::MidpointAwayFromZero,
-                Rounding::Down => RoundingStrategy::ToNegativeInfinity,
-                Rounding::Up => RoundingStrategy::ToPositiveInfinity,
-            };
-            let mut r = d.round_dp_with_strategy(digits, strategy);
-            r.rescale(digits);
-            if r.is_zero() { Decimal::new(0, r.scale()) } else { r }.to_string()
-        };
+        let by_rust_decimal = decimal_at_by_rust_decimal;
         let texts =
             ["0", "-0", "-0.000", "0.5", "-0.5", "2.345", "-2.345", "0.0049", "-0.0051", "99.995", "213400000000"];
         let extremes = [Decimal::MAX, Decimal::MIN, Decimal::new(1, 28), Decimal::new(-5, 28), Decimal::new(123, 20)];

@@ -388,6 +388,7 @@ impl Here<'_> {
                     None => check(&mut self.ev, rule, period),
                 }
             }
+            Verdict::Fail => failing(&mut self.ev, rule, period),
             _ => check(&mut self.ev, rule, period),
         };
         if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
@@ -491,6 +492,18 @@ fn skipped(ev: &mut Evaluator, rule: RuleId, period: Period, missing: Missing) -
     ev.begin_check();
     let title = r.title.as_ref().map(|_| title(ev, r, period));
     Check { rule, entity: ev.entity, period, outcome: Outcome::Skip(missing), borderline: false, title }
+}
+
+/// A check a kernel found failing, no rounding able to flip it, as [`check`] makes it: evaluated
+/// once, traced (the evaluation [`check`] makes first would only say what the kernel said), and
+/// its title evaluated.
+fn failing(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
+    let r = &ev.program.rules[rule];
+    ev.begin_check();
+    ev.one_filing(&r.body, period);
+    let outcome = Outcome::Fail(Box::new(trace(ev, r, period)));
+    let title = r.title.as_ref().map(|_| title(ev, r, period));
+    Check { rule, entity: ev.entity, period, outcome, borderline: false, title }
 }
 
 /// Evaluates a check again, recording every value and fact (for a pass, which keeps no trace).

@@ -9,7 +9,7 @@ use crate::check::Program;
 use crate::data::{EntityId, Packed, Row, Sheets};
 use crate::eval::expr::shift;
 use crate::eval::units;
-use crate::eval::verdict::relation;
+use crate::eval::verdict::{Truth, relation};
 use crate::num::{RatioStyle, Unit};
 use crate::period::Period;
 use crate::syntax::ast::{CmpOp, PeriodRef};
@@ -26,6 +26,8 @@ pub struct Stack(Vec<Val>);
 pub enum Verdict {
     /// A pass no rounding can flip.
     Pass,
+    /// A failure no rounding can flip: the evaluator finds it too, and is asked only for its trace.
+    Fail,
     /// A skip: the first input the evaluator would find missing.
     Skip(Gap),
     /// Anything else: the evaluator's to decide.
@@ -54,15 +56,20 @@ pub struct Inputs<'a> {
 /// What a kernel finds of the check at an entity and period.
 pub fn run(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
     match exec(ops, at, period, stack) {
-        Some(Ok(true)) => Verdict::Pass,
+        Some(Ok(t)) if !t.borderline => {
+            if t.holds {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            }
+        }
         Some(Err(gap)) => Verdict::Skip(gap),
-        Some(Ok(false)) | None => Verdict::Ask,
+        Some(Ok(_)) | None => Verdict::Ask,
     }
 }
 
-/// A check's verdict: `Ok(true)` a pass no rounding can flip, `Err` a skip; `None` or `Ok(false)`
-/// where the kernel cannot tell.
-fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Result<bool, Gap>> {
+/// A check's verdict as the evaluator finds it (`Err`: a skip); `None` where the kernel cannot tell.
+fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Result<Truth, Gap>> {
     let Inputs { program, sheets, entity, rows } = *at;
     let stack = &mut stack.0;
     stack.clear();
@@ -180,17 +187,17 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
                     Ok(ends) => ends,
                     Err(missing) => return gap(missing),
                 };
+                // as the evaluator's `in`: each end there is a link, all of them and-ed
+                let mut truth = Truth::decided(true);
                 for (op, bound) in [(CmpOp::Ge, lo), (CmpOp::Le, hi)] {
-                    if let Some(b) = bound
-                        && !link_passes(v, op, b)?
-                    {
-                        return Some(Ok(false));
+                    if let Some(b) = bound {
+                        truth = truth.and(link(v, op, b)?);
                     }
                 }
-                return Some(Ok(true));
+                return Some(Ok(truth));
             }
             Op::Compare(ops) => return compare(stack, ops).map(Ok),
-            Op::Approx(tol) => return approx(stack, tol.as_ref()).map(Ok),
+            Op::Approx(tol) => return approx(stack, tol.as_ref()).map(|holds| Ok(Truth::decided(holds))),
         }
     }
     None
@@ -260,35 +267,35 @@ fn common(values: &[Val]) -> Option<Unit> {
     units::common(values.iter().map(|v| v.unit)).ok()
 }
 
-/// A comparison chain: a decided pass where every link holds on the points and no values inside
-/// the intervals could break it ([`crate::eval::verdict::compare`]).
-fn compare(stack: &[Val], ops: &[CmpOp]) -> Option<bool> {
+/// A comparison chain as the evaluator finds it: every link's verdict, and-ed; `None` where a
+/// link's units are the evaluator's to align (it would err there whatever the other links say).
+fn compare(stack: &[Val], ops: &[CmpOp]) -> Option<Truth> {
     let values = stack.get(stack.len().checked_sub(ops.len() + 1)?..)?;
+    let mut truth = Truth::decided(true);
     for (pair, &op) in values.windows(2).zip(ops) {
-        if !link_passes(pair[0], op, pair[1])? {
-            return Some(false);
-        }
+        truth = truth.and(link(pair[0], op, pair[1])?);
     }
-    Some(true)
+    Some(truth)
 }
 
-/// Whether `a op b` holds on the points and no values inside the intervals could break it; `None`
-/// where the units are the evaluator's to align.
-fn link_passes(a: Val, op: CmpOp, b: Val) -> Option<bool> {
+/// `a op b` on the points, and whether values inside the intervals could give the opposite
+/// ([`crate::eval::verdict::compare`], on fractions); `None` where the units are the evaluator's
+/// to align.
+fn link(a: Val, op: CmpOp, b: Val) -> Option<Truth> {
     common(&[a, b])?;
     let holds = relation(op, cmp(a.pt, b.pt));
     let (low_high, high_low) = (cmp(a.lo, b.hi), cmp(a.hi, b.lo));
     let meet = low_high.is_le() && high_low.is_ge();
     let same_point = a.is_exact() && b.is_exact() && cmp(a.lo, b.lo).is_eq();
-    let can_fail = match op {
-        CmpOp::Lt => high_low.is_ge(),
-        CmpOp::Le => high_low.is_gt(),
-        CmpOp::Gt => low_high.is_le(),
-        CmpOp::Ge => low_high.is_lt(),
-        CmpOp::Eq => !same_point,
-        CmpOp::Ne => meet,
+    let (can_hold, can_fail) = match op {
+        CmpOp::Lt => (low_high.is_lt(), high_low.is_ge()),
+        CmpOp::Le => (low_high.is_le(), high_low.is_gt()),
+        CmpOp::Gt => (high_low.is_gt(), low_high.is_le()),
+        CmpOp::Ge => (high_low.is_ge(), low_high.is_lt()),
+        CmpOp::Eq => (meet, !same_point),
+        CmpOp::Ne => (!same_point, meet),
     };
-    Some(holds && !can_fail)
+    Some(Truth { holds, borderline: can_hold && can_fail })
 }
 
 /// `a ~= b [within T]`: the intervals come within the tolerance of each other

@@ -1,16 +1,18 @@
 //! Compiled kernels: a rule of the common shapes, compiled once to a short program over exact
-//! fractions in machine words, that tells whether a check certainly passes, undecided by rounding.
+//! fractions in machine words, that tells what the evaluator would find of a check where it can
+//! tell for certain.
 //!
 //! The evaluator walks a rule's tree over exact decimals and rationals for every check; most checks
 //! of a bulk run pass, and a pass keeps nothing but its count. A kernel reads a check's figures as
 //! packed (digits and scale, [`crate::data::Sheets::packed_figure`]), computes the same intervals the
 //! evaluator would, exactly, as `i128` fractions (quotients as rational bounds, compared by cross
-//! products in 256 bits), and answers one question: is this check a pass that no rounding can flip?
-//! Only then is the check counted without the evaluator. Anything else (a failure, a borderline
-//! pass, a missing input, a range, a figure with a margin, vintages, a unit the inputs do not share,
-//! an overflow) goes to the evaluator, which makes the report: a kernel is sound by construction,
-//! never complete, and `tests/it/kernels.rs` and the fuzz target `kernel` check it against the
-//! evaluator check for check.
+//! products in 256 bits), and answers: is this check a pass no rounding can flip (counted without
+//! the evaluator), a failure no rounding can flip (the evaluator asked only for its trace and title,
+//! not to evaluate it first), or a skip (its first missing input in the evaluator's order)?
+//! Anything else (a borderline verdict, a range, a figure with a margin, vintages, a unit the
+//! inputs do not share, an overflow, an error) goes to the evaluator, which makes the report: a
+//! kernel is sound by construction, never complete, and `tests/it/kernels.rs` and the fuzz target
+//! `kernel` check it against the evaluator check for check.
 //!
 //! A decided pass is never kept by a run ([`super::run`]), so nothing downstream (reports, the
 //! ledger of `--verbose`, `sheet`, `explain`, hover) can tell who decided it: each lists a pass by
@@ -72,8 +74,8 @@ impl Kernels {
 
 impl Kernel {
     /// What the check of this rule at an entity and period certainly is, as the evaluator would
-    /// find: a pass that rounding cannot flip, or a skip; [`Verdict::Ask`] means "ask the
-    /// evaluator", not "fails".
+    /// find: a pass or a failure that rounding cannot flip, or a skip; [`Verdict::Ask`] means "ask
+    /// the evaluator".
     /// The entity is the one `inputs` read.
     pub fn run(&self, inputs: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
         exec::run(&self.ops, inputs, period, stack)

@@ -234,12 +234,13 @@ impl Compiler<'_> {
 /// Gives every read of the kernels its column's place in `columns`, the columns any kernel reads,
 /// each once, in the order first read.
 pub fn number_inputs<'k>(kernels: impl Iterator<Item = &'k mut Kernel>, columns: &mut Vec<u32>) {
-    let mut place = |column: u32| match columns.iter().position(|&c| c == column) {
-        Some(i) => i as u32,
-        None => {
+    // by a map, not a search along `columns`: a pack may read tens of thousands of columns
+    let mut places: rustc_hash::FxHashMap<u32, u32> = columns.iter().enumerate().map(|(i, &c)| (c, i as u32)).collect();
+    let mut place = |column: u32| {
+        *places.entry(column).or_insert_with(|| {
             columns.push(column);
             columns.len() as u32 - 1
-        }
+        })
     };
     for kernel in kernels {
         for op in kernel.ops.iter_mut() {

@@ -167,7 +167,7 @@ fn by_steps(x: &Real, power: u32) -> u32 {
     digits
 }
 
-/// Writes a unit after a number as [`with_unit`] joins them.
+/// Writes a unit after a number, as shown (none for a bare number or a fraction).
 fn push_unit(out: &mut String, unit: Unit) {
     if !matches!(unit, Unit::None | Unit::Fraction) {
         // writing to a `String` does not fail
@@ -176,11 +176,9 @@ fn push_unit(out: &mut String, unit: Unit) {
 }
 
 /// Joins a number and its unit as shown: `10.80 %`, `730 USD m`, `1.95 USD`.
-fn with_unit(number: String, unit: Unit) -> String {
-    match unit {
-        Unit::None | Unit::Fraction => number,
-        unit => format!("{number} {unit}"),
-    }
+fn with_unit(mut number: String, unit: Unit) -> String {
+    push_unit(&mut number, unit);
+    number
 }
 
 #[cfg(test)]

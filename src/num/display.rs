@@ -1,12 +1,10 @@
 //! Showing values with their unit and the digits they deserve: `10.80 %`, `213.4 USD bn`, `180 bps`.
 
-use std::fmt::Write as _;
-
 use rust_decimal::Decimal;
 
 use super::interval::Num;
 use super::quantity::{Approx, Quantity, RangeLit};
-use super::real::{Real, Rounding};
+use super::real::{Real, Rounding, write_decimal};
 use super::unit::{RatioStyle, Unit};
 
 /// The most digits after the point shown for any value.
@@ -14,18 +12,48 @@ const MAX_DIGITS: u32 = 28;
 
 /// A figure as it was written, with its unit: `213.4 USD bn`, `9 %`.
 pub fn quantity(q: &Quantity) -> String {
-    with_unit(q.value.to_string(), q.unit)
+    let mut out = String::new();
+    write_quantity(&mut out, q);
+    out
+}
+
+/// Writes [`quantity`] at the end of `out`.
+pub fn write_quantity(out: &mut String, q: &Quantity) {
+    write_decimal(q.value, out);
+    push_unit(out, q.unit);
 }
 
 /// A figure with its margin as written, the unit once at the end: `102466 ± 1 USD m`, `9.5 ± 0.25 %`.
 pub fn approx(a: &Approx) -> String {
-    with_unit(format!("{} ± {}", a.value.value, a.margin), a.value.unit)
+    let mut out = String::new();
+    write_approx(&mut out, a);
+    out
+}
+
+/// Writes [`approx`] at the end of `out`.
+pub fn write_approx(out: &mut String, a: &Approx) {
+    write_decimal(a.value.value, out);
+    out.push_str(" ± ");
+    write_decimal(a.margin, out);
+    push_unit(out, a.value.unit);
 }
 
 /// A range as written, with its units: `173.5 USD bn..178.5 USD bn`, `..213 USD bn`.
 pub fn range(r: &RangeLit) -> String {
-    let end = |q: Option<Quantity>| q.map(|q| quantity(&q)).unwrap_or_default();
-    format!("{}..{}", end(r.lo), end(r.hi))
+    let mut out = String::new();
+    write_range(&mut out, r);
+    out
+}
+
+/// Writes [`range`] at the end of `out`.
+pub fn write_range(out: &mut String, r: &RangeLit) {
+    if let Some(lo) = &r.lo {
+        write_quantity(out, lo);
+    }
+    out.push_str("..");
+    if let Some(hi) = &r.hi {
+        write_quantity(out, hi);
+    }
 }
 
 /// A computed value in its unit, with as many digits as its interval's width deserves, rounded half
@@ -38,8 +66,12 @@ pub fn num(n: &Num) -> String {
 
 /// Writes [`num`] at the end of `out`.
 pub fn write_num(out: &mut String, n: &Num) {
-    let digits = deserved_digits(n);
-    to_unit(&n.point, n.unit).write_at(digits, Rounding::Nearest, out);
+    write_num_at(out, n, deserved_digits(n));
+}
+
+/// Writes [`num`] at the end of `out`, the digits it deserves counted.
+fn write_num_at(out: &mut String, n: &Num, deserved: u32) {
+    to_unit(&n.point, n.unit).write_at(deserved, Rounding::Nearest, out);
     push_unit(out, n.unit);
 }
 
@@ -58,7 +90,12 @@ pub fn interval_with(n: &Num, digits: u32) -> String {
 
 /// Writes [`interval_with`] at the end of `out`.
 fn write_interval_with(out: &mut String, n: &Num, digits: u32) {
-    let digits = (deserved_digits(n) + 1).max(digits).min(MAX_DIGITS);
+    write_interval_at(out, n, deserved_digits(n), digits);
+}
+
+/// Writes [`interval_with`] at the end of `out`, the digits the value deserves counted.
+fn write_interval_at(out: &mut String, n: &Num, deserved: u32, digits: u32) {
+    let digits = (deserved + 1).max(digits).min(MAX_DIGITS);
     to_unit(&n.lo, n.unit).write_at(digits, Rounding::Down, out);
     push_unit(out, n.unit);
     out.push_str("..");
@@ -80,10 +117,11 @@ pub fn num_with_interval_digits(n: &Num, digits: u32) -> String {
 
 /// Writes [`num_with_interval_digits`] at the end of `out`.
 pub fn write_num_with_interval_digits(out: &mut String, n: &Num, digits: u32) {
-    write_num(out, n);
+    let deserved = deserved_digits(n);
+    write_num_at(out, n, deserved);
     if !n.is_exact() {
         out.push_str(" (");
-        write_interval_with(out, n, digits);
+        write_interval_at(out, n, deserved, digits);
         out.push(')');
     }
 }
@@ -106,19 +144,32 @@ pub fn digits_to_separate(gap: &Real, unit: Unit) -> u32 {
 
 /// A difference between two values of a unit: ratios differ by percentage points (`0.19 pp`).
 pub fn difference(d: &Real, unit: Unit) -> String {
+    let mut out = String::new();
+    write_difference(&mut out, d, unit);
+    out
+}
+
+/// Writes [`difference`] at the end of `out`.
+pub fn write_difference(out: &mut String, d: &Real, unit: Unit) {
     let unit = match unit {
         Unit::Ratio(RatioStyle::Percent) => Unit::Ratio(RatioStyle::Pp),
         other => other,
     };
     let shown = to_unit(d, unit);
     let digits = if shown.is_zero() { 0 } else { significant_digits(&shown) };
-    let text = shown.to_string_at(digits, Rounding::Nearest);
-    if !shown.is_zero() && text.chars().all(|c| matches!(c, '-' | '0' | '.')) {
+    let start = out.len();
+    shown.write_at(digits, Rounding::Nearest, out);
+    let text = &out[start..];
+    if !shown.is_zero() && text.bytes().all(|c| matches!(c, b'-' | b'0' | b'.')) {
         // exact, but finer than the most digits shown
-        return with_unit(format!("less than {}", Real::Dec(Decimal::new(1, MAX_DIGITS))), unit);
+        out.truncate(start);
+        out.push_str("less than ");
+        out.push_str(&Real::Dec(Decimal::new(1, MAX_DIGITS)).to_string());
+    } else if text.contains('.') {
+        let kept = text.trim_end_matches('0').trim_end_matches('.').len();
+        out.truncate(start + kept);
     }
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
-    with_unit(text.to_owned(), unit)
+    push_unit(out, unit);
 }
 
 /// A base-unit value in the unit it is shown in (a fraction as a percentage), exactly.
@@ -128,6 +179,15 @@ pub fn to_unit(x: &Real, unit: Unit) -> Real {
 
 /// Digits after the point that the interval's width deserves: `213.35..213.45` deserves one.
 fn deserved_digits(n: &Num) -> u32 {
+    // two decimals a width apart: the power of its first digit counted in machine words
+    if let Some(first) = super::real::width_power(&n.lo, &n.hi, n.unit.exponent()) {
+        return (-first).clamp(0, i64::from(MAX_DIGITS)) as u32;
+    }
+    deserved_digits_by_arithmetic(n)
+}
+
+/// [`deserved_digits`] in exact arithmetic: the width computed, brought to the unit, and counted.
+fn deserved_digits_by_arithmetic(n: &Num) -> u32 {
     let Ok(width) = n.hi.sub(&n.lo).map(|w| to_unit(&w, n.unit)) else { return 0 };
     if width.is_zero() {
         let exact = to_unit(&n.point, n.unit);
@@ -170,8 +230,8 @@ fn by_steps(x: &Real, power: u32) -> u32 {
 /// Writes a unit after a number, as shown (none for a bare number or a fraction).
 fn push_unit(out: &mut String, unit: Unit) {
     if !matches!(unit, Unit::None | Unit::Fraction) {
-        // writing to a `String` does not fail
-        let _ = write!(out, " {unit}");
+        out.push(' ');
+        unit.pieces().iter().for_each(|piece| out.push_str(piece));
     }
 }
 

@@ -347,15 +347,19 @@ impl Real {
         }
     }
 
-    /// Writes [`Real::to_string_at`] at the end of `out`, a decimal's digits made on the stack.
+    /// Writes [`Real::to_string_at`] at the end of `out`, a decimal's digits and a small quotient's
+    /// made on the stack.
     pub fn write_at(&self, digits: u32, rounding: Rounding, out: &mut String) {
-        if let Real::Dec(d) = self
-            && digits <= Decimal::MAX_SCALE
-            && let Some(text) = decimal_at(*d, digits, rounding, &mut [0; PLAIN_BYTES])
-        {
-            return out.push_str(text);
+        let mut buf = [0; PLAIN_BYTES];
+        let text = match self {
+            Real::Dec(d) if digits <= Decimal::MAX_SCALE => decimal_at(*d, digits, rounding, &mut buf),
+            Real::Small(s) => small_at(*s, digits, rounding, &mut buf),
+            _ => None,
+        };
+        match text {
+            Some(text) => out.push_str(text),
+            None => out.push_str(&self.to_string_at(digits, rounding)),
         }
-        out.push_str(&self.to_string_at(digits, rounding));
     }
 
     /// The value as a decimal string for a machine: exact where it terminates, else rounded as asked
@@ -394,8 +398,9 @@ pub struct Plain<'a> {
     rounding: Rounding,
 }
 
-impl std::fmt::Display for Plain<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Plain<'_> {
+    /// Gives the text to `write`, made on the stack where it can be: no formatter between.
+    pub fn write_with<R>(&self, write: impl FnOnce(&str) -> R) -> R {
         let mut buf = [0; PLAIN_BYTES];
         let text = match self.real {
             Real::Dec(d) => Some(plain_digits(d.mantissa() < 0, d.mantissa().unsigned_abs(), d.scale(), &mut buf)),
@@ -403,9 +408,15 @@ impl std::fmt::Display for Plain<'_> {
             Real::Big(_) => None,
         };
         match text {
-            Some(text) => f.write_str(text),
-            None => f.write_str(&self.real.plain_in_big_integers(self.figures, self.rounding)),
+            Some(text) => write(text),
+            None => write(&self.real.plain_in_big_integers(self.figures, self.rounding)),
         }
+    }
+}
+
+impl std::fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write_with(|text| f.write_str(text))
     }
 }
 
@@ -488,6 +499,44 @@ fn decimal_at(d: Decimal, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
         return None;
     }
     Some(fixed_digits(negative, n, digits, buf))
+}
+
+/// A small quotient rounded as asked to `digits` after the point and written with exactly that many,
+/// as [`rounded_integer`] and [`with_point`] write it, in `u128`; `None` where `n × 10^digits`
+/// passes it (then big integers write it).
+fn small_at(s: Small, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
+    let negative = s.n < 0;
+    let (n, d) = (u128::from(s.n.unsigned_abs()).checked_mul(10u128.checked_pow(digits)?)?, u128::from(s.d));
+    let (q, r) = (n / d, n % d);
+    let up = match rounding {
+        Rounding::Nearest => r >= d - r, // 2r >= d without overflow
+        Rounding::Down => negative && r != 0,
+        Rounding::Up => !negative && r != 0,
+    };
+    let q = q + u128::from(up);
+    if digits as usize + 42 > PLAIN_BYTES {
+        return None;
+    }
+    Some(fixed_digits(negative, q, digits, buf))
+}
+
+/// Writes a decimal as its `Display` does (every digit of its scale; `-0.0` for a negative zero) at
+/// the end of `out`, its digits made on the stack.
+pub fn write_decimal(d: Decimal, out: &mut String) {
+    let mut buf = [0; PLAIN_BYTES];
+    let at = integer_digits(d.mantissa().unsigned_abs(), &mut buf);
+    out.push_str(with_point_at(d.is_sign_negative(), at, PLAIN_BYTES, d.scale() as usize, &mut buf));
+}
+
+/// The power of ten of the first digit of `hi − lo` in a unit `10^exponent` of theirs, for two
+/// decimals with `lo < hi`: `floor(log10((hi − lo) / 10^exponent))`, counted in machine words;
+/// `None` where they pass them.
+pub fn width_power(lo: &Real, hi: &Real, exponent: i32) -> Option<i64> {
+    let (Real::Dec(lo), Real::Dec(hi)) = (lo, hi) else { return None };
+    let (l, h, scale) = scaled(*lo, *hi)?;
+    let width = h.checked_sub(l).filter(|w| *w > 0 && *w >> 96 == 0)?;
+    let scale = i64::from(scale) + i64::from(exponent);
+    (0..=i64::from(Decimal::MAX_SCALE)).contains(&scale).then(|| i64::from(width.ilog10()) - scale)
 }
 
 /// Writes the digits of `n` at the end of `buf`, nineteen at a time in 64 bits; where they start.
@@ -938,6 +987,70 @@ mod tests {
             }
         }
         assert!(checked > 10_000, "{checked} small rationals written");
+    }
+
+    #[test]
+    fn a_small_quotient_at_some_digits_in_machine_words_is_that_of_big_integers() {
+        let (mut seed, mut written) = (0x9e37_79b9_7f4a_7c15u64, 0);
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let ends = [1, 2, 3, 7, 9, 10, 99, 1 << 20, 999_999_999_999, u64::MAX / 3, u64::MAX];
+        for i in 0..2000 {
+            let (n, d) = if i < ends.len() * ends.len() {
+                (ends[i / ends.len()] as i128, ends[i % ends.len()] as i128)
+            } else {
+                (i128::from(next() >> (next() % 64)), i128::from(next() >> (next() % 64)).max(1))
+            };
+            let sign = if i % 2 == 0 { 1 } else { -1 };
+            let Ok(x @ Real::Small(_)) = Real::from_rational(BigRational::new(BigInt::from(sign * n), BigInt::from(d)))
+            else {
+                continue;
+            };
+            for digits in [0, 1, 2, 3, 9, 20, 28] {
+                for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
+                    let slow = with_point(&rounded_integer(&x.rational(), digits, rounding), digits);
+                    let mut fast = String::new();
+                    x.write_at(digits, rounding, &mut fast);
+                    assert_eq!(fast, slow, "{x:?} at {digits} {rounding:?}");
+                    written += 1;
+                }
+            }
+        }
+        assert!(written > 10_000, "{written} small quotients written");
+    }
+
+    #[test]
+    fn a_decimal_written_on_the_stack_is_its_display() {
+        let texts = ["0", "-0", "-0.000", "0.0", "0.05", "-12.3400", "213400000000", "1e-28"];
+        let texts = texts.map(|t| t.parse::<Decimal>().or_else(|_| Decimal::from_scientific(t)).unwrap());
+        for d in texts.into_iter().chain([Decimal::MAX, Decimal::MIN]).chain(decimals(2000)) {
+            let mut out = String::from("x");
+            write_decimal(d, &mut out);
+            assert_eq!(out, format!("x{d}"), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_width_s_first_digit_in_machine_words_is_that_of_exact_arithmetic() {
+        let ds = decimals(150);
+        let mut counted = 0;
+        for &a in &ds {
+            for &b in &ds {
+                let (lo, hi) = (Real::Dec(a.min(b)), Real::Dec(a.max(b)));
+                for exponent in [-4, -2, 0, 3, 6, 9, 12] {
+                    let Some(power) = width_power(&lo, &hi, exponent) else { continue };
+                    let width = hi.sub(&lo).unwrap().shifted(-exponent).unwrap();
+                    let r = width.rational();
+                    assert_eq!(power, i64::from(floor_log10(&r)), "{lo:?}..{hi:?} in 10^{exponent}");
+                    counted += 1;
+                }
+            }
+        }
+        assert!(counted > 10_000, "{counted} widths counted");
     }
 
     #[test]

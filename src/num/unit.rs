@@ -248,18 +248,26 @@ impl Unit {
     }
 }
 
+impl Unit {
+    /// The unit as shown, in up to three pieces to write one after the other (`USD`, ` `, `bn`):
+    /// for reports that write a unit a hundred thousand times, with no formatter between.
+    pub fn pieces(&self) -> [&str; 3] {
+        match self {
+            Unit::None | Unit::Fraction => ["number", "", ""],
+            Unit::Money(c, Scale::One) => [c.as_str(), "", ""],
+            Unit::Money(c, s) => [c.as_str(), " ", s.suffix()],
+            Unit::Ratio(style) => [style.symbol(), "", ""],
+            Unit::PerShare(c) => [c.as_str(), "/share", ""],
+            Unit::Shares(Scale::One) => ["shares", "", ""],
+            Unit::Shares(s) => [s.suffix(), " shares", ""],
+            Unit::Named(n) => [n.as_str(), "", ""],
+        }
+    }
+}
+
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unit::None | Unit::Fraction => f.write_str("number"),
-            Unit::Money(c, Scale::One) => f.write_str(c.as_str()),
-            Unit::Money(c, s) => write!(f, "{} {}", c.as_str(), s.suffix()),
-            Unit::Ratio(style) => f.write_str(style.symbol()),
-            Unit::PerShare(c) => write!(f, "{}/share", c.as_str()),
-            Unit::Shares(Scale::One) => f.write_str("shares"),
-            Unit::Shares(s) => write!(f, "{} shares", s.suffix()),
-            Unit::Named(n) => f.write_str(n.as_str()),
-        }
+        self.pieces().iter().try_for_each(|piece| f.write_str(piece))
     }
 }
 

@@ -75,7 +75,10 @@ fn row(run: &Run, c: &Check, buf: &mut Vec<u8>) {
     }
     buf.push(b',');
     if let Some(unit) = left.unit().or(right.unit()) {
-        shown(buf, unit);
+        match unit.pieces() {
+            [only, "", ""] => field(buf, only),
+            _ => shown(buf, unit),
+        }
     }
     buf.push(b',');
     field(buf, &message(run, c));

@@ -64,20 +64,35 @@ pub fn check_diag(check: &Check, program: &Program, sheets: &Sheets, sources: &S
 /// Why a check failed, the help of its diagnostic: the gap and the tolerance, and where the verdict
 /// is borderline what would flip it. The JSON reports' `explanation`, made without the diagnostic.
 pub fn explanation(check: &Check, program: &Program, sources: &Sources) -> Option<String> {
+    let mut text = String::new();
+    write_explanation(&mut text, check, program, sources).then_some(text)
+}
+
+/// Writes [`explanation`] at the end of `out` where the check has one: whether it has.
+pub fn write_explanation(out: &mut String, check: &Check, program: &Program, sources: &Sources) -> bool {
     match &check.outcome {
-        Outcome::Fail(trace) => Some(failure_help(check, &program.rules[check.rule], trace, sources)),
-        _ => None,
+        Outcome::Fail(trace) => {
+            write_failure_help(out, check, &program.rules[check.rule], trace, sources);
+            true
+        }
+        _ => false,
     }
 }
 
 /// The help of a failed check's diagnostic ([`explanation`]).
 fn failure_help(check: &Check, rule: &Rule, trace: &Trace, sources: &Sources) -> String {
-    let text = sources.get(rule.file);
-    let mut help = explain_failure(&rule.body, trace, &|span| text.slice(span).trim());
-    if check.borderline {
-        help.extend(trace.flips.iter().map(|f| format!("\nborderline: {f}")));
-    }
+    let mut help = String::new();
+    write_failure_help(&mut help, check, rule, trace, sources);
     help
+}
+
+/// Writes [`failure_help`] at the end of `out`.
+fn write_failure_help(out: &mut String, check: &Check, rule: &Rule, trace: &Trace, sources: &Sources) {
+    let text = sources.get(rule.file);
+    explain_failure(out, &rule.body, trace, &|span| text.slice(span).trim());
+    if check.borderline {
+        out.extend(trace.flips.iter().map(|f| format!("\nborderline: {f}")));
+    }
 }
 
 /// Labels every operand of the rule with its value: names, cells, periods looked back at, calls
@@ -127,34 +142,39 @@ fn operands(e: &CExpr, out: &mut Vec<(Span, Operand)>) {
     }
 }
 
-/// Says why the top of a rule is false, with the gap and the tolerance.
-fn explain_failure<'t>(body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> &'t str) -> String {
+/// Writes why the top of a rule is false, with the gap and the tolerance.
+fn explain_failure<'t>(out: &mut String, body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> &'t str) {
     let num = |e: &CExpr| match trace.value_at(e.span) {
         Some(Value::Num(n)) => Some(n.clone()),
         _ => None,
     };
     match &body.kind {
         CKind::Approx { lhs, rhs, within } => match (num(lhs), num(rhs)) {
-            (Some(a), Some(b)) => approx_help((text(lhs.span), a), (text(rhs.span), b), within.as_ref()),
-            _ => "the two sides do not meet given rounding".into(),
+            (Some(a), Some(b)) => approx_help(out, (text(lhs.span), a), (text(rhs.span), b), within.as_ref()),
+            _ => out.push_str("the two sides do not meet given rounding"),
         },
         CKind::Compare { first, rest } if rest.len() == 1 => match (num(first), num(&rest[0].1)) {
-            (Some(a), Some(b)) => compare_help(a, rest[0].0, b),
-            _ => "the comparison is false".into(),
+            (Some(a), Some(b)) => compare_help(out, a, rest[0].0, b),
+            _ => out.push_str("the comparison is false"),
         },
         CKind::In { value, range } => match (num(value), trace.value_at(range.span)) {
-            (Some(v), Some(Value::Range(lo, hi))) => in_help(v, lo.clone(), hi.clone()),
+            (Some(v), Some(Value::Range(lo, hi))) => out.push_str(&in_help(v, lo.clone(), hi.clone())),
             // a figure where a range goes is a range of one point
-            (Some(v), Some(Value::Num(n))) => in_help(v, Some(n.clone()), Some(n.clone())),
-            _ => "the value lies outside the range".into(),
+            (Some(v), Some(Value::Num(n))) => out.push_str(&in_help(v, Some(n.clone()), Some(n.clone()))),
+            _ => out.push_str("the value lies outside the range"),
         },
-        _ => "the rule's condition is false".into(),
+        _ => out.push_str("the rule's condition is false"),
     }
 }
 
 /// `a ~= b` failed: both intervals and how far apart they are, the intervals shown with enough
 /// digits that they visibly do not touch.
-fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&crate::num::Quantity>) -> String {
+fn approx_help(
+    text: &mut String,
+    (left, a): (&str, Num),
+    (right, b): (&str, Num),
+    within: Option<&crate::num::Quantity>,
+) {
     let (a, b) = match crate::eval::units::align(a.clone(), b.clone()) {
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
@@ -164,21 +184,18 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
     // exact, so where the check failed the gap is never zero
     let gap = a.gap(&widened).filter(|g| !g.is_zero());
     let digits = gap.as_ref().map_or(0, |g| display::digits_to_separate(g, a.unit));
-    let mut text = String::with_capacity(192);
     text.push('`');
     text.push_str(left);
     text.push_str("` is ");
-    display::write_num_with_interval_digits(&mut text, &a, digits);
+    display::write_num_with_interval_digits(text, &a, digits);
     text.push_str(" and `");
     text.push_str(right);
     text.push_str("` is ");
-    display::write_num_with_interval_digits(&mut text, &b, digits);
+    display::write_num_with_interval_digits(text, &b, digits);
     match tolerance {
         Some((t, by)) => {
             let shown = display::quantity(t);
             let absolute = display::difference(&by, a.unit);
-            let apart =
-                gap.map_or_else(|| "less than 0.0000000000000000000000000001".to_owned(), |g| apart(Some(g), a.unit));
             text.push_str("; even within ");
             text.push_str(&shown);
             if shown != absolute {
@@ -187,34 +204,34 @@ fn approx_help((left, a): (&str, Num), (right, b): (&str, Num), within: Option<&
                 text.push(')');
             }
             text.push_str(" they are ");
-            text.push_str(&apart);
+            match gap {
+                Some(g) => write_apart(text, Some(g), a.unit),
+                None => text.push_str("less than 0.0000000000000000000000000001"),
+            }
         }
         None => {
             text.push_str("; given rounding they are ");
-            text.push_str(&apart(gap.or(a.gap(&widened)), a.unit));
+            write_apart(text, gap.or(a.gap(&widened)), a.unit);
         }
     }
     text.push_str(" apart");
-    text
 }
 
 /// `a < b` failed: the two point values and the gap.
-fn compare_help(a: Num, op: CmpOp, b: Num) -> String {
+fn compare_help(text: &mut String, a: Num, op: CmpOp, b: Num) {
     let (a, b) = match crate::eval::units::align(a.clone(), b.clone()) {
         Ok((a, b, _)) => (a, b),
         Err(_) => (a, b),
     };
     let gap = a.point.sub(&b.point).ok().map(|d| d.abs());
-    let mut text = String::with_capacity(96);
-    display::write_num(&mut text, &a);
+    display::write_num(text, &a);
     text.push_str(" is not ");
     text.push_str(crate::eval::verdict::words(op));
     text.push(' ');
-    display::write_num(&mut text, &b);
+    display::write_num(text, &b);
     text.push_str(" (point values compared; they differ by ");
-    text.push_str(&apart(gap, a.unit));
+    write_apart(text, gap, a.unit);
     text.push(')');
-    text
 }
 
 /// `v in r` failed: which end it passed and by how much (above the top by `v − top`, below the
@@ -245,7 +262,17 @@ fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
 
 /// A distance, or words where it is too large to compute.
 fn apart(d: Option<Real>, unit: crate::num::Unit) -> String {
-    d.map_or_else(|| "more than exact arithmetic can show".to_owned(), |d| display::difference(&d, unit))
+    let mut text = String::new();
+    write_apart(&mut text, d, unit);
+    text
+}
+
+/// Writes [`apart`] at the end of `out`.
+fn write_apart(out: &mut String, d: Option<Real>, unit: crate::num::Unit) {
+    match d {
+        Some(d) => display::write_difference(out, &d, unit),
+        None => out.push_str("more than exact arithmetic can show"),
+    }
 }
 
 /// Where a fact came from: `revenue at 2025Q4 = 213.4 USD bn from data/amazon/x.toml:9:11 (source)`;

@@ -8,13 +8,13 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::data::Fact;
+use crate::data::{Fact, FactValue};
 use crate::diag::Diag;
 use crate::eval::{Check, Outcome, Trace, Value};
-use crate::num::Real;
 use crate::num::real::Rounding;
 #[cfg(test)]
 use crate::num::{Num, Unit};
+use crate::num::{Real, display};
 use crate::period::Period;
 use crate::source::{Places, SourceId, Sources, Span};
 use crate::syntax::ast::Scenario;
@@ -125,8 +125,7 @@ fn shown<T: std::fmt::Display, S: serde::Serializer>(value: &T, s: S) -> Result<
 /// Writes a number as [`Exact`] does (a decimal without a `String`), rounded `rounding` where it
 /// does not terminate.
 pub(super) fn plain(r: &Real, rounding: Rounding, out: &mut Vec<u8>) {
-    // writing to memory does not fail
-    let _ = write!(out, "{}", r.plain(28, rounding));
+    r.plain(28, rounding).write_with(|text| out.extend_from_slice(text.as_bytes()));
 }
 
 #[derive(Serialize)]
@@ -324,8 +323,11 @@ pub(super) fn write_check(run: &Run, places: &Places, c: &Check, w: &mut JsonWri
     w.key("borderline");
     w.bool(c.borderline);
     w.str_field("message", &message(run, c));
-    if let Some(text) = explain::explanation(c, run.program, run.sources) {
-        w.str_field("explanation", &text);
+    if matches!(c.outcome, Outcome::Fail(_)) {
+        w.key("explanation");
+        w.made(|text| {
+            explain::write_explanation(text, c, run.program, run.sources);
+        });
     }
     write_location(w, run.sources, rule.file, rule.name_span, None);
     match &c.outcome {
@@ -368,12 +370,14 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
         w.open(b'{');
         w.str_field("expr", text.slice(span));
         write_location(w, run.sources, rule.file, span, None);
-        w.str_field("shown", &value.show());
+        w.key("shown");
+        w.made(|text| write_value(text, value));
         if let Value::Num(n) = value {
-            w.shown_field("point", n.point.plain(28, Rounding::Nearest));
-            w.shown_field("lo", n.lo.plain(28, Rounding::Down));
-            w.shown_field("hi", n.hi.plain(28, Rounding::Up));
-            w.shown_field("unit", n.unit);
+            w.plain_field("point", n.point.plain(28, Rounding::Nearest));
+            w.plain_field("lo", n.lo.plain(28, Rounding::Down));
+            w.plain_field("hi", n.hi.plain(28, Rounding::Up));
+            w.key("unit");
+            w.pieces(&n.unit.pieces());
         }
         w.close(b'}');
     }
@@ -394,7 +398,8 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
         w.str_field("metric", &f.name);
         w.str_field("scenario", f.scenario.as_str());
         w.shown_field("period", f.period);
-        w.str_field("value", &f.fact.value.show());
+        w.key("value");
+        w.made(|text| write_fact_value(text, &f.fact.value));
         let (file, span) = (f.fact.origin.file, f.fact.origin.span);
         write_location(w, run.sources, file, span, places.get(file, span.start));
         if let Some(source) = source_name(run, f.fact.origin.file) {
@@ -406,6 +411,32 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
         w.close(b'}');
     }
     w.close(b']');
+}
+
+/// Writes a value as [`Value::show`] shows it.
+fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Num(n) => display::write_num(out, n),
+        Value::Bool(t) => out.push_str(if t.holds { "true" } else { "false" }),
+        Value::Range(lo, hi) => {
+            if let Some(lo) = lo {
+                display::write_num(out, lo);
+            }
+            out.push_str("..");
+            if let Some(hi) = hi {
+                display::write_num(out, hi);
+            }
+        }
+    }
+}
+
+/// Writes a fact's value as [`FactValue::show`] shows it.
+fn write_fact_value(out: &mut String, value: &FactValue) {
+    match value {
+        FactValue::Number(q) => display::write_quantity(out, q),
+        FactValue::Approx(a) => display::write_approx(out, a),
+        FactValue::Range(r) => display::write_range(out, r),
+    }
 }
 
 /// Writes a `location` member as [`location`] gives it, its line and column `found` ahead or found

@@ -67,6 +67,19 @@ impl<'b> JsonWriter<'b> {
         self.out.push(b'"');
     }
 
+    /// A string value made by `make` in a text kept from call to call on this thread (no `String`
+    /// a value), then escaped where it needs it. `make` writes no other value of a writer.
+    pub fn made(&mut self, make: impl FnOnce(&mut String)) {
+        thread_local! {
+            static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        TEXT.with_borrow_mut(|text| {
+            text.clear();
+            make(text);
+            self.str(text);
+        })
+    }
+
     /// A value's `Display` as a string, written in place and escaped only where it needs it.
     pub fn shown(&mut self, value: impl Display) {
         self.out.push(b'"');
@@ -76,6 +89,13 @@ impl<'b> JsonWriter<'b> {
             let raw = self.out.split_off(at);
             escaped(self.out, &raw);
         }
+        self.out.push(b'"');
+    }
+
+    /// A string value written in pieces, one after the other (a unit's, [`crate::num::Unit::pieces`]).
+    pub fn pieces(&mut self, pieces: &[&str]) {
+        self.out.push(b'"');
+        pieces.iter().for_each(|piece| escaped(self.out, piece.as_bytes()));
         self.out.push(b'"');
     }
 
@@ -111,6 +131,12 @@ impl<'b> JsonWriter<'b> {
         self.shown(value);
     }
 
+    /// A key and a number written plainly ([`crate::num::Real::plain`]), as a string.
+    pub fn plain_field(&mut self, key: &str, plain: crate::num::real::Plain) {
+        self.key(key);
+        plain.write_with(|text| self.str(text));
+    }
+
     /// A key and an integer value.
     pub fn int_field(&mut self, key: &str, n: u64) {
         self.key(key);
@@ -143,8 +169,37 @@ fn needs_escape(b: u8) -> bool {
 
 /// Writes the bytes of a UTF-8 text as `serde_json` escapes them inside a string: `\"`, `\\`, `\b`,
 /// `\f`, `\n`, `\r`, `\t` and every other control character as `\u00XX` (lower-case hex); the rest,
-/// non-ASCII characters included, as they are.
+/// non-ASCII characters included, as they are. The bytes before the first to escape (most texts:
+/// all of them) are found eight at a time and copied at once.
 fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    let plain = plain_prefix(bytes);
+    out.extend_from_slice(&bytes[..plain]);
+    if plain < bytes.len() {
+        escaped_each(out, &bytes[plain..]);
+    }
+}
+
+/// How many bytes of a text come before its first that [`needs_escape`]: tested a word of eight at
+/// a time (a byte under 0x20, or equal to `"` or `\`, by the borrow a subtraction leaves in its
+/// high bit: exact as to whether the word holds one), the word holding it then byte by byte.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let zero_in = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mut at = 0;
+    for word in bytes.chunks_exact(8) {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        if control | zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\'))) != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..].iter().position(|&b| needs_escape(b)).unwrap_or(bytes.len() - at)
+}
+
+/// [`escaped`] a byte at a time.
+fn escaped_each(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if !needs_escape(b) {
@@ -184,6 +239,22 @@ mod tests {
             let mut out = Vec::new();
             JsonWriter::compact(&mut out).shown(text);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_plain_prefix_ends_at_the_first_byte_to_escape() {
+        for len in 0..20 {
+            for at in 0..=len {
+                for b in [0u8, 0x1f, b'"', b'\\', 0x20, b'!', b'#', b'[', b']', 0x7f, 0x80, 0xff] {
+                    let mut bytes = vec![b'a'; len];
+                    if at < len {
+                        bytes[at] = b;
+                    }
+                    let first = bytes.iter().position(|&b| needs_escape(b)).unwrap_or(len);
+                    assert_eq!(plain_prefix(&bytes), first, "{bytes:?}");
+                }
+            }
         }
     }
 

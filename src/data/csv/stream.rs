@@ -19,7 +19,9 @@ use std::io::Read;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::num::Unit;
+use rust_decimal::Decimal;
+
+use crate::num::{Quantity, RangeLit, Unit};
 use crate::period::Period;
 use crate::source::{LINE_STRIDE, LineIndex, SourceId, Span};
 use crate::syntax::ast::Scenario;
@@ -565,7 +567,10 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
                 out.missing.push(span(layout.value));
                 return Some(());
             }
-            None => Figure::Other(figure(value, unit)?),
+            None => match plain_range(value, unit) {
+                Some(range) => Figure::Other(range),
+                None => Figure::Other(figure(value, unit)?),
+            },
         };
         let given = match layout.given.map(cell).filter(|g| !g.is_empty()) {
             None => None,
@@ -658,6 +663,17 @@ impl Merge {
     fn source_names(self) -> Option<String> {
         (!self.sources.is_empty()).then(|| self.sources.join("; "))
     }
+}
+
+/// A range of two plain decimals (`2232.3..3082.6`, a guidance's), read without [`parse_value`]: to the
+/// range it reads, in the row's unit (no such text is an exported form, none names a unit of its own);
+/// `None` for any other text, and for bounds reversed (an error, which [`figure`] says).
+fn plain_range(text: &str, unit: Unit) -> Option<FactValue> {
+    let dots = text.as_bytes().windows(2).position(|w| w == b"..")?;
+    let bound = |text: &str| plain_digits(text).map(|(digits, scale)| Decimal::new(digits, scale));
+    let (lo, hi) = (bound(&text[..dots])?, bound(&text[dots + 2..])?);
+    (lo <= hi)
+        .then(|| FactValue::Range(RangeLit { lo: Some(Quantity::new(lo, unit)), hi: Some(Quantity::new(hi, unit)) }))
 }
 
 /// A value cell's figure or range other than a plain decimal, as the whole-file reader reads it: as
@@ -782,6 +798,37 @@ mod tests {
         let text = "E1,revenue,2025Q4,1.5,,USD m,\r\r\n";
         assert!(!is_plain(text.as_bytes()), "a `\\r` before a `\\r`");
         assert!(read(&parse_chunk(text.as_bytes(), 0, &layout, SourceId(0), Buffers::default())).ends_with("Some(0)"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// A range the fast path reads is the one the whole-file reader's path reads, in the row's unit.
+        #[test]
+        fn plain_ranges_read_as_figure_reads_them(
+            text in "-?[0-9]{0,19}(\\.[0-9]{0,3})?\\.\\.-?[0-9]{0,19}(\\.[0-9]{0,3})?|[-0-9. ]{0,10}|[-0-9.]{0,4}\\.\\.\\PC{0,4}",
+            money in proptest::bool::ANY,
+        ) {
+            let unit = if money { Unit::parse("USD m").unwrap() } else { Unit::None };
+            if let Some(fast) = plain_range(&text, unit) {
+                // as written, each bound's scale too (`1.50` is equal to `1.5`, but not the same)
+                proptest::prop_assert_eq!(format!("{:?}", Some(fast)), format!("{:?}", figure(&text, unit)), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_ranges_are_two_plain_decimals_in_order() {
+        let range = |lo: &str, hi: &str| {
+            let q = |t: &str| Some(Quantity::new(t.parse::<Decimal>().unwrap(), Unit::None));
+            Some(FactValue::Range(RangeLit { lo: q(lo), hi: q(hi) }))
+        };
+        assert_eq!(plain_range("2232.3..3082.6", Unit::None), range("2232.3", "3082.6"));
+        assert_eq!(plain_range("-5..-3.50", Unit::None), range("-5", "-3.50"));
+        assert_eq!(plain_range("7..7", Unit::None), range("7", "7"));
+        for text in ["5..3", "..5", "5..", "1...2", "1..2..3", "1 ..2", "1..2 USD m", "1.5", "-0..1", "", ".."] {
+            assert_eq!(plain_range(text, Unit::None), None, "{text}");
+        }
     }
 
     #[test]

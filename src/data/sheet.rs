@@ -590,7 +590,6 @@ impl SheetBuilder {
     /// would one by one: their names, units and side tables are renumbered into the builder's.
     /// Returns the chunk's buffers, emptied, for the next ([`PackedChunk::reusing`]).
     pub fn append(&mut self, packed: PackedChunk) -> Spare {
-        use rayon::prelude::*;
         let PackedChunk { store: mut part, entities, metrics, .. } = packed;
         let entities: Vec<u32> = entities.iter().map(|name| self.entities.id(name)).collect();
         let metrics: Vec<u32> = metrics.iter().map(|name| self.metrics.id(name)).collect();
@@ -606,8 +605,7 @@ impl SheetBuilder {
         store.big.append(&mut part.big);
         store.ranges.append(&mut part.ranges);
         store.approx.append(&mut part.approx);
-        // copied by the workers: the builder's fact array is the run's biggest, and the kernel's
-        // fresh pages for it (touched here first) had the merge keep one core busy and the other idle
+        // copied on the stream's thread, beside the workers parsing the next batch
         let remap = |f: &Stored| Stored {
             entity: entities[f.entity as usize],
             column: metrics[(f.column / 3) as usize] * 3 + f.column % 3,
@@ -620,11 +618,7 @@ impl SheetBuilder {
             },
             ..*f
         };
-        if part.facts.len() < PIECE / 16 {
-            store.facts.extend(part.facts.iter().map(remap));
-        } else {
-            crate::workers::pool().install(|| store.facts.par_extend(part.facts.par_iter().map(remap)));
-        }
+        store.facts.extend(part.facts.iter().map(remap));
         Spare(part.emptied())
     }
 
@@ -658,10 +652,11 @@ impl SheetBuilder {
 /// of their own: [`SheetBuilder::append`] then only renumbers them, so the packing runs in parallel
 /// and the merge in file order is a copy.
 #[derive(Debug, Default)]
-pub struct PackedChunk<'a> {
+pub struct PackedChunk {
     store: Store,
-    entities: Vec<&'a str>,
-    metrics: Vec<&'a str>,
+    /// The names, owned: a chunk names a few dozen, and so outlives the text it was read from.
+    entities: Vec<Box<str>>,
+    metrics: Vec<Box<str>>,
     /// The last unit packed and its id: a bulk file's rows mostly repeat it.
     last_unit: Option<(Unit, u32)>,
 }
@@ -670,7 +665,7 @@ pub struct PackedChunk<'a> {
 #[derive(Debug, Default)]
 pub struct Spare(Store);
 
-impl<'a> PackedChunk<'a> {
+impl PackedChunk {
     /// An empty chunk that packs into the buffers of one appended before: a stream's workers so keep
     /// their memory from batch to batch, where fresh buffers had the kernel hand out (and zero) new
     /// pages for every chunk, and take them back after.
@@ -680,14 +675,14 @@ impl<'a> PackedChunk<'a> {
 
     /// An id for an entity name, a new one each call (the caller asks once per run of rows naming
     /// it; two ids of one name are one entity once appended).
-    pub fn entity(&mut self, name: &'a str) -> u32 {
-        self.entities.push(name);
+    pub fn entity(&mut self, name: &str) -> u32 {
+        self.entities.push(name.into());
         self.entities.len() as u32 - 1
     }
 
     /// An id for a metric name, a new one each call, as [`PackedChunk::entity`].
-    pub fn metric(&mut self, name: &'a str) -> u32 {
-        self.metrics.push(name);
+    pub fn metric(&mut self, name: &str) -> u32 {
+        self.metrics.push(name.into());
         self.metrics.len() as u32 - 1
     }
 

@@ -21,6 +21,7 @@ fn layout_help(grid: Grid) -> String {
 }
 
 /// The indexes of a long file's columns, in the order of [`NAMES`]; and how many columns it has.
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Layout {
     pub width: usize,
     pub entity: usize,

@@ -15,11 +15,13 @@
 
 use std::borrow::Cow;
 use std::io::Read;
+use std::sync::Arc;
 
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::num::Unit;
+use rust_decimal::Decimal;
+
+use crate::num::{Quantity, RangeLit, Unit};
 use crate::period::Period;
 use crate::source::{LINE_STRIDE, LineIndex, SourceId, Span};
 use crate::syntax::ast::Scenario;
@@ -62,89 +64,199 @@ pub fn stream(
     lines: &mut LineIndex,
 ) -> std::io::Result<Streamed> {
     let mut pending: Vec<u8> = Vec::with_capacity(BATCH + CHUNK);
-    // The file offset (after a byte order mark) of `pending[0]`; how many lines end before it.
-    let (mut base, mut line, mut first, mut at_end) = (0u64, 0u32, true, false);
-    // Set when the bytes pending hold no line end: a line longer than a batch is read to its end.
-    let mut whole_line_wanted = false;
-    let mut layout: Option<Layout> = None;
-    let mut merge = Merge::default();
-    // The buffers of the chunks merged, for the next batch's.
-    let mut spares: Vec<Buffers> = Vec::new();
-    (lines.starts, lines.skip) = (vec![0], 0);
-    loop {
-        while !at_end && (pending.len() < BATCH || whole_line_wanted) {
-            let filled = pending.len();
-            // read into the buffer's spare room, which is not zeroed first
-            let n = (&mut input).take(CHUNK as u64).read_to_end(&mut pending)?;
-            at_end = n == 0;
-            whole_line_wanted &= memchr::memchr(b'\n', &pending[filled..]).is_none();
-            if base + pending.len() as u64 > limit {
-                return Ok(Streamed::Stopped(limit));
-            }
-        }
-        if first {
-            if pending.starts_with(b"\xEF\xBB\xBF") {
-                pending.drain(..3);
-                lines.skip = 3;
-            }
-            first = false;
-        }
-        let cut = if at_end { pending.len() } else { memchr::memrchr(b'\n', &pending).map_or(0, |i| i + 1) };
-        if cut == 0 && !at_end {
-            whole_line_wanted = true;
-            continue;
-        }
-        let mut pos = 0;
-        while layout.is_none() && pos < cut {
-            // The header: the first line that is not blank.
-            let end = memchr::memchr(b'\n', &pending[pos..cut]).map_or(cut, |i| pos + i);
-            let Some(text) = line_text(&pending[pos..end]) else { return Ok(Streamed::Stopped(base + pos as u64)) };
-            if !text.is_empty() {
-                layout = match layout_of(text) {
-                    Some(l) => Some(l),
-                    None if is_long_header(text) => return Ok(Streamed::Stopped(base + pos as u64)),
-                    None => return Ok(Streamed::NotLong),
-                };
-            }
-            if end < cut {
-                line += 1;
-                note(lines, line, base + end as u64 + 1);
-            }
-            pos = end + 1;
-        }
-        if let Some(layout) = layout.as_ref().filter(|_| pos < cut) {
-            let work: Vec<_> =
-                chunks(&pending[..cut], pos).into_iter().map(|c| (c, spares.pop().unwrap_or_default())).collect();
-            let parse = |((start, end), buffers): ((usize, usize), Buffers)| {
-                parse_chunk(&pending[start..end], base + start as u64, layout, file, buffers)
-            };
-            let parsed: Vec<Parsed> = if work.len() == 1 {
-                work.into_iter().map(parse).collect()
-            } else {
-                crate::workers::pool().install(|| work.into_par_iter().map(parse).collect())
-            };
-            for mut chunk in parsed {
-                for &start in &chunk.starts {
-                    line += 1;
-                    note(lines, line, u64::from(start));
+    // A file of one chunk is read on the calling thread (a run of a few small files starts no worker).
+    let n = (&mut input).take(CHUNK as u64 + 1).read_to_end(&mut pending)?;
+    let mut run = Run { builder, lines, line: 0, merge: Merge::default(), spares: Vec::new() };
+    if n <= CHUNK {
+        return run.stream(pending, input, file, limit, None);
+    }
+    crate::workers::pool().in_place_scope(|scope| run.stream(pending, input, file, limit, Some(scope)))
+}
+
+/// A stream's merge in file order: what is added to the builder, and the buffers kept for the next chunks.
+struct Run<'b> {
+    builder: &'b mut SheetBuilder,
+    lines: &'b mut LineIndex,
+    /// How many lines end before the next chunk to merge.
+    line: u32,
+    merge: Merge,
+    /// The buffers of the chunks merged, for the next ones.
+    spares: Vec<Buffers>,
+}
+
+/// The chunks handed to the workers and not yet merged: results come back in any order, and are
+/// merged in the order of the file.
+struct Flight {
+    results: std::sync::mpsc::Receiver<(usize, std::thread::Result<Parsed>)>,
+    sender: std::sync::mpsc::Sender<(usize, std::thread::Result<Parsed>)>,
+    /// Results come before their turn.
+    early: FxHashMap<usize, Parsed>,
+    /// How many chunks were handed out, and how many merged.
+    spawned: usize,
+    merged: usize,
+    /// Each batch's text and the number of chunks handed out once its own were: its buffer is kept
+    /// for a later batch once those are merged.
+    batches: std::collections::VecDeque<(Arc<Vec<u8>>, usize)>,
+    texts: Vec<Vec<u8>>,
+}
+
+impl Run<'_> {
+    /// Reads the file, `pending` holding its first bytes: a batch is read while the workers parse the
+    /// one before (on `scope`, else on this thread), and merged while they parse the next, so that the
+    /// reading and the merge, which take one thread, run beside the parsing rather than between.
+    fn stream<'s>(
+        &mut self,
+        mut pending: Vec<u8>,
+        mut input: impl Read,
+        file: SourceId,
+        limit: u64,
+        scope: Option<&rayon::Scope<'s>>,
+    ) -> std::io::Result<Streamed> {
+        // The file offset (after a byte order mark) of `pending[0]`.
+        let (mut base, mut first, mut at_end) = (0u64, true, false);
+        // Set when the bytes pending hold no line end: a line longer than a batch is read to its end.
+        let mut whole_line_wanted = false;
+        let mut layout: Option<Layout> = None;
+        let (sender, results) = std::sync::mpsc::channel();
+        let mut flight = Flight {
+            results,
+            sender,
+            early: FxHashMap::default(),
+            spawned: 0,
+            merged: 0,
+            batches: Default::default(),
+            texts: Vec::new(),
+        };
+        (self.lines.starts, self.lines.skip) = (vec![0], 0);
+        loop {
+            while !at_end && (pending.len() < BATCH || whole_line_wanted) {
+                let filled = pending.len();
+                // read into the buffer's spare room, which is not zeroed first
+                let n = (&mut input).take(CHUNK as u64).read_to_end(&mut pending)?;
+                at_end = n == 0;
+                whole_line_wanted &= memchr::memchr(b'\n', &pending[filled..]).is_none();
+                if base + pending.len() as u64 > limit {
+                    return Ok(Streamed::Stopped(limit));
                 }
-                if let Some(at) = chunk.stopped {
-                    return Ok(Streamed::Stopped(at));
+            }
+            if first {
+                if pending.starts_with(b"\xEF\xBB\xBF") {
+                    pending.drain(..3);
+                    self.lines.skip = 3;
                 }
-                let mut starts = std::mem::take(&mut chunk.starts);
-                starts.clear();
-                spares.push(Buffers { packed: merge.add(chunk, builder), starts });
+                first = false;
+            }
+            let cut = if at_end { pending.len() } else { memchr::memrchr(b'\n', &pending).map_or(0, |i| i + 1) };
+            if cut == 0 && !at_end {
+                whole_line_wanted = true;
+                continue;
+            }
+            let mut pos = 0;
+            while layout.is_none() && pos < cut {
+                // The header: the first line that is not blank.
+                let end = memchr::memchr(b'\n', &pending[pos..cut]).map_or(cut, |i| pos + i);
+                let Some(text) = line_text(&pending[pos..end]) else { return Ok(Streamed::Stopped(base + pos as u64)) };
+                if !text.is_empty() {
+                    layout = match layout_of(text) {
+                        Some(l) => Some(l),
+                        None if is_long_header(text) => return Ok(Streamed::Stopped(base + pos as u64)),
+                        None => return Ok(Streamed::NotLong),
+                    };
+                }
+                if end < cut {
+                    self.line += 1;
+                    note(self.lines, self.line, base + end as u64 + 1);
+                }
+                pos = end + 1;
+            }
+            match layout.filter(|_| pos < cut) {
+                Some(layout) => {
+                    // the batch goes to the workers; what follows its last line end stays pending
+                    let mut rest = flight.texts.pop().unwrap_or_else(|| Vec::with_capacity(BATCH + CHUNK));
+                    rest.clear();
+                    rest.extend_from_slice(&pending[cut..]);
+                    pending.truncate(cut);
+                    let batch = Arc::new(std::mem::replace(&mut pending, rest));
+                    let before = flight.spawned;
+                    for (start, end) in chunks(&batch, pos) {
+                        let buffers = self.spares.pop().unwrap_or_default();
+                        let (seq, batch) = (flight.spawned, Arc::clone(&batch));
+                        flight.spawned += 1;
+                        let parse = move || {
+                            let parsed = parse_chunk(&batch[start..end], base + start as u64, &layout, file, buffers);
+                            // the text is let go before the result is sent, so that its buffer is free
+                            // for another batch once merged
+                            drop(batch);
+                            parsed
+                        };
+                        match scope {
+                            Some(scope) => {
+                                let sender = flight.sender.clone();
+                                scope.spawn(move |_| {
+                                    // a worker's panic is sent too, for the merge not to wait for its chunk
+                                    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse));
+                                    // the receiver is dropped only once the stream stopped
+                                    let _ = sender.send((seq, parsed));
+                                });
+                            }
+                            None => {
+                                flight.early.insert(seq, parse());
+                            }
+                        }
+                    }
+                    flight.batches.push_back((batch, flight.spawned));
+                    // the batch before this one is merged while the workers parse this one
+                    if let Some(at) = self.merge_up_to(&mut flight, before) {
+                        return Ok(Streamed::Stopped(at));
+                    }
+                }
+                None => {
+                    pending.drain(..cut);
+                }
+            }
+            base += cut as u64;
+            if at_end && pending.is_empty() {
+                break;
             }
         }
-        pending.drain(..cut.min(pending.len()));
-        base += cut as u64;
-        if at_end && pending.is_empty() {
-            break;
+        let all = flight.spawned;
+        if let Some(at) = self.merge_up_to(&mut flight, all) {
+            return Ok(Streamed::Stopped(at));
+        }
+        match layout {
+            Some(_) => Ok(Streamed::Read(std::mem::take(&mut self.merge).source_names())),
+            None => Ok(Streamed::Stopped(0)),
         }
     }
-    match layout {
-        Some(_) => Ok(Streamed::Read(merge.source_names())),
-        None => Ok(Streamed::Stopped(0)),
+
+    /// Merges the chunks in flight, in order, until `count` are; where one stopped, its offset.
+    fn merge_up_to(&mut self, flight: &mut Flight, count: usize) -> Option<u64> {
+        while flight.merged < count {
+            let mut chunk = loop {
+                if let Some(chunk) = flight.early.remove(&flight.merged) {
+                    break chunk;
+                }
+                // every chunk handed out sends its result: the sender kept here never ends the wait
+                let (seq, chunk) = flight.results.recv().expect("a worker's chunk");
+                flight.early.insert(seq, chunk.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            };
+            flight.merged += 1;
+            for &start in &chunk.starts {
+                self.line += 1;
+                note(self.lines, self.line, u64::from(start));
+            }
+            if let Some(at) = chunk.stopped {
+                return Some(at);
+            }
+            let mut starts = std::mem::take(&mut chunk.starts);
+            starts.clear();
+            self.spares.push(Buffers { packed: self.merge.add(chunk, self.builder), starts });
+            while flight.batches.front().is_some_and(|&(_, last)| last <= flight.merged) {
+                let (batch, _) = flight.batches.pop_front().expect("a batch");
+                flight.texts.extend(Arc::try_unwrap(batch).ok());
+            }
+        }
+        None
     }
 }
 
@@ -292,13 +404,13 @@ fn layout_of(text: &str) -> Option<Layout> {
 }
 
 /// What a worker read from a chunk.
-struct Parsed<'a> {
+struct Parsed {
     /// The rows' facts, packed under the chunk's own names.
-    facts: PackedChunk<'a>,
+    facts: PackedChunk,
     /// The file offsets where the lines after each line end in the chunk start.
     starts: Vec<u32>,
     /// The `source` cells' values, each the first time the chunk gives it.
-    sources: Vec<Cow<'a, str>>,
+    sources: Vec<String>,
     /// The value cells that mark a figure as missing (`n/a`, `—`).
     missing: Vec<Span>,
     /// Where the chunk holds something unexpected.
@@ -308,7 +420,7 @@ struct Parsed<'a> {
 /// Reads the rows of a chunk starting at file offset `offset`: each key cell is checked, each figure
 /// read, with the checks the whole-file reader makes; at the first row it would refuse, it stops.
 /// The chunk packs into `buffers`.
-fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed<'a> {
+fn parse_chunk(bytes: &[u8], offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed {
     // a plain chunk is ASCII: its check as UTF-8 is a formality
     match is_plain(bytes).then(|| std::str::from_utf8(bytes).ok()).flatten() {
         Some(text) => parse_plain(text, offset, layout, file, buffers),
@@ -317,7 +429,7 @@ fn parse_chunk<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId
 }
 
 /// [`parse_chunk`] line by line: for any chunk, and the reading [`parse_plain`] is held to.
-fn parse_lines<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed<'a> {
+fn parse_lines(bytes: &[u8], offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed {
     let (mut out, mut reader) = (Parsed::new(buffers), ChunkReader::new(layout, file));
     // Most chunks are plain text throughout: checked once, their lines need no check of their own.
     let clean = plain_text(bytes);
@@ -350,7 +462,7 @@ fn parse_lines<'a>(bytes: &'a [u8], offset: u64, layout: &Layout, file: SourceId
 /// end: its commas and line ends are found a block at a time ([`scan::marks`]) and each row's cells
 /// cut where the marks say, to the same facts, spans, line starts and stop as [`parse_lines`] reads
 /// line by line. For a chunk [`is_plain`] says is one.
-fn parse_plain<'a>(text: &'a str, offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed<'a> {
+fn parse_plain(text: &str, offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed {
     let bytes = text.as_bytes();
     let (mut out, mut reader) = (Parsed::new(buffers), ChunkReader::new(layout, file));
     reader.ascii = true;
@@ -412,7 +524,7 @@ fn plain_text(bytes: &[u8]) -> Option<(&str, bool)> {
     Some((std::str::from_utf8(bytes).ok()?, memchr::memchr(b'\r', bytes).is_some()))
 }
 
-impl Parsed<'_> {
+impl Parsed {
     fn new(Buffers { packed, starts }: Buffers) -> Self {
         Parsed { facts: PackedChunk::reusing(packed), starts, sources: Vec::new(), missing: Vec::new(), stopped: None }
     }
@@ -465,7 +577,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
     }
 
     /// Reads one line; `None` where anything in it is unexpected.
-    fn row(&mut self, text: &'a str, offset: usize, out: &mut Parsed<'a>) -> Option<()> {
+    fn row(&mut self, text: &'a str, offset: usize, out: &mut Parsed) -> Option<()> {
         if text.is_empty() {
             return Some(());
         }
@@ -486,7 +598,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
         (row, last, end): (usize, usize, usize),
         cells: &mut Vec<(usize, usize, bool)>,
         offset: u64,
-        out: &mut Parsed<'a>,
+        out: &mut Parsed,
     ) -> Option<()> {
         let end = if end > row && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
         let read = match end == row {
@@ -503,7 +615,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
     }
 
     /// Reads the fact of a row, its cells at `at`.
-    fn fact(&mut self, text: &'a str, at: &[(usize, usize, bool)], offset: usize, out: &mut Parsed<'a>) -> Option<()> {
+    fn fact(&mut self, text: &'a str, at: &[(usize, usize, bool)], offset: usize, out: &mut Parsed) -> Option<()> {
         let (layout, file) = (self.layout, self.file);
         let cell = |column: usize| &text[at[column].0..at[column].1];
         let span = |column: usize| Span::new(offset + at[column].0, offset + at[column].1);
@@ -524,7 +636,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             };
             if !self.sources.contains(&source) {
                 self.sources.insert(source.clone());
-                out.sources.push(source);
+                out.sources.push(source.into_owned());
             }
         }
         let entity = cell(layout.entity);
@@ -565,7 +677,10 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
                 out.missing.push(span(layout.value));
                 return Some(());
             }
-            None => Figure::Other(figure(value, unit)?),
+            None => match plain_range(value, unit) {
+                Some(range) => Figure::Other(range),
+                None => Figure::Other(figure(value, unit)?),
+            },
         };
         let given = match layout.given.map(cell).filter(|g| !g.is_empty()) {
             None => None,
@@ -587,7 +702,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
     /// metrics in a cycle (each period of an entity lists the same ones in the same order), so the
     /// metric that followed the last row's the last time is tried first, and the hash only when it
     /// is not the one.
-    fn metric(&mut self, name: &'a str, span: Span, out: &mut Parsed<'a>) -> Option<u32> {
+    fn metric(&mut self, name: &'a str, span: Span, out: &mut Parsed) -> Option<u32> {
         let guess = self.next_metric.get(self.last_metric as usize).copied().unwrap_or(u32::MAX);
         let id = match self.metric_names.get(guess as usize) {
             Some(guessed) if same(guessed, name) => return Some(self.follow(guess)),
@@ -645,9 +760,9 @@ impl Merge {
     /// Adds a chunk's rows; returns its packing buffers, emptied.
     fn add(&mut self, chunk: Parsed, builder: &mut SheetBuilder) -> Spare {
         for source in chunk.sources {
-            if !self.seen_sources.contains(source.as_ref()) {
-                self.seen_sources.insert(source.to_string());
-                self.sources.push(source.into_owned());
+            if !self.seen_sources.contains(&source) {
+                self.seen_sources.insert(source.clone());
+                self.sources.push(source);
             }
         }
         builder.missing(chunk.missing);
@@ -658,6 +773,17 @@ impl Merge {
     fn source_names(self) -> Option<String> {
         (!self.sources.is_empty()).then(|| self.sources.join("; "))
     }
+}
+
+/// A range of two plain decimals (`2232.3..3082.6`, a guidance's), read without [`parse_value`]: to the
+/// range it reads, in the row's unit (no such text is an exported form, none names a unit of its own);
+/// `None` for any other text, and for bounds reversed (an error, which [`figure`] says).
+fn plain_range(text: &str, unit: Unit) -> Option<FactValue> {
+    let dots = text.as_bytes().windows(2).position(|w| w == b"..")?;
+    let bound = |text: &str| plain_digits(text).map(|(digits, scale)| Decimal::new(digits, scale));
+    let (lo, hi) = (bound(&text[..dots])?, bound(&text[dots + 2..])?);
+    (lo <= hi)
+        .then(|| FactValue::Range(RangeLit { lo: Some(Quantity::new(lo, unit)), hi: Some(Quantity::new(hi, unit)) }))
 }
 
 /// A value cell's figure or range other than a plain decimal, as the whole-file reader reads it: as
@@ -782,6 +908,37 @@ mod tests {
         let text = "E1,revenue,2025Q4,1.5,,USD m,\r\r\n";
         assert!(!is_plain(text.as_bytes()), "a `\\r` before a `\\r`");
         assert!(read(&parse_chunk(text.as_bytes(), 0, &layout, SourceId(0), Buffers::default())).ends_with("Some(0)"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// A range the fast path reads is the one the whole-file reader's path reads, in the row's unit.
+        #[test]
+        fn plain_ranges_read_as_figure_reads_them(
+            text in "-?[0-9]{0,19}(\\.[0-9]{0,3})?\\.\\.-?[0-9]{0,19}(\\.[0-9]{0,3})?|[-0-9. ]{0,10}|[-0-9.]{0,4}\\.\\.\\PC{0,4}",
+            money in proptest::bool::ANY,
+        ) {
+            let unit = if money { Unit::parse("USD m").unwrap() } else { Unit::None };
+            if let Some(fast) = plain_range(&text, unit) {
+                // as written, each bound's scale too (`1.50` is equal to `1.5`, but not the same)
+                proptest::prop_assert_eq!(format!("{:?}", Some(fast)), format!("{:?}", figure(&text, unit)), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_ranges_are_two_plain_decimals_in_order() {
+        let range = |lo: &str, hi: &str| {
+            let q = |t: &str| Some(Quantity::new(t.parse::<Decimal>().unwrap(), Unit::None));
+            Some(FactValue::Range(RangeLit { lo: q(lo), hi: q(hi) }))
+        };
+        assert_eq!(plain_range("2232.3..3082.6", Unit::None), range("2232.3", "3082.6"));
+        assert_eq!(plain_range("-5..-3.50", Unit::None), range("-5", "-3.50"));
+        assert_eq!(plain_range("7..7", Unit::None), range("7", "7"));
+        for text in ["5..3", "..5", "5..", "1...2", "1..2..3", "1 ..2", "1..2 USD m", "1.5", "-0..1", "", ".."] {
+            assert_eq!(plain_range(text, Unit::None), None, "{text}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Evaluating a compiled expression at one entity and period.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::check::{CExpr, CKind, CellId, Program};
 use crate::data::{EntityId, FactValue, Sheets};
@@ -37,8 +37,9 @@ pub struct Evaluator<'a> {
     /// Per cell and period without a slot in the sheet (reached through `[-1y]`, `[FY2020]`), and per
     /// cell and period of a peer (`x of GOOGL`), its value once evaluated: a chain of cells that each
     /// read the one before at two periods is evaluated once per cell and period, not once per path
-    /// through it.
-    far: HashMap<(EntityId, CellId, Period), Eval>,
+    /// through it. (Hashed by Fx: a traced check looks its cells up here, and SipHash was a
+    /// hundred instructions and more a look-up.)
+    far: FxHashMap<(EntityId, CellId, Period), Eval>,
     /// Nodes evaluated so far, by every check of this evaluator (see [`Evaluator::work`]).
     work: u64,
     /// Nodes the current check may still evaluate, and may evaluate in all: [`crate::limits::EVAL_STEPS`],
@@ -60,7 +61,7 @@ pub struct Evaluator<'a> {
 #[derive(Default)]
 struct Scratch {
     /// Its cells' values, in place of the evaluator's caches while it is traced.
-    far: HashMap<(EntityId, CellId, Period), Eval>,
+    far: FxHashMap<(EntityId, CellId, Period), Eval>,
     /// The values and facts of the trace in progress, moved into a vector of their own size at the
     /// end: a trace kept by a report is allocated once, not grown a value at a time.
     values: Vec<(Span, Value)>,
@@ -70,7 +71,7 @@ struct Scratch {
 impl<'a> Evaluator<'a> {
     /// An evaluator for one entity.
     pub fn new(program: &'a Program, sheets: &'a Sheets, entity: EntityId) -> Self {
-        let (far, left, budget) = (HashMap::new(), crate::limits::EVAL_STEPS, crate::limits::EVAL_STEPS);
+        let (far, left, budget) = (FxHashMap::default(), crate::limits::EVAL_STEPS, crate::limits::EVAL_STEPS);
         let home = entity;
         Evaluator {
             program,

@@ -4,9 +4,10 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use crate::check::{AtSpec, Program, Rule, RuleId, TitlePart};
+use crate::check::{AtSpec, CExpr, CKind, Program, Rule, RuleId, TitlePart};
 use crate::data::{EntityId, Sheets};
 use crate::period::Period;
+use crate::source::Span;
 
 use super::expr::Evaluator;
 use super::kernel::{Inputs, Kernels, Stack, Verdict};
@@ -220,6 +221,7 @@ pub fn run(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep) -> R
 /// the results are the same either way, which tests hold it to.
 pub fn run_with(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep, kernels: bool) -> Results {
     let kernels = if kernels { Kernels::compile(program) } else { Kernels::default() };
+    let holes: Vec<Holes> = program.rules.iter().map(hole_sources).collect();
     let rules = filter.rules_of(program);
     let entities: Vec<EntityId> = (0..sheets.entities.len() as EntityId)
         .filter(|&e| filter.entities.is_empty() || filter.entities.contains(&sheets.entities[e as usize]))
@@ -228,7 +230,7 @@ pub fn run_with(program: &Program, sheets: &Sheets, filter: &Filter, keep: Keep,
         let mut part = Part { checks: Vec::new(), decided: 0, tallies: vec![Tally::default(); rules.len()] };
         let mut stack = Stack::default();
         for &entity in chunk {
-            let at = At { program, sheets, filter, kernels: &kernels };
+            let at = At { program, sheets, filter, kernels: &kernels, holes: &holes };
             run_entity(&at, &rules, entity, keep, &mut part, &mut stack);
         }
         part
@@ -300,13 +302,15 @@ struct At<'a> {
     sheets: &'a Sheets,
     filter: &'a Filter,
     kernels: &'a Kernels,
+    /// Per rule of the program, where its title's holes are found in a failed check's trace.
+    holes: &'a [Holes],
 }
 
 /// Every check of one entity: a check its rule's kernel finds a decided pass is counted as one, a
 /// skip it finds is counted too where the tally and the report need nothing more of it, or made
 /// with the kernel's missing input; every other check is evaluated.
 fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mut Part, stack: &mut Stack) {
-    let At { program, sheets, filter, kernels } = *at;
+    let At { program, sheets, filter, kernels, .. } = *at;
     let data = sheets.periods_of(entity);
     let rows = kernels.rows(sheets, entity);
     let mut here = Here {
@@ -385,11 +389,11 @@ impl Here<'_> {
                         }
                         skipped(&mut self.ev, rule, period, missing)
                     }
-                    None => check(&mut self.ev, rule, period),
+                    None => check(&mut self.ev, rule, period, &self.at.holes[rule]),
                 }
             }
-            Verdict::Fail => failing(&mut self.ev, rule, period),
-            _ => check(&mut self.ev, rule, period),
+            Verdict::Fail => failing(&mut self.ev, rule, period, &self.at.holes[rule]),
+            _ => check(&mut self.ev, rule, period, &self.at.holes[rule]),
         };
         if !with_data && matches!(check.outcome, Outcome::Skip(_)) {
             return;
@@ -458,8 +462,9 @@ impl Results {
     }
 }
 
-/// Evaluates one check; a failure or error is evaluated again with tracing, for the report.
-fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
+/// Evaluates one check; a failure or error is evaluated again with tracing, for the report (its
+/// title's holes shown from the trace where it holds them, see [`Holes`]).
+fn check(ev: &mut Evaluator, rule: RuleId, period: Period, holes: &Holes) -> Check {
     let r = &ev.program.rules[rule];
     ev.begin_check();
     ev.one_filing(&r.body, period);
@@ -482,7 +487,11 @@ fn check(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
     let borderline = flagged && matches!(outcome, Outcome::Pass | Outcome::Fail(_));
     // A decided pass is counted, not kept: its title is made again only where a report lists it.
     let kept = outcome != Outcome::Pass || borderline;
-    let title = r.title.as_ref().filter(|_| kept).map(|_| title(ev, r, period));
+    let traced = match &outcome {
+        Outcome::Fail(trace) | Outcome::Error(_, trace) => Some((&**trace, holes)),
+        _ => None,
+    };
+    let title = r.title.as_ref().filter(|_| kept).map(|_| title_from(ev, r, period, traced));
     Check { rule, entity: ev.entity, period, outcome, borderline, title }
 }
 
@@ -497,12 +506,13 @@ fn skipped(ev: &mut Evaluator, rule: RuleId, period: Period, missing: Missing) -
 /// A check a kernel found failing, no rounding able to flip it, as [`check`] makes it: evaluated
 /// once, traced (the evaluation [`check`] makes first would only say what the kernel said), and
 /// its title evaluated.
-fn failing(ev: &mut Evaluator, rule: RuleId, period: Period) -> Check {
+fn failing(ev: &mut Evaluator, rule: RuleId, period: Period, holes: &Holes) -> Check {
     let r = &ev.program.rules[rule];
     ev.begin_check();
     ev.one_filing(&r.body, period);
-    let outcome = Outcome::Fail(Box::new(trace(ev, r, period)));
-    let title = r.title.as_ref().map(|_| title(ev, r, period));
+    let trace = trace(ev, r, period);
+    let title = r.title.as_ref().map(|_| title_from(ev, r, period, Some((&trace, holes))));
+    let outcome = Outcome::Fail(Box::new(trace));
     Check { rule, entity: ev.entity, period, outcome, borderline: false, title }
 }
 
@@ -524,19 +534,84 @@ const HOLE: usize = 16;
 
 /// The title with each `{name}` replaced by its value here (`?` where it has none).
 fn title(ev: &mut Evaluator, rule: &Rule, period: Period) -> String {
+    title_from(ev, rule, period, None)
+}
+
+/// [`title`], its holes' values taken from the check's trace where it holds them (see [`Holes`]):
+/// only the others are evaluated.
+fn title_from(ev: &mut Evaluator, rule: &Rule, period: Period, traced: Option<(&Trace, &Holes)>) -> String {
     let Some(title) = &rule.title else { return String::new() };
-    ev.one_filing(&rule.body, period);
     // room for the text and a value in each hole (`2657.5 USD m`): one allocation, not one a part
     let room = title.parts.iter().map(|p| if let TitlePart::Text(t) = p { t.len() } else { HOLE }).sum();
     let mut out = String::with_capacity(room);
-    for part in &title.parts {
-        match part {
-            TitlePart::Text(t) => out.push_str(t),
-            TitlePart::Hole(_, e) => match ev.eval(e, period, rule.file) {
-                Ok(v) => out.push_str(&v.show()),
-                Err(_) => out.push('?'),
-            },
+    let mut chosen = false;
+    for (i, part) in title.parts.iter().enumerate() {
+        let e = match part {
+            TitlePart::Text(t) => {
+                out.push_str(t);
+                continue;
+            }
+            TitlePart::Hole(_, e) => e,
+        };
+        let source = traced.and_then(|(trace, holes)| Some((trace, holes.get(i).copied().flatten()?)));
+        if let Some(value) = source.and_then(|(trace, span)| trace.value_at(span)) {
+            value.write(&mut out);
+            continue;
+        }
+        if !chosen {
+            ev.one_filing(&rule.body, period);
+            chosen = true;
+        }
+        match ev.eval(e, period, rule.file) {
+            Ok(v) => v.write(&mut out),
+            Err(_) => out.push('?'),
         }
     }
     out
+}
+
+/// Per part of a rule's title, for a hole, the node of the rule's condition whose value is the
+/// hole's at the check's own entity and period, if there is one: a failed or erred check's trace
+/// records that node's value (where it has one), so the hole is shown from it, not evaluated again.
+type Holes = Vec<Option<Span>>;
+
+/// The [`Holes`] of a rule.
+fn hole_sources(rule: &Rule) -> Holes {
+    let parts = rule.title.iter().flat_map(|t| &t.parts);
+    parts
+        .map(|p| match p {
+            TitlePart::Hole(_, hole) => source_of(&rule.body, hole),
+            TitlePart::Text(_) => None,
+        })
+        .collect()
+}
+
+/// The node of `e` that reads what `hole` reads, a fact (of the same column and vintage) or a cell,
+/// outside any shift to another period or entity: the first, in evaluation order, of those the
+/// condition evaluates at the check's own entity and period (an `if`'s branch may go unevaluated: a
+/// hole whose node the trace lacks is evaluated).
+fn source_of(e: &CExpr, hole: &CExpr) -> Option<Span> {
+    let same = match (&e.kind, &hole.kind) {
+        (CKind::Fact { metric, scenario, vintage, .. }, CKind::Fact { metric: m, scenario: s, vintage: v, .. }) => {
+            (metric, scenario, vintage) == (m, s, v) && *metric != crate::check::program::UNLINKED
+        }
+        (CKind::Cell(a), CKind::Cell(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Some(e.span);
+    }
+    let first = |es: &[&CExpr]| es.iter().find_map(|e| source_of(e, hole));
+    match &e.kind {
+        CKind::Unary { expr, .. } => source_of(expr, hole),
+        CKind::Binary { lhs, rhs, .. } | CKind::Approx { lhs, rhs, .. } => first(&[lhs, rhs]),
+        CKind::In { value, range } => first(&[value, range]),
+        CKind::Compare { first: head, rest } => {
+            source_of(head, hole).or_else(|| rest.iter().find_map(|(_, e)| source_of(e, hole)))
+        }
+        CKind::If { cond, then, otherwise } => first(&[cond, then, otherwise]),
+        CKind::Call { args, .. } => args.iter().find_map(|e| source_of(e, hole)),
+        // a shift, a peer: another period or entity; the rest read nothing a hole names
+        _ => None,
+    }
 }

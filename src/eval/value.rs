@@ -21,12 +21,20 @@ pub enum Value {
 impl Value {
     /// The value as shown to a user: `213.4 USD bn`, `true`, `206 USD bn..213 USD bn`.
     pub fn show(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    /// Writes [`Value::show`] at the end of `out` (a title's holes, without a `String` each).
+    pub fn write(&self, out: &mut String) {
         match self {
-            Value::Num(n) => display::num(n),
-            Value::Bool(t) => t.holds.to_string(),
+            Value::Num(n) => display::write_num(out, n),
+            Value::Bool(t) => out.push_str(if t.holds { "true" } else { "false" }),
             Value::Range(lo, hi) => {
-                let end = |n: &Option<Num>| n.as_ref().map(display::num).unwrap_or_default();
-                format!("{}..{}", end(lo), end(hi))
+                lo.iter().for_each(|n| display::write_num(out, n));
+                out.push_str("..");
+                hi.iter().for_each(|n| display::write_num(out, n));
             }
         }
     }

@@ -236,3 +236,42 @@ fn a_check_traced_in_place_is_traced_as_by_an_evaluator_of_its_own() {
     }
     assert_eq!(ev.work(), work, "tracing is no work of the checks");
 }
+
+/// A failed or erred check's title shows its holes' values from the check's trace where the
+/// condition reads the same fact or cell at the check's own period: each title is the one made by
+/// evaluating every hole afresh (`?` where it has no value), holes read at other periods, in an
+/// `if`'s branch not taken, outside the condition or missing included.
+#[test]
+fn a_title_shown_from_the_trace_is_the_title_evaluated() {
+    use tickmark::check::TitlePart;
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "let margin = profit / revenue\n\
+                 let prior = revenue[-1y]\n\
+                 rule grew \"revenue {revenue}, before {prior}, margin {margin}, {profit}, {cost}\": revenue > prior + margin\n\
+                 rule branch \"{revenue} and {profit}\": if profit > 35 then revenue > 1000 else profit > 50\n\
+                 rule before \"{margin} now\": margin[-1y] > 0.5\n\
+                 rule growth \"{revenue}\": growth(revenue, revenue[-1y]) > 50%\n\
+                 rule zero \"{revenue} over {profit}, {cost}\": revenue / (profit - profit) > cost\n";
+    std::fs::write(dir.path().join("r.tick"), rules).unwrap();
+    let data = "metric,FY2024,FY2025\nrevenue,100,90\nprofit,30,40\ncost,,50\n";
+    std::fs::write(dir.path().join("d.csv"), data).unwrap();
+    let mut sources = Sources::default();
+    let (rules, data) = (vec![dir.path().join("r.tick")], vec![dir.path().join("d.csv")]);
+    let (program, sheets) = common::load(&rules, &data, &mut sources).unwrap();
+    let (checks, _) = common::run_all(&program, &sheets);
+    let mut traced = 0;
+    for c in checks.iter().filter(|c| matches!(c.outcome, Outcome::Fail(_) | Outcome::Error(..))) {
+        let rule = &program.rules[c.rule];
+        let mut ev = tickmark::eval::Evaluator::new(&program, &sheets, c.entity);
+        ev.one_filing(&rule.body, c.period);
+        let want: String = (rule.title.iter().flat_map(|t| &t.parts))
+            .map(|p| match p {
+                TitlePart::Text(t) => t.clone(),
+                TitlePart::Hole(_, e) => ev.eval(e, c.period, rule.file).map_or_else(|_| "?".into(), |v| v.show()),
+            })
+            .collect();
+        assert_eq!(c.title.as_deref(), Some(want.as_str()), "{} at {}", rule.name, c.period);
+        traced += 1;
+    }
+    assert_eq!(traced, 6, "every rule fails or errs once at least, `branch` by each of its branches");
+}

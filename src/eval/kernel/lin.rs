@@ -295,12 +295,7 @@ pub fn exec(
 type Ends = (Option<Lin>, Option<Lin>);
 
 /// A range's ends (a figure is a range of one point), or where it has no value.
-fn ends(
-    range: &Ranged,
-    fast: &LinOp,
-    at: &Inputs,
-    period: Period,
-) -> Option<Result<Ends, (Option<usize>, Period)>> {
+fn ends(range: &Ranged, fast: &LinOp, at: &Inputs, period: Period) -> Option<Result<Ends, (Option<usize>, Period)>> {
     match range {
         Ranged::Literal(_) => match fast {
             LinOp::Ends(lo, hi) => Some(Ok((*lo, *hi))),

@@ -373,6 +373,12 @@ rule scaled_neg: d * -2.5 <= a
 rule drift: abs(a - b - c) <= 3 USD m
 rule moved: abs(change(a, a[-1q])) <= 100 USD m
 rule spread: width(guidance.a) >= mid(guidance.a) * 0.1
+rule by_negative: a / d >= -500%
+rule quotient_right: 20% >= b / a
+rule quotient_across_zero: abs(d / a) <= 10%
+rule quotients_chain: -100% <= d / a <= c / a
+rule growth_pp: m ~= growth(c, c[-1q]) within 0.5pp
+rule growth_loss: growth(d, d[-1y]) >= -50%
 "#;
 
 /// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`

@@ -286,7 +286,7 @@ fn compare(stack: &[Val], ops: &[CmpOp]) -> Option<Truth> {
 /// `a op b` on the points, and whether values inside the intervals could give the opposite
 /// ([`crate::eval::verdict::compare`], on fractions); `None` where the units are the evaluator's
 /// to align.
-fn link(a: Val, op: CmpOp, b: Val) -> Option<Truth> {
+pub(super) fn link(a: Val, op: CmpOp, b: Val) -> Option<Truth> {
     common(&[a, b])?;
     let holds = relation(op, cmp(a.pt, b.pt));
     let (low_high, high_low) = (cmp(a.lo, b.hi), cmp(a.hi, b.lo));
@@ -305,7 +305,7 @@ fn link(a: Val, op: CmpOp, b: Val) -> Option<Truth> {
 
 /// `a ~= b [within T]`: the intervals come within the tolerance of each other
 /// ([`crate::num::Num::within`], the tolerance as [`crate::eval::expr::tolerance`] makes it).
-fn approx(stack: &[Val], tol: Option<&Tol>) -> Option<bool> {
+pub(super) fn approx(stack: &[Val], tol: Option<&Tol>) -> Option<bool> {
     let [a, b] = stack.get(stack.len().checked_sub(2)?..)? else { return None };
     let unit = common(&[*a, *b])?;
     let a_unit = if a.unit == Unit::Fraction { unit } else { a.unit };

@@ -2,7 +2,9 @@
 //! and differences, a product by an exact number, a range's ends, width and midpoint, compared.
 //! A value is `(n ± w) · 10^e` in its unit's base, `n` and `w` in 64 bits: a figure is its digits in
 //! tenths of its last digit, ± 5; values of one exponent add by their integers alone, no fraction,
-//! no `i128` division, 24 bytes a value instead of 112.
+//! no `i128` division, 24 bytes a value instead of 112. A quotient (`/`, `growth`) is made from
+//! the ends' integers at once (no product of fractions to form), kept aside as the general path's
+//! value, and read only by `abs` and the comparison or `~=` at the end, which are the general path's.
 //!
 //! It runs first where every op of a kernel has a fast form ([`program`]), and answers only where
 //! each op computed exactly what [`super::exec`] would (the same intervals, the same order of
@@ -18,8 +20,8 @@ use crate::period::Period;
 use crate::syntax::ast::CmpOp;
 
 use super::compile::{Op, Ranged, Tol};
-use super::exec::{Gap, Inputs, moved, slot};
-use super::frac::{self, Frac, Val, cmp, ten_to};
+use super::exec::{self, Gap, Inputs, moved, slot};
+use super::frac::{self, Frac, ONE, Val, cmp, ten_to};
 
 /// A value: the interval `[n - w, n + w] · 10^e` in its unit's base, `w >= 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +84,19 @@ impl Lin {
         if e >= 0 { Some((n.checked_mul(ten_to(e as u32)?)?, 1)) } else { Some((n, ten_to(e.unsigned_abs())?)) }
     }
 
+    /// This value as the general path's: the same three numbers, as fractions.
+    fn val(self) -> Option<Val> {
+        let (n, w) = (i128::from(self.n), i128::from(self.w));
+        let at = |x: i128| -> Option<Frac> {
+            if self.e >= 0 {
+                Some((x.checked_mul(ten_to(self.e as u32)?)?, 1))
+            } else {
+                Some((x, ten_to(self.e.unsigned_abs())?))
+            }
+        };
+        Some(Val { lo: at(n - w)?, pt: at(n)?, hi: at(n + w)?, unit: self.unit })
+    }
+
     fn is_bare_zero(&self) -> bool {
         self.unit == Unit::None && self.n == 0
     }
@@ -107,6 +122,7 @@ fn same(values: &[Lin]) -> Option<Unit> {
 /// A kernel's ops in their fast form, one for one (a gap names the op by its index), where every
 /// op has one.
 pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
+    quotients_end(ops)?;
     ops.iter()
         .map(|op| {
             Some(match op {
@@ -118,10 +134,97 @@ pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
                     let end = |v: &Option<Val>| v.as_ref().map(Lin::of_val).map(|l| l.ok_or(())).transpose().ok();
                     LinOp::Ends(end(&ends.0)?, end(&ends.1)?)
                 }
-                Op::Div | Op::Growth => return None,
+                Op::Div | Op::Growth => LinOp::Same,
             })
         })
         .collect()
+}
+
+/// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs` or to the comparison or
+/// `~=` at its end, its operands plain values: a quotient is kept aside as the general path's value
+/// ([`Quotients`]), which nothing but those ops reads. `None` otherwise (no fast form).
+fn quotients_end(ops: &[Op]) -> Option<()> {
+    // whether each value on the stack is a quotient
+    let mut stack: Vec<bool> = Vec::new();
+    let plain = |stack: &mut Vec<bool>, k: usize| -> Option<()> {
+        let from = stack.len().checked_sub(k)?;
+        if stack[from..].iter().any(|&q| q) {
+            return None;
+        }
+        stack.truncate(from);
+        Some(())
+    };
+    for op in ops {
+        match op {
+            Op::Fact(_) | Op::SumOf { .. } | Op::Lit(_) | Op::Part { .. } => stack.push(false),
+            Op::Reach(_) | Op::Scope(_) => {}
+            Op::Neg => {
+                plain(&mut stack, 1)?;
+                stack.push(false);
+            }
+            Op::Sum(negative) => {
+                plain(&mut stack, negative.len())?;
+                stack.push(false);
+            }
+            Op::Mul | Op::Change => {
+                plain(&mut stack, 2)?;
+                stack.push(false);
+            }
+            Op::Div | Op::Growth => {
+                plain(&mut stack, 2)?;
+                stack.push(true);
+            }
+            Op::Abs => {
+                stack.last()?;
+            }
+            Op::In(_) => plain(&mut stack, 1)?,
+            Op::Compare(_) | Op::Approx(_) => {}
+        }
+    }
+    Some(())
+}
+
+/// The quotients of a check, as the general path's values, by their place on the stack (the
+/// place of a quotient does not change: nothing takes it off but the ops [`quotients_end`] allows).
+type Quotients = smallvec::SmallVec<[(usize, Val); 2]>;
+
+/// The value at a place on the stack, as the general path's value.
+fn val_at(stack: &[Lin], quotients: &Quotients, at: usize) -> Option<Val> {
+    match quotients.iter().find(|(place, _)| *place == at) {
+        Some((_, v)) => Some(*v),
+        None => stack.get(at)?.val(),
+    }
+}
+
+/// `a / b` ([`Val::div`]), from the integers: each end of the quotient is a ratio of the ends'
+/// integers, `10^(ea - eb)` folded into one side; `None` where the general path errs or would not
+/// fit (the divisor zero or its interval holding zero).
+fn div(a: Lin, b: Lin, unit: Unit) -> Option<Val> {
+    let (b_lo, b_hi) = (i128::from(b.n) - i128::from(b.w), i128::from(b.n) + i128::from(b.w));
+    if b.n == 0 || (b_lo <= 0 && b_hi >= 0) {
+        return None;
+    }
+    let (a_lo, a_hi) = (i128::from(a.n) - i128::from(a.w), i128::from(a.n) + i128::from(a.w));
+    let k = a.e.checked_sub(b.e)?;
+    let scale = ten_to(k.unsigned_abs())?;
+    let ratio = |n: i128, d: i128| -> Option<Frac> {
+        let (n, d) = if k >= 0 { (n.checked_mul(scale)?, d) } else { (n, d.checked_mul(scale)?) };
+        if d < 0 { Some((n.checked_neg()?, d.checked_neg()?)) } else { Some((n, d)) }
+    };
+    let pt = ratio(i128::from(a.n), i128::from(b.n))?;
+    if a.w == 0 && b.w == 0 {
+        return Some(Val::exact(pt, unit));
+    }
+    let (lo, hi) = if b_lo > 0 {
+        let lo = if a_lo >= 0 { ratio(a_lo, b_hi)? } else { ratio(a_lo, b_lo)? };
+        let hi = if a_hi >= 0 { ratio(a_hi, b_lo)? } else { ratio(a_hi, b_hi)? };
+        (lo, hi)
+    } else {
+        let lo = if a_hi >= 0 { ratio(a_hi, b_hi)? } else { ratio(a_hi, b_lo)? };
+        let hi = if a_lo >= 0 { ratio(a_lo, b_lo)? } else { ratio(a_lo, b_hi)? };
+        (lo, hi)
+    };
+    Some(Val { lo, pt, hi, unit })
 }
 
 /// What the fast form of an op adds to the op itself.
@@ -146,6 +249,7 @@ pub fn exec(
 ) -> Option<Result<Truth, Gap>> {
     let Inputs { program, sheets, entity, rows } = *at;
     stack.clear();
+    let mut quotients = Quotients::new();
     for (i, (op, fast)) in ops.iter().zip(lin).enumerate() {
         let gap = |(shift, at): (Option<usize>, Period)| Some(Err(Gap { op: i, shift, at }));
         match op {
@@ -225,6 +329,10 @@ pub fn exec(
                 let w = v.w.checked_mul(m.n.checked_abs()?)?;
                 stack.push(Lin { n, w, e: v.e.checked_add(m.e)?, unit });
             }
+            Op::Abs if quotients.last().is_some_and(|(place, _)| *place + 1 == stack.len()) => {
+                let (_, v) = quotients.last_mut()?;
+                *v = v.abs()?;
+            }
             Op::Abs => {
                 let v = stack.last_mut()?;
                 if v.n.checked_sub(v.w)? >= 0 {
@@ -273,6 +381,20 @@ pub fn exec(
                 }
                 return Some(Ok(truth));
             }
+            Op::Compare(links) if !quotients.is_empty() => {
+                let from = stack.len().checked_sub(links.len() + 1)?;
+                let mut truth = Truth::decided(true);
+                for (k, &op) in links.iter().enumerate() {
+                    let (a, b) = (val_at(stack, &quotients, from + k)?, val_at(stack, &quotients, from + k + 1)?);
+                    truth = truth.and(exec::link(a, op, b)?);
+                }
+                return Some(Ok(truth));
+            }
+            Op::Approx(tol) if !quotients.is_empty() => {
+                let from = stack.len().checked_sub(2)?;
+                let pair = [val_at(stack, &quotients, from)?, val_at(stack, &quotients, from + 1)?];
+                return exec::approx(&pair, tol.as_ref()).map(|holds| Ok(Truth::decided(holds)));
+            }
             Op::Compare(links) => {
                 let values = stack.get(stack.len().checked_sub(links.len() + 1)?..)?;
                 let mut truth = Truth::decided(true);
@@ -285,7 +407,28 @@ pub fn exec(
                 let [a, b] = stack.get(stack.len().checked_sub(2)?..)? else { return None };
                 return approx(*a, *b, tol.as_ref()).map(|holds| Ok(Truth::decided(holds)));
             }
-            Op::Div | Op::Growth => return None,
+            Op::Div => {
+                let (b, a) = (stack.pop()?, stack.pop()?);
+                // a bare zero stays bare through a quotient: the evaluator's to do
+                if a.is_bare_zero() && a.w == 0 {
+                    return None;
+                }
+                let v = div(a, b, units::over(a.unit, b.unit).ok()?)?;
+                stack.push(a);
+                quotients.push((stack.len() - 1, v));
+            }
+            Op::Growth => {
+                let (before, now) = (stack.pop()?, stack.pop()?);
+                same(&[now, before])?;
+                // from zero or a loss the growth is not meaningful: a skip, the evaluator's
+                if before.n <= 0 {
+                    return None;
+                }
+                let percent = Unit::Ratio(RatioStyle::Percent);
+                let v = div(now, before, percent)?.sub(Val::exact(ONE, Unit::None), percent)?;
+                stack.push(now);
+                quotients.push((stack.len() - 1, v));
+            }
         }
     }
     None

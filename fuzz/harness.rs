@@ -369,6 +369,16 @@ rule divide_first: a / (b - b) < d[-1y] / a
 rule growth_d: growth(d, d[-1q]) < 500%
 rule year_back: b[-1y] + c <= a + d[-1q]
 rule guided_year at FY2025: a in guidance.a
+rule scaled_neg: d * -2.5 <= a
+rule drift: abs(a - b - c) <= 3 USD m
+rule moved: abs(change(a, a[-1q])) <= 100 USD m
+rule spread: width(guidance.a) >= mid(guidance.a) * 0.1
+rule by_negative: a / d >= -500%
+rule quotient_right: 20% >= b / a
+rule quotient_across_zero: abs(d / a) <= 10%
+rule quotients_chain: -100% <= d / a <= c / a
+rule growth_pp: m ~= growth(c, c[-1q]) within 0.5pp
+rule growth_loss: growth(d, d[-1y]) >= -50%
 "#;
 
 /// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`
@@ -419,7 +429,13 @@ pub fn kernel_data(bytes: &[u8]) -> String {
                 }
             };
             row("a", a, scale, money, "actual", 1);
-            row("b", b, scale, money, "actual", 2);
+            // now and then `b` one digit finer than the others: figures of two scales in one check
+            if kind % 5 == 0 && scale < 25 {
+                let finer = b * 10 + i128::from(next() % 11) - 5;
+                row("b", finer, scale + 1, money, "actual", 2);
+            } else {
+                row("b", b, scale, money, "actual", 2);
+            }
             row("c", c, scale, money, "actual", 4);
             row("d", d, scale, money, "actual", 8);
             row("m", m, m_scale, "%", "actual", 16);

@@ -120,7 +120,8 @@ pub fn rule(program: &Program, rule: &Rule) -> Option<Kernel> {
         }
         _ => return None,
     }
-    (c.ops.len() <= MAX_OPS).then_some(Kernel { ops: c.ops })
+    let lin = super::lin::program(&c.ops);
+    (c.ops.len() <= MAX_OPS).then_some(Kernel { ops: c.ops, lin })
 }
 
 /// A range a kernel reads: a fact of no vintage, at a period the shifts lead to, or a literal.

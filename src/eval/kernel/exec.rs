@@ -19,7 +19,7 @@ use super::frac::{self, ONE, Val, ZERO, at_most, cmp};
 
 /// The values of a kernel run, kept between checks so that a run allocates once.
 #[derive(Debug, Default)]
-pub struct Stack(Vec<Val>);
+pub struct Stack(Vec<Val>, pub(super) Vec<super::lin::Lin>);
 
 /// What a kernel found of a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,12 @@ pub struct Inputs<'a> {
 
 /// What a kernel finds of the check at an entity and period.
 pub fn run(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
-    match exec(ops, at, period, stack) {
+    verdict(exec(ops, at, period, stack))
+}
+
+/// The verdict of what a kernel found (`None`: it cannot tell).
+pub(super) fn verdict(found: Option<Result<Truth, Gap>>) -> Verdict {
+    match found {
         Some(Ok(t)) if !t.borderline => {
             if t.holds {
                 Verdict::Pass
@@ -205,7 +210,7 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
 
 /// The check's period moved by each shift in turn; where a shift leads nowhere (a skip), its index
 /// and the period it would move.
-fn moved(
+pub(super) fn moved(
     sheets: &Sheets,
     entity: EntityId,
     period: Period,
@@ -219,7 +224,7 @@ fn moved(
 }
 
 /// The slot a read reads; where it has no value, where the evaluator finds the gap.
-fn slot(read: &Read, at: &Inputs, period: Period) -> Result<Packed, (Option<usize>, Period)> {
+pub(super) fn slot(read: &Read, at: &Inputs, period: Period) -> Result<Packed, (Option<usize>, Period)> {
     let to = moved(at.sheets, at.entity, period, &read.shifts)?;
     match at.rows.get(read.input as usize).map_or(Packed::Other, |row| row.packed(to)) {
         Packed::Empty => Err((None, to)),
@@ -281,7 +286,7 @@ fn compare(stack: &[Val], ops: &[CmpOp]) -> Option<Truth> {
 /// `a op b` on the points, and whether values inside the intervals could give the opposite
 /// ([`crate::eval::verdict::compare`], on fractions); `None` where the units are the evaluator's
 /// to align.
-fn link(a: Val, op: CmpOp, b: Val) -> Option<Truth> {
+pub(super) fn link(a: Val, op: CmpOp, b: Val) -> Option<Truth> {
     common(&[a, b])?;
     let holds = relation(op, cmp(a.pt, b.pt));
     let (low_high, high_low) = (cmp(a.lo, b.hi), cmp(a.hi, b.lo));
@@ -300,7 +305,7 @@ fn link(a: Val, op: CmpOp, b: Val) -> Option<Truth> {
 
 /// `a ~= b [within T]`: the intervals come within the tolerance of each other
 /// ([`crate::num::Num::within`], the tolerance as [`crate::eval::expr::tolerance`] makes it).
-fn approx(stack: &[Val], tol: Option<&Tol>) -> Option<bool> {
+pub(super) fn approx(stack: &[Val], tol: Option<&Tol>) -> Option<bool> {
     let [a, b] = stack.get(stack.len().checked_sub(2)?..)? else { return None };
     let unit = common(&[*a, *b])?;
     let a_unit = if a.unit == Unit::Fraction { unit } else { a.unit };

@@ -21,6 +21,7 @@
 mod compile;
 mod exec;
 mod frac;
+mod lin;
 
 use crate::check::{Program, RuleId};
 use crate::data::{EntityId, Row, Sheets};
@@ -36,6 +37,8 @@ pub use exec::{Gap, Inputs, Stack, Verdict};
 #[derive(Debug, Clone)]
 pub struct Kernel {
     ops: Vec<compile::Op>,
+    /// The ops' fast forms, where every op has one ([`lin`]).
+    lin: Option<Box<[lin::LinOp]>>,
 }
 
 /// The kernels of a program's rules, by rule (`None` for a rule of a shape no kernel covers).
@@ -78,6 +81,12 @@ impl Kernel {
     /// the evaluator".
     /// The entity is the one `inputs` read.
     pub fn run(&self, inputs: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
+        // the fast path first, where it applies; where it cannot tell, the general path from the start
+        if let Some(fast) = &self.lin
+            && let Some(found) = lin::exec(&self.ops, fast, inputs, period, &mut stack.1)
+        {
+            return exec::verdict(Some(found));
+        }
         exec::run(&self.ops, inputs, period, stack)
     }
 

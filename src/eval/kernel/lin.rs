@@ -1,0 +1,507 @@
+//! The fast path of a kernel whose values stay symmetric intervals of decimals: figures, their sums
+//! and differences, a product by an exact number, a range's ends, width and midpoint, compared.
+//! A value is `(n ± w) · 10^e` in its unit's base, `n` and `w` in 64 bits: a figure is its digits in
+//! tenths of its last digit, ± 5; values of one exponent add by their integers alone, no fraction,
+//! no `i128` division, 24 bytes a value instead of 112. A quotient (`/`, `growth`) is made from
+//! the ends' integers at once (no product of fractions to form), kept aside as the general path's
+//! value, and read only by `abs` and the comparison or `~=` at the end, which are the general path's.
+//!
+//! It runs first where every op of a kernel has a fast form ([`program`]), and answers only where
+//! each op computed exactly what [`super::exec`] would (the same intervals, the same order of
+//! inputs, the same gap); anywhere else (a unit not the same throughout, an overflow of 64 bits, an
+//! interval that would not stay symmetric) it answers `None`, and the kernel's general path runs
+//! the check from the start, so it decides nothing the general path would not.
+
+use crate::data::Packed;
+use crate::eval::units;
+use crate::eval::verdict::{Truth, relation};
+use crate::num::{RatioStyle, Unit};
+use crate::period::Period;
+use crate::syntax::ast::CmpOp;
+
+use super::compile::{Op, Ranged, Tol};
+use super::exec::{self, Gap, Inputs, moved, slot};
+use super::frac::{self, Frac, ONE, Val, cmp, ten_to};
+
+/// A value: the interval `[n - w, n + w] · 10^e` in its unit's base, `w >= 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lin {
+    n: i64,
+    w: i64,
+    e: i32,
+    unit: Unit,
+}
+
+/// `10^k` in 64 bits, for `k <= 18`.
+fn pow10(k: u32) -> Option<i64> {
+    const POWERS: [i64; 19] = {
+        let mut table = [1i64; 19];
+        let mut k = 1;
+        while k < 19 {
+            table[k] = table[k - 1] * 10;
+            k += 1;
+        }
+        table
+    };
+    POWERS.get(k as usize).copied()
+}
+
+impl Lin {
+    /// A written figure ([`Val::figure`]): tenths of its last digit, ± 5.
+    #[inline]
+    fn figure(digits: i64, scale: u32, unit: Unit) -> Option<Lin> {
+        Some(Lin { n: digits.checked_mul(10)?, w: 5, e: unit.exponent() - scale as i32 - 1, unit })
+    }
+
+    /// A value of the general path, where it is a symmetric interval of decimals of 64 bits.
+    fn of_val(v: &Val) -> Option<Lin> {
+        let (pn, pd) = v.pt;
+        let (lo, hi) = (v.lo, v.hi);
+        if lo.1 != pd || hi.1 != pd {
+            return None;
+        }
+        let k = (0..19u32).find(|&k| pow10(k).is_some_and(|p| i128::from(p) == pd))?;
+        let w = hi.0.checked_sub(pn)?;
+        if w < 0 || pn.checked_sub(lo.0)? != w {
+            return None;
+        }
+        Some(Lin { n: i64::try_from(pn).ok()?, w: i64::try_from(w).ok()?, e: -(k as i32), unit: v.unit })
+    }
+
+    /// This value's integers at a lower exponent `e`.
+    #[inline]
+    fn at(self, e: i32) -> Option<(i64, i64)> {
+        if e == self.e {
+            return Some((self.n, self.w));
+        }
+        let f = pow10(u32::try_from(self.e.checked_sub(e)?).ok()?)?;
+        Some((self.n.checked_mul(f)?, self.w.checked_mul(f)?))
+    }
+
+    /// The point, low and high ends as fractions, for the general path's arithmetic.
+    fn point(self) -> Option<Frac> {
+        let (n, e) = (i128::from(self.n), self.e);
+        if e >= 0 { Some((n.checked_mul(ten_to(e as u32)?)?, 1)) } else { Some((n, ten_to(e.unsigned_abs())?)) }
+    }
+
+    /// This value as the general path's: the same three numbers, as fractions.
+    fn val(self) -> Option<Val> {
+        let (n, w) = (i128::from(self.n), i128::from(self.w));
+        let at = |x: i128| -> Option<Frac> {
+            if self.e >= 0 {
+                Some((x.checked_mul(ten_to(self.e as u32)?)?, 1))
+            } else {
+                Some((x, ten_to(self.e.unsigned_abs())?))
+            }
+        };
+        Some(Val { lo: at(n - w)?, pt: at(n)?, hi: at(n + w)?, unit: self.unit })
+    }
+
+    fn is_bare_zero(&self) -> bool {
+        self.unit == Unit::None && self.n == 0
+    }
+}
+
+/// `a ± b` (`minus`), in `unit`: the points added, the half-widths always added.
+#[inline]
+fn add(a: Lin, b: Lin, minus: bool, unit: Unit) -> Option<Lin> {
+    let e = a.e.min(b.e);
+    let ((an, aw), (bn, bw)) = (a.at(e)?, b.at(e)?);
+    let n = if minus { an.checked_sub(bn)? } else { an.checked_add(bn)? };
+    Some(Lin { n, w: aw.checked_add(bw)?, e, unit })
+}
+
+/// The one unit of values that all have it, not a pure number (where a bare zero could take
+/// another's unit, or units differ, [`super::exec`]'s `common` aligns them: the general path's).
+#[inline]
+fn same(values: &[Lin]) -> Option<Unit> {
+    let (first, rest) = values.split_first()?;
+    (first.unit != Unit::None && rest.iter().all(|v| v.unit == first.unit)).then_some(first.unit)
+}
+
+/// A kernel's ops in their fast form, one for one (a gap names the op by its index), where every
+/// op has one.
+pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
+    quotients_end(ops)?;
+    ops.iter()
+        .map(|op| {
+            Some(match op {
+                Op::Fact(_) | Op::SumOf { .. } | Op::Reach(_) | Op::Scope(_) => LinOp::Same,
+                Op::Lit(v) => LinOp::Lit(Lin::of_val(v)?),
+                Op::Neg | Op::Sum(_) | Op::Mul | Op::Abs | Op::Change | Op::Compare(_) | Op::Approx(_) => LinOp::Same,
+                Op::In(Ranged::Column(_)) | Op::Part { range: Ranged::Column(_), .. } => LinOp::Same,
+                Op::In(Ranged::Literal(ends)) | Op::Part { range: Ranged::Literal(ends), .. } => {
+                    let end = |v: &Option<Val>| v.as_ref().map(Lin::of_val).map(|l| l.ok_or(())).transpose().ok();
+                    LinOp::Ends(end(&ends.0)?, end(&ends.1)?)
+                }
+                Op::Div | Op::Growth => LinOp::Same,
+            })
+        })
+        .collect()
+}
+
+/// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs` or to the comparison or
+/// `~=` at its end, its operands plain values: a quotient is kept aside as the general path's value
+/// ([`Quotients`]), which nothing but those ops reads. `None` otherwise (no fast form).
+fn quotients_end(ops: &[Op]) -> Option<()> {
+    // whether each value on the stack is a quotient
+    let mut stack: Vec<bool> = Vec::new();
+    let plain = |stack: &mut Vec<bool>, k: usize| -> Option<()> {
+        let from = stack.len().checked_sub(k)?;
+        if stack[from..].iter().any(|&q| q) {
+            return None;
+        }
+        stack.truncate(from);
+        Some(())
+    };
+    for op in ops {
+        match op {
+            Op::Fact(_) | Op::SumOf { .. } | Op::Lit(_) | Op::Part { .. } => stack.push(false),
+            Op::Reach(_) | Op::Scope(_) => {}
+            Op::Neg => {
+                plain(&mut stack, 1)?;
+                stack.push(false);
+            }
+            Op::Sum(negative) => {
+                plain(&mut stack, negative.len())?;
+                stack.push(false);
+            }
+            Op::Mul | Op::Change => {
+                plain(&mut stack, 2)?;
+                stack.push(false);
+            }
+            Op::Div | Op::Growth => {
+                plain(&mut stack, 2)?;
+                stack.push(true);
+            }
+            Op::Abs => {
+                stack.last()?;
+            }
+            Op::In(_) => plain(&mut stack, 1)?,
+            Op::Compare(_) | Op::Approx(_) => {}
+        }
+    }
+    Some(())
+}
+
+/// The quotients of a check, as the general path's values, by their place on the stack (the
+/// place of a quotient does not change: nothing takes it off but the ops [`quotients_end`] allows).
+type Quotients = smallvec::SmallVec<[(usize, Val); 2]>;
+
+/// The value at a place on the stack, as the general path's value.
+fn val_at(stack: &[Lin], quotients: &Quotients, at: usize) -> Option<Val> {
+    match quotients.iter().find(|(place, _)| *place == at) {
+        Some((_, v)) => Some(*v),
+        None => stack.get(at)?.val(),
+    }
+}
+
+/// `a / b` ([`Val::div`]), from the integers: each end of the quotient is a ratio of the ends'
+/// integers, `10^(ea - eb)` folded into one side; `None` where the general path errs or would not
+/// fit (the divisor zero or its interval holding zero).
+fn div(a: Lin, b: Lin, unit: Unit) -> Option<Val> {
+    let (b_lo, b_hi) = (i128::from(b.n) - i128::from(b.w), i128::from(b.n) + i128::from(b.w));
+    if b.n == 0 || (b_lo <= 0 && b_hi >= 0) {
+        return None;
+    }
+    let (a_lo, a_hi) = (i128::from(a.n) - i128::from(a.w), i128::from(a.n) + i128::from(a.w));
+    let k = a.e.checked_sub(b.e)?;
+    let scale = ten_to(k.unsigned_abs())?;
+    let ratio = |n: i128, d: i128| -> Option<Frac> {
+        let (n, d) = if k >= 0 { (n.checked_mul(scale)?, d) } else { (n, d.checked_mul(scale)?) };
+        if d < 0 { Some((n.checked_neg()?, d.checked_neg()?)) } else { Some((n, d)) }
+    };
+    let pt = ratio(i128::from(a.n), i128::from(b.n))?;
+    if a.w == 0 && b.w == 0 {
+        return Some(Val::exact(pt, unit));
+    }
+    let (lo, hi) = if b_lo > 0 {
+        let lo = if a_lo >= 0 { ratio(a_lo, b_hi)? } else { ratio(a_lo, b_lo)? };
+        let hi = if a_hi >= 0 { ratio(a_hi, b_lo)? } else { ratio(a_hi, b_hi)? };
+        (lo, hi)
+    } else {
+        let lo = if a_hi >= 0 { ratio(a_hi, b_hi)? } else { ratio(a_hi, b_lo)? };
+        let hi = if a_lo >= 0 { ratio(a_lo, b_lo)? } else { ratio(a_lo, b_hi)? };
+        (lo, hi)
+    };
+    Some(Val { lo, pt, hi, unit })
+}
+
+/// What the fast form of an op adds to the op itself.
+#[derive(Debug, Clone)]
+pub enum LinOp {
+    /// The op as it is.
+    Same,
+    /// A literal, in the fast form.
+    Lit(Lin),
+    /// A literal range's ends, in the fast form.
+    Ends(Option<Lin>, Option<Lin>),
+}
+
+/// A check's verdict as [`super::exec`] finds it, by the fast path; `None` where the fast path
+/// cannot tell (the general path then runs the check).
+pub fn exec(
+    ops: &[Op],
+    lin: &[LinOp],
+    at: &Inputs,
+    period: Period,
+    stack: &mut Vec<Lin>,
+) -> Option<Result<Truth, Gap>> {
+    let Inputs { program, sheets, entity, rows } = *at;
+    stack.clear();
+    let mut quotients = Quotients::new();
+    for (i, (op, fast)) in ops.iter().zip(lin).enumerate() {
+        let gap = |(shift, at): (Option<usize>, Period)| Some(Err(Gap { op: i, shift, at }));
+        match op {
+            Op::Fact(read) => match slot(read, at, period) {
+                Ok(Packed::Figure(digits, scale, unit)) => stack.push(Lin::figure(digits, scale, unit)?),
+                Ok(_) => return None,
+                Err(missing) => return gap(missing),
+            },
+            Op::SumOf { inputs, shifts, .. } => {
+                let to = match moved(sheets, entity, period, shifts) {
+                    Ok(to) => to,
+                    Err(missing) => return gap(missing),
+                };
+                let mut total: Option<Lin> = None;
+                for &input in inputs.iter() {
+                    match rows.get(input as usize)?.packed(to) {
+                        Packed::Empty => {}
+                        Packed::Figure(digits, scale, unit) => {
+                            let v = Lin::figure(digits, scale, unit)?;
+                            total = Some(match total {
+                                None if unit != Unit::None => v,
+                                Some(t) if t.unit == unit => add(t, v, false, unit)?,
+                                _ => return None,
+                            });
+                        }
+                        Packed::Range(_) | Packed::Other => return None,
+                    }
+                }
+                stack.push(total?);
+            }
+            Op::Lit(_) => match fast {
+                LinOp::Lit(v) => stack.push(*v),
+                _ => return None,
+            },
+            Op::Reach(shifts) => {
+                if let Err(missing) = moved(sheets, entity, period, shifts) {
+                    return gap(missing);
+                }
+            }
+            Op::Scope(cell) => {
+                if !program.cells[*cell].scopes.admits(entity) {
+                    return None;
+                }
+            }
+            Op::Neg => {
+                let v = stack.last_mut()?;
+                v.n = v.n.checked_neg()?;
+            }
+            Op::Sum(negative) => {
+                let from = stack.len().checked_sub(negative.len())?;
+                let terms = &stack[from..];
+                let unit = same(terms)?;
+                let first = terms[0];
+                let mut total = if negative[0] { Lin { n: first.n.checked_neg()?, ..first } } else { first };
+                for (v, &neg) in terms[1..].iter().zip(&negative[1..]) {
+                    total = add(total, *v, neg, unit)?;
+                }
+                stack.truncate(from);
+                stack.push(total);
+            }
+            Op::Mul => {
+                let (b, a) = (stack.pop()?, stack.pop()?);
+                // a bare zero stays bare through a product: the evaluator's to do
+                if (a.is_bare_zero() && a.w == 0) || (b.is_bare_zero() && b.w == 0) {
+                    return None;
+                }
+                // a product by an exact number stays a symmetric interval; of two intervals, not
+                let (v, m) = if b.w == 0 {
+                    (a, b)
+                } else if a.w == 0 {
+                    (b, a)
+                } else {
+                    return None;
+                };
+                let unit = units::times(a.unit, b.unit).ok()?;
+                let n = v.n.checked_mul(m.n)?;
+                let w = v.w.checked_mul(m.n.checked_abs()?)?;
+                stack.push(Lin { n, w, e: v.e.checked_add(m.e)?, unit });
+            }
+            Op::Abs if quotients.last().is_some_and(|(place, _)| *place + 1 == stack.len()) => {
+                let (_, v) = quotients.last_mut()?;
+                *v = v.abs()?;
+            }
+            Op::Abs => {
+                let v = stack.last_mut()?;
+                if v.n.checked_sub(v.w)? >= 0 {
+                    // as it is
+                } else if v.n.checked_add(v.w)? <= 0 {
+                    v.n = v.n.checked_neg()?;
+                } else {
+                    // an interval across zero: `[0, max]`, not symmetric
+                    return None;
+                }
+            }
+            Op::Change => {
+                let (before, now) = (stack.pop()?, stack.pop()?);
+                let unit = same(&[now, before])?;
+                let shown = if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
+                stack.push(add(now, before, true, shown)?);
+            }
+            Op::Part { mid, range } => {
+                let (Some(lo), Some(hi)) = (match ends(range, fast, at, period)? {
+                    Ok(ends) => ends,
+                    Err(missing) => return gap(missing),
+                }) else {
+                    return None;
+                };
+                let unit = same(&[lo, hi])?;
+                let v = if *mid {
+                    // (lo + hi) / 2 = (lo + hi) * 5 / 10
+                    let sum = add(lo, hi, false, unit)?;
+                    Lin { n: sum.n.checked_mul(5)?, w: sum.w.checked_mul(5)?, e: sum.e.checked_sub(1)?, unit }
+                } else {
+                    add(hi, lo, true, unit)?
+                };
+                stack.push(v);
+            }
+            Op::In(range) => {
+                let v = *stack.last()?;
+                let (lo, hi) = match ends(range, fast, at, period)? {
+                    Ok(ends) => ends,
+                    Err(missing) => return gap(missing),
+                };
+                let mut truth = Truth::decided(true);
+                for (op, bound) in [(CmpOp::Ge, lo), (CmpOp::Le, hi)] {
+                    if let Some(b) = bound {
+                        truth = truth.and(link(v, op, b)?);
+                    }
+                }
+                return Some(Ok(truth));
+            }
+            Op::Compare(links) if !quotients.is_empty() => {
+                let from = stack.len().checked_sub(links.len() + 1)?;
+                let mut truth = Truth::decided(true);
+                for (k, &op) in links.iter().enumerate() {
+                    let (a, b) = (val_at(stack, &quotients, from + k)?, val_at(stack, &quotients, from + k + 1)?);
+                    truth = truth.and(exec::link(a, op, b)?);
+                }
+                return Some(Ok(truth));
+            }
+            Op::Approx(tol) if !quotients.is_empty() => {
+                let from = stack.len().checked_sub(2)?;
+                let pair = [val_at(stack, &quotients, from)?, val_at(stack, &quotients, from + 1)?];
+                return exec::approx(&pair, tol.as_ref()).map(|holds| Ok(Truth::decided(holds)));
+            }
+            Op::Compare(links) => {
+                let values = stack.get(stack.len().checked_sub(links.len() + 1)?..)?;
+                let mut truth = Truth::decided(true);
+                for (pair, &op) in values.windows(2).zip(links.iter()) {
+                    truth = truth.and(link(pair[0], op, pair[1])?);
+                }
+                return Some(Ok(truth));
+            }
+            Op::Approx(tol) => {
+                let [a, b] = stack.get(stack.len().checked_sub(2)?..)? else { return None };
+                return approx(*a, *b, tol.as_ref()).map(|holds| Ok(Truth::decided(holds)));
+            }
+            Op::Div => {
+                let (b, a) = (stack.pop()?, stack.pop()?);
+                // a bare zero stays bare through a quotient: the evaluator's to do
+                if a.is_bare_zero() && a.w == 0 {
+                    return None;
+                }
+                let v = div(a, b, units::over(a.unit, b.unit).ok()?)?;
+                stack.push(a);
+                quotients.push((stack.len() - 1, v));
+            }
+            Op::Growth => {
+                let (before, now) = (stack.pop()?, stack.pop()?);
+                same(&[now, before])?;
+                // from zero or a loss the growth is not meaningful: a skip, the evaluator's
+                if before.n <= 0 {
+                    return None;
+                }
+                let percent = Unit::Ratio(RatioStyle::Percent);
+                let v = div(now, before, percent)?.sub(Val::exact(ONE, Unit::None), percent)?;
+                stack.push(now);
+                quotients.push((stack.len() - 1, v));
+            }
+        }
+    }
+    None
+}
+
+/// The two ends of a range.
+type Ends = (Option<Lin>, Option<Lin>);
+
+/// A range's ends (a figure is a range of one point), or where it has no value.
+fn ends(range: &Ranged, fast: &LinOp, at: &Inputs, period: Period) -> Option<Result<Ends, (Option<usize>, Period)>> {
+    match range {
+        Ranged::Literal(_) => match fast {
+            LinOp::Ends(lo, hi) => Some(Ok((*lo, *hi))),
+            _ => None,
+        },
+        Ranged::Column(read) => match slot(read, at, period) {
+            Ok(Packed::Range(r)) => {
+                let end = |q: Option<crate::num::Quantity>| match q {
+                    Some(q) => Lin::figure(i64::try_from(q.value.mantissa()).ok()?, q.value.scale(), q.unit).map(Some),
+                    None => Some(None),
+                };
+                Some(Ok((end(r.lo)?, end(r.hi)?)))
+            }
+            Ok(Packed::Figure(digits, scale, unit)) => {
+                let v = Lin::figure(digits, scale, unit)?;
+                Some(Ok((Some(v), Some(v))))
+            }
+            Ok(Packed::Empty | Packed::Other) => None,
+            Err(missing) => Some(Err(missing)),
+        },
+    }
+}
+
+/// `a op b` ([`super::exec`]'s `link`), on the integers of one exponent.
+#[inline]
+fn link(a: Lin, op: CmpOp, b: Lin) -> Option<Truth> {
+    same(&[a, b])?;
+    let e = a.e.min(b.e);
+    let ((an, aw), (bn, bw)) = (a.at(e)?, b.at(e)?);
+    let (an, aw, bn, bw) = (i128::from(an), i128::from(aw), i128::from(bn), i128::from(bw));
+    let holds = relation(op, an.cmp(&bn));
+    let (low_high, high_low) = ((an - aw).cmp(&(bn + bw)), (an + aw).cmp(&(bn - bw)));
+    let meet = low_high.is_le() && high_low.is_ge();
+    let same_point = aw == 0 && bw == 0 && an == bn;
+    let (can_hold, can_fail) = match op {
+        CmpOp::Lt => (low_high.is_lt(), high_low.is_ge()),
+        CmpOp::Le => (low_high.is_le(), high_low.is_gt()),
+        CmpOp::Gt => (high_low.is_gt(), low_high.is_le()),
+        CmpOp::Ge => (high_low.is_ge(), low_high.is_lt()),
+        CmpOp::Eq => (meet, !same_point),
+        CmpOp::Ne => (!same_point, meet),
+    };
+    Some(Truth { holds, borderline: can_hold && can_fail })
+}
+
+/// `a ~= b [within T]` ([`super::exec`]'s `approx`): `a.lo - b.hi <= tol` and `b.lo - a.hi <= tol`,
+/// that is `(|a - b| - wa - wb) · 10^e <= tol` on the points.
+fn approx(a: Lin, b: Lin, tol: Option<&Tol>) -> Option<bool> {
+    let unit = same(&[a, b])?;
+    let e = a.e.min(b.e);
+    let ((an, aw), (bn, bw)) = (a.at(e)?, b.at(e)?);
+    let (an, aw, bn, bw) = (i128::from(an), i128::from(aw), i128::from(bn), i128::from(bw));
+    let gap = (an - bn).abs() - aw - bw;
+    let Some(t) = tol else { return Some(gap <= 0) };
+    let a_unit = if a.unit == Unit::Fraction { unit } else { a.unit };
+    if !matches!(t.unit, Unit::None | Unit::Ratio(RatioStyle::Percent)) {
+        units::common([a_unit, t.unit]).ok()?;
+    }
+    let b_point = Lin { n: b.n, w: 0, e: b.e, unit }.point()?;
+    let tol = match t.unit {
+        Unit::Ratio(RatioStyle::Percent) => frac::mul(frac::abs(b_point)?, t.value)?,
+        _ => frac::abs(t.value)?,
+    };
+    let gap = Lin { n: i64::try_from(gap).ok()?, w: 0, e, unit }.point()?;
+    Some(cmp(gap, tol).is_le())
+}

@@ -956,3 +956,50 @@ fn timings_say_what_the_run_did_on_stderr_only() {
     }
     assert_eq!(sheets.len(), 60 * 8 + 40 * 2 + 60 * 2, "the generated facts");
 }
+
+/// A reader that gives its text, then fails: as a disk that errs part way through a file.
+struct Failing<'a>(&'a [u8]);
+
+impl std::io::Read for Failing<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_bad_row_is_said_before_what_reading_on_finds_after_it() {
+    // A bad period at 2 MiB, in the first batch (4 MiB) of a 15 MB file: the workers parse that batch
+    // while the next is read, and the row stops the stream before the size limit or a read error met
+    // in reading on.
+    let mut text = big_csv(400_000, "");
+    let start = text[..2 << 20].rfind('\n').unwrap() + 1;
+    let end = start + text[start..].find('\n').unwrap();
+    let row = text[start..end].replace("2025Q4", "2025Q9");
+    text.replace_range(start..end, &row);
+    assert!(text.len() > 10 << 20, "{}", text.len());
+    let stopped = |limit: u64, read: &mut dyn Read| {
+        let (mut builder, mut lines) = (SheetBuilder::default(), LineIndex::default());
+        builder.add_source(SourceId(0), None);
+        stream(read, SourceId(0), limit, &mut builder, &mut lines)
+    };
+    let at = |how: std::io::Result<Streamed>| match how {
+        Ok(Streamed::Stopped(at)) => at,
+        other => panic!("{other:?}"),
+    };
+    let bad = at(stopped(u64::MAX, &mut text.as_bytes()));
+    assert!((start as u64..=end as u64).contains(&bad), "{bad} in {start}..{end}");
+    // the limit passed while the batch after the bad row's is read
+    assert_eq!(at(stopped(5 << 20, &mut text.as_bytes())), bad);
+    // a read error in the batch after it
+    assert_eq!(at(stopped(u64::MAX, &mut Failing(&text.as_bytes()[..6 << 20]))), bad);
+    // with no bad row before it, the limit and the error are what is said
+    let clean = big_csv(400_000, "");
+    assert_eq!(at(stopped(5 << 20, &mut clean.as_bytes())), 5 << 20);
+    assert!(stopped(u64::MAX, &mut Failing(&clean.as_bytes()[..6 << 20])).is_err());
+}

@@ -67,7 +67,9 @@ pub fn stream(
     // A file of one chunk is read on the calling thread (a run of a few small files starts no worker).
     let n = (&mut input).take(CHUNK as u64 + 1).read_to_end(&mut pending)?;
     let mut run = Run { builder, lines, line: 0, merge: Merge::default(), spares: Vec::new() };
-    if n <= CHUNK {
+    // On a worker of the pool itself the stream would wait for chunks queued behind it (a pool of one
+    // thread never parses them): there it parses on its own thread.
+    if n <= CHUNK || crate::workers::pool().current_thread_index().is_some() {
         return run.stream(pending, input, file, limit, None);
     }
     crate::workers::pool().in_place_scope(|scope| run.stream(pending, input, file, limit, Some(scope)))
@@ -132,11 +134,20 @@ impl Run<'_> {
             while !at_end && (pending.len() < BATCH || whole_line_wanted) {
                 let filled = pending.len();
                 // read into the buffer's spare room, which is not zeroed first
-                let n = (&mut input).take(CHUNK as u64).read_to_end(&mut pending)?;
-                at_end = n == 0;
-                whole_line_wanted &= memchr::memchr(b'\n', &pending[filled..]).is_none();
-                if base + pending.len() as u64 > limit {
-                    return Ok(Streamed::Stopped(limit));
+                let read = (&mut input).take(CHUNK as u64).read_to_end(&mut pending);
+                // a row of the batches in flight comes before what reading finds (an error, the limit):
+                // where one stops the stream, that is what is said, as when the stream read after merging
+                let stop = match read {
+                    Ok(n) => {
+                        at_end = n == 0;
+                        whole_line_wanted &= memchr::memchr(b'\n', &pending[filled..]).is_none();
+                        (base + pending.len() as u64 > limit).then_some(Ok(Streamed::Stopped(limit)))
+                    }
+                    Err(e) => Some(Err(e)),
+                };
+                if let Some(stop) = stop {
+                    let all = flight.spawned;
+                    return self.merge_up_to(&mut flight, all).map_or(stop, |at| Ok(Streamed::Stopped(at)));
                 }
             }
             if first {

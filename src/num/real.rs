@@ -946,6 +946,28 @@ mod tests {
         assert_eq!(two_thirds.neg().round(1).unwrap(), Real::from(Decimal::new(-7, 1)));
     }
 
+    /// `count` quotients of both signs: every pair of the 64-bit ends first (1, 2, 3, … `u64::MAX`),
+    /// then random numerators and denominators of random widths from `seed`; those `Real` refuses
+    /// left out.
+    fn quotients(mut seed: u64, count: usize) -> impl Iterator<Item = Real> {
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let ends = [1, 2, 3, 7, 9, 10, 99, 1 << 20, 999_999_999_999, u64::MAX / 3, u64::MAX];
+        (0..count).filter_map(move |i| {
+            let (n, d) = if i < ends.len() * ends.len() {
+                (ends[i / ends.len()] as i128, ends[i % ends.len()] as i128)
+            } else {
+                (i128::from(next() >> (next() % 64)), i128::from(next() >> (next() % 64)).max(1))
+            };
+            let sign = if i % 2 == 0 { 1 } else { -1 };
+            Real::from_rational(BigRational::new(BigInt::from(sign * n), BigInt::from(d))).ok()
+        })
+    }
+
     #[test]
     fn plain_digits_in_machine_words_are_those_of_big_integers() {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
@@ -954,24 +976,8 @@ mod tests {
         for x in decimals.map(d).into_iter().chain(extremes) {
             assert_eq!(Real::Dec(x).to_plain_string(28, Rounding::Up), x.normalize().to_string(), "{x:?}");
         }
-        let (mut seed, mut checked) = (0x2545_f491_4f6c_dd1du64, 0);
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let ends = [1, 2, 3, 7, 9, 10, 99, 1 << 20, 999_999_999_999, u64::MAX / 3, u64::MAX];
-        for i in 0..4000 {
-            let (n, d) = if i < ends.len() * ends.len() {
-                (ends[i / ends.len()] as i128, ends[i % ends.len()] as i128)
-            } else {
-                (i128::from(next() >> (next() % 64)), i128::from(next() >> (next() % 64)).max(1))
-            };
-            let sign = if i % 2 == 0 { 1 } else { -1 };
-            let Some(x) = Real::from_rational(BigRational::new(BigInt::from(sign * n), BigInt::from(d))).ok() else {
-                continue;
-            };
+        let mut checked = 0;
+        for x in quotients(0x2545_f491_4f6c_dd1d, 4000) {
             for figures in [28, 17, 3, 1] {
                 for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
                     let slow = x.plain_in_big_integers(figures, rounding);
@@ -991,25 +997,8 @@ mod tests {
 
     #[test]
     fn a_small_quotient_at_some_digits_in_machine_words_is_that_of_big_integers() {
-        let (mut seed, mut written) = (0x9e37_79b9_7f4a_7c15u64, 0);
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let ends = [1, 2, 3, 7, 9, 10, 99, 1 << 20, 999_999_999_999, u64::MAX / 3, u64::MAX];
-        for i in 0..2000 {
-            let (n, d) = if i < ends.len() * ends.len() {
-                (ends[i / ends.len()] as i128, ends[i % ends.len()] as i128)
-            } else {
-                (i128::from(next() >> (next() % 64)), i128::from(next() >> (next() % 64)).max(1))
-            };
-            let sign = if i % 2 == 0 { 1 } else { -1 };
-            let Ok(x @ Real::Small(_)) = Real::from_rational(BigRational::new(BigInt::from(sign * n), BigInt::from(d)))
-            else {
-                continue;
-            };
+        let mut written = 0;
+        for x in quotients(0x9e37_79b9_7f4a_7c15, 2000).filter(|x| matches!(x, Real::Small(_))) {
             for digits in [0, 1, 2, 3, 9, 20, 28] {
                 for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
                     let slow = with_point(&rounded_integer(&x.rational(), digits, rounding), digits);

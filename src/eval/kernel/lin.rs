@@ -34,16 +34,10 @@ pub struct Lin {
 
 /// `10^k` in 64 bits, for `k <= 18`.
 fn pow10(k: u32) -> Option<i64> {
-    const POWERS: [i64; 19] = {
-        let mut table = [1i64; 19];
-        let mut k = 1;
-        while k < 19 {
-            table[k] = table[k - 1] * 10;
-            k += 1;
-        }
-        table
-    };
-    POWERS.get(k as usize).copied()
+    if k > 18 {
+        return None;
+    }
+    ten_to(k).and_then(|p| i64::try_from(p).ok())
 }
 
 impl Lin {

@@ -75,7 +75,7 @@ pub(super) fn verdict(found: Option<Result<Truth, Gap>>) -> Verdict {
 
 /// A check's verdict as the evaluator finds it (`Err`: a skip); `None` where the kernel cannot tell.
 fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Result<Truth, Gap>> {
-    let Inputs { program, sheets, entity, rows } = *at;
+    let Inputs { sheets, entity, rows, .. } = *at;
     let stack = &mut stack.0;
     stack.clear();
     for (i, op) in ops.iter().enumerate() {
@@ -110,14 +110,9 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
                 stack.push(total);
             }
             Op::Lit(v) => stack.push(*v),
-            Op::Reach(shifts) => {
-                if let Err(missing) = moved(sheets, entity, period, shifts) {
+            Op::Reach(_) | Op::Scope(_) => {
+                if let Err(missing) = passes(op, at, period)? {
                     return gap(missing);
-                }
-            }
-            Op::Scope(cell) => {
-                if !program.cells[*cell].scopes.admits(entity) {
-                    return None;
                 }
             }
             Op::Neg => {
@@ -206,6 +201,17 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
         }
     }
     None
+}
+
+/// Whether a check gets past an op that reads nothing (both paths run it alike): a `Reach` whose
+/// shifts all lead somewhere (`Err`: where one leads nowhere, a skip), a `Scope` that admits the
+/// entity (`None`: the evaluator's to decide); `Some(Ok(()))` for any other op.
+pub fn passes(op: &Op, at: &Inputs, period: Period) -> Option<Result<(), (Option<usize>, Period)>> {
+    match op {
+        Op::Reach(shifts) => Some(moved(at.sheets, at.entity, period, shifts).map(|_| ())),
+        Op::Scope(cell) => at.program.cells[*cell].scopes.admits(at.entity).then_some(Ok(())),
+        _ => Some(Ok(())),
+    }
 }
 
 /// The check's period moved by each shift in turn; where a shift leads nowhere (a skip), its index

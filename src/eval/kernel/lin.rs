@@ -20,7 +20,7 @@ use crate::period::Period;
 use crate::syntax::ast::CmpOp;
 
 use super::compile::{Op, Ranged, Tol};
-use super::exec::{self, Gap, Inputs, moved, slot};
+use super::exec::{self, Gap, Inputs, moved, passes, slot};
 use super::frac::{self, Frac, ONE, Val, cmp, ten_to};
 
 /// A value: the interval `[n - w, n + w] · 10^e` in its unit's base, `w >= 0`.
@@ -241,7 +241,7 @@ pub fn exec(
     period: Period,
     stack: &mut Vec<Lin>,
 ) -> Option<Result<Truth, Gap>> {
-    let Inputs { program, sheets, entity, rows } = *at;
+    let Inputs { sheets, entity, rows, .. } = *at;
     stack.clear();
     let mut quotients = Quotients::new();
     for (i, (op, fast)) in ops.iter().zip(lin).enumerate() {
@@ -278,14 +278,9 @@ pub fn exec(
                 LinOp::Lit(v) => stack.push(*v),
                 _ => return None,
             },
-            Op::Reach(shifts) => {
-                if let Err(missing) = moved(sheets, entity, period, shifts) {
+            Op::Reach(_) | Op::Scope(_) => {
+                if let Err(missing) = passes(op, at, period)? {
                     return gap(missing);
-                }
-            }
-            Op::Scope(cell) => {
-                if !program.cells[*cell].scopes.admits(entity) {
-                    return None;
                 }
             }
             Op::Neg => {

@@ -150,10 +150,17 @@ pub struct Conflict {
 impl FactValue {
     /// The value as written, with its unit: `213.4 USD bn`, `..213 USD bn`.
     pub fn show(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    /// Writes [`FactValue::show`] at the end of `out` (a report's values, without a `String` each).
+    pub fn write(&self, out: &mut String) {
         match self {
-            FactValue::Number(q) => crate::num::display::quantity(q),
-            FactValue::Approx(a) => crate::num::display::approx(a),
-            FactValue::Range(r) => crate::num::display::range(r),
+            FactValue::Number(q) => crate::num::display::write_quantity(out, q),
+            FactValue::Approx(a) => crate::num::display::write_approx(out, a),
+            FactValue::Range(r) => crate::num::display::write_range(out, r),
         }
     }
 

@@ -8,13 +8,13 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::data::{Fact, FactValue};
+use crate::data::Fact;
 use crate::diag::Diag;
 use crate::eval::{Check, Outcome, Trace, Value};
+use crate::num::Real;
 use crate::num::real::Rounding;
 #[cfg(test)]
 use crate::num::{Num, Unit};
-use crate::num::{Real, display};
 use crate::period::Period;
 use crate::source::{Places, SourceId, Sources, Span};
 use crate::syntax::ast::Scenario;
@@ -371,7 +371,7 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
         w.str_field("expr", text.slice(span));
         write_location(w, run.sources, rule.file, span, None);
         w.key("shown");
-        w.made(|text| write_value(text, value));
+        w.made(|text| value.write(text));
         if let Value::Num(n) = value {
             w.plain_field("point", n.point.plain(28, Rounding::Nearest));
             w.plain_field("lo", n.lo.plain(28, Rounding::Down));
@@ -399,7 +399,7 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
         w.str_field("scenario", f.scenario.as_str());
         w.shown_field("period", f.period);
         w.key("value");
-        w.made(|text| write_fact_value(text, &f.fact.value));
+        w.made(|text| f.fact.value.write(text));
         let (file, span) = (f.fact.origin.file, f.fact.origin.span);
         write_location(w, run.sources, file, span, places.get(file, span.start));
         if let Some(source) = source_name(run, f.fact.origin.file) {
@@ -411,32 +411,6 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
         w.close(b'}');
     }
     w.close(b']');
-}
-
-/// Writes a value as [`Value::show`] shows it.
-fn write_value(out: &mut String, value: &Value) {
-    match value {
-        Value::Num(n) => display::write_num(out, n),
-        Value::Bool(t) => out.push_str(if t.holds { "true" } else { "false" }),
-        Value::Range(lo, hi) => {
-            if let Some(lo) = lo {
-                display::write_num(out, lo);
-            }
-            out.push_str("..");
-            if let Some(hi) = hi {
-                display::write_num(out, hi);
-            }
-        }
-    }
-}
-
-/// Writes a fact's value as [`FactValue::show`] shows it.
-fn write_fact_value(out: &mut String, value: &FactValue) {
-    match value {
-        FactValue::Number(q) => display::write_quantity(out, q),
-        FactValue::Approx(a) => display::write_approx(out, a),
-        FactValue::Range(r) => display::write_range(out, r),
-    }
 }
 
 /// Writes a `location` member as [`location`] gives it, its line and column `found` ahead or found

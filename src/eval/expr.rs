@@ -1,5 +1,7 @@
 //! Evaluating a compiled expression at one entity and period.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use crate::check::{CExpr, CKind, CellId, Program};
@@ -55,6 +57,8 @@ pub struct Evaluator<'a> {
     pub filing: Option<crate::data::Filing>,
     /// What a traced check uses ([`Evaluator::trace_check`]), emptied after each, kept for the next.
     scratch: Scratch,
+    /// Per metric, its name as the facts recorded share it ([`FactUse::name`]), made at its first use.
+    names: Vec<Option<Arc<str>>>,
 }
 
 /// What [`Evaluator::trace_check`] keeps from one check to the next.
@@ -87,6 +91,7 @@ impl<'a> Evaluator<'a> {
             depth: 0,
             filing: None,
             scratch: Scratch::default(),
+            names: Vec::new(),
         }
     }
 
@@ -164,7 +169,11 @@ impl<'a> Evaluator<'a> {
         }
         self.left -= 1;
         self.work += 1;
-        let result = self.node(e, period, file).map_err(|h| with_span(h, file, e.span));
+        let mut result = self.node(e, period, file);
+        // placed where it is, not mapped: a value is 112 bytes, and each move of it a copy
+        if let Err(h @ Halt::Unplaced(_)) = &mut result {
+            *h = with_span(std::mem::replace(h, Halt::Unplaced(String::new())), file, e.span);
+        }
         if let Some(trace) = self.trace.as_mut().filter(|t| t.full) {
             let entity = self.entity;
             trace.steps.push(super::value::Step { entity, file, span: e.span, period, result: result.clone() });
@@ -184,8 +193,9 @@ impl<'a> Evaluator<'a> {
             CKind::Number { value, .. } => Ok(Value::Num(value.clone())),
             CKind::Range { lo, hi } => Ok(Value::Range(lo.clone(), hi.clone())),
             CKind::Bool(b) => Ok(Value::Bool(Truth::decided(*b))),
+            // an error of a fact's is placed by `eval`, at this node's span
             CKind::Fact { name, metric, scenario, vintage, .. } => {
-                self.fact(name, *metric, *scenario, *vintage, period).map_err(|h| with_span(h, file, e.span))
+                self.fact(name, *metric, *scenario, *vintage, period)
             }
             CKind::Pattern { name, .. } => Err(Halt::Missing(Missing::absent(format!("`{name}`"), period))),
             CKind::Cell(id) => self.cell(*id, period),
@@ -255,7 +265,7 @@ impl<'a> Evaluator<'a> {
         };
         if self.trace.is_some() {
             let sheets = self.sheets;
-            self.note_fact(&sheets.metrics[metric as usize], scenario, period, &fact);
+            self.note_metric(metric, &sheets.metrics[metric as usize], scenario, period, &fact);
         }
         if let Some(figure) = fact.value.figure() {
             return figure.map(Value::Num).map_err(arith);
@@ -342,7 +352,7 @@ impl<'a> Evaluator<'a> {
 
     /// `a op b`: both sides are always evaluated, so a check needs every input it names.
     fn binary(&mut self, op: BinOp, lhs: &CExpr, rhs: &CExpr, period: Period, file: SourceId) -> Eval {
-        let (x, y) = pair(self.all(&[lhs, rhs], period, file)?);
+        let (x, y) = self.both(lhs, rhs, period, file)?;
         if matches!(op, BinOp::And | BinOp::Or) {
             let (a, b) = (as_bool(x, lhs, file)?, as_bool(y, rhs, file)?);
             return Ok(Value::Bool(if op == BinOp::And { a.and(b) } else { a.or(b) }));
@@ -406,6 +416,17 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// [`Evaluator::all`] of two expressions, their values as a pair (no vector to move them through).
+    pub fn both(&mut self, a: &CExpr, b: &CExpr, period: Period, file: SourceId) -> Result<(Value, Value), Halt> {
+        let x = self.eval(a, period, file);
+        let y = self.eval(b, period, file);
+        match (x, y) {
+            (Ok(x), Ok(y)) => Ok((x, y)),
+            (Err(h), Ok(_)) | (Ok(_), Err(h)) => Err(h),
+            (Err(h), Err(k)) => Err(worse(Some(h), k)),
+        }
+    }
+
     /// `a < b`, and chains: each link compares point values; the chain is borderline where rounding
     /// could flip a link and with it the whole (see [`verdict`]).
     fn compare(&mut self, first: &CExpr, rest: &[(CmpOp, CExpr)], period: Period, file: SourceId) -> Eval {
@@ -439,7 +460,7 @@ impl<'a> Evaluator<'a> {
 
     /// `a ~= b [within T]`: the intervals meet, or come within the tolerance of each other.
     fn approx(&mut self, lhs: &CExpr, rhs: &CExpr, within: Option<&Quantity>, period: Period, file: SourceId) -> Eval {
-        let (x, y) = pair(self.all(&[lhs, rhs], period, file)?);
+        let (x, y) = self.both(lhs, rhs, period, file)?;
         let (a, b) = (as_num(x, lhs, file)?, as_num(y, rhs, file)?);
         let (a, b, _) = units::align(a, b).map_err(message)?;
         self.retrace(lhs, &a);
@@ -451,7 +472,7 @@ impl<'a> Evaluator<'a> {
     /// `a in r`: the point value within the range's bounds, bounds included; borderline where the
     /// value's interval, or a bound's, reaches across that bound.
     fn inside(&mut self, value: &CExpr, range: &CExpr, period: Period, file: SourceId) -> Eval {
-        let (x, y) = pair(self.all(&[value, range], period, file)?);
+        let (x, y) = self.both(value, range, period, file)?;
         let v = as_num(x, value, file)?;
         let (lo, hi) = match y {
             Value::Range(lo, hi) => (lo, hi),
@@ -552,15 +573,6 @@ fn chain<'e>(e: &'e CExpr, negative: bool, out: &mut Few<(bool, &'e CExpr)>) {
             chain(rhs, negative != (*op == BinOp::Sub), out);
         }
         _ => out.push((negative, e)),
-    }
-}
-
-/// The two values of a node with two operands, in order.
-fn pair(values: Operands) -> (Value, Value) {
-    let mut values = values.into_iter();
-    match (values.next(), values.next()) {
-        (Some(a), Some(b)) => (a, b),
-        _ => unreachable!("two operands evaluate to two values"),
     }
 }
 
@@ -675,11 +687,39 @@ fn with_span(h: Halt, file: SourceId, span: Span) -> Halt {
 impl Evaluator<'_> {
     /// Records a fact read outside [`Evaluator::eval`] (by an aggregate over a `*` name).
     pub fn note_fact(&mut self, name: &str, scenario: Scenario, period: Period, fact: &crate::data::Fact) {
-        if let Some(trace) = self.trace.as_mut()
-            && !trace.facts.iter().any(|f| f.fact.origin == fact.origin)
-        {
-            let peer = (self.entity != self.home).then(|| self.sheets.entities[self.entity as usize].clone());
-            trace.facts.push(FactUse { name: name.to_owned(), scenario, period, fact: *fact, peer });
+        if self.trace.is_some() {
+            self.note_metric(crate::check::program::UNLINKED, name, scenario, period, fact);
         }
+    }
+
+    /// [`Evaluator::note_fact`] of a fact of metric `metric` (named `name`): its name shared with
+    /// every other fact of the metric recorded by this evaluator.
+    pub fn note_metric(
+        &mut self,
+        metric: u32,
+        name: &str,
+        scenario: Scenario,
+        period: Period,
+        fact: &crate::data::Fact,
+    ) {
+        let Some(trace) = self.trace.as_mut() else { return };
+        if trace.facts.iter().any(|f| f.fact.origin == fact.origin) {
+            return;
+        }
+        let name = match self.names.get(metric as usize) {
+            Some(Some(shared)) if **shared == *name => Arc::clone(shared),
+            _ => {
+                let shared: Arc<str> = Arc::from(name);
+                if let Some(slot) = self.sheets.metrics.get(metric as usize).map(|_| metric as usize) {
+                    if self.names.len() <= slot {
+                        self.names.resize(slot + 1, None);
+                    }
+                    self.names[slot] = Some(Arc::clone(&shared));
+                }
+                shared
+            }
+        };
+        let peer = (self.entity != self.home).then(|| self.sheets.entities[self.entity as usize].clone());
+        trace.facts.push(FactUse { name, scenario, period, fact: *fact, peer });
     }
 }

@@ -61,19 +61,21 @@ pub fn call(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, file
 /// percentage to give (an analyst writes "n/m"), so the check is skipped, not failed or erred. A base
 /// whose point is positive but whose interval reaches zero is a division by zero, as in `x / y`.
 fn not_meaningful_base(base: &Num) -> Option<String> {
-    let shown = crate::num::display::num(base);
+    // shown only where it is said: a growth from a positive base (nearly all) writes no number
+    let shown = || crate::num::display::num(base);
     match base.point.sign() {
         std::cmp::Ordering::Greater => None,
         std::cmp::Ordering::Equal => Some("base is zero".to_owned()),
-        std::cmp::Ordering::Less if matches!(base.unit, Unit::Money(..)) => Some(format!("base is a loss ({shown})")),
-        std::cmp::Ordering::Less => Some(format!("base is negative ({shown})")),
+        std::cmp::Ordering::Less if matches!(base.unit, Unit::Money(..)) => {
+            Some(format!("base is a loss ({})", shown()))
+        }
+        std::cmp::Ordering::Less => Some(format!("base is negative ({})", shown())),
     }
 }
 
 /// Two values brought to one unit: `growth(now, before)`, `change(now, before)`.
 fn two(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Result<(Num, Num), Halt> {
-    let mut values = ev.all(&[&args[0], &args[1]], period, file)?.into_iter();
-    let (Some(a), Some(b)) = (values.next(), values.next()) else { unreachable!("two arguments, two values") };
+    let (a, b) = ev.both(&args[0], &args[1], period, file)?;
     let (a, b) = (as_num(a, &args[0], file)?, as_num(b, &args[1], file)?);
     let (a, b, unit) = units::align(a, b).map_err(message)?;
     Ok((a.with_unit(unit), b.with_unit(unit)))
@@ -86,8 +88,8 @@ fn range_part(ev: &mut Evaluator, func: Func, arg: &CExpr, period: Period, file:
         Value::Num(n) => (Some(n.clone()), Some(n)),
         Value::Bool(_) => return Err(error(file, arg.span, "expected a range, found true or false")),
     };
-    let name = name_of(ev, arg);
-    let open = |end: &str| Halt::Missing(Missing::absent(format!("the {end} end of {name}"), period));
+    // the argument's name is written only where an end is open (a skip), not for every range read
+    let open = |end: &str| Halt::Missing(Missing::absent(format!("the {end} end of {}", name_of(ev, arg)), period));
     let value = match func {
         Func::Low => lo.ok_or_else(|| open("lower"))?,
         Func::High => hi.ok_or_else(|| open("upper"))?,
@@ -162,7 +164,7 @@ fn gather_one(
     let before = values.len();
     for (metric, metric_name) in metrics {
         if let Some(fact) = ev.sheets.get(*metric, *scenario, ev.entity, period) {
-            ev.note_fact(metric_name, *scenario, period, &fact);
+            ev.note_metric(*metric, metric_name, *scenario, period, &fact);
             match (fact.value.figure(), fact.value) {
                 (Some(figure), _) => values.push(Value::Num(figure.map_err(arith)?)),
                 (None, _) if want == Want::Presence => values.push(placeholder()),

@@ -113,8 +113,10 @@ pub struct EvalError {
 /// A fact read while evaluating a check, for provenance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactUse {
-    /// The metric, without its scenario prefix.
-    pub name: String,
+    /// The metric, without its scenario prefix (shared by every use of the metric an evaluator
+    /// records: a failed check's facts are kept for the report, and a `String` each was an
+    /// allocation a fact).
+    pub name: std::sync::Arc<str>,
     pub scenario: Scenario,
     pub period: Period,
     pub fact: Fact,

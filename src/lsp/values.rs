@@ -180,7 +180,7 @@ fn unlinked(analysis: &Analysis, file: SourceId, offset: u32) -> Option<Hover> {
 /// A fact read, with a link to where it is written: ``- `revenue` at 2025Q4 = 213.4 USD bn, [x.toml:19:14](file:///…#L19,14) "Amazon Q4"``.
 fn provenance(f: &FactUse, analysis: &Analysis) -> String {
     let name = match f.scenario {
-        Scenario::Actual => f.name.clone(),
+        Scenario::Actual => f.name.to_string(),
         s => format!("{}.{}", s.as_str(), f.name),
     };
     let origin = f.fact.origin;

@@ -61,15 +61,20 @@ impl Quantity {
     /// beyond 28 digits, a negative zero).
     fn rounded_scaled(&self) -> Option<Num> {
         let exponent = self.unit.exponent();
-        let (factor, factor_scale) =
-            if exponent >= 0 { (10i128.pow(exponent as u32), 0) } else { (1, (-exponent) as u32) };
+        let (factor, factor_scale) = match usize::try_from(exponent) {
+            // a unit's factor from the table, not a power raised a figure at a time
+            Ok(e) => (*POWERS.get(e)?, 0),
+            Err(_) => (1, exponent.unsigned_abs()),
+        };
         let scale = self.value.scale() + factor_scale;
         let mantissa = self.value.mantissa();
         if scale + 1 >= Decimal::MAX_SCALE || mantissa.unsigned_abs() >= 1 << 62 || mantissa == 0 {
             return None;
         }
-        let point = mantissa.checked_mul(factor)?;
-        let (tenfold, half) = (point.checked_mul(10)?, 5 * factor);
+        // |mantissa| < 2^62 and factor <= 10^18 < 2^60: the point is under 2^122, ten times it under
+        // 2^126, so neither product can overflow
+        let point = mantissa * i128::from(factor);
+        let (tenfold, half) = (point * 10, 5 * i128::from(factor));
         const LIMIT: u128 = 1 << 95;
         if tenfold.unsigned_abs() + half.unsigned_abs() >= LIMIT {
             return None;
@@ -88,6 +93,18 @@ impl Quantity {
         Ok(Num::exact(self.base()?, self.unit))
     }
 }
+
+/// The powers of ten a unit's factor may be in [`Quantity::rounded_scaled`], `10^0..=10^18`; a unit
+/// of a larger factor (none the language has) takes the decimal path.
+const POWERS: [i64; 19] = {
+    let mut out = [1i64; 19];
+    let mut i = 1;
+    while i < out.len() {
+        out[i] = out[i - 1] * 10;
+        i += 1;
+    }
+    out
+};
 
 /// A figure with an explicit margin, as written in a data file: `102466 ± 1 USD m`.
 ///

@@ -279,7 +279,7 @@ fn write_apart(out: &mut String, d: Option<Real>, unit: crate::num::Unit) {
 /// a dated fact says its vintage, `guidance.revenue at 2026Q1 given 2026-02-05 = ...`.
 pub fn provenance(f: &FactUse, sources: &Sources) -> String {
     let name = match f.scenario {
-        Scenario::Actual => f.name.clone(),
+        Scenario::Actual => f.name.to_string(),
         s => format!("{}.{}", s.as_str(), f.name),
     };
     let name = match &f.peer {

@@ -122,7 +122,7 @@ fn failures_carry_their_trace() {
     let (checks, _) = common::run_all(&program, &sheets);
     let failed = checks.iter().find(|c| program.rules[c.rule].name == "margin_claim_too_high").unwrap();
     let Outcome::Fail(trace) = &failed.outcome else { panic!("expected a failure") };
-    let metrics: Vec<&str> = trace.facts.iter().map(|f| f.name.as_str()).collect();
+    let metrics: Vec<&str> = trace.facts.iter().map(|f| &*f.name).collect();
     assert_eq!(metrics, ["operating_income", "revenue"]);
 }
 

@@ -431,7 +431,7 @@ fn operands(body: &CExpr, trace: &Trace, slice: &dyn Fn(Span) -> String) -> Vec<
 /// A fact a check read, with where it came from.
 fn fact_row(run: &Run, f: &crate::eval::FactUse) -> FactRow {
     let name = match f.scenario {
-        Scenario::Actual => f.name.clone(),
+        Scenario::Actual => f.name.to_string(),
         s => format!("{}.{}", s.as_str(), f.name),
     };
     FactRow {

@@ -378,6 +378,22 @@ impl<'a> Evaluator<'a> {
     /// of the other terms together, so the order of terms never changes what a bare number means.
     fn sum(&mut self, e: &CExpr, period: Period, file: SourceId) -> Eval {
         let terms = terms(e);
+        // two terms (nearly every sum a rule writes): the same steps, the values moved, not gathered
+        if let &[(first_negative, x), (negative, y)] = terms.as_slice() {
+            let (vx, vy) = self.both(x, y, period, file)?;
+            if [&vx, &vy].into_iter().any(|v| matches!(v, Value::Range(..))) {
+                return range_sum(Operands::from_iter([vx, vy]), &terms, file);
+            }
+            let mut nums = [as_num(vx, x, file)?, as_num(vy, y, file)?];
+            let unit = units::align_all(&mut nums).map_err(|m| error(file, e.span, &m))?;
+            let [a, b] = nums;
+            let a = if first_negative { a.neg() } else { a };
+            let total = if negative { a.sub(&b, unit) } else { a.add(&b, unit) };
+            return match total {
+                Ok(total) => Ok(Value::Num(total.with_unit(unit))),
+                Err(a) => Err(error(file, e.span, &a.to_string())),
+            };
+        }
         let exprs: Few<&CExpr> = terms.iter().map(|(_, t)| *t).collect();
         let values = self.all(&exprs, period, file)?;
         if values.iter().any(|v| matches!(v, Value::Range(..))) {
@@ -430,32 +446,48 @@ impl<'a> Evaluator<'a> {
     /// `a < b`, and chains: each link compares point values; the chain is borderline where rounding
     /// could flip a link and with it the whole (see [`verdict`]).
     fn compare(&mut self, first: &CExpr, rest: &[(CmpOp, CExpr)], period: Period, file: SourceId) -> Eval {
+        // one comparison (nearly every rule's): its two values moved into the link, not cloned
+        if let [(op, next)] = rest {
+            let (x, y) = self.both(first, next, period, file)?;
+            let link = self.link((x, first), *op, (y, next), file)?;
+            return Ok(Value::Bool(Truth::decided(true).and(link)));
+        }
         let exprs: Few<&CExpr> = std::iter::once(first).chain(rest.iter().map(|(_, e)| e)).collect();
         let mut values = self.all(&exprs, period, file)?.into_iter();
         let Some(mut prev) = values.next() else { unreachable!("a chain has a first value") };
         let mut prev_expr = first;
         let mut truth = Truth::decided(true);
         for ((op, next), value) in rest.iter().zip(values) {
-            let ranged = [&prev, &value].into_iter().any(|v| matches!(v, Value::Range(..)));
-            let link = if ranged && matches!(op, CmpOp::Eq | CmpOp::Ne) {
-                // ranges are equal where their written ends are: a range has no rounding to flip it
-                let same = ranges_equal(prev, value.clone(), (prev_expr, next), file)?;
-                Truth::decided(same == (*op == CmpOp::Eq))
-            } else {
-                let (a, b) = (as_num(prev, prev_expr, file)?, as_num(value.clone(), next, file)?);
-                let (a, b, _) = units::align(a, b).map_err(|m| error(file, next.span, &m))?;
-                self.retrace(next, &b);
-                let link = verdict::compare(&a, *op, &b);
-                if link.borderline && self.trace.is_some() {
-                    let side = |n| Side { name: display::num(n), num: n };
-                    self.note_flip(verdict::flip_note(&side(&a), *op, &side(&b), link.holds, None));
-                }
-                link
-            };
+            let link = self.link((prev, prev_expr), *op, (value.clone(), next), file)?;
             truth = truth.and(link);
             (prev, prev_expr) = (value, next);
         }
         Ok(Value::Bool(truth))
+    }
+
+    /// One link of a chain, `a < b`: its verdict, and how rounding could flip it (traced).
+    fn link(
+        &mut self,
+        (prev, prev_expr): (Value, &CExpr),
+        op: CmpOp,
+        (value, next): (Value, &CExpr),
+        file: SourceId,
+    ) -> Result<Truth, Halt> {
+        let ranged = [&prev, &value].into_iter().any(|v| matches!(v, Value::Range(..)));
+        if ranged && matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            // ranges are equal where their written ends are: a range has no rounding to flip it
+            let same = ranges_equal(prev, value, (prev_expr, next), file)?;
+            return Ok(Truth::decided(same == (op == CmpOp::Eq)));
+        }
+        let (a, b) = (as_num(prev, prev_expr, file)?, as_num(value, next, file)?);
+        let (a, b, _) = units::align(a, b).map_err(|m| error(file, next.span, &m))?;
+        self.retrace(next, &b);
+        let link = verdict::compare(&a, op, &b);
+        if link.borderline && self.trace.is_some() {
+            let side = |n| Side { name: display::num(n), num: n };
+            self.note_flip(verdict::flip_note(&side(&a), op, &side(&b), link.holds, None));
+        }
+        Ok(link)
     }
 
     /// `a ~= b [within T]`: the intervals meet, or come within the tolerance of each other.

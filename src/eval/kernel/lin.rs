@@ -21,7 +21,7 @@ use crate::syntax::ast::CmpOp;
 
 use super::compile::{Op, Ranged, Tol};
 use super::exec::{self, Gap, Inputs, moved, passes, slot};
-use super::frac::{self, Frac, ONE, Val, cmp, ten_to};
+use super::frac::{self, Frac, Val, cmp, ten_to};
 
 /// A value: the interval `[n - w, n + w] · 10^e` in its unit's base, `w >= 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +190,16 @@ fn val_at(stack: &[Lin], quotients: &Quotients, at: usize) -> Option<Val> {
     }
 }
 
+/// The unit of a quotient ([`units::over`]): of two values of one unit of money or shares, a ratio
+/// in percent, found without the dimensions (the common case: a margin, a rate).
+#[inline]
+fn over(a: Unit, b: Unit) -> Option<Unit> {
+    if a == b && matches!(a, Unit::Money(..) | Unit::Shares(_)) {
+        return Some(Unit::Ratio(RatioStyle::Percent));
+    }
+    units::over(a, b).ok()
+}
+
 /// `a / b` ([`Val::div`]), from the integers: each end of the quotient is a ratio of the ends'
 /// integers, `10^(ea - eb)` folded into one side; `None` where the general path errs or would not
 /// fit (the divisor zero or its interval holding zero).
@@ -202,7 +212,7 @@ fn div(a: Lin, b: Lin, unit: Unit) -> Option<Val> {
     let k = a.e.checked_sub(b.e)?;
     let scale = ten_to(k.unsigned_abs())?;
     let ratio = |n: i128, d: i128| -> Option<Frac> {
-        let (n, d) = if k >= 0 { (n.checked_mul(scale)?, d) } else { (n, d.checked_mul(scale)?) };
+        let (n, d) = if k >= 0 { (frac::times(n, scale)?, d) } else { (n, frac::times(d, scale)?) };
         if d < 0 { Some((n.checked_neg()?, d.checked_neg()?)) } else { Some((n, d)) }
     };
     let pt = ratio(i128::from(a.n), i128::from(b.n))?;
@@ -402,7 +412,7 @@ pub fn exec(
                 if a.is_bare_zero() && a.w == 0 {
                     return None;
                 }
-                let v = div(a, b, units::over(a.unit, b.unit).ok()?)?;
+                let v = div(a, b, over(a.unit, b.unit)?)?;
                 stack.push(a);
                 quotients.push((stack.len() - 1, v));
             }
@@ -414,7 +424,7 @@ pub fn exec(
                     return None;
                 }
                 let percent = Unit::Ratio(RatioStyle::Percent);
-                let v = div(now, before, percent)?.sub(Val::exact(ONE, Unit::None), percent)?;
+                let v = div(now, before, percent)?.less_one(percent)?;
                 stack.push(now);
                 quotients.push((stack.len() - 1, v));
             }
@@ -493,4 +503,31 @@ fn approx(a: Lin, b: Lin, tol: Option<&Tol>) -> Option<bool> {
     };
     let gap = Lin { n: i64::try_from(gap).ok()?, w: 0, e, unit }.point()?;
     Some(cmp(gap, tol).is_le())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::num::{Currency, Scale};
+
+    #[test]
+    fn a_quotient_of_one_unit_is_the_evaluators() {
+        let scales = [Scale::One, Scale::Thousand, Scale::Million, Scale::Billion, Scale::Trillion];
+        let mut units = vec![Unit::None, Unit::Fraction, Unit::Ratio(RatioStyle::Percent), Unit::Ratio(RatioStyle::Pp)];
+        for scale in scales {
+            units.push(Unit::Shares(scale));
+            for currency in [*b"USD", *b"EUR"] {
+                units.push(Unit::Money(Currency(currency), scale));
+                units.push(Unit::PerShare(Currency(currency)));
+            }
+        }
+        for &a in &units {
+            for &b in &units {
+                assert_eq!(over(a, b), units::over(a, b).ok(), "{a:?} / {b:?}");
+                if let Some(unit) = exec::ratio_and_fraction(a, b) {
+                    assert_eq!(Some(unit), units::common([a, b]).ok(), "{a:?} and {b:?}");
+                }
+            }
+        }
+    }
 }

@@ -265,7 +265,7 @@ fn range_of(range: &Ranged, at: &Inputs, period: Period) -> Option<Result<Ends, 
 
 /// The unit values add up and compare in ([`units::align_all`]); `None` where a bare zero takes
 /// the others' unit (left to the evaluator) or the units do not go together (an error).
-fn common(values: &[Val]) -> Option<Unit> {
+pub(super) fn common(values: &[Val]) -> Option<Unit> {
     let (first, rest) = values.split_first()?;
     // one unit throughout (the common case) is its own common unit; a bare zero has no unit
     if first.unit != Unit::None && rest.iter().all(|v| v.unit == first.unit) {

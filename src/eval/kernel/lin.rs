@@ -134,8 +134,8 @@ pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
         .collect()
 }
 
-/// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs` or to the comparison or
-/// `~=` at its end, its operands plain values: a quotient is kept aside as the general path's value
+/// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs`, to a `change` from
+/// another quotient, or to the comparison or `~=` at its end, its operands plain values: a quotient is kept aside as the general path's value
 /// ([`Quotients`]), which nothing but those ops reads. `None` otherwise (no fast form).
 fn quotients_end(ops: &[Op]) -> Option<()> {
     // whether each value on the stack is a quotient
@@ -160,6 +160,10 @@ fn quotients_end(ops: &[Op]) -> Option<()> {
                 plain(&mut stack, negative.len())?;
                 stack.push(false);
             }
+            // a change of two quotients is one (a margin's move), computed the general way
+            Op::Change if stack.ends_with(&[true, true]) => {
+                stack.pop();
+            }
             Op::Mul | Op::Change => {
                 plain(&mut stack, 2)?;
                 stack.push(false);
@@ -181,6 +185,18 @@ fn quotients_end(ops: &[Op]) -> Option<()> {
 /// The quotients of a check, as the general path's values, by their place on the stack (the
 /// place of a quotient does not change: nothing takes it off but the ops [`quotients_end`] allows).
 type Quotients = smallvec::SmallVec<[(usize, Val); 2]>;
+
+/// How many of the two values on top of a stack of `len` are quotients, the top first (0, 1 or 2;
+/// 3 where the one below the top is and the top is not).
+fn on_top(quotients: &Quotients, len: usize) -> u8 {
+    let at = |place: usize| quotients.iter().rev().take(2).any(|(p, _)| *p == place);
+    match (len.checked_sub(1).is_some_and(at), len.checked_sub(2).is_some_and(at)) {
+        (true, true) => 2,
+        (true, false) => 1,
+        (false, true) => 3,
+        (false, false) => 0,
+    }
+}
 
 /// The value at a place on the stack, as the general path's value.
 fn val_at(stack: &[Lin], quotients: &Quotients, at: usize) -> Option<Val> {
@@ -343,7 +359,18 @@ pub fn exec(
                     return None;
                 }
             }
+            Op::Change if on_top(&quotients, stack.len()) == 2 => {
+                // two quotients ([`quotients_end`] lets none but both be): [`super::exec`]'s change
+                let (Some((_, before)), Some((place, now))) = (quotients.pop(), quotients.pop()) else { return None };
+                let unit = exec::common(&[now, before])?;
+                let shown = if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
+                stack.pop()?;
+                quotients.push((place, now.sub(before, shown)?));
+            }
             Op::Change => {
+                if on_top(&quotients, stack.len()) != 0 {
+                    return None;
+                }
                 let (before, now) = (stack.pop()?, stack.pop()?);
                 let unit = same(&[now, before])?;
                 let shown = if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };

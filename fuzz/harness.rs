@@ -379,6 +379,9 @@ rule quotient_across_zero: abs(d / a) <= 10%
 rule quotients_chain: -100% <= d / a <= c / a
 rule growth_pp: m ~= growth(c, c[-1q]) within 0.5pp
 rule growth_loss: growth(d, d[-1y]) >= -50%
+rule growth_swing: change(growth(a, a[-1q]), growth_yoy) < 30pp
+rule swing_by_negative: abs(change(a / d, b / d)) >= 1pp
+rule swing_across: change(margin_calc, margin_calc[-1y]) ~= 0pp within 5pp
 "#;
 
 /// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`

@@ -15,7 +15,7 @@ use crate::period::Period;
 use crate::syntax::ast::{CmpOp, PeriodRef};
 
 use super::compile::{Op, Ranged, Read, Tol};
-use super::frac::{self, ONE, Val, ZERO, at_most, cmp};
+use super::frac::{self, Val, ZERO, at_most, cmp};
 
 /// The values of a kernel run, kept between checks so that a run allocates once.
 #[derive(Debug, Default)]
@@ -160,8 +160,7 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
                         return None;
                     }
                     let percent = Unit::Ratio(RatioStyle::Percent);
-                    let ratio = now.div(before, percent)?;
-                    ratio.sub(Val { lo: ONE, pt: ONE, hi: ONE, unit: Unit::None }, percent)?
+                    now.div(before, percent)?.less_one(percent)?
                 } else {
                     let shown =
                         if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
@@ -266,16 +265,32 @@ fn range_of(range: &Ranged, at: &Inputs, period: Period) -> Option<Result<Ends, 
 
 /// The unit values add up and compare in ([`units::align_all`]); `None` where a bare zero takes
 /// the others' unit (left to the evaluator) or the units do not go together (an error).
-fn common(values: &[Val]) -> Option<Unit> {
+pub(super) fn common(values: &[Val]) -> Option<Unit> {
     let (first, rest) = values.split_first()?;
     // one unit throughout (the common case) is its own common unit; a bare zero has no unit
     if first.unit != Unit::None && rest.iter().all(|v| v.unit == first.unit) {
         return Some(first.unit);
     }
+    if let [a, b] = values
+        && let Some(unit) = ratio_and_fraction(a.unit, b.unit)
+    {
+        return Some(unit);
+    }
     if values.iter().any(Val::is_bare_zero) {
         return None;
     }
     units::common(values.iter().map(|v| v.unit)).ok()
+}
+
+/// The common unit of a ratio and a fraction (a reported margin against its quotient): the ratio,
+/// as [`units::common`] finds it, without the dimensions; `None` for any other pair.
+#[inline]
+pub(super) fn ratio_and_fraction(a: Unit, b: Unit) -> Option<Unit> {
+    match (a, b) {
+        (Unit::Ratio(_), Unit::Fraction) => Some(a),
+        (Unit::Fraction, Unit::Ratio(_)) => Some(b),
+        _ => None,
+    }
 }
 
 /// A comparison chain as the evaluator finds it: every link's verdict, and-ed; `None` where a

@@ -19,6 +19,9 @@ pub fn cmp((an, ad): Frac, (bn, bd): Frac) -> Ordering {
     if ad == bd {
         return an.cmp(&bn);
     }
+    if let Some([an, ad, bn, bd]) = narrow([an, ad, bn, bd]) {
+        return wide(an, bd).cmp(&wide(bn, ad));
+    }
     match (an.checked_mul(bd), bn.checked_mul(ad)) {
         (Some(left), Some(right)) => left.cmp(&right),
         _ => small::cmp((an, ad), (bn, bd)),
@@ -36,14 +39,52 @@ pub fn add(a: Frac, b: Frac) -> Option<Frac> {
         } else if an == 0 {
             Some((bn, bd))
         } else if let Some(k) = quotient(ad, bd) {
-            Some((an.checked_add(bn.checked_mul(k)?)?, ad))
+            Some((an.checked_add(times(bn, k)?)?, ad))
         } else if let Some(k) = quotient(bd, ad) {
-            Some((an.checked_mul(k)?.checked_add(bn)?, bd))
+            Some((times(an, k)?.checked_add(bn)?, bd))
+        } else if let Some([an, ad, bn, bd]) = narrow([an, ad, bn, bd]) {
+            // `small::add`'s cross products, which cannot overflow here
+            Some((wide(an, bd).checked_add(wide(bn, ad))?, wide(ad, bd)))
         } else {
             small::add((an, ad), (bn, bd))
         }
     };
     direct(a, b).or_else(|| direct(small::reduced(a), small::reduced(b)))
+}
+
+/// Four parts of fractions where each fits 64 bits: a product of two then fits `i128` ([`wide`]), a
+/// 64-bit multiply where a checked `i128` one is a long sequence.
+#[inline]
+fn narrow(parts: [i128; 4]) -> Option<[i64; 4]> {
+    let [a, b, c, d] = parts.map(|x| i64::try_from(x).ok());
+    Some([a?, b?, c?, d?])
+}
+
+/// `a * b` where it fits `i128`: by one 64-bit multiply where both fit 64 bits.
+#[inline]
+pub fn times(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(wide(a, b)),
+        _ => a.checked_mul(b),
+    }
+}
+
+/// `a - 1` as [`sub`] writes it (the same numerator and denominator), without its search for a
+/// common denominator: a growth is a quotient less one.
+#[inline]
+pub fn less_one((n, d): Frac) -> Option<Frac> {
+    match n.checked_sub(d) {
+        // `add` takes the other term as it is where this one is zero
+        _ if n == 0 => Some((-1, 1)),
+        Some(m) => Some((m, d)),
+        None => sub((n, d), ONE),
+    }
+}
+
+/// `x * y`, exactly: below `2^126` in magnitude.
+#[inline]
+fn wide(x: i64, y: i64) -> i128 {
+    i128::from(x) * i128::from(y)
 }
 
 /// `n / d` where `d` divides `n` (both positive), in 64 bits where both fit (an `i128` division
@@ -165,6 +206,11 @@ impl Val {
         Some(Val { lo: sub(self.lo, o.hi)?, pt: sub(self.pt, o.pt)?, hi: sub(self.hi, o.lo)?, unit })
     }
 
+    /// `self - 1` ([`Val::sub`] of an exact one), each part as `sub` writes it.
+    pub fn less_one(self, unit: Unit) -> Option<Val> {
+        Some(Val { lo: less_one(self.lo)?, pt: less_one(self.pt)?, hi: less_one(self.hi)?, unit })
+    }
+
     /// [`Num::mul`]: the hull of the corner products.
     pub fn mul(self, o: Val, unit: Unit) -> Option<Val> {
         let pt = mul(self.pt, o.pt)?;
@@ -282,5 +328,50 @@ mod tests {
                 prop_assert_eq!(w, k);
             }
         }
+
+        /// The 64-bit cross products of `cmp` and `add` give what 128 and 256 bits give
+        /// (`small::`), at the edges of 64 bits too.
+        #[test]
+        fn narrow_cross_products_are_the_wide_ones(
+            (an, bn) in (part(), part()),
+            (ad, bd) in (part().prop_map(|d| d.unsigned_abs().max(1) as i128), part().prop_map(|d| d.unsigned_abs().max(1) as i128)),
+        ) {
+            let (a, b) = ((an, ad), (bn, bd));
+            prop_assert_eq!(cmp(a, b), small::cmp(a, b));
+            if let (Some(sum), Some(slow)) = (add(a, b), small::add(a, b))
+                && ad != bd
+                && ad % bd != 0
+                && bd % ad != 0
+                && an != 0
+                && bn != 0
+            {
+                prop_assert_eq!(sum, slow);
+            }
+            if let Some(sum) = add(a, b) {
+                // the same number however it is written
+                prop_assert_eq!(small::cmp(sum, small::add(small::reduced(a), small::reduced(b)).unwrap_or(sum)), Ordering::Equal);
+            }
+        }
+    }
+
+    proptest! {
+        /// A growth's `- 1` is `sub`'s, part for part.
+        #[test]
+        fn less_one_is_sub_of_one(n in part(), d in part().prop_map(|d| d.unsigned_abs().max(1).min(i128::MAX as u128) as i128)) {
+            prop_assert_eq!(less_one((n, d)), sub((n, d), ONE));
+            prop_assert_eq!(times(n, d), n.checked_mul(d));
+        }
+    }
+
+    fn part() -> impl Strategy<Value = i128> {
+        prop_oneof![
+            -1000i128..1000,
+            any::<i64>().prop_map(i128::from),
+            Just(i128::from(i64::MAX)),
+            Just(i128::from(i64::MIN)),
+            Just(i128::from(i64::MAX) + 1),
+            Just(i128::from(i64::MIN) - 1),
+            any::<i128>(),
+        ]
     }
 }

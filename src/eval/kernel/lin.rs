@@ -21,7 +21,7 @@ use crate::syntax::ast::CmpOp;
 
 use super::compile::{Op, Ranged, Tol};
 use super::exec::{self, Gap, Inputs, moved, passes, slot};
-use super::frac::{self, Frac, ONE, Val, cmp, ten_to};
+use super::frac::{self, Frac, Val, cmp, ten_to};
 
 /// A value: the interval `[n - w, n + w] · 10^e` in its unit's base, `w >= 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,8 +134,8 @@ pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
         .collect()
 }
 
-/// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs` or to the comparison or
-/// `~=` at its end, its operands plain values: a quotient is kept aside as the general path's value
+/// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs`, to a `change` from
+/// another quotient, or to the comparison or `~=` at its end, its operands plain values: a quotient is kept aside as the general path's value
 /// ([`Quotients`]), which nothing but those ops reads. `None` otherwise (no fast form).
 fn quotients_end(ops: &[Op]) -> Option<()> {
     // whether each value on the stack is a quotient
@@ -160,6 +160,10 @@ fn quotients_end(ops: &[Op]) -> Option<()> {
                 plain(&mut stack, negative.len())?;
                 stack.push(false);
             }
+            // a change of two quotients is one (a margin's move), computed the general way
+            Op::Change if stack.ends_with(&[true, true]) => {
+                stack.pop();
+            }
             Op::Mul | Op::Change => {
                 plain(&mut stack, 2)?;
                 stack.push(false);
@@ -182,12 +186,34 @@ fn quotients_end(ops: &[Op]) -> Option<()> {
 /// place of a quotient does not change: nothing takes it off but the ops [`quotients_end`] allows).
 type Quotients = smallvec::SmallVec<[(usize, Val); 2]>;
 
+/// How many of the two values on top of a stack of `len` are quotients, the top first (0, 1 or 2;
+/// 3 where the one below the top is and the top is not).
+fn on_top(quotients: &Quotients, len: usize) -> u8 {
+    let at = |place: usize| quotients.iter().rev().take(2).any(|(p, _)| *p == place);
+    match (len.checked_sub(1).is_some_and(at), len.checked_sub(2).is_some_and(at)) {
+        (true, true) => 2,
+        (true, false) => 1,
+        (false, true) => 3,
+        (false, false) => 0,
+    }
+}
+
 /// The value at a place on the stack, as the general path's value.
 fn val_at(stack: &[Lin], quotients: &Quotients, at: usize) -> Option<Val> {
     match quotients.iter().find(|(place, _)| *place == at) {
         Some((_, v)) => Some(*v),
         None => stack.get(at)?.val(),
     }
+}
+
+/// The unit of a quotient ([`units::over`]): of two values of one unit of money or shares, a ratio
+/// in percent, found without the dimensions (the common case: a margin, a rate).
+#[inline]
+fn over(a: Unit, b: Unit) -> Option<Unit> {
+    if a == b && matches!(a, Unit::Money(..) | Unit::Shares(_)) {
+        return Some(Unit::Ratio(RatioStyle::Percent));
+    }
+    units::over(a, b).ok()
 }
 
 /// `a / b` ([`Val::div`]), from the integers: each end of the quotient is a ratio of the ends'
@@ -202,7 +228,7 @@ fn div(a: Lin, b: Lin, unit: Unit) -> Option<Val> {
     let k = a.e.checked_sub(b.e)?;
     let scale = ten_to(k.unsigned_abs())?;
     let ratio = |n: i128, d: i128| -> Option<Frac> {
-        let (n, d) = if k >= 0 { (n.checked_mul(scale)?, d) } else { (n, d.checked_mul(scale)?) };
+        let (n, d) = if k >= 0 { (frac::times(n, scale)?, d) } else { (n, frac::times(d, scale)?) };
         if d < 0 { Some((n.checked_neg()?, d.checked_neg()?)) } else { Some((n, d)) }
     };
     let pt = ratio(i128::from(a.n), i128::from(b.n))?;
@@ -333,7 +359,18 @@ pub fn exec(
                     return None;
                 }
             }
+            Op::Change if on_top(&quotients, stack.len()) == 2 => {
+                // two quotients ([`quotients_end`] lets none but both be): [`super::exec`]'s change
+                let (Some((_, before)), Some((place, now))) = (quotients.pop(), quotients.pop()) else { return None };
+                let unit = exec::common(&[now, before])?;
+                let shown = if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
+                stack.pop()?;
+                quotients.push((place, now.sub(before, shown)?));
+            }
             Op::Change => {
+                if on_top(&quotients, stack.len()) != 0 {
+                    return None;
+                }
                 let (before, now) = (stack.pop()?, stack.pop()?);
                 let unit = same(&[now, before])?;
                 let shown = if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
@@ -402,7 +439,7 @@ pub fn exec(
                 if a.is_bare_zero() && a.w == 0 {
                     return None;
                 }
-                let v = div(a, b, units::over(a.unit, b.unit).ok()?)?;
+                let v = div(a, b, over(a.unit, b.unit)?)?;
                 stack.push(a);
                 quotients.push((stack.len() - 1, v));
             }
@@ -414,7 +451,7 @@ pub fn exec(
                     return None;
                 }
                 let percent = Unit::Ratio(RatioStyle::Percent);
-                let v = div(now, before, percent)?.sub(Val::exact(ONE, Unit::None), percent)?;
+                let v = div(now, before, percent)?.less_one(percent)?;
                 stack.push(now);
                 quotients.push((stack.len() - 1, v));
             }
@@ -493,4 +530,31 @@ fn approx(a: Lin, b: Lin, tol: Option<&Tol>) -> Option<bool> {
     };
     let gap = Lin { n: i64::try_from(gap).ok()?, w: 0, e, unit }.point()?;
     Some(cmp(gap, tol).is_le())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::num::{Currency, Scale};
+
+    #[test]
+    fn a_quotient_of_one_unit_is_the_evaluators() {
+        let scales = [Scale::One, Scale::Thousand, Scale::Million, Scale::Billion, Scale::Trillion];
+        let mut units = vec![Unit::None, Unit::Fraction, Unit::Ratio(RatioStyle::Percent), Unit::Ratio(RatioStyle::Pp)];
+        for scale in scales {
+            units.push(Unit::Shares(scale));
+            for currency in [*b"USD", *b"EUR"] {
+                units.push(Unit::Money(Currency(currency), scale));
+                units.push(Unit::PerShare(Currency(currency)));
+            }
+        }
+        for &a in &units {
+            for &b in &units {
+                assert_eq!(over(a, b), units::over(a, b).ok(), "{a:?} / {b:?}");
+                if let Some(unit) = exec::ratio_and_fraction(a, b) {
+                    assert_eq!(Some(unit), units::common([a, b]).ok(), "{a:?} and {b:?}");
+                }
+            }
+        }
+    }
 }

@@ -680,8 +680,8 @@ impl PackedChunk {
         PackedChunk { store, entities: Vec::new(), metrics: Vec::new(), last_unit: None }
     }
 
-    /// An id for an entity name, a new one each call (the caller asks once per run of rows naming
-    /// it; two ids of one name are one entity once appended).
+    /// An id for an entity name, a new one each call (the stream asks once per name a chunk gives;
+    /// two ids of one name would still be one entity once appended).
     pub fn entity(&mut self, name: &str) -> u32 {
         self.entities.push(name.into());
         self.entities.len() as u32 - 1

@@ -546,8 +546,10 @@ impl Parsed {
 struct ChunkReader<'l, 'a> {
     layout: &'l Layout,
     file: SourceId,
-    /// The last row's entity and its id in the chunk's facts.
+    /// The last row's entity and its id in the chunk's facts; each entity named so far, with its id
+    /// (a file not sorted by entity names one on most rows: each is checked and kept once a chunk).
     last_entity: (&'a str, u32),
+    entities: FxHashMap<&'a str, u32>,
     /// Each metric named so far, with its id in the chunk's facts.
     metrics: FxHashMap<&'a str, u32>,
     /// The metrics by id; per id, the id of the metric of the row after the last row naming it
@@ -557,7 +559,9 @@ struct ChunkReader<'l, 'a> {
     last_metric: u32,
     /// Whether the declared locale reads a plain decimal's point as one ([`exported::declared`]).
     reads_points: bool,
+    /// The last row's period, and each period read so far.
     last_period: (&'a str, Period),
+    periods: FxHashMap<&'a str, Period>,
     last_scenario: (&'a str, Scenario),
     last_unit: (&'a str, Unit),
     units: FxHashMap<&'a str, Unit>,
@@ -572,8 +576,10 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             layout,
             file,
             last_entity: ("", 0),
+            entities: FxHashMap::default(),
             metrics: FxHashMap::default(),
             last_period: ("", Period::Year(2000)),
+            periods: FxHashMap::default(),
             last_scenario: ("", Scenario::Actual),
             last_unit: ("", Unit::None),
             units: FxHashMap::default(),
@@ -652,13 +658,23 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
         }
         let entity = cell(layout.entity);
         if !same(entity, self.last_entity.0) || entity.is_empty() {
-            key::entity(entity, span(layout.entity), file).ok()?;
-            self.last_entity = (entity, out.facts.entity(entity));
+            let id = match self.entities.get(entity) {
+                Some(&id) => id,
+                None => {
+                    key::entity(entity, span(layout.entity), file).ok()?;
+                    *self.entities.entry(entity).or_insert(out.facts.entity(entity))
+                }
+            };
+            self.last_entity = (entity, id);
         }
         let metric = self.metric(cell(layout.metric), span(layout.metric), out)?;
         let period = cell(layout.period);
         if !same(period, self.last_period.0) || period.is_empty() {
-            self.last_period = (period, Period::parse(period)?);
+            let parsed = match self.periods.get(period) {
+                Some(&parsed) => parsed,
+                None => *self.periods.entry(period).or_insert(Period::parse(period)?),
+            };
+            self.last_period = (period, parsed);
         }
         let scenario = match layout.scenario.map(cell).filter(|s| !s.is_empty()) {
             None => Scenario::Actual,

@@ -481,13 +481,12 @@ fn parse_plain(text: &str, offset: u64, layout: &Layout, file: SourceId, buffers
     // Where the current row and its current cell start, in the chunk.
     let (mut row, mut cell) = (0, 0);
     for (index, block) in bytes.chunks(scan::BLOCK).enumerate() {
-        let (commas, ends) = scan::marks(block);
-        let mut marks = commas | ends;
+        let mut marks = scan::marks(block);
         while marks != 0 {
             let bit = marks.trailing_zeros();
             marks &= marks - 1;
             let at = index * scan::BLOCK + bit as usize;
-            if commas >> bit & 1 == 1 {
+            if bytes[at] == b',' {
                 cells.push(trimmed(bytes, cell, at));
                 cell = at + 1;
                 continue;

@@ -25,7 +25,7 @@
 use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::date::Date;
 use crate::diag::Diag;
@@ -680,8 +680,8 @@ impl PackedChunk {
         PackedChunk { store, entities: Vec::new(), metrics: Vec::new(), last_unit: None }
     }
 
-    /// An id for an entity name, a new one each call (the caller asks once per run of rows naming
-    /// it; two ids of one name are one entity once appended).
+    /// An id for an entity name, a new one each call (the stream asks once per name a chunk gives;
+    /// two ids of one name would still be one entity once appended).
     pub fn entity(&mut self, name: &str) -> u32 {
         self.entities.push(name.into());
         self.entities.len() as u32 - 1
@@ -964,6 +964,113 @@ fn fold_undated_actual(store: &Store, vintages: &mut Vec<u32>, same: &mut Vec<Re
     same.push(Repeat { kept: latest, other: undated });
 }
 
+/// Runs `first` on the calling thread and `second` beside it on a worker, for a pass over more than a
+/// [`PIECE`] of `facts` (a smaller one runs both on the calling thread).
+fn beside<A: Send, B: Send>(facts: usize, first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
+    if facts <= PIECE {
+        return (first(), second());
+    }
+    let mut other = None;
+    let done = crate::workers::pool().in_place_scope(|scope| {
+        scope.spawn(|_| other = Some(second()));
+        first()
+    });
+    (done, other.expect("a scope waits for its tasks"))
+}
+
+/// Places each fact in its column, in the order they came (the first to come at a position stays);
+/// returns the repeats (a fact at a position already filled), by `other`.
+fn place(facts: &[Stored], columns: &mut [Option<Column>], n_slots: usize, first_slot: usize) -> Vec<Repeat> {
+    let mut repeats = Vec::new();
+    for (index, f) in facts.iter().enumerate() {
+        let position = f.entity as usize * n_slots + f.slot as usize - first_slot;
+        match columns[f.column as usize].as_mut() {
+            Some(Column::Dense(slots)) if slots[position] == EMPTY => slots[position] = index as u32,
+            Some(Column::Dense(slots)) => repeats.push(Repeat { kept: slots[position], other: index as u32 }),
+            Some(Column::Sparse(filled)) => filled.push((position as u64, index as u32)),
+            None => {}
+        }
+    }
+    for column in columns.iter_mut().flatten() {
+        if let Column::Sparse(filled) = column {
+            // The pairs are distinct and came in the order of their indexes: sorted whole, the first to
+            // come at a position stays first, as a stable sort by position leaves it (with no scratch).
+            filled.sort_unstable();
+            let mut kept = 0usize;
+            for at in 0..filled.len() {
+                let (position, index) = filled[at];
+                match kept.checked_sub(1).map(|last| filled[last]) {
+                    Some((p, first)) if p == position => repeats.push(Repeat { kept: first, other: index }),
+                    _ => {
+                        filled[kept] = (position, index);
+                        kept += 1;
+                    }
+                }
+            }
+            filled.truncate(kept);
+        }
+    }
+    repeats.sort_by_key(|r| r.other);
+    repeats
+}
+
+/// Each entity's periods, each metric's units and each column's shape, from the facts placed.
+struct Described {
+    entity_periods: Vec<Vec<Period>>,
+    metric_units: Vec<BTreeSet<Unit>>,
+    shapes: Vec<Shape>,
+}
+
+impl Described {
+    /// Gathers what the facts placed (all but those `repeated`) say.
+    fn gather(store: &Store, n_entities: usize, n_metrics: usize, repeated: &FxHashSet<u32>) -> Described {
+        let mut slots: Vec<Vec<u16>> = vec![Vec::new(); n_entities];
+        let mut units: Vec<Vec<u32>> = vec![Vec::new(); n_metrics];
+        let mut shapes = vec![Shape::default(); n_metrics * 3];
+        let mut seen_units = Pairs::new(n_metrics, store.units.len());
+        let placed = |(i, _): &(usize, &Stored)| repeated.is_empty() || !repeated.contains(&(*i as u32));
+        for (_, f) in store.facts.iter().enumerate().filter(placed) {
+            let seen = &mut slots[f.entity as usize];
+            if seen.last() != Some(&f.slot) {
+                seen.push(f.slot);
+            }
+            if seen_units.insert(f.column / 3, f.unit) {
+                units[(f.column / 3) as usize].push(f.unit);
+            }
+            let shape = &mut shapes[f.column as usize];
+            match f.kind {
+                Kind::Range => shape.ranges = true,
+                Kind::Small | Kind::Big | Kind::Approx => shape.numbers = true,
+            }
+        }
+        let entity_periods = slots
+            .into_iter()
+            .map(|mut seen| {
+                seen.sort_unstable();
+                seen.dedup();
+                seen.into_iter().map(|s| Period::from_slot(s as usize)).collect()
+            })
+            .collect();
+        let metric_units =
+            units.into_iter().map(|ids| ids.into_iter().map(|u| store.units[u as usize]).collect()).collect();
+        Described { entity_periods, metric_units, shapes }
+    }
+}
+
+/// Per metric, the first fact of each unit it is written in. Every fact's unit, a conflicting second
+/// value's too: a metric measures one thing in every source (an EPS in `USD` in one file and
+/// `USD/share` in another is a data error, not a conflict).
+fn first_units(store: &Store, n_metrics: usize) -> Vec<Vec<(Unit, u32)>> {
+    let mut firsts = vec![Vec::new(); n_metrics];
+    let mut seen = Pairs::new(n_metrics, store.units.len());
+    for (index, f) in store.facts.iter().enumerate() {
+        if seen.insert(f.column / 3, f.unit) {
+            firsts[(f.column / 3) as usize].push((store.units[f.unit as usize], index as u32));
+        }
+    }
+    firsts
+}
+
 impl Sheets {
     /// The metric most similar to a misspelt name, with its score, for "did you mean …?": the metrics
     /// are grouped once, on the first call, for every later one (400 unknown names over 100,000
@@ -1022,39 +1129,29 @@ impl Sheets {
         let size = entities.len() * n_slots;
         let mut columns: Vec<Option<Column>> =
             counts.iter().map(|&count| (count > 0).then(|| Column::new(size, count))).collect();
-        let mut repeats = Vec::new();
-        for (index, f) in store.facts.iter().enumerate() {
-            let position = f.entity as usize * n_slots + f.slot as usize - first_slot;
-            match columns[f.column as usize].as_mut() {
-                Some(Column::Dense(slots)) if slots[position] == EMPTY => slots[position] = index as u32,
-                Some(Column::Dense(slots)) => repeats.push(Repeat { kept: slots[position], other: index as u32 }),
-                Some(Column::Sparse(filled)) => filled.push((position as u64, index as u32)),
-                None => {}
+        // The placing runs beside the passes that describe the facts (the periods, units and shapes
+        // of all of them: repeats are rare, and where there are some the periods are gathered again).
+        let (named, measured) = (entities.len(), metrics.len());
+        let (repeats, (described, unit_facts)) = beside(
+            store.facts.len(),
+            || place(&store.facts, &mut columns, n_slots, first_slot),
+            || (Described::gather(&store, named, measured, &FxHashSet::default()), first_units(&store, measured)),
+        );
+        let described = match repeats.is_empty() {
+            true => described,
+            false => {
+                let repeated: FxHashSet<u32> = repeats.iter().map(|r| r.other).collect();
+                Described::gather(&store, named, measured, &repeated)
             }
-        }
-        for column in columns.iter_mut().flatten() {
-            if let Column::Sparse(filled) = column {
-                // Stable: of facts at one position, the first to come stays first.
-                filled.sort_by_key(|&(position, _)| position);
-                let mut kept: Vec<(u64, u32)> = Vec::with_capacity(filled.len());
-                for &(position, index) in filled.iter() {
-                    match kept.last() {
-                        Some(&(p, first)) if p == position => repeats.push(Repeat { kept: first, other: index }),
-                        _ => kept.push((position, index)),
-                    }
-                }
-                *filled = kept;
-            }
-        }
-        repeats.sort_by_key(|r| r.other);
+        };
         let (repeats, vintages) = split_vintages(&store, repeats);
         let metric_ids = metrics.iter().enumerate().map(|(i, m)| (m.clone(), i as MetricId)).collect();
         let year_ends = entities.iter().map(|e| attributes.year_end(e).unwrap_or(crate::calendar::DECEMBER)).collect();
         let mut sheets = Sheets {
-            entity_periods: vec![Vec::new(); entities.len()],
-            metric_units: vec![BTreeSet::new(); metrics.len()],
-            unit_facts: vec![Vec::new(); metrics.len()],
-            shapes: vec![Shape::default(); metrics.len() * 3],
+            entity_periods: described.entity_periods,
+            metric_units: described.metric_units,
+            unit_facts,
+            shapes: described.shapes,
             placed: store.facts.len() - repeats.len(),
             entities,
             metrics,
@@ -1072,7 +1169,6 @@ impl Sheets {
             vintages: FxHashMap::default(),
             vintaged_actuals: Vec::new(),
         };
-        sheets.describe(&repeats);
         sheets.place_vintages(vintages);
         let mut duplicates = Vec::new();
         // Per key given more than once, the first fact of each file that gave it: a file that gives
@@ -1093,45 +1189,6 @@ impl Sheets {
             }
         }
         if duplicates.is_empty() { Ok(sheets) } else { Err(duplicates) }
-    }
-
-    /// Gathers each entity's periods, each metric's units and each column's shape, from the facts placed.
-    fn describe(&mut self, repeats: &[Repeat]) {
-        let repeated: rustc_hash::FxHashSet<u32> = repeats.iter().map(|r| r.other).collect();
-        let mut slots: Vec<Vec<u16>> = vec![Vec::new(); self.entities.len()];
-        let mut units: Vec<Vec<u32>> = vec![Vec::new(); self.metrics.len()];
-        let mut seen_units = Pairs::new(self.metrics.len(), self.store.units.len());
-        let placed = |(i, _): &(usize, &Stored)| repeated.is_empty() || !repeated.contains(&(*i as u32));
-        for (_, f) in self.store.facts.iter().enumerate().filter(placed) {
-            let seen = &mut slots[f.entity as usize];
-            if seen.last() != Some(&f.slot) {
-                seen.push(f.slot);
-            }
-            if seen_units.insert(f.column / 3, f.unit) {
-                units[(f.column / 3) as usize].push(f.unit);
-            }
-            let shape = &mut self.shapes[f.column as usize];
-            match f.kind {
-                Kind::Range => shape.ranges = true,
-                Kind::Small | Kind::Big | Kind::Approx => shape.numbers = true,
-            }
-        }
-        // Every fact's unit, a conflicting second value's too: a metric measures one thing in every
-        // source (an EPS in `USD` in one file and `USD/share` in another is a data error, not a conflict).
-        let mut unit_seen = Pairs::new(self.metrics.len(), self.store.units.len());
-        for (index, f) in self.store.facts.iter().enumerate() {
-            if unit_seen.insert(f.column / 3, f.unit) {
-                self.unit_facts[(f.column / 3) as usize].push((self.store.units[f.unit as usize], index as u32));
-            }
-        }
-        for (entity, mut seen) in slots.into_iter().enumerate() {
-            seen.sort_unstable();
-            seen.dedup();
-            self.entity_periods[entity] = seen.into_iter().map(|s| Period::from_slot(s as usize)).collect();
-        }
-        for (metric, ids) in units.into_iter().enumerate() {
-            self.metric_units[metric] = ids.into_iter().map(|u| self.store.units[u as usize]).collect();
-        }
     }
 
     /// Places the default vintage of each key given at several dates in its column slot (a key whose

@@ -22,8 +22,9 @@ fn gather(high: u64) -> u64 {
     ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
-/// The commas and the line ends (`\n`) of a block of at most [`BLOCK`] bytes, byte `i` at bit `i`.
-pub fn marks(block: &[u8]) -> (u64, u64) {
+/// The commas and the line ends (`\n`) of a block of at most [`BLOCK`] bytes, byte `i` at bit `i`, in
+/// one mask (a mark's byte says which it is): one gather a word where two masks took two.
+pub fn marks(block: &[u8]) -> u64 {
     let mut padded = [0u8; BLOCK];
     let block = match block.len() {
         BLOCK => block,
@@ -33,13 +34,12 @@ pub fn marks(block: &[u8]) -> (u64, u64) {
         }
     };
     let (words, _) = block.as_chunks::<8>();
-    let (mut commas, mut ends) = (0, 0);
+    let mut marks = 0;
     for (i, word) in words.iter().enumerate() {
         let word = u64::from_le_bytes(*word);
-        commas |= gather(equal(word, b',')) << (8 * i);
-        ends |= gather(equal(word, b'\n')) << (8 * i);
+        marks |= gather(equal(word, b',') | equal(word, b'\n')) << (8 * i);
     }
-    (commas, ends)
+    marks
 }
 
 /// Whether `bytes` are printable ASCII, tabs and line ends (`\n`, `\r`), with no quote: text whose
@@ -59,9 +59,8 @@ mod tests {
     use super::*;
 
     /// The marks as a look at every byte finds them.
-    fn marks_by_byte(block: &[u8]) -> (u64, u64) {
-        let bits = |byte: u8| block.iter().enumerate().filter(|&(_, &b)| b == byte).map(|(i, _)| 1u64 << i).sum();
-        (bits(b','), bits(b'\n'))
+    fn marks_by_byte(block: &[u8]) -> u64 {
+        block.iter().enumerate().filter(|&(_, &b)| b == b',' || b == b'\n').map(|(i, _)| 1u64 << i).sum()
     }
 
     #[test]

@@ -476,18 +476,17 @@ fn parse_lines(bytes: &[u8], offset: u64, layout: &Layout, file: SourceId, buffe
 fn parse_plain(text: &str, offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed {
     let bytes = text.as_bytes();
     let (mut out, mut reader) = (Parsed::new(buffers), ChunkReader::new(layout, file));
-    reader.ascii = true;
+    (reader.ascii, reader.bare) = (true, true);
     let mut cells = Vec::with_capacity(layout.width);
     // Where the current row and its current cell start, in the chunk.
     let (mut row, mut cell) = (0, 0);
     for (index, block) in bytes.chunks(scan::BLOCK).enumerate() {
-        let (commas, ends) = scan::marks(block);
-        let mut marks = commas | ends;
+        let mut marks = scan::marks(block);
         while marks != 0 {
             let bit = marks.trailing_zeros();
             marks &= marks - 1;
             let at = index * scan::BLOCK + bit as usize;
-            if commas >> bit & 1 == 1 {
+            if bytes[at] == b',' {
                 cells.push(trimmed(bytes, cell, at));
                 cell = at + 1;
                 continue;
@@ -546,8 +545,10 @@ impl Parsed {
 struct ChunkReader<'l, 'a> {
     layout: &'l Layout,
     file: SourceId,
-    /// The last row's entity and its id in the chunk's facts.
+    /// The last row's entity and its id in the chunk's facts; each entity named so far, with its id
+    /// (a file not sorted by entity names one on most rows: each is checked and kept once a chunk).
     last_entity: (&'a str, u32),
+    entities: FxHashMap<&'a str, u32>,
     /// Each metric named so far, with its id in the chunk's facts.
     metrics: FxHashMap<&'a str, u32>,
     /// The metrics by id; per id, the id of the metric of the row after the last row naming it
@@ -557,7 +558,9 @@ struct ChunkReader<'l, 'a> {
     last_metric: u32,
     /// Whether the declared locale reads a plain decimal's point as one ([`exported::declared`]).
     reads_points: bool,
+    /// The last row's period, and each period read so far.
     last_period: (&'a str, Period),
+    periods: FxHashMap<&'a str, Period>,
     last_scenario: (&'a str, Scenario),
     last_unit: (&'a str, Unit),
     units: FxHashMap<&'a str, Unit>,
@@ -565,6 +568,8 @@ struct ChunkReader<'l, 'a> {
     cells: Vec<(usize, usize, bool)>,
     /// Whether the chunk is ASCII throughout (its cells are then trimmed of ASCII white space only).
     ascii: bool,
+    /// Whether no cell of the chunk is quoted (a plain chunk's: [`parse_plain`]).
+    bare: bool,
 }
 impl<'l, 'a> ChunkReader<'l, 'a> {
     fn new(layout: &'l Layout, file: SourceId) -> Self {
@@ -572,8 +577,10 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             layout,
             file,
             last_entity: ("", 0),
+            entities: FxHashMap::default(),
             metrics: FxHashMap::default(),
             last_period: ("", Period::Year(2000)),
+            periods: FxHashMap::default(),
             last_scenario: ("", Scenario::Actual),
             last_unit: ("", Unit::None),
             units: FxHashMap::default(),
@@ -584,6 +591,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             sources: FxHashSet::default(),
             cells: Vec::new(),
             ascii: false,
+            bare: false,
         }
     }
 
@@ -637,7 +645,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
         // Only a source name may hold a quote (`"The ""Economist"""`); in a key or a figure it is an
         // error, which the whole-file reader says.
         let escaped = |column: usize| at[column].2;
-        if (0..at.len()).any(|c| escaped(c) && Some(c) != layout.source) {
+        if !self.bare && (0..at.len()).any(|c| escaped(c) && Some(c) != layout.source) {
             return None;
         }
         if let Some(column) = layout.source.filter(|&c| !cell(c).is_empty()) {
@@ -652,13 +660,23 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
         }
         let entity = cell(layout.entity);
         if !same(entity, self.last_entity.0) || entity.is_empty() {
-            key::entity(entity, span(layout.entity), file).ok()?;
-            self.last_entity = (entity, out.facts.entity(entity));
+            let id = match self.entities.get(entity) {
+                Some(&id) => id,
+                None => {
+                    key::entity(entity, span(layout.entity), file).ok()?;
+                    *self.entities.entry(entity).or_insert(out.facts.entity(entity))
+                }
+            };
+            self.last_entity = (entity, id);
         }
         let metric = self.metric(cell(layout.metric), span(layout.metric), out)?;
         let period = cell(layout.period);
         if !same(period, self.last_period.0) || period.is_empty() {
-            self.last_period = (period, Period::parse(period)?);
+            let parsed = match self.periods.get(period) {
+                Some(&parsed) => parsed,
+                None => *self.periods.entry(period).or_insert(Period::parse(period)?),
+            };
+            self.last_period = (period, parsed);
         }
         let scenario = match layout.scenario.map(cell).filter(|s| !s.is_empty()) {
             None => Scenario::Actual,
@@ -749,13 +767,25 @@ enum Figure {
 }
 
 /// Whether two cells are the same text. Key cells are short: they are compared in place, by a word
-/// or two, where `==` calls `memcmp` (a call per key cell cost more than the compare).
+/// or two (a metric's name by two of 16 bytes), where `==` calls `memcmp` (a call per key cell cost
+/// more than the compare).
 fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
+    let word = |text: &[u8; 8]| u64::from_ne_bytes(*text);
+    let wide = |text: &[u8; 16]| u128::from_ne_bytes(*text);
     match a.len() {
         n if n != b.len() => false,
+        0 => true,
+        n @ 1..4 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         4..8 => a.first_chunk::<4>() == b.first_chunk::<4>() && a.last_chunk::<4>() == b.last_chunk::<4>(),
-        8..=16 => a.first_chunk::<8>() == b.first_chunk::<8>() && a.last_chunk::<8>() == b.last_chunk::<8>(),
+        8..=16 => {
+            a.first_chunk().map(word) == b.first_chunk().map(word)
+                && a.last_chunk().map(word) == b.last_chunk().map(word)
+        }
+        17..=32 => {
+            a.first_chunk().map(wide) == b.first_chunk().map(wide)
+                && a.last_chunk().map(wide) == b.last_chunk().map(wide)
+        }
         _ => a == b,
     }
 }
@@ -949,6 +979,29 @@ mod tests {
         assert_eq!(plain_range("7..7", Unit::None), range("7", "7"));
         for text in ["5..3", "..5", "5..", "1...2", "1..2..3", "1 ..2", "1..2 USD m", "1.5", "-0..1", "", ".."] {
             assert_eq!(plain_range(text, Unit::None), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn same_is_equality() {
+        let (a32, b32, a33) = ("a".repeat(32), format!("{}b", "a".repeat(31)), "a".repeat(33));
+        let mut texts = vec!["", "%", "x", "ab", "ac", "abc", "abd", "xbc", "USD m", "USD n", "2025Q4", "2025Q3"];
+        texts.extend(["revenue", "research_development", "research_developmenu", "segment.healthcare.revenue"]);
+        texts.extend(["segment.healthcare.revenuf", "tegment.healthcare.revenue", &a32, &b32, &a33]);
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+        // every length to 40, a byte changed at every place
+        for len in 0..40 {
+            let a: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            for at in 0..len {
+                let mut b = a.clone().into_bytes();
+                b[at] = b'Z';
+                let b = String::from_utf8(b).unwrap();
+                assert!(same(&a, &a) && !same(&a, &b), "{a:?} {b:?}");
+            }
         }
     }
 

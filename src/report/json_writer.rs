@@ -20,6 +20,11 @@ impl<'b> JsonWriter<'b> {
         JsonWriter { out, indent: None, empty: true }
     }
 
+    /// A writer pretty at `indent` ([`JsonWriter::pretty`]) where it is given, else compact.
+    pub fn with_indent(out: &'b mut Vec<u8>, indent: Option<usize>) -> Self {
+        JsonWriter { out, indent, empty: true }
+    }
+
     /// A pretty writer whose first value starts a line indented `indent` spaces (its own first line
     /// already positioned there by the caller).
     pub fn pretty(out: &'b mut Vec<u8>, indent: usize) -> Self {
@@ -43,7 +48,9 @@ impl<'b> JsonWriter<'b> {
         self.empty = false;
     }
 
-    /// Starts an object's member: its key, then its value is written next.
+    /// Starts an object's member: its key, then its value is written next. Inlined, so that a key
+    /// written as a literal is copied as bytes of a known count, not by a call.
+    #[inline(always)]
     pub fn key(&mut self, key: &str) {
         self.item();
         self.out.push(b'"');
@@ -52,12 +59,25 @@ impl<'b> JsonWriter<'b> {
     }
 
     /// Starts an array's element: its value is written next.
+    #[inline(always)]
     pub fn item(&mut self) {
         if !self.empty {
             self.out.push(b',');
         }
         self.newline();
         self.empty = false;
+    }
+
+    /// Members of the object opened last, written before by a writer at this one's depth and in its
+    /// form ([`JsonWriter::with_indent`]): copied as they are.
+    pub fn written_members(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+        self.empty = self.empty && bytes.is_empty();
+    }
+
+    /// A value written before by a writer at this one's depth and in its form: copied as it is.
+    pub fn written_value(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
     }
 
     /// A string value.
@@ -143,11 +163,17 @@ impl<'b> JsonWriter<'b> {
         self.int(n);
     }
 
-    /// A line end and the current indentation, where pretty.
+    /// A line end and the current indentation, where pretty: one slice of a line end and spaces.
+    #[inline(always)]
     fn newline(&mut self) {
-        if let Some(indent) = self.indent {
-            self.out.push(b'\n');
-            self.out.resize(self.out.len() + indent, b' ');
+        const LINE: &[u8; 33] = b"\n                                ";
+        match self.indent {
+            Some(indent) if indent < LINE.len() => self.out.extend_from_slice(&LINE[..=indent]),
+            Some(indent) => {
+                self.out.push(b'\n');
+                self.out.resize(self.out.len() + indent, b' ');
+            }
+            None => {}
         }
     }
 }

@@ -125,7 +125,7 @@ fn shown<T: std::fmt::Display, S: serde::Serializer>(value: &T, s: S) -> Result<
 /// Writes a number as [`Exact`] does (a decimal without a `String`), rounded `rounding` where it
 /// does not terminate.
 pub(super) fn plain(r: &Real, rounding: Rounding, out: &mut Vec<u8>) {
-    r.plain(28, rounding).write_with(|text| out.extend_from_slice(text.as_bytes()));
+    r.plain(28, rounding).write_bytes_with(|text| out.extend_from_slice(text));
 }
 
 #[derive(Serialize)]

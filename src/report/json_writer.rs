@@ -154,7 +154,12 @@ impl<'b> JsonWriter<'b> {
     /// A key and a number written plainly ([`crate::num::Real::plain`]), as a string.
     pub fn plain_field(&mut self, key: &str, plain: crate::num::real::Plain) {
         self.key(key);
-        plain.write_with(|text| self.str(text));
+        // digits, a point and a sign: nothing to escape
+        plain.write_bytes_with(|text| {
+            self.out.push(b'"');
+            self.out.extend_from_slice(text);
+            self.out.push(b'"');
+        });
     }
 
     /// A key and an integer value.

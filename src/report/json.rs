@@ -364,7 +364,7 @@ pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Che
     w.open(b'{');
     w.written_members(&written.head);
     w.str_field("entity", &run.sheets.entities[c.entity as usize]);
-    w.shown_field("period", c.period);
+    period_field(w, "period", c.period);
     if let Some(months) = run.sheets.calendar_months(c.entity, c.period) {
         w.shown_field("calendar", months);
     }
@@ -394,7 +394,7 @@ pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Che
             w.key("missing");
             w.open(b'{');
             w.str_field("name", &m.name);
-            w.shown_field("period", m.period);
+            period_field(w, "period", m.period);
             if let Some(why) = &m.not_meaningful {
                 w.str_field("not_meaningful", why);
             }
@@ -446,7 +446,7 @@ fn write_trace(run: &Run, written: &Written, places: &Places, trace: &Trace, w: 
         }
         w.str_field("metric", &f.name);
         w.str_field("scenario", f.scenario.as_str());
-        w.shown_field("period", f.period);
+        period_field(w, "period", f.period);
         w.key("value");
         w.made(|text| f.fact.value.write(text));
         let (file, span) = (f.fact.origin.file, f.fact.origin.span);
@@ -460,6 +460,12 @@ fn write_trace(run: &Run, written: &Written, places: &Places, trace: &Trace, w: 
         w.close(b'}');
     }
     w.close(b']');
+}
+
+/// Writes a member whose value is a period as it displays ([`super::with_period_text`]).
+fn period_field(w: &mut JsonWriter, key: &str, period: Period) {
+    w.key(key);
+    super::with_period_text(period, |text| w.str(text));
 }
 
 /// Writes a `location` member as [`location`] gives it, its line and column `found` ahead or found

@@ -311,6 +311,8 @@ pub(super) fn message<'a>(run: &Run<'a>, c: &'a Check) -> Cow<'a, str> {
 /// once a run, in the form and at the depth the checks are written in, and copied into each.
 pub(super) struct RuleBytes {
     rules: Vec<Written>,
+    /// Each file's name as the first member of a fact's `location` object.
+    files: Vec<Vec<u8>>,
 }
 
 /// The bytes of one rule ([`RuleBytes`]).
@@ -351,7 +353,15 @@ impl RuleBytes {
             });
             Written { head, location, operands: operands.collect() }
         };
-        RuleBytes { rules: run.program.rules.iter().map(written).collect() }
+        let file = |id: usize| {
+            let mut bytes = Vec::new();
+            // in the check's object, its `facts` array, the fact's object and its `location` object
+            let name = &run.sources.get(SourceId(id as u32)).name;
+            JsonWriter::with_indent(&mut bytes, deeper(4)).str_field("file", name);
+            bytes
+        };
+        let files = (0..run.sources.len()).map(file).collect();
+        RuleBytes { rules: run.program.rules.iter().map(written).collect(), files }
     }
 }
 
@@ -381,9 +391,9 @@ pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Che
     w.key("location");
     w.written_value(&written.location);
     match &c.outcome {
-        Outcome::Fail(trace) => write_trace(run, written, places, trace, w),
+        Outcome::Fail(trace) => write_trace(run, rules, written, places, trace, w),
         Outcome::Error(e, trace) => {
-            write_trace(run, written, places, trace, w);
+            write_trace(run, rules, written, places, trace, w);
             w.key("error");
             w.open(b'{');
             w.str_field("message", &e.message);
@@ -407,7 +417,7 @@ pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Che
 
 /// Writes the operands' values and the facts read of a trace, as [`fill_trace`] gives them; each
 /// operand's `expr` and `location` copied from its rule's `written`.
-fn write_trace(run: &Run, written: &Written, places: &Places, trace: &Trace, w: &mut JsonWriter) {
+fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places, trace: &Trace, w: &mut JsonWriter) {
     let mut any = false;
     for (span, members) in &written.operands {
         let Some(value) = trace.value_at(*span) else { continue };
@@ -450,7 +460,12 @@ fn write_trace(run: &Run, written: &Written, places: &Places, trace: &Trace, w: 
         w.key("value");
         w.made(|text| f.fact.value.write(text));
         let (file, span) = (f.fact.origin.file, f.fact.origin.span);
-        write_location(w, run.sources, file, span, places.get(file, span.start));
+        w.key("location");
+        w.open(b'{');
+        w.written_members(&rules.files[file.0 as usize]);
+        let found = places.get(file, span.start);
+        let (line, column) = found.unwrap_or_else(|| run.sources.get(file).line_col(span.start));
+        location_numbers(w, line, column, span);
         if let Some(source) = source_name(run, f.fact.origin.file) {
             w.str_field("source", source);
         }
@@ -482,6 +497,11 @@ fn location_object(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: 
     let (line, column) = found.unwrap_or_else(|| f.line_col(span.start));
     w.open(b'{');
     w.str_field("file", &f.name);
+    location_numbers(w, line, column, span);
+}
+
+/// Writes the members of a `location` object after its `file`, and closes it.
+fn location_numbers(w: &mut JsonWriter, line: usize, column: usize, span: Span) {
     w.int_field("line", line as u64);
     w.int_field("column", column as u64);
     w.int_field("start", u64::from(span.start));

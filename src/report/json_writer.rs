@@ -119,17 +119,25 @@ impl<'b> JsonWriter<'b> {
         self.out.push(b'"');
     }
 
-    /// An integer value, its digits made on the stack.
+    /// An integer value, its digits made on the stack two at a time.
     pub fn int(&mut self, mut n: u64) {
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+                                    5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
         let mut digits = [0; 20];
         let mut at = digits.len();
-        loop {
+        while n >= 100 {
+            let k = (n % 100) as usize * 2;
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+            n /= 100;
+        }
+        if n >= 10 {
+            let k = n as usize * 2;
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+        } else {
             at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+            digits[at] = b'0' + n as u8;
         }
         self.out.extend_from_slice(&digits[at..]);
     }
@@ -291,7 +299,7 @@ mod tests {
 
     #[test]
     fn integers_are_written_as_serde_json_writes_them() {
-        for n in [0, 7, 10, 64, 65, 129, 4_294_967_295, u64::MAX] {
+        for n in [0, 7, 9, 10, 64, 65, 99, 100, 101, 129, 999, 1000, 4_294_967_295, u64::MAX] {
             let mut out = Vec::new();
             JsonWriter::compact(&mut out).int(n);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&n).unwrap());

@@ -384,6 +384,16 @@ impl Sources {
         }
     }
 
+    /// How many files there are: their ids are those below.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether there is no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     /// The file with this id.
     pub fn get(&self, id: SourceId) -> &SourceFile {
         &self.files[id.0 as usize]

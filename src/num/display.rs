@@ -71,7 +71,7 @@ pub fn write_num(out: &mut String, n: &Num) {
 
 /// Writes [`num`] at the end of `out`, the digits it deserves counted.
 fn write_num_at(out: &mut String, n: &Num, deserved: u32) {
-    to_unit(&n.point, n.unit).write_at(deserved, Rounding::Nearest, out);
+    write_in_unit(out, &n.point, n.unit, deserved, Rounding::Nearest);
     push_unit(out, n.unit);
 }
 
@@ -96,10 +96,10 @@ fn write_interval_with(out: &mut String, n: &Num, digits: u32) {
 /// Writes [`interval_with`] at the end of `out`, the digits the value deserves counted.
 fn write_interval_at(out: &mut String, n: &Num, deserved: u32, digits: u32) {
     let digits = (deserved + 1).max(digits).min(MAX_DIGITS);
-    to_unit(&n.lo, n.unit).write_at(digits, Rounding::Down, out);
+    write_in_unit(out, &n.lo, n.unit, digits, Rounding::Down);
     push_unit(out, n.unit);
     out.push_str("..");
-    to_unit(&n.hi, n.unit).write_at(digits, Rounding::Up, out);
+    write_in_unit(out, &n.hi, n.unit, digits, Rounding::Up);
     push_unit(out, n.unit);
 }
 
@@ -138,6 +138,16 @@ pub fn hidden_point(n: &Num) -> Option<String> {
 /// The digits after the point at which two intervals `gap` apart, each rounded outwards, still
 /// visibly do not touch: one unit in the last place at most half the gap.
 pub fn digits_to_separate(gap: &Real, unit: Unit) -> u32 {
+    // a decimal `m / 10^scale`: half of it in the unit, `m / 2 / 10^(scale + exponent)`, has its
+    // first digit at the power of `m / 2` (of `0.5` where `m` is one) less `scale + exponent`
+    if let Real::Dec(d) = gap
+        && d.mantissa() > 0
+    {
+        let m = d.mantissa().unsigned_abs();
+        let half = if m >= 2 { i64::from((m / 2).ilog10()) } else { -1 };
+        let first = half - i64::from(d.scale()) - i64::from(unit.exponent());
+        return (-first).clamp(0, i64::from(MAX_DIGITS)) as u32;
+    }
     let half = to_unit(gap, unit).div(&Real::from(Decimal::TWO)).unwrap_or(Real::ZERO);
     decimals_down_to(&half, 0)
 }
@@ -172,6 +182,14 @@ pub fn write_difference(out: &mut String, d: &Real, unit: Unit) {
     push_unit(out, unit);
 }
 
+/// Writes a base-unit value in the unit it is shown in, rounded as asked to `digits` after the
+/// point: [`to_unit`] then [`Real::write_at`], the moved value not made where machine words hold it.
+fn write_in_unit(out: &mut String, x: &Real, unit: Unit, digits: u32, rounding: Rounding) {
+    if !x.write_shifted_at(-unit.exponent(), digits, rounding, out) {
+        to_unit(x, unit).write_at(digits, rounding, out);
+    }
+}
+
 /// A base-unit value in the unit it is shown in (a fraction as a percentage), exactly.
 pub fn to_unit(x: &Real, unit: Unit) -> Real {
     x.shifted(-unit.exponent()).unwrap_or_else(|_| x.clone())
@@ -204,15 +222,19 @@ fn significant_digits(x: &Real) -> u32 {
 }
 
 /// How many times `10^power` must be divided by ten to be at most `x` (at most [`MAX_DIGITS`]): for
-/// a positive decimal, from its first digit's power of ten (`10^k <= x` exactly where `k` is at most
-/// that power), else [`by_steps`].
+/// a positive decimal or small quotient, from its first digit's power of ten (`10^k <= x` exactly
+/// where `k` is at most that power), else [`by_steps`].
 fn decimals_down_to(x: &Real, power: u32) -> u32 {
-    match x {
+    let first = match x {
         Real::Dec(d) if d.mantissa() > 0 => {
-            let first = i64::from(d.mantissa().unsigned_abs().ilog10()) - i64::from(d.scale());
-            (i64::from(power) - first).clamp(0, i64::from(MAX_DIGITS)) as u32
+            Some(i64::from(d.mantissa().unsigned_abs().ilog10()) - i64::from(d.scale()))
         }
-        _ => by_steps(x, power),
+        Real::Dec(_) => None,
+        _ => x.first_power(),
+    };
+    match first {
+        Some(first) => (i64::from(power) - first).clamp(0, i64::from(MAX_DIGITS)) as u32,
+        None => by_steps(x, power),
     }
 }
 
@@ -229,10 +251,7 @@ fn by_steps(x: &Real, power: u32) -> u32 {
 
 /// Writes a unit after a number, as shown (none for a bare number or a fraction).
 fn push_unit(out: &mut String, unit: Unit) {
-    if !matches!(unit, Unit::None | Unit::Fraction) {
-        out.push(' ');
-        unit.pieces().iter().for_each(|piece| out.push_str(piece));
-    }
+    unit.write_after(out);
 }
 
 /// Joins a number and its unit as shown: `10.80 %`, `730 USD m`, `1.95 USD`.
@@ -258,6 +277,33 @@ mod tests {
             let x = Real::Dec(text.parse::<Decimal>().or_else(|_| Decimal::from_scientific(text)).unwrap());
             for power in [0, 2, 9] {
                 assert_eq!(decimals_down_to(&x, power), by_steps(&x, power), "{text} from 10^{power}");
+            }
+        }
+    }
+
+    #[test]
+    fn digits_to_separate_a_decimal_gap_are_those_of_its_half_counted() {
+        let units = ["%", "bps", "USD", "USD m", "USD bn", "USD tn"].map(|u| Unit::parse(u).unwrap());
+        let texts =
+            ["1", "2", "3", "19", "20", "21", "0.0001", "0.0002", "0.0003", "1e-28", "2e-28", "5e-27", "7.5", "1000"];
+        for text in texts {
+            let gap = Real::Dec(text.parse::<Decimal>().or_else(|_| Decimal::from_scientific(text)).unwrap());
+            for unit in units {
+                let half = to_unit(&gap, unit).div(&Real::from(Decimal::TWO)).unwrap();
+                assert_eq!(digits_to_separate(&gap, unit), by_steps(&half, 0), "{text} in {unit}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_quotient_s_digits_down_to_it_are_those_counted_by_steps() {
+        let fractions: [(i64, i64); 8] =
+            [(1, 3), (2, 3), (-1, 3), (1, 7), (22, 7), (1, 30), (1, 300_000_000_007), (999_999, 1_000_001)];
+        for (n, d) in fractions {
+            let x = Real::from(Decimal::from(n)).div(&Real::from(Decimal::from(d))).unwrap();
+            assert!(matches!(x, Real::Small(_)), "{n}/{d}");
+            for power in [0, 2, 9] {
+                assert_eq!(decimals_down_to(&x, power), by_steps(&x, power), "{n}/{d} from 10^{power}");
             }
         }
     }

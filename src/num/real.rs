@@ -362,6 +362,33 @@ impl Real {
         }
     }
 
+    /// The power of ten of the first digit of a positive value (`floor(log10)`), counted in
+    /// machine words; `None` where it is not positive or they do not hold it.
+    pub fn first_power(&self) -> Option<i64> {
+        let (n, d) = self.small_parts()?;
+        ratio_power(n, d, 0)
+    }
+
+    /// Writes `self × 10^exponent` (the value in a unit of `10^-exponent`) as [`Real::write_at`]
+    /// writes it, where machine words hold its digits, without making the moved value: whether it
+    /// did.
+    pub fn write_shifted_at(&self, exponent: i32, digits: u32, rounding: Rounding, out: &mut String) -> bool {
+        let mut buf = [0; PLAIN_BYTES];
+        let text = match self {
+            Real::Dec(d) => {
+                let scale = i64::from(d.scale()) - i64::from(exponent);
+                scaled_at(d.mantissa() < 0, d.mantissa().unsigned_abs(), scale, digits, rounding, &mut buf)
+            }
+            Real::Small(s) => power_of_ten(i64::from(exponent.unsigned_abs())).and_then(|power| {
+                let (a, d) = (u128::from(s.n.unsigned_abs()), u128::from(s.d));
+                let (a, d) = if exponent >= 0 { (a.checked_mul(power)?, d) } else { (a, d.checked_mul(power)?) };
+                ratio_at(s.n < 0, a, d, digits, rounding, &mut buf)
+            }),
+            Real::Big(_) => None,
+        };
+        text.map(|text| out.push_str(text)).is_some()
+    }
+
     /// The value as a decimal string for a machine: exact where it terminates, else rounded as asked
     /// to `figures` significant digits; trailing zeros after the point dropped.
     pub fn to_plain_string(&self, figures: u32, rounding: Rounding) -> String {
@@ -401,6 +428,11 @@ pub struct Plain<'a> {
 impl Plain<'_> {
     /// Gives the text to `write`, made on the stack where it can be: no formatter between.
     pub fn write_with<R>(&self, write: impl FnOnce(&str) -> R) -> R {
+        self.write_bytes_with(|bytes| write(ascii(bytes)))
+    }
+
+    /// Gives the text to `write` as bytes (ASCII digits, a point and a sign), for a byte buffer.
+    pub fn write_bytes_with<R>(&self, write: impl FnOnce(&[u8]) -> R) -> R {
         let mut buf = [0; PLAIN_BYTES];
         let text = match self.real {
             Real::Dec(d) => Some(plain_digits(d.mantissa() < 0, d.mantissa().unsigned_abs(), d.scale(), &mut buf)),
@@ -409,7 +441,7 @@ impl Plain<'_> {
         };
         match text {
             Some(text) => write(text),
-            None => write(&self.real.plain_in_big_integers(self.figures, self.rounding)),
+            None => write(self.real.plain_in_big_integers(self.figures, self.rounding).as_bytes()),
         }
     }
 }
@@ -426,43 +458,147 @@ const PLAIN_BYTES: usize = 96;
 
 /// `|n| / 10^scale` written plainly, its trailing zeros after the point dropped (a decimal's
 /// `normalize`d `Display`; zero, negative or not, is `0`), in `buf`.
-fn plain_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &str {
+fn plain_digits(negative: bool, mut n: u128, mut scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &[u8] {
     if n == 0 {
-        return "0";
+        return b"0";
     }
-    let (at, mut end, mut scale) = (integer_digits(n, buf), PLAIN_BYTES, scale as usize);
-    while scale > 0 && buf[end - 1] == b'0' {
-        end -= 1;
-        scale -= 1;
+    match u64::try_from(n) {
+        Ok(mut word) => {
+            while scale > 0 && word.is_multiple_of(10) {
+                word /= 10;
+                scale -= 1;
+            }
+            n = u128::from(word);
+        }
+        Err(_) => {
+            while scale > 0 && n.is_multiple_of(10) {
+                n /= 10;
+                scale -= 1;
+            }
+        }
     }
-    with_point_at(negative, at, end, scale, buf)
+    let at = point_digits(negative, n, scale as usize, buf);
+    &buf[at..]
 }
 
 /// `|n| / 10^scale` written with exactly `scale` digits after the point (a decimal's `Display`;
 /// zero is never negative), in `buf`.
 fn fixed_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &str {
-    let at = integer_digits(n, buf);
-    with_point_at(negative && n != 0, at, PLAIN_BYTES, scale as usize, buf)
+    let at = point_digits(negative && n != 0, n, scale as usize, buf);
+    ascii(&buf[at..])
 }
 
-/// The digits in `buf[at..end]` with a point before the last `scale` of them (zeros put before
-/// where there are fewer) and a sign where `negative`.
-fn with_point_at(negative: bool, mut at: usize, end: usize, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> &str {
-    if scale > 0 {
-        while end - at <= scale {
-            at -= 1;
-            buf[at] = b'0';
-        }
-        buf.copy_within(at..end - scale, at - 1);
-        at -= 1;
-        buf[end - scale - 1] = b'.';
-    }
+/// Text of ASCII digits, a point and a sign, as made here.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or("0")
+}
+
+/// Writes `|n| / 10^scale` at the end of `buf` with exactly `scale` digits after the point (zeros
+/// put before where `n` has fewer than `scale + 1`) and a sign where `negative`, nineteen digits at
+/// a time in 64 bits, the point put as the digits pass it; where the text starts.
+fn point_digits(negative: bool, n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize {
+    let mut at = match u64::try_from(n) {
+        Ok(word) if scale <= 19 => word_point_digits(word, scale, buf),
+        _ => wide_point_digits(n, scale, buf),
+    };
     if negative {
         at -= 1;
         buf[at] = b'-';
     }
-    // ASCII digits, a point and a sign
-    std::str::from_utf8(&buf[at..end]).unwrap_or("0")
+    at
+}
+
+/// [`point_digits`] of a number of 64 bits with at most 19 digits after the point, unsigned: the
+/// digits after the point and before it each written two at a time.
+fn word_point_digits(n: u64, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+                                5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    // puts the two digits of `k` (below 100) before `at`
+    let pair = |buf: &mut [u8; PLAIN_BYTES], at: &mut usize, k: u64| {
+        *at -= 2;
+        let k = k as usize * 2;
+        buf[*at..*at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+    };
+    let mut at = PLAIN_BYTES;
+    let mut whole = n;
+    if scale > 0 {
+        let p = power_of_ten(scale as i64).unwrap_or(1) as u64;
+        let mut fraction = n % p;
+        whole = n / p;
+        let stop = at - scale;
+        while at - stop >= 2 {
+            pair(buf, &mut at, fraction % 100);
+            fraction /= 100;
+        }
+        if at > stop {
+            at -= 1;
+            buf[at] = b'0' + (fraction % 10) as u8;
+        }
+        at -= 1;
+        buf[at] = b'.';
+    }
+    while whole >= 100 {
+        pair(buf, &mut at, whole % 100);
+        whole /= 100;
+    }
+    if whole >= 10 {
+        pair(buf, &mut at, whole);
+    } else {
+        at -= 1;
+        buf[at] = b'0' + whole as u8;
+    }
+    at
+}
+
+/// [`point_digits`] of any number, unsigned: nineteen digits at a time in 64 bits, the point put as
+/// the digits pass it.
+fn wide_point_digits(mut n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize {
+    const TEN_19: u64 = 10_000_000_000_000_000_000;
+    let mut digits = Digits { buf, at: PLAIN_BYTES, written: 0, scale };
+    loop {
+        let (mut low, more) = match u64::try_from(n) {
+            Ok(word) if word < TEN_19 => (word, false),
+            _ => {
+                let low = (n % u128::from(TEN_19)) as u64;
+                n /= u128::from(TEN_19);
+                (low, true)
+            }
+        };
+        let mut count = 0;
+        while low > 0 || (more && count < 19) {
+            digits.put(low % 10);
+            low /= 10;
+            count += 1;
+        }
+        if !more {
+            break;
+        }
+    }
+    while digits.written <= scale {
+        digits.put(0);
+    }
+    digits.at
+}
+
+/// Digits written from the end of a buffer backwards, a point put before the one past `scale`.
+struct Digits<'b> {
+    buf: &'b mut [u8; PLAIN_BYTES],
+    at: usize,
+    written: usize,
+    scale: usize,
+}
+
+impl Digits<'_> {
+    /// Puts a digit before those written.
+    fn put(&mut self, digit: u64) {
+        if self.written == self.scale && self.scale > 0 {
+            self.at -= 1;
+            self.buf[self.at] = b'.';
+        }
+        self.at -= 1;
+        self.buf[self.at] = b'0' + digit as u8;
+        self.written += 1;
+    }
 }
 
 /// A decimal written with exactly `digits` after the point by `rust_decimal`: where its digits pass
@@ -482,12 +618,25 @@ fn decimal_at_by_rust_decimal(d: Decimal, digits: u32, rounding: Rounding) -> St
 /// `round_dp_with_strategy`, `rescale` and `Display` write it, in machine words; `None` where the
 /// digits would pass a decimal's 96 bits.
 fn decimal_at(d: Decimal, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
-    let (negative, m, scale) = (d.mantissa() < 0, d.mantissa().unsigned_abs(), d.scale());
-    let n = if digits >= scale {
-        m.checked_mul(10u128.checked_pow(digits - scale)?)?
+    scaled_at(d.mantissa() < 0, d.mantissa().unsigned_abs(), i64::from(d.scale()), digits, rounding, buf)
+}
+
+/// `±m / 10^scale` (a scale of either sign: a decimal's point moved by a unit) rounded as asked to
+/// `digits` after the point and written with exactly that many, as [`decimal_at`] writes a decimal
+/// of that value; `None` where the digits would pass 96 bits or a power of ten an `u128`.
+fn scaled_at(
+    negative: bool,
+    m: u128,
+    scale: i64,
+    digits: u32,
+    rounding: Rounding,
+    buf: &mut [u8; PLAIN_BYTES],
+) -> Option<&str> {
+    let n = if i64::from(digits) >= scale {
+        m.checked_mul(power_of_ten(i64::from(digits) - scale)?)?
     } else {
-        let p = 10u128.pow(scale - digits);
-        let (q, r) = (m / p, m % p);
+        let p = power_of_ten(scale - i64::from(digits))?;
+        let (q, r) = divided(m, p);
         let up = match rounding {
             Rounding::Nearest => 2 * r >= p,
             Rounding::Down => negative && r != 0,
@@ -501,13 +650,48 @@ fn decimal_at(d: Decimal, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
     Some(fixed_digits(negative, n, digits, buf))
 }
 
+/// `10^k` where an `u128` holds it (up to `10^38`), from a table.
+fn power_of_ten(k: i64) -> Option<u128> {
+    const POWERS: [u128; 39] = {
+        let mut table = [1u128; 39];
+        let mut k = 1;
+        while k < 39 {
+            table[k] = table[k - 1] * 10;
+            k += 1;
+        }
+        table
+    };
+    POWERS.get(usize::try_from(k).ok()?).copied()
+}
+
+/// `n / d` and its remainder, in 64 bits where both fit them.
+fn divided(n: u128, d: u128) -> (u128, u128) {
+    match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => (u128::from(n / d), u128::from(n % d)),
+        _ => (n / d, n % d),
+    }
+}
+
 /// A small quotient rounded as asked to `digits` after the point and written with exactly that many,
 /// as [`rounded_integer`] and [`with_point`] write it, in `u128`; `None` where `n × 10^digits`
 /// passes it (then big integers write it).
 fn small_at(s: Small, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
-    let negative = s.n < 0;
-    let (n, d) = (u128::from(s.n.unsigned_abs()).checked_mul(10u128.checked_pow(digits)?)?, u128::from(s.d));
-    let (q, r) = (n / d, n % d);
+    ratio_at(s.n < 0, u128::from(s.n.unsigned_abs()), u128::from(s.d), digits, rounding, buf)
+}
+
+/// `±a / d` rounded as asked to `digits` after the point and written with exactly that many, as
+/// [`small_at`] writes a small quotient of that value (reduced or not, the digits are the same);
+/// `None` where `a × 10^digits` passes an `u128`.
+fn ratio_at(
+    negative: bool,
+    a: u128,
+    d: u128,
+    digits: u32,
+    rounding: Rounding,
+    buf: &mut [u8; PLAIN_BYTES],
+) -> Option<&str> {
+    let n = a.checked_mul(power_of_ten(i64::from(digits))?)?;
+    let (q, r) = divided(n, d);
     let up = match rounding {
         Rounding::Nearest => r >= d - r, // 2r >= d without overflow
         Rounding::Down => negative && r != 0,
@@ -524,48 +708,39 @@ fn small_at(s: Small, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTE
 /// the end of `out`, its digits made on the stack.
 pub fn write_decimal(d: Decimal, out: &mut String) {
     let mut buf = [0; PLAIN_BYTES];
-    let at = integer_digits(d.mantissa().unsigned_abs(), &mut buf);
-    out.push_str(with_point_at(d.is_sign_negative(), at, PLAIN_BYTES, d.scale() as usize, &mut buf));
+    let at = point_digits(d.is_sign_negative(), d.mantissa().unsigned_abs(), d.scale() as usize, &mut buf);
+    out.push_str(ascii(&buf[at..]));
+}
+
+/// The power of ten of the first digit of `n / d × 10^exponent` (`floor(log10)`) for a positive
+/// fraction, counted in `u128`; `None` where it is not positive or a product passes them.
+fn ratio_power(n: i128, d: i128, exponent: i32) -> Option<i64> {
+    let (n, d) = (u128::try_from(n).ok().filter(|&n| n > 0)?, u128::try_from(d).ok().filter(|&d| d > 0)?);
+    let e = i64::from(n.ilog10()) - i64::from(d.ilog10());
+    let at_least = if e >= 0 { n >= d.checked_mul(power_of_ten(e)?)? } else { n.checked_mul(power_of_ten(-e)?)? >= d };
+    Some(if at_least { e } else { e - 1 } + i64::from(exponent))
 }
 
 /// The power of ten of the first digit of `hi − lo` in a unit `10^exponent` of theirs, for two
 /// decimals with `lo < hi`: `floor(log10((hi − lo) / 10^exponent))`, counted in machine words;
 /// `None` where they pass them.
 pub fn width_power(lo: &Real, hi: &Real, exponent: i32) -> Option<i64> {
-    let (Real::Dec(lo), Real::Dec(hi)) = (lo, hi) else { return None };
+    let (Real::Dec(lo), Real::Dec(hi)) = (lo, hi) else {
+        // a quotient's ends: `hi − lo` as one fraction of their parts
+        let ((ln, ld), (hn, hd)) = (lo.small_parts()?, hi.small_parts()?);
+        let width = hn.checked_mul(ld)?.checked_sub(ln.checked_mul(hd)?)?;
+        return ratio_power(width, hd.checked_mul(ld)?, -exponent);
+    };
     let (l, h, scale) = scaled(*lo, *hi)?;
     let width = h.checked_sub(l).filter(|w| *w > 0 && *w >> 96 == 0)?;
     let scale = i64::from(scale) + i64::from(exponent);
     (0..=i64::from(Decimal::MAX_SCALE)).contains(&scale).then(|| i64::from(width.ilog10()) - scale)
 }
 
-/// Writes the digits of `n` at the end of `buf`, nineteen at a time in 64 bits; where they start.
-fn integer_digits(mut n: u128, buf: &mut [u8; PLAIN_BYTES]) -> usize {
-    const TEN_19: u128 = 10_000_000_000_000_000_000;
-    let mut at = PLAIN_BYTES;
-    loop {
-        let (mut low, more) = if n >= TEN_19 { ((n % TEN_19) as u64, true) } else { (n as u64, false) };
-        n /= TEN_19;
-        let stop = at - 19;
-        while low > 0 || (more && at > stop) {
-            at -= 1;
-            buf[at] = b'0' + (low % 10) as u8;
-            low /= 10;
-        }
-        if !more {
-            if at == PLAIN_BYTES {
-                at -= 1;
-                buf[at] = b'0';
-            }
-            return at;
-        }
-    }
-}
-
 /// A small rational that does not terminate, written to `figures` significant digits rounded as
 /// asked, by long division in `u128` ([`Real::to_plain_string`]); `None` where it terminates or a
 /// step would overflow (then big integers write it).
-fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
+fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&[u8]> {
     let (a, d) = (u128::from(s.n.unsigned_abs()), u128::from(s.d));
     if a == 0 || is_power_of_five(s.d >> s.d.trailing_zeros()) {
         return None;
@@ -1013,6 +1188,28 @@ mod tests {
     }
 
     #[test]
+    fn a_value_written_moved_is_the_moved_value_written() {
+        let values = decimals(600).into_iter().map(Real::Dec).chain(quotients(0x5851_f42d_4c95_7f2d, 600));
+        let mut written = 0;
+        for x in values {
+            for exponent in [-12, -9, -6, -3, 0, 2, 4] {
+                let Ok(moved) = x.shifted(exponent) else { continue };
+                for digits in [0, 1, 2, 5, 12, 28, 40] {
+                    for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
+                        let mut fast = String::from("x");
+                        if x.write_shifted_at(exponent, digits, rounding, &mut fast) {
+                            let slow = format!("x{}", moved.to_string_at(digits, rounding));
+                            assert_eq!(fast, slow, "{x:?} × 10^{exponent} at {digits} {rounding:?}");
+                            written += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(written > 30_000, "{written} moved values written");
+    }
+
+    #[test]
     fn a_decimal_written_on_the_stack_is_its_display() {
         let texts = ["0", "-0", "-0.000", "0.0", "0.05", "-12.3400", "213400000000", "1e-28"];
         let texts = texts.map(|t| t.parse::<Decimal>().or_else(|_| Decimal::from_scientific(t)).unwrap());
@@ -1021,6 +1218,31 @@ mod tests {
             write_decimal(d, &mut out);
             assert_eq!(out, format!("x{d}"), "{d:?}");
         }
+    }
+
+    #[test]
+    fn a_quotient_s_first_digit_and_width_in_machine_words_are_those_of_exact_arithmetic() {
+        let values: Vec<Real> =
+            quotients(0x2545_f491_4f6c_dd1d, 300).chain(decimals(40).into_iter().map(Real::Dec)).collect();
+        let mut counted = 0;
+        for x in &values {
+            if x.sign() == Ordering::Greater {
+                assert_eq!(x.first_power(), Some(i64::from(floor_log10(&x.rational()))), "{x:?}");
+            } else {
+                assert_eq!(x.first_power(), None, "{x:?}");
+            }
+        }
+        for lo in values.iter().step_by(3) {
+            for hi in values.iter().step_by(5).filter(|hi| *hi > lo) {
+                for exponent in [-4, -2, 0, 9] {
+                    let Some(power) = width_power(lo, hi, exponent) else { continue };
+                    let width = hi.sub(lo).unwrap().shifted(-exponent).unwrap();
+                    assert_eq!(power, i64::from(floor_log10(&width.rational())), "{lo:?}..{hi:?} in 10^{exponent}");
+                    counted += 1;
+                }
+            }
+        }
+        assert!(counted > 1_000, "{counted} widths counted");
     }
 
     #[test]

@@ -263,6 +263,42 @@ impl Unit {
             Unit::Named(n) => [n.as_str(), "", ""],
         }
     }
+
+    /// Writes the unit as shown after a number, a space before it (nothing for a bare number or a
+    /// fraction): its [`Unit::pieces`], a character at a time, with no copy called for a few bytes.
+    pub fn write_after(self, out: &mut String) {
+        let ascii = |out: &mut String, bytes: &[u8]| bytes.iter().for_each(|&b| out.push(char::from(b)));
+        match self {
+            Unit::None | Unit::Fraction => return,
+            Unit::Money(c, _) | Unit::PerShare(c) if !c.0.is_ascii() => {
+                out.push(' ');
+                self.pieces().iter().for_each(|piece| out.push_str(piece));
+                return;
+            }
+            _ => out.push(' '),
+        }
+        match self {
+            Unit::Money(c, scale) => {
+                ascii(out, &c.0);
+                if scale != Scale::One {
+                    out.push(' ');
+                    ascii(out, scale.suffix().as_bytes());
+                }
+            }
+            Unit::Ratio(style) => ascii(out, style.symbol().as_bytes()),
+            Unit::PerShare(c) => {
+                ascii(out, &c.0);
+                ascii(out, b"/share");
+            }
+            Unit::Shares(Scale::One) => ascii(out, b"shares"),
+            Unit::Shares(scale) => {
+                ascii(out, scale.suffix().as_bytes());
+                ascii(out, b" shares");
+            }
+            Unit::Named(n) => out.push_str(n.as_str()),
+            Unit::None | Unit::Fraction => {}
+        }
+    }
 }
 
 impl fmt::Display for Unit {
@@ -274,6 +310,22 @@ impl fmt::Display for Unit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_written_after_a_number_is_a_space_and_its_display() {
+        let texts = ["%", "bps", "pp", "USD", "USD k", "EUR m", "USD bn", "JPY tn", "USD/share", "shares", "m shares"];
+        let units = texts.map(|t| Unit::parse(t).unwrap()).into_iter().chain([Unit::parse("GW").unwrap()]);
+        for unit in units {
+            let mut out = String::from("1");
+            unit.write_after(&mut out);
+            assert_eq!(out, format!("1 {unit}"), "{unit:?}");
+        }
+        for unit in [Unit::None, Unit::Fraction] {
+            let mut out = String::from("1");
+            unit.write_after(&mut out);
+            assert_eq!(out, "1");
+        }
+    }
 
     #[test]
     fn parses_units_as_written() {

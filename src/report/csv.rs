@@ -65,7 +65,7 @@ fn row(run: &Run, c: &Check, buf: &mut Vec<u8>) {
     buf.push(b',');
     field(buf, &run.sheets.entities[c.entity as usize]);
     buf.push(b',');
-    shown(buf, c.period);
+    super::with_period_text(c.period, |text| field(buf, text));
     buf.push(b',');
     field(buf, c.outcome.status());
     buf.push(b',');

@@ -125,7 +125,7 @@ fn shown<T: std::fmt::Display, S: serde::Serializer>(value: &T, s: S) -> Result<
 /// Writes a number as [`Exact`] does (a decimal without a `String`), rounded `rounding` where it
 /// does not terminate.
 pub(super) fn plain(r: &Real, rounding: Rounding, out: &mut Vec<u8>) {
-    r.plain(28, rounding).write_with(|text| out.extend_from_slice(text.as_bytes()));
+    r.plain(28, rounding).write_bytes_with(|text| out.extend_from_slice(text));
 }
 
 #[derive(Serialize)]
@@ -218,9 +218,10 @@ pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     let mut item = Vec::new();
     write!(out, "{{\n  \"version\": {SCHEMA_VERSION},\n  \"checks\": ")?;
     let mut checks = Items { out: &mut *out, any: false };
+    let rules = RuleBytes::new(run, Some(4));
     super::write_placed_rows(run, &mut checks, &|run, places, c, buf| {
         buf.extend_from_slice(b",\n    ");
-        write_check(run, places, c, &mut JsonWriter::pretty(buf, 4));
+        write_check(run, &rules, places, c, &mut JsonWriter::pretty(buf, 4));
     })?;
     let any = checks.any;
     out.write_all(if any { b"\n  ]" } else { b"[]" })?;
@@ -306,16 +307,74 @@ pub(super) fn message<'a>(run: &Run<'a>, c: &'a Check) -> Cow<'a, str> {
     }
 }
 
+/// What a check's object says of its rule alone, the same bytes for every check of the rule: written
+/// once a run, in the form and at the depth the checks are written in, and copied into each.
+pub(super) struct RuleBytes {
+    rules: Vec<Written>,
+    /// Each file's name as the first member of a fact's `location` object.
+    files: Vec<Vec<u8>>,
+}
+
+/// The bytes of one rule ([`RuleBytes`]).
+struct Written {
+    /// The first members of a check's object: `rule` and `severity`.
+    head: Vec<u8>,
+    /// The `location` object of the rule's name.
+    location: Vec<u8>,
+    /// Each operand's span, and the first members of its value's object there: `expr` and `location`.
+    operands: Vec<(Span, Vec<u8>)>,
+}
+
+impl RuleBytes {
+    /// The bytes of every rule of a run, for checks written by [`JsonWriter::with_indent`]`(indent)`.
+    pub(super) fn new(run: &Run, indent: Option<usize>) -> RuleBytes {
+        // a writer of what lies `levels` containers into a check's object
+        let deeper = |levels: usize| indent.map(|i| i + 2 * levels);
+        let written = |rule: &crate::check::Rule| {
+            let (mut head, mut location) = (Vec::new(), Vec::new());
+            let mut w = JsonWriter::with_indent(&mut head, deeper(1));
+            w.str_field("rule", &rule.name);
+            w.str_field("severity", super::csv::severity(rule.severity));
+            location_object(
+                &mut JsonWriter::with_indent(&mut location, deeper(1)),
+                run.sources,
+                rule.file,
+                rule.name_span,
+                None,
+            );
+            let text = run.sources.get(rule.file);
+            let operands = explain::operand_spans(&rule.body).into_iter().map(|span| {
+                let mut bytes = Vec::new();
+                // in the check's object, its `values` array and the value's object
+                let mut w = JsonWriter::with_indent(&mut bytes, deeper(3));
+                w.str_field("expr", text.slice(span));
+                write_location(&mut w, run.sources, rule.file, span, None);
+                (span, bytes)
+            });
+            Written { head, location, operands: operands.collect() }
+        };
+        let file = |id: usize| {
+            let mut bytes = Vec::new();
+            // in the check's object, its `facts` array, the fact's object and its `location` object
+            let name = &run.sources.get(SourceId(id as u32)).name;
+            JsonWriter::with_indent(&mut bytes, deeper(4)).str_field("file", name);
+            bytes
+        };
+        let files = (0..run.sources.len()).map(file).collect();
+        RuleBytes { rules: run.program.rules.iter().map(written).collect(), files }
+    }
+}
+
 /// Writes one check as the JSON report's object (the JSON Lines report's line), by hand: the fields
 /// of the serde form below, in its order, byte for byte as `serde_json` writes them, straight into
-/// the chunk's buffer; the facts' places looked up in `places` where found ahead.
-pub(super) fn write_check(run: &Run, places: &Places, c: &Check, w: &mut JsonWriter) {
-    let rule = &run.program.rules[c.rule];
+/// the chunk's buffer; what is its rule's alone copied from `rules` (made for `w`'s form), the
+/// facts' places looked up in `places` where found ahead.
+pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Check, w: &mut JsonWriter) {
+    let written = &rules.rules[c.rule];
     w.open(b'{');
-    w.str_field("rule", &rule.name);
-    w.str_field("severity", super::csv::severity(rule.severity));
+    w.written_members(&written.head);
     w.str_field("entity", &run.sheets.entities[c.entity as usize]);
-    w.shown_field("period", c.period);
+    period_field(w, "period", c.period);
     if let Some(months) = run.sheets.calendar_months(c.entity, c.period) {
         w.shown_field("calendar", months);
     }
@@ -329,11 +388,12 @@ pub(super) fn write_check(run: &Run, places: &Places, c: &Check, w: &mut JsonWri
             explain::write_explanation(text, c, run.program, run.sources);
         });
     }
-    write_location(w, run.sources, rule.file, rule.name_span, None);
+    w.key("location");
+    w.written_value(&written.location);
     match &c.outcome {
-        Outcome::Fail(trace) => write_trace(run, places, rule, trace, w),
+        Outcome::Fail(trace) => write_trace(run, rules, written, places, trace, w),
         Outcome::Error(e, trace) => {
-            write_trace(run, places, rule, trace, w);
+            write_trace(run, rules, written, places, trace, w);
             w.key("error");
             w.open(b'{');
             w.str_field("message", &e.message);
@@ -344,7 +404,7 @@ pub(super) fn write_check(run: &Run, places: &Places, c: &Check, w: &mut JsonWri
             w.key("missing");
             w.open(b'{');
             w.str_field("name", &m.name);
-            w.shown_field("period", m.period);
+            period_field(w, "period", m.period);
             if let Some(why) = &m.not_meaningful {
                 w.str_field("not_meaningful", why);
             }
@@ -355,12 +415,12 @@ pub(super) fn write_check(run: &Run, places: &Places, c: &Check, w: &mut JsonWri
     w.close(b'}');
 }
 
-/// Writes the operands' values and the facts read of a trace, as [`fill_trace`] gives them.
-fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Trace, w: &mut JsonWriter) {
-    let text = run.sources.get(rule.file);
+/// Writes the operands' values and the facts read of a trace, as [`fill_trace`] gives them; each
+/// operand's `expr` and `location` copied from its rule's `written`.
+fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places, trace: &Trace, w: &mut JsonWriter) {
     let mut any = false;
-    for span in explain::operand_spans(&rule.body) {
-        let Some(value) = trace.value_at(span) else { continue };
+    for (span, members) in &written.operands {
+        let Some(value) = trace.value_at(*span) else { continue };
         if !any {
             w.key("values");
             w.open(b'[');
@@ -368,8 +428,7 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
         }
         w.item();
         w.open(b'{');
-        w.str_field("expr", text.slice(span));
-        write_location(w, run.sources, rule.file, span, None);
+        w.written_members(members);
         w.key("shown");
         w.made(|text| value.write(text));
         if let Value::Num(n) = value {
@@ -397,11 +456,16 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
         }
         w.str_field("metric", &f.name);
         w.str_field("scenario", f.scenario.as_str());
-        w.shown_field("period", f.period);
+        period_field(w, "period", f.period);
         w.key("value");
         w.made(|text| f.fact.value.write(text));
         let (file, span) = (f.fact.origin.file, f.fact.origin.span);
-        write_location(w, run.sources, file, span, places.get(file, span.start));
+        w.key("location");
+        w.open(b'{');
+        w.written_members(&rules.files[file.0 as usize]);
+        let found = places.get(file, span.start);
+        let (line, column) = found.unwrap_or_else(|| run.sources.get(file).line_col(span.start));
+        location_numbers(w, line, column, span);
         if let Some(source) = source_name(run, f.fact.origin.file) {
             w.str_field("source", source);
         }
@@ -413,14 +477,31 @@ fn write_trace(run: &Run, places: &Places, rule: &crate::check::Rule, trace: &Tr
     w.close(b']');
 }
 
+/// Writes a member whose value is a period as it displays ([`super::with_period_text`]).
+fn period_field(w: &mut JsonWriter, key: &str, period: Period) {
+    w.key(key);
+    super::with_period_text(period, |text| w.str(text));
+}
+
 /// Writes a `location` member as [`location`] gives it, its line and column `found` ahead or found
 /// now.
 fn write_location(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: Span, found: Option<(usize, usize)>) {
+    w.key("location");
+    location_object(w, sources, file, span, found);
+}
+
+/// Writes a `location` object as the value of a member, its line and column `found` ahead or found
+/// now.
+fn location_object(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: Span, found: Option<(usize, usize)>) {
     let f = sources.get(file);
     let (line, column) = found.unwrap_or_else(|| f.line_col(span.start));
-    w.key("location");
     w.open(b'{');
     w.str_field("file", &f.name);
+    location_numbers(w, line, column, span);
+}
+
+/// Writes the members of a `location` object after its `file`, and closes it.
+fn location_numbers(w: &mut JsonWriter, line: usize, column: usize, span: Span) {
     w.int_field("line", line as u64);
     w.int_field("column", column as u64);
     w.int_field("start", u64::from(span.start));
@@ -609,11 +690,17 @@ rule p: revenue > 1 USD bn
         for c in run.listed() {
             let form = check(&run, &c);
             let mut hand = Vec::new();
-            write_check(&run, &Places::default(), &c, &mut JsonWriter::compact(&mut hand));
+            write_check(&run, &RuleBytes::new(&run, None), &Places::default(), &c, &mut JsonWriter::compact(&mut hand));
             let serde = serde_json::to_string(&form).unwrap();
             assert_eq!(String::from_utf8(hand).unwrap(), serde);
             let (mut hand, mut serde) = (Vec::new(), Vec::new());
-            write_check(&run, &Places::default(), &c, &mut JsonWriter::pretty(&mut hand, 4));
+            write_check(
+                &run,
+                &RuleBytes::new(&run, Some(4)),
+                &Places::default(),
+                &c,
+                &mut JsonWriter::pretty(&mut hand, 4),
+            );
             pretty(&mut serde, &mut Vec::new(), &form, 4).unwrap();
             assert_eq!(String::from_utf8(hand).unwrap(), String::from_utf8(serde).unwrap());
             statuses.push(format!("{} {}", run.program.rules[c.rule].name, c.outcome.status()));

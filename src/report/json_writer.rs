@@ -20,6 +20,11 @@ impl<'b> JsonWriter<'b> {
         JsonWriter { out, indent: None, empty: true }
     }
 
+    /// A writer pretty at `indent` ([`JsonWriter::pretty`]) where it is given, else compact.
+    pub fn with_indent(out: &'b mut Vec<u8>, indent: Option<usize>) -> Self {
+        JsonWriter { out, indent, empty: true }
+    }
+
     /// A pretty writer whose first value starts a line indented `indent` spaces (its own first line
     /// already positioned there by the caller).
     pub fn pretty(out: &'b mut Vec<u8>, indent: usize) -> Self {
@@ -43,7 +48,9 @@ impl<'b> JsonWriter<'b> {
         self.empty = false;
     }
 
-    /// Starts an object's member: its key, then its value is written next.
+    /// Starts an object's member: its key, then its value is written next. Inlined, so that a key
+    /// written as a literal is copied as bytes of a known count, not by a call.
+    #[inline(always)]
     pub fn key(&mut self, key: &str) {
         self.item();
         self.out.push(b'"');
@@ -52,12 +59,25 @@ impl<'b> JsonWriter<'b> {
     }
 
     /// Starts an array's element: its value is written next.
+    #[inline(always)]
     pub fn item(&mut self) {
         if !self.empty {
             self.out.push(b',');
         }
         self.newline();
         self.empty = false;
+    }
+
+    /// Members of the object opened last, written before by a writer at this one's depth and in its
+    /// form ([`JsonWriter::with_indent`]): copied as they are.
+    pub fn written_members(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+        self.empty = self.empty && bytes.is_empty();
+    }
+
+    /// A value written before by a writer at this one's depth and in its form: copied as it is.
+    pub fn written_value(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
     }
 
     /// A string value.
@@ -99,17 +119,25 @@ impl<'b> JsonWriter<'b> {
         self.out.push(b'"');
     }
 
-    /// An integer value, its digits made on the stack.
+    /// An integer value, its digits made on the stack two at a time.
     pub fn int(&mut self, mut n: u64) {
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+                                    5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
         let mut digits = [0; 20];
         let mut at = digits.len();
-        loop {
+        while n >= 100 {
+            let k = (n % 100) as usize * 2;
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+            n /= 100;
+        }
+        if n >= 10 {
+            let k = n as usize * 2;
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+        } else {
             at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+            digits[at] = b'0' + n as u8;
         }
         self.out.extend_from_slice(&digits[at..]);
     }
@@ -134,7 +162,12 @@ impl<'b> JsonWriter<'b> {
     /// A key and a number written plainly ([`crate::num::Real::plain`]), as a string.
     pub fn plain_field(&mut self, key: &str, plain: crate::num::real::Plain) {
         self.key(key);
-        plain.write_with(|text| self.str(text));
+        // digits, a point and a sign: nothing to escape
+        plain.write_bytes_with(|text| {
+            self.out.push(b'"');
+            self.out.extend_from_slice(text);
+            self.out.push(b'"');
+        });
     }
 
     /// A key and an integer value.
@@ -143,11 +176,17 @@ impl<'b> JsonWriter<'b> {
         self.int(n);
     }
 
-    /// A line end and the current indentation, where pretty.
+    /// A line end and the current indentation, where pretty: one slice of a line end and spaces.
+    #[inline(always)]
     fn newline(&mut self) {
-        if let Some(indent) = self.indent {
-            self.out.push(b'\n');
-            self.out.resize(self.out.len() + indent, b' ');
+        const LINE: &[u8; 33] = b"\n                                ";
+        match self.indent {
+            Some(indent) if indent < LINE.len() => self.out.extend_from_slice(&LINE[..=indent]),
+            Some(indent) => {
+                self.out.push(b'\n');
+                self.out.resize(self.out.len() + indent, b' ');
+            }
+            None => {}
         }
     }
 }
@@ -260,7 +299,7 @@ mod tests {
 
     #[test]
     fn integers_are_written_as_serde_json_writes_them() {
-        for n in [0, 7, 10, 64, 65, 129, 4_294_967_295, u64::MAX] {
+        for n in [0, 7, 9, 10, 64, 65, 99, 100, 101, 129, 999, 1000, 4_294_967_295, u64::MAX] {
             let mut out = Vec::new();
             JsonWriter::compact(&mut out).int(n);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&n).unwrap());

@@ -203,6 +203,16 @@ fn rows(run: &Run, out: &mut dyn std::io::Write, placed: bool, row: &PlacedRow<'
     Ok(())
 }
 
+/// Gives a period's text as it displays to `write`, made once a thread: a run shows few periods, each
+/// of them in thousands of rows.
+pub(super) fn with_period_text<R>(period: crate::period::Period, write: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static SHOWN: std::cell::RefCell<rustc_hash::FxHashMap<crate::period::Period, String>> =
+            std::cell::RefCell::default();
+    }
+    SHOWN.with_borrow_mut(|shown| write(shown.entry(period).or_insert_with(|| period.to_string())))
+}
+
 /// The places of every fact the failed and erred checks of a batch read: found for the whole batch,
 /// whose rules' checks at one entity read the same blocks of its rows.
 fn fact_places(run: &Run, checks: &[Check]) -> Places {

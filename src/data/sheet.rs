@@ -1022,7 +1022,8 @@ struct Described {
 }
 
 impl Described {
-    /// Gathers what the facts placed (all but those `repeated`) say.
+    /// Gathers what the facts say, all but those `repeated` (the repeats left once vintages are
+    /// split off: each vintage of a key counts).
     fn gather(store: &Store, n_entities: usize, n_metrics: usize, repeated: &FxHashSet<u32>) -> Described {
         let mut slots: Vec<Vec<u16>> = vec![Vec::new(); n_entities];
         let mut units: Vec<Vec<u32>> = vec![Vec::new(); n_metrics];
@@ -1130,13 +1131,16 @@ impl Sheets {
         let mut columns: Vec<Option<Column>> =
             counts.iter().map(|&count| (count > 0).then(|| Column::new(size, count))).collect();
         // The placing runs beside the passes that describe the facts (the periods, units and shapes
-        // of all of them: repeats are rare, and where there are some the periods are gathered again).
+        // of all of them). Repeats are rare: where some are left once vintages are split off (true
+        // duplicates, an undated actual folded under its latest vintage), the facts are described
+        // again without them; vintages are described, each of them.
         let (named, measured) = (entities.len(), metrics.len());
         let (repeats, (described, unit_facts)) = beside(
             store.facts.len(),
             || place(&store.facts, &mut columns, n_slots, first_slot),
             || (Described::gather(&store, named, measured, &FxHashSet::default()), first_units(&store, measured)),
         );
+        let (repeats, vintages) = split_vintages(&store, repeats);
         let described = match repeats.is_empty() {
             true => described,
             false => {
@@ -1144,7 +1148,6 @@ impl Sheets {
                 Described::gather(&store, named, measured, &repeated)
             }
         };
-        let (repeats, vintages) = split_vintages(&store, repeats);
         let metric_ids = metrics.iter().enumerate().map(|(i, m)| (m.clone(), i as MetricId)).collect();
         let year_ends = entities.iter().map(|e| attributes.year_end(e).unwrap_or(crate::calendar::DECEMBER)).collect();
         let mut sheets = Sheets {

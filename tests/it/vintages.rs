@@ -331,3 +331,32 @@ fn only_an_entity_with_a_restated_actual_has_a_filing_to_choose() {
     assert!(sheets.vintaged(revenue, Scenario::Guidance, acme, q1), "ACME's guidance is a history");
     assert_eq!([has("ACME"), has("BETA"), has("GAMMA")], [false, true, false]);
 }
+
+#[test]
+fn every_vintage_of_a_key_shapes_its_column_and_a_duplicate_does_not() {
+    // guidance given as a range in USD bn, then as a point in USD m: two vintages, each read by some
+    // rule (`[given first]`, the default), so the column holds ranges and numbers in both units; the
+    // same point again from another file at the same date is a duplicate, which adds nothing
+    let dir = tempfile::tempdir().unwrap();
+    let header = "entity,metric,period,scenario,value,unit,given\n";
+    let a = format!(
+        "{header}ACME,revenue,2026Q1,guidance,0.100..0.110,USD bn,2025-11-01\nACME,revenue,2026Q1,guidance,105,USD m,2026-02-01\n"
+    );
+    std::fs::write(dir.path().join("a.csv"), a).unwrap();
+    std::fs::write(
+        dir.path().join("b.csv"),
+        format!("{header}ACME,revenue,2026Q1,guidance,0.000105,USD tn,2026-02-01\n"),
+    )
+    .unwrap();
+    let mut sources = Sources::default();
+    let mut builder = SheetBuilder::default();
+    load_paths(&[dir.path().to_path_buf()], &mut sources, &mut builder).unwrap_or_else(|e| panic!("{e:?}"));
+    let sheets = builder.finish().unwrap_or_else(|e| panic!("{e:?}"));
+    let revenue = sheets.metric_id("revenue").unwrap();
+    let shape = sheets.shape(revenue, Scenario::Guidance);
+    assert!(shape.ranges && shape.numbers, "{shape:?}");
+    let units: Vec<String> = sheets.units_of(revenue).iter().map(|u| u.to_string()).collect();
+    assert_eq!(units.len(), 2, "{units:?}");
+    assert!(units.iter().any(|u| u.contains("bn")) && units.iter().any(|u| u.ends_with(" m")), "{units:?}");
+    assert_eq!(sheets.periods_of(0), &[Period::parse("2026Q1").unwrap()]);
+}

@@ -511,14 +511,6 @@ fn point_digits(negative: bool, n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTE
 /// [`point_digits`] of a number of 64 bits with at most 19 digits after the point, unsigned: the
 /// digits after the point and before it each written two at a time.
 fn word_point_digits(n: u64, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize {
-    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
-                                5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-    // puts the two digits of `k` (below 100) before `at`
-    let pair = |buf: &mut [u8; PLAIN_BYTES], at: &mut usize, k: u64| {
-        *at -= 2;
-        let k = k as usize * 2;
-        buf[*at..*at + 2].copy_from_slice(&PAIRS[k..k + 2]);
-    };
     let mut at = PLAIN_BYTES;
     let mut whole = n;
     if scale > 0 {
@@ -537,15 +529,34 @@ fn word_point_digits(n: u64, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize
         at -= 1;
         buf[at] = b'.';
     }
-    while whole >= 100 {
-        pair(buf, &mut at, whole % 100);
-        whole /= 100;
+    whole_digits(whole, buf, at)
+}
+
+/// The two digits of each number below 100, in order.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+                            5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// Puts the two digits of `k` (below 100) before `at`.
+#[inline]
+fn pair(buf: &mut [u8], at: &mut usize, k: u64) {
+    *at -= 2;
+    let k = k as usize * 2;
+    buf[*at..*at + 2].copy_from_slice(&PAIRS[k..k + 2]);
+}
+
+/// Writes the decimal digits of `n` so that they end just before `at` in `buf`, two at a time, and
+/// gives where they start (`buf` has room: 20 bytes for any `u64`).
+#[inline]
+pub fn whole_digits(mut n: u64, buf: &mut [u8], mut at: usize) -> usize {
+    while n >= 100 {
+        pair(buf, &mut at, n % 100);
+        n /= 100;
     }
-    if whole >= 10 {
-        pair(buf, &mut at, whole);
+    if n >= 10 {
+        pair(buf, &mut at, n);
     } else {
         at -= 1;
-        buf[at] = b'0' + whole as u8;
+        buf[at] = b'0' + n as u8;
     }
     at
 }

@@ -311,6 +311,8 @@ pub(super) fn message<'a>(run: &Run<'a>, c: &'a Check) -> Cow<'a, str> {
 /// once a run, in the form and at the depth the checks are written in, and copied into each.
 pub(super) struct RuleBytes {
     rules: Vec<Written>,
+    /// The indentation of the check objects the bytes are made for (`None`: compact).
+    indent: Option<usize>,
     /// Each file's name as the first member of a fact's `location` object.
     files: Vec<Vec<u8>>,
 }
@@ -361,7 +363,7 @@ impl RuleBytes {
             bytes
         };
         let files = (0..run.sources.len()).map(file).collect();
-        RuleBytes { rules: run.program.rules.iter().map(written).collect(), files }
+        RuleBytes { rules: run.program.rules.iter().map(written).collect(), files, indent }
     }
 }
 
@@ -370,6 +372,7 @@ impl RuleBytes {
 /// the chunk's buffer; what is its rule's alone copied from `rules` (made for `w`'s form), the
 /// facts' places looked up in `places` where found ahead.
 pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Check, w: &mut JsonWriter) {
+    debug_assert_eq!(rules.indent, w.indent(), "a rule's bytes made for another form than the writer's");
     let written = &rules.rules[c.rule];
     w.open(b'{');
     w.written_members(&written.head);

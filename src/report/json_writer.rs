@@ -31,6 +31,11 @@ impl<'b> JsonWriter<'b> {
         JsonWriter { out, indent: Some(indent), empty: true }
     }
 
+    /// The indentation of the container being written (`None`: compact).
+    pub fn indent(&self) -> Option<usize> {
+        self.indent
+    }
+
     /// Opens an object (`{`) or an array (`[`) as the next value.
     pub fn open(&mut self, bracket: u8) {
         self.out.push(bracket);
@@ -120,25 +125,9 @@ impl<'b> JsonWriter<'b> {
     }
 
     /// An integer value, its digits made on the stack two at a time.
-    pub fn int(&mut self, mut n: u64) {
-        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
-                                    5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    pub fn int(&mut self, n: u64) {
         let mut digits = [0; 20];
-        let mut at = digits.len();
-        while n >= 100 {
-            let k = (n % 100) as usize * 2;
-            at -= 2;
-            digits[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
-            n /= 100;
-        }
-        if n >= 10 {
-            let k = n as usize * 2;
-            at -= 2;
-            digits[at..at + 2].copy_from_slice(&PAIRS[k..k + 2]);
-        } else {
-            at -= 1;
-            digits[at] = b'0' + n as u8;
-        }
+        let at = crate::num::real::whole_digits(n, &mut digits, 20);
         self.out.extend_from_slice(&digits[at..]);
     }
 

@@ -135,8 +135,9 @@ pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
 }
 
 /// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs`, to a `change` from
-/// another quotient, or to the comparison or `~=` at its end, its operands plain values: a quotient is kept aside as the general path's value
-/// ([`Quotients`]), which nothing but those ops reads. `None` otherwise (no fast form).
+/// another quotient, or to the comparison or `~=` at its end, its operands plain values: a quotient
+/// is kept aside as the general path's value ([`Quotients`]), which nothing but those ops reads.
+/// `None` otherwise (no fast form).
 fn quotients_end(ops: &[Op]) -> Option<()> {
     // whether each value on the stack is a quotient
     let mut stack: Vec<bool> = Vec::new();

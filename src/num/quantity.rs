@@ -62,8 +62,9 @@ impl Quantity {
     fn rounded_scaled(&self) -> Option<Num> {
         let exponent = self.unit.exponent();
         let (factor, factor_scale) = match usize::try_from(exponent) {
-            // a unit's factor from the table, not a power raised a figure at a time
-            Ok(e) => (*POWERS.get(e)?, 0),
+            // a unit's factor from the table, not a power raised a figure at a time; one above 10^18
+            // (none the language has) passes an i64 and takes the decimal path
+            Ok(e) => (i64::try_from(super::real::power_of_ten(e as i64)?).ok()?, 0),
             Err(_) => (1, exponent.unsigned_abs()),
         };
         let scale = self.value.scale() + factor_scale;
@@ -93,18 +94,6 @@ impl Quantity {
         Ok(Num::exact(self.base()?, self.unit))
     }
 }
-
-/// The powers of ten a unit's factor may be in [`Quantity::rounded_scaled`], `10^0..=10^18`; a unit
-/// of a larger factor (none the language has) takes the decimal path.
-const POWERS: [i64; 19] = {
-    let mut out = [1i64; 19];
-    let mut i = 1;
-    while i < out.len() {
-        out[i] = out[i - 1] * 10;
-        i += 1;
-    }
-    out
-};
 
 /// A figure with an explicit margin, as written in a data file: `102466 ± 1 USD m`.
 ///

@@ -661,8 +661,10 @@ fn scaled_at(
     Some(fixed_digits(negative, n, digits, buf))
 }
 
-/// `10^k` where an `u128` holds it (up to `10^38`), from a table.
-fn power_of_ten(k: i64) -> Option<u128> {
+/// `10^k` where an `u128` holds it (up to `10^38`), from a table: the one table of powers of ten
+/// (the kernels' fractions and a unit's factor read it too).
+#[inline]
+pub fn power_of_ten(k: i64) -> Option<u128> {
     const POWERS: [u128; 39] = {
         let mut table = [1u128; 39];
         let mut k = 1;

@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 
+use crate::num::real::power_of_ten;
 use crate::num::small::{self, Parts};
 use crate::num::{Num, Quantity, Real, Unit};
 
@@ -121,18 +122,11 @@ pub fn abs((n, d): Frac) -> Option<Frac> {
     Some((n.checked_abs()?, d))
 }
 
-/// `10^k` where it fits (up to `10^38`), from a table: every figure read scales by one.
+/// `10^k` where it fits (up to `10^38`, below `i128::MAX`), from [`power_of_ten`]'s table: every
+/// figure read scales by one.
+#[inline]
 pub fn ten_to(k: u32) -> Option<i128> {
-    const POWERS: [i128; 39] = {
-        let mut table = [1i128; 39];
-        let mut k = 1;
-        while k < 39 {
-            table[k] = table[k - 1] * 10;
-            k += 1;
-        }
-        table
-    };
-    POWERS.get(k as usize).copied()
+    power_of_ten(i64::from(k)).map(|p| p as i128)
 }
 
 /// An exact value of the evaluator as a fraction: a decimal or a small rational.

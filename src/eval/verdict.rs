@@ -64,19 +64,45 @@ impl std::ops::Not for Truth {
 
 /// `a op b` for two values in one unit: on the points, and over their intervals.
 pub fn compare(a: &Num, op: CmpOp, b: &Num) -> Truth {
-    let holds = relation(op, a.point.cmp(&b.point));
-    // the orders of the interval ends that come nearest each other, either way
-    let (low_high, high_low) = (a.lo.cmp(&b.hi), a.hi.cmp(&b.lo));
-    let meet = low_high.is_le() && high_low.is_ge();
-    let (can_hold, can_fail) = match op {
-        CmpOp::Lt => (low_high.is_lt(), high_low.is_ge()),
-        CmpOp::Le => (low_high.is_le(), high_low.is_gt()),
-        CmpOp::Gt => (high_low.is_gt(), low_high.is_le()),
-        CmpOp::Ge => (high_low.is_ge(), low_high.is_lt()),
-        CmpOp::Eq => (meet, !(a.is_exact() && b.is_exact() && a.lo == b.lo)),
-        CmpOp::Ne => (!(a.is_exact() && b.is_exact() && a.lo == b.lo), meet),
+    let standing = Standing {
+        points: a.point.cmp(&b.point),
+        low_high: a.lo.cmp(&b.hi),
+        high_low: a.hi.cmp(&b.lo),
+        same_point: a.is_exact() && b.is_exact() && a.lo == b.lo,
     };
-    Truth::of(holds, can_hold, can_fail)
+    standing.link(op)
+}
+
+/// How two intervals stand to each other, as a comparison of them needs it (the evaluator's values,
+/// and the kernels' fractions and integers, each compare their own way into this).
+#[derive(Debug, Clone, Copy)]
+pub struct Standing {
+    /// The points' order.
+    pub points: Ordering,
+    /// The orders of the interval ends that come nearest each other, either way: `a.lo` to `b.hi`,
+    /// `a.hi` to `b.lo`.
+    pub low_high: Ordering,
+    pub high_low: Ordering,
+    /// Both exact and equal: no rounding can part them.
+    pub same_point: bool,
+}
+
+impl Standing {
+    /// `a op b` on the points, borderline where values inside the intervals could give the opposite.
+    #[inline]
+    pub fn link(self, op: CmpOp) -> Truth {
+        let Standing { points, low_high, high_low, same_point } = self;
+        let meet = low_high.is_le() && high_low.is_ge();
+        let (can_hold, can_fail) = match op {
+            CmpOp::Lt => (low_high.is_lt(), high_low.is_ge()),
+            CmpOp::Le => (low_high.is_le(), high_low.is_gt()),
+            CmpOp::Gt => (high_low.is_gt(), low_high.is_le()),
+            CmpOp::Ge => (high_low.is_ge(), low_high.is_lt()),
+            CmpOp::Eq => (meet, !same_point),
+            CmpOp::Ne => (!same_point, meet),
+        };
+        Truth::of(relation(op, points), can_hold, can_fail)
+    }
 }
 
 /// Whether `op` holds between two values in this order.

@@ -9,7 +9,7 @@ use crate::check::Program;
 use crate::data::{EntityId, Packed, Row, Sheets};
 use crate::eval::expr::shift;
 use crate::eval::units;
-use crate::eval::verdict::{Truth, relation};
+use crate::eval::verdict::{Standing, Truth};
 use crate::num::{RatioStyle, Unit};
 use crate::period::Period;
 use crate::syntax::ast::{CmpOp, PeriodRef};
@@ -182,18 +182,10 @@ fn exec(ops: &[Op], at: &Inputs, period: Period, stack: &mut Stack) -> Option<Re
             }
             Op::In(range) => {
                 let v = *stack.last()?;
-                let (lo, hi) = match range_of(range, at, period)? {
-                    Ok(ends) => ends,
-                    Err(missing) => return gap(missing),
+                return match range_of(range, at, period)? {
+                    Ok(ends) => inside(v, ends, link).map(Ok),
+                    Err(missing) => gap(missing),
                 };
-                // as the evaluator's `in`: each end there is a link, all of them and-ed
-                let mut truth = Truth::decided(true);
-                for (op, bound) in [(CmpOp::Ge, lo), (CmpOp::Le, hi)] {
-                    if let Some(b) = bound {
-                        truth = truth.and(link(v, op, b)?);
-                    }
-                }
-                return Some(Ok(truth));
             }
             Op::Compare(ops) => return compare(stack, ops).map(Ok),
             Op::Approx(tol) => return approx(stack, tol.as_ref()).map(|holds| Ok(Truth::decided(holds))),
@@ -239,6 +231,22 @@ pub(super) fn slot(read: &Read, at: &Inputs, period: Period) -> Result<Packed, (
 
 /// The two ends of a range.
 type Ends = (Option<Val>, Option<Val>);
+
+/// `v in lo..hi` as the evaluator's `in`: each end there is a link, all of them and-ed (an open end
+/// none); `link` compares the executor's values (both kernel paths share this).
+pub(super) fn inside<V: Copy>(
+    v: V,
+    (lo, hi): (Option<V>, Option<V>),
+    link: impl Fn(V, CmpOp, V) -> Option<Truth>,
+) -> Option<Truth> {
+    let mut truth = Truth::decided(true);
+    for (op, bound) in [(CmpOp::Ge, lo), (CmpOp::Le, hi)] {
+        if let Some(b) = bound {
+            truth = truth.and(link(v, op, b)?);
+        }
+    }
+    Some(truth)
+}
 
 /// The ends of a range (a figure is a range of one point), each as the evaluator reads it, or where
 /// it has no value; `None` where the slot holds what kernels leave to the evaluator.
@@ -309,19 +317,13 @@ fn compare(stack: &[Val], ops: &[CmpOp]) -> Option<Truth> {
 /// to align.
 pub(super) fn link(a: Val, op: CmpOp, b: Val) -> Option<Truth> {
     common(&[a, b])?;
-    let holds = relation(op, cmp(a.pt, b.pt));
-    let (low_high, high_low) = (cmp(a.lo, b.hi), cmp(a.hi, b.lo));
-    let meet = low_high.is_le() && high_low.is_ge();
-    let same_point = a.is_exact() && b.is_exact() && cmp(a.lo, b.lo).is_eq();
-    let (can_hold, can_fail) = match op {
-        CmpOp::Lt => (low_high.is_lt(), high_low.is_ge()),
-        CmpOp::Le => (low_high.is_le(), high_low.is_gt()),
-        CmpOp::Gt => (high_low.is_gt(), low_high.is_le()),
-        CmpOp::Ge => (high_low.is_ge(), low_high.is_lt()),
-        CmpOp::Eq => (meet, !same_point),
-        CmpOp::Ne => (!same_point, meet),
+    let standing = Standing {
+        points: cmp(a.pt, b.pt),
+        low_high: cmp(a.lo, b.hi),
+        high_low: cmp(a.hi, b.lo),
+        same_point: a.is_exact() && b.is_exact() && cmp(a.lo, b.lo).is_eq(),
     };
-    Some(Truth { holds, borderline: can_hold && can_fail })
+    Some(standing.link(op))
 }
 
 /// `a ~= b [within T]`: the intervals come within the tolerance of each other

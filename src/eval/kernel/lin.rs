@@ -14,7 +14,7 @@
 
 use crate::data::Packed;
 use crate::eval::units;
-use crate::eval::verdict::{Truth, relation};
+use crate::eval::verdict::{Standing, Truth};
 use crate::num::{RatioStyle, Unit};
 use crate::period::Period;
 use crate::syntax::ast::CmpOp;
@@ -396,17 +396,10 @@ pub fn exec(
             }
             Op::In(range) => {
                 let v = *stack.last()?;
-                let (lo, hi) = match ends(range, fast, at, period)? {
-                    Ok(ends) => ends,
-                    Err(missing) => return gap(missing),
+                return match ends(range, fast, at, period)? {
+                    Ok(ends) => exec::inside(v, ends, link).map(Ok),
+                    Err(missing) => gap(missing),
                 };
-                let mut truth = Truth::decided(true);
-                for (op, bound) in [(CmpOp::Ge, lo), (CmpOp::Le, hi)] {
-                    if let Some(b) = bound {
-                        truth = truth.and(link(v, op, b)?);
-                    }
-                }
-                return Some(Ok(truth));
             }
             Op::Compare(links) if !quotients.is_empty() => {
                 let from = stack.len().checked_sub(links.len() + 1)?;
@@ -496,19 +489,13 @@ fn link(a: Lin, op: CmpOp, b: Lin) -> Option<Truth> {
     let e = a.e.min(b.e);
     let ((an, aw), (bn, bw)) = (a.at(e)?, b.at(e)?);
     let (an, aw, bn, bw) = (i128::from(an), i128::from(aw), i128::from(bn), i128::from(bw));
-    let holds = relation(op, an.cmp(&bn));
-    let (low_high, high_low) = ((an - aw).cmp(&(bn + bw)), (an + aw).cmp(&(bn - bw)));
-    let meet = low_high.is_le() && high_low.is_ge();
-    let same_point = aw == 0 && bw == 0 && an == bn;
-    let (can_hold, can_fail) = match op {
-        CmpOp::Lt => (low_high.is_lt(), high_low.is_ge()),
-        CmpOp::Le => (low_high.is_le(), high_low.is_gt()),
-        CmpOp::Gt => (high_low.is_gt(), low_high.is_le()),
-        CmpOp::Ge => (high_low.is_ge(), low_high.is_lt()),
-        CmpOp::Eq => (meet, !same_point),
-        CmpOp::Ne => (!same_point, meet),
+    let standing = Standing {
+        points: an.cmp(&bn),
+        low_high: (an - aw).cmp(&(bn + bw)),
+        high_low: (an + aw).cmp(&(bn - bw)),
+        same_point: aw == 0 && bw == 0 && an == bn,
     };
-    Some(Truth { holds, borderline: can_hold && can_fail })
+    Some(standing.link(op))
 }
 
 /// `a ~= b [within T]` ([`super::exec`]'s `approx`): `a.lo - b.hi <= tol` and `b.lo - a.hi <= tol`,

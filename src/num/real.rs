@@ -213,6 +213,16 @@ impl Real {
 
     /// `self / other`, exactly; an error where `other` is zero.
     pub fn div(&self, other: &Real) -> Result<Real, ArithError> {
+        if let (Real::Dec(a), Real::Dec(b)) = (self, other)
+            && let Some(q) = div_words(*a, *b)
+        {
+            return Ok(q);
+        }
+        self.div_general(other)
+    }
+
+    /// [`Real::div`] of any values: what the machine-word path ([`div_words`]) leaves to it.
+    fn div_general(&self, other: &Real) -> Result<Real, ArithError> {
         if other.is_zero() {
             return Err(ArithError::DivisionByZero);
         }
@@ -840,6 +850,46 @@ pub fn at_most(x: &Real, y: &Real, tol: &Real) -> Result<bool, ArithError> {
     Ok(x.sub(y)? <= *tol)
 }
 
+/// `a / b` of two decimals, where it is a small rational made in 64-bit words: the digits of each
+/// at the other's scale (`a`'s times `10^(b's scale - a's)`, or `b`'s the other way) fit a `u64`, and
+/// the quotient does not terminate. This is a margin or a growth rate of two figures (most failing
+/// rules have one, and an interval's quotient is three), which [`Real::div_general`] makes through
+/// `i128` products checked for overflow, a gcd and divisions in 128 bits. `None` for any other
+/// quotient (zero, one that terminates, whose digits and scale are `rust_decimal`'s, or one past
+/// 64 bits): the general path decides, and since a value has one form the two agree where both
+/// answer (a test holds them to it).
+fn div_words(a: Decimal, b: Decimal) -> Option<Real> {
+    let am = u64::try_from(a.mantissa().unsigned_abs()).ok()?;
+    let bm = u64::try_from(b.mantissa().unsigned_abs()).ok()?;
+    if am == 0 || bm == 0 || divides_a_power_of_ten_u64(bm) {
+        return None;
+    }
+    let (n, d) = match b.scale().checked_sub(a.scale()) {
+        Some(k) => (am.checked_mul(u64::try_from(power_of_ten(i64::from(k))?).ok()?)?, bm),
+        None => (am, bm.checked_mul(u64::try_from(power_of_ten(i64::from(a.scale() - b.scale()))?).ok()?)?),
+    };
+    let g = small::gcd64(n, d);
+    let (n, d) = (n / g, d / g);
+    if small::decimal_scale(i128::from(d), Decimal::MAX_SCALE).is_some() {
+        return None;
+    }
+    let n = i64::try_from(n).ok()?; // at most `i64::MAX`, so its negation is a `Small`'s too
+    let negative = a.is_sign_negative() != b.is_sign_negative();
+    Some(Real::Small(Small { n: if negative { -n } else { n }, d }))
+}
+
+/// Whether digits in a `u64` have no prime factor but 2 and 5 (and are not zero).
+fn divides_a_power_of_ten_u64(m: u64) -> bool {
+    if m == 0 {
+        return false;
+    }
+    let mut m = m >> m.trailing_zeros();
+    while m.is_multiple_of(5) {
+        m /= 5;
+    }
+    m == 1
+}
+
 /// Whether a decimal divides a power of ten (its digits have no prime factor but 2 and 5), so that
 /// every quotient by it terminates.
 fn divides_a_power_of_ten(x: &Real) -> bool {
@@ -1115,6 +1165,43 @@ mod tests {
                 assert_eq!(x.cmp(&y), p.cmp(&q));
             }
         }
+    }
+
+    /// A value's form as well as its value: a decimal's digits and scale, a rational's terms.
+    fn form(r: &Real) -> String {
+        match r {
+            Real::Dec(d) => format!("{}e-{}", d.mantissa(), d.scale()),
+            Real::Small(s) => format!("{}/{} small", s.n, s.d),
+            Real::Big(b) => format!("{b} big"),
+        }
+    }
+
+    #[test]
+    fn a_quotient_in_machine_words_is_the_general_one() {
+        // figures' digits: small, with factors of 2, 3, 5 and 7, a unit's zeros, and the 64-bit ends
+        let mut digits = vec![1i128, 2, 3, 5, 6, 7, 10, 12, 15, 21, 25, 40, 64, 75, 99, 125, 343, 1000, 1024];
+        digits.extend([26575, 123_445, 2_657_495_000, 98_765_432_100, 3_486_784_401, 5i128.pow(27), 3 << 40]);
+        let edges = [i64::MAX as i128, i64::MAX as i128 + 1, u64::MAX as i128 / 3, u64::MAX as i128, 1 << 64];
+        digits.extend(edges);
+        digits.extend(decimals(60).iter().map(|d| d.mantissa().abs()));
+        let signed: Vec<i128> = digits.iter().flat_map(|&m| [m, -m]).chain([0]).collect();
+        let (mut fast, mut all) = (0, 0);
+        for &m in &signed {
+            for &n in &signed {
+                for (s, t) in [(0, 0), (1, 2), (2, 1), (0, 9), (9, 0), (3, 20), (28, 0), (0, 28), (28, 28)] {
+                    let a = Decimal::from_i128_with_scale(m, s);
+                    let Ok(b) = Decimal::try_from_i128_with_scale(n, t) else { continue };
+                    let (x, y) = (Real::Dec(a), Real::Dec(b));
+                    all += 1;
+                    fast += usize::from(div_words(a, b).is_some());
+                    match (x.div(&y), x.div_general(&y)) {
+                        (Ok(q), Ok(r)) => assert_eq!(form(&q), form(&r), "{a} / {b}"),
+                        (q, r) => assert_eq!(q.err(), r.err(), "{a} / {b}"),
+                    }
+                }
+            }
+        }
+        assert!(fast > all / 5, "{fast} of {all} quotients in machine words");
     }
 
     #[test]

@@ -70,8 +70,22 @@ pub fn gcd(a: u128, b: u128) -> u128 {
     binary_gcd!(a, b)
 }
 
+/// The greatest common divisor of two 64-bit words, by the binary algorithm.
+pub fn gcd64(a: u64, b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    binary_gcd!(a, b)
+}
+
 /// `n / d` in lowest terms (`d > 0`; zero is `0 / 1`).
 pub fn reduced((n, d): Parts) -> Parts {
+    // in 64-bit words where both fit: a division in 128 bits is a call of some hundred instructions
+    if let (Ok(m), Ok(e)) = (u64::try_from(n.unsigned_abs()), u64::try_from(d)) {
+        let g = gcd64(m, e);
+        let m = i128::from(m / g);
+        return (if n < 0 { -m } else { m }, i128::from(e / g));
+    }
     let g = gcd(n.unsigned_abs(), d.unsigned_abs()) as i128; // at most `d`, so it fits
     (n / g, d / g)
 }
@@ -121,6 +135,18 @@ pub fn decimal_scale(d: i128, max: u32) -> Option<u32> {
     let twos = d.trailing_zeros();
     if twos > max {
         return None;
+    }
+    // the same in a 64-bit word where it fits (a remainder in 128 bits is a call)
+    if let Ok(d) = u64::try_from(d) {
+        let (mut rest, mut fives) = (d >> twos, 0);
+        while rest.is_multiple_of(5) {
+            if fives == max {
+                return None;
+            }
+            rest /= 5;
+            fives += 1;
+        }
+        return (rest == 1).then_some(twos.max(fives));
     }
     let (mut rest, mut fives) = (d >> twos, 0);
     while rest % 5 == 0 {

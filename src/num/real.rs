@@ -982,7 +982,14 @@ fn floor_log10(r: &BigRational) -> i32 {
 /// A decimal's digits at a scale at least its own, as an integer, where it fits an `i128`: the scaled
 /// integers in which sums and comparisons of the figures of a bulk run are made, exactly.
 fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
-    d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)
+    let m = d.mantissa();
+    match scale - d.scale() {
+        0 => Some(m),
+        // |m| < 2^96 and 10^k < 2^30: the product is below 2^126, with no check (a checked product
+        // in 128 bits is a call)
+        k @ 1..=9 => Some(m * power_of_ten(i64::from(k))? as i128),
+        k => m.checked_mul(i128::try_from(power_of_ten(i64::from(k))?).ok()?),
+    }
 }
 
 /// Both decimals' digits at their larger scale, and that scale, where they fit.

@@ -306,7 +306,8 @@ impl<'a> Evaluator<'a> {
         // A traced evaluation keeps its cells' values in the map only: it reads a few, and a slot for
         // every cell at every period would be allocated and cleared for each failed check.
         let untraced_home = self.entity == self.home && self.trace.is_none();
-        let slot = self.sheets.slot_index(period).filter(|_| untraced_home).map(|s| id * self.sheets.n_slots() + s);
+        let slot = untraced_home.then(|| self.sheets.slot_index(period)).flatten();
+        let slot = slot.map(|s| id * self.sheets.n_slots() + s);
         if slot.is_some() && self.cache.is_empty() {
             // Made at the first cell read: an evaluator that reads none (a title's holes) costs nothing.
             self.cache = vec![None; self.program.cells.len() * self.sheets.n_slots()];

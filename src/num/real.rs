@@ -103,7 +103,8 @@ impl Real {
     /// ten), where the value is not a big rational.
     fn small_parts(&self) -> Option<Parts> {
         match self {
-            Real::Dec(d) => Some((d.mantissa(), 10i128.pow(d.scale()))),
+            // a scale is at most 28, and 10^28 fits: the table, not a power raised in a loop
+            Real::Dec(d) => Some((d.mantissa(), power_of_ten(i64::from(d.scale()))? as i128)),
             Real::Small(s) => Some(s.parts()),
             Real::Big(_) => None,
         }

@@ -588,8 +588,13 @@ struct ChunkReader<'l, 'a> {
     last_period: (&'a [u8], Period),
     periods: FxHashMap<&'a [u8], Period>,
     last_scenario: (&'a [u8], Scenario),
-    last_unit: (&'a [u8], Unit),
-    units: FxHashMap<&'a [u8], Unit>,
+    /// The units read so far, the first no unit, each with its id in the chunk's facts once a plain
+    /// figure is packed in it (`u32::MAX` before: ids are given in the order facts are packed, as
+    /// [`PackedChunk::push_plain`] gave them when it looked them up); the last row's unit text and
+    /// its place there; each unit text read so far and its place.
+    unit_list: Vec<(Unit, u32)>,
+    last_unit: (&'a [u8], usize),
+    units: FxHashMap<&'a [u8], usize>,
     sources: FxHashSet<Cow<'a, str>>,
     cells: Vec<(usize, usize, bool)>,
     /// Whether the chunk is ASCII throughout (its cells are then trimmed of ASCII white space only).
@@ -608,7 +613,8 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             last_period: (b"", Period::Year(2000)),
             periods: FxHashMap::default(),
             last_scenario: (b"", Scenario::Actual),
-            last_unit: (b"", Unit::None),
+            unit_list: vec![(Unit::None, u32::MAX)],
+            last_unit: (b"", 0),
             units: FxHashMap::default(),
             metric_names: Vec::new(),
             next_metric: Vec::new(),
@@ -715,18 +721,23 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
                 self.last_scenario.1
             }
         };
-        let unit = match layout.unit.map(cell).filter(|u| !u.is_empty()) {
-            None => Unit::None,
+        let unit_at = match layout.unit.map(cell).filter(|u| !u.is_empty()) {
+            None => 0,
             Some(text) if same(text, self.last_unit.0) => self.last_unit.1,
             Some(text) => {
-                let unit = match self.units.get(text) {
-                    Some(&unit) => unit,
-                    None => *self.units.entry(text).or_insert(Unit::parse(utf8(text)?)?),
+                let at = match self.units.get(text) {
+                    Some(&at) => at,
+                    None => {
+                        let unit = Unit::parse(utf8(text)?)?;
+                        self.unit_list.push((unit, u32::MAX));
+                        *self.units.entry(text).or_insert(self.unit_list.len() - 1)
+                    }
                 };
-                self.last_unit = (text, unit);
-                unit
+                self.last_unit = (text, at);
+                at
             }
         };
+        let unit = self.unit_list[unit_at].0;
         // a plain decimal first (no missing marker is one), unless a declared decimal comma makes its
         // point a thousands separator (`1.234` is 1234 in de-DE)
         let figure = match plain_digits(value).filter(|_| self.reads_points || !value.contains(&b'.')) {
@@ -750,6 +761,14 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
         let (origin, key) = (Origin { file, span: span(layout.value) }, (self.last_entity.1, metric, scenario));
         match figure {
             Figure::Plain(digits, scale) => {
+                let unit = match self.unit_list[unit_at] {
+                    (_, id) if id != u32::MAX => id,
+                    (unit, _) => {
+                        let id = out.facts.unit(unit);
+                        self.unit_list[unit_at].1 = id;
+                        id
+                    }
+                };
                 out.facts.push_plain((key.0, key.1, key.2, self.last_period.1), (digits, scale), unit, origin, given)
             }
             Figure::Other(value) => {

@@ -664,8 +664,6 @@ pub struct PackedChunk {
     /// The names, owned: a chunk names a few dozen, and so outlives the text it was read from.
     entities: Vec<Box<str>>,
     metrics: Vec<Box<str>>,
-    /// The last unit packed and its id: a bulk file's rows mostly repeat it.
-    last_unit: Option<(Unit, u32)>,
 }
 
 /// The buffers of a chunk once appended, emptied for another ([`PackedChunk::reusing`]).
@@ -677,7 +675,7 @@ impl PackedChunk {
     /// their memory from batch to batch, where fresh buffers had the kernel hand out (and zero) new
     /// pages for every chunk, and take them back after.
     pub fn reusing(Spare(store): Spare) -> Self {
-        PackedChunk { store, entities: Vec::new(), metrics: Vec::new(), last_unit: None }
+        PackedChunk { store, entities: Vec::new(), metrics: Vec::new() }
     }
 
     /// An id for an entity name, a new one each call (the stream asks once per name a chunk gives;
@@ -698,24 +696,23 @@ impl PackedChunk {
         self.store.push(entity, metric * 3 + scenario as u32, period, fact);
     }
 
+    /// The id of a unit in the chunk's facts, for [`PackedChunk::push_plain`] (the stream keeps it
+    /// with the unit's text, where a look-up per fact compared units).
+    pub fn unit(&mut self, unit: Unit) -> u32 {
+        self.store.unit_id(unit)
+    }
+
     /// [`PackedChunk::push`] for a figure of at most 18 digits, given as its digits and scale (what
-    /// [`crate::data::value::plain_digits`] reads): packed as it is, with no [`Fact`] made.
+    /// [`crate::data::value::plain_digits`] reads), in the unit of id `unit` ([`PackedChunk::unit`]):
+    /// packed as it is, with no [`Fact`] made.
     pub fn push_plain(
         &mut self,
         (entity, metric, scenario, period): (u32, u32, Scenario, Period),
         (digits, scale): (i64, u32),
-        unit: Unit,
+        unit: u32,
         origin: Origin,
         given: Option<Date>,
     ) {
-        let unit = match self.last_unit {
-            Some((last, id)) if last == unit => id,
-            _ => {
-                let id = self.store.unit_id(unit);
-                self.last_unit = Some((unit, id));
-                id
-            }
-        };
         let column = metric * 3 + scenario as u32;
         self.store.pack((entity, column, period), Value::Small(digits, scale as u8), unit, origin, given);
     }

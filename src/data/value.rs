@@ -73,8 +73,8 @@ pub fn plain_decimal(text: &str) -> Option<Decimal> {
 
 /// [`plain_decimal`] as its digits (never a negative zero) and scale, for a caller that packs them
 /// as they are.
-pub fn plain_digits(text: &str) -> Option<(i64, u32)> {
-    let bytes = text.as_bytes();
+pub fn plain_digits(text: impl AsRef<[u8]>) -> Option<(i64, u32)> {
+    let bytes = text.as_ref();
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),

@@ -432,10 +432,10 @@ struct Parsed {
 /// read, with the checks the whole-file reader makes; at the first row it would refuse, it stops.
 /// The chunk packs into `buffers`.
 fn parse_chunk(bytes: &[u8], offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed {
-    // a plain chunk is ASCII: its check as UTF-8 is a formality
-    match is_plain(bytes).then(|| std::str::from_utf8(bytes).ok()).flatten() {
-        Some(text) => parse_plain(text, offset, layout, file, buffers),
-        None => parse_lines(bytes, offset, layout, file, buffers),
+    // a plain chunk is ASCII, so UTF-8: read as bytes, with no check of its own as UTF-8
+    match is_plain(bytes) {
+        true => parse_plain(bytes, offset, layout, file, buffers),
+        false => parse_lines(bytes, offset, layout, file, buffers),
     }
 }
 
@@ -473,11 +473,10 @@ fn parse_lines(bytes: &[u8], offset: u64, layout: &Layout, file: SourceId, buffe
 /// end: its commas and line ends are found a block at a time ([`scan::marks`]) and each row's cells
 /// cut where the marks say, to the same facts, spans, line starts and stop as [`parse_lines`] reads
 /// line by line. For a chunk [`is_plain`] says is one.
-fn parse_plain(text: &str, offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed {
-    let bytes = text.as_bytes();
+fn parse_plain(bytes: &[u8], offset: u64, layout: &Layout, file: SourceId, buffers: Buffers) -> Parsed {
     let (mut out, mut reader) = (Parsed::new(buffers), ChunkReader::new(layout, file));
     (reader.ascii, reader.bare) = (true, true);
-    let mut cells = Vec::with_capacity(layout.width);
+    let mut cells = Cells::default();
     // Where the current row and its current cell start, in the chunk.
     let (mut row, mut cell) = (0, 0);
     for (index, block) in bytes.chunks(scan::BLOCK).enumerate() {
@@ -491,7 +490,7 @@ fn parse_plain(text: &str, offset: u64, layout: &Layout, file: SourceId, buffers
                 cell = at + 1;
                 continue;
             }
-            if reader.plain_row(text, (row, cell, at), &mut cells, offset, &mut out).is_none() {
+            if reader.plain_row(bytes, (row, cell, at), &mut cells, offset, &mut out).is_none() {
                 out.stopped = Some(offset + row as u64);
                 return out;
             }
@@ -499,10 +498,37 @@ fn parse_plain(text: &str, offset: u64, layout: &Layout, file: SourceId, buffers
             (row, cell) = (at + 1, at + 1);
         }
     }
-    if row < bytes.len() && reader.plain_row(text, (row, cell, bytes.len()), &mut cells, offset, &mut out).is_none() {
+    if row < bytes.len() && reader.plain_row(bytes, (row, cell, bytes.len()), &mut cells, offset, &mut out).is_none() {
         out.stopped = Some(offset + row as u64);
     }
     out
+}
+
+/// A plain row's cells, in place (where a `Vec` paid its check of room on each): a row has at most
+/// as many as a layout has columns ([`NAMES`]), and the place after them says that it has more.
+struct Cells {
+    at: [(usize, usize, bool); NAMES.len() + 1],
+    len: usize,
+}
+
+impl Default for Cells {
+    fn default() -> Self {
+        Cells { at: [(0, 0, false); NAMES.len() + 1], len: 0 }
+    }
+}
+
+impl Cells {
+    /// Adds a cell; past [`NAMES`]' count, the last place is written over (the row has too many).
+    fn push(&mut self, cell: (usize, usize, bool)) {
+        let at = self.len.min(NAMES.len());
+        self.at[at] = cell;
+        self.len = at + 1;
+    }
+
+    /// The row's cells, where it has `width`.
+    fn row(&self, width: usize) -> Option<&[(usize, usize, bool)]> {
+        (self.len == width).then(|| &self.at[..width])
+    }
 }
 
 /// Whether a chunk is one [`parse_plain`] reads: printable ASCII with no quote, and every `\r` at a
@@ -547,23 +573,28 @@ struct ChunkReader<'l, 'a> {
     file: SourceId,
     /// The last row's entity and its id in the chunk's facts; each entity named so far, with its id
     /// (a file not sorted by entity names one on most rows: each is checked and kept once a chunk).
-    last_entity: (&'a str, u32),
-    entities: FxHashMap<&'a str, u32>,
+    last_entity: (&'a [u8], u32),
+    entities: FxHashMap<&'a [u8], u32>,
     /// Each metric named so far, with its id in the chunk's facts.
-    metrics: FxHashMap<&'a str, u32>,
+    metrics: FxHashMap<&'a [u8], u32>,
     /// The metrics by id; per id, the id of the metric of the row after the last row naming it
     /// ([`ChunkReader::metric`]); the last row's metric.
-    metric_names: Vec<&'a str>,
+    metric_names: Vec<&'a [u8]>,
     next_metric: Vec<u32>,
     last_metric: u32,
     /// Whether the declared locale reads a plain decimal's point as one ([`exported::declared`]).
     reads_points: bool,
     /// The last row's period, and each period read so far.
-    last_period: (&'a str, Period),
-    periods: FxHashMap<&'a str, Period>,
-    last_scenario: (&'a str, Scenario),
-    last_unit: (&'a str, Unit),
-    units: FxHashMap<&'a str, Unit>,
+    last_period: (&'a [u8], Period),
+    periods: FxHashMap<&'a [u8], Period>,
+    last_scenario: (&'a [u8], Scenario),
+    /// The units read so far, the first no unit, each with its id in the chunk's facts once a plain
+    /// figure is packed in it (`u32::MAX` before: ids are given in the order facts are packed, as
+    /// [`PackedChunk::push_plain`] gave them when it looked them up); the last row's unit text and
+    /// its place there; each unit text read so far and its place.
+    unit_list: Vec<(Unit, u32)>,
+    last_unit: (&'a [u8], usize),
+    units: FxHashMap<&'a [u8], usize>,
     sources: FxHashSet<Cow<'a, str>>,
     cells: Vec<(usize, usize, bool)>,
     /// Whether the chunk is ASCII throughout (its cells are then trimmed of ASCII white space only).
@@ -576,13 +607,14 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
         ChunkReader {
             layout,
             file,
-            last_entity: ("", 0),
+            last_entity: (b"", 0),
             entities: FxHashMap::default(),
             metrics: FxHashMap::default(),
-            last_period: ("", Period::Year(2000)),
+            last_period: (b"", Period::Year(2000)),
             periods: FxHashMap::default(),
-            last_scenario: ("", Scenario::Actual),
-            last_unit: ("", Unit::None),
+            last_scenario: (b"", Scenario::Actual),
+            unit_list: vec![(Unit::None, u32::MAX)],
+            last_unit: (b"", 0),
             units: FxHashMap::default(),
             metric_names: Vec::new(),
             next_metric: Vec::new(),
@@ -603,7 +635,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
         let mut at = std::mem::take(&mut self.cells);
         let read = cells(text, self.ascii, &mut at)
             .filter(|()| at.len() == self.layout.width)
-            .and_then(|()| self.fact(text, &at, offset, out));
+            .and_then(|()| self.fact(text.as_bytes(), &at, offset, out));
         self.cells = at;
         read
     }
@@ -613,28 +645,29 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
     /// `end` (at a `\n`, or the chunk's end); `None` where anything in it is unexpected.
     fn plain_row(
         &mut self,
-        text: &'a str,
+        text: &'a [u8],
         (row, last, end): (usize, usize, usize),
-        cells: &mut Vec<(usize, usize, bool)>,
+        cells: &mut Cells,
         offset: u64,
         out: &mut Parsed,
     ) -> Option<()> {
-        let end = if end > row && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let end = if end > row && text[end - 1] == b'\r' { end - 1 } else { end };
         let read = match end == row {
             true => Some(()),
             false => {
-                cells.push(trimmed(text.as_bytes(), last, end));
-                Some(())
-                    .filter(|()| cells.len() == self.layout.width)
-                    .and_then(|()| self.fact(text, cells, offset as usize, out))
+                cells.push(trimmed(text, last, end));
+                cells.row(self.layout.width).and_then(|at| self.fact(text, at, offset as usize, out))
             }
         };
-        cells.clear();
+        cells.len = 0;
         read
     }
 
-    /// Reads the fact of a row, its cells at `at`.
-    fn fact(&mut self, text: &'a str, at: &[(usize, usize, bool)], offset: usize, out: &mut Parsed) -> Option<()> {
+    /// Reads the fact of a row, its cells at `at`. The row is UTF-8 text (a plain chunk's is ASCII,
+    /// another's was checked), read as bytes: a cell is made a `str` only where its text is read
+    /// (a name the chunk has not met, a figure not plain), so that no row pays for the checks of
+    /// char boundaries that cutting a `str` makes.
+    fn fact(&mut self, text: &'a [u8], at: &[(usize, usize, bool)], offset: usize, out: &mut Parsed) -> Option<()> {
         let (layout, file) = (self.layout, self.file);
         let cell = |column: usize| &text[at[column].0..at[column].1];
         let span = |column: usize| Span::new(offset + at[column].0, offset + at[column].1);
@@ -649,9 +682,10 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             return None;
         }
         if let Some(column) = layout.source.filter(|&c| !cell(c).is_empty()) {
+            let name = utf8(cell(column))?;
             let source = match escaped(column) {
-                true => Cow::Owned(cell(column).replace("\"\"", "\"")),
-                false => Cow::Borrowed(cell(column)),
+                true => Cow::Owned(name.replace("\"\"", "\"")),
+                false => Cow::Borrowed(name),
             };
             if !self.sources.contains(&source) {
                 self.sources.insert(source.clone());
@@ -663,8 +697,9 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             let id = match self.entities.get(entity) {
                 Some(&id) => id,
                 None => {
-                    key::entity(entity, span(layout.entity), file).ok()?;
-                    *self.entities.entry(entity).or_insert(out.facts.entity(entity))
+                    let name = utf8(entity)?;
+                    key::entity(name, span(layout.entity), file).ok()?;
+                    *self.entities.entry(entity).or_insert(out.facts.entity(name))
                 }
             };
             self.last_entity = (entity, id);
@@ -674,7 +709,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
         if !same(period, self.last_period.0) || period.is_empty() {
             let parsed = match self.periods.get(period) {
                 Some(&parsed) => parsed,
-                None => *self.periods.entry(period).or_insert(Period::parse(period)?),
+                None => *self.periods.entry(period).or_insert(Period::parse(utf8(period)?)?),
             };
             self.last_period = (period, parsed);
         }
@@ -682,42 +717,58 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             None => Scenario::Actual,
             Some(word) if same(word, self.last_scenario.0) => self.last_scenario.1,
             Some(word) => {
-                self.last_scenario = (word, Scenario::parse(word)?);
+                self.last_scenario = (word, Scenario::parse(utf8(word)?)?);
                 self.last_scenario.1
             }
         };
-        let unit = match layout.unit.map(cell).filter(|u| !u.is_empty()) {
-            None => Unit::None,
+        let unit_at = match layout.unit.map(cell).filter(|u| !u.is_empty()) {
+            None => 0,
             Some(text) if same(text, self.last_unit.0) => self.last_unit.1,
             Some(text) => {
-                let unit = match self.units.get(text) {
-                    Some(&unit) => unit,
-                    None => *self.units.entry(text).or_insert(Unit::parse(text)?),
+                let at = match self.units.get(text) {
+                    Some(&at) => at,
+                    None => {
+                        let unit = Unit::parse(utf8(text)?)?;
+                        self.unit_list.push((unit, u32::MAX));
+                        *self.units.entry(text).or_insert(self.unit_list.len() - 1)
+                    }
                 };
-                self.last_unit = (text, unit);
-                unit
+                self.last_unit = (text, at);
+                at
             }
         };
+        let unit = self.unit_list[unit_at].0;
         // a plain decimal first (no missing marker is one), unless a declared decimal comma makes its
         // point a thousands separator (`1.234` is 1234 in de-DE)
-        let figure = match plain_digits(value).filter(|_| self.reads_points || !value.contains('.')) {
+        let figure = match plain_digits(value).filter(|_| self.reads_points || !value.contains(&b'.')) {
             Some((digits, scale)) => Figure::Plain(digits, scale),
-            None if exported::is_missing(value) => {
-                out.missing.push(span(layout.value));
-                return Some(());
+            None => {
+                let value = utf8(value)?;
+                if exported::is_missing(value) {
+                    out.missing.push(span(layout.value));
+                    return Some(());
+                }
+                match plain_range(value, unit) {
+                    Some(range) => Figure::Other(range),
+                    None => Figure::Other(figure(value, unit)?),
+                }
             }
-            None => match plain_range(value, unit) {
-                Some(range) => Figure::Other(range),
-                None => Figure::Other(figure(value, unit)?),
-            },
         };
         let given = match layout.given.map(cell).filter(|g| !g.is_empty()) {
             None => None,
-            Some(text) => Some(crate::date::Date::parse(text)?),
+            Some(text) => Some(crate::date::Date::parse(utf8(text)?)?),
         };
         let (origin, key) = (Origin { file, span: span(layout.value) }, (self.last_entity.1, metric, scenario));
         match figure {
             Figure::Plain(digits, scale) => {
+                let unit = match self.unit_list[unit_at] {
+                    (_, id) if id != u32::MAX => id,
+                    (unit, _) => {
+                        let id = out.facts.unit(unit);
+                        self.unit_list[unit_at].1 = id;
+                        id
+                    }
+                };
                 out.facts.push_plain((key.0, key.1, key.2, self.last_period.1), (digits, scale), unit, origin, given)
             }
             Figure::Other(value) => {
@@ -731,15 +782,16 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
     /// metrics in a cycle (each period of an entity lists the same ones in the same order), so the
     /// metric that followed the last row's the last time is tried first, and the hash only when it
     /// is not the one.
-    fn metric(&mut self, name: &'a str, span: Span, out: &mut Parsed) -> Option<u32> {
+    fn metric(&mut self, name: &'a [u8], span: Span, out: &mut Parsed) -> Option<u32> {
         let guess = self.next_metric.get(self.last_metric as usize).copied().unwrap_or(u32::MAX);
         let id = match self.metric_names.get(guess as usize) {
             Some(guessed) if same(guessed, name) => return Some(self.follow(guess)),
             _ => match self.metrics.get(name) {
                 Some(&id) => id,
                 None => {
-                    key::metric(name, span, self.file).ok()?;
-                    let id = out.facts.metric(name);
+                    let text = utf8(name)?;
+                    key::metric(text, span, self.file).ok()?;
+                    let id = out.facts.metric(text);
                     self.metrics.insert(name, id);
                     self.metric_names.push(name);
                     self.next_metric.push(u32::MAX);
@@ -769,8 +821,7 @@ enum Figure {
 /// Whether two cells are the same text. Key cells are short: they are compared in place, by a word
 /// or two (a metric's name by two of 16 bytes), where `==` calls `memcmp` (a call per key cell cost
 /// more than the compare).
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+fn same(a: &[u8], b: &[u8]) -> bool {
     let word = |text: &[u8; 8]| u64::from_ne_bytes(*text);
     let wide = |text: &[u8; 16]| u128::from_ne_bytes(*text);
     match a.len() {
@@ -788,6 +839,12 @@ fn same(a: &str, b: &str) -> bool {
         }
         _ => a == b,
     }
+}
+
+/// A cell of a row known to be UTF-8 text as a `str` (cut at ASCII commas and white space, it is
+/// text too: `None` is not met, and would stop the stream).
+fn utf8(cell: &[u8]) -> Option<&str> {
+    std::str::from_utf8(cell).ok()
 }
 
 /// Adds the facts of chunks, in order, to the builder, gathering source names.
@@ -875,7 +932,7 @@ mod tests {
     fn assert_plain_reads_as_lines(text: &str) -> String {
         let layout = layout();
         assert!(is_plain(text.as_bytes()), "{text:?}");
-        let plain = parse_plain(text, 1000, &layout, SourceId(3), Buffers::default());
+        let plain = parse_plain(text.as_bytes(), 1000, &layout, SourceId(3), Buffers::default());
         let lines = parse_lines(text.as_bytes(), 1000, &layout, SourceId(3), Buffers::default());
         assert_eq!(read(&plain), read(&lines), "{text:?}");
         read(&plain)
@@ -990,7 +1047,7 @@ mod tests {
         texts.extend(["segment.healthcare.revenuf", "tegment.healthcare.revenue", &a32, &b32, &a33]);
         for a in &texts {
             for b in &texts {
-                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+                assert_eq!(same(a.as_bytes(), b.as_bytes()), a == b, "{a:?} {b:?}");
             }
         }
         // every length to 40, a byte changed at every place
@@ -999,8 +1056,7 @@ mod tests {
             for at in 0..len {
                 let mut b = a.clone().into_bytes();
                 b[at] = b'Z';
-                let b = String::from_utf8(b).unwrap();
-                assert!(same(&a, &a) && !same(&a, &b), "{a:?} {b:?}");
+                assert!(same(a.as_bytes(), a.as_bytes()) && !same(a.as_bytes(), &b), "{a:?} {b:?}");
             }
         }
     }

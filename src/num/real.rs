@@ -318,15 +318,7 @@ impl Real {
     pub fn terminating_scale(&self) -> Option<u32> {
         match self {
             Real::Dec(d) => Some(d.normalize().scale()),
-            Real::Small(s) => {
-                let twos = s.d.trailing_zeros();
-                let (mut rest, mut fives) = (s.d >> twos, 0);
-                while rest % 5 == 0 {
-                    rest /= 5;
-                    fives += 1;
-                }
-                (rest == 1).then_some(twos.max(fives))
-            }
+            Real::Small(s) => small::decimal_scale(i128::from(s.d), u32::MAX),
             Real::Big(r) => {
                 let d = r.denom();
                 let twos = d.trailing_zeros().unwrap_or(0);
@@ -862,7 +854,7 @@ pub fn at_most(x: &Real, y: &Real, tol: &Real) -> Result<bool, ArithError> {
 fn div_words(a: Decimal, b: Decimal) -> Option<Real> {
     let am = u64::try_from(a.mantissa().unsigned_abs()).ok()?;
     let bm = u64::try_from(b.mantissa().unsigned_abs()).ok()?;
-    if am == 0 || bm == 0 || divides_a_power_of_ten_u64(bm) {
+    if am == 0 || bm == 0 || digits_divide_a_power_of_ten(u128::from(bm)) {
         return None;
     }
     let (n, d) = match b.scale().checked_sub(a.scale()) {
@@ -879,31 +871,16 @@ fn div_words(a: Decimal, b: Decimal) -> Option<Real> {
     Some(Real::Small(Small { n: if negative { -n } else { n }, d }))
 }
 
-/// Whether digits in a `u64` have no prime factor but 2 and 5 (and are not zero).
-fn divides_a_power_of_ten_u64(m: u64) -> bool {
-    if m == 0 {
-        return false;
-    }
-    let mut m = m >> m.trailing_zeros();
-    while m.is_multiple_of(5) {
-        m /= 5;
-    }
-    m == 1
-}
-
 /// Whether a decimal divides a power of ten (its digits have no prime factor but 2 and 5), so that
 /// every quotient by it terminates.
 fn divides_a_power_of_ten(x: &Real) -> bool {
     let Real::Dec(d) = x else { return false };
-    let mut m = d.mantissa().unsigned_abs();
-    if m == 0 {
-        return false;
-    }
-    m >>= m.trailing_zeros();
-    while m % 5 == 0 && m > 1 {
-        m /= 5;
-    }
-    m == 1
+    digits_divide_a_power_of_ten(d.mantissa().unsigned_abs())
+}
+
+/// Whether digits have no prime factor but 2 and 5 (and are not zero).
+fn digits_divide_a_power_of_ten(m: u128) -> bool {
+    m != 0 && matches!(small::without_fives(m >> m.trailing_zeros(), u32::MAX), Some((1, _)))
 }
 
 /// A decimal as a rational.

@@ -142,27 +142,27 @@ pub fn decimal_scale(d: i128, max: u32) -> Option<u32> {
     if twos > max {
         return None;
     }
-    // the same in a 64-bit word where it fits (a remainder in 128 bits is a call)
-    if let Ok(d) = u64::try_from(d) {
-        let (mut rest, mut fives) = (d >> twos, 0);
-        while rest.is_multiple_of(5) {
-            if fives == max {
-                return None;
-            }
-            rest /= 5;
-            fives += 1;
-        }
-        return (rest == 1).then_some(twos.max(fives));
-    }
-    let (mut rest, mut fives) = (d >> twos, 0);
-    while rest % 5 == 0 {
+    let (rest, fives) = without_fives(u128::try_from(d >> twos).ok()?, max)?;
+    (rest == 1).then_some(twos.max(fives))
+}
+
+/// `m` (not zero) with its factors of five divided out, and how many there were; `None` where there
+/// are more than `max`. In a 64-bit word once `m` fits one, since a remainder in 128 bits is a call.
+pub fn without_fives(mut m: u128, max: u32) -> Option<(u128, u32)> {
+    let mut fives = 0;
+    loop {
+        let next = match u64::try_from(m) {
+            Ok(w) => w.is_multiple_of(5).then(|| u128::from(w / 5)),
+            Err(_) if m.is_multiple_of(5) => Some(m / 5),
+            Err(_) => None,
+        };
+        let Some(next) = next else { return Some((m, fives)) };
         if fives == max {
             return None;
         }
-        rest /= 5;
+        m = next;
         fives += 1;
     }
-    (rest == 1).then_some(twos.max(fives))
 }
 
 /// `n / d` rounded to an integer half away from zero (`d > 0`).

@@ -744,8 +744,10 @@ pub fn width_power(lo: &Real, hi: &Real, exponent: i32) -> Option<i64> {
         let width = hn.checked_mul(ld)?.checked_sub(ln.checked_mul(hd)?)?;
         return ratio_power(width, hd.checked_mul(ld)?, -exponent);
     };
-    let (l, h, scale) = scaled(*lo, *hi)?;
-    let width = h.checked_sub(l).filter(|w| *w > 0 && *w >> 96 == 0)?;
+    // both at the larger scale, the power of ten from the table (not `checked_pow`, a loop)
+    let scale = lo.scale().max(hi.scale());
+    let at = |d: &Decimal| d.mantissa().checked_mul(power_of_ten(i64::from(scale - d.scale()))? as i128);
+    let width = at(hi)?.checked_sub(at(lo)?).filter(|w| *w > 0 && *w >> 96 == 0)?;
     let scale = i64::from(scale) + i64::from(exponent);
     (0..=i64::from(Decimal::MAX_SCALE)).contains(&scale).then(|| i64::from(width.ilog10()) - scale)
 }

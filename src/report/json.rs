@@ -480,10 +480,21 @@ fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places,
     w.close(b']');
 }
 
-/// Writes a member whose value is a period as it displays ([`super::with_period_text`]).
+/// Writes a member whose value is a period as it displays ([`super::with_period_text`]): the JSON
+/// string of each period made once a thread, quoted and escaped, and copied.
 fn period_field(w: &mut JsonWriter, key: &str, period: Period) {
+    thread_local! {
+        static QUOTED: std::cell::RefCell<rustc_hash::FxHashMap<Period, Vec<u8>>> = std::cell::RefCell::default();
+    }
     w.key(key);
-    super::with_period_text(period, |text| w.str(text));
+    QUOTED.with_borrow_mut(|quoted| {
+        let bytes = quoted.entry(period).or_insert_with(|| {
+            let mut bytes = Vec::new();
+            super::with_period_text(period, |text| JsonWriter::compact(&mut bytes).str(text));
+            bytes
+        });
+        w.written_value(bytes);
+    });
 }
 
 /// Writes a `location` member as [`location`] gives it, its line and column `found` ahead or found
@@ -505,10 +516,12 @@ fn location_object(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: 
 
 /// Writes the members of a `location` object after its `file`, and closes it.
 fn location_numbers(w: &mut JsonWriter, line: usize, column: usize, span: Span) {
-    w.int_field("line", line as u64);
-    w.int_field("column", column as u64);
-    w.int_field("start", u64::from(span.start));
-    w.int_field("end", u64::from(span.end));
+    w.int_fields([
+        ("line", line as u64),
+        ("column", column as u64),
+        ("start", u64::from(span.start)),
+        ("end", u64::from(span.end)),
+    ]);
     w.close(b'}');
 }
 

@@ -137,18 +137,21 @@ impl<'b> JsonWriter<'b> {
     }
 
     /// A key and a string value.
+    #[inline(always)]
     pub fn str_field(&mut self, key: &str, text: &str) {
         self.key(key);
         self.str(text);
     }
 
     /// A key and a value's `Display` as a string.
+    #[inline(always)]
     pub fn shown_field(&mut self, key: &str, value: impl Display) {
         self.key(key);
         self.shown(value);
     }
 
     /// A key and a number written plainly ([`crate::num::Real::plain`]), as a string.
+    #[inline(always)]
     pub fn plain_field(&mut self, key: &str, plain: crate::num::real::Plain) {
         self.key(key);
         // digits, a point and a sign: nothing to escape
@@ -160,9 +163,46 @@ impl<'b> JsonWriter<'b> {
     }
 
     /// A key and an integer value.
+    #[inline(always)]
     pub fn int_field(&mut self, key: &str, n: u64) {
         self.key(key);
         self.int(n);
+    }
+
+    /// Members of integer values, as [`JsonWriter::int_field`] writes each, made in one buffer on
+    /// the stack and copied once (a location's `line`, `column`, `start` and `end`): every key's
+    /// bytes, the line end and the digits copied in pieces of a known length.
+    #[inline(always)]
+    pub fn int_fields<const N: usize>(&mut self, fields: [(&str, u64); N]) {
+        const LINE: &[u8; 33] = b"\n                                ";
+        const ROOM: usize = 1 + LINE.len() + 1 + 16 + 3 + 20; // a member of a key of 16 bytes at most
+        let fits = N <= 4 && self.indent.is_none_or(|i| i < LINE.len()) && fields.iter().all(|(k, _)| k.len() <= 16);
+        if !fits {
+            return fields.into_iter().for_each(|(key, n)| self.int_field(key, n));
+        }
+        let mut buf = [0u8; 4 * ROOM];
+        let mut at = 0;
+        for (key, n) in fields {
+            if !self.empty {
+                buf[at] = b',';
+                at += 1;
+            }
+            self.empty = false;
+            if let Some(indent) = self.indent {
+                buf[at..at + LINE.len()].copy_from_slice(LINE); // whole, then only `indent` spaces kept
+                at += indent + 1;
+            }
+            buf[at] = b'"';
+            buf[at + 1..at + 1 + key.len()].copy_from_slice(key.as_bytes());
+            at += 1 + key.len();
+            let colon: &[u8; 3] = if self.indent.is_some() { b"\": " } else { b"\":\0" };
+            buf[at..at + 3].copy_from_slice(colon);
+            at += if self.indent.is_some() { 3 } else { 2 };
+            let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+            crate::num::real::whole_digits(n, &mut buf, at + digits);
+            at += digits;
+        }
+        self.out.extend_from_slice(&buf[..at]);
     }
 
     /// A line end and the current indentation, where pretty: one slice of a line end and spaces.
@@ -208,22 +248,35 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// How many bytes of a text come before its first that [`needs_escape`]: tested a word of eight at
-/// a time (a byte under 0x20, or equal to `"` or `\`, by the borrow a subtraction leaves in its
-/// high bit: exact as to whether the word holds one), the word holding it then byte by byte.
+/// a time ([`word_needs_escape`]), the word holding it then byte by byte.
 fn plain_prefix(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES << 7;
-    let zero_in = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
     let mut at = 0;
     for word in bytes.chunks_exact(8) {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        if control | zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\'))) != 0 {
+        if word_needs_escape(u64::from_le_bytes(word.try_into().unwrap_or_default())) {
             break;
         }
         at += 8;
     }
+    // the last bytes, fewer than eight and none read yet, tested as the last word (overlapping the
+    // words read): most texts end there
+    if let Some(last) = bytes.last_chunk::<8>()
+        && (1..8).contains(&(bytes.len() - at))
+        && !word_needs_escape(u64::from_le_bytes(*last))
+    {
+        return bytes.len();
+    }
     at + bytes[at..].iter().position(|&b| needs_escape(b)).unwrap_or(bytes.len() - at)
+}
+
+/// Whether a word of eight bytes holds one that [`needs_escape`]: a byte under 0x20, or equal to `"`
+/// or `\`, told by the borrow a subtraction leaves in its high bit (exact as to whether there is one).
+#[inline(always)]
+fn word_needs_escape(w: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let zero_in = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    control | zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\'))) != 0
 }
 
 /// [`escaped`] a byte at a time.
@@ -292,6 +345,29 @@ mod tests {
             let mut out = Vec::new();
             JsonWriter::compact(&mut out).int(n);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&n).unwrap());
+        }
+    }
+
+    #[test]
+    fn integer_members_at_once_are_each_written_alone() {
+        let numbers = [0, 7, 10, 99, 100, 12_345, u64::MAX];
+        for indent in [None, Some(0), Some(4), Some(12), Some(30), Some(31), Some(40)] {
+            for empty in [true, false] {
+                for n in numbers {
+                    let fields = [("line", n), ("column", n / 3), ("a_key_of_sixteen", n.wrapping_add(1)), ("end", 5)];
+                    let (mut once, mut each) = (Vec::new(), Vec::new());
+                    for (out, at_once) in [(&mut once, true), (&mut each, false)] {
+                        let mut w = JsonWriter::with_indent(out, indent);
+                        w.empty = empty;
+                        if at_once {
+                            w.int_fields(fields);
+                        } else {
+                            fields.into_iter().for_each(|(key, n)| w.int_field(key, n));
+                        }
+                    }
+                    assert_eq!(String::from_utf8(once).unwrap(), String::from_utf8(each).unwrap(), "{indent:?} {n}");
+                }
+            }
         }
     }
 

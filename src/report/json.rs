@@ -381,7 +381,8 @@ pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Che
     if let Some(months) = run.sheets.calendar_months(c.entity, c.period) {
         w.shown_field("calendar", months);
     }
-    w.str_field("status", c.outcome.status());
+    w.key("status");
+    w.plain_str(c.outcome.status());
     w.key("borderline");
     w.bool(c.borderline);
     w.str_field("message", &message(run, c));
@@ -458,7 +459,8 @@ fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places,
             w.str_field("entity", peer);
         }
         w.str_field("metric", &f.name);
-        w.str_field("scenario", f.scenario.as_str());
+        w.key("scenario");
+        w.plain_str(f.scenario.as_str());
         period_field(w, "period", f.period);
         w.key("value");
         w.made(|text| f.fact.value.write(text));
@@ -516,12 +518,10 @@ fn location_object(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: 
 
 /// Writes the members of a `location` object after its `file`, and closes it.
 fn location_numbers(w: &mut JsonWriter, line: usize, column: usize, span: Span) {
-    w.int_fields([
-        ("line", line as u64),
-        ("column", column as u64),
-        ("start", u64::from(span.start)),
-        ("end", u64::from(span.end)),
-    ]);
+    w.int_field("line", line as u64);
+    w.int_field("column", column as u64);
+    w.int_field("start", u64::from(span.start));
+    w.int_field("end", u64::from(span.end));
     w.close(b'}');
 }
 

@@ -105,6 +105,16 @@ impl<'b> JsonWriter<'b> {
         })
     }
 
+    /// A string value known to need no escape (a word of the schema: a status, a scenario), copied
+    /// without a scan.
+    #[inline(always)]
+    pub fn plain_str(&mut self, text: &'static str) {
+        debug_assert_eq!(plain_prefix(text.as_bytes()), text.len(), "{text:?} needs escaping");
+        self.out.push(b'"');
+        self.out.extend_from_slice(text.as_bytes());
+        self.out.push(b'"');
+    }
+
     /// A value's `Display` as a string, written in place and escaped only where it needs it.
     pub fn shown(&mut self, value: impl Display) {
         self.out.push(b'"');
@@ -167,42 +177,6 @@ impl<'b> JsonWriter<'b> {
     pub fn int_field(&mut self, key: &str, n: u64) {
         self.key(key);
         self.int(n);
-    }
-
-    /// Members of integer values, as [`JsonWriter::int_field`] writes each, made in one buffer on
-    /// the stack and copied once (a location's `line`, `column`, `start` and `end`): every key's
-    /// bytes, the line end and the digits copied in pieces of a known length.
-    #[inline(always)]
-    pub fn int_fields<const N: usize>(&mut self, fields: [(&str, u64); N]) {
-        const LINE: &[u8; 33] = b"\n                                ";
-        const ROOM: usize = 1 + LINE.len() + 1 + 16 + 3 + 20; // a member of a key of 16 bytes at most
-        let fits = N <= 4 && self.indent.is_none_or(|i| i < LINE.len()) && fields.iter().all(|(k, _)| k.len() <= 16);
-        if !fits {
-            return fields.into_iter().for_each(|(key, n)| self.int_field(key, n));
-        }
-        let mut buf = [0u8; 4 * ROOM];
-        let mut at = 0;
-        for (key, n) in fields {
-            if !self.empty {
-                buf[at] = b',';
-                at += 1;
-            }
-            self.empty = false;
-            if let Some(indent) = self.indent {
-                buf[at..at + LINE.len()].copy_from_slice(LINE); // whole, then only `indent` spaces kept
-                at += indent + 1;
-            }
-            buf[at] = b'"';
-            buf[at + 1..at + 1 + key.len()].copy_from_slice(key.as_bytes());
-            at += 1 + key.len();
-            let colon: &[u8; 3] = if self.indent.is_some() { b"\": " } else { b"\":\0" };
-            buf[at..at + 3].copy_from_slice(colon);
-            at += if self.indent.is_some() { 3 } else { 2 };
-            let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
-            crate::num::real::whole_digits(n, &mut buf, at + digits);
-            at += digits;
-        }
-        self.out.extend_from_slice(&buf[..at]);
     }
 
     /// A line end and the current indentation, where pretty: one slice of a line end and spaces.
@@ -345,29 +319,6 @@ mod tests {
             let mut out = Vec::new();
             JsonWriter::compact(&mut out).int(n);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&n).unwrap());
-        }
-    }
-
-    #[test]
-    fn integer_members_at_once_are_each_written_alone() {
-        let numbers = [0, 7, 10, 99, 100, 12_345, u64::MAX];
-        for indent in [None, Some(0), Some(4), Some(12), Some(30), Some(31), Some(40)] {
-            for empty in [true, false] {
-                for n in numbers {
-                    let fields = [("line", n), ("column", n / 3), ("a_key_of_sixteen", n.wrapping_add(1)), ("end", 5)];
-                    let (mut once, mut each) = (Vec::new(), Vec::new());
-                    for (out, at_once) in [(&mut once, true), (&mut each, false)] {
-                        let mut w = JsonWriter::with_indent(out, indent);
-                        w.empty = empty;
-                        if at_once {
-                            w.int_fields(fields);
-                        } else {
-                            fields.into_iter().for_each(|(key, n)| w.int_field(key, n));
-                        }
-                    }
-                    assert_eq!(String::from_utf8(once).unwrap(), String::from_utf8(each).unwrap(), "{indent:?} {n}");
-                }
-            }
         }
     }
 

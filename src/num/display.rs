@@ -148,6 +148,10 @@ pub fn digits_to_separate(gap: &Real, unit: Unit) -> u32 {
         let first = half - i64::from(d.scale()) - i64::from(unit.exponent());
         return (-first).clamp(0, i64::from(MAX_DIGITS)) as u32;
     }
+    // a quotient's half in the unit: its first digit's power from the quotient's parts, less the exponent
+    if let Some(first) = gap.half_first_power() {
+        return (i64::from(unit.exponent()) - first).clamp(0, i64::from(MAX_DIGITS)) as u32;
+    }
     let half = to_unit(gap, unit).div(&Real::from(Decimal::TWO)).unwrap_or(Real::ZERO);
     decimals_down_to(&half, 0)
 }
@@ -172,7 +176,8 @@ pub fn write_difference(out: &mut String, d: &Real, unit: Unit) {
         Real::Dec(x) if !x.is_zero() => {
             Some(i64::from(x.mantissa().unsigned_abs().ilog10()) - i64::from(x.scale()) - i64::from(unit.exponent()))
         }
-        _ => None,
+        Real::Dec(_) => None,
+        _ => d.abs().first_power().map(|first| first - i64::from(unit.exponent())),
     };
     let digits = first.map(|first| (2 - first).clamp(0, i64::from(MAX_DIGITS)) as u32);
     if !digits.is_some_and(|digits| d.write_shifted_at(-unit.exponent(), digits, Rounding::Nearest, out)) {
@@ -332,6 +337,21 @@ mod tests {
             for unit in units {
                 assert_eq!(difference(&d, unit), difference_moved(&d, unit), "{text} in {unit}");
                 assert_eq!(difference(&third, unit), difference_moved(&third, unit), "{text}/3 in {unit}");
+            }
+        }
+    }
+
+    #[test]
+    fn digits_to_separate_a_quotient_gap_are_those_of_its_half_counted() {
+        let units = ["%", "bps", "USD", "USD m", "USD bn"].map(|u| Unit::parse(u).unwrap());
+        let fractions: [(i64, i64); 7] =
+            [(1, 3), (2, 3), (1, 7), (22, 7), (1, 30), (1, 300_000_000_007), (999_999, 1_000_001)];
+        for (n, d) in fractions {
+            let gap = Real::from(Decimal::from(n)).div(&Real::from(Decimal::from(d))).unwrap();
+            assert!(matches!(gap, Real::Small(_)), "{n}/{d}");
+            for unit in units {
+                let half = to_unit(&gap, unit).div(&Real::from(Decimal::TWO)).unwrap();
+                assert_eq!(digits_to_separate(&gap, unit), by_steps(&half, 0), "{n}/{d} in {unit}");
             }
         }
     }

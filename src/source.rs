@@ -287,10 +287,9 @@ impl SourceFile {
             let (block, after) = rest.split_at(within);
             let bytes = end.filter(|&end| end - start <= BLOCK_BYTES).and_then(|end| disk.read(start, end));
             match bytes {
-                Some(bytes) => out.extend(block.iter().map(|&offset| {
-                    let (newlines, column) = place_in(&bytes[..(offset - start) as usize]);
-                    (k * self.stride + newlines + 1, column + 1)
-                })),
+                Some(bytes) => places_in(&bytes, block.iter().map(|&o| (o - start) as usize), |(newlines, column)| {
+                    out.push((k * self.stride + newlines + 1, column + 1))
+                }),
                 None => out.extend(block.iter().map(|&o| self.line_col(o))),
             }
             rest = after;
@@ -328,6 +327,22 @@ fn place_in(before: &[u8]) -> (usize, usize) {
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let rest = &before[line_start..];
     (newlines, std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count()))
+}
+
+/// [`place_in`] of many ascending offsets into the same bytes, given to `found` in their order:
+/// the bytes between one offset and the next scanned once, not every offset's from the start.
+fn places_in(bytes: &[u8], offsets: impl Iterator<Item = usize>, mut found: impl FnMut((usize, usize))) {
+    let (mut at, mut newlines, mut line_start) = (0, 0, 0);
+    for offset in offsets {
+        let between = &bytes[at..offset];
+        newlines += memchr::memchr_iter(b'\n', between).count();
+        if let Some(i) = memchr::memrchr(b'\n', between) {
+            line_start = at + i + 1;
+        }
+        at = offset;
+        let rest = &bytes[line_start..offset];
+        found((newlines, std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count())));
+    }
 }
 
 /// Every file of a run, rules and data alike, so that diagnostics can point into any of them.
@@ -487,6 +502,20 @@ pub fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_found_together_are_each_found_alone() {
+        let text = "a,b\né,ü\n\n\nxyz\r\nlast".as_bytes();
+        let offsets: Vec<usize> = (0..=text.len()).filter(|&o| std::str::from_utf8(&text[..o]).is_ok()).collect();
+        for skip in 0..offsets.len() {
+            // every ascending subset that starts at `skip` and takes every other offset after it
+            let some: Vec<usize> = offsets[skip..].iter().copied().step_by(1 + skip % 3).collect();
+            let mut together = Vec::new();
+            places_in(text, some.iter().copied(), |p| together.push(p));
+            let alone: Vec<_> = some.iter().map(|&o| place_in(&text[..o])).collect();
+            assert_eq!(together, alone, "{some:?}");
+        }
+    }
 
     #[test]
     fn a_thread_keeps_at_most_kept_bytes_of_blocks() {

@@ -148,6 +148,10 @@ pub fn digits_to_separate(gap: &Real, unit: Unit) -> u32 {
         let first = half - i64::from(d.scale()) - i64::from(unit.exponent());
         return (-first).clamp(0, i64::from(MAX_DIGITS)) as u32;
     }
+    // a quotient's half in the unit: its first digit's power from the quotient's parts, less the exponent
+    if let Some(first) = gap.half_first_power() {
+        return (i64::from(unit.exponent()) - first).clamp(0, i64::from(MAX_DIGITS)) as u32;
+    }
     let half = to_unit(gap, unit).div(&Real::from(Decimal::TWO)).unwrap_or(Real::ZERO);
     decimals_down_to(&half, 0)
 }
@@ -165,12 +169,24 @@ pub fn write_difference(out: &mut String, d: &Real, unit: Unit) {
         Unit::Ratio(RatioStyle::Percent) => Unit::Ratio(RatioStyle::Pp),
         other => other,
     };
-    let shown = to_unit(d, unit);
-    let digits = if shown.is_zero() { 0 } else { significant_digits(&shown) };
     let start = out.len();
-    shown.write_at(digits, Rounding::Nearest, out);
+    // a decimal moved to the unit as it is written, its first digit's power counted from its own
+    // (three significant figures: [`significant_digits`] of the moved value)
+    let first = match d {
+        Real::Dec(x) if !x.is_zero() => {
+            Some(i64::from(x.mantissa().unsigned_abs().ilog10()) - i64::from(x.scale()) - i64::from(unit.exponent()))
+        }
+        Real::Dec(_) => None,
+        _ => d.abs().first_power().map(|first| first - i64::from(unit.exponent())),
+    };
+    let digits = first.map(|first| (2 - first).clamp(0, i64::from(MAX_DIGITS)) as u32);
+    if !digits.is_some_and(|digits| d.write_shifted_at(-unit.exponent(), digits, Rounding::Nearest, out)) {
+        let shown = to_unit(d, unit);
+        let digits = if shown.is_zero() { 0 } else { significant_digits(&shown) };
+        shown.write_at(digits, Rounding::Nearest, out);
+    }
     let text = &out[start..];
-    if !shown.is_zero() && text.bytes().all(|c| matches!(c, b'-' | b'0' | b'.')) {
+    if !d.is_zero() && text.bytes().all(|c| matches!(c, b'-' | b'0' | b'.')) {
         // exact, but finer than the most digits shown
         out.truncate(start);
         out.push_str("less than ");
@@ -291,6 +307,51 @@ mod tests {
             for unit in units {
                 let half = to_unit(&gap, unit).div(&Real::from(Decimal::TWO)).unwrap();
                 assert_eq!(digits_to_separate(&gap, unit), by_steps(&half, 0), "{text} in {unit}");
+            }
+        }
+    }
+
+    /// [`difference`] as written before: the value moved to its unit made, then written.
+    fn difference_moved(d: &Real, unit: Unit) -> String {
+        let unit = if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
+        let shown = to_unit(d, unit);
+        let digits = if shown.is_zero() { 0 } else { significant_digits(&shown) };
+        let mut out = String::new();
+        shown.write_at(digits, Rounding::Nearest, &mut out);
+        if !shown.is_zero() && out.bytes().all(|c| matches!(c, b'-' | b'0' | b'.')) {
+            out = format!("less than {}", Real::Dec(Decimal::new(1, MAX_DIGITS)));
+        } else if out.contains('.') {
+            out = out.trim_end_matches('0').trim_end_matches('.').to_owned();
+        }
+        push_unit(&mut out, unit);
+        out
+    }
+
+    #[test]
+    fn a_difference_written_moved_is_the_moved_difference_written() {
+        let units = ["%", "bps", "USD", "USD m", "USD bn", "USD/share", "m shares"].map(|u| Unit::parse(u).unwrap());
+        let texts = ["0", "-0.00", "1", "-1", "0.0019", "12345.678", "999.5", "-0.0005", "1e-28", "7e27", "1e-20"];
+        for text in texts {
+            let d = Real::Dec(text.parse::<Decimal>().or_else(|_| Decimal::from_scientific(text)).unwrap());
+            let third = d.div(&Real::from(Decimal::from(3))).unwrap();
+            for unit in units {
+                assert_eq!(difference(&d, unit), difference_moved(&d, unit), "{text} in {unit}");
+                assert_eq!(difference(&third, unit), difference_moved(&third, unit), "{text}/3 in {unit}");
+            }
+        }
+    }
+
+    #[test]
+    fn digits_to_separate_a_quotient_gap_are_those_of_its_half_counted() {
+        let units = ["%", "bps", "USD", "USD m", "USD bn"].map(|u| Unit::parse(u).unwrap());
+        let fractions: [(i64, i64); 7] =
+            [(1, 3), (2, 3), (1, 7), (22, 7), (1, 30), (1, 300_000_000_007), (999_999, 1_000_001)];
+        for (n, d) in fractions {
+            let gap = Real::from(Decimal::from(n)).div(&Real::from(Decimal::from(d))).unwrap();
+            assert!(matches!(gap, Real::Small(_)), "{n}/{d}");
+            for unit in units {
+                let half = to_unit(&gap, unit).div(&Real::from(Decimal::TWO)).unwrap();
+                assert_eq!(digits_to_separate(&gap, unit), by_steps(&half, 0), "{n}/{d} in {unit}");
             }
         }
     }

@@ -170,6 +170,9 @@ impl Num {
     /// The distance between two intervals that do not meet (zero where they do); `None` where it is
     /// too large to represent.
     pub fn gap(&self, other: &Num) -> Option<Real> {
+        if let Some(gap) = scaled_gap(self, other) {
+            return Some(gap);
+        }
         if self.hi < other.lo {
             other.lo.sub(&self.hi).ok()
         } else if other.hi < self.lo {
@@ -204,6 +207,31 @@ impl Num {
     }
 }
 
+/// [`Num::gap`] of two intervals of decimals in scaled integers, each pair at its larger scale with
+/// its power of ten from the table: the same decimal `Real::sub` makes; `None` where an end that
+/// decides is zero or the integers pass 96 bits (then the general path decides).
+fn scaled_gap(a: &Num, b: &Num) -> Option<Real> {
+    let (Real::Dec(a_lo), Real::Dec(a_hi), Real::Dec(b_lo), Real::Dec(b_hi)) = (&a.lo, &a.hi, &b.lo, &b.hi) else {
+        return None;
+    };
+    // `hi − lo` at their larger scale, and that scale
+    let distance = |lo: &rust_decimal::Decimal, hi: &rust_decimal::Decimal| {
+        let scale = lo.scale().max(hi.scale());
+        let at = |d: &rust_decimal::Decimal| {
+            d.mantissa().checked_mul(real::power_of_ten(i64::from(scale - d.scale()))? as i128)
+        };
+        Some((at(hi)?.checked_sub(at(lo)?)?, scale, lo.is_zero() || hi.is_zero()))
+    };
+    let below = distance(a_hi, b_lo)?;
+    let above = distance(b_hi, a_lo)?;
+    match [below, above].into_iter().find(|&(d, ..)| d > 0) {
+        // a zero term is left to `rust_decimal`, which gives the other at its own scale
+        Some((_, _, true)) => None,
+        Some((d, scale, false)) => rust_decimal::Decimal::try_from_i128_with_scale(d, scale).ok().map(Real::Dec),
+        None => Some(Real::ZERO),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal::Decimal;
@@ -216,6 +244,46 @@ mod tests {
 
     fn n(lo: &str, point: &str, hi: &str) -> Num {
         Num { lo: d(lo), point: d(point), hi: d(hi), unit: Unit::None }
+    }
+
+    #[test]
+    fn a_gap_of_decimals_in_scaled_integers_is_that_of_exact_subtraction() {
+        let texts = [
+            "0",
+            "0.00",
+            "-0.0",
+            "1",
+            "1.0",
+            "-1.25",
+            "2.5",
+            "3.4999",
+            "100",
+            "-7.1",
+            "1e-28",
+            "79228162514264337593543950335",
+        ];
+        let ends: Vec<Real> =
+            texts.iter().map(|t| Real::Dec(Decimal::from_scientific(t).or_else(|_| t.parse()).unwrap())).collect();
+        let slow = |a: &Num, b: &Num| {
+            if a.hi < b.lo {
+                b.lo.sub(&a.hi).ok()
+            } else if b.hi < a.lo {
+                a.lo.sub(&b.hi).ok()
+            } else {
+                Some(Real::ZERO)
+            }
+        };
+        let intervals: Vec<Num> = ends
+            .iter()
+            .flat_map(|lo| ends.iter().filter(move |hi| lo <= *hi).map(move |hi| (lo, hi)))
+            .map(|(lo, hi)| Num { lo: lo.clone(), point: lo.clone(), hi: hi.clone(), unit: Unit::None })
+            .collect();
+        for a in &intervals {
+            for b in &intervals {
+                let (fast, exact) = (a.gap(b), slow(a, b));
+                assert_eq!(format!("{fast:?}"), format!("{exact:?}"), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -372,6 +372,13 @@ impl Real {
         ratio_power(n, d, 0)
     }
 
+    /// The power of ten of the first digit of half a positive value (`floor(log10(x / 2))`), counted
+    /// in machine words without dividing: [`Real::first_power`] of `x / 2`.
+    pub fn half_first_power(&self) -> Option<i64> {
+        let (n, d) = self.small_parts()?;
+        ratio_power(n, d.checked_mul(2)?, 0)
+    }
+
     /// Writes `self × 10^exponent` (the value in a unit of `10^-exponent`) as [`Real::write_at`]
     /// writes it, where machine words hold its digits, without making the moved value: whether it
     /// did.
@@ -747,8 +754,13 @@ pub fn width_power(lo: &Real, hi: &Real, exponent: i32) -> Option<i64> {
         let width = hn.checked_mul(ld)?.checked_sub(ln.checked_mul(hd)?)?;
         return ratio_power(width, hd.checked_mul(ld)?, -exponent);
     };
-    let (l, h, scale) = scaled(*lo, *hi)?;
-    let width = h.checked_sub(l).filter(|w| *w > 0 && *w >> 96 == 0)?;
+    // both at the larger scale, the power of ten from the table (not `checked_pow`, a loop)
+    let scale = lo.scale().max(hi.scale());
+    let at = |d: &Decimal| match scale - d.scale() {
+        0 => Some(d.mantissa()), // the common case: both ends written to the same digit
+        up => d.mantissa().checked_mul(power_of_ten(i64::from(up))? as i128),
+    };
+    let width = at(hi)?.checked_sub(at(lo)?).filter(|w| *w > 0 && *w >> 96 == 0)?;
     let scale = i64::from(scale) + i64::from(exponent);
     (0..=i64::from(Decimal::MAX_SCALE)).contains(&scale).then(|| i64::from(width.ilog10()) - scale)
 }

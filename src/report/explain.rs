@@ -145,7 +145,7 @@ fn operands(e: &CExpr, out: &mut Vec<(Span, Operand)>) {
 /// Writes why the top of a rule is false, with the gap and the tolerance.
 fn explain_failure<'t>(out: &mut String, body: &CExpr, trace: &Trace, text: &dyn Fn(Span) -> &'t str) {
     let num = |e: &CExpr| match trace.value_at(e.span) {
-        Some(Value::Num(n)) => Some(n.clone()),
+        Some(Value::Num(n)) => Some(n),
         _ => None,
     };
     match &body.kind {
@@ -158,9 +158,9 @@ fn explain_failure<'t>(out: &mut String, body: &CExpr, trace: &Trace, text: &dyn
             _ => out.push_str("the comparison is false"),
         },
         CKind::In { value, range } => match (num(value), trace.value_at(range.span)) {
-            (Some(v), Some(Value::Range(lo, hi))) => out.push_str(&in_help(v, lo.clone(), hi.clone())),
+            (Some(v), Some(Value::Range(lo, hi))) => in_help(out, v, lo.as_ref(), hi.as_ref()),
             // a figure where a range goes is a range of one point
-            (Some(v), Some(Value::Num(n))) => out.push_str(&in_help(v, Some(n.clone()), Some(n.clone()))),
+            (Some(v), Some(Value::Num(n))) => in_help(out, v, Some(n), Some(n)),
             _ => out.push_str("the value lies outside the range"),
         },
         _ => out.push_str("the rule's condition is false"),
@@ -171,13 +171,13 @@ fn explain_failure<'t>(out: &mut String, body: &CExpr, trace: &Trace, text: &dyn
 /// digits that they visibly do not touch.
 fn approx_help(
     text: &mut String,
-    (left, a): (&str, Num),
-    (right, b): (&str, Num),
+    (left, a): (&str, &Num),
+    (right, b): (&str, &Num),
     within: Option<&crate::num::Quantity>,
 ) {
     let (a, b) = match crate::eval::units::align(a.clone(), b.clone()) {
         Ok((a, b, _)) => (a, b),
-        Err(_) => (a, b),
+        Err(_) => (a.clone(), b.clone()),
     };
     let tolerance = within.and_then(|t| Some((t, tolerance(t, &a, &b).ok()?)));
     let widened = tolerance.as_ref().and_then(|(_, by)| b.widen(by).ok()).unwrap_or_else(|| b.clone());
@@ -218,10 +218,10 @@ fn approx_help(
 }
 
 /// `a < b` failed: the two point values and the gap.
-fn compare_help(text: &mut String, a: Num, op: CmpOp, b: Num) {
+fn compare_help(text: &mut String, a: &Num, op: CmpOp, b: &Num) {
     let (a, b) = match crate::eval::units::align(a.clone(), b.clone()) {
         Ok((a, b, _)) => (a, b),
-        Err(_) => (a, b),
+        Err(_) => (a.clone(), b.clone()),
     };
     let gap = a.point.sub(&b.point).ok().map(|d| d.abs());
     display::write_num(text, &a);
@@ -236,35 +236,42 @@ fn compare_help(text: &mut String, a: Num, op: CmpOp, b: Num) {
 
 /// `v in r` failed: which end it passed and by how much (above the top by `v − top`, below the
 /// bottom by `bottom − v`), each end brought to the value's unit as the check compared them.
-fn in_help(v: Num, lo: Option<Num>, hi: Option<Num>) -> String {
-    let range = Value::Range(lo.clone(), hi.clone()).show();
-    let shown = display::num(&v);
+fn in_help(out: &mut String, v: &Num, lo: Option<&Num>, hi: Option<&Num>) {
     let points = |bound: &Num| {
         crate::eval::units::align(v.clone(), bound.clone()).ok().map(|(v, b, unit)| (v.point, b.point, unit))
     };
+    let above = || {
+        let (x, top, unit) = points(hi?).filter(|(x, top, _)| x > top)?;
+        Some((" is above the top of ", x.sub(&top).ok(), unit, "top", hi?))
+    };
+    let below = || {
+        let (x, bottom, unit) = points(lo?).filter(|(x, bottom, _)| x < bottom)?;
+        Some((" is below the bottom of ", bottom.sub(&x).ok(), unit, "bottom", lo?))
+    };
+    display::write_num(out, v);
+    let Some((side, by, unit, end, bound)) = above().or_else(below) else {
+        out.push_str(" is outside ");
+        return write_range(out, lo, hi);
+    };
+    out.push_str(side);
+    write_range(out, lo, hi);
+    out.push_str(" by ");
+    write_apart(out, by, unit);
     // a computed bound is compared by its point, which its shown digits may round away
-    let exactly =
-        |end: &str, b: &Num| display::hidden_point(b).map(|p| format!(" (the {end} is {p})")).unwrap_or_default();
-    if let Some(hi) = hi
-        && let Some((x, top, unit)) = points(&hi).filter(|(x, top, _)| x > top)
-    {
-        let by = apart(x.sub(&top).ok(), unit);
-        return format!("{shown} is above the top of {range} by {by}{}", exactly("top", &hi));
+    if let Some(p) = display::hidden_point(bound) {
+        out.push_str(" (the ");
+        out.push_str(end);
+        out.push_str(" is ");
+        out.push_str(&p);
+        out.push(')');
     }
-    if let Some(lo) = lo
-        && let Some((x, bottom, unit)) = points(&lo).filter(|(x, bottom, _)| x < bottom)
-    {
-        let by = apart(bottom.sub(&x).ok(), unit);
-        return format!("{shown} is below the bottom of {range} by {by}{}", exactly("bottom", &lo));
-    }
-    format!("{shown} is outside {range}")
 }
 
-/// A distance, or words where it is too large to compute.
-fn apart(d: Option<Real>, unit: crate::num::Unit) -> String {
-    let mut text = String::new();
-    write_apart(&mut text, d, unit);
-    text
+/// Writes a range of values as [`Value::Range`] shows it: `206 USD bn..213 USD bn`, `..213 USD bn`.
+fn write_range(out: &mut String, lo: Option<&Num>, hi: Option<&Num>) {
+    lo.into_iter().for_each(|n| display::write_num(out, n));
+    out.push_str("..");
+    hi.into_iter().for_each(|n| display::write_num(out, n));
 }
 
 /// Writes [`apart`] at the end of `out`.

@@ -381,7 +381,8 @@ pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Che
     if let Some(months) = run.sheets.calendar_months(c.entity, c.period) {
         w.shown_field("calendar", months);
     }
-    w.str_field("status", c.outcome.status());
+    w.key("status");
+    w.plain_str(c.outcome.status());
     w.key("borderline");
     w.bool(c.borderline);
     w.str_field("message", &message(run, c));
@@ -458,7 +459,8 @@ fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places,
             w.str_field("entity", peer);
         }
         w.str_field("metric", &f.name);
-        w.str_field("scenario", f.scenario.as_str());
+        w.key("scenario");
+        w.plain_str(f.scenario.as_str());
         period_field(w, "period", f.period);
         w.key("value");
         w.made(|text| f.fact.value.write(text));
@@ -480,10 +482,21 @@ fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places,
     w.close(b']');
 }
 
-/// Writes a member whose value is a period as it displays ([`super::with_period_text`]).
+/// Writes a member whose value is a period as it displays ([`super::with_period_text`]): the JSON
+/// string of each period made once a thread, quoted and escaped, and copied.
 fn period_field(w: &mut JsonWriter, key: &str, period: Period) {
+    thread_local! {
+        static QUOTED: std::cell::RefCell<rustc_hash::FxHashMap<Period, Vec<u8>>> = std::cell::RefCell::default();
+    }
     w.key(key);
-    super::with_period_text(period, |text| w.str(text));
+    QUOTED.with_borrow_mut(|quoted| {
+        let bytes = quoted.entry(period).or_insert_with(|| {
+            let mut bytes = Vec::new();
+            super::with_period_text(period, |text| JsonWriter::compact(&mut bytes).str(text));
+            bytes
+        });
+        w.written_value(bytes);
+    });
 }
 
 /// Writes a `location` member as [`location`] gives it, its line and column `found` ahead or found

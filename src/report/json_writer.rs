@@ -105,6 +105,16 @@ impl<'b> JsonWriter<'b> {
         })
     }
 
+    /// A string value known to need no escape (a word of the schema: a status, a scenario), copied
+    /// without a scan.
+    #[inline(always)]
+    pub fn plain_str(&mut self, text: &'static str) {
+        debug_assert_eq!(plain_prefix(text.as_bytes()), text.len(), "{text:?} needs escaping");
+        self.out.push(b'"');
+        self.out.extend_from_slice(text.as_bytes());
+        self.out.push(b'"');
+    }
+
     /// A value's `Display` as a string, written in place and escaped only where it needs it.
     pub fn shown(&mut self, value: impl Display) {
         self.out.push(b'"');
@@ -137,18 +147,21 @@ impl<'b> JsonWriter<'b> {
     }
 
     /// A key and a string value.
+    #[inline(always)]
     pub fn str_field(&mut self, key: &str, text: &str) {
         self.key(key);
         self.str(text);
     }
 
     /// A key and a value's `Display` as a string.
+    #[inline(always)]
     pub fn shown_field(&mut self, key: &str, value: impl Display) {
         self.key(key);
         self.shown(value);
     }
 
     /// A key and a number written plainly ([`crate::num::Real::plain`]), as a string.
+    #[inline(always)]
     pub fn plain_field(&mut self, key: &str, plain: crate::num::real::Plain) {
         self.key(key);
         // digits, a point and a sign: nothing to escape
@@ -160,6 +173,7 @@ impl<'b> JsonWriter<'b> {
     }
 
     /// A key and an integer value.
+    #[inline(always)]
     pub fn int_field(&mut self, key: &str, n: u64) {
         self.key(key);
         self.int(n);
@@ -208,22 +222,35 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// How many bytes of a text come before its first that [`needs_escape`]: tested a word of eight at
-/// a time (a byte under 0x20, or equal to `"` or `\`, by the borrow a subtraction leaves in its
-/// high bit: exact as to whether the word holds one), the word holding it then byte by byte.
+/// a time ([`word_needs_escape`]), the word holding it then byte by byte.
 fn plain_prefix(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES << 7;
-    let zero_in = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
     let mut at = 0;
     for word in bytes.chunks_exact(8) {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        if control | zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\'))) != 0 {
+        if word_needs_escape(u64::from_le_bytes(word.try_into().unwrap_or_default())) {
             break;
         }
         at += 8;
     }
+    // the last bytes, fewer than eight and none read yet, tested as the last word (overlapping the
+    // words read): most texts end there
+    if let Some(last) = bytes.last_chunk::<8>()
+        && (1..8).contains(&(bytes.len() - at))
+        && !word_needs_escape(u64::from_le_bytes(*last))
+    {
+        return bytes.len();
+    }
     at + bytes[at..].iter().position(|&b| needs_escape(b)).unwrap_or(bytes.len() - at)
+}
+
+/// Whether a word of eight bytes holds one that [`needs_escape`]: a byte under 0x20, or equal to `"`
+/// or `\`, told by the borrow a subtraction leaves in its high bit (exact as to whether there is one).
+#[inline(always)]
+fn word_needs_escape(w: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let zero_in = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    control | zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\'))) != 0
 }
 
 /// [`escaped`] a byte at a time.

@@ -135,7 +135,10 @@ pub fn guard_json(text: &str) -> Cow<'_, str> {
 /// Whether bytes are printable ASCII and line ends alone, which [`guard_json`] passes as they are:
 /// the common case, told without decoding a character.
 fn plain_ascii(bytes: &[u8]) -> bool {
-    let plain = |b: u8| (b' '..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r');
+    // printable ASCII is the bytes one past which is above 0x20 as a signed byte (a C0 control one
+    // past is at most 0x20, DEL and every byte above it wrap to zero or below): one add and one signed
+    // compare a lane, where a range of unsigned bytes took two compares in vector registers
+    let plain = |b: u8| b.wrapping_add(1).cast_signed() > 0x20 || matches!(b, b'\n' | b'\t' | b'\r');
     // 64 bytes at a time without stopping early, so that the compiler tests them in vector registers
     bytes.chunks(64).all(|chunk| chunk.iter().fold(true, |all, &b| all & plain(b)))
 }
@@ -190,6 +193,17 @@ impl<W: std::io::Write> std::io::Write for JsonGuard<W> {
 #[cfg(test)]
 mod tests {
     use super::{escape_controls, excerpt, guard_json, guard_text};
+
+    #[test]
+    fn plain_ascii_is_printable_ascii_and_layout_alone() {
+        for b in 0..=u8::MAX {
+            let expected = (b' '..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r');
+            assert_eq!(super::plain_ascii(&[b]), expected, "{b:#x}");
+            let mut long = vec![b'a'; 130];
+            long[97] = b;
+            assert_eq!(super::plain_ascii(&long), expected, "{b:#x} in a long text");
+        }
+    }
 
     #[test]
     fn control_characters_are_escaped_and_others_kept() {

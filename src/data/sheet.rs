@@ -713,6 +713,7 @@ impl PackedChunk {
         origin: Origin,
         given: Option<Date>,
     ) {
+        debug_assert!((unit as usize) < self.store.units.len(), "a unit id the store has not given");
         let column = metric * 3 + scenario as u32;
         self.store.pack((entity, column, period), Value::Small(digits, scale as u8), unit, origin, given);
     }

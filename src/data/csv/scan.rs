@@ -37,6 +37,7 @@ fn gather(high: u64) -> u64 {
 /// byte took twice that.
 #[inline]
 pub fn marks(block: &[u8]) -> u64 {
+    debug_assert!(block.is_ascii(), "marks of text that is not ASCII would be wrong (0xad reads as a line end)");
     match block.len() {
         BLOCK => ascii_marks(block),
         len => {

@@ -56,14 +56,29 @@ pub fn approx(a: Side, b: Side, tol: Option<&Tol>) -> Option<bool> {
     native.or_else(|| exec::approx(&[a.val()?, b.val()?], tol))
 }
 
-/// The order of `x` against `m · 10^e`, by one cross product of 64-bit parts; `None` past them.
+/// `10^e` as the side of a cross product it multiplies: the quotient's numerator by `10^-e`
+/// (`Fine`, `e <= 0`) or the plain value's integer by `10^e` (`Coarse`); found once per compare.
+#[derive(Clone, Copy)]
+enum Grid {
+    Fine(i64),
+    Coarse(i64),
+}
+
+/// The [`Grid`] of an exponent, where `10^|e|` fits 64 bits.
 #[inline]
-fn order(x: Frac, m: i64, e: i32) -> Option<Ordering> {
+fn grid(e: i32) -> Option<Grid> {
+    let p = lin::pow10(e.unsigned_abs())?;
+    Some(if e <= 0 { Grid::Fine(p) } else { Grid::Coarse(p) })
+}
+
+/// The order of `x` against `m · 10^e` (`e` as its grid), by one cross product of 64-bit parts;
+/// `None` past them.
+#[inline]
+fn order(x: Frac, m: i64, grid: Grid) -> Option<Ordering> {
     let (n, d) = (i64::try_from(x.0).ok()?, i64::try_from(x.1).ok()?);
-    let (left, right) = if e <= 0 {
-        (wide(n, lin::pow10(e.unsigned_abs())?), wide(m, d))
-    } else {
-        (i128::from(n), wide(m.checked_mul(lin::pow10(e as u32)?)?, d))
+    let (left, right) = match grid {
+        Grid::Fine(p) => (wide(n, p), wide(m, d)),
+        Grid::Coarse(p) => (i128::from(n), wide(m.checked_mul(p)?, d)),
     };
     Some(left.cmp(&right))
 }
@@ -80,12 +95,13 @@ fn standing(q: &Val, v: Lin) -> Option<Standing> {
         return None;
     }
     let (n, w, e) = v.parts();
-    let points = order(q.pt, n, e)?;
-    let same_point = v.is_exact() && q.is_exact() && points.is_eq();
+    let grid = grid(e)?;
+    let points = order(q.pt, n, grid)?;
+    let same_point = v.is_exact() && points.is_eq() && q.is_exact();
     Some(Standing {
         points,
-        low_high: order(q.lo, n.checked_add(w)?, e)?,
-        high_low: order(q.hi, n.checked_sub(w)?, e)?,
+        low_high: order(q.lo, n.checked_add(w)?, grid)?,
+        high_low: order(q.hi, n.checked_sub(w)?, grid)?,
         same_point,
     })
 }
@@ -127,7 +143,8 @@ fn near(v: Lin, q: &Val, tol: Option<&Tol>) -> Option<bool> {
             (n.checked_sub(spread)?, n.checked_add(spread)?, at)
         }
     };
-    Some(order(q.hi, lo, e)?.is_ge() && order(q.lo, hi, e)?.is_le())
+    let grid = grid(e)?;
+    Some(order(q.hi, lo, grid)?.is_ge() && order(q.lo, hi, grid)?.is_le())
 }
 
 #[cfg(test)]

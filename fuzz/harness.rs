@@ -382,6 +382,9 @@ rule growth_loss: growth(d, d[-1y]) >= -50%
 rule growth_swing: change(growth(a, a[-1q]), growth_yoy) < 30pp
 rule swing_by_negative: abs(change(a / d, b / d)) >= 1pp
 rule swing_across: change(margin_calc, margin_calc[-1y]) ~= 0pp within 5pp
+rule margin_first: margin_calc ~= m within 0.05pp
+rule margin_below: margin_calc <= m
+rule margin_fine: m ~= b / a within 0.001pp
 "#;
 
 /// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`

@@ -278,6 +278,36 @@ impl Row<'_> {
     }
 }
 
+impl Row<'_> {
+    /// A compiled kernel's read of a figure at a slot index ([`Sheets::slot_index`]), where
+    /// [`Row::packed`] reads a [`Packed::Figure`]: `Some(None)` where the slot is empty, `None`
+    /// where it holds anything else. No period to place and no [`Packed`] to make per read.
+    #[inline]
+    pub fn figure_at(&self, slot: usize) -> Option<Option<(i64, u32, Unit)>> {
+        let sheets = self.sheets;
+        let index = match self.slots {
+            RowSlots::Empty => None,
+            RowSlots::Dense(slots) => slots.get(slot).copied().filter(|&i| i != EMPTY),
+            RowSlots::Sparse(filled) => {
+                let position = (self.base + slot) as u64;
+                filled.binary_search_by_key(&position, |&(p, _)| p).ok().map(|found| filled[found].1)
+            }
+        };
+        let Some(index) = index else { return Some(None) };
+        if !sheets.vintages.is_empty() && sheets.vintages.contains_key(&(self.column, (self.base + slot) as u64)) {
+            return None;
+        }
+        let s = &sheets.store.facts[index as usize];
+        match s.kind {
+            Kind::Small => {
+                let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
+                Some(Some((m, u32::from(s.scale), sheets.store.units[s.unit as usize])))
+            }
+            Kind::Range | Kind::Big | Kind::Approx => None,
+        }
+    }
+}
+
 /// What kinds of value a column holds: figures, ranges, or both (guidance given as a range in one
 /// period and as a point in another).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -328,17 +328,29 @@ fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mu
     let every: Vec<(usize, RuleId)> = (rules.iter().copied().enumerate())
         .filter(|&(_, rule)| !named(&program.rules[rule]) && program.rules[rule].scopes.admits(entity))
         .collect();
-    for &period in data {
-        for &(i, rule) in &every {
-            if admitted(sheets, &program.rules[rule], &filter.periods, entity, period) {
-                here.check(i, rule, period, true, part, stack);
+    // Each rule's kernel runs first at all the periods at once (op by op across them), its verdicts
+    // kept (`None` where the rule is not checked), then read in the order the checks are made.
+    let mut verdicts: Vec<Option<Verdict>> = Vec::with_capacity(every.len() * data.len());
+    for &(_, rule) in &every {
+        let r = &program.rules[rule];
+        let wanted = |period| admitted(sheets, r, &filter.periods, entity, period);
+        match kernels.of(rule) {
+            Some(k) => k.run_each(&here.inputs, data, wanted, &mut verdicts, stack),
+            None => verdicts.extend(data.iter().map(|&p| wanted(p).then_some(Verdict::Ask))),
+        }
+    }
+    for (p, &period) in data.iter().enumerate() {
+        for (j, &(i, rule)) in every.iter().enumerate() {
+            if let Some(verdict) = verdicts[j * data.len() + p] {
+                here.check(i, rule, period, true, verdict, part);
             }
         }
     }
     // rules at named periods, tried where the entity has no data too
     for (i, &rule) in rules.iter().enumerate().filter(|&(_, &rule)| named(&program.rules[rule])) {
         for period in tried(sheets, &program.rules[rule], &filter.periods, entity, data) {
-            here.check(i, rule, period, data.binary_search(&period).is_ok(), part, stack);
+            let verdict = kernels.of(rule).map_or(Verdict::Ask, |k| k.run(&here.inputs, period, stack));
+            here.check(i, rule, period, data.binary_search(&period).is_ok(), verdict, part);
         }
     }
 }
@@ -354,12 +366,12 @@ struct Here<'a> {
 }
 
 impl Here<'_> {
-    /// The check of the `i`th rule of the run at a period (`with_data`: one the entity has data at).
-    fn check(&mut self, i: usize, rule: RuleId, period: Period, with_data: bool, part: &mut Part, stack: &mut Stack) {
+    /// The check of the `i`th rule of the run at a period (`with_data`: one the entity has data at),
+    /// given what its rule's kernel found of it ([`Verdict::Ask`] where it has none).
+    fn check(&mut self, i: usize, rule: RuleId, period: Period, with_data: bool, verdict: Verdict, part: &mut Part) {
         let (program, sheets, keep) = (self.at.program, self.at.sheets, self.keep);
         let r = &program.rules[rule];
         let kernel = self.at.kernels.of(rule);
-        let verdict = kernel.map_or(Verdict::Ask, |k| k.run(&self.inputs, period, stack));
         let check = match verdict {
             // a pass where the entity has no data is kept (see below): the evaluator's to make
             Verdict::Pass if with_data => {

@@ -129,6 +129,48 @@ fn kernels_name_the_missing_input_the_evaluator_names() {
     }
 }
 
+#[test]
+fn a_period_missing_a_figure_amid_the_others_is_a_skip_and_its_neighbours_are_decided() {
+    // the periods of an entity run together, op by op: `b` missing at 2025Q2 ends that period's
+    // checks at the read, and the periods either side go on; a quotient against a figure, a limit
+    // and a tolerance in points compared by the integers, one figure finer than the others, and a
+    // shift off the data's first period
+    let rules = "rule share: b / a <= 50%\n\
+                 rule margin: m ~= c / a within 0.1pp\n\
+                 rule floor: -20% <= c / a\n\
+                 rule back: a[-1q] <= a * 2\n";
+    let mut csv = String::from("entity,metric,period,value,unit,scenario\n");
+    for (quarter, a, b, c, m) in [
+        (1, "100.0", "40.0", "60.0", "60.0"),
+        (2, "200.0", "", "-50.0", "-25.0"),
+        (3, "300.0", "151.0", "90.00", "30.04"),
+        (4, "400.0", "-10.0", "-100.0", "-25.2"),
+    ] {
+        for (metric, value, unit) in [("a", a, "USD m"), ("b", b, "USD m"), ("c", c, "USD m"), ("m", m, "%")] {
+            if !value.is_empty() {
+                csv.push_str(&format!("E,{metric},2025Q{quarter},{value},{unit},actual\n"));
+            }
+        }
+    }
+    for keep in [Keep::NotPassed, Keep::Failed] {
+        let (with, without, program, _) = both(rules, &csv, keep);
+        assert_eq!(with.checks, without.checks, "{keep:?}");
+        assert_eq!(with.tallies, without.tallies, "{keep:?}");
+        let tally = |rule: &str| &with.tallies[program.rules.iter().position(|r| r.name == rule).unwrap()];
+        let skip = |rule: &str| match &tally(rule).first_skip.as_ref().unwrap().outcome {
+            eval::Outcome::Skip(m) => m.describe(),
+            other => panic!("{rule}: {other:?}"),
+        };
+        assert_eq!(skip("share"), "`b` has no value at 2025Q2");
+        assert_eq!(skip("back"), "`a` has no value at 2024Q4");
+        assert_eq!((tally("share").passed, tally("share").failed, tally("share").skipped), (2, 1, 1));
+        assert_eq!((tally("floor").passed, tally("floor").failed), (2, 2));
+        // every pass and skip (a failure the evaluator traces): 30.04 % against 90.00 / 300.0 is
+        // within 0.1pp by 0.028pp either way the figures round
+        assert!(with.decided >= 10, "{keep:?}: kernels decided {}", with.decided);
+    }
+}
+
 /// The bench pack, read, checked and linked as `tickmark check` does.
 fn bench_pack(sheets: &Sheets) -> tickmark::check::Program {
     let mut sources = Sources::default();

@@ -19,7 +19,7 @@ use super::frac::{self, Val, ZERO, at_most, cmp};
 
 /// The values of a kernel run, kept between checks so that a run allocates once.
 #[derive(Debug, Default)]
-pub struct Stack(Vec<Val>, pub(super) Vec<super::lin::Lin>);
+pub struct Stack(Vec<Val>, pub(super) super::lanes::Lanes);
 
 /// What a kernel found of a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

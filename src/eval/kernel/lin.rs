@@ -20,20 +20,20 @@ use crate::period::Period;
 use crate::syntax::ast::CmpOp;
 
 use super::compile::{Op, Ranged, Tol};
-use super::exec::{self, Gap, Inputs, moved, passes, slot};
+use super::exec::{Inputs, slot};
 use super::frac::{self, Frac, Val, cmp, ten_to};
 
 /// A value: the interval `[n - w, n + w] · 10^e` in its unit's base, `w >= 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lin {
-    n: i64,
-    w: i64,
+    pub(super) n: i64,
+    pub(super) w: i64,
     e: i32,
-    unit: Unit,
+    pub(super) unit: Unit,
 }
 
 /// `10^k` in 64 bits, for `k <= 18`.
-fn pow10(k: u32) -> Option<i64> {
+pub(super) fn pow10(k: u32) -> Option<i64> {
     if k > 18 {
         return None;
     }
@@ -41,9 +41,12 @@ fn pow10(k: u32) -> Option<i64> {
 }
 
 impl Lin {
+    /// Zero, a placeholder.
+    pub(super) const ZERO: Lin = Lin { n: 0, w: 0, e: 0, unit: Unit::None };
+
     /// A written figure ([`Val::figure`]): tenths of its last digit, ± 5.
     #[inline]
-    fn figure(digits: i64, scale: u32, unit: Unit) -> Option<Lin> {
+    pub(super) fn figure(digits: i64, scale: u32, unit: Unit) -> Option<Lin> {
         Some(Lin { n: digits.checked_mul(10)?, w: 5, e: unit.exponent() - scale as i32 - 1, unit })
     }
 
@@ -64,7 +67,7 @@ impl Lin {
 
     /// This value's integers at a lower exponent `e`.
     #[inline]
-    fn at(self, e: i32) -> Option<(i64, i64)> {
+    pub(super) fn at(self, e: i32) -> Option<(i64, i64)> {
         if e == self.e {
             return Some((self.n, self.w));
         }
@@ -79,7 +82,7 @@ impl Lin {
     }
 
     /// This value as the general path's: the same three numbers, as fractions.
-    fn val(self) -> Option<Val> {
+    pub(super) fn val(self) -> Option<Val> {
         let (n, w) = (i128::from(self.n), i128::from(self.w));
         let at = |x: i128| -> Option<Frac> {
             if self.e >= 0 {
@@ -91,14 +94,44 @@ impl Lin {
         Some(Val { lo: at(n - w)?, pt: at(n)?, hi: at(n + w)?, unit: self.unit })
     }
 
-    fn is_bare_zero(&self) -> bool {
+    pub(super) fn is_bare_zero(&self) -> bool {
         self.unit == Unit::None && self.n == 0
+    }
+
+    /// The point, half-width and exponent: `(n ± w) · 10^e`.
+    #[inline]
+    pub(super) fn parts(self) -> (i64, i64, i32) {
+        (self.n, self.w, self.e)
+    }
+
+    /// Whether the interval is a single point.
+    #[inline]
+    pub(super) fn is_exact(self) -> bool {
+        self.w == 0
+    }
+
+    /// `-v`.
+    #[inline]
+    pub(super) fn neg(self) -> Option<Lin> {
+        Some(Lin { n: self.n.checked_neg()?, ..self })
+    }
+
+    /// `|v|`, where it stays symmetric (`None` for an interval across zero, which is `[0, max]`).
+    #[inline]
+    pub(super) fn abs(self) -> Option<Lin> {
+        if self.n.checked_sub(self.w)? >= 0 {
+            Some(self)
+        } else if self.n.checked_add(self.w)? <= 0 {
+            self.neg()
+        } else {
+            None
+        }
     }
 }
 
 /// `a ± b` (`minus`), in `unit`: the points added, the half-widths always added.
 #[inline]
-fn add(a: Lin, b: Lin, minus: bool, unit: Unit) -> Option<Lin> {
+pub(super) fn add(a: Lin, b: Lin, minus: bool, unit: Unit) -> Option<Lin> {
     let e = a.e.min(b.e);
     let ((an, aw), (bn, bw)) = (a.at(e)?, b.at(e)?);
     let n = if minus { an.checked_sub(bn)? } else { an.checked_add(bn)? };
@@ -108,7 +141,7 @@ fn add(a: Lin, b: Lin, minus: bool, unit: Unit) -> Option<Lin> {
 /// The one unit of values that all have it, not a pure number (where a bare zero could take
 /// another's unit, or units differ, [`super::exec`]'s `common` aligns them: the general path's).
 #[inline]
-fn same(values: &[Lin]) -> Option<Unit> {
+pub(super) fn same(values: &[Lin]) -> Option<Unit> {
     let (first, rest) = values.split_first()?;
     (first.unit != Unit::None && rest.iter().all(|v| v.unit == first.unit)).then_some(first.unit)
 }
@@ -136,7 +169,8 @@ pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
 
 /// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs`, to a `change` from
 /// another quotient, or to the comparison or `~=` at its end, its operands plain values: a quotient
-/// is kept aside as the general path's value ([`Quotients`]), which nothing but those ops reads.
+/// is kept aside as the general path's value (in its place on the stack: [`super::lanes`]), which
+/// nothing but those ops reads.
 /// `None` otherwise (no fast form).
 fn quotients_end(ops: &[Op]) -> Option<()> {
     // whether each value on the stack is a quotient
@@ -183,34 +217,10 @@ fn quotients_end(ops: &[Op]) -> Option<()> {
     Some(())
 }
 
-/// The quotients of a check, as the general path's values, by their place on the stack (the
-/// place of a quotient does not change: nothing takes it off but the ops [`quotients_end`] allows).
-type Quotients = smallvec::SmallVec<[(usize, Val); 2]>;
-
-/// How many of the two values on top of a stack of `len` are quotients, the top first (0, 1 or 2;
-/// 3 where the one below the top is and the top is not).
-fn on_top(quotients: &Quotients, len: usize) -> u8 {
-    let at = |place: usize| quotients.iter().rev().take(2).any(|(p, _)| *p == place);
-    match (len.checked_sub(1).is_some_and(at), len.checked_sub(2).is_some_and(at)) {
-        (true, true) => 2,
-        (true, false) => 1,
-        (false, true) => 3,
-        (false, false) => 0,
-    }
-}
-
-/// The value at a place on the stack, as the general path's value.
-fn val_at(stack: &[Lin], quotients: &Quotients, at: usize) -> Option<Val> {
-    match quotients.iter().find(|(place, _)| *place == at) {
-        Some((_, v)) => Some(*v),
-        None => stack.get(at)?.val(),
-    }
-}
-
 /// The unit of a quotient ([`units::over`]): of two values of one unit of money or shares, a ratio
 /// in percent, found without the dimensions (the common case: a margin, a rate).
 #[inline]
-fn over(a: Unit, b: Unit) -> Option<Unit> {
+pub(super) fn over(a: Unit, b: Unit) -> Option<Unit> {
     if a == b && matches!(a, Unit::Money(..) | Unit::Shares(_)) {
         return Some(Unit::Ratio(RatioStyle::Percent));
     }
@@ -220,7 +230,7 @@ fn over(a: Unit, b: Unit) -> Option<Unit> {
 /// `a / b` ([`Val::div`]), from the integers: each end of the quotient is a ratio of the ends'
 /// integers, `10^(ea - eb)` folded into one side; `None` where the general path errs or would not
 /// fit (the divisor zero or its interval holding zero).
-fn div(a: Lin, b: Lin, unit: Unit) -> Option<Val> {
+pub(super) fn div(a: Lin, b: Lin, unit: Unit) -> Option<Val> {
     let (b_lo, b_hi) = (i128::from(b.n) - i128::from(b.w), i128::from(b.n) + i128::from(b.w));
     if b.n == 0 || (b_lo <= 0 && b_hi >= 0) {
         return None;
@@ -248,6 +258,66 @@ fn div(a: Lin, b: Lin, unit: Unit) -> Option<Val> {
     Some(Val { lo, pt, hi, unit })
 }
 
+/// `a * b` (`None` where the product is not a symmetric interval: of two intervals, or of a bare
+/// zero, which stays bare through a product: the evaluator's to do).
+#[inline]
+pub(super) fn mul(a: Lin, b: Lin) -> Option<Lin> {
+    if (a.is_bare_zero() && a.w == 0) || (b.is_bare_zero() && b.w == 0) {
+        return None;
+    }
+    // a product by an exact number stays a symmetric interval; of two intervals, not
+    let (v, m) = if b.w == 0 {
+        (a, b)
+    } else if a.w == 0 {
+        (b, a)
+    } else {
+        return None;
+    };
+    let unit = units::times(a.unit, b.unit).ok()?;
+    let n = v.n.checked_mul(m.n)?;
+    let w = v.w.checked_mul(m.n.checked_abs()?)?;
+    Some(Lin { n, w, e: v.e.checked_add(m.e)?, unit })
+}
+
+/// The unit a change is shown in: of a percentage, percentage points.
+#[inline]
+pub(super) fn shown(unit: Unit) -> Unit {
+    if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit }
+}
+
+/// `mid(r)` (`mid`) or `width(r)` of a range's ends (`None` for an open end, or ends of two units).
+pub(super) fn part(mid: bool, ends: Ends) -> Option<Lin> {
+    let (Some(lo), Some(hi)) = ends else { return None };
+    let unit = same(&[lo, hi])?;
+    if mid {
+        // (lo + hi) / 2 = (lo + hi) * 5 / 10
+        let sum = add(lo, hi, false, unit)?;
+        Some(Lin { n: sum.n.checked_mul(5)?, w: sum.w.checked_mul(5)?, e: sum.e.checked_sub(1)?, unit })
+    } else {
+        add(hi, lo, true, unit)
+    }
+}
+
+/// `sum(segment.*.revenue)` at a period: every figure of the columns that has one, all of one unit.
+pub(super) fn sum_of(inputs: &[u32], at: &Inputs, to: Period) -> Option<Lin> {
+    let mut total: Option<Lin> = None;
+    for &input in inputs.iter() {
+        match at.rows.get(input as usize)?.packed(to) {
+            Packed::Empty => {}
+            Packed::Figure(digits, scale, unit) => {
+                let v = Lin::figure(digits, scale, unit)?;
+                total = Some(match total {
+                    None if unit != Unit::None => v,
+                    Some(t) if t.unit == unit => add(t, v, false, unit)?,
+                    _ => return None,
+                });
+            }
+            Packed::Range(_) | Packed::Other => return None,
+        }
+    }
+    total
+}
+
 /// What the fast form of an op adds to the op itself.
 #[derive(Debug, Clone)]
 pub enum LinOp {
@@ -259,206 +329,16 @@ pub enum LinOp {
     Ends(Option<Lin>, Option<Lin>),
 }
 
-/// A check's verdict as [`super::exec`] finds it, by the fast path; `None` where the fast path
-/// cannot tell (the general path then runs the check).
-pub fn exec(
-    ops: &[Op],
-    lin: &[LinOp],
-    at: &Inputs,
-    period: Period,
-    stack: &mut Vec<Lin>,
-) -> Option<Result<Truth, Gap>> {
-    let Inputs { sheets, entity, rows, .. } = *at;
-    stack.clear();
-    let mut quotients = Quotients::new();
-    for (i, (op, fast)) in ops.iter().zip(lin).enumerate() {
-        let gap = |(shift, at): (Option<usize>, Period)| Some(Err(Gap { op: i, shift, at }));
-        match op {
-            Op::Fact(read) => match slot(read, at, period) {
-                Ok(Packed::Figure(digits, scale, unit)) => stack.push(Lin::figure(digits, scale, unit)?),
-                Ok(_) => return None,
-                Err(missing) => return gap(missing),
-            },
-            Op::SumOf { inputs, shifts, .. } => {
-                let to = match moved(sheets, entity, period, shifts) {
-                    Ok(to) => to,
-                    Err(missing) => return gap(missing),
-                };
-                let mut total: Option<Lin> = None;
-                for &input in inputs.iter() {
-                    match rows.get(input as usize)?.packed(to) {
-                        Packed::Empty => {}
-                        Packed::Figure(digits, scale, unit) => {
-                            let v = Lin::figure(digits, scale, unit)?;
-                            total = Some(match total {
-                                None if unit != Unit::None => v,
-                                Some(t) if t.unit == unit => add(t, v, false, unit)?,
-                                _ => return None,
-                            });
-                        }
-                        Packed::Range(_) | Packed::Other => return None,
-                    }
-                }
-                stack.push(total?);
-            }
-            Op::Lit(_) => match fast {
-                LinOp::Lit(v) => stack.push(*v),
-                _ => return None,
-            },
-            Op::Reach(_) | Op::Scope(_) => {
-                if let Err(missing) = passes(op, at, period)? {
-                    return gap(missing);
-                }
-            }
-            Op::Neg => {
-                let v = stack.last_mut()?;
-                v.n = v.n.checked_neg()?;
-            }
-            Op::Sum(negative) => {
-                let from = stack.len().checked_sub(negative.len())?;
-                let terms = &stack[from..];
-                let unit = same(terms)?;
-                let first = terms[0];
-                let mut total = if negative[0] { Lin { n: first.n.checked_neg()?, ..first } } else { first };
-                for (v, &neg) in terms[1..].iter().zip(&negative[1..]) {
-                    total = add(total, *v, neg, unit)?;
-                }
-                stack.truncate(from);
-                stack.push(total);
-            }
-            Op::Mul => {
-                let (b, a) = (stack.pop()?, stack.pop()?);
-                // a bare zero stays bare through a product: the evaluator's to do
-                if (a.is_bare_zero() && a.w == 0) || (b.is_bare_zero() && b.w == 0) {
-                    return None;
-                }
-                // a product by an exact number stays a symmetric interval; of two intervals, not
-                let (v, m) = if b.w == 0 {
-                    (a, b)
-                } else if a.w == 0 {
-                    (b, a)
-                } else {
-                    return None;
-                };
-                let unit = units::times(a.unit, b.unit).ok()?;
-                let n = v.n.checked_mul(m.n)?;
-                let w = v.w.checked_mul(m.n.checked_abs()?)?;
-                stack.push(Lin { n, w, e: v.e.checked_add(m.e)?, unit });
-            }
-            Op::Abs if quotients.last().is_some_and(|(place, _)| *place + 1 == stack.len()) => {
-                let (_, v) = quotients.last_mut()?;
-                *v = v.abs()?;
-            }
-            Op::Abs => {
-                let v = stack.last_mut()?;
-                if v.n.checked_sub(v.w)? >= 0 {
-                    // as it is
-                } else if v.n.checked_add(v.w)? <= 0 {
-                    v.n = v.n.checked_neg()?;
-                } else {
-                    // an interval across zero: `[0, max]`, not symmetric
-                    return None;
-                }
-            }
-            Op::Change if on_top(&quotients, stack.len()) == 2 => {
-                // two quotients ([`quotients_end`] lets none but both be): [`super::exec`]'s change
-                let (Some((_, before)), Some((place, now))) = (quotients.pop(), quotients.pop()) else { return None };
-                let unit = exec::common(&[now, before])?;
-                let shown = if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
-                stack.pop()?;
-                quotients.push((place, now.sub(before, shown)?));
-            }
-            Op::Change => {
-                if on_top(&quotients, stack.len()) != 0 {
-                    return None;
-                }
-                let (before, now) = (stack.pop()?, stack.pop()?);
-                let unit = same(&[now, before])?;
-                let shown = if unit == Unit::Ratio(RatioStyle::Percent) { Unit::Ratio(RatioStyle::Pp) } else { unit };
-                stack.push(add(now, before, true, shown)?);
-            }
-            Op::Part { mid, range } => {
-                let (Some(lo), Some(hi)) = (match ends(range, fast, at, period)? {
-                    Ok(ends) => ends,
-                    Err(missing) => return gap(missing),
-                }) else {
-                    return None;
-                };
-                let unit = same(&[lo, hi])?;
-                let v = if *mid {
-                    // (lo + hi) / 2 = (lo + hi) * 5 / 10
-                    let sum = add(lo, hi, false, unit)?;
-                    Lin { n: sum.n.checked_mul(5)?, w: sum.w.checked_mul(5)?, e: sum.e.checked_sub(1)?, unit }
-                } else {
-                    add(hi, lo, true, unit)?
-                };
-                stack.push(v);
-            }
-            Op::In(range) => {
-                let v = *stack.last()?;
-                return match ends(range, fast, at, period)? {
-                    Ok(ends) => exec::inside(v, ends, link).map(Ok),
-                    Err(missing) => gap(missing),
-                };
-            }
-            Op::Compare(links) if !quotients.is_empty() => {
-                let from = stack.len().checked_sub(links.len() + 1)?;
-                let mut truth = Truth::decided(true);
-                for (k, &op) in links.iter().enumerate() {
-                    let (a, b) = (val_at(stack, &quotients, from + k)?, val_at(stack, &quotients, from + k + 1)?);
-                    truth = truth.and(exec::link(a, op, b)?);
-                }
-                return Some(Ok(truth));
-            }
-            Op::Approx(tol) if !quotients.is_empty() => {
-                let from = stack.len().checked_sub(2)?;
-                let pair = [val_at(stack, &quotients, from)?, val_at(stack, &quotients, from + 1)?];
-                return exec::approx(&pair, tol.as_ref()).map(|holds| Ok(Truth::decided(holds)));
-            }
-            Op::Compare(links) => {
-                let values = stack.get(stack.len().checked_sub(links.len() + 1)?..)?;
-                let mut truth = Truth::decided(true);
-                for (pair, &op) in values.windows(2).zip(links.iter()) {
-                    truth = truth.and(link(pair[0], op, pair[1])?);
-                }
-                return Some(Ok(truth));
-            }
-            Op::Approx(tol) => {
-                let [a, b] = stack.get(stack.len().checked_sub(2)?..)? else { return None };
-                return approx(*a, *b, tol.as_ref()).map(|holds| Ok(Truth::decided(holds)));
-            }
-            Op::Div => {
-                let (b, a) = (stack.pop()?, stack.pop()?);
-                // a bare zero stays bare through a quotient: the evaluator's to do
-                if a.is_bare_zero() && a.w == 0 {
-                    return None;
-                }
-                let v = div(a, b, over(a.unit, b.unit)?)?;
-                stack.push(a);
-                quotients.push((stack.len() - 1, v));
-            }
-            Op::Growth => {
-                let (before, now) = (stack.pop()?, stack.pop()?);
-                same(&[now, before])?;
-                // from zero or a loss the growth is not meaningful: a skip, the evaluator's
-                if before.n <= 0 {
-                    return None;
-                }
-                let percent = Unit::Ratio(RatioStyle::Percent);
-                let v = div(now, before, percent)?.less_one(percent)?;
-                stack.push(now);
-                quotients.push((stack.len() - 1, v));
-            }
-        }
-    }
-    None
-}
-
 /// The two ends of a range.
-type Ends = (Option<Lin>, Option<Lin>);
+pub(super) type Ends = (Option<Lin>, Option<Lin>);
 
 /// A range's ends (a figure is a range of one point), or where it has no value.
-fn ends(range: &Ranged, fast: &LinOp, at: &Inputs, period: Period) -> Option<Result<Ends, (Option<usize>, Period)>> {
+pub(super) fn ends(
+    range: &Ranged,
+    fast: &LinOp,
+    at: &Inputs,
+    period: Period,
+) -> Option<Result<Ends, (Option<usize>, Period)>> {
     match range {
         Ranged::Literal(_) => match fast {
             LinOp::Ends(lo, hi) => Some(Ok((*lo, *hi))),
@@ -484,7 +364,7 @@ fn ends(range: &Ranged, fast: &LinOp, at: &Inputs, period: Period) -> Option<Res
 
 /// `a op b` ([`super::exec`]'s `link`), on the integers of one exponent.
 #[inline]
-fn link(a: Lin, op: CmpOp, b: Lin) -> Option<Truth> {
+pub(super) fn link(a: Lin, op: CmpOp, b: Lin) -> Option<Truth> {
     same(&[a, b])?;
     let e = a.e.min(b.e);
     let ((an, aw), (bn, bw)) = (a.at(e)?, b.at(e)?);
@@ -500,7 +380,7 @@ fn link(a: Lin, op: CmpOp, b: Lin) -> Option<Truth> {
 
 /// `a ~= b [within T]` ([`super::exec`]'s `approx`): `a.lo - b.hi <= tol` and `b.lo - a.hi <= tol`,
 /// that is `(|a - b| - wa - wb) · 10^e <= tol` on the points.
-fn approx(a: Lin, b: Lin, tol: Option<&Tol>) -> Option<bool> {
+pub(super) fn approx(a: Lin, b: Lin, tol: Option<&Tol>) -> Option<bool> {
     let unit = same(&[a, b])?;
     let e = a.e.min(b.e);
     let ((an, aw), (bn, bw)) = (a.at(e)?, b.at(e)?);
@@ -522,6 +402,7 @@ fn approx(a: Lin, b: Lin, tol: Option<&Tol>) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::exec;
     use super::*;
     use crate::num::{Currency, Scale};
 

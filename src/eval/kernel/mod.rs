@@ -21,7 +21,9 @@
 mod compile;
 mod exec;
 mod frac;
+mod lanes;
 mod lin;
+mod mixed;
 
 use crate::check::{Program, RuleId};
 use crate::data::{EntityId, Row, Sheets};
@@ -32,6 +34,7 @@ use crate::syntax::ast::Scenario;
 
 use compile::{Op, Ranged};
 pub use exec::{Gap, Inputs, Stack, Verdict};
+use lanes::End;
 
 /// A rule's kernel: its program in postfix order.
 #[derive(Debug, Clone)]
@@ -81,13 +84,47 @@ impl Kernel {
     /// the evaluator".
     /// The entity is the one `inputs` read.
     pub fn run(&self, inputs: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
-        // the fast path first, where it applies; where it cannot tell, the general path from the start
-        if let Some(fast) = &self.lin
-            && let Some(found) = lin::exec(&self.ops, fast, inputs, period, &mut stack.1)
-        {
-            return exec::verdict(Some(found));
+        stack.1.ends.clear();
+        stack.1.ends.push(End::Live);
+        self.lanes(inputs, &[period], stack);
+        self.verdict(stack.1.ends[0], inputs, period, stack)
+    }
+
+    /// [`Kernel::run`] at each of the periods where `wanted` (in order, `None` for the others),
+    /// pushed to `out`: the fast path runs op by op across the periods ([`lanes`]), and a period it
+    /// cannot tell goes to the general path, as in [`Kernel::run`].
+    pub fn run_each(
+        &self,
+        inputs: &Inputs,
+        periods: &[Period],
+        wanted: impl Fn(Period) -> bool,
+        out: &mut Vec<Option<Verdict>>,
+        stack: &mut Stack,
+    ) {
+        stack.1.ends.clear();
+        stack.1.ends.extend(periods.iter().map(|&p| if wanted(p) { End::Live } else { End::Off }));
+        self.lanes(inputs, periods, stack);
+        for (l, &period) in periods.iter().enumerate() {
+            let end = stack.1.ends[l];
+            out.push((!matches!(end, End::Off)).then(|| self.verdict(end, inputs, period, stack)));
         }
-        exec::run(&self.ops, inputs, period, stack)
+    }
+
+    /// The fast path over the live lanes of `stack`, where the kernel has one.
+    fn lanes(&self, inputs: &Inputs, periods: &[Period], stack: &mut Stack) {
+        if let Some(fast) = &self.lin {
+            lanes::exec(&self.ops, fast, inputs, periods, &mut stack.1);
+        }
+    }
+
+    /// The verdict of a lane's end: the general path's from the start where the fast path could
+    /// not tell.
+    fn verdict(&self, end: End, inputs: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
+        match end {
+            End::Found(found) => exec::verdict(Some(found)),
+            End::Off => Verdict::Ask,
+            End::Live | End::Ask => exec::run(&self.ops, inputs, period, stack),
+        }
     }
 
     /// The missing input of a skip this kernel found, as the evaluator names it (`None` for a gap

@@ -1,0 +1,208 @@
+//! The comparison at the end of a kernel where one side is a quotient (a margin against its
+//! reported figure, a ratio against a limit): the plain side `(n ± w) · 10^e` stays integers, and
+//! each end of it is ordered against the quotient's exact end by one cross product of 64-bit parts
+//! (an `i128`), a tolerance of `~=` folded into the integers first. It answers what the general
+//! path ([`super::exec`]'s `link` and `approx`, on fractions) would, exactly; where it cannot (a
+//! part past 64 bits, units not the same, a tolerance in percent of the other side or not a
+//! decimal) the general path answers.
+
+use std::cmp::Ordering;
+
+use crate::eval::units;
+use crate::eval::verdict::{Standing, Truth};
+use crate::num::{RatioStyle, Unit};
+use crate::syntax::ast::CmpOp;
+
+use super::compile::Tol;
+use super::exec;
+use super::frac::{Frac, Val};
+use super::lin::{self, Lin};
+
+/// One side of a comparison: a plain value or a quotient, as the general path's value.
+#[derive(Clone, Copy)]
+pub enum Side<'a> {
+    Plain(Lin),
+    Quotient(&'a Val),
+}
+
+impl Side<'_> {
+    /// The general path's value.
+    fn val(self) -> Option<Val> {
+        match self {
+            Side::Plain(v) => v.val(),
+            Side::Quotient(q) => Some(*q),
+        }
+    }
+}
+
+/// `a op b` ([`super::exec`]'s `link`).
+pub fn link(a: Side, op: CmpOp, b: Side) -> Option<Truth> {
+    let native = match (a, b) {
+        (Side::Plain(a), Side::Plain(b)) => lin::link(a, op, b),
+        (Side::Quotient(q), Side::Plain(v)) => standing(q, v).map(|s| s.link(op)),
+        (Side::Plain(v), Side::Quotient(q)) => standing(q, v).map(|s| flipped(s).link(op)),
+        (Side::Quotient(_), Side::Quotient(_)) => None,
+    };
+    native.or_else(|| exec::link(a.val()?, op, b.val()?))
+}
+
+/// `a ~= b [within T]` ([`super::exec`]'s `approx`).
+pub fn approx(a: Side, b: Side, tol: Option<&Tol>) -> Option<bool> {
+    let native = match (a, b) {
+        (Side::Plain(a), Side::Plain(b)) => lin::approx(a, b, tol),
+        (Side::Quotient(q), Side::Plain(v)) | (Side::Plain(v), Side::Quotient(q)) => near(v, q, tol),
+        (Side::Quotient(_), Side::Quotient(_)) => None,
+    };
+    native.or_else(|| exec::approx(&[a.val()?, b.val()?], tol))
+}
+
+/// `10^e` as the side of a cross product it multiplies: the quotient's numerator by `10^-e`
+/// (`Fine`, `e <= 0`) or the plain value's integer by `10^e` (`Coarse`); found once per compare.
+#[derive(Clone, Copy)]
+enum Grid {
+    Fine(i64),
+    Coarse(i64),
+}
+
+/// The [`Grid`] of an exponent, where `10^|e|` fits 64 bits.
+#[inline]
+fn grid(e: i32) -> Option<Grid> {
+    let p = lin::pow10(e.unsigned_abs())?;
+    Some(if e <= 0 { Grid::Fine(p) } else { Grid::Coarse(p) })
+}
+
+/// The order of `x` against `m · 10^e` (`e` as its grid), by one cross product of 64-bit parts;
+/// `None` past them.
+#[inline]
+fn order(x: Frac, m: i64, grid: Grid) -> Option<Ordering> {
+    let (n, d) = (i64::try_from(x.0).ok()?, i64::try_from(x.1).ok()?);
+    let (left, right) = match grid {
+        Grid::Fine(p) => (wide(n, p), wide(m, d)),
+        Grid::Coarse(p) => (i128::from(n), wide(m.checked_mul(p)?, d)),
+    };
+    Some(left.cmp(&right))
+}
+
+#[inline]
+fn wide(x: i64, y: i64) -> i128 {
+    i128::from(x) * i128::from(y)
+}
+
+/// How a quotient stands against a plain value of its unit, quotient first (`None`: units not the
+/// same, which the general path aligns, or a part past 64 bits).
+fn standing(q: &Val, v: Lin) -> Option<Standing> {
+    if q.unit != v.unit || v.unit == Unit::None {
+        return None;
+    }
+    let (n, w, e) = v.parts();
+    let grid = grid(e)?;
+    let points = order(q.pt, n, grid)?;
+    let same_point = v.is_exact() && points.is_eq() && q.is_exact();
+    Some(Standing {
+        points,
+        low_high: order(q.lo, n.checked_add(w)?, grid)?,
+        high_low: order(q.hi, n.checked_sub(w)?, grid)?,
+        same_point,
+    })
+}
+
+/// A standing seen from the other side.
+fn flipped(s: Standing) -> Standing {
+    Standing {
+        points: s.points.reverse(),
+        low_high: s.high_low.reverse(),
+        high_low: s.low_high.reverse(),
+        same_point: s.same_point,
+    }
+}
+
+/// `v ~= q within tol` either way round (both ends within the tolerance: `v.lo - tol <= q.hi` and
+/// `q.lo <= v.hi + tol`), the tolerance in `v`'s integers; `None` where the general path decides.
+fn near(v: Lin, q: &Val, tol: Option<&Tol>) -> Option<bool> {
+    if q.unit != v.unit || v.unit == Unit::None {
+        return None;
+    }
+    let (n, w, e) = v.parts();
+    let (lo, hi, e) = match tol {
+        None => (n.checked_sub(w)?, n.checked_add(w)?, e),
+        Some(t) => {
+            if !matches!(t.unit, Unit::None | Unit::Ratio(RatioStyle::Percent)) {
+                units::common([v.unit, t.unit]).ok()?;
+            }
+            // a tolerance in percent of the other side: the general path's
+            if t.unit == Unit::Ratio(RatioStyle::Percent) {
+                return None;
+            }
+            let (tn, td) = (i64::try_from(t.value.0.checked_abs()?).ok()?, t.value.1);
+            // `td = 10^j`: `v` and the tolerance on the finer of the two grids
+            let j = (0..19u32).find(|&j| lin::pow10(j).is_some_and(|p| i128::from(p) == td))?;
+            let at = e.min(-(j as i32));
+            let (n, w) = v.at(at)?;
+            let t = tn.checked_mul(lin::pow10(u32::try_from(-(j as i32) - at).ok()?)?)?;
+            let spread = w.checked_add(t)?;
+            (n.checked_sub(spread)?, n.checked_add(spread)?, at)
+        }
+    };
+    let grid = grid(e)?;
+    Some(order(q.hi, lo, grid)?.is_ge() && order(q.lo, hi, grid)?.is_le())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn unit(i: u8) -> Unit {
+        [Unit::Ratio(RatioStyle::Percent), Unit::Fraction, Unit::Ratio(RatioStyle::Pp)][usize::from(i % 3)]
+    }
+
+    /// A quotient of two figures' integers, as the fast path makes one.
+    fn quotient(a: (i64, u32), b: (i64, u32), u: Unit) -> Option<Val> {
+        let (x, y) = (Lin::figure(a.0, a.1, Unit::None)?, Lin::figure(b.0, b.1, Unit::None)?);
+        lin::div(x, y, u)
+    }
+
+    fn figure() -> impl Strategy<Value = (i64, u32)> {
+        let digits = prop_oneof![-30i64..30, -2_000_000i64..2_000_000, any::<i64>()];
+        (digits, 0u32..8)
+    }
+
+    fn tolerance() -> impl Strategy<Value = Option<(i64, u32, u8)>> {
+        proptest::option::of((0i64..2_000, 0u32..6, 0u8..3))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        /// Each native compare of a plain value and a quotient says what the general path says, where
+        /// both tell; overflow and a tolerance in percent fall back to it.
+        #[test]
+        fn a_quotient_against_a_plain_value_is_the_general_paths(
+            (a, b, v) in (figure(), figure(), figure()),
+            (uq, uv) in (any::<u8>(), any::<u8>()),
+            tol in tolerance(),
+            op in 0usize..6,
+        ) {
+            let Some(q) = quotient(a, b, unit(uq)) else { return Ok(()) };
+            let Some(v) = Lin::figure(v.0, v.1, unit(uv)) else { return Ok(()) };
+            let Some(plain) = v.val() else { return Ok(()) };
+            let op = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne][op];
+            prop_assert_eq!(link(Side::Quotient(&q), op, Side::Plain(v)), exec::link(q, op, plain));
+            prop_assert_eq!(link(Side::Plain(v), op, Side::Quotient(&q)), exec::link(plain, op, q));
+            let tol = tol.map(|(n, s, u)| Tol {
+                value: (i128::from(n), 10i128.pow(s)),
+                unit: [Unit::Ratio(RatioStyle::Pp), Unit::None, Unit::Ratio(RatioStyle::Percent)][usize::from(u)],
+            });
+            for (x, y) in [(Side::Quotient(&q), Side::Plain(v)), (Side::Plain(v), Side::Quotient(&q))] {
+                // the general path may overflow where the integers do not: compared where it tells
+                let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
+                prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
+                let ((Side::Plain(p), Side::Quotient(q)) | (Side::Quotient(q), Side::Plain(p))) = (x, y) else { continue };
+                if let Some(native) = near(p, q, tol.as_ref()) {
+                    prop_assert_eq!(native, general);
+                }
+            }
+        }
+    }
+}

@@ -328,23 +328,31 @@ fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mu
     let every: Vec<(usize, RuleId)> = (rules.iter().copied().enumerate())
         .filter(|&(_, rule)| !named(&program.rules[rule]) && program.rules[rule].scopes.admits(entity))
         .collect();
-    // Each rule's kernel runs first at all the periods at once (op by op across them), its verdicts
-    // kept (`None` where the rule is not checked), then read in the order the checks are made.
-    let mut verdicts: Vec<Option<Verdict>> = Vec::with_capacity(every.len() * data.len());
-    for &(_, rule) in &every {
+    // Each rule's kernel runs first at all the periods at once (op by op across them). Its
+    // decided passes are only counted: a pass adds to its rule's `passed` and to `decided`, sums
+    // whose order does not matter. Every other check is kept with its verdict, then made in the
+    // order above (period by period, rule by rule), so its tallies, first skips and the checks
+    // kept come in the same order as before.
+    let mut rest: Vec<(usize, usize, Verdict)> = Vec::new();
+    stack.place(sheets, data);
+    for (j, &(i, rule)) in every.iter().enumerate() {
         let r = &program.rules[rule];
         let wanted = |period| admitted(sheets, r, &filter.periods, entity, period);
         match kernels.of(rule) {
-            Some(k) => k.run_each(&here.inputs, data, wanted, &mut verdicts, stack),
-            None => verdicts.extend(data.iter().map(|&p| wanted(p).then_some(Verdict::Ask))),
-        }
-    }
-    for (p, &period) in data.iter().enumerate() {
-        for (j, &(i, rule)) in every.iter().enumerate() {
-            if let Some(verdict) = verdicts[j * data.len() + p] {
-                here.check(i, rule, period, true, verdict, part);
+            Some(k) => {
+                let passed = k.run_each(&here.inputs, data, wanted, |p, verdict| rest.push((p, j, verdict)), stack);
+                part.tallies[i].passed += passed;
+                part.decided += passed;
+            }
+            None => {
+                rest.extend((data.iter().enumerate()).filter(|&(_, &p)| wanted(p)).map(|(p, _)| (p, j, Verdict::Ask)))
             }
         }
+    }
+    rest.sort_unstable_by_key(|&(p, j, _)| (p, j));
+    for (p, j, verdict) in rest {
+        let (i, rule) = every[j];
+        here.check(i, rule, data[p], true, verdict, part);
     }
     // rules at named periods, tried where the entity has no data too
     for (i, &rule) in rules.iter().enumerate().filter(|&(_, &rule)| named(&program.rules[rule])) {

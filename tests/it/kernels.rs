@@ -171,6 +171,39 @@ fn a_period_missing_a_figure_amid_the_others_is_a_skip_and_its_neighbours_are_de
     }
 }
 
+#[test]
+fn passes_counted_apart_leave_the_other_checks_in_period_then_rule_order() {
+    // kernels count an entity's decided passes per rule and make its other checks after them, in
+    // the order checks are made (period by period, rule by rule): failures and skips of two rules
+    // at interleaved periods, two entities with different periods (each its own slots), and a rule
+    // at a named period run between them
+    let rules = "rule low: a <= b * 3\n\
+                 rule high: a >= b * 3\n\
+                 rule ratio: b / a <= 50%\n\
+                 rule year at 2025Q2: a <= b * 10\n";
+    let mut csv = String::from("entity,metric,period,value,unit,scenario\n");
+    for (entity, quarters) in [("E", 1..=4), ("F", 3..=6)] {
+        for q in quarters {
+            let (year, quarter) = (2024 + (q - 1) / 4 + 1, (q - 1) % 4 + 1);
+            let a = 100 * (q % 3);
+            csv.push_str(&format!("{entity},a,{year}Q{quarter},{a}.0,USD m,actual\n"));
+            if q != 2 {
+                csv.push_str(&format!("{entity},b,{year}Q{quarter},{}.0,USD m,actual\n", 30 * q));
+            }
+        }
+    }
+    for keep in [Keep::NotPassed, Keep::Failed] {
+        let (with, without, program, _) = both(rules, &csv, keep);
+        assert_eq!(with.checks, without.checks, "{keep:?}");
+        assert_eq!(with.tallies, without.tallies, "{keep:?}");
+        let tally = |rule: &str| &with.tallies[program.rules.iter().position(|r| r.name == rule).unwrap()];
+        let (low, high) = (tally("low"), tally("high"));
+        assert_eq!((low.passed + low.failed, high.passed + high.failed), (7, 7), "{keep:?}");
+        assert!(low.failed > 0 && high.failed > 0 && tally("ratio").skipped > 0, "{keep:?}");
+        assert!(with.decided >= 12, "{keep:?}: kernels decided {}", with.decided);
+    }
+}
+
 /// The bench pack, read, checked and linked as `tickmark check` does.
 fn bench_pack(sheets: &Sheets) -> tickmark::check::Program {
     let mut sources = Sources::default();

@@ -21,6 +21,14 @@ use super::frac::{self, Val, ZERO, at_most, cmp};
 #[derive(Debug, Default)]
 pub struct Stack(Vec<Val>, pub(super) super::lanes::Lanes);
 
+impl Stack {
+    /// Places each of `periods`' slots in the rows once, for every [`super::Kernel::run_each`]
+    /// over them that follows (at one entity's data periods: the same for all its rules).
+    pub fn place(&mut self, sheets: &Sheets, periods: &[Period]) {
+        self.1.place(sheets, periods);
+    }
+}
+
 /// What a kernel found of a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {

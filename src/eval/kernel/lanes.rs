@@ -8,6 +8,7 @@
 //! the one its check alone would reach. A lane that cannot tell goes to the general path
 //! ([`super::exec`]) from the start, as a check did before.
 
+use crate::data::Sheets;
 use crate::eval::verdict::Truth;
 use crate::num::{RatioStyle, Unit};
 use crate::period::Period;
@@ -42,6 +43,14 @@ pub struct Lanes {
     slots: Vec<Option<usize>>,
 }
 
+impl Lanes {
+    /// Places each period's slot in the rows, for every rule run over these periods next.
+    pub fn place(&mut self, sheets: &Sheets, periods: &[Period]) {
+        self.slots.clear();
+        self.slots.extend(periods.iter().map(|&p| sheets.slot_index(p)));
+    }
+}
+
 /// What an op does in one lane: goes on, ends it, or cannot tell (`None`).
 enum Step {
     Go,
@@ -69,9 +78,8 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
     let n = periods.len();
     let Lanes { ends, values, quotients, slots } = lanes;
     let ends = &mut ends[..n];
-    // each lane's slot in the rows, placed once for every read of it
-    slots.clear();
-    slots.extend(periods.iter().map(|&p| at.sheets.slot_index(p)));
+    // each lane's slot in the rows, placed once per entity by [`Lanes::place`]
+    debug_assert!(slots.len() == n && periods.iter().zip(&*slots).all(|(&p, &s)| at.sheets.slot_index(p) == s));
     let need = ops.len() * n;
     if values.len() < need {
         values.resize(need, Lin::ZERO);

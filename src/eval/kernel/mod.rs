@@ -84,30 +84,41 @@ impl Kernel {
     /// the evaluator".
     /// The entity is the one `inputs` read.
     pub fn run(&self, inputs: &Inputs, period: Period, stack: &mut Stack) -> Verdict {
+        stack.1.place(inputs.sheets, &[period]);
         stack.1.ends.clear();
         stack.1.ends.push(End::Live);
         self.lanes(inputs, &[period], stack);
         self.verdict(stack.1.ends[0], inputs, period, stack)
     }
 
-    /// [`Kernel::run`] at each of the periods where `wanted` (in order, `None` for the others),
-    /// pushed to `out`: the fast path runs op by op across the periods ([`lanes`]), and a period it
-    /// cannot tell goes to the general path, as in [`Kernel::run`].
+    /// [`Kernel::run`] at each of the periods where `wanted`: the fast path runs op by op across
+    /// the periods ([`lanes`]), and a period it cannot tell goes to the general path, as in
+    /// [`Kernel::run`]. A pass is only counted (the count is returned); every other verdict is
+    /// handed to `each` with its period's index, in period order. Each period's slot must have
+    /// been placed first ([`Stack::place`]).
     pub fn run_each(
         &self,
         inputs: &Inputs,
         periods: &[Period],
         wanted: impl Fn(Period) -> bool,
-        out: &mut Vec<Option<Verdict>>,
+        mut each: impl FnMut(usize, Verdict),
         stack: &mut Stack,
-    ) {
+    ) -> usize {
         stack.1.ends.clear();
         stack.1.ends.extend(periods.iter().map(|&p| if wanted(p) { End::Live } else { End::Off }));
         self.lanes(inputs, periods, stack);
+        let mut passed = 0;
         for (l, &period) in periods.iter().enumerate() {
-            let end = stack.1.ends[l];
-            out.push((!matches!(end, End::Off)).then(|| self.verdict(end, inputs, period, stack)));
+            match stack.1.ends[l] {
+                End::Off => {}
+                End::Found(Ok(t)) if t.holds && !t.borderline => passed += 1,
+                end => match self.verdict(end, inputs, period, stack) {
+                    Verdict::Pass => passed += 1,
+                    verdict => each(l, verdict),
+                },
+            }
         }
+        passed
     }
 
     /// The fast path over the live lanes of `stack`, where the kernel has one.

@@ -349,8 +349,21 @@ fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mu
             }
         }
     }
-    rest.sort_unstable_by_key(|&(p, j, _)| (p, j));
-    for (p, j, verdict) in rest {
+    // `rest` is rule by rule, each rule's in period order: a stable count by period orders it
+    let mut from = vec![0; data.len() + 1];
+    for &(p, ..) in &rest {
+        from[p + 1] += 1;
+    }
+    for p in 1..from.len() {
+        from[p] += from[p - 1];
+    }
+    let mut order = vec![0; rest.len()];
+    for (k, &(p, ..)) in rest.iter().enumerate() {
+        order[from[p]] = k;
+        from[p] += 1;
+    }
+    for k in order {
+        let (p, j, verdict) = rest[k];
         let (i, rule) = every[j];
         here.check(i, rule, data[p], true, verdict, part);
     }

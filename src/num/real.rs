@@ -481,7 +481,7 @@ fn plain_digits(negative: bool, mut n: u128, mut scale: u32, buf: &mut [u8; PLAI
             n = u128::from(word);
         }
         Err(_) => {
-            while scale > 0 && n.is_multiple_of(10) {
+            while scale > 0 && last_digit(n) == 0 {
                 n /= 10;
                 scale -= 1;
             }
@@ -489,6 +489,12 @@ fn plain_digits(negative: bool, mut n: u128, mut scale: u32, buf: &mut [u8; PLAI
     }
     let at = point_digits(negative, n, scale as usize, buf);
     &buf[at..]
+}
+
+/// The last decimal digit of `n`, in 64-bit words (no `u128` division): `2^64` ends in 6.
+fn last_digit(n: u128) -> u64 {
+    let (high, low) = ((n >> 64) as u64, n as u64);
+    ((high % 10) * 6 + low % 10) % 10
 }
 
 /// `|n| / 10^scale` written with exactly `scale` digits after the point (a decimal's `Display`;
@@ -571,55 +577,36 @@ pub fn whole_digits(mut n: u64, buf: &mut [u8], mut at: usize) -> usize {
     at
 }
 
-/// [`point_digits`] of any number, unsigned: nineteen digits at a time in 64 bits, the point put as
-/// the digits pass it.
+/// [`point_digits`] of any number, unsigned: nineteen digits at a time in 64 bits (one `u128`
+/// division a chunk), each chunk two digits at a time, zeros put before to reach the point, and the
+/// whole digits moved one place to make room for it.
 fn wide_point_digits(mut n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize {
-    const TEN_19: u64 = 10_000_000_000_000_000_000;
-    let mut digits = Digits { buf, at: PLAIN_BYTES, written: 0, scale };
-    loop {
-        let (mut low, more) = match u64::try_from(n) {
-            Ok(word) if word < TEN_19 => (word, false),
-            _ => {
-                let low = (n % u128::from(TEN_19)) as u64;
-                n /= u128::from(TEN_19);
-                (low, true)
-            }
-        };
-        let mut count = 0;
-        while low > 0 || (more && count < 19) {
-            digits.put(low % 10);
-            low /= 10;
-            count += 1;
-        }
-        if !more {
-            break;
-        }
+    const TEN_19: u128 = 10_000_000_000_000_000_000;
+    let end = PLAIN_BYTES;
+    let mut at = end;
+    while n >= TEN_19 {
+        let high = n / TEN_19;
+        let low = (n - high * TEN_19) as u64;
+        let start = at - 19;
+        at = whole_digits(low, buf, at);
+        buf[start..at].fill(b'0');
+        at = start;
+        n = high;
     }
-    while digits.written <= scale {
-        digits.put(0);
+    at = whole_digits(n as u64, buf, at);
+    // at least one digit before the point
+    let least = end - scale - 1;
+    if at > least {
+        buf[least..at].fill(b'0');
+        at = least;
     }
-    digits.at
-}
-
-/// Digits written from the end of a buffer backwards, a point put before the one past `scale`.
-struct Digits<'b> {
-    buf: &'b mut [u8; PLAIN_BYTES],
-    at: usize,
-    written: usize,
-    scale: usize,
-}
-
-impl Digits<'_> {
-    /// Puts a digit before those written.
-    fn put(&mut self, digit: u64) {
-        if self.written == self.scale && self.scale > 0 {
-            self.at -= 1;
-            self.buf[self.at] = b'.';
-        }
-        self.at -= 1;
-        self.buf[self.at] = b'0' + digit as u8;
-        self.written += 1;
+    if scale > 0 {
+        let point = end - scale;
+        buf.copy_within(at..point, at - 1);
+        at -= 1;
+        buf[point - 1] = b'.';
     }
+    at
 }
 
 /// A decimal written with exactly `digits` after the point by `rust_decimal`: where its digits pass
@@ -776,9 +763,9 @@ fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
     // floor(log10(a / d)), as [`floor_log10`] finds it
     let e = a.ilog10() as i32 - d.ilog10() as i32;
     let at_least = if e >= 0 {
-        a >= d.checked_mul(10u128.checked_pow(e as u32)?)?
+        a >= d.checked_mul(power_of_ten(i64::from(e))?)?
     } else {
-        a.checked_mul(10u128.checked_pow(-e as u32)?)? >= d
+        a.checked_mul(power_of_ten(-i64::from(e))?)? >= d
     };
     let e = if at_least { e } else { e - 1 };
     let digits = u32::try_from(i64::from(figures.saturating_sub(1)) - i64::from(e)).unwrap_or(0);
@@ -786,9 +773,11 @@ fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
     let (mut q, mut r, mut left) = (a / d, a % d, digits);
     while left > 0 {
         let k = left.min(19);
-        let t = r * 10u128.pow(k); // r < d < 2^64, so within 128 bits
-        q = q.checked_mul(10u128.pow(k))?.checked_add(t / d)?;
-        r = t % d;
+        let p = power_of_ten(i64::from(k))?; // from the table: `pow` is a loop of `u128` products
+        let t = r * p; // r < d < 2^64, so within 128 bits
+        let step = t / d;
+        q = q.checked_mul(p)?.checked_add(step)?;
+        r = t - step * d; // the remainder without a second division
         left -= k;
     }
     let negative = s.n < 0;
@@ -1238,6 +1227,35 @@ mod tests {
             let sign = if i % 2 == 0 { 1 } else { -1 };
             Real::from_rational(BigRational::new(BigInt::from(sign * n), BigInt::from(d))).ok()
         })
+    }
+
+    #[test]
+    fn point_digits_of_wide_numbers_are_those_of_their_integer_text() {
+        // the text of `n` with zeros put before to have `scale + 1` digits, the point before the last `scale`
+        let oracle = |negative: bool, n: u128, scale: usize| {
+            let digits = format!("{n:0>width$}", width = scale + 1);
+            let (whole, fraction) = digits.split_at(digits.len() - scale);
+            let sign = if negative { "-" } else { "" };
+            if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+        };
+        let ten_19 = 10_000_000_000_000_000_000u128;
+        let mut numbers = vec![0, 1, 9, 10, 99, u128::from(u64::MAX), u128::from(u64::MAX) + 1, ten_19 - 1, ten_19];
+        numbers.extend([ten_19 + 1, ten_19 * 10, ten_19 * ten_19 - 1, ten_19 * ten_19, ten_19 * ten_19 + 7, u128::MAX]);
+        numbers.extend([1u128 << 96, (1u128 << 96) - 1, 3_849_123_456_789_012_345_678_901_234, 5 * ten_19 + 3]);
+        for n in numbers {
+            for scale in [0, 1, 2, 18, 19, 20, 21, 28, 38, 39, 40, 50] {
+                for negative in [false, true] {
+                    let mut buf = [0; PLAIN_BYTES];
+                    let at = wide_point_digits(n, scale, &mut buf);
+                    let sign = if negative { "-" } else { "" };
+                    let text = format!("{sign}{}", std::str::from_utf8(&buf[at..]).unwrap());
+                    assert_eq!(text, oracle(negative, n, scale), "{n} at {scale}");
+                    let at = point_digits(negative, n, scale, &mut buf);
+                    assert_eq!(std::str::from_utf8(&buf[at..]).unwrap(), oracle(negative, n, scale), "{n} at {scale}");
+                    assert_eq!(last_digit(n), (n % 10) as u64);
+                }
+            }
+        }
     }
 
     #[test]

@@ -342,7 +342,7 @@ impl Real {
         match self {
             Real::Dec(d) if digits <= Decimal::MAX_SCALE => {
                 match decimal_at(*d, digits, rounding, &mut [0; PLAIN_BYTES]) {
-                    Some(text) => text.to_owned(),
+                    Some(text) => ascii(text).to_owned(),
                     None => decimal_at_by_rust_decimal(*d, digits, rounding),
                 }
             }
@@ -360,7 +360,7 @@ impl Real {
             _ => None,
         };
         match text {
-            Some(text) => out.push_str(text),
+            Some(text) => push_ascii(out, text),
             None => out.push_str(&self.to_string_at(digits, rounding)),
         }
     }
@@ -396,7 +396,7 @@ impl Real {
             }),
             Real::Big(_) => None,
         };
-        text.map(|text| out.push_str(text)).is_some()
+        text.map(|text| push_ascii(out, text)).is_some()
     }
 
     /// The value as a decimal string for a machine: exact where it terminates, else rounded as asked
@@ -499,9 +499,16 @@ fn last_digit(n: u128) -> u64 {
 
 /// `|n| / 10^scale` written with exactly `scale` digits after the point (a decimal's `Display`;
 /// zero is never negative), in `buf`.
-fn fixed_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &str {
+fn fixed_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &[u8] {
     let at = point_digits(negative && n != 0, n, scale as usize, buf);
-    ascii(&buf[at..])
+    &buf[at..]
+}
+
+/// Pushes text made here (ASCII digits, a point and a sign) a character at a time: no check of it
+/// as UTF-8 and no copy called for a few bytes.
+fn push_ascii(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len());
+    bytes.iter().for_each(|&b| out.push(char::from(b)));
 }
 
 /// Text of ASCII digits, a point and a sign, as made here.
@@ -625,7 +632,7 @@ fn decimal_at_by_rust_decimal(d: Decimal, digits: u32, rounding: Rounding) -> St
 /// A decimal rounded as asked to `digits` after the point and written with exactly that many, as
 /// `round_dp_with_strategy`, `rescale` and `Display` write it, in machine words; `None` where the
 /// digits would pass a decimal's 96 bits.
-fn decimal_at(d: Decimal, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
+fn decimal_at(d: Decimal, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&[u8]> {
     scaled_at(d.mantissa() < 0, d.mantissa().unsigned_abs(), i64::from(d.scale()), digits, rounding, buf)
 }
 
@@ -639,7 +646,7 @@ fn scaled_at(
     digits: u32,
     rounding: Rounding,
     buf: &mut [u8; PLAIN_BYTES],
-) -> Option<&str> {
+) -> Option<&[u8]> {
     let n = if i64::from(digits) >= scale {
         m.checked_mul(power_of_ten(i64::from(digits) - scale)?)?
     } else {
@@ -685,7 +692,7 @@ fn divided(n: u128, d: u128) -> (u128, u128) {
 /// A small quotient rounded as asked to `digits` after the point and written with exactly that many,
 /// as [`rounded_integer`] and [`with_point`] write it, in `u128`; `None` where `n × 10^digits`
 /// passes it (then big integers write it).
-fn small_at(s: Small, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
+fn small_at(s: Small, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&[u8]> {
     ratio_at(s.n < 0, u128::from(s.n.unsigned_abs()), u128::from(s.d), digits, rounding, buf)
 }
 
@@ -699,7 +706,7 @@ fn ratio_at(
     digits: u32,
     rounding: Rounding,
     buf: &mut [u8; PLAIN_BYTES],
-) -> Option<&str> {
+) -> Option<&[u8]> {
     let n = a.checked_mul(power_of_ten(i64::from(digits))?)?;
     let (q, r) = divided(n, d);
     let up = match rounding {

@@ -726,7 +726,7 @@ fn ratio_at(
 pub fn write_decimal(d: Decimal, out: &mut String) {
     let mut buf = [0; PLAIN_BYTES];
     let at = point_digits(d.is_sign_negative(), d.mantissa().unsigned_abs(), d.scale() as usize, &mut buf);
-    out.push_str(ascii(&buf[at..]));
+    push_ascii(out, &buf[at..]);
 }
 
 /// The power of ten of the first digit of `n / d × 10^exponent` (`floor(log10)`) for a positive

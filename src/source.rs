@@ -326,7 +326,16 @@ fn place_in(before: &[u8]) -> (usize, usize) {
     let newlines = memchr::memchr_iter(b'\n', before).count();
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let rest = &before[line_start..];
-    (newlines, std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count()))
+    (newlines, column_of(rest))
+}
+
+/// The characters of the text from a line's start to a place (bytes, where they are not UTF-8):
+/// ASCII, the usual case, is one word-wise test, with no UTF-8 check and no count of characters.
+fn column_of(rest: &[u8]) -> usize {
+    if rest.is_ascii() {
+        return rest.len();
+    }
+    std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count())
 }
 
 /// [`place_in`] of many ascending offsets into the same bytes, given to `found` in their order:
@@ -341,7 +350,7 @@ fn places_in(bytes: &[u8], offsets: impl Iterator<Item = usize>, mut found: impl
         }
         at = offset;
         let rest = &bytes[line_start..offset];
-        found((newlines, std::str::from_utf8(rest).map_or(rest.len(), |s| s.chars().count())));
+        found((newlines, column_of(rest)));
     }
 }
 
@@ -502,6 +511,16 @@ pub fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_is_the_characters_counted_or_the_bytes_where_they_are_not_utf8() {
+        let texts: [&[u8]; 7] =
+            [b"", b"plain", "caf\u{e9} \u{1f600}".as_bytes(), b"\xff\xfe", b"ab\xc3", "\u{e9}".as_bytes(), b"\t\r"];
+        for text in texts {
+            let counted = std::str::from_utf8(text).map_or(text.len(), |s| s.chars().count());
+            assert_eq!(column_of(text), counted, "{text:?}");
+        }
+    }
 
     #[test]
     fn places_found_together_are_each_found_alone() {

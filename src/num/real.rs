@@ -342,7 +342,7 @@ impl Real {
         match self {
             Real::Dec(d) if digits <= Decimal::MAX_SCALE => {
                 match decimal_at(*d, digits, rounding, &mut [0; PLAIN_BYTES]) {
-                    Some(text) => text.to_owned(),
+                    Some(text) => ascii(text).to_owned(),
                     None => decimal_at_by_rust_decimal(*d, digits, rounding),
                 }
             }
@@ -360,7 +360,7 @@ impl Real {
             _ => None,
         };
         match text {
-            Some(text) => out.push_str(text),
+            Some(text) => push_ascii(out, text),
             None => out.push_str(&self.to_string_at(digits, rounding)),
         }
     }
@@ -396,7 +396,7 @@ impl Real {
             }),
             Real::Big(_) => None,
         };
-        text.map(|text| out.push_str(text)).is_some()
+        text.map(|text| push_ascii(out, text)).is_some()
     }
 
     /// The value as a decimal string for a machine: exact where it terminates, else rounded as asked
@@ -481,7 +481,7 @@ fn plain_digits(negative: bool, mut n: u128, mut scale: u32, buf: &mut [u8; PLAI
             n = u128::from(word);
         }
         Err(_) => {
-            while scale > 0 && n.is_multiple_of(10) {
+            while scale > 0 && last_digit(n) == 0 {
                 n /= 10;
                 scale -= 1;
             }
@@ -491,11 +491,24 @@ fn plain_digits(negative: bool, mut n: u128, mut scale: u32, buf: &mut [u8; PLAI
     &buf[at..]
 }
 
+/// The last decimal digit of `n`, in 64-bit words (no `u128` division): `2^64` ends in 6.
+fn last_digit(n: u128) -> u64 {
+    let (high, low) = ((n >> 64) as u64, n as u64);
+    ((high % 10) * 6 + low % 10) % 10
+}
+
 /// `|n| / 10^scale` written with exactly `scale` digits after the point (a decimal's `Display`;
 /// zero is never negative), in `buf`.
-fn fixed_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &str {
+fn fixed_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]) -> &[u8] {
     let at = point_digits(negative && n != 0, n, scale as usize, buf);
-    ascii(&buf[at..])
+    &buf[at..]
+}
+
+/// Pushes text made here (ASCII digits, a point and a sign) a character at a time: no check of it
+/// as UTF-8 and no copy called for a few bytes.
+fn push_ascii(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len());
+    bytes.iter().for_each(|&b| out.push(char::from(b)));
 }
 
 /// Text of ASCII digits, a point and a sign, as made here.
@@ -571,55 +584,36 @@ pub fn whole_digits(mut n: u64, buf: &mut [u8], mut at: usize) -> usize {
     at
 }
 
-/// [`point_digits`] of any number, unsigned: nineteen digits at a time in 64 bits, the point put as
-/// the digits pass it.
+/// [`point_digits`] of any number, unsigned: nineteen digits at a time in 64 bits (one `u128`
+/// division a chunk), each chunk two digits at a time, zeros put before to reach the point, and the
+/// whole digits moved one place to make room for it.
 fn wide_point_digits(mut n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize {
-    const TEN_19: u64 = 10_000_000_000_000_000_000;
-    let mut digits = Digits { buf, at: PLAIN_BYTES, written: 0, scale };
-    loop {
-        let (mut low, more) = match u64::try_from(n) {
-            Ok(word) if word < TEN_19 => (word, false),
-            _ => {
-                let low = (n % u128::from(TEN_19)) as u64;
-                n /= u128::from(TEN_19);
-                (low, true)
-            }
-        };
-        let mut count = 0;
-        while low > 0 || (more && count < 19) {
-            digits.put(low % 10);
-            low /= 10;
-            count += 1;
-        }
-        if !more {
-            break;
-        }
+    const TEN_19: u128 = 10_000_000_000_000_000_000;
+    let end = PLAIN_BYTES;
+    let mut at = end;
+    while n >= TEN_19 {
+        let high = n / TEN_19;
+        let low = (n - high * TEN_19) as u64;
+        let start = at - 19;
+        at = whole_digits(low, buf, at);
+        buf[start..at].fill(b'0');
+        at = start;
+        n = high;
     }
-    while digits.written <= scale {
-        digits.put(0);
+    at = whole_digits(n as u64, buf, at);
+    // at least one digit before the point
+    let least = end - scale - 1;
+    if at > least {
+        buf[least..at].fill(b'0');
+        at = least;
     }
-    digits.at
-}
-
-/// Digits written from the end of a buffer backwards, a point put before the one past `scale`.
-struct Digits<'b> {
-    buf: &'b mut [u8; PLAIN_BYTES],
-    at: usize,
-    written: usize,
-    scale: usize,
-}
-
-impl Digits<'_> {
-    /// Puts a digit before those written.
-    fn put(&mut self, digit: u64) {
-        if self.written == self.scale && self.scale > 0 {
-            self.at -= 1;
-            self.buf[self.at] = b'.';
-        }
-        self.at -= 1;
-        self.buf[self.at] = b'0' + digit as u8;
-        self.written += 1;
+    if scale > 0 {
+        let point = end - scale;
+        buf.copy_within(at..point, at - 1);
+        at -= 1;
+        buf[point - 1] = b'.';
     }
+    at
 }
 
 /// A decimal written with exactly `digits` after the point by `rust_decimal`: where its digits pass
@@ -638,7 +632,7 @@ fn decimal_at_by_rust_decimal(d: Decimal, digits: u32, rounding: Rounding) -> St
 /// A decimal rounded as asked to `digits` after the point and written with exactly that many, as
 /// `round_dp_with_strategy`, `rescale` and `Display` write it, in machine words; `None` where the
 /// digits would pass a decimal's 96 bits.
-fn decimal_at(d: Decimal, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
+fn decimal_at(d: Decimal, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&[u8]> {
     scaled_at(d.mantissa() < 0, d.mantissa().unsigned_abs(), i64::from(d.scale()), digits, rounding, buf)
 }
 
@@ -652,7 +646,7 @@ fn scaled_at(
     digits: u32,
     rounding: Rounding,
     buf: &mut [u8; PLAIN_BYTES],
-) -> Option<&str> {
+) -> Option<&[u8]> {
     let n = if i64::from(digits) >= scale {
         m.checked_mul(power_of_ten(i64::from(digits) - scale)?)?
     } else {
@@ -698,7 +692,7 @@ fn divided(n: u128, d: u128) -> (u128, u128) {
 /// A small quotient rounded as asked to `digits` after the point and written with exactly that many,
 /// as [`rounded_integer`] and [`with_point`] write it, in `u128`; `None` where `n × 10^digits`
 /// passes it (then big integers write it).
-fn small_at(s: Small, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&str> {
+fn small_at(s: Small, digits: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&[u8]> {
     ratio_at(s.n < 0, u128::from(s.n.unsigned_abs()), u128::from(s.d), digits, rounding, buf)
 }
 
@@ -712,7 +706,7 @@ fn ratio_at(
     digits: u32,
     rounding: Rounding,
     buf: &mut [u8; PLAIN_BYTES],
-) -> Option<&str> {
+) -> Option<&[u8]> {
     let n = a.checked_mul(power_of_ten(i64::from(digits))?)?;
     let (q, r) = divided(n, d);
     let up = match rounding {
@@ -732,7 +726,7 @@ fn ratio_at(
 pub fn write_decimal(d: Decimal, out: &mut String) {
     let mut buf = [0; PLAIN_BYTES];
     let at = point_digits(d.is_sign_negative(), d.mantissa().unsigned_abs(), d.scale() as usize, &mut buf);
-    out.push_str(ascii(&buf[at..]));
+    push_ascii(out, &buf[at..]);
 }
 
 /// The power of ten of the first digit of `n / d × 10^exponent` (`floor(log10)`) for a positive
@@ -776,9 +770,9 @@ fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
     // floor(log10(a / d)), as [`floor_log10`] finds it
     let e = a.ilog10() as i32 - d.ilog10() as i32;
     let at_least = if e >= 0 {
-        a >= d.checked_mul(10u128.checked_pow(e as u32)?)?
+        a >= d.checked_mul(power_of_ten(i64::from(e))?)?
     } else {
-        a.checked_mul(10u128.checked_pow(-e as u32)?)? >= d
+        a.checked_mul(power_of_ten(-i64::from(e))?)? >= d
     };
     let e = if at_least { e } else { e - 1 };
     let digits = u32::try_from(i64::from(figures.saturating_sub(1)) - i64::from(e)).unwrap_or(0);
@@ -786,9 +780,11 @@ fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
     let (mut q, mut r, mut left) = (a / d, a % d, digits);
     while left > 0 {
         let k = left.min(19);
-        let t = r * 10u128.pow(k); // r < d < 2^64, so within 128 bits
-        q = q.checked_mul(10u128.pow(k))?.checked_add(t / d)?;
-        r = t % d;
+        let p = power_of_ten(i64::from(k))?; // from the table: `pow` is a loop of `u128` products
+        let t = r * p; // r < d < 2^64, so within 128 bits
+        let step = t / d;
+        q = q.checked_mul(p)?.checked_add(step)?;
+        r = t - step * d; // the remainder without a second division
         left -= k;
     }
     let negative = s.n < 0;
@@ -1238,6 +1234,35 @@ mod tests {
             let sign = if i % 2 == 0 { 1 } else { -1 };
             Real::from_rational(BigRational::new(BigInt::from(sign * n), BigInt::from(d))).ok()
         })
+    }
+
+    #[test]
+    fn point_digits_of_wide_numbers_are_those_of_their_integer_text() {
+        // the text of `n` with zeros put before to have `scale + 1` digits, the point before the last `scale`
+        let oracle = |negative: bool, n: u128, scale: usize| {
+            let digits = format!("{n:0>width$}", width = scale + 1);
+            let (whole, fraction) = digits.split_at(digits.len() - scale);
+            let sign = if negative { "-" } else { "" };
+            if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+        };
+        let ten_19 = 10_000_000_000_000_000_000u128;
+        let mut numbers = vec![0, 1, 9, 10, 99, u128::from(u64::MAX), u128::from(u64::MAX) + 1, ten_19 - 1, ten_19];
+        numbers.extend([ten_19 + 1, ten_19 * 10, ten_19 * ten_19 - 1, ten_19 * ten_19, ten_19 * ten_19 + 7, u128::MAX]);
+        numbers.extend([1u128 << 96, (1u128 << 96) - 1, 3_849_123_456_789_012_345_678_901_234, 5 * ten_19 + 3]);
+        for n in numbers {
+            for scale in [0, 1, 2, 18, 19, 20, 21, 28, 38, 39, 40, 50] {
+                for negative in [false, true] {
+                    let mut buf = [0; PLAIN_BYTES];
+                    let at = wide_point_digits(n, scale, &mut buf);
+                    let sign = if negative { "-" } else { "" };
+                    let text = format!("{sign}{}", std::str::from_utf8(&buf[at..]).unwrap());
+                    assert_eq!(text, oracle(negative, n, scale), "{n} at {scale}");
+                    let at = point_digits(negative, n, scale, &mut buf);
+                    assert_eq!(std::str::from_utf8(&buf[at..]).unwrap(), oracle(negative, n, scale), "{n} at {scale}");
+                    assert_eq!(last_digit(n), (n % 10) as u64);
+                }
+            }
+        }
     }
 
     #[test]

@@ -385,6 +385,9 @@ rule swing_across: change(margin_calc, margin_calc[-1y]) ~= 0pp within 5pp
 rule margin_first: margin_calc ~= m within 0.05pp
 rule margin_below: margin_calc <= m
 rule margin_fine: m ~= b / a within 0.001pp
+rule money_half: a / 2 <= c
+rule money_quarter_near: b ~= a / 4 within 0.25 USD m
+rule money_literal_quotient: 10 USD m / 4 <= a
 "#;
 
 /// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`

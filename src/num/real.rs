@@ -652,12 +652,7 @@ fn scaled_at(
     } else {
         let p = power_of_ten(scale - i64::from(digits))?;
         let (q, r) = divided(m, p);
-        let up = match rounding {
-            Rounding::Nearest => 2 * r >= p,
-            Rounding::Down => negative && r != 0,
-            Rounding::Up => !negative && r != 0,
-        };
-        q + u128::from(up)
+        q + u128::from(rounds_up(negative, r, p, rounding))
     };
     if n >> 96 != 0 || digits as usize + 3 > PLAIN_BYTES {
         return None;
@@ -689,6 +684,16 @@ fn divided(n: u128, d: u128) -> (u128, u128) {
     }
 }
 
+/// Whether a magnitude whose division by `d` left `r` (`r < d`) is rounded up, as asked, for a value
+/// of that sign: the one rule of the digit writers ([`scaled_at`], [`ratio_at`], [`small_plain`]).
+fn rounds_up(negative: bool, r: u128, d: u128, rounding: Rounding) -> bool {
+    match rounding {
+        Rounding::Nearest => r >= d - r, // 2r >= d without overflow
+        Rounding::Down => negative && r != 0,
+        Rounding::Up => !negative && r != 0,
+    }
+}
+
 /// A small quotient rounded as asked to `digits` after the point and written with exactly that many,
 /// as [`rounded_integer`] and [`with_point`] write it, in `u128`; `None` where `n × 10^digits`
 /// passes it (then big integers write it).
@@ -709,12 +714,7 @@ fn ratio_at(
 ) -> Option<&[u8]> {
     let n = a.checked_mul(power_of_ten(i64::from(digits))?)?;
     let (q, r) = divided(n, d);
-    let up = match rounding {
-        Rounding::Nearest => r >= d - r, // 2r >= d without overflow
-        Rounding::Down => negative && r != 0,
-        Rounding::Up => !negative && r != 0,
-    };
-    let q = q + u128::from(up);
+    let q = q + u128::from(rounds_up(negative, r, d, rounding));
     if digits as usize + 42 > PLAIN_BYTES {
         return None;
     }
@@ -768,14 +768,8 @@ fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
         return None;
     }
     // floor(log10(a / d)), as [`floor_log10`] finds it
-    let e = a.ilog10() as i32 - d.ilog10() as i32;
-    let at_least = if e >= 0 {
-        a >= d.checked_mul(power_of_ten(i64::from(e))?)?
-    } else {
-        a.checked_mul(power_of_ten(-i64::from(e))?)? >= d
-    };
-    let e = if at_least { e } else { e - 1 };
-    let digits = u32::try_from(i64::from(figures.saturating_sub(1)) - i64::from(e)).unwrap_or(0);
+    let e = ratio_power(i128::try_from(a).ok()?, i128::try_from(d).ok()?, 0)?;
+    let digits = u32::try_from(i64::from(figures.saturating_sub(1)) - e).unwrap_or(0);
     // the digits of a / d to `digits` after the point: the quotient and what remains
     let (mut q, mut r, mut left) = (a / d, a % d, digits);
     while left > 0 {
@@ -788,12 +782,7 @@ fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
         left -= k;
     }
     let negative = s.n < 0;
-    let up = match rounding {
-        Rounding::Nearest => 2 * r >= d,
-        Rounding::Down => negative && r != 0,
-        Rounding::Up => !negative && r != 0,
-    };
-    let q = if up { q.checked_add(1)? } else { q };
+    let q = if rounds_up(negative, r, d, rounding) { q.checked_add(1)? } else { q };
     if usize::try_from(digits).ok()? + 3 > PLAIN_BYTES {
         return None;
     }

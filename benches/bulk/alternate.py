@@ -5,16 +5,17 @@ speed moves from one minute to the next, builds run alternately compare better t
     python3 benches/bulk/alternate.py --csv benches/bulk/out/many.csv --bin /tmp/tm.old \
         --bin target/release/tickmark --formats csv,json,jsonl --runs 7
 
-Each run is `BIN check benches/bulk/rules --data CSV --format F --only failed`, its output read as
-duckdb_compare.py reads it (`capture_output=True, text=True`): the median, the best and every run of
-each build and format.
+Each run is `BIN check benches/bulk/rules --data CSV --format F --only failed`, its output going where
+--sink says, as in duckdb_compare.py (a file by default): the median, the best and every run of each
+build and format.
 """
 
 import argparse
 import os
 import statistics
-import subprocess
 import time
+
+from duckdb_compare import run_sunk
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -25,6 +26,7 @@ def main():
     p.add_argument("--bin", action="append", required=True, help="a tickmark binary (give two or more)")
     p.add_argument("--formats", default="csv,json", help="report formats, comma-separated (default csv,json)")
     p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--sink", choices=("file", "bytes", "text"), default="file")
     p.add_argument("--rules", default=os.path.join("benches", "bulk", "rules"))
     args = p.parse_args()
     formats = args.formats.split(",")
@@ -34,7 +36,7 @@ def main():
             for b in args.bin:
                 cmd = [b, "check", args.rules, "--data", args.csv, "--format", f, "--only", "failed"]
                 t = time.perf_counter()
-                done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, NO_COLOR="1"))
+                done = run_sunk(cmd, args.sink)
                 times[(b, f)].append(time.perf_counter() - t)
                 if done.returncode not in (0, 1):
                     raise SystemExit("alternate: `%s` exited %d:\n%s" % (" ".join(cmd), done.returncode, done.stderr))
@@ -42,7 +44,7 @@ def main():
     print("|---|---|---|---|---|")
     for (b, f), ts in times.items():
         print("| %s | %s | %.3f s | %.3f s | %s |" % (b, f, statistics.median(ts), min(ts), " ".join("%.2f" % x for x in ts)))
-    print("load average %s" % " ".join("%.1f" % x for x in os.getloadavg()))
+    print("report to: %s; load average %s" % (args.sink, " ".join("%.1f" % x for x in os.getloadavg())))
 
 
 if __name__ == "__main__":

@@ -19,9 +19,17 @@ then:
    the (rule, entity, period, status) of the failed and erred checks are exactly DuckDB's; prints a
    sample of the difference and exits 1 if not;
 3. checks the generator's manifest: each injected inconsistency is found by a rule it targets;
-4. times both (median of --runs): end to end (tickmark: the whole process; DuckDB: connect, load the
-   CSV into a typed table, evaluate every rule, fetch the failed rows) and evaluation alone (DuckDB:
-   the rule queries over the loaded table; tickmark: `evaluate` of `--timings` when the binary has it).
+4. times both (median of --runs): end to end (tickmark: the whole process, its report written where
+   --sink says; DuckDB: connect, load the CSV into a typed table, evaluate every rule, fetch the failed
+   rows) and evaluation alone (DuckDB: the rule queries over the loaded table; tickmark: `evaluate` of
+   `--timings` when the binary has it).
+
+Where tickmark's report goes (--sink): `file` (the default) is what a bulk user does, `tickmark check
+... > failed.json`: the bytes written to a file, as DuckDB's product is its fetched rows. `bytes` reads
+them through a pipe into Python, `text` also decodes them into a `str` (what this harness did up to the
+fifth round): on the many-failures universe the json report is 268 MB, and Python's pipe reading and
+decoding of it (~0.7 s as bytes, ~1.2 s as text) is the consumer's cost, one DuckDB's rows (a key per
+failed check, no explanation) do not carry, so `text` and `bytes` are upper bounds of tickmark's time.
 
 DuckDB runs with its default `threads` (every core); tickmark with its own (its `--timings` line says
 how many).
@@ -34,6 +42,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 
@@ -389,6 +398,19 @@ def check_manifest(manifest, failed):
 # ----- main
 
 
+def run_sunk(cmd, sink):
+    """Runs tickmark with its stdout going where `sink` says; stderr (the `--timings` line) is read as text."""
+    env = dict(os.environ, NO_COLOR="1")
+    if sink == "file":
+        with tempfile.TemporaryFile() as out:
+            return subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    if sink == "bytes":
+        p = subprocess.run(cmd, capture_output=True, cwd=ROOT, env=env)
+        p.stderr = p.stderr.decode("utf-8", "replace")
+        return p
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+
+
 def median_time(fn, runs):
     times = []
     for _ in range(runs):
@@ -412,6 +434,9 @@ def main():
     p.add_argument("--manifest", help="the manifest of --csv")
     p.add_argument("--regenerate", action="store_true", help="generate even if out/ has the universe")
     p.add_argument("--runs", type=int, default=5, help="timed runs of each side (default 5; 0: verify only)")
+    p.add_argument("--sink", choices=("file", "bytes", "text"), default="file",
+                   help="where tickmark's timed report goes: a file (default), a pipe read as bytes, or a pipe "
+                   "read and decoded as text")
     p.add_argument("--tickmark", default=os.path.join(ROOT, "target", "release", "tickmark"))
     p.add_argument("--rules", default=os.path.join("benches", "bulk", "rules"))
     args = p.parse_args()
@@ -495,7 +520,7 @@ def timing(args, csv, only, timings):
         evals, reports, threads = [], [], []
 
         def run_tickmark():
-            p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, NO_COLOR="1"))
+            p = run_sunk(cmd, args.sink)
             if p.returncode not in (0, 1):
                 sys.exit("duckdb_compare: `%s` exited %d" % (" ".join(cmd), p.returncode))
             e, n = parse_evaluate(p.stderr)
@@ -531,9 +556,12 @@ def timing(args, csv, only, timings):
         return "n/a" if a is None or not b else "%.2fx" % (a / b)
 
     threads = next((t[5] for t in tm.values() if t[5]), None)
-    print("\ntimes, median of %d runs (DuckDB threads: %s, its default, every core; tickmark threads: %s; "
-          "load average %s)" % (runs, os.cpu_count(), threads or "not said",
-                                " ".join("%.1f" % x for x in os.getloadavg())))
+    print("\ntimes, median of %d runs (DuckDB threads: %s, its default, every core; tickmark threads: %s, "
+          "its report %s; load average %s)" % (
+              runs, os.cpu_count(), threads or "not said",
+              {"file": "written to a file", "bytes": "read through a pipe as bytes",
+               "text": "read through a pipe and decoded as text"}[args.sink],
+              " ".join("%.1f" % x for x in os.getloadavg())))
     print("%-28s %12s %12s %16s" % ("", "tickmark", "duckdb", "tickmark/duckdb"))
     for fmt_name, (cmd, e2e, every, ev, report, _) in tm.items():
         print("%-28s %12s %12s %16s" % ("end to end, --format " + fmt_name, fmt(e2e), fmt(db_e2e), ratio(e2e, db_e2e)))

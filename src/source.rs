@@ -118,10 +118,21 @@ struct Disk {
 impl Disk {
     /// The file's bytes from offset `from` to offset `to`; `None` where they cannot be read.
     fn read(&self, from: u32, to: u32) -> Option<Vec<u8>> {
-        let file = self.open.get_or_init(|| File::open(&self.path).ok()).as_ref()?;
-        let mut bytes = vec![0; to.saturating_sub(from) as usize];
-        read_at(file, &mut bytes, self.skip + u64::from(from)).ok()?;
+        let mut bytes = Vec::new();
+        self.read_into(from, to, &mut bytes)?;
         Some(bytes)
+    }
+
+    /// [`Disk::read`] into a buffer kept from read to read, whose first `to - from` bytes it gives:
+    /// the buffer is zeroed only where it grows, where a new one was zeroed whole for every block.
+    fn read_into<'b>(&self, from: u32, to: u32, buf: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+        let file = self.open.get_or_init(|| File::open(&self.path).ok()).as_ref()?;
+        let len = to.saturating_sub(from) as usize;
+        if buf.len() < len {
+            buf.resize(len, 0);
+        }
+        read_at(file, &mut buf[..len], self.skip + u64::from(from)).ok()?;
+        Some(&buf[..len])
     }
 
     /// Runs `f` on the file's bytes from `start` to `end` (the lines between two starts kept), read
@@ -275,7 +286,9 @@ impl SourceFile {
     /// [`SourceFile::line_col`] of many offsets in ascending order, each block of lines they fall in
     /// read once: the places a chunk of a report's checks needs, which a streamed file would
     /// otherwise read a block each for.
-    fn line_cols(&self, offsets: &[u32], out: &mut Vec<(usize, usize)>) {
+    /// The block's bytes are read into `buf`, kept from call to call, and only up to the last
+    /// offset asked for in it: the bytes after it are not looked at.
+    fn line_cols(&self, offsets: &[u32], buf: &mut Vec<u8>, out: &mut Vec<(usize, usize)>) {
         let Some(disk) = self.disk.as_ref().filter(|_| self.reads_places()) else {
             return out.extend(offsets.iter().map(|&o| self.line_col(o)));
         };
@@ -285,9 +298,10 @@ impl SourceFile {
             let (start, end) = (self.line_starts[k], self.line_starts.get(k + 1).copied());
             let within = end.map_or(rest.len(), |end| rest.partition_point(|&o| o < end));
             let (block, after) = rest.split_at(within);
-            let bytes = end.filter(|&end| end - start <= BLOCK_BYTES).and_then(|end| disk.read(start, end));
+            let last = block[block.len() - 1];
+            let bytes = end.filter(|&end| end - start <= BLOCK_BYTES).and_then(|_| disk.read_into(start, last, buf));
             match bytes {
-                Some(bytes) => places_in(&bytes, block.iter().map(|&o| (o - start) as usize), |(newlines, column)| {
+                Some(bytes) => places_in(bytes, block.iter().map(|&o| (o - start) as usize), |(newlines, column)| {
                     out.push((k * self.stride + newlines + 1, column + 1))
                 }),
                 None => out.extend(block.iter().map(|&o| self.line_col(o))),
@@ -444,15 +458,23 @@ const PLACES_A_PIECE: usize = 4096;
 /// ([`Sources::places`]); any other place is found as it is asked for.
 #[derive(Debug, Default)]
 pub struct Places {
-    /// File, offset, and the one-based line and column there, sorted.
-    found: Vec<(SourceId, u32, usize, usize)>,
+    /// The places found, each as its file and offset in one key ([`place_key`]), sorted.
+    keys: Vec<u64>,
+    /// The one-based line and column of the place of the same index in `keys`.
+    found: Vec<(usize, usize)>,
+}
+
+/// A place as one integer, ordered as its file and then its offset: one compare in a sort or a
+/// search, where a pair took two.
+fn place_key(file: SourceId, offset: u32) -> u64 {
+    u64::from(file.0) << 32 | u64::from(offset)
 }
 
 impl Places {
     /// The line and column of an offset, where found ahead.
     pub fn get(&self, file: SourceId, offset: u32) -> Option<(usize, usize)> {
-        let at = self.found.binary_search_by(|&(f, o, ..)| (f, o).cmp(&(file, offset))).ok()?;
-        Some((self.found[at].2, self.found[at].3))
+        let at = self.keys.binary_search(&place_key(file, offset)).ok()?;
+        Some(self.found[at])
     }
 }
 
@@ -461,24 +483,27 @@ impl Sources {
     /// report's checks read): sorted, so that each block of lines is read once. Places in other files
     /// are left to be found as they are asked for.
     /// The sorted places are found in pieces by the workers of the pool it runs in.
-    pub fn places(&self, mut wanted: Vec<(SourceId, u32)>) -> Places {
+    pub fn places(&self, wanted: Vec<(SourceId, u32)>) -> Places {
         use rayon::prelude::*;
-        wanted.retain(|&(file, _)| self.get(file).reads_places());
-        wanted.par_sort_unstable();
-        wanted.dedup();
-        let pieces: Vec<Vec<_>> = wanted.par_chunks(PLACES_A_PIECE).map(|piece| self.found(piece)).collect();
-        Places { found: pieces.concat() }
+        let mut keys: Vec<u64> = wanted
+            .into_iter()
+            .filter(|&(file, _)| self.get(file).reads_places())
+            .map(|(file, offset)| place_key(file, offset))
+            .collect();
+        // tens of thousands of integers: sorted on one thread faster than the pool would share them out
+        keys.sort_unstable();
+        keys.dedup();
+        let pieces: Vec<Vec<_>> = keys.par_chunks(PLACES_A_PIECE).map(|piece| self.found(piece)).collect();
+        Places { keys, found: pieces.concat() }
     }
 
-    /// The lines and columns of sorted places, each file's blocks read once.
-    fn found(&self, wanted: &[(SourceId, u32)]) -> Vec<(SourceId, u32, usize, usize)> {
+    /// The lines and columns of sorted places ([`place_key`]), each file's blocks read once.
+    fn found(&self, wanted: &[u64]) -> Vec<(usize, usize)> {
         let mut found = Vec::with_capacity(wanted.len());
-        let mut cols = Vec::new();
-        for group in wanted.chunk_by(|a, b| a.0 == b.0) {
-            let offsets: Vec<u32> = group.iter().map(|&(_, o)| o).collect();
-            cols.clear();
-            self.get(group[0].0).line_cols(&offsets, &mut cols);
-            found.extend(group.iter().zip(&cols).map(|(&(file, offset), &(line, col))| (file, offset, line, col)));
+        let mut buf = Vec::new();
+        for group in wanted.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let offsets: Vec<u32> = group.iter().map(|&key| key as u32).collect();
+            self.get(SourceId((group[0] >> 32) as u32)).line_cols(&offsets, &mut buf, &mut found);
         }
         found
     }
@@ -534,6 +559,49 @@ mod tests {
             let alone: Vec<_> = some.iter().map(|&o| place_in(&text[..o])).collect();
             assert_eq!(together, alone, "{some:?}");
         }
+    }
+
+    #[test]
+    fn places_found_ahead_are_those_found_one_by_one() {
+        // two streamed files (one with a byte order mark skipped), lines of every length, multi-byte
+        // characters and `\r\n`, over several blocks; places asked for in any order, some twice,
+        // some in a file that is not streamed
+        let dir = tempfile::tempdir().unwrap();
+        let mut sources = Sources::default();
+        let text: String = (0..300).map(|i| format!("{}é{}\r\n", "x".repeat(i % 7), ",".repeat(i % 5))).collect();
+        let mut ids = Vec::new();
+        for (name, bom) in [("a.csv", ""), ("b.csv", "\u{feff}")] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("{bom}{text}")).unwrap();
+            let id = sources.add_streamed(name.to_owned(), path);
+            let starts: Vec<u32> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .step_by(LINE_STRIDE)
+                .collect();
+            sources.set_lines(id, LineIndex { starts, skip: bom.len() as u64 });
+            ids.push(id);
+        }
+        let whole = sources.add("c.tick".to_owned(), text.as_str());
+        let oracle = SourceFile::new("oracle".to_owned(), Arc::from(text.as_str()));
+        let offsets: Vec<u32> = (0..text.len() as u32).filter(|&o| text.is_char_boundary(o as usize)).collect();
+        let mut wanted = Vec::new();
+        for (i, &o) in offsets.iter().enumerate().rev().step_by(3) {
+            wanted.push((ids[i % 2], o));
+            wanted.push((whole, o));
+            if i % 11 == 0 {
+                wanted.push((ids[i % 2], o));
+            }
+        }
+        let places = sources.places(wanted.clone());
+        for (file, offset) in wanted {
+            let found = places.get(file, offset);
+            if file == whole {
+                assert_eq!(found, None, "a place in a file in memory is found as it is asked for");
+            } else {
+                assert_eq!(found, Some(oracle.line_col(offset)), "{offset} in {file:?}");
+            }
+        }
+        assert_eq!(places.get(ids[0], text.len() as u32 + 5), None);
     }
 
     #[test]

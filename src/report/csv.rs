@@ -39,7 +39,8 @@ pub const COLUMNS: [&str; 15] = [
 /// Writes the CSV report of a run: the header, then a row per check, rendered by the workers.
 pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     header(out)?;
-    super::write_rows(run, out, &|run, c, buf| row(run, c, buf))
+    // the rows are [`field`]'s own, every hostile character escaped ([`escape_controls`])
+    super::write_rows(run, &mut crate::escape::Own(out), &|run, c, buf| row(run, c, buf))
 }
 
 /// The header row alone: the report of a run that could not be made (its diagnostics on stderr).

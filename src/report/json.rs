@@ -235,7 +235,8 @@ pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// The array of checks as its items are written to it, rendered by the workers ([`super::write_rows`]):
-/// each item comes after `,\n    `, the first item's comma becoming the array's `[`.
+/// each item comes after `,\n    `, the first item's comma becoming the array's `[`. The items are
+/// the JSON writer's own, hostile characters escaped as they are written ([`crate::escape::write_own`]).
 struct Items<'o> {
     out: &'o mut dyn Write,
     any: bool,
@@ -247,9 +248,9 @@ impl Write for Items<'_> {
             Some((_, rest)) if !self.any => {
                 self.any = true;
                 self.out.write_all(b"[")?;
-                self.out.write_all(rest)?;
+                crate::escape::write_own(self.out, rest)?;
             }
-            _ => self.out.write_all(bytes)?,
+            _ => crate::escape::write_own(self.out, bytes)?,
         }
         Ok(bytes.len())
     }
@@ -707,7 +708,7 @@ rule p: revenue > 1 USD bn
             let form = check(&run, &c);
             let mut hand = Vec::new();
             write_check(&run, &RuleBytes::new(&run, None), &Places::default(), &c, &mut JsonWriter::compact(&mut hand));
-            let serde = serde_json::to_string(&form).unwrap();
+            let serde = crate::escape::guard_json(&serde_json::to_string(&form).unwrap()).into_owned();
             assert_eq!(String::from_utf8(hand).unwrap(), serde);
             let (mut hand, mut serde) = (Vec::new(), Vec::new());
             write_check(
@@ -718,7 +719,8 @@ rule p: revenue > 1 USD bn
                 &mut JsonWriter::pretty(&mut hand, 4),
             );
             pretty(&mut serde, &mut Vec::new(), &form, 4).unwrap();
-            assert_eq!(String::from_utf8(hand).unwrap(), String::from_utf8(serde).unwrap());
+            let serde = crate::escape::guard_json(&String::from_utf8(serde).unwrap()).into_owned();
+            assert_eq!(String::from_utf8(hand).unwrap(), serde);
             statuses.push(format!("{} {}", run.program.rules[c.rule].name, c.outcome.status()));
         }
         let statuses = statuses.join(", ");

@@ -11,7 +11,8 @@ use super::Run;
 /// Writes the JSON Lines report of a run, the lines rendered by the workers.
 pub fn write(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
     let rules = super::json::RuleBytes::new(run, None);
-    super::write_placed_rows(run, out, &|run, places, c, buf| {
+    // the lines are the JSON writer's own, hostile characters escaped as they are written
+    super::write_placed_rows(run, &mut crate::escape::Own(out), &|run, places, c, buf| {
         super::json::write_check(run, &rules, places, c, &mut super::json_writer::JsonWriter::compact(buf));
         buf.push(b'\n');
     })

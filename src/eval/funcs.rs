@@ -76,15 +76,15 @@ fn not_meaningful_base(base: &Num) -> Option<String> {
 /// Two values brought to one unit: `growth(now, before)`, `change(now, before)`.
 fn two(ev: &mut Evaluator, args: &[CExpr], period: Period, file: SourceId) -> Result<(Num, Num), Halt> {
     let (a, b) = ev.both(&args[0], &args[1], period, file)?;
-    let (a, b) = (as_num(a, &args[0], file)?, as_num(b, &args[1], file)?);
-    let (a, b, unit) = units::align(a, b).map_err(message)?;
+    let (mut a, mut b) = (as_num(a, &args[0], file)?, as_num(b, &args[1], file)?);
+    let unit = units::align_both(&mut a, &mut b).map_err(message)?;
     Ok((a.with_unit(unit), b.with_unit(unit)))
 }
 
 /// `mid`, `low`, `high`, `width` of a range; a figure is a range of one point.
 fn range_part(ev: &mut Evaluator, func: Func, arg: &CExpr, period: Period, file: SourceId) -> Eval {
     let (lo, hi) = match ev.eval(arg, period, file)? {
-        Value::Range(lo, hi) => (lo, hi),
+        Value::Range(ends) => *ends,
         Value::Num(n) => (Some(n.clone()), Some(n)),
         Value::Bool(_) => return Err(error(file, arg.span, "expected a range, found true or false")),
     };
@@ -170,7 +170,7 @@ fn gather_one(
                 (None, _) if want == Want::Presence => values.push(placeholder()),
                 (None, FactValue::Range(r)) if want == Want::Values => {
                     let bound = |q: Option<Quantity>| q.map(|q| q.rounded()).transpose().map_err(arith);
-                    values.push(Value::Range(bound(r.lo)?, bound(r.hi)?));
+                    values.push(Value::range(bound(r.lo)?, bound(r.hi)?));
                 }
                 (None, _) => {
                     return Err(error(file, arg.span, &format!("`{metric_name}` is a range here, not a figure")));
@@ -235,7 +235,7 @@ fn aggregate(ev: &mut Evaluator, func: Func, args: &[CExpr], period: Period, fil
     }
     if values.iter().any(|v| matches!(v, Value::Range(..))) {
         let (lo, hi) = ranges::total(values.into_iter().filter_map(ranges::ends).collect())?;
-        return if func == Func::Avg { ranges::scale((lo, hi), BinOp::Div, &count) } else { Ok(Value::Range(lo, hi)) };
+        return if func == Func::Avg { ranges::scale((lo, hi), BinOp::Div, &count) } else { Ok(Value::range(lo, hi)) };
     }
     let mut values: Vec<Num> =
         values.into_iter().filter_map(|v| if let Value::Num(n) = v { Some(n) } else { None }).collect();

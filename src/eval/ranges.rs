@@ -15,14 +15,13 @@ use super::expr::{arith, message};
 use super::units;
 use super::value::{Halt, Value};
 
-/// A range's two ends, either of which may be open.
-pub type Ends = (Option<Num>, Option<Num>);
+pub use super::value::Ends;
 
 /// The ends of a value: a figure is a range of one point; true or false has none.
 pub fn ends(v: Value) -> Option<Ends> {
     match v {
         Value::Num(n) => Some((Some(n.clone()), Some(n))),
-        Value::Range(lo, hi) => Some((lo, hi)),
+        Value::Range(ends) => Some(*ends),
         Value::Bool(_) => None,
     }
 }
@@ -70,7 +69,7 @@ pub fn scale((lo, hi): Ends, op: BinOp, k: &Num) -> Result<Value, Halt> {
         if op == BinOp::Mul { n.mul(k, unit) } else { n.div(k, unit) }.map_err(arith)
     };
     let (lo, hi) = (lo.map(by).transpose()?, hi.map(by).transpose()?);
-    Ok(if negative { Value::Range(hi, lo) } else { Value::Range(lo, hi) })
+    Ok(if negative { Value::range(hi, lo) } else { Value::range(lo, hi) })
 }
 
 /// `x == y` over ranges: both ends equal (point values, exactly), an open end only to an open end.

@@ -72,6 +72,9 @@ impl Quantity {
         if scale + 1 >= Decimal::MAX_SCALE || mantissa.unsigned_abs() >= 1 << 62 || mantissa == 0 {
             return None;
         }
+        if let Some(num) = self.rounded_words(mantissa as i64, factor, scale) {
+            return Some(num);
+        }
         // |mantissa| < 2^62 and factor <= 10^18 < 2^60: the point is under 2^122, ten times it under
         // 2^126, so neither product can overflow
         let point = mantissa * i128::from(factor);
@@ -87,6 +90,23 @@ impl Quantity {
             hi: Real::Dec(at(tenfold + half, scale + 1)?),
             unit: self.unit,
         })
+    }
+
+    /// [`Quantity::rounded_scaled`] in 64-bit words, where the ends ten times the point and half the
+    /// factor either side fit one (nearly every figure: `730 USD m` is 7,295,000,000..7,305,000,000
+    /// at one more digit): the same digits and scales, with no 128-bit products. `None` past 64 bits.
+    fn rounded_words(&self, mantissa: i64, factor: i64, scale: u32) -> Option<Num> {
+        let point = mantissa.checked_mul(factor)?;
+        let tenfold = point.checked_mul(10)?;
+        let half = factor.checked_mul(5)?;
+        let (lo, hi) = (tenfold.checked_sub(half)?, tenfold.checked_add(half)?);
+        // from its parts (inlined, where `Decimal::new` is a call with a panic), as
+        // `try_from_i128_with_scale` makes it: a zero is never negative
+        let at = |m: i64, s: u32| {
+            let digits = m.unsigned_abs();
+            Real::Dec(Decimal::from_parts(digits as u32, (digits >> 32) as u32, 0, m < 0, s))
+        };
+        Some(Num { lo: at(lo, scale + 1), point: at(point, scale), hi: at(hi, scale + 1), unit: self.unit })
     }
 
     /// The exact value, with no rounding interval (a literal such as the `4` in `4 * x`).
@@ -171,7 +191,7 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        let mut fast = 0;
+        let (mut fast, mut words) = (0, 0);
         for i in 0..20_000 {
             let digits = next() % 28;
             let mantissa = ((next() >> 1) as i128 * (next() >> 1) as i128) % 10i128.pow(digits as u32 + 1);
@@ -184,6 +204,11 @@ mod tests {
                     (d.mantissa(), d.scale(), d.is_sign_negative())
                 })
             };
+            // figures of at most 9 digits in units up to millions take the path in 64-bit words
+            let exponent = quantity.unit.exponent();
+            if value.mantissa().unsigned_abs() < 1_000_000_000 && value.scale() < 20 && value != Decimal::ZERO {
+                words += usize::from(exponent <= 6);
+            }
             if let Some(scaled) = quantity.rounded_scaled() {
                 fast += 1;
                 let decimal = quantity.rounded_decimal().expect("the decimal path takes what the scaled one takes");
@@ -192,6 +217,7 @@ mod tests {
             }
         }
         assert!(fast > 5_000, "the scaled path took only {fast} figures");
+        assert!(words > 2_000, "the path in 64-bit words took only {words} figures");
     }
 
     fn q(text: &str, unit: &str) -> Quantity {

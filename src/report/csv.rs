@@ -184,7 +184,7 @@ fn sides<'a>(body: &CExpr, trace: &'a Trace) -> (Side<'a>, Side<'a>) {
         CKind::In { value, range } => {
             let right = match trace.value_at(range.span) {
                 Some(Value::Num(n)) => Side::Num(n),
-                Some(Value::Range(lo, hi)) => Side::Range(lo.as_ref(), hi.as_ref()),
+                Some(Value::Range(ends)) => Side::Range(ends.0.as_ref(), ends.1.as_ref()),
                 _ => Side::Empty,
             };
             (num(value), right)

@@ -158,7 +158,7 @@ fn explain_failure<'t>(out: &mut String, body: &CExpr, trace: &Trace, text: &dyn
             _ => out.push_str("the comparison is false"),
         },
         CKind::In { value, range } => match (num(value), trace.value_at(range.span)) {
-            (Some(v), Some(Value::Range(lo, hi))) => in_help(out, v, lo.as_ref(), hi.as_ref()),
+            (Some(v), Some(Value::Range(ends))) => in_help(out, v, ends.0.as_ref(), ends.1.as_ref()),
             // a figure where a range goes is a range of one point
             (Some(v), Some(Value::Num(n))) => in_help(out, v, Some(n), Some(n)),
             _ => out.push_str("the value lies outside the range"),

@@ -124,9 +124,10 @@ proptest! {
         let (program, sheets) = load(&rules, &data);
         let mut ev = Evaluator::new(&program, &sheets, 0);
         for (name, ..) in CELLS {
-            let Some(Value::Range(lo, hi)) = cell(&mut ev, &program, name) else {
+            let Some(Value::Range(ends)) = cell(&mut ev, &program, name) else {
                 panic!("`{name}` is not a range")
             };
+            let (lo, hi) = *ends;
             prop_assert_eq!(lo, figure_of(&mut ev, &program, &format!("{name}_lo")), "low of {}", name);
             prop_assert_eq!(hi, figure_of(&mut ev, &program, &format!("{name}_hi")), "high of {}", name);
         }

@@ -505,10 +505,13 @@ fn fixed_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]
 }
 
 /// Pushes text made here (ASCII digits, a point and a sign) a character at a time: no check of it
-/// as UTF-8 and no copy called for a few bytes.
+/// as UTF-8 and no copy called for a few bytes. Each byte is taken below 128, so that the push is
+/// that of one byte (a byte of 128 or more would be pushed as two): the text is ASCII, so this
+/// changes nothing.
 fn push_ascii(out: &mut String, bytes: &[u8]) {
+    debug_assert!(bytes.is_ascii());
     out.reserve(bytes.len());
-    bytes.iter().for_each(|&b| out.push(char::from(b)));
+    bytes.iter().for_each(|&b| out.push(char::from(b & 0x7f)));
 }
 
 /// Text of ASCII digits, a point and a sign, as made here.

@@ -762,7 +762,7 @@ pub fn width_power(lo: &Real, hi: &Real, exponent: i32) -> Option<i64> {
 /// `floor(log10 n)` of a positive `n`, in 64 bits where it fits them (an `u128`'s is a longer
 /// ladder of comparisons).
 #[inline]
-fn ilog10_of_wide(n: u128) -> u32 {
+pub(super) fn ilog10_of_wide(n: u128) -> u32 {
     match u64::try_from(n) {
         Ok(word) => word.ilog10(),
         Err(_) => n.ilog10(),

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::interval::Num;
 use super::quantity::{Approx, Quantity, RangeLit};
-use super::real::{Real, Rounding, write_decimal};
+use super::real::{Real, Rounding, ilog10_of_wide, write_decimal};
 use super::unit::{RatioStyle, Unit};
 
 /// The most digits after the point shown for any value.
@@ -144,7 +144,7 @@ pub fn digits_to_separate(gap: &Real, unit: Unit) -> u32 {
         && d.mantissa() > 0
     {
         let m = d.mantissa().unsigned_abs();
-        let half = if m >= 2 { i64::from((m / 2).ilog10()) } else { -1 };
+        let half = if m >= 2 { i64::from(ilog10_of_wide(m / 2)) } else { -1 };
         let first = half - i64::from(d.scale()) - i64::from(unit.exponent());
         return (-first).clamp(0, i64::from(MAX_DIGITS)) as u32;
     }
@@ -173,9 +173,9 @@ pub fn write_difference(out: &mut String, d: &Real, unit: Unit) {
     // a decimal moved to the unit as it is written, its first digit's power counted from its own
     // (three significant figures: [`significant_digits`] of the moved value)
     let first = match d {
-        Real::Dec(x) if !x.is_zero() => {
-            Some(i64::from(x.mantissa().unsigned_abs().ilog10()) - i64::from(x.scale()) - i64::from(unit.exponent()))
-        }
+        Real::Dec(x) if !x.is_zero() => Some(
+            i64::from(ilog10_of_wide(x.mantissa().unsigned_abs())) - i64::from(x.scale()) - i64::from(unit.exponent()),
+        ),
         Real::Dec(_) => None,
         _ => d.abs().first_power().map(|first| first - i64::from(unit.exponent())),
     };
@@ -185,17 +185,25 @@ pub fn write_difference(out: &mut String, d: &Real, unit: Unit) {
         let digits = if shown.is_zero() { 0 } else { significant_digits(&shown) };
         shown.write_at(digits, Rounding::Nearest, out);
     }
-    let text = &out[start..];
-    if !d.is_zero() && text.bytes().all(|c| matches!(c, b'-' | b'0' | b'.')) {
+    // the digits written are ASCII: looked at as bytes (no search called, no character decoded)
+    let text = &out.as_bytes()[start..];
+    if !d.is_zero() && text.iter().all(|c| matches!(c, b'-' | b'0' | b'.')) {
         // exact, but finer than the most digits shown
         out.truncate(start);
         out.push_str("less than ");
         out.push_str(&Real::Dec(Decimal::new(1, MAX_DIGITS)).to_string());
-    } else if text.contains('.') {
-        let kept = text.trim_end_matches('0').trim_end_matches('.').len();
-        out.truncate(start + kept);
+    } else if text.contains(&b'.') {
+        out.truncate(start + trimmed_len(text));
     }
     push_unit(out, unit);
+}
+
+/// The length of a number's text with its trailing zeros dropped, then its trailing point: as
+/// `trim_end_matches('0').trim_end_matches('.')` leaves it, counted in bytes.
+fn trimmed_len(text: &[u8]) -> usize {
+    let zeros = text.iter().rev().take_while(|&&c| c == b'0').count();
+    let kept = &text[..text.len() - zeros];
+    kept.len() - kept.iter().rev().take_while(|&&c| c == b'.').count()
 }
 
 /// Writes a base-unit value in the unit it is shown in, rounded as asked to `digits` after the
@@ -243,7 +251,7 @@ fn significant_digits(x: &Real) -> u32 {
 fn decimals_down_to(x: &Real, power: u32) -> u32 {
     let first = match x {
         Real::Dec(d) if d.mantissa() > 0 => {
-            Some(i64::from(d.mantissa().unsigned_abs().ilog10()) - i64::from(d.scale()))
+            Some(i64::from(ilog10_of_wide(d.mantissa().unsigned_abs())) - i64::from(d.scale()))
         }
         Real::Dec(_) => None,
         _ => x.first_power(),
@@ -366,6 +374,14 @@ mod tests {
             for power in [0, 2, 9] {
                 assert_eq!(decimals_down_to(&x, power), by_steps(&x, power), "{n}/{d} from 10^{power}");
             }
+        }
+    }
+
+    #[test]
+    fn a_number_trimmed_as_bytes_is_trimmed_as_text() {
+        let texts = ["", "0", "0.0", "10", "10.0", "10.50", "1.", "..0", "-0.000", "100.001", "7.2500", "-3.0"];
+        for text in texts {
+            assert_eq!(trimmed_len(text.as_bytes()), text.trim_end_matches('0').trim_end_matches('.').len(), "{text}");
         }
     }
 

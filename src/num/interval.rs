@@ -216,12 +216,11 @@ fn scaled_gap(a: &Num, b: &Num) -> Option<Real> {
     let (Real::Dec(a_lo), Real::Dec(a_hi), Real::Dec(b_lo), Real::Dec(b_hi)) = (&a.lo, &a.hi, &b.lo, &b.hi) else {
         return None;
     };
-    // `hi − lo` at their larger scale, and that scale
+    // `hi − lo` at their larger scale ([`real::at_scale`]: no checked product for a few digits
+    // more), and that scale
     let distance = |lo: &rust_decimal::Decimal, hi: &rust_decimal::Decimal| {
         let scale = lo.scale().max(hi.scale());
-        let at = |d: &rust_decimal::Decimal| {
-            d.mantissa().checked_mul(real::power_of_ten(i64::from(scale - d.scale()))? as i128)
-        };
+        let at = |d: &rust_decimal::Decimal| real::at_scale(*d, scale);
         Some((at(hi)?.checked_sub(at(lo)?)?, scale, lo.is_zero() || hi.is_zero()))
     };
     let below = distance(a_hi, b_lo)?;

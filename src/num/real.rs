@@ -87,7 +87,8 @@ impl Real {
     /// [`Real::from_parts`] of a pair already in lowest terms.
     fn from_reduced((n, d): Parts) -> Real {
         if let Some(scale) = small::decimal_scale(d, Decimal::MAX_SCALE)
-            && let Some(mantissa) = n.checked_mul(10i128.pow(scale) / d)
+            && let Some(power) = power_of_ten(i64::from(scale)) // the table, not `pow`, a loop
+            && let Some(mantissa) = n.checked_mul(power as i128 / d)
             && let Ok(dec) = Decimal::try_from_i128_with_scale(mantissa, scale)
         {
             return Real::Dec(dec);
@@ -279,7 +280,7 @@ impl Real {
             return Ok(Real::Dec(moved));
         }
         if let Some((n, d)) = self.small_parts()
-            && let Some(power) = 10i128.checked_pow(exponent.unsigned_abs())
+            && let Some(power) = power_of_ten(i64::from(exponent.unsigned_abs())).map(|p| p as i128)
         {
             let moved =
                 if exponent >= 0 { n.checked_mul(power).map(|n| (n, d)) } else { d.checked_mul(power).map(|d| (n, d)) };
@@ -298,7 +299,7 @@ impl Real {
             Real::Dec(d) if d.scale() <= digits => Ok(self.clone()),
             Real::Dec(d) => Ok(Real::Dec(d.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero))),
             Real::Small(s) => {
-                let power = 10i128.checked_pow(digits);
+                let power = power_of_ten(i64::from(digits)).map(|p| p as i128);
                 match power.zip(power.and_then(|p| i128::from(s.n).checked_mul(p))) {
                     Some((power, n)) => Ok(Real::from_parts((small::round_half_away(n, i128::from(s.d)), power))),
                     None => Real::from_rational(BigRational::new(
@@ -505,10 +506,13 @@ fn fixed_digits(negative: bool, n: u128, scale: u32, buf: &mut [u8; PLAIN_BYTES]
 }
 
 /// Pushes text made here (ASCII digits, a point and a sign) a character at a time: no check of it
-/// as UTF-8 and no copy called for a few bytes.
+/// as UTF-8 and no copy called for a few bytes. Each byte is taken below 128, so that the push is
+/// that of one byte (a byte of 128 or more would be pushed as two): the text is ASCII, so this
+/// changes nothing.
 fn push_ascii(out: &mut String, bytes: &[u8]) {
+    debug_assert!(bytes.is_ascii());
     out.reserve(bytes.len());
-    bytes.iter().for_each(|&b| out.push(char::from(b)));
+    bytes.iter().for_each(|&b| out.push(char::from(b & 0x7f)));
 }
 
 /// Text of ASCII digits, a point and a sign, as made here.
@@ -733,7 +737,7 @@ pub fn write_decimal(d: Decimal, out: &mut String) {
 /// fraction, counted in `u128`; `None` where it is not positive or a product passes them.
 fn ratio_power(n: i128, d: i128, exponent: i32) -> Option<i64> {
     let (n, d) = (u128::try_from(n).ok().filter(|&n| n > 0)?, u128::try_from(d).ok().filter(|&d| d > 0)?);
-    let e = i64::from(n.ilog10()) - i64::from(d.ilog10());
+    let e = i64::from(ilog10_of_wide(n)) - i64::from(ilog10_of_wide(d));
     let at_least = if e >= 0 { n >= d.checked_mul(power_of_ten(e)?)? } else { n.checked_mul(power_of_ten(-e)?)? >= d };
     Some(if at_least { e } else { e - 1 } + i64::from(exponent))
 }
@@ -748,15 +752,21 @@ pub fn width_power(lo: &Real, hi: &Real, exponent: i32) -> Option<i64> {
         let width = hn.checked_mul(ld)?.checked_sub(ln.checked_mul(hd)?)?;
         return ratio_power(width, hd.checked_mul(ld)?, -exponent);
     };
-    // both at the larger scale, the power of ten from the table (not `checked_pow`, a loop)
+    // both at the larger scale ([`at_scale`]: no checked product for a few digits more)
     let scale = lo.scale().max(hi.scale());
-    let at = |d: &Decimal| match scale - d.scale() {
-        0 => Some(d.mantissa()), // the common case: both ends written to the same digit
-        up => d.mantissa().checked_mul(power_of_ten(i64::from(up))? as i128),
-    };
-    let width = at(hi)?.checked_sub(at(lo)?).filter(|w| *w > 0 && *w >> 96 == 0)?;
+    let width = at_scale(*hi, scale)?.checked_sub(at_scale(*lo, scale)?).filter(|w| *w > 0 && *w >> 96 == 0)?;
     let scale = i64::from(scale) + i64::from(exponent);
-    (0..=i64::from(Decimal::MAX_SCALE)).contains(&scale).then(|| i64::from(width.ilog10()) - scale)
+    (0..=i64::from(Decimal::MAX_SCALE)).contains(&scale).then(|| i64::from(ilog10_of_wide(width as u128)) - scale)
+}
+
+/// `floor(log10 n)` of a positive `n`, in 64 bits where it fits them (an `u128`'s is a longer
+/// ladder of comparisons).
+#[inline]
+pub(super) fn ilog10_of_wide(n: u128) -> u32 {
+    match u64::try_from(n) {
+        Ok(word) => word.ilog10(),
+        Err(_) => n.ilog10(),
+    }
 }
 
 /// A small rational that does not terminate, written to `figures` significant digits rounded as
@@ -771,7 +781,7 @@ fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_
     let e = ratio_power(i128::try_from(a).ok()?, i128::try_from(d).ok()?, 0)?;
     let digits = u32::try_from(i64::from(figures.saturating_sub(1)) - e).unwrap_or(0);
     // the digits of a / d to `digits` after the point: the quotient and what remains
-    let (mut q, mut r, mut left) = (a / d, a % d, digits);
+    let ((mut q, mut r), mut left) = (divided(a, d), digits); // both of 64 bits: no `u128` division
     while left > 0 {
         let k = left.min(19);
         let p = power_of_ten(i64::from(k))?; // from the table: `pow` is a loop of `u128` products
@@ -956,7 +966,7 @@ fn floor_log10(r: &BigRational) -> i32 {
 
 /// A decimal's digits at a scale at least its own, as an integer, where it fits an `i128`: the scaled
 /// integers in which sums and comparisons of the figures of a bulk run are made, exactly.
-fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
+pub(super) fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
     let m = d.mantissa();
     match scale - d.scale() {
         0 => Some(m),
@@ -1061,7 +1071,7 @@ pub fn shifted(x: Decimal, exponent: i32) -> Option<Decimal> {
     if scale > Decimal::MAX_SCALE as i32 {
         return None;
     }
-    let grow = 10i128.checked_pow(scale.min(0).unsigned_abs())?;
+    let grow = power_of_ten(i64::from(scale.min(0).unsigned_abs()))? as i128; // the table, not a loop
     let mantissa = x.mantissa().checked_mul(grow)?;
     Decimal::try_from_i128_with_scale(mantissa, scale.max(0) as u32).ok()
 }

@@ -265,40 +265,51 @@ impl Unit {
     }
 
     /// Writes the unit as shown after a number, a space before it (nothing for a bare number or a
-    /// fraction): its [`Unit::pieces`], a character at a time, with no copy called for a few bytes.
+    /// fraction): each fixed piece pushed as a literal (a copy of known length, no call), a currency's
+    /// three letters a byte at a time.
     pub fn write_after(self, out: &mut String) {
-        let ascii = |out: &mut String, bytes: &[u8]| bytes.iter().for_each(|&b| out.push(char::from(b)));
         match self {
-            Unit::None | Unit::Fraction => return,
-            Unit::Money(c, _) | Unit::PerShare(c) if !c.0.is_ascii() => {
+            Unit::None | Unit::Fraction => {}
+            Unit::Money(c, scale) if c.0.is_ascii() => {
                 out.push(' ');
-                self.pieces().iter().for_each(|piece| out.push_str(piece));
-                return;
-            }
-            _ => out.push(' '),
-        }
-        match self {
-            Unit::Money(c, scale) => {
-                ascii(out, &c.0);
-                if scale != Scale::One {
-                    out.push(' ');
-                    ascii(out, scale.suffix().as_bytes());
+                push_code(out, c);
+                match scale {
+                    Scale::One => {}
+                    Scale::Thousand => out.push_str(" k"),
+                    Scale::Million => out.push_str(" m"),
+                    Scale::Billion => out.push_str(" bn"),
+                    Scale::Trillion => out.push_str(" tn"),
                 }
             }
-            Unit::Ratio(style) => ascii(out, style.symbol().as_bytes()),
-            Unit::PerShare(c) => {
-                ascii(out, &c.0);
-                ascii(out, b"/share");
+            Unit::Ratio(RatioStyle::Percent) => out.push_str(" %"),
+            Unit::Ratio(RatioStyle::Bps) => out.push_str(" bps"),
+            Unit::Ratio(RatioStyle::Pp) => out.push_str(" pp"),
+            Unit::PerShare(c) if c.0.is_ascii() => {
+                out.push(' ');
+                push_code(out, c);
+                out.push_str("/share");
             }
-            Unit::Shares(Scale::One) => ascii(out, b"shares"),
-            Unit::Shares(scale) => {
-                ascii(out, scale.suffix().as_bytes());
-                ascii(out, b" shares");
+            Unit::Shares(Scale::One) => out.push_str(" shares"),
+            Unit::Shares(Scale::Thousand) => out.push_str(" k shares"),
+            Unit::Shares(Scale::Million) => out.push_str(" m shares"),
+            Unit::Shares(Scale::Billion) => out.push_str(" bn shares"),
+            Unit::Shares(Scale::Trillion) => out.push_str(" tn shares"),
+            Unit::Named(n) => {
+                out.push(' ');
+                out.push_str(n.as_str());
             }
-            Unit::Named(n) => out.push_str(n.as_str()),
-            Unit::None | Unit::Fraction => {}
+            // a code of bytes that are not ASCII, as its text shows it
+            Unit::Money(..) | Unit::PerShare(_) => {
+                out.push(' ');
+                self.pieces().iter().for_each(|piece| out.push_str(piece));
+            }
         }
     }
+}
+
+/// Pushes a currency code of ASCII letters, a byte at a time (each below 128: the push of one byte).
+fn push_code(out: &mut String, c: Currency) {
+    c.0.iter().for_each(|&b| out.push(char::from(b & 0x7f)));
 }
 
 impl fmt::Display for Unit {
@@ -313,8 +324,28 @@ mod tests {
 
     #[test]
     fn a_unit_written_after_a_number_is_a_space_and_its_display() {
-        let texts = ["%", "bps", "pp", "USD", "USD k", "EUR m", "USD bn", "JPY tn", "USD/share", "shares", "m shares"];
-        let units = texts.map(|t| Unit::parse(t).unwrap()).into_iter().chain([Unit::parse("GW").unwrap()]);
+        let texts = [
+            "%",
+            "bps",
+            "pp",
+            "USD",
+            "USD k",
+            "EUR m",
+            "USD bn",
+            "JPY tn",
+            "USD/share",
+            "shares",
+            "k shares",
+            "m shares",
+            "bn shares",
+            "tn shares",
+        ];
+        // codes of bytes that are not ASCII (one the euro sign, one not UTF-8) take the pieces' path
+        let odd = [*"€".as_bytes().first_chunk().unwrap(), [0xff, b'A', b'B']].map(Currency);
+        let units = texts.map(|t| Unit::parse(t).unwrap()).into_iter().chain([Unit::parse("GW").unwrap()]).chain(
+            odd.into_iter()
+                .flat_map(|c| [Unit::Money(c, Scale::One), Unit::Money(c, Scale::Billion), Unit::PerShare(c)]),
+        );
         for unit in units {
             let mut out = String::from("1");
             unit.write_after(&mut out);

@@ -539,9 +539,16 @@ fn is_plain(bytes: &[u8]) -> bool {
         && memchr::memchr_iter(b'\r', bytes).all(|i| matches!(bytes.get(i + 1), None | Some(b'\n')))
 }
 
-/// The cell `bytes[start..end]` of an ASCII row trimmed, as [`cells`] gives it.
+/// The cell `bytes[start..end]` of a plain row trimmed, as [`cells`] gives it. Most cells have no
+/// white space at either end, which two compares say: in a plain chunk the only bytes at or below a
+/// space in a cell are spaces and tabs (a line's closing `\r` is cut before), white space to trim.
 fn trimmed(bytes: &[u8], start: usize, end: usize) -> (usize, usize, bool) {
-    let cell = bytes[start..end].trim_ascii_start();
+    let cell = &bytes[start..end];
+    debug_assert!(!cell.iter().any(|&b| matches!(b, b'\n' | b'\r' | 0x0B | 0x0C)), "{cell:?} is not a plain cell");
+    if cell.first().is_none_or(|&b| b > b' ') && cell.last().is_none_or(|&b| b > b' ') {
+        return (start, end, false);
+    }
+    let cell = cell.trim_ascii_start();
     let lead = end - start - cell.len();
     (start + lead, start + lead + cell.trim_ascii_end().len(), false)
 }
@@ -704,7 +711,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
             };
             self.last_entity = (entity, id);
         }
-        let metric = self.metric(cell(layout.metric), span(layout.metric), out)?;
+        let metric = self.metric(cell(layout.metric), || span(layout.metric), out)?;
         let period = cell(layout.period);
         if !same(period, self.last_period.0) || period.is_empty() {
             let parsed = match self.periods.get(period) {
@@ -782,7 +789,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
     /// metrics in a cycle (each period of an entity lists the same ones in the same order), so the
     /// metric that followed the last row's the last time is tried first, and the hash only when it
     /// is not the one.
-    fn metric(&mut self, name: &'a [u8], span: Span, out: &mut Parsed) -> Option<u32> {
+    fn metric(&mut self, name: &'a [u8], span: impl FnOnce() -> Span, out: &mut Parsed) -> Option<u32> {
         let guess = self.next_metric.get(self.last_metric as usize).copied().unwrap_or(u32::MAX);
         let id = match self.metric_names.get(guess as usize) {
             Some(guessed) if same(guessed, name) => return Some(self.follow(guess)),
@@ -790,7 +797,7 @@ impl<'l, 'a> ChunkReader<'l, 'a> {
                 Some(&id) => id,
                 None => {
                     let text = utf8(name)?;
-                    key::metric(text, span, self.file).ok()?;
+                    key::metric(text, span(), self.file).ok()?;
                     let id = out.facts.metric(text);
                     self.metrics.insert(name, id);
                     self.metric_names.push(name);
@@ -1057,6 +1064,26 @@ mod tests {
                 let mut b = a.clone().into_bytes();
                 b[at] = b'Z';
                 assert!(same(a.as_bytes(), a.as_bytes()) && !same(a.as_bytes(), &b), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn trimmed_cells_are_those_trim_ascii_gives() {
+        // every cell of up to 5 bytes of spaces, tabs and two others, each end tested at once or not
+        let bytes = [b' ', b'\t', b'a', b'9'];
+        for len in 0..=5u32 {
+            for mut n in 0..bytes.len().pow(len) {
+                let mut row = b"x,".to_vec();
+                row.extend((0..len).map(|_| {
+                    let b = bytes[n % bytes.len()];
+                    n /= bytes.len();
+                    b
+                }));
+                let cell = &row[2..];
+                let lead = cell.len() - cell.trim_ascii_start().len();
+                let want = (2 + lead, 2 + lead + cell.trim_ascii().len(), false);
+                assert_eq!(trimmed(&row, 2, row.len()), want, "{:?}", String::from_utf8_lossy(&row));
             }
         }
     }

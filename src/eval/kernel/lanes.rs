@@ -8,7 +8,7 @@
 //! the one its check alone would reach. A lane that cannot tell goes to the general path
 //! ([`super::exec`]) from the start, as a check did before.
 
-use crate::data::Sheets;
+use crate::data::{Row, Sheets};
 use crate::eval::verdict::Truth;
 use crate::num::{RatioStyle, Unit};
 use crate::period::Period;
@@ -17,7 +17,7 @@ use super::compile::Op;
 use super::exec::{self, Gap, Inputs, moved, passes};
 use super::frac::{Val, ZERO};
 use super::lin::{self, Lin, LinOp};
-use super::mixed::{self, Side};
+use super::mixed::{self, Ratio, Side};
 
 /// Where a lane is.
 #[derive(Debug, Clone, Copy)]
@@ -34,13 +34,25 @@ pub enum End {
 
 /// The lanes of a run, kept between rules and entities so that a run allocates once: each place
 /// on the stack holds one value per lane (place `s`, lane `l` at `s * lanes + l`), as a value of
-/// the fast path and, for a quotient, as the general path's.
+/// the fast path and, for a quotient, as the general path's or as its operands (the numerator in
+/// `values`, the divisor in `divisors`).
 #[derive(Debug, Default)]
 pub struct Lanes {
     pub ends: Vec<End>,
     values: Vec<Lin>,
     quotients: Vec<Val>,
+    divisors: Vec<Lin>,
     slots: Vec<Option<usize>>,
+}
+
+/// What a place on the stack holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Plain,
+    /// A quotient, as the general path's value.
+    Quotient,
+    /// A quotient not made ([`Ratio`]): the comparison at the end is its only reader.
+    Ratio,
 }
 
 impl Lanes {
@@ -88,7 +100,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
     if n == 0 {
         return;
     }
-    let Lanes { ends, values, quotients, slots } = lanes;
+    let Lanes { ends, values, quotients, divisors, slots } = lanes;
     let ends = &mut ends[..n];
     // each lane's slot in the rows, placed once per entity by [`Lanes::place`]
     debug_assert!(slots.len() == n && periods.iter().zip(&*slots).all(|(&p, &s)| at.sheets.slot_index(p) == s));
@@ -96,10 +108,11 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
     let need = ops.len() * n;
     if values.len() < need {
         values.resize(need, Lin::ZERO);
+        divisors.resize(need, Lin::ZERO);
         quotients.resize(need, Val::exact(ZERO, Unit::None));
     }
     // which places of the stack hold quotients ([`super::lin::quotients_end`] keeps them in place)
-    let mut quotient: smallvec::SmallVec<[bool; 16]> = smallvec::SmallVec::new();
+    let mut quotient: smallvec::SmallVec<[Place; 16]> = smallvec::SmallVec::new();
     for (i, (op, fast)) in ops.iter().zip(lin).enumerate() {
         let gap = |(shift, at): (Option<usize>, Period)| Some(Err(Gap { op: i, shift, at }));
         let depth = quotient.len();
@@ -112,19 +125,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                 let row = at.rows.get(read.input as usize);
                 if read.shifts.is_empty() {
                     let Some(row) = row else { return all_ask(ends) };
-                    for ((end, v), (&slot, &period)) in ends.iter_mut().zip(out).zip(slots.iter().zip(periods)) {
-                        if !matches!(end, End::Live) {
-                            continue;
-                        }
-                        match slot.map_or(Some(None), |slot| row.figure_at(slot)) {
-                            Some(Some((digits, scale, unit))) => match Lin::figure(digits, scale, unit) {
-                                Some(x) => *v = x,
-                                None => *end = End::Ask,
-                            },
-                            Some(None) => stop(end, gap((None, period))),
-                            None => *end = End::Ask,
-                        }
-                    }
+                    figures(row, i, slots, periods, ends, out);
                 } else {
                     for ((end, v), &period) in ends.iter_mut().zip(out).zip(periods) {
                         if !matches!(end, End::Live) {
@@ -150,7 +151,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                         }
                     }
                 }
-                quotient.push(false);
+                quotient.push(Place::Plain);
             }
             Op::SumOf { inputs, shifts, .. } => {
                 let to = depth * n;
@@ -166,14 +167,20 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                         Err(missing) => stop(end, gap(missing)),
                     }
                 }
-                quotient.push(false);
+                quotient.push(Place::Plain);
             }
             Op::Lit(_) => {
                 let LinOp::Lit(v) = fast else { return all_ask(ends) };
                 values[depth * n..(depth + 1) * n].fill(*v);
-                quotient.push(false);
+                quotient.push(Place::Plain);
             }
-            Op::Reach(_) | Op::Scope(_) => {
+            // a cell's scope is the entity's: the same at every period
+            Op::Scope(cell) => {
+                if !at.program.cells[*cell].scopes.admits(at.entity) {
+                    return all_ask(ends);
+                }
+            }
+            Op::Reach(_) => {
                 for (end, &period) in ends.iter_mut().zip(periods) {
                     if matches!(end, End::Live) {
                         match passes(op, at, period) {
@@ -214,7 +221,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                     }
                 }
                 quotient.truncate(from);
-                quotient.push(false);
+                quotient.push(Place::Plain);
             }
             Op::Mul => {
                 let (a, b) = pair(values, below, n);
@@ -228,7 +235,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                 }
                 quotient.pop();
             }
-            Op::Abs if quotient.last() == Some(&true) => {
+            Op::Abs if quotient.last() == Some(&Place::Quotient) => {
                 for (end, q) in ends.iter_mut().zip(&mut quotients[top..top + n]) {
                     if matches!(end, End::Live) {
                         match q.abs() {
@@ -242,7 +249,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
             Op::Change => {
                 match quotient.get(depth.wrapping_sub(2)..) {
                     // two quotients ([`super::lin::quotients_end`] lets none but both be): the general path's
-                    Some([true, true]) => {
+                    Some([Place::Quotient, Place::Quotient]) => {
                         let (now, before) = pair(quotients, below, n);
                         for ((end, now), &before) in ends.iter_mut().zip(now).zip(before) {
                             if !matches!(end, End::Live) {
@@ -256,7 +263,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                             }
                         }
                     }
-                    Some([false, false]) => {
+                    Some([Place::Plain, Place::Plain]) => {
                         let (now, before) = pair(values, below, n);
                         for ((end, now), &before) in ends.iter_mut().zip(now).zip(before) {
                             if !matches!(end, End::Live) {
@@ -289,7 +296,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                         None => *end = End::Ask,
                     }
                 }
-                quotient.push(false);
+                quotient.push(Place::Plain);
             }
             Op::In(range) => {
                 for ((end, &v), &period) in ends.iter_mut().zip(&values[top..top + n]).zip(periods) {
@@ -307,8 +314,21 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
             Op::Compare(links) => {
                 let Some(from) = depth.checked_sub(links.len() + 1) else { return all_ask(ends) };
                 let quotients = &*quotients;
-                if let [op] = **links
-                    && !quotient.contains(&true)
+                let last = quotient.get(depth.wrapping_sub(2)..);
+                if let ([op], Some(&[Place::Ratio, Place::Plain] | &[Place::Plain, Place::Ratio])) = (&**links, last) {
+                    // a quotient not made against a plain value: their slices zipped
+                    let ratio_first = quotient[depth - 2] == Place::Ratio;
+                    let (r, v) = if ratio_first { (below, top) } else { (top, below) };
+                    let lanes = ends.iter_mut().zip(&values[r..r + n]).zip(&divisors[r..r + n]).zip(&values[v..v + n]);
+                    for (((end, &a), &b), &v) in lanes {
+                        if matches!(end, End::Live) {
+                            let (r, v) = (Side::Ratio(Ratio { a, b }), Side::Plain(v));
+                            let truth = if ratio_first { mixed::link(r, *op, v) } else { mixed::link(v, *op, r) };
+                            stop(end, truth.map(Ok));
+                        }
+                    }
+                } else if let [op] = **links
+                    && quotient.iter().all(|&p| p == Place::Plain)
                 {
                     let (a, b) = (&values[below..top], &values[top..top + n]);
                     for ((end, &a), &b) in ends.iter_mut().zip(a).zip(b) {
@@ -316,8 +336,8 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                             stop(end, lin::link(a, op, b).map(Ok));
                         }
                     }
-                } else if quotient.contains(&true) {
-                    let place = |s: usize, l: usize| side(values, quotients, quotient[s], s * n + l);
+                } else if quotient.iter().any(|&p| p != Place::Plain) {
+                    let place = |s: usize, l: usize| side(values, quotients, divisors, quotient[s], s * n + l);
                     for (l, end) in ends.iter_mut().enumerate() {
                         if !matches!(end, End::Live) {
                             continue;
@@ -350,9 +370,22 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                     return all_ask(ends);
                 }
                 let tol = tol.as_ref();
-                if quotient.contains(&true) {
+                let last = &quotient[depth - 2..];
+                if let [Place::Ratio, Place::Plain] | [Place::Plain, Place::Ratio] = last {
+                    // a quotient not made against a plain value: their slices zipped
+                    let ratio_first = last[0] == Place::Ratio;
+                    let (r, v) = if ratio_first { (below, top) } else { (top, below) };
+                    let lanes = ends.iter_mut().zip(&values[r..r + n]).zip(&divisors[r..r + n]).zip(&values[v..v + n]);
+                    for (((end, &a), &b), &v) in lanes {
+                        if matches!(end, End::Live) {
+                            let (r, v) = (Side::Ratio(Ratio { a, b }), Side::Plain(v));
+                            let holds = if ratio_first { mixed::approx(r, v, tol) } else { mixed::approx(v, r, tol) };
+                            stop(end, holds.map(|holds| Ok(Truth::decided(holds))));
+                        }
+                    }
+                } else if quotient.iter().any(|&p| p != Place::Plain) {
                     let quotients = &*quotients;
-                    let place = |s: usize, l: usize| side(values, quotients, quotient[s], s * n + l);
+                    let place = |s: usize, l: usize| side(values, quotients, divisors, quotient[s], s * n + l);
                     for (l, end) in ends.iter_mut().enumerate() {
                         if matches!(end, End::Live) {
                             let holds = mixed::approx(place(depth - 2, l), place(depth - 1, l), tol);
@@ -368,6 +401,22 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                     }
                 }
                 return;
+            }
+            // a quotient the comparison at the end alone reads: kept as its operands, the numerator
+            // taking the quotient's unit, where [`lin::div`] would make it
+            Op::Div if matches!(fast, LinOp::Ratio) => {
+                let (a, b) = pair(values, below, n);
+                for (((end, a), &b), divisor) in ends.iter_mut().zip(a).zip(b).zip(&mut divisors[below..top]) {
+                    if !matches!(end, End::Live) {
+                        continue;
+                    }
+                    match lin::ratio(*a, b) {
+                        Some(x) => (*a, *divisor) = (x, b),
+                        None => *end = End::Ask,
+                    }
+                }
+                quotient.pop();
+                *quotient.last_mut().expect("a quotient of two values") = Place::Ratio;
             }
             Op::Div => {
                 let (a, b) = (&values[below..top], &values[top..top + n]);
@@ -387,7 +436,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                     }
                 }
                 quotient.pop();
-                *quotient.last_mut().expect("a quotient of two values") = true;
+                *quotient.last_mut().expect("a quotient of two values") = Place::Quotient;
             }
             Op::Growth => {
                 let percent = Unit::Ratio(RatioStyle::Percent);
@@ -406,11 +455,30 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                     }
                 }
                 quotient.pop();
-                *quotient.last_mut().expect("a growth of two values") = true;
+                *quotient.last_mut().expect("a growth of two values") = Place::Quotient;
             }
         }
     }
     all_ask(ends)
+}
+
+/// Each live lane's figure of a row at its own slot ([`Row::figure_at`]), or its gap (the read is
+/// the op at `op`): a loop of its own, small enough that the read is inlined into it.
+#[inline(never)]
+fn figures(row: &Row, op: usize, slots: &[Option<usize>], periods: &[Period], ends: &mut [End], out: &mut [Lin]) {
+    for ((end, v), (&slot, &period)) in ends.iter_mut().zip(out).zip(slots.iter().zip(periods)) {
+        if !matches!(end, End::Live) {
+            continue;
+        }
+        match slot.map_or(Some(None), |slot| row.figure_at(slot)) {
+            Some(Some((digits, scale, unit))) => match Lin::figure(digits, scale, unit) {
+                Some(x) => *v = x,
+                None => *end = End::Ask,
+            },
+            Some(None) => *end = End::Found(Err(Gap { op, shift: None, at: period })),
+            None => *end = End::Ask,
+        }
+    }
 }
 
 /// Every live lane cannot be told.
@@ -424,6 +492,10 @@ fn all_ask(ends: &mut [End]) {
 
 /// The value at a place of the stack in one lane (`at`), a plain value or a quotient.
 #[inline]
-fn side<'a>(values: &[Lin], quotients: &'a [Val], quotient: bool, at: usize) -> Side<'a> {
-    if quotient { Side::Quotient(&quotients[at]) } else { Side::Plain(values[at]) }
+fn side<'a>(values: &[Lin], quotients: &'a [Val], divisors: &[Lin], place: Place, at: usize) -> Side<'a> {
+    match place {
+        Place::Plain => Side::Plain(values[at]),
+        Place::Quotient => Side::Quotient(&quotients[at]),
+        Place::Ratio => Side::Ratio(Ratio { a: values[at], b: divisors[at] }),
+    }
 }

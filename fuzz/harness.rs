@@ -388,6 +388,8 @@ rule margin_fine: m ~= b / a within 0.001pp
 rule money_half: a / 2 <= c
 rule money_quarter_near: b ~= a / 4 within 0.25 USD m
 rule money_literal_quotient: 10 USD m / 4 <= a
+rule ratio_then_gap: b / a <= m[-1q]
+rule ratios_near: a / d ~= b / d within 1pp
 "#;
 
 /// A long CSV of figures made from bytes: entities in USD or EUR, quarters and years, with `c`

@@ -8,7 +8,7 @@
 //! the one its check alone would reach. A lane that cannot tell goes to the general path
 //! ([`super::exec`]) from the start, as a check did before.
 
-use crate::data::Sheets;
+use crate::data::{Row, Sheets};
 use crate::eval::verdict::Truth;
 use crate::num::{RatioStyle, Unit};
 use crate::period::Period;
@@ -17,7 +17,7 @@ use super::compile::Op;
 use super::exec::{self, Gap, Inputs, moved, passes};
 use super::frac::{Val, ZERO};
 use super::lin::{self, Lin, LinOp};
-use super::mixed::{self, Side};
+use super::mixed::{self, Ratio, Side};
 
 /// Where a lane is.
 #[derive(Debug, Clone, Copy)]
@@ -34,13 +34,25 @@ pub enum End {
 
 /// The lanes of a run, kept between rules and entities so that a run allocates once: each place
 /// on the stack holds one value per lane (place `s`, lane `l` at `s * lanes + l`), as a value of
-/// the fast path and, for a quotient, as the general path's.
+/// the fast path and, for a quotient, as the general path's or as its operands (the numerator in
+/// `values`, the divisor in `divisors`).
 #[derive(Debug, Default)]
 pub struct Lanes {
     pub ends: Vec<End>,
     values: Vec<Lin>,
     quotients: Vec<Val>,
+    divisors: Vec<Lin>,
     slots: Vec<Option<usize>>,
+}
+
+/// What a place on the stack holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Plain,
+    /// A quotient, as the general path's value.
+    Quotient,
+    /// A quotient not made ([`Ratio`]): the comparison at the end is its only reader.
+    Ratio,
 }
 
 impl Lanes {
@@ -51,251 +63,439 @@ impl Lanes {
     }
 }
 
-/// What an op does in one lane: goes on, ends it, or cannot tell (`None`).
-enum Step {
-    Go,
-    End(Result<Truth, Gap>),
+/// What one lane's op found where it does not go on: a verdict, a gap, or "cannot tell" (`None`).
+#[inline(always)]
+fn stop(end: &mut End, found: Option<Result<Truth, Gap>>) {
+    *end = found.map_or(End::Ask, End::Found);
 }
 
-/// Runs `step` in every live lane, ending those it ends.
-#[inline]
-fn each(ends: &mut [End], mut step: impl FnMut(usize) -> Option<Step>) {
-    for (l, end) in ends.iter_mut().enumerate() {
-        if !matches!(end, End::Live) {
-            continue;
-        }
-        match step(l) {
-            Some(Step::Go) => {}
-            Some(Step::End(found)) => *end = End::Found(found),
-            None => *end = End::Ask,
+/// `f` of each live lane's value, in place; a lane where it cannot tell is asked.
+#[inline(always)]
+fn map1(ends: &mut [End], values: &mut [Lin], f: impl Fn(Lin) -> Option<Lin>) {
+    for (end, v) in ends.iter_mut().zip(values) {
+        if matches!(end, End::Live) {
+            match f(*v) {
+                Some(x) => *v = x,
+                None => *end = End::Ask,
+            }
         }
     }
+}
+
+/// The places `below` and `top` (`top = below + n`) of `values` as two slices of `n` lanes, the
+/// first to write.
+#[inline(always)]
+fn pair<T>(values: &mut [T], below: usize, n: usize) -> (&mut [T], &[T]) {
+    let (lo, hi) = values[below..below + 2 * n].split_at_mut(n);
+    (lo, hi)
 }
 
 /// Every live lane of `lanes.ends` (one per period of `periods`) run through a kernel's fast form,
 /// each to its end; a lane still live after the last op cannot be told.
+///
+/// Each op is a loop over the lanes of the places it reads and writes, each place sliced once per
+/// op (`values[s * n..(s + 1) * n]`): no bounds check per lane.
 pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &mut Lanes) {
     let n = periods.len();
-    let Lanes { ends, values, quotients, slots } = lanes;
+    if n == 0 {
+        return;
+    }
+    let Lanes { ends, values, quotients, divisors, slots } = lanes;
     let ends = &mut ends[..n];
     // each lane's slot in the rows, placed once per entity by [`Lanes::place`]
     debug_assert!(slots.len() == n && periods.iter().zip(&*slots).all(|(&p, &s)| at.sheets.slot_index(p) == s));
+    let slots = &slots[..n];
     let need = ops.len() * n;
     if values.len() < need {
         values.resize(need, Lin::ZERO);
+        divisors.resize(need, Lin::ZERO);
         quotients.resize(need, Val::exact(ZERO, Unit::None));
     }
     // which places of the stack hold quotients ([`super::lin::quotients_end`] keeps them in place)
-    let mut quotient: smallvec::SmallVec<[bool; 16]> = smallvec::SmallVec::new();
+    let mut quotient: smallvec::SmallVec<[Place; 16]> = smallvec::SmallVec::new();
     for (i, (op, fast)) in ops.iter().zip(lin).enumerate() {
-        let gap = |(shift, at): (Option<usize>, Period)| Some(Step::End(Err(Gap { op: i, shift, at })));
+        let gap = |(shift, at): (Option<usize>, Period)| Some(Err(Gap { op: i, shift, at }));
         let depth = quotient.len();
         // the place of the top of the stack, and of the one below it
         let (top, below) = (depth.wrapping_sub(1).wrapping_mul(n), depth.wrapping_sub(2).wrapping_mul(n));
         match op {
             Op::Fact(read) => {
                 let to = depth * n;
+                let out = &mut values[to..to + n];
                 let row = at.rows.get(read.input as usize);
-                each(ends, |l| {
-                    // the slot read: the lane's own, or the one its shifts lead to
-                    let (slot, period) = if read.shifts.is_empty() {
-                        (slots[l], periods[l])
-                    } else {
-                        match moved(at.sheets, at.entity, periods[l], &read.shifts) {
-                            Ok(to) => (at.sheets.slot_index(to), to),
-                            Err(missing) => return gap(missing),
+                if read.shifts.is_empty() {
+                    let Some(row) = row else { return all_ask(ends) };
+                    figures(row, i, slots, periods, ends, out);
+                } else {
+                    for ((end, v), &period) in ends.iter_mut().zip(out).zip(periods) {
+                        if !matches!(end, End::Live) {
+                            continue;
                         }
-                    };
-                    let row = row?;
-                    match slot.map_or(Some(None), |slot| row.figure_at(slot))? {
-                        Some((digits, scale, unit)) => {
-                            values[to + l] = Lin::figure(digits, scale, unit)?;
-                            Some(Step::Go)
+                        // the slot read: the one the lane's shifts lead to
+                        let to = match moved(at.sheets, at.entity, period, &read.shifts) {
+                            Ok(to) => to,
+                            Err(missing) => {
+                                stop(end, gap(missing));
+                                continue;
+                            }
+                        };
+                        let figure =
+                            row.and_then(|row| at.sheets.slot_index(to).map_or(Some(None), |s| row.figure_at(s)));
+                        match figure {
+                            Some(Some((digits, scale, unit))) => match Lin::figure(digits, scale, unit) {
+                                Some(x) => *v = x,
+                                None => *end = End::Ask,
+                            },
+                            Some(None) => stop(end, gap((None, to))),
+                            None => *end = End::Ask,
                         }
-                        None => gap((None, period)),
                     }
-                });
-                quotient.push(false);
+                }
+                quotient.push(Place::Plain);
             }
             Op::SumOf { inputs, shifts, .. } => {
                 let to = depth * n;
-                each(ends, |l| {
-                    let moved_to = match moved(at.sheets, at.entity, periods[l], shifts) {
-                        Ok(to) => to,
-                        Err(missing) => return gap(missing),
-                    };
-                    values[to + l] = lin::sum_of(inputs, at, moved_to)?;
-                    Some(Step::Go)
-                });
-                quotient.push(false);
+                for ((end, v), &period) in ends.iter_mut().zip(&mut values[to..to + n]).zip(periods) {
+                    if !matches!(end, End::Live) {
+                        continue;
+                    }
+                    match moved(at.sheets, at.entity, period, shifts) {
+                        Ok(moved_to) => match lin::sum_of(inputs, at, moved_to) {
+                            Some(x) => *v = x,
+                            None => *end = End::Ask,
+                        },
+                        Err(missing) => stop(end, gap(missing)),
+                    }
+                }
+                quotient.push(Place::Plain);
             }
             Op::Lit(_) => {
                 let LinOp::Lit(v) = fast else { return all_ask(ends) };
                 values[depth * n..(depth + 1) * n].fill(*v);
-                quotient.push(false);
+                quotient.push(Place::Plain);
             }
-            Op::Reach(_) | Op::Scope(_) => each(ends, |l| match passes(op, at, periods[l])? {
-                Ok(()) => Some(Step::Go),
-                Err(missing) => gap(missing),
-            }),
-            Op::Neg => each(ends, |l| {
-                let v = &mut values[top + l];
-                v.n = v.n.checked_neg()?;
-                Some(Step::Go)
-            }),
+            // a cell's scope is the entity's: the same at every period
+            Op::Scope(cell) => {
+                if !at.program.cells[*cell].scopes.admits(at.entity) {
+                    return all_ask(ends);
+                }
+            }
+            Op::Reach(_) => {
+                for (end, &period) in ends.iter_mut().zip(periods) {
+                    if matches!(end, End::Live) {
+                        match passes(op, at, period) {
+                            Some(Ok(())) => {}
+                            Some(Err(missing)) => stop(end, gap(missing)),
+                            None => *end = End::Ask,
+                        }
+                    }
+                }
+            }
+            Op::Neg => map1(ends, &mut values[top..top + n], Lin::neg),
             Op::Sum(negative) => {
                 let from = depth.checked_sub(negative.len()).filter(|_| !negative.is_empty());
                 let Some(from) = from else { return all_ask(ends) };
-                each(ends, |l| {
-                    let term = |k: usize| values[(from + k) * n + l];
-                    let first = term(0);
-                    let unit = first.unit;
-                    if unit == Unit::None || (1..negative.len()).any(|k| term(k).unit != unit) {
-                        return None;
+                // term by term across the lanes: the first term's unit, not a pure number, is every
+                // term's (any lane that fails is asked, wherever it fails)
+                let (first, rest) = values[from * n..depth * n].split_at_mut(n);
+                let negate = negative[0];
+                map1(ends, first, |v| {
+                    if v.unit == Unit::None {
+                        None
+                    } else if negate {
+                        v.neg()
+                    } else {
+                        Some(v)
                     }
-                    let mut total = if negative[0] { first.neg()? } else { first };
-                    for (k, &minus) in negative.iter().enumerate().skip(1) {
-                        total = lin::add(total, term(k), minus, unit)?;
-                    }
-                    values[from * n + l] = total;
-                    Some(Step::Go)
                 });
+                for (terms, &minus) in rest.chunks_exact(n).zip(&negative[1..]) {
+                    for ((end, total), &term) in ends.iter_mut().zip(first.iter_mut()).zip(terms) {
+                        if !matches!(end, End::Live) {
+                            continue;
+                        }
+                        let unit = total.unit;
+                        match (term.unit == unit).then(|| lin::add(*total, term, minus, unit)).flatten() {
+                            Some(x) => *total = x,
+                            None => *end = End::Ask,
+                        }
+                    }
+                }
                 quotient.truncate(from);
-                quotient.push(false);
+                quotient.push(Place::Plain);
             }
             Op::Mul => {
-                each(ends, |l| {
-                    values[below + l] = lin::mul(values[below + l], values[top + l])?;
-                    Some(Step::Go)
-                });
+                let (a, b) = pair(values, below, n);
+                for ((end, a), &b) in ends.iter_mut().zip(a).zip(b) {
+                    if matches!(end, End::Live) {
+                        match lin::mul(*a, b) {
+                            Some(x) => *a = x,
+                            None => *end = End::Ask,
+                        }
+                    }
+                }
                 quotient.pop();
             }
-            Op::Abs if quotient.last() == Some(&true) => each(ends, |l| {
-                quotients[top + l] = quotients[top + l].abs()?;
-                Some(Step::Go)
-            }),
-            Op::Abs => each(ends, |l| {
-                values[top + l] = values[top + l].abs()?;
-                Some(Step::Go)
-            }),
+            Op::Abs if quotient.last() == Some(&Place::Quotient) => {
+                for (end, q) in ends.iter_mut().zip(&mut quotients[top..top + n]) {
+                    if matches!(end, End::Live) {
+                        match q.abs() {
+                            Some(x) => *q = x,
+                            None => *end = End::Ask,
+                        }
+                    }
+                }
+            }
+            Op::Abs => map1(ends, &mut values[top..top + n], Lin::abs),
             Op::Change => {
                 match quotient.get(depth.wrapping_sub(2)..) {
                     // two quotients ([`super::lin::quotients_end`] lets none but both be): the general path's
-                    Some([true, true]) => each(ends, |l| {
-                        let (now, before) = (quotients[below + l], quotients[top + l]);
-                        let unit = exec::common(&[now, before])?;
-                        quotients[below + l] = now.sub(before, lin::shown(unit))?;
-                        Some(Step::Go)
-                    }),
-                    Some([false, false]) => each(ends, |l| {
-                        let (now, before) = (values[below + l], values[top + l]);
-                        let unit = lin::same(&[now, before])?;
-                        values[below + l] = lin::add(now, before, true, lin::shown(unit))?;
-                        Some(Step::Go)
-                    }),
+                    Some([Place::Quotient, Place::Quotient]) => {
+                        let (now, before) = pair(quotients, below, n);
+                        for ((end, now), &before) in ends.iter_mut().zip(now).zip(before) {
+                            if !matches!(end, End::Live) {
+                                continue;
+                            }
+                            let change =
+                                exec::common(&[*now, before]).and_then(|unit| now.sub(before, lin::shown(unit)));
+                            match change {
+                                Some(x) => *now = x,
+                                None => *end = End::Ask,
+                            }
+                        }
+                    }
+                    Some([Place::Plain, Place::Plain]) => {
+                        let (now, before) = pair(values, below, n);
+                        for ((end, now), &before) in ends.iter_mut().zip(now).zip(before) {
+                            if !matches!(end, End::Live) {
+                                continue;
+                            }
+                            let change = lin::same(&[*now, before])
+                                .and_then(|unit| lin::add(*now, before, true, lin::shown(unit)));
+                            match change {
+                                Some(x) => *now = x,
+                                None => *end = End::Ask,
+                            }
+                        }
+                    }
                     _ => return all_ask(ends),
                 }
                 quotient.pop();
             }
             Op::Part { mid, range } => {
                 let to = depth * n;
-                each(ends, |l| match lin::ends(range, fast, at, periods[l])? {
-                    Ok(ends) => {
-                        values[to + l] = lin::part(*mid, ends)?;
-                        Some(Step::Go)
+                for ((end, v), &period) in ends.iter_mut().zip(&mut values[to..to + n]).zip(periods) {
+                    if !matches!(end, End::Live) {
+                        continue;
                     }
-                    Err(missing) => gap(missing),
-                });
-                quotient.push(false);
+                    match lin::ends(range, fast, at, period) {
+                        Some(Ok(ends)) => match lin::part(*mid, ends) {
+                            Some(x) => *v = x,
+                            None => *end = End::Ask,
+                        },
+                        Some(Err(missing)) => stop(end, gap(missing)),
+                        None => *end = End::Ask,
+                    }
+                }
+                quotient.push(Place::Plain);
             }
             Op::In(range) => {
-                each(ends, |l| match lin::ends(range, fast, at, periods[l])? {
-                    Ok(ends) => Some(Step::End(Ok(exec::inside(values[top + l], ends, lin::link)?))),
-                    Err(missing) => gap(missing),
-                });
+                for ((end, &v), &period) in ends.iter_mut().zip(&values[top..top + n]).zip(periods) {
+                    if !matches!(end, End::Live) {
+                        continue;
+                    }
+                    match lin::ends(range, fast, at, period) {
+                        Some(Ok(ends)) => stop(end, exec::inside(v, ends, lin::link).map(Ok)),
+                        Some(Err(missing)) => stop(end, gap(missing)),
+                        None => *end = End::Ask,
+                    }
+                }
                 return;
             }
             Op::Compare(links) => {
                 let Some(from) = depth.checked_sub(links.len() + 1) else { return all_ask(ends) };
                 let quotients = &*quotients;
-                if quotient.contains(&true) {
-                    let place = |s: usize, l: usize| side(values, quotients, quotient[s], s * n + l);
-                    each(ends, |l| {
-                        let mut truth = Truth::decided(true);
-                        for (k, &op) in links.iter().enumerate() {
-                            truth = truth.and(mixed::link(place(from + k, l), op, place(from + k + 1, l))?);
+                let last = quotient.get(depth.wrapping_sub(2)..);
+                if let ([op], Some(&[Place::Ratio, Place::Plain] | &[Place::Plain, Place::Ratio])) = (&**links, last) {
+                    // a quotient not made against a plain value: their slices zipped
+                    let ratio_first = quotient[depth - 2] == Place::Ratio;
+                    let (r, v) = if ratio_first { (below, top) } else { (top, below) };
+                    let lanes = ends.iter_mut().zip(&values[r..r + n]).zip(&divisors[r..r + n]).zip(&values[v..v + n]);
+                    for (((end, &a), &b), &v) in lanes {
+                        if matches!(end, End::Live) {
+                            let (r, v) = (Side::Ratio(Ratio { a, b }), Side::Plain(v));
+                            let truth = if ratio_first { mixed::link(r, *op, v) } else { mixed::link(v, *op, r) };
+                            stop(end, truth.map(Ok));
                         }
-                        Some(Step::End(Ok(truth)))
-                    });
+                    }
+                } else if let [op] = **links
+                    && quotient.iter().all(|&p| p == Place::Plain)
+                {
+                    let (a, b) = (&values[below..top], &values[top..top + n]);
+                    for ((end, &a), &b) in ends.iter_mut().zip(a).zip(b) {
+                        if matches!(end, End::Live) {
+                            stop(end, lin::link(a, op, b).map(Ok));
+                        }
+                    }
+                } else if quotient.iter().any(|&p| p != Place::Plain) {
+                    let place = |s: usize, l: usize| side(values, quotients, divisors, quotient[s], s * n + l);
+                    for (l, end) in ends.iter_mut().enumerate() {
+                        if !matches!(end, End::Live) {
+                            continue;
+                        }
+                        let mut truth = Some(Truth::decided(true));
+                        for (k, &op) in links.iter().enumerate() {
+                            truth = truth.and_then(|t| {
+                                Some(t.and(mixed::link(place(from + k, l), op, place(from + k + 1, l))?))
+                            });
+                        }
+                        stop(end, truth.map(Ok));
+                    }
                 } else {
-                    each(ends, |l| {
-                        let mut truth = Truth::decided(true);
+                    for (l, end) in ends.iter_mut().enumerate() {
+                        if !matches!(end, End::Live) {
+                            continue;
+                        }
+                        let mut truth = Some(Truth::decided(true));
                         for (k, &op) in links.iter().enumerate() {
                             let (a, b) = (values[(from + k) * n + l], values[(from + k + 1) * n + l]);
-                            truth = truth.and(lin::link(a, op, b)?);
+                            truth = truth.and_then(|t| Some(t.and(lin::link(a, op, b)?)));
                         }
-                        Some(Step::End(Ok(truth)))
-                    });
+                        stop(end, truth.map(Ok));
+                    }
                 }
                 return;
             }
             Op::Approx(tol) => {
-                let Some(from) = depth.checked_sub(2) else { return all_ask(ends) };
-                let quotients = &*quotients;
-                if quotient.contains(&true) {
-                    let place = |s: usize, l: usize| side(values, quotients, quotient[s], s * n + l);
-                    each(ends, |l| {
-                        let holds = mixed::approx(place(from, l), place(from + 1, l), tol.as_ref())?;
-                        Some(Step::End(Ok(Truth::decided(holds))))
-                    });
+                if depth < 2 {
+                    return all_ask(ends);
+                }
+                let tol = tol.as_ref();
+                let last = &quotient[depth - 2..];
+                if let [Place::Ratio, Place::Plain] | [Place::Plain, Place::Ratio] = last {
+                    // a quotient not made against a plain value: their slices zipped
+                    let ratio_first = last[0] == Place::Ratio;
+                    let (r, v) = if ratio_first { (below, top) } else { (top, below) };
+                    let lanes = ends.iter_mut().zip(&values[r..r + n]).zip(&divisors[r..r + n]).zip(&values[v..v + n]);
+                    for (((end, &a), &b), &v) in lanes {
+                        if matches!(end, End::Live) {
+                            let (r, v) = (Side::Ratio(Ratio { a, b }), Side::Plain(v));
+                            let holds = if ratio_first { mixed::approx(r, v, tol) } else { mixed::approx(v, r, tol) };
+                            stop(end, holds.map(|holds| Ok(Truth::decided(holds))));
+                        }
+                    }
+                } else if quotient.iter().any(|&p| p != Place::Plain) {
+                    let quotients = &*quotients;
+                    let place = |s: usize, l: usize| side(values, quotients, divisors, quotient[s], s * n + l);
+                    for (l, end) in ends.iter_mut().enumerate() {
+                        if matches!(end, End::Live) {
+                            let holds = mixed::approx(place(depth - 2, l), place(depth - 1, l), tol);
+                            stop(end, holds.map(|holds| Ok(Truth::decided(holds))));
+                        }
+                    }
                 } else {
-                    each(ends, |l| {
-                        let holds = lin::approx(values[below + l], values[top + l], tol.as_ref())?;
-                        Some(Step::End(Ok(Truth::decided(holds))))
-                    });
+                    let (a, b) = (&values[below..top], &values[top..top + n]);
+                    for ((end, &a), &b) in ends.iter_mut().zip(a).zip(b) {
+                        if matches!(end, End::Live) {
+                            stop(end, lin::approx(a, b, tol).map(|holds| Ok(Truth::decided(holds))));
+                        }
+                    }
                 }
                 return;
             }
-            Op::Div => {
-                each(ends, |l| {
-                    let (a, b) = (values[below + l], values[top + l]);
-                    // a bare zero stays bare through a quotient: the evaluator's to do
-                    if a.is_bare_zero() && a.w == 0 {
-                        return None;
+            // a quotient the comparison at the end alone reads: kept as its operands, the numerator
+            // taking the quotient's unit, where [`lin::div`] would make it
+            Op::Div if matches!(fast, LinOp::Ratio) => {
+                let (a, b) = pair(values, below, n);
+                for (((end, a), &b), divisor) in ends.iter_mut().zip(a).zip(b).zip(&mut divisors[below..top]) {
+                    if !matches!(end, End::Live) {
+                        continue;
                     }
-                    quotients[below + l] = lin::div(a, b, lin::over(a.unit, b.unit)?)?;
-                    Some(Step::Go)
-                });
+                    match lin::ratio(*a, b) {
+                        Some(x) => (*a, *divisor) = (x, b),
+                        None => *end = End::Ask,
+                    }
+                }
                 quotient.pop();
-                *quotient.last_mut().expect("a quotient of two values") = true;
+                *quotient.last_mut().expect("a quotient of two values") = Place::Ratio;
+            }
+            Op::Div => {
+                let (a, b) = (&values[below..top], &values[top..top + n]);
+                for (((end, q), &a), &b) in ends.iter_mut().zip(&mut quotients[below..top]).zip(a).zip(b) {
+                    if !matches!(end, End::Live) {
+                        continue;
+                    }
+                    // a bare zero stays bare through a quotient: the evaluator's to do
+                    let quotient = if a.is_bare_zero() && a.w == 0 {
+                        None
+                    } else {
+                        lin::over(a.unit, b.unit).and_then(|unit| lin::div(a, b, unit))
+                    };
+                    match quotient {
+                        Some(x) => *q = x,
+                        None => *end = End::Ask,
+                    }
+                }
+                quotient.pop();
+                *quotient.last_mut().expect("a quotient of two values") = Place::Quotient;
             }
             Op::Growth => {
-                each(ends, |l| {
-                    let (now, before) = (values[below + l], values[top + l]);
-                    lin::same(&[now, before])?;
-                    // from zero or a loss the growth is not meaningful: a skip, the evaluator's
-                    if before.n <= 0 {
-                        return None;
+                let percent = Unit::Ratio(RatioStyle::Percent);
+                let (a, b) = (&values[below..top], &values[top..top + n]);
+                for (((end, q), &now), &before) in ends.iter_mut().zip(&mut quotients[below..top]).zip(a).zip(b) {
+                    if !matches!(end, End::Live) {
+                        continue;
                     }
-                    let percent = Unit::Ratio(RatioStyle::Percent);
-                    quotients[below + l] = lin::div(now, before, percent)?.less_one(percent)?;
-                    Some(Step::Go)
-                });
+                    // from zero or a loss the growth is not meaningful: a skip, the evaluator's
+                    let growth = lin::same(&[now, before])
+                        .filter(|_| before.n > 0)
+                        .and_then(|_| lin::div(now, before, percent)?.less_one(percent));
+                    match growth {
+                        Some(x) => *q = x,
+                        None => *end = End::Ask,
+                    }
+                }
                 quotient.pop();
-                *quotient.last_mut().expect("a growth of two values") = true;
+                *quotient.last_mut().expect("a growth of two values") = Place::Quotient;
             }
         }
     }
     all_ask(ends)
 }
 
+/// Each live lane's figure of a row at its own slot ([`Row::figure_at`]), or its gap (the read is
+/// the op at `op`): a loop of its own, small enough that the read is inlined into it.
+#[inline(never)]
+fn figures(row: &Row, op: usize, slots: &[Option<usize>], periods: &[Period], ends: &mut [End], out: &mut [Lin]) {
+    for ((end, v), (&slot, &period)) in ends.iter_mut().zip(out).zip(slots.iter().zip(periods)) {
+        if !matches!(end, End::Live) {
+            continue;
+        }
+        match slot.map_or(Some(None), |slot| row.figure_at(slot)) {
+            Some(Some((digits, scale, unit))) => match Lin::figure(digits, scale, unit) {
+                Some(x) => *v = x,
+                None => *end = End::Ask,
+            },
+            Some(None) => *end = End::Found(Err(Gap { op, shift: None, at: period })),
+            None => *end = End::Ask,
+        }
+    }
+}
+
 /// Every live lane cannot be told.
 fn all_ask(ends: &mut [End]) {
-    each(ends, |_| None);
+    for end in ends {
+        if matches!(end, End::Live) {
+            *end = End::Ask;
+        }
+    }
 }
 
 /// The value at a place of the stack in one lane (`at`), a plain value or a quotient.
 #[inline]
-fn side<'a>(values: &[Lin], quotients: &'a [Val], quotient: bool, at: usize) -> Side<'a> {
-    if quotient { Side::Quotient(&quotients[at]) } else { Side::Plain(values[at]) }
+fn side<'a>(values: &[Lin], quotients: &'a [Val], divisors: &[Lin], place: Place, at: usize) -> Side<'a> {
+    match place {
+        Place::Plain => Side::Plain(values[at]),
+        Place::Quotient => Side::Quotient(&quotients[at]),
+        Place::Ratio => Side::Ratio(Ratio { a: values[at], b: divisors[at] }),
+    }
 }

@@ -151,7 +151,8 @@ pub(super) fn same(values: &[Lin]) -> Option<Unit> {
 pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
     quotients_end(ops)?;
     ops.iter()
-        .map(|op| {
+        .enumerate()
+        .map(|(i, op)| {
             Some(match op {
                 Op::Fact(_) | Op::SumOf { .. } | Op::Reach(_) | Op::Scope(_) => LinOp::Same,
                 Op::Lit(v) => LinOp::Lit(Lin::of_val(v)?),
@@ -161,10 +162,58 @@ pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
                     let end = |v: &Option<Val>| v.as_ref().map(Lin::of_val).map(|l| l.ok_or(())).transpose().ok();
                     LinOp::Ends(end(&ends.0)?, end(&ends.1)?)
                 }
+                Op::Div if read_at_end(ops, i) => LinOp::Ratio,
                 Op::Div | Op::Growth => LinOp::Same,
             })
         })
         .collect()
+}
+
+/// How many values an op takes off the stack, and how many it puts on.
+fn arity(op: &Op) -> (usize, usize) {
+    match op {
+        Op::Fact(_) | Op::SumOf { .. } | Op::Lit(_) | Op::Part { .. } => (0, 1),
+        Op::Reach(_) | Op::Scope(_) => (0, 0),
+        Op::Neg | Op::Abs => (1, 1),
+        Op::Sum(negative) => (negative.len(), 1),
+        Op::Mul | Op::Div | Op::Growth | Op::Change => (2, 1),
+        Op::In(_) => (1, 0),
+        Op::Compare(links) => (links.len() + 1, 0),
+        Op::Approx(_) => (2, 0),
+    }
+}
+
+/// Whether the value the op at `i` puts on the stack is read by nothing but the kernel's last op,
+/// a comparison of two values or a `~=`.
+fn read_at_end(ops: &[Op], i: usize) -> bool {
+    let mut d = ops[..=i].iter().fold(0usize, |d, op| d.saturating_sub(arity(op).0) + arity(op).1);
+    let Some(place) = d.checked_sub(1) else { return false };
+    for (j, op) in ops.iter().enumerate().skip(i + 1) {
+        let (take, put) = arity(op);
+        if take > 0 && d.saturating_sub(take) <= place {
+            let compare = matches!(op, Op::Compare(links) if links.len() == 1) || matches!(op, Op::Approx(_));
+            return compare && j + 1 == ops.len();
+        }
+        d = d.saturating_sub(take) + put;
+    }
+    false
+}
+
+/// `a` as the numerator of a quotient `a / b` kept as its operands ([`super::mixed::Ratio`]),
+/// carrying the quotient's unit; `None` wherever [`div`] would answer `None` (and where it does
+/// answer, [`div`] of the two does too: `10^(ea - eb)` fits).
+#[inline]
+pub(super) fn ratio(a: Lin, b: Lin) -> Option<Lin> {
+    // a bare zero stays bare through a quotient: the evaluator's to do
+    if a.is_bare_zero() && a.w == 0 {
+        return None;
+    }
+    let unit = over(a.unit, b.unit)?;
+    let (b_lo, b_hi) = (i128::from(b.n) - i128::from(b.w), i128::from(b.n) + i128::from(b.w));
+    if b.n == 0 || (b_lo <= 0 && b_hi >= 0) || a.e.abs_diff(b.e) > 18 {
+        return None;
+    }
+    Some(Lin { unit, ..a })
 }
 
 /// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs`, to a `change` from
@@ -327,6 +376,9 @@ pub enum LinOp {
     Lit(Lin),
     /// A literal range's ends, in the fast form.
     Ends(Option<Lin>, Option<Lin>),
+    /// A quotient the comparison at the end alone reads, kept as its operands
+    /// ([`super::mixed::Ratio`]).
+    Ratio,
 }
 
 /// The two ends of a range.
@@ -380,7 +432,13 @@ pub(super) fn link(a: Lin, op: CmpOp, b: Lin) -> Option<Truth> {
 
 /// `a ~= b [within T]` ([`super::exec`]'s `approx`): `a.lo - b.hi <= tol` and `b.lo - a.hi <= tol`,
 /// that is `(|a - b| - wa - wb) · 10^e <= tol` on the points.
+#[inline]
 pub(super) fn approx(a: Lin, b: Lin, tol: Option<&Tol>) -> Option<bool> {
+    // the common case (an identity of figures of one unit and scale): the points' integers
+    if tol.is_none() && a.e == b.e && a.unit == b.unit && a.unit != Unit::None {
+        let (an, aw, bn, bw) = (i128::from(a.n), i128::from(a.w), i128::from(b.n), i128::from(b.w));
+        return Some((an - bn).abs() - aw - bw <= 0);
+    }
     let unit = same(&[a, b])?;
     let e = a.e.min(b.e);
     let ((an, aw), (bn, bw)) = (a.at(e)?, b.at(e)?);
@@ -402,9 +460,43 @@ pub(super) fn approx(a: Lin, b: Lin, tol: Option<&Tol>) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::super::exec;
     use super::*;
     use crate::num::{Currency, Scale};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        /// `~=` of two values, of one unit or not, at one exponent or not, exact or not, without
+        /// a tolerance: what the general path says, where both tell.
+        #[test]
+        fn an_approx_of_two_values_is_the_general_paths(
+            (a, b) in ((-2_000_000i64..2_000_000, 0u32..4), (-2_000_000i64..2_000_000, 0u32..4)),
+            (ua, ub) in (0usize..4, 0usize..4),
+            exact in (any::<bool>(), any::<bool>()),
+            near in any::<bool>(),
+        ) {
+            let usd = |scale| Unit::Money(Currency(*b"USD"), scale);
+            let units = [usd(Scale::Million), usd(Scale::Thousand), Unit::None, Unit::Ratio(RatioStyle::Percent)];
+            // half the time `b` is `a` moved in its last digits, where rounding decides
+            let b = if near { (a.0 + b.0 % 3, a.1) } else { b };
+            let (Some(mut x), Some(mut y)) = (Lin::figure(a.0, a.1, units[ua]), Lin::figure(b.0, b.1, units[ub])) else {
+                return Ok(());
+            };
+            if exact.0 {
+                x.w = 0;
+            }
+            if exact.1 {
+                y.w = 0;
+            }
+            let general = exec::approx(&[x.val().unwrap(), y.val().unwrap()], None);
+            if let Some(fast) = approx(x, y, None) {
+                prop_assert_eq!(Some(fast), general);
+            }
+        }
+    }
 
     #[test]
     fn a_quotient_of_one_unit_is_the_evaluators() {

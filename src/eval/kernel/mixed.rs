@@ -18,11 +18,13 @@ use super::exec;
 use super::frac::{Frac, Val};
 use super::lin::{self, Lin};
 
-/// One side of a comparison: a plain value or a quotient, as the general path's value.
+/// One side of a comparison: a plain value, a quotient as the general path's value, or a quotient
+/// not made ([`Ratio`]).
 #[derive(Clone, Copy)]
 pub enum Side<'a> {
     Plain(Lin),
     Quotient(&'a Val),
+    Ratio(Ratio),
 }
 
 impl Side<'_> {
@@ -31,27 +33,142 @@ impl Side<'_> {
         match self {
             Side::Plain(v) => v.val(),
             Side::Quotient(q) => Some(*q),
+            Side::Ratio(r) => r.val(),
         }
     }
 }
 
+/// A quotient `a / b` whose only reader is the comparison at the end, kept as its operands and not
+/// made: `a` carries the quotient's unit. Each end of the quotient is ordered against the plain
+/// side by one cross product of the operands' ends (chosen by their signs as [`lin::div`] does),
+/// with no fraction formed.
+#[derive(Clone, Copy)]
+pub struct Ratio {
+    pub a: Lin,
+    pub b: Lin,
+}
+
+/// A quotient's end as its operands' integers, `num / den · 10^k`, `den > 0`.
+type End = (i128, i128);
+
+impl Ratio {
+    /// The quotient as the general path's value ([`lin::div`]).
+    pub fn val(self) -> Option<Val> {
+        lin::div(self.a, self.b, self.a.unit)
+    }
+
+    /// The low end, point and high end, each as [`lin::div`] makes it, before `10^k`
+    /// ([`Ratio::k`]) is applied; `None` where the divisor's interval holds zero.
+    #[inline]
+    fn ends(self) -> Option<[End; 3]> {
+        let ((an, aw, _), (bn, bw, _)) = (self.a.parts(), self.b.parts());
+        let (an, aw, bn, bw) = (i128::from(an), i128::from(aw), i128::from(bn), i128::from(bw));
+        let (a_lo, a_hi, b_lo, b_hi) = (an - aw, an + aw, bn - bw, bn + bw);
+        if bn == 0 || (b_lo <= 0 && b_hi >= 0) {
+            return None;
+        }
+        let end = |n: i128, d: i128| if d < 0 { (-n, -d) } else { (n, d) };
+        let pt = end(an, bn);
+        if aw == 0 && bw == 0 {
+            return Some([pt, pt, pt]);
+        }
+        let (lo, hi) = if b_lo > 0 {
+            let lo = if a_lo >= 0 { end(a_lo, b_hi) } else { end(a_lo, b_lo) };
+            let hi = if a_hi >= 0 { end(a_hi, b_lo) } else { end(a_hi, b_hi) };
+            (lo, hi)
+        } else {
+            let lo = if a_hi >= 0 { end(a_hi, b_hi) } else { end(a_hi, b_lo) };
+            let hi = if a_lo >= 0 { end(a_lo, b_lo) } else { end(a_lo, b_hi) };
+            (lo, hi)
+        };
+        Some([lo, pt, hi])
+    }
+
+    /// The power of ten between the quotient's ends and a plain value's integers at exponent `e`.
+    #[inline]
+    fn cross(self, e: i32) -> Option<Cross> {
+        // the quotient is `num / den · 10^k`, `k = ea - eb`
+        let d = self.a.parts().2.checked_sub(self.b.parts().2)?.checked_sub(e)?;
+        Some(Cross { p: i128::from(lin::pow10(d.unsigned_abs())?), up: d >= 0 })
+    }
+
+    /// Whether the quotient is a single point: of two exact values, or of an exact zero.
+    #[inline]
+    fn is_exact(self) -> bool {
+        self.a.is_exact() && (self.b.is_exact() || self.a.parts().0 == 0)
+    }
+
+    /// How the quotient stands against a plain value of its unit, quotient first ([`standing`]).
+    fn standing(self, v: Lin) -> Option<Standing> {
+        if self.a.unit != v.unit || v.unit == Unit::None {
+            return None;
+        }
+        let (n, w, e) = v.parts();
+        let ([lo, pt, hi], c) = (self.ends()?, self.cross(e)?);
+        let points = scaled(pt, n, c)?;
+        let same_point = v.is_exact() && points.is_eq() && self.is_exact();
+        Some(Standing {
+            points,
+            low_high: scaled(lo, n.checked_add(w)?, c)?,
+            high_low: scaled(hi, n.checked_sub(w)?, c)?,
+            same_point,
+        })
+    }
+
+    /// `v ~= a / b within tol` either way round ([`near`]).
+    fn near(self, v: Lin, tol: Option<&Tol>) -> Option<bool> {
+        if self.a.unit != v.unit || v.unit == Unit::None {
+            return None;
+        }
+        let (lo, hi, e) = window(v, tol)?;
+        let ([q_lo, _, q_hi], c) = (self.ends()?, self.cross(e)?);
+        Some(scaled(q_hi, lo, c)?.is_ge() && scaled(q_lo, hi, c)?.is_le())
+    }
+}
+
+/// `10^|k - e|` (at most `10^18`), and whether it multiplies the quotient's end (`k >= e`) or the
+/// plain side: found once per compare.
+#[derive(Clone, Copy)]
+struct Cross {
+    p: i128,
+    up: bool,
+}
+
+/// The order of `num / den · 10^k` against `m · 10^e` (`den > 0`): `num · 10^(k - e)` against
+/// `m · den`, the power on whichever side it is positive; `None` past 128 bits.
+#[inline]
+fn scaled((num, den): End, m: i64, c: Cross) -> Option<Ordering> {
+    // `|num|, |den| <= 2^64` (an `i64` and its half-width) and `p < 2^60`: `num · p` fits, and
+    // `m · den` does where `|m| < 2^62`
+    if m.unsigned_abs() >= 1 << 62 {
+        return None;
+    }
+    let right = i128::from(m) * den;
+    Some(if c.up { (num * c.p).cmp(&right) } else { num.cmp(&right.checked_mul(c.p)?) })
+}
+
 /// `a op b` ([`super::exec`]'s `link`).
+#[inline]
 pub fn link(a: Side, op: CmpOp, b: Side) -> Option<Truth> {
     let native = match (a, b) {
         (Side::Plain(a), Side::Plain(b)) => lin::link(a, op, b),
         (Side::Quotient(q), Side::Plain(v)) => standing(q, v).map(|s| s.link(op)),
         (Side::Plain(v), Side::Quotient(q)) => standing(q, v).map(|s| flipped(s).link(op)),
-        (Side::Quotient(_), Side::Quotient(_)) => None,
+        (Side::Ratio(r), Side::Plain(v)) => r.standing(v).map(|s| s.link(op)),
+        (Side::Plain(v), Side::Ratio(r)) => r.standing(v).map(|s| flipped(s).link(op)),
+        _ => None,
     };
     native.or_else(|| exec::link(a.val()?, op, b.val()?))
 }
 
 /// `a ~= b [within T]` ([`super::exec`]'s `approx`).
+#[inline]
 pub fn approx(a: Side, b: Side, tol: Option<&Tol>) -> Option<bool> {
     let native = match (a, b) {
         (Side::Plain(a), Side::Plain(b)) => lin::approx(a, b, tol),
         (Side::Quotient(q), Side::Plain(v)) | (Side::Plain(v), Side::Quotient(q)) => near(v, q, tol),
-        (Side::Quotient(_), Side::Quotient(_)) => None,
+        (Side::Ratio(r), Side::Plain(v)) | (Side::Plain(v), Side::Ratio(r)) => r.near(v, tol),
+        _ => None,
     };
     native.or_else(|| exec::approx(&[a.val()?, b.val()?], tol))
 }
@@ -122,9 +239,18 @@ fn near(v: Lin, q: &Val, tol: Option<&Tol>) -> Option<bool> {
     if q.unit != v.unit || v.unit == Unit::None {
         return None;
     }
+    let (lo, hi, e) = window(v, tol)?;
+    let grid = grid(e)?;
+    Some(order(q.hi, lo, grid)?.is_ge() && order(q.lo, hi, grid)?.is_le())
+}
+
+/// `v`'s ends widened by a tolerance, `(lo, hi) · 10^e`, on the finer grid of the two; `None` where
+/// the general path decides (a tolerance in percent of the other side, or not a decimal).
+#[inline]
+fn window(v: Lin, tol: Option<&Tol>) -> Option<(i64, i64, i32)> {
     let (n, w, e) = v.parts();
-    let (lo, hi, e) = match tol {
-        None => (n.checked_sub(w)?, n.checked_add(w)?, e),
+    match tol {
+        None => Some((n.checked_sub(w)?, n.checked_add(w)?, e)),
         Some(t) => {
             if !matches!(t.unit, Unit::None | Unit::Ratio(RatioStyle::Percent)) {
                 units::common([v.unit, t.unit]).ok()?;
@@ -140,11 +266,9 @@ fn near(v: Lin, q: &Val, tol: Option<&Tol>) -> Option<bool> {
             let (n, w) = v.at(at)?;
             let t = tn.checked_mul(lin::pow10(u32::try_from(-(j as i32) - at).ok()?)?)?;
             let spread = w.checked_add(t)?;
-            (n.checked_sub(spread)?, n.checked_add(spread)?, at)
+            Some((n.checked_sub(spread)?, n.checked_add(spread)?, at))
         }
-    };
-    let grid = grid(e)?;
-    Some(order(q.hi, lo, grid)?.is_ge() && order(q.lo, hi, grid)?.is_le())
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +276,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::num::Scale;
 
     fn unit(i: u8) -> Unit {
         [Unit::Ratio(RatioStyle::Percent), Unit::Fraction, Unit::Ratio(RatioStyle::Pp)][usize::from(i % 3)]
@@ -174,6 +299,65 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        /// A quotient kept as its operands ([`Ratio`]) compares as the quotient [`lin::div`] makes
+        /// does on the general path, either way round, for `link` and `~=`; where the native
+        /// compare tells, it says what the general path says.
+        #[test]
+        fn a_ratio_against_a_plain_value_is_the_general_paths(
+            (a, b, v) in (figure(), figure(), figure()),
+            (ua, ub, uv) in (0usize..4, 0usize..4, 0usize..6),
+            exact in (any::<bool>(), any::<bool>(), any::<bool>()),
+            tol in tolerance(),
+            op in 0usize..6,
+        ) {
+            let usd = |scale| Unit::Money(crate::num::Currency(*b"USD"), scale);
+            let operand = [usd(Scale::Million), usd(Scale::Thousand), Unit::None, Unit::Shares(Scale::Million)];
+            let (Some(mut x), Some(mut y)) = (Lin::figure(a.0, a.1, operand[ua]), Lin::figure(b.0, b.1, operand[ub])) else {
+                return Ok(());
+            };
+            if exact.0 {
+                x.w = 0;
+            }
+            if exact.1 {
+                y.w = 0;
+            }
+            let Some(num) = lin::ratio(x, y) else {
+                // where the operands are not kept, the quotient is not made either, or its exponent is far
+                prop_assert!(lin::over(x.unit, y.unit).and_then(|u| lin::div(x, y, u)).is_none() || x.parts().2.abs_diff(y.parts().2) > 18 || (x.is_bare_zero() && x.w == 0));
+                return Ok(());
+            };
+            let r = Ratio { a: num, b: y };
+            // where the operands are kept, the quotient can be made, and it is the one division makes
+            let q = r.val();
+            prop_assert!(q.is_some());
+            prop_assert_eq!(q, lin::div(x, y, lin::over(x.unit, y.unit).unwrap()));
+            let q = q.unwrap();
+            let plain_units = [num.unit, num.unit, Unit::Ratio(RatioStyle::Percent), Unit::Fraction, Unit::PerShare(crate::num::Currency(*b"USD")), Unit::None];
+            let Some(mut v) = Lin::figure(v.0, v.1, plain_units[uv]) else { return Ok(()) };
+            if exact.2 {
+                v.w = 0;
+            }
+            let Some(plain) = v.val() else { return Ok(()) };
+            let op = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne][op];
+            prop_assert_eq!(link(Side::Ratio(r), op, Side::Plain(v)), exec::link(q, op, plain));
+            prop_assert_eq!(link(Side::Plain(v), op, Side::Ratio(r)), exec::link(plain, op, q));
+            if let (Some(native), Some(general)) = (r.standing(v), exec::link(q, op, plain)) {
+                prop_assert_eq!(native.link(op), general);
+            }
+            let tol = tol.map(|(n, s, u)| Tol {
+                value: (i128::from(n), 10i128.pow(s)),
+                unit: [Unit::Ratio(RatioStyle::Pp), Unit::None, Unit::Ratio(RatioStyle::Percent)][usize::from(u)],
+            });
+            for (x, y) in [(Side::Ratio(r), Side::Plain(v)), (Side::Plain(v), Side::Ratio(r))] {
+                // the general path may overflow where the integers do not: compared where it tells
+                let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
+                prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
+                if let Some(native) = r.near(v, tol.as_ref()) {
+                    prop_assert_eq!(native, general);
+                }
+            }
+        }
 
         /// Each native compare of a plain value and a quotient says what the general path says, where
         /// both tell; overflow and a tolerance in percent fall back to it.

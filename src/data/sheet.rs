@@ -629,14 +629,20 @@ impl SheetBuilder {
     pub fn append(&mut self, packed: PackedChunk) -> Spare {
         let PackedChunk { store: mut part, entities, metrics, .. } = packed;
         let entities: Vec<u32> = entities.iter().map(|name| self.entities.id(name)).collect();
-        let metrics: Vec<u32> = metrics.iter().map(|name| self.metrics.id(name)).collect();
+        // a chunk's column (`metric * 3 + scenario`) to the builder's, looked up with no division
+        let mut columns = Vec::with_capacity(metrics.len() * 3);
+        for name in &metrics {
+            let metric = self.metrics.id(name);
+            columns.extend([metric * 3, metric * 3 + 1, metric * 3 + 2]);
+        }
         let units: Vec<u32> = part.units.iter().map(|&unit| self.store.unit_id(unit)).collect();
         if let Some(source) = self.sources.last_mut() {
             source.facts += part.facts.len();
         }
         let store = &mut self.store;
         let at = store.facts.len() as u32;
-        let (big, ranges, approx) = (store.big.len() as u32, store.ranges.len() as u32, store.approx.len() as u32);
+        // by [`Kind`]: what a value's first word moves by (an index into a side table, after the builder's)
+        let moves = [0, store.big.len() as u32, store.ranges.len() as u32, store.approx.len() as u32];
         store.given.extend(part.given.iter().map(|&(index, days)| (index + at, days)));
         store.also.extend(part.also.iter().map(|&(index, days)| (index + at, days)));
         store.big.append(&mut part.big);
@@ -645,14 +651,9 @@ impl SheetBuilder {
         // copied on the stream's thread, beside the workers parsing the next batch
         let remap = |f: &Stored| Stored {
             entity: entities[f.entity as usize],
-            column: metrics[(f.column / 3) as usize] * 3 + f.column % 3,
+            column: columns[f.column as usize],
             unit: units[f.unit as usize],
-            value: match f.kind {
-                Kind::Small => f.value,
-                Kind::Big => [f.value[0] + big, 0],
-                Kind::Range => [f.value[0] + ranges, 0],
-                Kind::Approx => [f.value[0] + approx, 0],
-            },
+            value: [f.value[0] + moves[f.kind as usize], f.value[1]],
             ..*f
         };
         store.facts.extend(part.facts.iter().map(remap));
@@ -1090,8 +1091,13 @@ fn place(
             }
             Some(Column::Sparse(filled)) => {
                 // the first part fills the column's list, made for all its facts; the others' are joined to it
+                let capacity = filled.capacity();
                 views[0].push(Part::Sparse(std::mem::take(filled)));
-                views[1..].iter_mut().for_each(|view| view.push(Part::Sparse(Vec::new())));
+                // the others' made for their share of them, about (a list may still grow)
+                for (i, view) in views.iter_mut().enumerate().skip(1) {
+                    let share = cuts.get(i + 1).map_or(facts.len(), |&(at, _)| at) - cuts[i].0;
+                    view.push(Part::Sparse(Vec::with_capacity(capacity * share / facts.len())));
+                }
             }
             None => views.iter_mut().for_each(|view| view.push(Part::Off)),
         }
@@ -1147,12 +1153,16 @@ fn place_part(
     (n_slots, first_slot): (usize, usize),
 ) -> Vec<Repeat> {
     let mut repeats = Vec::new();
+    let base = first_slot + offset;
     for (index, f) in (from as u32..).zip(facts) {
-        let position = f.entity as usize * n_slots + f.slot as usize - first_slot;
+        // the position in the part's slots
+        let at = f.entity as usize * n_slots + f.slot as usize - base;
         match &mut view[f.column as usize] {
-            Part::Dense(slots) if slots[position - offset] == EMPTY => slots[position - offset] = index,
-            Part::Dense(slots) => repeats.push(Repeat { kept: slots[position - offset], other: index }),
-            Part::Sparse(filled) => filled.push((position as u64, index)),
+            Part::Dense(slots) => match slots[at] {
+                EMPTY => slots[at] = index,
+                kept => repeats.push(Repeat { kept, other: index }),
+            },
+            Part::Sparse(filled) => filled.push(((at + offset) as u64, index)),
             Part::Off => {}
         }
     }

@@ -1091,13 +1091,8 @@ fn place(
             }
             Some(Column::Sparse(filled)) => {
                 // the first part fills the column's list, made for all its facts; the others' are joined to it
-                let capacity = filled.capacity();
                 views[0].push(Part::Sparse(std::mem::take(filled)));
-                // the others' made for their share of them, about (a list may still grow)
-                for (i, view) in views.iter_mut().enumerate().skip(1) {
-                    let share = cuts.get(i + 1).map_or(facts.len(), |&(at, _)| at) - cuts[i].0;
-                    view.push(Part::Sparse(Vec::with_capacity(capacity * share / facts.len())));
-                }
+                views[1..].iter_mut().for_each(|view| view.push(Part::Sparse(Vec::new())));
             }
             None => views.iter_mut().for_each(|view| view.push(Part::Off)),
         }
@@ -1328,7 +1323,8 @@ impl Sheets {
         // duplicates, an undated actual folded under its latest vintage), the facts are described
         // again without them; vintages are described, each of them.
         let (named, measured) = (entities.len(), metrics.len());
-        let parts = if store.facts.len() > PIECE { 2 * crate::workers::threads() } else { 1 };
+        // a part a worker: the other parts' sparse lists are held beside the columns' until joined
+        let parts = if store.facts.len() > PIECE { crate::workers::threads() } else { 1 };
         let (repeats, (described, unit_facts)) = beside(
             store.facts.len(),
             || place(&store.facts, &mut columns, (n_slots, first_slot), order.ordered, parts),

@@ -629,14 +629,20 @@ impl SheetBuilder {
     pub fn append(&mut self, packed: PackedChunk) -> Spare {
         let PackedChunk { store: mut part, entities, metrics, .. } = packed;
         let entities: Vec<u32> = entities.iter().map(|name| self.entities.id(name)).collect();
-        let metrics: Vec<u32> = metrics.iter().map(|name| self.metrics.id(name)).collect();
+        // a chunk's column (`metric * 3 + scenario`) to the builder's, looked up with no division
+        let mut columns = Vec::with_capacity(metrics.len() * 3);
+        for name in &metrics {
+            let metric = self.metrics.id(name);
+            columns.extend([metric * 3, metric * 3 + 1, metric * 3 + 2]);
+        }
         let units: Vec<u32> = part.units.iter().map(|&unit| self.store.unit_id(unit)).collect();
         if let Some(source) = self.sources.last_mut() {
             source.facts += part.facts.len();
         }
         let store = &mut self.store;
         let at = store.facts.len() as u32;
-        let (big, ranges, approx) = (store.big.len() as u32, store.ranges.len() as u32, store.approx.len() as u32);
+        // by [`Kind`]: what a value's first word moves by (an index into a side table, after the builder's)
+        let moves = [0, store.big.len() as u32, store.ranges.len() as u32, store.approx.len() as u32];
         store.given.extend(part.given.iter().map(|&(index, days)| (index + at, days)));
         store.also.extend(part.also.iter().map(|&(index, days)| (index + at, days)));
         store.big.append(&mut part.big);
@@ -645,14 +651,9 @@ impl SheetBuilder {
         // copied on the stream's thread, beside the workers parsing the next batch
         let remap = |f: &Stored| Stored {
             entity: entities[f.entity as usize],
-            column: metrics[(f.column / 3) as usize] * 3 + f.column % 3,
+            column: columns[f.column as usize],
             unit: units[f.unit as usize],
-            value: match f.kind {
-                Kind::Small => f.value,
-                Kind::Big => [f.value[0] + big, 0],
-                Kind::Range => [f.value[0] + ranges, 0],
-                Kind::Approx => [f.value[0] + approx, 0],
-            },
+            value: [f.value[0] + moves[f.kind as usize], f.value[1]],
             ..*f
         };
         store.facts.extend(part.facts.iter().map(remap));
@@ -799,7 +800,7 @@ const EMPTY: u32 = u32::MAX;
 /// slots hold a fact, else a sorted list of the filled positions. Memory so follows the number of
 /// facts, never entities × metrics × periods: a file of a thousand entities, each with a metric of
 /// its own, spans a million columns' slots but stores a thousand facts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
     Dense(Vec<u32>),
     Sparse(Vec<(u64, u32)>),
@@ -848,6 +849,7 @@ impl Column {
 }
 
 /// A second value for a key already placed: the index of the one kept and of the other.
+#[derive(Debug, PartialEq, Eq)]
 struct Repeat {
     kept: u32,
     other: u32,
@@ -940,6 +942,33 @@ impl Usage {
     }
 }
 
+/// Whether facts come in entity order, found by pieces ([`by_pieces`]): the first and last entity of
+/// the facts seen, and whether their entities never went down.
+#[derive(Debug, Clone, Copy)]
+struct Order {
+    ends: Option<(u32, u32)>,
+    ordered: bool,
+}
+
+impl Default for Order {
+    fn default() -> Order {
+        Order { ends: None, ordered: true }
+    }
+}
+
+impl Order {
+    /// The order of these facts and then `next`'s.
+    fn then(self, next: Order) -> Order {
+        match (self.ends, next.ends) {
+            (None, _) => next,
+            (_, None) => self,
+            (Some((first, last)), Some((next_first, next_last))) => {
+                Order { ends: Some((first, next_last)), ordered: self.ordered && next.ordered && last <= next_first }
+            }
+        }
+    }
+}
+
 /// Whether a column (`metric * 3 + scenario`) holds actuals.
 fn is_actual(column: u32) -> bool {
     column % 3 == Scenario::Actual as u32
@@ -1006,21 +1035,134 @@ fn beside<A: Send, B: Send>(facts: usize, first: impl FnOnce() -> A, second: imp
     (done, other.expect("a scope waits for its tasks"))
 }
 
+/// Where a pass of [`place`] is cut: each part's first fact index and first entity (the first part's
+/// is 0). Facts that come in entity order (`ordered`) and are more than a [`PIECE`] are cut into
+/// `parts` at entity changes, so that each part fills the positions of its own entities; others are one part.
+fn cuts(facts: &[Stored], ordered: bool, parts: usize) -> Vec<(usize, u32)> {
+    let mut cuts = vec![(0, 0)];
+    if !ordered || facts.len() <= PIECE {
+        return cuts;
+    }
+    for part in 1..parts {
+        let from = (facts.len() * part / parts).max(cuts[cuts.len() - 1].0 + 1);
+        // the first fact from there on of another entity than the one before it
+        let Some(at) = (from..facts.len()).find(|&i| facts[i].entity != facts[i - 1].entity) else { break };
+        cuts.push((at, facts[at].entity));
+    }
+    cuts
+}
+
+/// A column as one part of [`place`] fills it: the slots of the part's entities, or the part's own
+/// list of filled positions.
+enum Part<'a> {
+    Dense(&'a mut [u32]),
+    Sparse(Vec<(u64, u32)>),
+    Off,
+}
+
+/// What a part of [`place`] gives: its repeats, and its sparse lists by column (empty for the others).
+type Placed = (Vec<Repeat>, Vec<Vec<(u64, u32)>>);
+
 /// Places each fact in its column, in the order they came (the first to come at a position stays);
-/// returns the repeats (a fact at a position already filled), by `other`.
-fn place(facts: &[Stored], columns: &mut [Option<Column>], n_slots: usize, first_slot: usize) -> Vec<Repeat> {
-    let mut repeats = Vec::new();
-    for (index, f) in facts.iter().enumerate() {
-        let position = f.entity as usize * n_slots + f.slot as usize - first_slot;
-        match columns[f.column as usize].as_mut() {
-            Some(Column::Dense(slots)) if slots[position] == EMPTY => slots[position] = index as u32,
-            Some(Column::Dense(slots)) => repeats.push(Repeat { kept: slots[position], other: index as u32 }),
-            Some(Column::Sparse(filled)) => filled.push((position as u64, index as u32)),
-            None => {}
+/// returns the repeats (a fact at a position already filled), by `other`. Facts in entity order are
+/// placed by parts over the workers ([`cuts`]): a part's entities, and so its positions, are its
+/// own, each part writes its own sub-slices of the dense columns, and the sparse lists are joined in
+/// part order, which is position order, so the columns and repeats are those of one pass.
+fn place(
+    facts: &[Stored],
+    columns: &mut [Option<Column>],
+    (n_slots, first_slot): (usize, usize),
+    ordered: bool,
+    parts: usize,
+) -> Vec<Repeat> {
+    let cuts = cuts(facts, ordered, parts);
+    let bounds: Vec<usize> = cuts[1..].iter().map(|&(_, entity)| entity as usize * n_slots).collect();
+    let mut views: Vec<Vec<Part>> = cuts.iter().map(|_| Vec::with_capacity(columns.len())).collect();
+    for column in columns.iter_mut() {
+        match column {
+            Some(Column::Dense(slots)) => {
+                let (mut rest, mut at): (&mut [u32], usize) = (slots, 0);
+                for (view, &bound) in views.iter_mut().zip(&bounds) {
+                    let (head, tail) = std::mem::take(&mut rest).split_at_mut(bound - at);
+                    view.push(Part::Dense(head));
+                    (rest, at) = (tail, bound);
+                }
+                views[cuts.len() - 1].push(Part::Dense(rest));
+            }
+            Some(Column::Sparse(filled)) => {
+                // the first part fills the column's list, made for all its facts; the others' are joined to it
+                views[0].push(Part::Sparse(std::mem::take(filled)));
+                views[1..].iter_mut().for_each(|view| view.push(Part::Sparse(Vec::new())));
+            }
+            None => views.iter_mut().for_each(|view| view.push(Part::Off)),
         }
     }
-    for column in columns.iter_mut().flatten() {
-        if let Column::Sparse(filled) = column {
+    let tasks: Vec<(usize, usize, Vec<Part>)> = views
+        .into_iter()
+        .enumerate()
+        .map(|(i, view)| (cuts[i].0, cuts.get(i + 1).map_or(facts.len(), |&(at, _)| at), view))
+        .collect();
+    let (n_tasks, bounds) = (tasks.len(), &bounds);
+    let place = |(i, (from, to, mut view)): (usize, (usize, usize, Vec<Part>))| {
+        let offset = if i == 0 { 0 } else { bounds[i - 1] };
+        let repeats = place_part(&facts[from..to], from, offset, &mut view, (n_slots, first_slot));
+        let lists: Vec<Vec<(u64, u32)>> = view
+            .into_iter()
+            .map(|part| match part {
+                Part::Sparse(filled) => filled,
+                Part::Dense(_) | Part::Off => Vec::new(),
+            })
+            .collect();
+        (repeats, lists)
+    };
+    let placed: Vec<Placed> = match n_tasks {
+        1 => tasks.into_iter().enumerate().map(place).collect(),
+        _ => {
+            use rayon::prelude::*;
+            crate::workers::pool().install(|| tasks.into_par_iter().enumerate().map(place).collect())
+        }
+    };
+    let mut repeats = Vec::new();
+    for (part, lists) in placed {
+        // each part's repeats are in order, and its indexes follow the part's before
+        repeats.extend(part);
+        for (column, list) in columns.iter_mut().zip(lists) {
+            if let Some(Column::Sparse(filled)) = column {
+                match filled.is_empty() {
+                    true => *filled = list,
+                    false => filled.extend_from_slice(&list),
+                }
+            }
+        }
+    }
+    repeats
+}
+
+/// One part of [`place`]: `facts` from index `from` on, in `view`, whose dense slots start at
+/// position `offset`; sorts the part's sparse lists. Returns the part's repeats, by `other`.
+fn place_part(
+    facts: &[Stored],
+    from: usize,
+    offset: usize,
+    view: &mut [Part],
+    (n_slots, first_slot): (usize, usize),
+) -> Vec<Repeat> {
+    let mut repeats = Vec::new();
+    let base = first_slot + offset;
+    for (index, f) in (from as u32..).zip(facts) {
+        // the position in the part's slots
+        let at = f.entity as usize * n_slots + f.slot as usize - base;
+        match &mut view[f.column as usize] {
+            Part::Dense(slots) => match slots[at] {
+                EMPTY => slots[at] = index,
+                kept => repeats.push(Repeat { kept, other: index }),
+            },
+            Part::Sparse(filled) => filled.push(((at + offset) as u64, index)),
+            Part::Off => {}
+        }
+    }
+    for part in view.iter_mut() {
+        if let Part::Sparse(filled) = part {
             // The pairs are distinct and came in the order of their indexes: sorted whole, the first to
             // come at a position stays first, as a stable sort by position leaves it (with no scratch).
             filled.sort_unstable();
@@ -1051,20 +1193,28 @@ struct Described {
 
 impl Described {
     /// Gathers what the facts say, all but those `repeated` (the repeats left once vintages are
-    /// split off: each vintage of a key counts).
-    fn gather(store: &Store, n_entities: usize, n_metrics: usize, repeated: &FxHashSet<u32>) -> Described {
+    /// split off: each vintage of a key counts). Where none is left out, also per metric the first
+    /// fact of each unit it is written in, what [`first_units`] finds, in the same pass (else empty).
+    fn gather(
+        store: &Store,
+        n_entities: usize,
+        n_metrics: usize,
+        repeated: &FxHashSet<u32>,
+    ) -> (Described, Vec<Vec<(Unit, u32)>>) {
         let mut slots: Vec<Vec<u16>> = vec![Vec::new(); n_entities];
-        let mut units: Vec<Vec<u32>> = vec![Vec::new(); n_metrics];
+        let mut firsts: Vec<Vec<(Unit, u32)>> = vec![Vec::new(); n_metrics];
         let mut shapes = vec![Shape::default(); n_metrics * 3];
         let mut seen_units = Pairs::new(n_metrics, store.units.len());
-        let placed = |(i, _): &(usize, &Stored)| repeated.is_empty() || !repeated.contains(&(*i as u32));
-        for (_, f) in store.facts.iter().enumerate().filter(placed) {
+        for (index, f) in (0u32..).zip(&store.facts) {
+            if !repeated.is_empty() && repeated.contains(&index) {
+                continue;
+            }
             let seen = &mut slots[f.entity as usize];
             if seen.last() != Some(&f.slot) {
                 seen.push(f.slot);
             }
             if seen_units.insert(f.column / 3, f.unit) {
-                units[(f.column / 3) as usize].push(f.unit);
+                firsts[(f.column / 3) as usize].push((store.units[f.unit as usize], index));
             }
             let shape = &mut shapes[f.column as usize];
             match f.kind {
@@ -1080,15 +1230,19 @@ impl Described {
                 seen.into_iter().map(|s| Period::from_slot(s as usize)).collect()
             })
             .collect();
-        let metric_units =
-            units.into_iter().map(|ids| ids.into_iter().map(|u| store.units[u as usize]).collect()).collect();
-        Described { entity_periods, metric_units, shapes }
+        let metric_units = firsts.iter().map(|units| units.iter().map(|&(unit, _)| unit).collect()).collect();
+        if !repeated.is_empty() {
+            firsts.iter_mut().for_each(Vec::clear);
+        }
+        (Described { entity_periods, metric_units, shapes }, firsts)
     }
 }
 
 /// Per metric, the first fact of each unit it is written in. Every fact's unit, a conflicting second
 /// value's too: a metric measures one thing in every source (an EPS in `USD` in one file and
-/// `USD/share` in another is a data error, not a conflict).
+/// `USD/share` in another is a data error, not a conflict). [`Described::gather`] finds it in its
+/// pass; this is the test's oracle.
+#[cfg(test)]
 fn first_units(store: &Store, n_metrics: usize) -> Vec<Vec<(Unit, u32)>> {
     let mut firsts = vec![Vec::new(); n_metrics];
     let mut seen = Pairs::new(n_metrics, store.units.len());
@@ -1140,19 +1294,25 @@ impl Sheets {
             false => (first_slot as usize, (last_slot - first_slot) as usize + 1),
         };
         let n_columns = metrics.len() * 3;
-        let counts = by_pieces(
+        let (counts, order) = by_pieces(
             &mut store.facts,
-            || vec![0usize; n_columns],
-            |counts, facts| {
+            || (vec![0usize; n_columns], Order::default()),
+            |(counts, order), facts| {
+                let mut piece = Order { ends: None, ordered: true };
+                let mut last = facts.first().map_or(0, |f| entity_place[f.entity as usize]);
                 for f in facts.iter_mut() {
                     f.entity = entity_place[f.entity as usize];
                     f.column = metric_place[(f.column / 3) as usize] * 3 + f.column % 3;
                     counts[f.column as usize] += 1;
+                    piece.ordered &= last <= f.entity;
+                    last = f.entity;
                 }
+                piece.ends = facts.first().map(|f| (f.entity, last));
+                *order = order.then(piece);
             },
-            |mut a, b| {
+            |(mut a, first), (b, second)| {
                 a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
-                a
+                (a, first.then(second))
             },
         );
         let size = entities.len() * n_slots;
@@ -1163,17 +1323,19 @@ impl Sheets {
         // duplicates, an undated actual folded under its latest vintage), the facts are described
         // again without them; vintages are described, each of them.
         let (named, measured) = (entities.len(), metrics.len());
+        // a part a worker: the other parts' sparse lists are held beside the columns' until joined
+        let parts = if store.facts.len() > PIECE { crate::workers::threads() } else { 1 };
         let (repeats, (described, unit_facts)) = beside(
             store.facts.len(),
-            || place(&store.facts, &mut columns, n_slots, first_slot),
-            || (Described::gather(&store, named, measured, &FxHashSet::default()), first_units(&store, measured)),
+            || place(&store.facts, &mut columns, (n_slots, first_slot), order.ordered, parts),
+            || Described::gather(&store, named, measured, &FxHashSet::default()),
         );
         let (repeats, vintages) = split_vintages(&store, repeats);
         let described = match repeats.is_empty() {
             true => described,
             false => {
                 let repeated: FxHashSet<u32> = repeats.iter().map(|r| r.other).collect();
-                Described::gather(&store, named, measured, &repeated)
+                Described::gather(&store, named, measured, &repeated).0
             }
         };
         let metric_ids = metrics.iter().enumerate().map(|(i, m)| (m.clone(), i as MetricId)).collect();
@@ -1502,6 +1664,105 @@ mod tests {
         let counts = by_pieces(&mut facts, || vec![0; 60], count, add);
         assert_eq!(counts.iter().sum::<usize>(), facts.len());
         assert_eq!(counts[0], facts.iter().filter(|f| f.column == 0).count());
+    }
+
+    fn stored(entity: u32, column: u32, slot: u16, unit: u32) -> Stored {
+        Stored { value: [0, 0], entity, column, file: 0, start: 0, end: 0, unit, slot, scale: 0, kind: Kind::Small }
+    }
+
+    #[test]
+    fn facts_placed_by_parts_are_placed_as_in_one_pass() {
+        // Entities in order, 40 slots each: column 0 dense, column 4 sparse (its facts of an entity come
+        // last, in reverse slot order), column 5 sparse with an entity of its own that has no other
+        // fact, and repeats in each (a dense one, a sparse one, a sparse one of a position filled later).
+        let (n_entities, n_slots) = (9_001u32, 40u16);
+        let mut facts = Vec::new();
+        for entity in 0..n_entities {
+            for slot in 0..n_slots {
+                facts.push(stored(entity, 0, slot, 0));
+                if (entity * 40 + u32::from(slot)) % 997 == 0 {
+                    facts.push(stored(entity, 0, slot, 0));
+                    facts.push(stored(entity, 4, slot, 0));
+                }
+            }
+            for slot in (0..n_slots).rev().filter(|s| s % 16 == 5) {
+                facts.push(stored(entity, 4, slot, 0));
+            }
+            if entity % 1_000 == 999 {
+                facts.push(stored(entity, 5, 7, 0));
+                facts.push(stored(entity, 5, 7, 0));
+            }
+        }
+        let columns = || -> Vec<Option<Column>> {
+            let mut counts = [0usize; 6];
+            facts.iter().for_each(|f| counts[f.column as usize] += 1);
+            let size = n_entities as usize * usize::from(n_slots);
+            counts.iter().map(|&count| (count > 0).then(|| Column::new(size, count))).collect()
+        };
+        let mut alone = columns();
+        assert!(matches!(alone[0], Some(Column::Dense(_))) && matches!(alone[4], Some(Column::Sparse(_))));
+        let repeats = place(&facts, &mut alone, (usize::from(n_slots), 0), false, 4);
+        assert!(repeats.len() > 360 && repeats.windows(2).all(|r| r[0].other < r[1].other));
+        for parts in [2, 3, 4, 7] {
+            let cut = cuts(&facts, true, parts);
+            assert_eq!(cut.len(), parts);
+            assert!(cut.windows(2).all(|c| c[0].0 < c[1].0 && c[0].1 < c[1].1));
+            let mut shared = columns();
+            assert_eq!(place(&facts, &mut shared, (usize::from(n_slots), 0), true, parts), repeats);
+            assert_eq!(shared, alone);
+        }
+    }
+
+    #[test]
+    fn entity_order_is_found_by_pieces() {
+        let mut facts: Vec<Stored> = (0..PIECE as u32 * 3).map(|i| stored(i / 100, 0, 0, 0)).collect();
+        let find = |facts: &mut [Stored]| {
+            by_pieces(
+                facts,
+                Order::default,
+                |order, piece| {
+                    let mut found = Order { ends: piece.first().map(|f| (f.entity, f.entity)), ordered: true };
+                    for f in piece.iter() {
+                        found.ordered &= found.ends.is_some_and(|(_, last)| last <= f.entity);
+                        found.ends = found.ends.map(|(first, _)| (first, f.entity));
+                    }
+                    *order = order.then(found);
+                },
+                Order::then,
+            )
+        };
+        assert!(find(&mut facts).ordered);
+        // a step down where two pieces meet, and one inside a piece
+        facts[PIECE].entity = 0;
+        assert!(!find(&mut facts).ordered);
+        facts[PIECE].entity = (PIECE / 100) as u32;
+        facts[PIECE + 5].entity = 1;
+        assert!(!find(&mut facts).ordered);
+        assert!(Order::default().then(Order::default()).ordered);
+    }
+
+    #[test]
+    fn the_first_fact_of_each_unit_is_found_in_the_pass_that_describes() {
+        let mut store = Store::default();
+        let units = ["USD m", "EUR m", "%", "USD/share"].map(|u| Unit::parse(u).unwrap());
+        for &unit in &units {
+            store.unit_id(unit);
+        }
+        store.facts =
+            (0..5_000u32).map(|i| stored(i % 7, i % 5 * 3 + i % 2, (i % 11) as u16, i * i % 13 % 4)).collect();
+        let (described, firsts) = Described::gather(&store, 7, 5, &FxHashSet::default());
+        assert_eq!(firsts, first_units(&store, 5));
+        assert!(firsts.iter().all(|f| f.len() == 4));
+        let units_of = |firsts: &[Vec<(Unit, u32)>]| -> Vec<BTreeSet<Unit>> {
+            firsts.iter().map(|f| f.iter().map(|&(u, _)| u).collect()).collect()
+        };
+        assert_eq!(described.metric_units, units_of(&firsts));
+        // left out, the repeats' units and periods are not described, and no firsts are given
+        let repeated: FxHashSet<u32> = (0..5_000).filter(|i| i % 5 == 0 || i % 11 == 3).collect();
+        let (without, none) = Described::gather(&store, 7, 5, &repeated);
+        assert!(none.iter().all(Vec::is_empty));
+        assert!(without.metric_units[0].is_empty());
+        assert!(without.entity_periods.iter().all(|p| p.len() == 10));
     }
 
     #[test]

@@ -151,17 +151,23 @@ thread_local! {
 /// Writes bytes that a report's writer made and escaped itself (a check's JSON object, a CSV row):
 /// every hostile character in their text already an escape, as the guard would write it
 /// ([`guard_json`]). A [`JsonGuard`] on the way passes them on without a scan of every byte; a
-/// debug build asserts that the guard would leave them as they are.
-pub fn write_own(out: &mut dyn std::io::Write, bytes: &[u8]) -> std::io::Result<()> {
+/// debug build asserts that the guard would leave them as they are. Only this crate's writers may
+/// say so; the mark is taken off however the write ends, a panic too.
+pub(crate) fn write_own(out: &mut dyn std::io::Write, bytes: &[u8]) -> std::io::Result<()> {
+    struct Marked;
+    impl Drop for Marked {
+        fn drop(&mut self) {
+            OWN.set(false);
+        }
+    }
     OWN.set(true);
-    let written = out.write_all(bytes);
-    OWN.set(false);
-    written
+    let _marked = Marked;
+    out.write_all(bytes)
 }
 
 /// A writer whose every write is [`write_own`]: what a report's rows, made by the report's own
 /// writers, are written through.
-pub struct Own<'o>(pub &'o mut dyn std::io::Write);
+pub(crate) struct Own<'o>(pub &'o mut dyn std::io::Write);
 
 impl std::io::Write for Own<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -231,6 +237,33 @@ impl<W: std::io::Write> std::io::Write for JsonGuard<W> {
 #[cfg(test)]
 mod tests {
     use super::{escape_controls, excerpt, guard_json, guard_text};
+
+    /// Bytes written after a writer's own are scanned again, however the own write ended: the
+    /// mark that lets them pass unscanned is taken off on an error and on a panic.
+    #[test]
+    fn the_mark_of_a_writers_own_bytes_ends_with_its_write() {
+        struct Failing(bool);
+        impl std::io::Write for Failing {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                assert!(super::OWN.get(), "marked while written");
+                if self.0 {
+                    panic!("a writer that panics");
+                }
+                Err(std::io::Error::other("a writer that fails"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        assert!(super::write_own(&mut Failing(false), b"{}").is_err());
+        assert!(!super::OWN.get(), "after an error");
+        let panicked = std::panic::catch_unwind(|| super::write_own(&mut Failing(true), b"{}"));
+        assert!(panicked.is_err());
+        assert!(!super::OWN.get(), "after a panic");
+        let mut guard = super::JsonGuard::new(Vec::new());
+        std::io::Write::write_all(&mut guard, "\u{202e}".as_bytes()).unwrap();
+        assert_eq!(guard.inner, b"\\u202e", "bytes not marked are guarded");
+    }
 
     #[test]
     fn plain_ascii_is_printable_ascii_and_layout_alone() {

@@ -335,9 +335,12 @@ fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mu
     // kept come in the same order as before.
     let mut rest: Vec<(usize, usize, Verdict)> = Vec::new();
     stack.place(sheets, data);
+    // [`admitted`] with what depends on the entity alone asked once: every rule here admits the
+    // entity (`every`'s filter), and its year end is the entity's
+    let (year_end, narrowed) = (sheets.year_end(entity), &filter.periods);
     for (j, &(i, rule)) in every.iter().enumerate() {
         let r = &program.rules[rule];
-        let wanted = |period| admitted(sheets, r, &filter.periods, entity, period);
+        let wanted = |period| r.at.admits(period, year_end) && (narrowed.is_empty() || narrowed.contains(&period));
         match kernels.of(rule) {
             Some(k) => {
                 let passed = k.run_each(&here.inputs, data, wanted, |p, verdict| rest.push((p, j, verdict)), stack);

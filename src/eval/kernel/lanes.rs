@@ -375,11 +375,12 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                     // a quotient not made against a plain value: their slices zipped
                     let ratio_first = last[0] == Place::Ratio;
                     let (r, v) = if ratio_first { (below, top) } else { (top, below) };
+                    // the tolerance's power of ten, once for all the lanes
+                    let window = mixed::Window::of(tol);
                     let lanes = ends.iter_mut().zip(&values[r..r + n]).zip(&divisors[r..r + n]).zip(&values[v..v + n]);
                     for (((end, &a), &b), &v) in lanes {
                         if matches!(end, End::Live) {
-                            let (r, v) = (Side::Ratio(Ratio { a, b }), Side::Plain(v));
-                            let holds = if ratio_first { mixed::approx(r, v, tol) } else { mixed::approx(v, r, tol) };
+                            let holds = mixed::approx_ratio(Ratio { a, b }, v, ratio_first, tol, window);
                             stop(end, holds.map(|holds| Ok(Truth::decided(holds))));
                         }
                     }

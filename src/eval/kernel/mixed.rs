@@ -116,7 +116,7 @@ impl Ratio {
     }
 
     /// `v ~= a / b within tol` either way round ([`near`]).
-    fn near(self, v: Lin, tol: Option<&Tol>) -> Option<bool> {
+    fn near(self, v: Lin, tol: Window) -> Option<bool> {
         if self.a.unit != v.unit || v.unit == Unit::None {
             return None;
         }
@@ -166,11 +166,49 @@ pub fn link(a: Side, op: CmpOp, b: Side) -> Option<Truth> {
 pub fn approx(a: Side, b: Side, tol: Option<&Tol>) -> Option<bool> {
     let native = match (a, b) {
         (Side::Plain(a), Side::Plain(b)) => lin::approx(a, b, tol),
-        (Side::Quotient(q), Side::Plain(v)) | (Side::Plain(v), Side::Quotient(q)) => near(v, q, tol),
-        (Side::Ratio(r), Side::Plain(v)) | (Side::Plain(v), Side::Ratio(r)) => r.near(v, tol),
+        (Side::Quotient(q), Side::Plain(v)) | (Side::Plain(v), Side::Quotient(q)) => near(v, q, Window::of(tol)),
+        (Side::Ratio(r), Side::Plain(v)) | (Side::Plain(v), Side::Ratio(r)) => r.near(v, Window::of(tol)),
         _ => None,
     };
     native.or_else(|| exec::approx(&[a.val()?, b.val()?], tol))
+}
+
+/// `r ~= v` (`ratio_first`) or `v ~= r` within `tol`, as [`approx`] answers it, with the
+/// tolerance's [`Window`] found once per op by the caller, not per lane.
+#[inline]
+pub fn approx_ratio(r: Ratio, v: Lin, ratio_first: bool, tol: Option<&Tol>, window: Window) -> Option<bool> {
+    r.near(v, window).or_else(|| {
+        let (r, v) = (r.val()?, v.val()?);
+        exec::approx(&if ratio_first { [r, v] } else { [v, r] }, tol)
+    })
+}
+
+/// A `~=`'s tolerance as [`window`] reads it, found once per op: it depends only on the rule.
+#[derive(Clone, Copy)]
+pub enum Window {
+    /// No tolerance.
+    Exact,
+    /// A decimal tolerance `tn / 10^j` in `unit` (not percent).
+    Decimal { tn: i64, j: u32, unit: Unit },
+    /// Where the general path decides: a tolerance in percent of the other side, or not a decimal
+    /// of 64 bits.
+    General,
+}
+
+impl Window {
+    pub fn of(tol: Option<&Tol>) -> Window {
+        let Some(t) = tol else { return Window::Exact };
+        // a tolerance in percent of the other side: the general path's
+        if t.unit == Unit::Ratio(RatioStyle::Percent) {
+            return Window::General;
+        }
+        let Some(tn) = t.value.0.checked_abs().and_then(|n| i64::try_from(n).ok()) else { return Window::General };
+        // `td = 10^j`
+        match (0..19u32).find(|&j| lin::pow10(j).is_some_and(|p| i128::from(p) == t.value.1)) {
+            Some(j) => Window::Decimal { tn, j, unit: t.unit },
+            None => Window::General,
+        }
+    }
 }
 
 /// `10^e` as the side of a cross product it multiplies: the quotient's numerator by `10^-e`
@@ -235,7 +273,7 @@ fn flipped(s: Standing) -> Standing {
 
 /// `v ~= q within tol` either way round (both ends within the tolerance: `v.lo - tol <= q.hi` and
 /// `q.lo <= v.hi + tol`), the tolerance in `v`'s integers; `None` where the general path decides.
-fn near(v: Lin, q: &Val, tol: Option<&Tol>) -> Option<bool> {
+fn near(v: Lin, q: &Val, tol: Window) -> Option<bool> {
     if q.unit != v.unit || v.unit == Unit::None {
         return None;
     }
@@ -245,23 +283,20 @@ fn near(v: Lin, q: &Val, tol: Option<&Tol>) -> Option<bool> {
 }
 
 /// `v`'s ends widened by a tolerance, `(lo, hi) · 10^e`, on the finer grid of the two; `None` where
-/// the general path decides (a tolerance in percent of the other side, or not a decimal).
+/// the general path decides (a tolerance in percent of the other side, or not a decimal, or of a
+/// unit `v`'s does not meet).
 #[inline]
-fn window(v: Lin, tol: Option<&Tol>) -> Option<(i64, i64, i32)> {
+fn window(v: Lin, tol: Window) -> Option<(i64, i64, i32)> {
     let (n, w, e) = v.parts();
     match tol {
-        None => Some((n.checked_sub(w)?, n.checked_add(w)?, e)),
-        Some(t) => {
-            if !matches!(t.unit, Unit::None | Unit::Ratio(RatioStyle::Percent)) {
-                units::common([v.unit, t.unit]).ok()?;
+        Window::Exact => Some((n.checked_sub(w)?, n.checked_add(w)?, e)),
+        Window::General => None,
+        Window::Decimal { tn, j, unit } => {
+            // one unit always meets itself
+            if unit != v.unit && unit != Unit::None {
+                units::common([v.unit, unit]).ok()?;
             }
-            // a tolerance in percent of the other side: the general path's
-            if t.unit == Unit::Ratio(RatioStyle::Percent) {
-                return None;
-            }
-            let (tn, td) = (i64::try_from(t.value.0.checked_abs()?).ok()?, t.value.1);
-            // `td = 10^j`: `v` and the tolerance on the finer of the two grids
-            let j = (0..19u32).find(|&j| lin::pow10(j).is_some_and(|p| i128::from(p) == td))?;
+            // `v` and the tolerance on the finer of the two grids
             let at = e.min(-(j as i32));
             let (n, w) = v.at(at)?;
             let t = tn.checked_mul(lin::pow10(u32::try_from(-(j as i32) - at).ok()?)?)?;
@@ -349,11 +384,15 @@ mod tests {
                 value: (i128::from(n), 10i128.pow(s)),
                 unit: [Unit::Ratio(RatioStyle::Pp), Unit::None, Unit::Ratio(RatioStyle::Percent)][usize::from(u)],
             });
+            // the zipped loop's path, its tolerance's window found once, is [`approx`]'s
+            let window = Window::of(tol.as_ref());
+            prop_assert_eq!(approx_ratio(r, v, true, tol.as_ref(), window), approx(Side::Ratio(r), Side::Plain(v), tol.as_ref()));
+            prop_assert_eq!(approx_ratio(r, v, false, tol.as_ref(), window), approx(Side::Plain(v), Side::Ratio(r), tol.as_ref()));
             for (x, y) in [(Side::Ratio(r), Side::Plain(v)), (Side::Plain(v), Side::Ratio(r))] {
                 // the general path may overflow where the integers do not: compared where it tells
                 let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
                 prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
-                if let Some(native) = r.near(v, tol.as_ref()) {
+                if let Some(native) = r.near(v, Window::of(tol.as_ref())) {
                     prop_assert_eq!(native, general);
                 }
             }
@@ -383,7 +422,7 @@ mod tests {
                 let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
                 prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
                 let ((Side::Plain(p), Side::Quotient(q)) | (Side::Quotient(q), Side::Plain(p))) = (x, y) else { continue };
-                if let Some(native) = near(p, q, tol.as_ref()) {
+                if let Some(native) = near(p, q, Window::of(tol.as_ref())) {
                     prop_assert_eq!(native, general);
                 }
             }

@@ -22,7 +22,7 @@ pub type Eval = Result<Value, Halt>;
 /// evaluates dozens of nodes, and a heap allocation for each was a tenth of the time it took.
 pub type Few<T> = smallvec::SmallVec<[T; 4]>;
 
-/// The values of a node's operands: two in place (a value is 112 bytes, and each is moved as it
+/// The values of a node's operands: two in place (a value is 80 bytes, a figure's, and each is moved as it
 /// goes up the tree), more on the heap.
 pub type Operands = smallvec::SmallVec<[Value; 2]>;
 
@@ -170,7 +170,7 @@ impl<'a> Evaluator<'a> {
         self.left -= 1;
         self.work += 1;
         let mut result = self.node(e, period, file);
-        // placed where it is, not mapped: a value is 112 bytes, and each move of it a copy
+        // placed where it is, not mapped: a value is 80 bytes, and each move of it a copy
         if let Err(h @ Halt::Unplaced(_)) = &mut result {
             *h = with_span(std::mem::replace(h, Halt::Unplaced(String::new())), file, e.span);
         }

@@ -19,6 +19,9 @@ pub enum Value {
     Range(Box<Ends>),
 }
 
+// A value is moved up the evaluation tree at each node; what says so in expr.rs holds while this does.
+const _: () = assert!(std::mem::size_of::<Value>() <= 80);
+
 /// A range's two ends, low and high, either of which may be open.
 pub type Ends = (Option<Num>, Option<Num>);
 

@@ -272,16 +272,18 @@ fn word_needs_escape(w: u64) -> bool {
     control | quote | backslash | zero_in(w ^ (ONES * 0x7f)) | (w & HIGH) != 0
 }
 
-/// The character a guard escapes ([`crate::escape::guard_json`]) that `bytes` start with, if they
-/// start with one beyond ASCII (a C1 control, U+0080–U+009F; a bidirectional control), and its
-/// length in bytes: told from its UTF-8 bytes.
+/// The character beyond ASCII that `bytes` start with, if it is one the guard escapes
+/// ([`crate::escape::guard_json`]: [hostile](crate::escape::is_hostile), a C1 or a bidirectional
+/// control), and its length in bytes. The set is the guard's own, so the two cannot drift apart.
 fn hostile_at(bytes: &[u8]) -> Option<(u32, usize)> {
-    match *bytes {
-        [0xc2, b, ..] if (0x80..=0x9f).contains(&b) => Some((u32::from(b), 2)),
-        [0xe2, 0x80, b, ..] if (0xaa..=0xae).contains(&b) => Some((0x2000 + u32::from(b & 0x3f), 3)),
-        [0xe2, 0x81, b, ..] if (0xa6..=0xa9).contains(&b) => Some((0x2040 + u32::from(b & 0x3f), 3)),
-        _ => None,
-    }
+    let len = match bytes.first()? {
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0.. => 4,
+        _ => return None,
+    };
+    let c = std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()?;
+    crate::escape::is_hostile(c).then_some((u32::from(c), len))
 }
 
 /// [`escaped`] a byte at a time.

@@ -17,7 +17,7 @@ use super::compile::Op;
 use super::exec::{self, Gap, Inputs, moved, passes};
 use super::frac::{Val, ZERO};
 use super::lin::{self, Lin, LinOp};
-use super::mixed::{self, Ratio, Side};
+use super::mixed::{self, Form, Ratio, Side};
 
 /// Where a lane is.
 #[derive(Debug, Clone, Copy)]
@@ -51,8 +51,8 @@ enum Place {
     Plain,
     /// A quotient, as the general path's value.
     Quotient,
-    /// A quotient not made ([`Ratio`]): the comparison at the end is its only reader.
-    Ratio,
+    /// A quotient not made ([`Ratio`]), of its form: the comparison at the end is its only reader.
+    Ratio(Form),
 }
 
 impl Lanes {
@@ -235,6 +235,12 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                 }
                 quotient.pop();
             }
+            // an `abs` of a quotient not made: its form says so, for the comparison at the end
+            Op::Abs if matches!(quotient.last(), Some(Place::Ratio(_))) => {
+                if let Some(Place::Ratio(form)) = quotient.last_mut() {
+                    form.abs = true;
+                }
+            }
             Op::Abs if quotient.last() == Some(&Place::Quotient) => {
                 for (end, q) in ends.iter_mut().zip(&mut quotients[top..top + n]) {
                     if matches!(end, End::Live) {
@@ -315,14 +321,16 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                 let Some(from) = depth.checked_sub(links.len() + 1) else { return all_ask(ends) };
                 let quotients = &*quotients;
                 let last = quotient.get(depth.wrapping_sub(2)..);
-                if let ([op], Some(&[Place::Ratio, Place::Plain] | &[Place::Plain, Place::Ratio])) = (&**links, last) {
+                if let ([op], Some(&[Place::Ratio(form), Place::Plain] | &[Place::Plain, Place::Ratio(form)])) =
+                    (&**links, last)
+                {
                     // a quotient not made against a plain value: their slices zipped
-                    let ratio_first = quotient[depth - 2] == Place::Ratio;
+                    let ratio_first = matches!(quotient[depth - 2], Place::Ratio(_));
                     let (r, v) = if ratio_first { (below, top) } else { (top, below) };
                     let lanes = ends.iter_mut().zip(&values[r..r + n]).zip(&divisors[r..r + n]).zip(&values[v..v + n]);
                     for (((end, &a), &b), &v) in lanes {
                         if matches!(end, End::Live) {
-                            let (r, v) = (Side::Ratio(Ratio { a, b }), Side::Plain(v));
+                            let (r, v) = (Side::Ratio(Ratio { a, b, form }), Side::Plain(v));
                             let truth = if ratio_first { mixed::link(r, *op, v) } else { mixed::link(v, *op, r) };
                             stop(end, truth.map(Ok));
                         }
@@ -371,16 +379,16 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                 }
                 let tol = tol.as_ref();
                 let last = &quotient[depth - 2..];
-                if let [Place::Ratio, Place::Plain] | [Place::Plain, Place::Ratio] = last {
+                if let &[Place::Ratio(form), Place::Plain] | &[Place::Plain, Place::Ratio(form)] = last {
                     // a quotient not made against a plain value: their slices zipped
-                    let ratio_first = last[0] == Place::Ratio;
+                    let ratio_first = matches!(last[0], Place::Ratio(_));
                     let (r, v) = if ratio_first { (below, top) } else { (top, below) };
                     // the tolerance's power of ten, once for all the lanes
                     let window = mixed::Window::of(tol);
                     let lanes = ends.iter_mut().zip(&values[r..r + n]).zip(&divisors[r..r + n]).zip(&values[v..v + n]);
                     for (((end, &a), &b), &v) in lanes {
                         if matches!(end, End::Live) {
-                            let holds = mixed::approx_ratio(Ratio { a, b }, v, ratio_first, tol, window);
+                            let holds = mixed::approx_ratio(Ratio { a, b, form }, v, ratio_first, tol, window);
                             stop(end, holds.map(|holds| Ok(Truth::decided(holds))));
                         }
                     }
@@ -417,7 +425,7 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                     }
                 }
                 quotient.pop();
-                *quotient.last_mut().expect("a quotient of two values") = Place::Ratio;
+                *quotient.last_mut().expect("a quotient of two values") = Place::Ratio(Form::default());
             }
             Op::Div => {
                 let (a, b) = (&values[below..top], &values[top..top + n]);
@@ -438,6 +446,23 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                 }
                 quotient.pop();
                 *quotient.last_mut().expect("a quotient of two values") = Place::Quotient;
+            }
+            // a growth the comparison at the end alone reads (through any `abs`): kept as its operands,
+            // as a quotient is
+            Op::Growth if matches!(fast, LinOp::Ratio) => {
+                let (a, b) = pair(values, below, n);
+                for (((end, a), &b), divisor) in ends.iter_mut().zip(a).zip(b).zip(&mut divisors[below..top]) {
+                    if !matches!(end, End::Live) {
+                        continue;
+                    }
+                    match lin::growth(*a, b) {
+                        Some(x) => (*a, *divisor) = (x, b),
+                        None => *end = End::Ask,
+                    }
+                }
+                quotient.pop();
+                let growth = Form { growth: true, abs: false };
+                *quotient.last_mut().expect("a growth of two values") = Place::Ratio(growth);
             }
             Op::Growth => {
                 let percent = Unit::Ratio(RatioStyle::Percent);
@@ -497,6 +522,6 @@ fn side<'a>(values: &[Lin], quotients: &'a [Val], divisors: &[Lin], place: Place
     match place {
         Place::Plain => Side::Plain(values[at]),
         Place::Quotient => Side::Quotient(&quotients[at]),
-        Place::Ratio => Side::Ratio(Ratio { a: values[at], b: divisors[at] }),
+        Place::Ratio(form) => Side::Ratio(Ratio { a: values[at], b: divisors[at], form }),
     }
 }

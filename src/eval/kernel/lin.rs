@@ -116,6 +116,13 @@ impl Lin {
         Some(Lin { n: self.n.checked_neg()?, ..self })
     }
 
+    /// `v + 1`, where one is a whole number of `v`'s integers (`e <= 0`) and fits.
+    #[inline]
+    pub(super) fn plus_one(self) -> Option<Lin> {
+        let one = pow10(u32::try_from(self.e.checked_neg()?).ok()?)?;
+        Some(Lin { n: self.n.checked_add(one)?, ..self })
+    }
+
     /// `|v|`, where it stays symmetric (`None` for an interval across zero, which is `[0, max]`).
     #[inline]
     pub(super) fn abs(self) -> Option<Lin> {
@@ -162,7 +169,7 @@ pub fn program(ops: &[Op]) -> Option<Box<[LinOp]>> {
                     let end = |v: &Option<Val>| v.as_ref().map(Lin::of_val).map(|l| l.ok_or(())).transpose().ok();
                     LinOp::Ends(end(&ends.0)?, end(&ends.1)?)
                 }
-                Op::Div if read_at_end(ops, i) => LinOp::Ratio,
+                Op::Div | Op::Growth if read_at_end(ops, i) => LinOp::Ratio,
                 Op::Div | Op::Growth => LinOp::Same,
             })
         })
@@ -184,13 +191,17 @@ fn arity(op: &Op) -> (usize, usize) {
 }
 
 /// Whether the value the op at `i` puts on the stack is read by nothing but the kernel's last op,
-/// a comparison of two values or a `~=`.
+/// a comparison of two values or a `~=`, through any `abs` on the way.
 fn read_at_end(ops: &[Op], i: usize) -> bool {
     let mut d = ops[..=i].iter().fold(0usize, |d, op| d.saturating_sub(arity(op).0) + arity(op).1);
     let Some(place) = d.checked_sub(1) else { return false };
     for (j, op) in ops.iter().enumerate().skip(i + 1) {
         let (take, put) = arity(op);
         if take > 0 && d.saturating_sub(take) <= place {
+            // `abs` takes the value and puts its own in its place: the next reader reads it
+            if matches!(op, Op::Abs) {
+                continue;
+            }
             let compare = matches!(op, Op::Compare(links) if links.len() == 1) || matches!(op, Op::Approx(_));
             return compare && j + 1 == ops.len();
         }
@@ -214,6 +225,22 @@ pub(super) fn ratio(a: Lin, b: Lin) -> Option<Lin> {
         return None;
     }
     Some(Lin { unit, ..a })
+}
+
+/// `now` as the numerator of a growth `now / before - 1` kept as its operands
+/// ([`super::mixed::Ratio`]), carrying the growth's unit (percent); `None` wherever the general
+/// path's growth (of one unit, from above zero: [`div`], then [`Val::less_one`]) would answer
+/// `None`, and where the two exponents are far apart.
+#[inline]
+pub(super) fn growth(now: Lin, before: Lin) -> Option<Lin> {
+    same(&[now, before])?;
+    let (b_lo, b_hi) = (i128::from(before.n) - i128::from(before.w), i128::from(before.n) + i128::from(before.w));
+    // from zero or a loss the growth is not meaningful (a skip), and a divisor holding zero errs:
+    // the evaluator's
+    if before.n <= 0 || (b_lo <= 0 && b_hi >= 0) || now.e.abs_diff(before.e) > 18 {
+        return None;
+    }
+    Some(Lin { unit: Unit::Ratio(RatioStyle::Percent), ..now })
 }
 
 /// Whether every quotient (`/`, `growth`) of a kernel goes only to `abs`, to a `change` from

@@ -41,38 +41,57 @@ impl Side<'_> {
 /// A quotient `a / b` whose only reader is the comparison at the end, kept as its operands and not
 /// made: `a` carries the quotient's unit. Each end of the quotient is ordered against the plain
 /// side by one cross product of the operands' ends (chosen by their signs as [`lin::div`] does),
-/// with no fraction formed.
+/// with no fraction formed; a growth (`a / b - 1`) and an `abs` of either are the quotient's
+/// compared against the plain side moved by one or turned round ([`Ratio::facing`]).
 #[derive(Clone, Copy)]
 pub struct Ratio {
     pub a: Lin,
     pub b: Lin,
+    pub form: Form,
+}
+
+/// What a kept quotient `q = a / b` stands for: `q` itself, its growth `q - 1`, and either's `abs`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Form {
+    pub growth: bool,
+    pub abs: bool,
 }
 
 /// A quotient's end as its operands' integers, `num / den · 10^k`, `den > 0`.
 type End = (i128, i128);
 
 impl Ratio {
-    /// The quotient as the general path's value ([`lin::div`]).
+    /// The quotient as the general path's value ([`lin::div`], then [`Val::less_one`] of a growth
+    /// and [`Val::abs`], as the general path's ops make them).
     pub fn val(self) -> Option<Val> {
-        lin::div(self.a, self.b, self.a.unit)
+        let q = lin::div(self.a, self.b, self.a.unit)?;
+        let q = if self.form.growth { q.less_one(self.a.unit)? } else { q };
+        if self.form.abs { q.abs() } else { Some(q) }
     }
 
-    /// The low end, point and high end, each as [`lin::div`] makes it, before `10^k`
-    /// ([`Ratio::k`]) is applied; `None` where the divisor's interval holds zero.
+    /// The operands' integers and ends, `None` where the divisor's interval holds zero.
     #[inline]
-    fn ends(self) -> Option<[End; 3]> {
+    fn operands(self) -> Option<[i128; 6]> {
         let ((an, aw, _), (bn, bw, _)) = (self.a.parts(), self.b.parts());
         let (an, aw, bn, bw) = (i128::from(an), i128::from(aw), i128::from(bn), i128::from(bw));
-        let (a_lo, a_hi, b_lo, b_hi) = (an - aw, an + aw, bn - bw, bn + bw);
+        let (b_lo, b_hi) = (bn - bw, bn + bw);
         if bn == 0 || (b_lo <= 0 && b_hi >= 0) {
             return None;
         }
+        Some([an, an - aw, an + aw, bn, b_lo, b_hi])
+    }
+
+    /// The low and high ends of `a / b`, each as [`lin::div`] makes it, before `10^k`
+    /// ([`Ratio::cross`]) is applied; `None` where the divisor's interval holds zero.
+    #[inline]
+    fn bounds(self) -> Option<(End, End)> {
+        let [an, a_lo, a_hi, bn, b_lo, b_hi] = self.operands()?;
         let end = |n: i128, d: i128| if d < 0 { (-n, -d) } else { (n, d) };
-        let pt = end(an, bn);
-        if aw == 0 && bw == 0 {
-            return Some([pt, pt, pt]);
+        if a_lo == a_hi && b_lo == b_hi {
+            let pt = end(an, bn);
+            return Some((pt, pt));
         }
-        let (lo, hi) = if b_lo > 0 {
+        Some(if b_lo > 0 {
             let lo = if a_lo >= 0 { end(a_lo, b_hi) } else { end(a_lo, b_lo) };
             let hi = if a_hi >= 0 { end(a_hi, b_lo) } else { end(a_hi, b_hi) };
             (lo, hi)
@@ -80,8 +99,15 @@ impl Ratio {
             let lo = if a_hi >= 0 { end(a_hi, b_hi) } else { end(a_hi, b_lo) };
             let hi = if a_lo >= 0 { end(a_lo, b_lo) } else { end(a_lo, b_hi) };
             (lo, hi)
-        };
-        Some([lo, pt, hi])
+        })
+    }
+
+    /// The point of `a / b`, as [`Ratio::bounds`] gives the ends.
+    #[inline]
+    fn point(self) -> End {
+        let ((an, _, _), (bn, _, _)) = (self.a.parts(), self.b.parts());
+        let (n, d) = (i128::from(an), i128::from(bn));
+        if d < 0 { (-n, -d) } else { (n, d) }
     }
 
     /// The power of ten between the quotient's ends and a plain value's integers at exponent `e`.
@@ -98,30 +124,59 @@ impl Ratio {
         self.a.is_exact() && (self.b.is_exact() || self.a.parts().0 == 0)
     }
 
+    /// The plain value `v` as `a / b` itself faces it, and whether the standing found against it
+    /// is to be turned round: a growth `q - 1` stands against `v` as `q` against `v + 1`; an `abs`
+    /// of a value `g` that is nowhere below zero is `g`, of one nowhere above it `-g`, which stands
+    /// against `v` as `g` against `-v`, seen from the other side. `None` where `g` holds zero
+    /// inside (its `abs` is no longer `±g`) or `v + 1` is not on `v`'s grid: the general path's.
+    #[inline]
+    fn facing(self, v: Lin, (lo, hi): (End, End)) -> Option<(Lin, bool)> {
+        let Form { growth, abs } = self.form;
+        let turned = abs && {
+            // `g`'s ends against zero: the quotient's against one for a growth
+            let (one, c) = (i64::from(growth), self.cross(0)?);
+            if scaled(lo, one, c)?.is_ge() {
+                false
+            } else if scaled(hi, one, c)?.is_le() {
+                true
+            } else {
+                return None;
+            }
+        };
+        let v = if turned { v.neg()? } else { v };
+        Some((if growth { v.plus_one()? } else { v }, turned))
+    }
+
     /// How the quotient stands against a plain value of its unit, quotient first ([`standing`]).
     fn standing(self, v: Lin) -> Option<Standing> {
         if self.a.unit != v.unit || v.unit == Unit::None {
             return None;
         }
+        let (lo, hi) = self.bounds()?;
+        let (v, turned) = self.facing(v, (lo, hi))?;
         let (n, w, e) = v.parts();
-        let ([lo, pt, hi], c) = (self.ends()?, self.cross(e)?);
-        let points = scaled(pt, n, c)?;
+        let c = self.cross(e)?;
+        let points = scaled(self.point(), n, c)?;
         let same_point = v.is_exact() && points.is_eq() && self.is_exact();
-        Some(Standing {
+        let standing = Standing {
             points,
             low_high: scaled(lo, n.checked_add(w)?, c)?,
             high_low: scaled(hi, n.checked_sub(w)?, c)?,
             same_point,
-        })
+        };
+        Some(if turned { flipped(standing) } else { standing })
     }
 
-    /// `v ~= a / b within tol` either way round ([`near`]).
+    /// `v ~= a / b within tol` either way round ([`near`]): `|g| ~= v` is `g ~= -v` where `g` is
+    /// nowhere above zero.
     fn near(self, v: Lin, tol: Window) -> Option<bool> {
         if self.a.unit != v.unit || v.unit == Unit::None {
             return None;
         }
+        let (q_lo, q_hi) = self.bounds()?;
+        let (v, _) = self.facing(v, (q_lo, q_hi))?;
         let (lo, hi, e) = window(v, tol)?;
-        let ([q_lo, _, q_hi], c) = (self.ends()?, self.cross(e)?);
+        let c = self.cross(e)?;
         Some(scaled(q_hi, lo, c)?.is_ge() && scaled(q_lo, hi, c)?.is_le())
     }
 }
@@ -292,8 +347,9 @@ fn window(v: Lin, tol: Window) -> Option<(i64, i64, i32)> {
         Window::Exact => Some((n.checked_sub(w)?, n.checked_add(w)?, e)),
         Window::General => None,
         Window::Decimal { tn, j, unit } => {
-            // one unit always meets itself
-            if unit != v.unit && unit != Unit::None {
+            // one unit always meets itself, and a ratio any ratio (`%` and `pp`)
+            let ratios = matches!((v.unit, unit), (Unit::Ratio(_), Unit::Ratio(_)));
+            if unit != v.unit && unit != Unit::None && !ratios {
                 units::common([v.unit, unit]).ok()?;
             }
             // `v` and the tolerance on the finer of the two grids
@@ -362,7 +418,7 @@ mod tests {
                 prop_assert!(lin::over(x.unit, y.unit).and_then(|u| lin::div(x, y, u)).is_none() || x.parts().2.abs_diff(y.parts().2) > 18 || (x.is_bare_zero() && x.w == 0));
                 return Ok(());
             };
-            let r = Ratio { a: num, b: y };
+            let r = Ratio { a: num, b: y, form: Form::default() };
             // where the operands are kept, the quotient can be made, and it is the one division makes
             let q = r.val();
             prop_assert!(q.is_some());
@@ -393,6 +449,84 @@ mod tests {
                 let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
                 prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
                 if let Some(native) = r.near(v, Window::of(tol.as_ref())) {
+                    prop_assert_eq!(native, general);
+                }
+            }
+        }
+
+        /// A growth (`a / b - 1`) or an `abs` kept as its operands ([`Form`]) compares as the general
+        /// path's value (the quotient [`lin::div`] makes, less one, its `abs`, as the lanes' ops
+        /// make them) does, either way round, for every `link` and `~=` with a tolerance in `pp`,
+        /// of no unit or in percent; half the time the plain side is the value itself, moved in
+        /// its last digit, where rounding decides.
+        #[test]
+        fn a_growth_or_abs_against_a_plain_value_is_the_general_paths(
+            (a, b, v) in (figure(), figure(), figure()),
+            (u, uv) in (0usize..3, 0usize..4),
+            exact in (any::<bool>(), any::<bool>(), any::<bool>()),
+            (growth, abs, near) in (any::<bool>(), any::<bool>(), any::<bool>()),
+            (jitter, scale) in (-2i128..=2, 0u32..6),
+            tol in tolerance(),
+            op in 0usize..6,
+        ) {
+            let operand = [Unit::Money(crate::num::Currency(*b"USD"), Scale::Million), Unit::Shares(Scale::Million), Unit::Ratio(RatioStyle::Percent)][u];
+            let (Some(mut x), Some(mut y)) = (Lin::figure(a.0, a.1, operand), Lin::figure(b.0, b.1, operand)) else {
+                return Ok(());
+            };
+            if exact.0 {
+                x.w = 0;
+            }
+            if exact.1 {
+                y.w = 0;
+            }
+            let percent = Unit::Ratio(RatioStyle::Percent);
+            let kept = if growth { lin::growth(x, y) } else { lin::ratio(x, y) };
+            let Some(num) = kept else { return Ok(()) };
+            let r = Ratio { a: num, b: y, form: Form { growth, abs } };
+            // the value the lanes' general ops make of the same operands
+            let made = if growth {
+                lin::div(x, y, percent).and_then(|q| q.less_one(percent))
+            } else {
+                lin::div(x, y, num.unit)
+            };
+            let made = if abs { made.and_then(Val::abs) } else { made };
+            prop_assert!(made.is_some());
+            prop_assert_eq!(r.val(), made);
+            let q = made.unwrap();
+            // the plain side: a figure, or the value's own point in the unit's digits, moved
+            let unit = [num.unit, num.unit, Unit::Fraction, Unit::Ratio(RatioStyle::Pp)][uv];
+            let digits = if near {
+                // digits at `scale` in `unit`: the value times `10^(scale - exponent)`
+                let shift = i64::from(scale) - i64::from(unit.exponent());
+                let Some(up) = u32::try_from(shift).ok().and_then(super::super::frac::ten_to) else { return Ok(()) };
+                let Some(n) = q.pt.0.checked_mul(up) else { return Ok(()) };
+                let Ok(d) = i64::try_from(n / q.pt.1 + jitter) else { return Ok(()) };
+                (d, scale)
+            } else {
+                v
+            };
+            let Some(mut v) = Lin::figure(digits.0, digits.1, unit) else { return Ok(()) };
+            if exact.2 {
+                v.w = 0;
+            }
+            let Some(plain) = v.val() else { return Ok(()) };
+            let op = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne][op];
+            prop_assert_eq!(link(Side::Ratio(r), op, Side::Plain(v)), exec::link(q, op, plain));
+            prop_assert_eq!(link(Side::Plain(v), op, Side::Ratio(r)), exec::link(plain, op, q));
+            if let (Some(native), Some(general)) = (r.standing(v), exec::link(q, op, plain)) {
+                prop_assert_eq!(native.link(op), general);
+            }
+            let tol = tol.map(|(n, s, u)| Tol {
+                value: (i128::from(n), 10i128.pow(s)),
+                unit: [Unit::Ratio(RatioStyle::Pp), Unit::None, Unit::Ratio(RatioStyle::Percent)][usize::from(u)],
+            });
+            let window = Window::of(tol.as_ref());
+            prop_assert_eq!(approx_ratio(r, v, true, tol.as_ref(), window), approx(Side::Ratio(r), Side::Plain(v), tol.as_ref()));
+            prop_assert_eq!(approx_ratio(r, v, false, tol.as_ref(), window), approx(Side::Plain(v), Side::Ratio(r), tol.as_ref()));
+            for (x, y) in [(Side::Ratio(r), Side::Plain(v)), (Side::Plain(v), Side::Ratio(r))] {
+                let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
+                prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
+                if let Some(native) = r.near(v, window) {
                     prop_assert_eq!(native, general);
                 }
             }

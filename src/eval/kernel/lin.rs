@@ -375,20 +375,20 @@ pub(super) fn part(mid: bool, ends: Ends) -> Option<Lin> {
 }
 
 /// `sum(segment.*.revenue)` at a period: every figure of the columns that has one, all of one unit.
+/// The period's slot is placed once for all the columns ([`crate::data::Row::figure_at`], what
+/// [`crate::data::Row::packed`] reads of a figure); a period with no slot has no figure in any.
 pub(super) fn sum_of(inputs: &[u32], at: &Inputs, to: Period) -> Option<Lin> {
+    let slot = at.sheets.slot_index(to)?;
     let mut total: Option<Lin> = None;
     for &input in inputs.iter() {
-        match at.rows.get(input as usize)?.packed(to) {
-            Packed::Empty => {}
-            Packed::Figure(digits, scale, unit) => {
-                let v = Lin::figure(digits, scale, unit)?;
-                total = Some(match total {
-                    None if unit != Unit::None => v,
-                    Some(t) if t.unit == unit => add(t, v, false, unit)?,
-                    _ => return None,
-                });
-            }
-            Packed::Range(_) | Packed::Other => return None,
+        // `None`: a range or a value not a figure, the evaluator's
+        if let Some((digits, scale, unit)) = at.rows.get(input as usize)?.figure_at(slot)? {
+            let v = Lin::figure(digits, scale, unit)?;
+            total = Some(match total {
+                None if unit != Unit::None => v,
+                Some(t) if t.unit == unit => add(t, v, false, unit)?,
+                _ => return None,
+            });
         }
     }
     total

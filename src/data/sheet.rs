@@ -5,12 +5,12 @@
 //! [`Sheets`]: a column per (metric, scenario) holding one slot per entity and period, so that a
 //! compiled rule reads an operand with two multiplications and an index, never a hash lookup.
 //!
-//! Memory is what bulk runs are bound by, so a fact is stored packed in 36 bytes ([`Stored`]): its
+//! Memory is what bulk runs are bound by, so a fact is stored packed in 28 bytes ([`Stored`]): its
 //! key as numbers (entity and metric names are interned), a figure's digits as a 64-bit integer and
 //! its scale (the rare figure of more digits, every figure with a margin and every range, in a side
-//! table), its unit as an index, its origin as file and byte span. Keys are checked for repeats when
-//! the columns are laid out, not in a hash map while facts arrive, so a fact costs its 36 bytes and
-//! its column slot.
+//! table), its unit as an index, its origin as a byte span's start and length (its file in runs of
+//! facts, a span or unit too wide in a side table). Keys are checked for repeats when the columns are
+//! laid out, not in a hash map while facts arrive, so a fact costs its 28 bytes and its column slot.
 //!
 //! **Vintages.** A fact may say when it was given (`given = 2026-02-05`; an SEC fact's filing date).
 //! Facts of one key given at different dates (or one dated, one not) are vintages of it, never a
@@ -252,8 +252,11 @@ impl Row<'_> {
         let index = match self.slots {
             RowSlots::Empty => return Packed::Empty,
             RowSlots::Dense(slots) => match slots.get(slot) {
-                Some(&i) if i != EMPTY => i,
-                _ => return Packed::Empty,
+                Some(&filled) => match dense_fact(filled) {
+                    Some(i) => i,
+                    None => return Packed::Empty,
+                },
+                None => return Packed::Empty,
             },
             RowSlots::Sparse(filled) => {
                 let position = (self.base + slot) as u64;
@@ -270,7 +273,7 @@ impl Row<'_> {
         match s.kind {
             Kind::Small => {
                 let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
-                Packed::Figure(m, u32::from(s.scale), sheets.store.units[s.unit as usize])
+                Packed::Figure(m, u32::from(s.scale), sheets.store.units[sheets.store.unit_of(index, s) as usize])
             }
             Kind::Range => Packed::Range(sheets.store.ranges[s.value[0] as usize]),
             Kind::Big | Kind::Approx => Packed::Other,
@@ -287,7 +290,7 @@ impl Row<'_> {
         let sheets = self.sheets;
         let index = match self.slots {
             RowSlots::Empty => None,
-            RowSlots::Dense(slots) => slots.get(slot).copied().filter(|&i| i != EMPTY),
+            RowSlots::Dense(slots) => slots.get(slot).copied().and_then(dense_fact),
             RowSlots::Sparse(filled) => {
                 let position = (self.base + slot) as u64;
                 filled.binary_search_by_key(&position, |&(p, _)| p).ok().map(|found| filled[found].1)
@@ -301,7 +304,7 @@ impl Row<'_> {
         match s.kind {
             Kind::Small => {
                 let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
-                Some(Some((m, u32::from(s.scale), sheets.store.units[s.unit as usize])))
+                Some(Some((m, u32::from(s.scale), sheets.store.units[sheets.store.unit_of(index, s) as usize])))
             }
             Kind::Range | Kind::Big | Kind::Approx => None,
         }
@@ -317,7 +320,9 @@ pub struct Shape {
     pub ranges: bool,
 }
 
-/// A fact as the sheets store it: 36 bytes, where a [`FactKey`] and a [`Fact`] take 120 and more.
+/// A fact as the sheets store it: 28 bytes, where a [`FactKey`] and a [`Fact`] take 120 and more.
+/// A run of millions of facts touches each of their pages once: every byte a fact sheds is one less
+/// page for the kernel to hand out and zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stored {
     /// The figure's digits (its mantissa) as an `i64` in two halves ([`Kind::Small`]), else an index
@@ -327,17 +332,24 @@ struct Stored {
     entity: u32,
     /// `metric * 3 + scenario`, the metric likewise renumbered when laid out.
     column: u32,
-    file: u32,
     start: u32,
-    end: u32,
-    /// An index into the units of the run.
-    unit: u32,
+    /// An index into the units of the run ([`Store::unit_of`]) and the span's length, where both fit
+    /// below [`WIDE`]; else `WIDE` twice, and both are in [`Store::wide`]. The file is in
+    /// [`Store::files`].
+    unit: u16,
+    len: u16,
     /// [`Period::slot`].
     slot: u16,
     /// The figure's scale (digits after the point), for [`Kind::Small`].
     scale: u8,
     kind: Kind,
 }
+
+const _: () = assert!(std::mem::size_of::<Stored>() == 28);
+
+/// The mark of a [`Stored`] fact whose unit or span does not fit in it: a run of 65,535 units or more,
+/// a value's text of as many bytes.
+const WIDE: u16 = u16::MAX;
 
 /// How a stored fact's value is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -405,6 +417,12 @@ struct Store {
     /// The earlier dates a source gave the same value of a fact at (an SEC fact's agreeing earlier
     /// filings), by fact index, in order: the filings a fact belongs to beside its own.
     also: Vec<(u32, i32)>,
+    /// The files of the facts, as runs: the index of a run's first fact and the file's id, in order
+    /// (a file gives its facts together, so a run of millions has a handful).
+    files: Vec<(u32, u32)>,
+    /// The unit and span end of the facts that do not fit a [`Stored`] ([`WIDE`]), by fact index, in
+    /// order.
+    wide: Vec<(u32, u32, u32)>,
 }
 
 impl Store {
@@ -447,7 +465,9 @@ impl Store {
         self.pack((entity, column, period), value, unit, fact.origin, fact.given);
     }
 
-    /// Packs a fact of a value already placed, under its key's ids and its unit's.
+    /// Packs a fact of a value already placed, under its key's ids and its unit's. Inlined into
+    /// [`PackedChunk::push_plain`], a stream's every fact, where a call passed its parts through memory.
+    #[inline(always)]
     fn pack(
         &mut self,
         (entity, column, period): (u32, u32, Period),
@@ -466,24 +486,63 @@ impl Store {
         if let Some(date) = given {
             self.given.push((self.facts.len() as u32, date.days()));
         }
-        self.facts.push(Stored {
+        if self.files.last().is_none_or(|&(_, file)| file != origin.file.0) {
+            self.files.push((self.facts.len() as u32, origin.file.0));
+        }
+        let stored = Stored {
             value,
             entity,
             column,
-            file: origin.file.0,
             start: origin.span.start,
-            end: origin.span.end,
-            unit,
+            unit: 0,
+            len: 0,
             slot: period.slot() as u16,
             scale,
             kind,
-        });
+        };
+        self.push_fitted(stored, unit, origin.span.end);
+    }
+
+    /// Pushes a packed fact, its unit and the end of its span put in it or, where they do not fit,
+    /// in [`Store::wide`].
+    #[inline(always)]
+    fn push_fitted(&mut self, stored: Stored, unit: u32, end: u32) {
+        // a span that ends before its start (none does) wraps to a length too wide, and is kept whole too
+        let len = end.wrapping_sub(stored.start);
+        let (unit, len) = match unit < u32::from(WIDE) && len < u32::from(WIDE) {
+            true => (unit as u16, len as u16),
+            false => self.widen(unit, end),
+        };
+        self.facts.push(Stored { unit, len, ..stored });
+    }
+
+    /// Keeps the unit and span end of the fact about to be pushed in [`Store::wide`]; its marks.
+    #[cold]
+    fn widen(&mut self, unit: u32, end: u32) -> (u16, u16) {
+        self.wide.push((self.facts.len() as u32, unit, end));
+        (WIDE, WIDE)
+    }
+
+    /// The entry in [`Store::wide`] of the fact at an index, which has one.
+    fn wide_of(&self, index: u32) -> (u32, u32) {
+        let found = self.wide.binary_search_by_key(&index, |&(i, ..)| i).expect("a wide fact kept");
+        let (_, unit, end) = self.wide[found];
+        (unit, end)
+    }
+
+    /// The index among the run's units of the unit of `s`, the fact at `index`.
+    #[inline]
+    fn unit_of(&self, index: u32, s: &Stored) -> u32 {
+        match s.unit {
+            WIDE => self.wide_of(index).0,
+            unit => u32::from(unit),
+        }
     }
 
     /// The fact at an index, unpacked.
     fn get(&self, index: u32) -> Fact {
         let s = &self.facts[index as usize];
-        let unit = self.units[s.unit as usize];
+        let unit = self.units[self.unit_of(index, s) as usize];
         let value = match s.kind {
             Kind::Small => {
                 let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
@@ -493,8 +552,18 @@ impl Store {
             Kind::Range => FactValue::Range(self.ranges[s.value[0] as usize]),
             Kind::Approx => FactValue::Approx(self.approx[s.value[0] as usize]),
         };
-        let origin = Origin { file: SourceId(s.file), span: Span { start: s.start, end: s.end } };
-        Fact { value, origin, given: self.given_of(index) }
+        Fact { value, origin: self.origin_of(index), given: self.given_of(index) }
+    }
+
+    /// The origin of the fact at an index.
+    fn origin_of(&self, index: u32) -> Origin {
+        let s = &self.facts[index as usize];
+        let end = match s.unit {
+            WIDE => self.wide_of(index).1,
+            _ => s.start + u32::from(s.len),
+        };
+        let run = self.files.partition_point(|&(first, _)| first <= index) - 1;
+        Origin { file: SourceId(self.files[run].1), span: Span { start: s.start, end } }
     }
 
     /// The given date of the fact at an index, if it has one.
@@ -514,7 +583,7 @@ impl Store {
 
     /// The store with nothing in it, its buffers kept.
     fn emptied(mut self) -> Store {
-        let Store { facts, big, ranges, approx, units, unit_ids, given, also } = &mut self;
+        let Store { facts, big, ranges, approx, units, unit_ids, given, also, files, wide } = &mut self;
         facts.clear();
         big.clear();
         ranges.clear();
@@ -523,6 +592,8 @@ impl Store {
         unit_ids.clear();
         given.clear();
         also.clear();
+        files.clear();
+        wide.clear();
         self
     }
 
@@ -533,6 +604,10 @@ impl Store {
         self.given.truncate(kept);
         let kept = self.also.partition_point(|&(i, _)| (i as usize) < len);
         self.also.truncate(kept);
+        let kept = self.files.partition_point(|&(i, _)| (i as usize) < len);
+        self.files.truncate(kept);
+        let kept = self.wide.partition_point(|&(i, ..)| (i as usize) < len);
+        self.wide.truncate(kept);
     }
 }
 
@@ -645,6 +720,11 @@ impl SheetBuilder {
         let moves = [0, store.big.len() as u32, store.ranges.len() as u32, store.approx.len() as u32];
         store.given.extend(part.given.iter().map(|&(index, days)| (index + at, days)));
         store.also.extend(part.also.iter().map(|&(index, days)| (index + at, days)));
+        for &(index, file) in &part.files {
+            if store.files.last().is_none_or(|&(_, last)| last != file) {
+                store.files.push((index + at, file));
+            }
+        }
         store.big.append(&mut part.big);
         store.ranges.append(&mut part.ranges);
         store.approx.append(&mut part.approx);
@@ -652,11 +732,21 @@ impl SheetBuilder {
         let remap = |f: &Stored| Stored {
             entity: entities[f.entity as usize],
             column: columns[f.column as usize],
-            unit: units[f.unit as usize],
             value: [f.value[0] + moves[f.kind as usize], f.value[1]],
             ..*f
         };
-        store.facts.extend(part.facts.iter().map(remap));
+        match part.wide.is_empty() && units.iter().all(|&unit| unit < u32::from(WIDE)) {
+            true => store
+                .facts
+                .extend(part.facts.iter().map(|f| Stored { unit: units[f.unit as usize] as u16, ..remap(f) })),
+            false => {
+                // a chunk of wide facts, or of units past the 16 bits of a fact's: fact by fact
+                for (index, f) in (0u32..).zip(&part.facts) {
+                    let unit = units[part.unit_of(index, f) as usize];
+                    store.push_fitted(remap(f), unit, part.origin_of(index).span.end);
+                }
+            }
+        }
         Spare(part.emptied())
     }
 
@@ -793,8 +883,14 @@ pub struct Sheets {
     vintaged_actuals: Vec<bool>,
 }
 
-/// The marker of an empty slot.
-const EMPTY: u32 = u32::MAX;
+/// The fact index a dense column's slot holds: a slot holds the index plus one, and 0 where it is
+/// empty, so that a column is made zeroed (pages the allocator hands out untouched, faulted in only
+/// where a fact is placed, by the workers that place them) rather than filled with a marker first.
+/// Every read of a dense slot goes through here.
+#[inline]
+fn dense_fact(slot: u32) -> Option<u32> {
+    slot.checked_sub(1)
+}
 
 /// A column's facts by position (`entity * n_slots + slot`): dense where at least a quarter of the
 /// slots hold a fact, else a sorted list of the filled positions. Memory so follows the number of
@@ -810,7 +906,7 @@ impl Column {
     /// An empty column of `size` positions, laid out for `count` facts.
     fn new(size: usize, count: usize) -> Column {
         if size <= count.saturating_mul(4) {
-            Column::Dense(vec![EMPTY; size])
+            Column::Dense(vec![0; size])
         } else {
             Column::Sparse(Vec::with_capacity(count))
         }
@@ -819,7 +915,7 @@ impl Column {
     /// The fact index at the first filled position.
     fn first(&self) -> Option<u32> {
         match self {
-            Column::Dense(slots) => slots.iter().copied().find(|&i| i != EMPTY),
+            Column::Dense(slots) => slots.iter().copied().find_map(dense_fact),
             Column::Sparse(filled) => filled.first().map(|&(_, fact)| fact),
         }
     }
@@ -827,7 +923,7 @@ impl Column {
     /// Puts a fact index at a position that holds one.
     fn set(&mut self, position: usize, index: u32) {
         match self {
-            Column::Dense(slots) => slots[position] = index,
+            Column::Dense(slots) => slots[position] = index + 1,
             Column::Sparse(filled) => {
                 if let Ok(found) = filled.binary_search_by_key(&(position as u64), |&(p, _)| p) {
                     filled[found].1 = index;
@@ -839,7 +935,7 @@ impl Column {
     /// The fact index at a position, if any.
     fn get(&self, position: usize) -> Option<u32> {
         match self {
-            Column::Dense(slots) => slots.get(position).copied().filter(|&i| i != EMPTY),
+            Column::Dense(slots) => slots.get(position).copied().and_then(dense_fact),
             Column::Sparse(filled) => {
                 let found = filled.binary_search_by_key(&(position as u64), |&(p, _)| p).ok()?;
                 Some(filled[found].1)
@@ -1153,9 +1249,9 @@ fn place_part(
         // the position in the part's slots
         let at = f.entity as usize * n_slots + f.slot as usize - base;
         match &mut view[f.column as usize] {
-            Part::Dense(slots) => match slots[at] {
-                EMPTY => slots[at] = index,
-                kept => repeats.push(Repeat { kept, other: index }),
+            Part::Dense(slots) => match dense_fact(slots[at]) {
+                None => slots[at] = index + 1,
+                Some(kept) => repeats.push(Repeat { kept, other: index }),
             },
             Part::Sparse(filled) => filled.push(((at + offset) as u64, index)),
             Part::Off => {}
@@ -1213,8 +1309,9 @@ impl Described {
             if seen.last() != Some(&f.slot) {
                 seen.push(f.slot);
             }
-            if seen_units.insert(f.column / 3, f.unit) {
-                firsts[(f.column / 3) as usize].push((store.units[f.unit as usize], index));
+            let unit = store.unit_of(index, f);
+            if seen_units.insert(f.column / 3, unit) {
+                firsts[(f.column / 3) as usize].push((store.units[unit as usize], index));
             }
             let shape = &mut shapes[f.column as usize];
             match f.kind {
@@ -1246,9 +1343,10 @@ impl Described {
 fn first_units(store: &Store, n_metrics: usize) -> Vec<Vec<(Unit, u32)>> {
     let mut firsts = vec![Vec::new(); n_metrics];
     let mut seen = Pairs::new(n_metrics, store.units.len());
-    for (index, f) in store.facts.iter().enumerate() {
-        if seen.insert(f.column / 3, f.unit) {
-            firsts[(f.column / 3) as usize].push((store.units[f.unit as usize], index as u32));
+    for (index, f) in (0u32..).zip(&store.facts) {
+        let unit = store.unit_of(index, f);
+        if seen.insert(f.column / 3, unit) {
+            firsts[(f.column / 3) as usize].push((store.units[unit as usize], index));
         }
     }
     firsts
@@ -1477,7 +1575,7 @@ impl Sheets {
     pub fn filings(&self, metric: MetricId, scenario: Scenario, entity: EntityId, period: Period) -> Vec<Filing> {
         let mut out = Vec::new();
         for i in self.indexes_of(metric, scenario, entity, period) {
-            let file = SourceId(self.store.facts[i as usize].file);
+            let file = self.store.origin_of(i).file;
             let dates = self.store.given_of(i).into_iter().chain(self.store.also_of(i));
             out.extend(dates.map(|given| Filing { given, file }));
         }
@@ -1497,7 +1595,7 @@ impl Sheets {
         filing: Filing,
     ) -> Option<Fact> {
         let gives = |&i: &u32| {
-            self.store.facts[i as usize].file == filing.file.0
+            self.store.origin_of(i).file == filing.file
                 && (self.store.given_of(i) == Some(filing.given) || self.store.also_of(i).any(|d| d == filing.given))
         };
         let index = self.indexes_of(metric, scenario, entity, period).into_iter().find(gives)?;
@@ -1637,10 +1735,9 @@ mod tests {
                 value: [0, 0],
                 entity: (i * 7 % 1001) as u32,
                 column: (i % 12 * 3 + i % 3) as u32,
-                file: 0,
                 start: 0,
-                end: 0,
                 unit: 0,
+                len: 0,
                 slot: (900 + i * 13 % 97 + usize::from(i == PIECE + 3) * 200) as u16,
                 scale: 0,
                 kind: Kind::Small,
@@ -1667,7 +1764,7 @@ mod tests {
     }
 
     fn stored(entity: u32, column: u32, slot: u16, unit: u32) -> Stored {
-        Stored { value: [0, 0], entity, column, file: 0, start: 0, end: 0, unit, slot, scale: 0, kind: Kind::Small }
+        Stored { value: [0, 0], entity, column, start: 0, unit: unit as u16, len: 0, slot, scale: 0, kind: Kind::Small }
     }
 
     #[test]
@@ -1703,6 +1800,17 @@ mod tests {
         assert!(matches!(alone[0], Some(Column::Dense(_))) && matches!(alone[4], Some(Column::Sparse(_))));
         let repeats = place(&facts, &mut alone, (usize::from(n_slots), 0), false, 4);
         assert!(repeats.len() > 360 && repeats.windows(2).all(|r| r[0].other < r[1].other));
+        // each position of a column, dense or sparse, holds the first fact to come there, and no other does
+        let mut first: FxHashMap<(u32, usize), u32> = FxHashMap::default();
+        for (index, f) in (0u32..).zip(&facts) {
+            first.entry((f.column, f.entity as usize * usize::from(n_slots) + usize::from(f.slot))).or_insert(index);
+        }
+        for (column, placed) in (0u32..).zip(&alone) {
+            let Some(placed) = placed else { continue };
+            for position in 0..n_entities as usize * usize::from(n_slots) {
+                assert_eq!(placed.get(position), first.get(&(column, position)).copied(), "{column} {position}");
+            }
+        }
         for parts in [2, 3, 4, 7] {
             let cut = cuts(&facts, true, parts);
             assert_eq!(cut.len(), parts);
@@ -1766,8 +1874,66 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_fact_takes_36_bytes() {
-        assert_eq!(std::mem::size_of::<Stored>(), 36);
+    fn origins_too_wide_for_a_stored_fact_come_back_as_given() {
+        // files in runs, and span lengths at, below and past the 16 bits a stored fact has for them,
+        // pushed and appended in parts (a run across two parts, the wide ones renumbered), then dropped
+        // by a truncate
+        let origins: Vec<Origin> = [(0, 0, 0), (3, 10, 15), (65_534, 7, 65_541), (65_535, 7, 8), (70_000, 0, 1)]
+            .into_iter()
+            .chain([
+                (2, 100, 100 + 65_534),
+                (2, 100, 100 + 65_535),
+                (2, 100, 100 + 65_536),
+                (1, u32::MAX - 3, u32::MAX),
+            ])
+            .map(|(file, start, end)| Origin { file: SourceId(file), span: Span { start, end } })
+            .collect();
+        let fact = |origin| Fact { origin, ..fact("1.5 USD m") };
+        let period = Period::parse("2025Q4").unwrap();
+        let mut whole = Store::default();
+        origins.iter().for_each(|&o| whole.push(0, 0, period, fact(o)));
+        let mut builder = SheetBuilder::default();
+        for part in origins.chunks(2) {
+            let mut packed = PackedChunk::default();
+            let (entity, metric) = (packed.entity("E1"), packed.metric("revenue"));
+            part.iter().for_each(|&o| packed.push(entity, metric, Scenario::Actual, period, fact(o)));
+            builder.append(packed);
+        }
+        for (i, &origin) in origins.iter().enumerate() {
+            assert_eq!((whole.get(i as u32).origin, builder.store.get(i as u32).origin), (origin, origin));
+        }
+        assert_eq!((whole.files.len(), whole.wide.len()), (7, 2));
+        assert_eq!((builder.store.files, builder.store.wide), (whole.files.clone(), whole.wide.clone()));
+        whole.truncate(7);
+        assert_eq!((whole.files.len(), whole.wide.len()), (6, 1));
+        assert_eq!((whole.get(6).origin, whole.get(5).origin), (origins[6], origins[5]));
+    }
+
+    #[test]
+    fn units_past_the_bits_of_a_stored_fact_come_back_as_given() {
+        // 65,600 units, the last ones past the 16 bits of a fact's, one a fact, pushed one by one and
+        // appended in parts (each part's own ids fit; the builder's do not, from some part on)
+        let units: Vec<Unit> = (0..65_600).map(|i| Unit::parse(&format!("sheet_test_unit_{i}")).unwrap()).collect();
+        let period = Period::parse("2025Q4").unwrap();
+        let fact = |i: usize| Fact {
+            value: FactValue::Number(Quantity::new(Decimal::new(i as i64, 1), units[i])),
+            origin: Origin { file: SourceId(0), span: Span::new(i, i + 3) },
+            given: None,
+        };
+        let mut whole = Store::default();
+        (0..units.len()).for_each(|i| whole.push(0, 0, period, fact(i)));
+        let mut builder = SheetBuilder::default();
+        for part in (0..units.len()).collect::<Vec<_>>().chunks(1_000) {
+            let mut packed = PackedChunk::default();
+            let (entity, metric) = (packed.entity("E1"), packed.metric("revenue"));
+            part.iter().for_each(|&i| packed.push(entity, metric, Scenario::Actual, period, fact(i)));
+            builder.append(packed);
+        }
+        for i in 0..units.len() {
+            assert_eq!((whole.get(i as u32), builder.store.get(i as u32)), (fact(i), fact(i)), "{i}");
+        }
+        assert_eq!(whole.wide.len(), 65_600 - 65_535);
+        assert_eq!(builder.store.wide, whole.wide);
     }
 
     #[test]

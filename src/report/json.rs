@@ -520,7 +520,7 @@ fn fact_head(w: &mut JsonWriter, name: &str, scenario: Scenario, period: Period)
             of_metric.clear();
         }
         let bytes = of_metric.entry((scenario, period, indent)).or_insert_with(|| {
-            let mut bytes = Vec::new();
+            let mut bytes = Vec::with_capacity(128);
             let mut fresh = JsonWriter::with_indent(&mut bytes, indent);
             fresh.item();
             fresh.open(b'{');

@@ -314,8 +314,11 @@ pub(super) struct RuleBytes {
     rules: Vec<Written>,
     /// The indentation of the check objects the bytes are made for (`None`: compact).
     indent: Option<usize>,
-    /// Each file's name as the first member of a fact's `location` object.
-    files: Vec<Vec<u8>>,
+    /// Each file's `location` member of a fact, opened to its first member, the file's name
+    /// ([`JsonWriter::written_open`]).
+    fact_locations: Vec<Vec<u8>>,
+    /// Each entity's name as a JSON string.
+    entities: Vec<Vec<u8>>,
 }
 
 /// The bytes of one rule ([`RuleBytes`]).
@@ -324,7 +327,8 @@ struct Written {
     head: Vec<u8>,
     /// The `location` object of the rule's name.
     location: Vec<u8>,
-    /// Each operand's span, and the first members of its value's object there: `expr` and `location`.
+    /// Each operand's span, and its value's object there opened to its `shown`: `expr`, `location`
+    /// and the key `shown` ([`JsonWriter::written_open`]).
     operands: Vec<(Span, Vec<u8>)>,
 }
 
@@ -348,23 +352,35 @@ impl RuleBytes {
             let text = run.sources.get(rule.file);
             let operands = explain::operand_spans(&rule.body).into_iter().map(|span| {
                 let mut bytes = Vec::new();
-                // in the check's object, its `values` array and the value's object
-                let mut w = JsonWriter::with_indent(&mut bytes, deeper(3));
+                // in the check's object and its `values` array
+                let mut w = JsonWriter::with_indent(&mut bytes, deeper(2));
+                w.item();
+                w.open(b'{');
                 w.str_field("expr", text.slice(span));
                 write_location(&mut w, run.sources, rule.file, span, None);
+                w.key("shown");
                 (span, bytes)
             });
             Written { head, location, operands: operands.collect() }
         };
         let file = |id: usize| {
             let mut bytes = Vec::new();
-            // in the check's object, its `facts` array, the fact's object and its `location` object
+            // in the check's object, its `facts` array and the fact's object
             let name = &run.sources.get(SourceId(id as u32)).name;
-            JsonWriter::with_indent(&mut bytes, deeper(4)).str_field("file", name);
+            let mut w = JsonWriter::with_indent(&mut bytes, deeper(3));
+            w.key("location");
+            w.open(b'{');
+            w.str_field("file", name);
             bytes
         };
-        let files = (0..run.sources.len()).map(file).collect();
-        RuleBytes { rules: run.program.rules.iter().map(written).collect(), files, indent }
+        let fact_locations = (0..run.sources.len()).map(file).collect();
+        let quoted = |name: &String| {
+            let mut bytes = Vec::new();
+            JsonWriter::compact(&mut bytes).str(name);
+            bytes
+        };
+        let entities = run.sheets.entities.iter().map(quoted).collect();
+        RuleBytes { rules: run.program.rules.iter().map(written).collect(), fact_locations, entities, indent }
     }
 }
 
@@ -377,7 +393,8 @@ pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Che
     let written = &rules.rules[c.rule];
     w.open(b'{');
     w.written_members(&written.head);
-    w.str_field("entity", &run.sheets.entities[c.entity as usize]);
+    w.key("entity");
+    w.written_value(&rules.entities[c.entity as usize]);
     period_field(w, "period", c.period);
     if let Some(months) = run.sheets.calendar_months(c.entity, c.period) {
         w.shown_field("calendar", months);
@@ -424,24 +441,21 @@ pub(super) fn write_check(run: &Run, rules: &RuleBytes, places: &Places, c: &Che
 /// operand's `expr` and `location` copied from its rule's `written`.
 fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places, trace: &Trace, w: &mut JsonWriter) {
     let mut any = false;
-    for (span, members) in &written.operands {
+    for (span, opened) in &written.operands {
         let Some(value) = trace.value_at(*span) else { continue };
         if !any {
             w.key("values");
             w.open(b'[');
             any = true;
         }
-        w.item();
-        w.open(b'{');
-        w.written_members(members);
-        w.key("shown");
+        w.written_open(opened);
         w.made(|text| value.write(text));
         if let Value::Num(n) = value {
             w.plain_field("point", n.point.plain(28, Rounding::Nearest));
             w.plain_field("lo", n.lo.plain(28, Rounding::Down));
             w.plain_field("hi", n.hi.plain(28, Rounding::Up));
             w.key("unit");
-            w.pieces(&n.unit.pieces());
+            unit_value(w, n.unit);
         }
         w.close(b'}');
     }
@@ -454,21 +468,18 @@ fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places,
     w.key("facts");
     w.open(b'[');
     for f in &trace.facts {
-        w.item();
-        w.open(b'{');
-        if let Some(peer) = &f.peer {
-            w.str_field("entity", peer);
+        match &f.peer {
+            None => fact_head(w, &f.name, f.scenario, f.period),
+            Some(peer) => {
+                w.item();
+                w.open(b'{');
+                w.str_field("entity", peer);
+                fact_members(w, &f.name, f.scenario, f.period);
+            }
         }
-        w.str_field("metric", &f.name);
-        w.key("scenario");
-        w.plain_str(f.scenario.as_str());
-        period_field(w, "period", f.period);
-        w.key("value");
         w.made(|text| f.fact.value.write(text));
         let (file, span) = (f.fact.origin.file, f.fact.origin.span);
-        w.key("location");
-        w.open(b'{');
-        w.written_members(&rules.files[file.0 as usize]);
+        w.written_open(&rules.fact_locations[file.0 as usize]);
         let found = places.get(file, span.start);
         let (line, column) = found.unwrap_or_else(|| run.sources.get(file).line_col(span.start));
         location_numbers(w, line, column, span);
@@ -483,13 +494,98 @@ fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places,
     w.close(b']');
 }
 
-/// Writes a member whose value is a period as it displays ([`super::with_period_text`]): the JSON
-/// string of each period made once a thread, quoted and escaped, and copied.
+/// The most entries a cache of bytes a thread keeps ([`fact_head`], [`unit_value`]) before it starts
+/// anew: a run's metrics, scenarios and periods are a few hundred at most, but a long-lived process
+/// makes runs one after the other.
+const CACHED: usize = 4096;
+
+/// Opens the object of a fact of the check's own entity in the `facts` array and writes its members
+/// up to the key of its `value`, as [`fact_members`] writes them: made once a thread for each metric,
+/// scenario, period and form, and copied.
+fn fact_head(w: &mut JsonWriter, name: &str, scenario: Scenario, period: Period) {
+    type Heads = rustc_hash::FxHashMap<Box<str>, rustc_hash::FxHashMap<(Scenario, Period, Option<usize>), Vec<u8>>>;
+    thread_local! {
+        static HEADS: std::cell::RefCell<Heads> = std::cell::RefCell::default();
+    }
+    let indent = w.indent();
+    HEADS.with_borrow_mut(|heads| {
+        if !heads.contains_key(name) {
+            if heads.len() >= CACHED {
+                heads.clear();
+            }
+            heads.insert(name.into(), rustc_hash::FxHashMap::default());
+        }
+        let of_metric = heads.get_mut(name).expect("inserted above");
+        if of_metric.len() >= CACHED {
+            of_metric.clear();
+        }
+        let bytes = of_metric.entry((scenario, period, indent)).or_insert_with(|| {
+            let mut bytes = Vec::with_capacity(128);
+            let mut fresh = JsonWriter::with_indent(&mut bytes, indent);
+            fresh.item();
+            fresh.open(b'{');
+            fact_members(&mut fresh, name, scenario, period);
+            bytes
+        });
+        w.written_open(bytes);
+    });
+}
+
+/// Writes the members of a fact's object from its `metric` to the key of its `value`.
+fn fact_members(w: &mut JsonWriter, name: &str, scenario: Scenario, period: Period) {
+    w.str_field("metric", name);
+    w.key("scenario");
+    w.plain_str(scenario.as_str());
+    period_field(w, "period", period);
+    w.key("value");
+}
+
+/// Writes a unit as the JSON string of its pieces ([`crate::num::Unit::pieces`]): made once a thread
+/// for each unit, and copied.
+fn unit_value(w: &mut JsonWriter, unit: crate::num::Unit) {
+    thread_local! {
+        static QUOTED: std::cell::RefCell<rustc_hash::FxHashMap<crate::num::Unit, Vec<u8>>> =
+            std::cell::RefCell::default();
+    }
+    QUOTED.with_borrow_mut(|quoted| {
+        if quoted.len() >= CACHED && !quoted.contains_key(&unit) {
+            quoted.clear();
+        }
+        let bytes = quoted.entry(unit).or_insert_with(|| {
+            let mut bytes = Vec::new();
+            JsonWriter::compact(&mut bytes).pieces(&unit.pieces());
+            bytes
+        });
+        w.written_value(bytes);
+    });
+}
+
+/// A period's JSON string, where its year has four digits and its quarter one (`"2025Q1"`,
+/// `"FY2025"`: the periods of filings), made on the stack as it displays.
+fn quoted_period(period: Period) -> Option<[u8; 8]> {
+    let year = match period {
+        Period::Quarter { year, quarter: 0..=9 } | Period::Year(year) => year,
+        Period::Quarter { .. } => return None,
+    };
+    let year = u32::try_from(year).ok().filter(|year| (1000..=9999).contains(year))?;
+    let [a, b, c, d] = [year / 1000, year / 100 % 10, year / 10 % 10, year % 10].map(|digit| b'0' + digit as u8);
+    Some(match period {
+        Period::Quarter { quarter, .. } => [b'"', a, b, c, d, b'Q', b'0' + quarter, b'"'],
+        Period::Year(_) => [b'"', b'F', b'Y', a, b, c, d, b'"'],
+    })
+}
+
+/// Writes a member whose value is a period as it displays ([`super::with_period_text`]): made on the
+/// stack where it can be ([`quoted_period`]), else the JSON string of each period made once a
+/// thread, quoted and escaped, and copied.
 fn period_field(w: &mut JsonWriter, key: &str, period: Period) {
     thread_local! {
         static QUOTED: std::cell::RefCell<rustc_hash::FxHashMap<Period, Vec<u8>>> = std::cell::RefCell::default();
     }
     w.key(key);
+    if let Some(quoted) = quoted_period(period) {
+        return w.written_value(&quoted);
+    }
     QUOTED.with_borrow_mut(|quoted| {
         let bytes = quoted.entry(period).or_insert_with(|| {
             let mut bytes = Vec::new();
@@ -519,10 +615,12 @@ fn location_object(w: &mut JsonWriter, sources: &Sources, file: SourceId, span: 
 
 /// Writes the members of a `location` object after its `file`, and closes it.
 fn location_numbers(w: &mut JsonWriter, line: usize, column: usize, span: Span) {
-    w.int_field("line", line as u64);
-    w.int_field("column", column as u64);
-    w.int_field("start", u64::from(span.start));
-    w.int_field("end", u64::from(span.end));
+    w.int_fields([
+        ("line", line as u64),
+        ("column", column as u64),
+        ("start", u64::from(span.start)),
+        ("end", u64::from(span.end)),
+    ]);
     w.close(b'}');
 }
 
@@ -682,6 +780,104 @@ rule p: revenue > 1 USD bn
     /// An entity named with every character a ticker may hold.
     const DATA: &str = "entity = \"BRK.B-_:/&\"\nunit = \"USD bn\"\n[actual.2025Q4]\nrevenue = 213.4\n\
                         capex = 3\nzero = -0.0\nhuge = 79228162514264337593543950335\n";
+
+    #[test]
+    fn a_period_made_on_the_stack_is_the_string_of_its_display() {
+        let years = [i32::MIN, -2025, -1, 0, 9, 999, 1000, 1001, 2025, 9998, 9999, 10000, 12345, i32::MAX];
+        for year in years {
+            let quarters = (0..=u8::MAX).map(|quarter| Period::Quarter { year, quarter });
+            for period in quarters.chain([Period::Year(year)]) {
+                let shown = serde_json::to_string(&period.to_string()).unwrap();
+                let stack = quoted_period(period).map(|q| String::from_utf8(q.to_vec()).unwrap());
+                let short = (1000..=9999).contains(&year)
+                    && matches!(period, Period::Year(_) | Period::Quarter { quarter: 0..=9, .. });
+                assert_eq!(stack.as_ref(), short.then_some(&shown), "{period:?}");
+                let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                period_field(&mut JsonWriter::compact(&mut fast), "period", period);
+                JsonWriter::compact(&mut slow).str_field("period", &period.to_string());
+                assert_eq!(fast, slow, "{period:?}");
+            }
+        }
+    }
+
+    /// Metric names a data file could give, hostile ones among them (quotes, controls, a C1, a
+    /// bidirectional override, beyond ASCII).
+    const NAMES: [&str; 7] = ["revenue", "a \"b\" \\ c", "tab\tline\n", "\u{202e}evil", "\u{85}next", "売上", ""];
+
+    #[test]
+    fn a_fact_head_from_the_cache_is_the_one_written_member_by_member() {
+        let periods = [
+            Period::Quarter { year: 2025, quarter: 1 },
+            Period::Year(2025),
+            Period::Quarter { year: 99999, quarter: 12 },
+        ];
+        for indent in [None, Some(4), Some(8)] {
+            for text in NAMES {
+                let names = [std::sync::Arc::<str>::from(text)];
+                for (name, scenario, period) in every_fact(&names, &periods) {
+                    // the first fact of an array and one after it, twice over (made, then copied)
+                    for _ in 0..2 {
+                        let (mut cached, mut written) = (Vec::new(), Vec::new());
+                        let mut w = JsonWriter::with_indent(&mut cached, indent);
+                        w.open(b'[');
+                        for _ in 0..2 {
+                            fact_head(&mut w, name, scenario, period);
+                            w.str("1");
+                            w.close(b'}');
+                        }
+                        w.close(b']');
+                        let mut w = JsonWriter::with_indent(&mut written, indent);
+                        w.open(b'[');
+                        for _ in 0..2 {
+                            w.item();
+                            w.open(b'{');
+                            fact_members(&mut w, name, scenario, period);
+                            w.str("1");
+                            w.close(b'}');
+                        }
+                        w.close(b']');
+                        assert_eq!(String::from_utf8(cached).unwrap(), String::from_utf8(written).unwrap(), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every metric, scenario and period of the lists.
+    fn every_fact<'n>(
+        names: &'n [std::sync::Arc<str>],
+        periods: &[Period],
+    ) -> Vec<(&'n std::sync::Arc<str>, Scenario, Period)> {
+        let scenarios = [Scenario::Actual, Scenario::Guidance, Scenario::Consensus];
+        let mut all = Vec::new();
+        for name in names {
+            for scenario in scenarios {
+                all.extend(periods.iter().map(|&period| (name, scenario, period)));
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn a_unit_from_the_cache_is_its_pieces_escaped() {
+        use crate::num::unit::UnitName;
+        use crate::num::{Currency, RatioStyle, Scale};
+        let usd = Currency(*b"USD");
+        let scales = [Scale::One, Scale::Thousand, Scale::Million, Scale::Billion, Scale::Trillion];
+        let mut units = vec![Unit::None, Unit::Fraction, Unit::PerShare(usd)];
+        units.extend(scales.iter().map(|&s| Unit::Money(usd, s)));
+        units.extend(scales.iter().map(|&s| Unit::Shares(s)));
+        units.extend([RatioStyle::Percent, RatioStyle::Bps, RatioStyle::Pp].map(Unit::Ratio));
+        units.extend(NAMES.iter().map(|name| Unit::Named(UnitName::intern(name))));
+        for unit in units {
+            for _ in 0..2 {
+                let (mut cached, mut written) = (Vec::new(), Vec::new());
+                unit_value(&mut JsonWriter::compact(&mut cached), unit);
+                JsonWriter::compact(&mut written).pieces(&unit.pieces());
+                assert_eq!(cached, written, "{unit:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_check_written_by_hand_is_the_serde_form_byte_for_byte() {

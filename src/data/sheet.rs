@@ -507,7 +507,8 @@ impl Store {
     /// in [`Store::wide`].
     #[inline(always)]
     fn push_fitted(&mut self, stored: Stored, unit: u32, end: u32) {
-        // a span that ends before its start (none does) wraps to a length too wide, and is kept whole too
+        // the length modulo 2^32, as `origin_of` adds it back: exact even where a span's ends, cut to
+        // 32 bits past 4 GiB of a file (`source::Span`), wrap (the end below the start)
         let len = end.wrapping_sub(stored.start);
         let (unit, len) = match unit < u32::from(WIDE) && len < u32::from(WIDE) {
             true => (unit as u16, len as u16),
@@ -560,7 +561,7 @@ impl Store {
         let s = &self.facts[index as usize];
         let end = match s.unit {
             WIDE => self.wide_of(index).1,
-            _ => s.start + u32::from(s.len),
+            _ => s.start.wrapping_add(u32::from(s.len)),
         };
         let run = self.files.partition_point(|&(first, _)| first <= index) - 1;
         Origin { file: SourceId(self.files[run].1), span: Span { start: s.start, end } }
@@ -1885,6 +1886,8 @@ mod tests {
                 (2, 100, 100 + 65_535),
                 (2, 100, 100 + 65_536),
                 (1, u32::MAX - 3, u32::MAX),
+                // a span past 4 GiB of a file, its ends cut to 32 bits: the end below the start
+                (1, u32::MAX - 1, 2),
             ])
             .map(|(file, start, end)| Origin { file: SourceId(file), span: Span { start, end } })
             .collect();

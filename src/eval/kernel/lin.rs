@@ -348,6 +348,7 @@ pub(super) fn part(mid: bool, ends: Ends) -> Option<Lin> {
 }
 
 /// `sum(segment.*.revenue)` at a period: every figure of the columns that has one, all of one unit.
+#[cfg(test)]
 pub(super) fn sum_of(inputs: &[u32], at: &Inputs, to: Period) -> Option<Lin> {
     let mut total: Option<Lin> = None;
     for &input in inputs.iter() {

@@ -251,11 +251,8 @@ impl Row<'_> {
         let Some(slot) = sheets.slot_index(period) else { return Packed::Empty };
         let index = match self.slots {
             RowSlots::Empty => return Packed::Empty,
-            RowSlots::Dense(slots) => match slots.get(slot) {
-                Some(&filled) => match dense_fact(filled) {
-                    Some(i) => i,
-                    None => return Packed::Empty,
-                },
+            RowSlots::Dense(slots) => match slots.get(slot).copied().and_then(dense_fact) {
+                Some(i) => i,
                 None => return Packed::Empty,
             },
             RowSlots::Sparse(filled) => {
@@ -281,12 +278,15 @@ impl Row<'_> {
     }
 }
 
-impl Row<'_> {
+/// A figure as a kernel reads it: its digits, its scale (digits after the point) and its unit.
+pub type Figure = (i64, u32, Unit);
+
+impl<'a> Row<'a> {
     /// A compiled kernel's read of a figure at a slot index ([`Sheets::slot_index`]), where
     /// [`Row::packed`] reads a [`Packed::Figure`]: `Some(None)` where the slot is empty, `None`
     /// where it holds anything else. No period to place and no [`Packed`] to make per read.
     #[inline]
-    pub fn figure_at(&self, slot: usize) -> Option<Option<(i64, u32, Unit)>> {
+    pub fn figure_at(&self, slot: usize) -> Option<Option<Figure>> {
         let sheets = self.sheets;
         let index = match self.slots {
             RowSlots::Empty => None,
@@ -300,14 +300,64 @@ impl Row<'_> {
         if !sheets.vintages.is_empty() && sheets.vintages.contains_key(&(self.column, (self.base + slot) as u64)) {
             return None;
         }
-        let s = &sheets.store.facts[index as usize];
-        match s.kind {
-            Kind::Small => {
-                let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
-                Some(Some((m, u32::from(s.scale), sheets.store.units[sheets.store.unit_of(index, s) as usize])))
+        figure_of(&sheets.store, index)
+    }
+
+    /// The row as a whole, for reads of many of its slots: its kind, and whether a slot may hold
+    /// vintages, decided once, where [`Row::figure_at`] decides them at every read.
+    #[inline]
+    pub fn whole(&self) -> Whole<'a> {
+        let sheets = self.sheets;
+        match self.slots {
+            RowSlots::Empty => Whole::Empty,
+            RowSlots::Dense(slots) if sheets.vintages.is_empty() => {
+                Whole::Dense(DenseRow { slots, store: &sheets.store })
             }
-            Kind::Range | Kind::Big | Kind::Approx => None,
+            _ => Whole::Slots(*self),
         }
+    }
+}
+
+/// A row read as a whole ([`Row::whole`]): each slot's read is [`Row::figure_at`]'s.
+#[derive(Debug, Clone, Copy)]
+pub enum Whole<'a> {
+    /// No slot holds a fact: every read is `Some(None)`.
+    Empty,
+    /// A dense row, and no fact of the sheets has vintages.
+    Dense(DenseRow<'a>),
+    /// Any other row, read slot by slot.
+    Slots(Row<'a>),
+}
+
+/// A dense row's fact indexes, with the store's facts and units to read them by.
+#[derive(Debug, Clone, Copy)]
+pub struct DenseRow<'a> {
+    slots: &'a [u32],
+    store: &'a Store,
+}
+
+impl DenseRow<'_> {
+    /// [`Row::figure_at`] of a dense row without vintages: no kind of row to tell, nothing to look up.
+    #[inline(always)]
+    pub fn figure_at(&self, slot: usize) -> Option<Option<Figure>> {
+        match self.slots.get(slot).copied().and_then(dense_fact) {
+            Some(index) => figure_of(self.store, index),
+            None => Some(None),
+        }
+    }
+}
+
+/// A stored fact as a kernel reads it: a figure whose digits fit an `i64` (`Some(Some(..))`), or
+/// `None` (a range, or a figure of more digits or with a margin).
+#[inline(always)]
+fn figure_of(store: &Store, index: u32) -> Option<Option<Figure>> {
+    let s = &store.facts[index as usize];
+    match s.kind {
+        Kind::Small => {
+            let m = (u64::from(s.value[1]) << 32 | u64::from(s.value[0])) as i64;
+            Some(Some((m, u32::from(s.scale), store.units[store.unit_of(index, s) as usize])))
+        }
+        Kind::Range | Kind::Big | Kind::Approx => None,
     }
 }
 
@@ -2022,6 +2072,79 @@ mod tests {
             let fact = got.get(metric, Scenario::Actual, entity, period).unwrap();
             assert_eq!(fact, expected.get(metric, Scenario::Actual, entity, period).unwrap());
             assert_eq!((fact, fact.value.show()), (fact_of(row), fact_of(row).value.show()));
+        }
+    }
+
+    /// [`Row::figure_at`] read through [`Row::whole`].
+    fn whole_at(whole: Whole, slot: usize) -> Option<Option<Figure>> {
+        match whole {
+            Whole::Empty => Some(None),
+            Whole::Dense(row) => row.figure_at(slot),
+            Whole::Slots(row) => row.figure_at(slot),
+        }
+    }
+
+    #[test]
+    fn a_whole_row_reads_each_slot_as_figure_at_does() {
+        // `dense` fills 3 of 4 slots of each entity (every kind of fact among them), `sparse` one
+        // in 9, `lone` one slot of one entity; each sheet once without vintages and once with a
+        // fact of a fourth entity given at two dates (in the dense column, then in the sparse one).
+        let values = [
+            "213.4 USD bn",
+            "-7 USD m",
+            "11.7 %",
+            "1234567890123456789012345678",
+            "1..2 USD m",
+            "102466 ± 1 USD m",
+            "-0.0",
+            "3",
+        ];
+        let periods: Vec<Period> = (2020..2026)
+            .flat_map(|y| {
+                ["Q1", "Q2", "Q3", "Q4", ""].map(|q| if q.is_empty() { format!("FY{y}") } else { format!("{y}{q}") })
+            })
+            .map(|p| Period::parse(&p).unwrap())
+            .collect();
+        for vintaged in [None, Some("dense"), Some("sparse")] {
+            let mut builder = SheetBuilder::default();
+            builder.add_source(SourceId(0), None);
+            let mut add = |entity: &str, metric: &str, period: Period, text: &str, given: Option<i32>| {
+                let key = FactKey { entity: entity.into(), metric: metric.into(), period, scenario: Scenario::Actual };
+                builder.insert(key, Fact { given: given.map(Date::from_days), ..fact(text) });
+            };
+            for (e, entity) in ["A", "B", "C"].into_iter().enumerate() {
+                for (k, &period) in periods.iter().enumerate() {
+                    if (k + e) % 4 != 3 {
+                        add(entity, "dense", period, values[(k + e) % values.len()], None);
+                    }
+                    if (k + 2 * e) % 9 == 0 {
+                        add(entity, "sparse", period, values[(k / 9 + e) % values.len()], None);
+                    }
+                }
+            }
+            add("B", "lone", periods[7], "5 USD m", None);
+            if let Some(metric) = vintaged {
+                add("D", metric, periods[0], "1 USD m", Some(20_000));
+                add("D", metric, periods[0], "2 USD m", Some(20_100));
+            }
+            let sheets = builder.finish().unwrap();
+            assert_eq!(sheets.vintages.is_empty(), vintaged.is_none());
+            let mut kinds = [0; 3];
+            for column in 0..(sheets.metrics.len() as u32 + 1) * 3 {
+                for entity in 0..sheets.entities.len() as EntityId {
+                    let row = sheets.row(column, entity);
+                    let whole = row.whole();
+                    kinds[match whole {
+                        Whole::Empty => 0,
+                        Whole::Dense(_) => 1,
+                        Whole::Slots(_) => 2,
+                    }] += 1;
+                    for slot in 0..sheets.n_slots() + 2 {
+                        assert_eq!(whole_at(whole, slot), row.figure_at(slot), "{column} {entity} {slot} {vintaged:?}");
+                    }
+                }
+            }
+            assert!(kinds[0] > 0 && kinds[2] > 0 && (kinds[1] > 0) == vintaged.is_none(), "{kinds:?}");
         }
     }
 

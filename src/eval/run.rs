@@ -338,18 +338,27 @@ fn run_entity(at: &At, rules: &[RuleId], entity: EntityId, keep: Keep, part: &mu
     // [`admitted`] with what depends on the entity alone asked once: every rule here admits the
     // entity (`every`'s filter), and its year end is the entity's
     let (year_end, narrowed) = (sheets.year_end(entity), &filter.periods);
+    // which of the entity's periods a rule is checked at, marked once per `at` of the rules here
+    let mut masks: Vec<(&AtSpec, Vec<bool>)> = Vec::new();
     for (j, &(i, rule)) in every.iter().enumerate() {
         let r = &program.rules[rule];
-        let wanted = |period| r.at.admits(period, year_end) && (narrowed.is_empty() || narrowed.contains(&period));
+        let k = match masks.iter().position(|(at, _)| **at == r.at) {
+            Some(k) => k,
+            None => {
+                let wanted =
+                    |&period| r.at.admits(period, year_end) && (narrowed.is_empty() || narrowed.contains(&period));
+                masks.push((&r.at, data.iter().map(wanted).collect()));
+                masks.len() - 1
+            }
+        };
+        let wanted = &masks[k].1;
         match kernels.of(rule) {
             Some(k) => {
                 let passed = k.run_each(&here.inputs, data, wanted, |p, verdict| rest.push((p, j, verdict)), stack);
                 part.tallies[i].passed += passed;
                 part.decided += passed;
             }
-            None => {
-                rest.extend((data.iter().enumerate()).filter(|&(_, &p)| wanted(p)).map(|(p, _)| (p, j, Verdict::Ask)))
-            }
+            None => rest.extend((wanted.iter().enumerate()).filter(|&(_, &w)| w).map(|(p, _)| (p, j, Verdict::Ask))),
         }
     }
     // `rest` is rule by rule, each rule's in period order: a stable count by period orders it

@@ -377,6 +377,8 @@ pub(super) fn part(mid: bool, ends: Ends) -> Option<Lin> {
 /// `sum(segment.*.revenue)` at a period: every figure of the columns that has one, all of one unit.
 /// The period's slot is placed once for all the columns ([`crate::data::Row::figure_at`], what
 /// [`crate::data::Row::packed`] reads of a figure); a period with no slot has no figure in any.
+/// The reference of the lanes' sums (`lanes::sums`), which add column by column.
+#[cfg(test)]
 pub(super) fn sum_of(inputs: &[u32], at: &Inputs, to: Period) -> Option<Lin> {
     let slot = at.sheets.slot_index(to)?;
     let mut total: Option<Lin> = None;

@@ -91,7 +91,7 @@ impl Kernel {
         self.verdict(stack.1.ends[0], inputs, period, stack)
     }
 
-    /// [`Kernel::run`] at each of the periods where `wanted`: the fast path runs op by op across
+    /// [`Kernel::run`] at each of the periods `wanted` marks: the fast path runs op by op across
     /// the periods ([`lanes`]), and a period it cannot tell goes to the general path, as in
     /// [`Kernel::run`]. A pass is only counted (the count is returned); every other verdict is
     /// handed to `each` with its period's index, in period order. Each period's slot must have
@@ -100,12 +100,13 @@ impl Kernel {
         &self,
         inputs: &Inputs,
         periods: &[Period],
-        wanted: impl Fn(Period) -> bool,
+        wanted: &[bool],
         mut each: impl FnMut(usize, Verdict),
         stack: &mut Stack,
     ) -> usize {
         stack.1.ends.clear();
-        stack.1.ends.extend(periods.iter().map(|&p| if wanted(p) { End::Live } else { End::Off }));
+        debug_assert_eq!(wanted.len(), periods.len());
+        stack.1.ends.extend(wanted.iter().map(|&w| if w { End::Live } else { End::Off }));
         self.lanes(inputs, periods, stack);
         let mut passed = 0;
         for (l, &period) in periods.iter().enumerate() {

@@ -770,33 +770,85 @@ pub(super) fn ilog10_of_wide(n: u128) -> u32 {
 }
 
 /// A small rational that does not terminate, written to `figures` significant digits rounded as
-/// asked, by long division in `u128` ([`Real::to_plain_string`]); `None` where it terminates or a
-/// step would overflow (then big integers write it).
+/// asked, by long division in machine words ([`Real::to_plain_string`]): the whole part, then the
+/// digits after the point nineteen at a time, each chunk put in its place as it is found (no
+/// quotient of all the digits made and written again), rounded in the text; `None` where it
+/// terminates or the digits pass the buffer (then big integers write it).
 fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&[u8]> {
-    let (a, d) = (u128::from(s.n.unsigned_abs()), u128::from(s.d));
-    if a == 0 || is_power_of_five(s.d >> s.d.trailing_zeros()) {
+    let (a, d) = (s.n.unsigned_abs(), s.d);
+    if a == 0 || is_power_of_five(d >> d.trailing_zeros()) {
         return None;
     }
-    // floor(log10(a / d)), as [`floor_log10`] finds it
-    let e = ratio_power(i128::try_from(a).ok()?, i128::try_from(d).ok()?, 0)?;
-    let digits = u32::try_from(i64::from(figures.saturating_sub(1)) - e).unwrap_or(0);
-    // the digits of a / d to `digits` after the point: the quotient and what remains
-    let ((mut q, mut r), mut left) = (divided(a, d), digits); // both of 64 bits: no `u128` division
-    while left > 0 {
-        let k = left.min(19);
-        let p = power_of_ten(i64::from(k))?; // from the table: `pow` is a loop of `u128` products
-        let t = r * p; // r < d < 2^64, so within 128 bits
-        let step = t / d;
-        q = q.checked_mul(p)?.checked_add(step)?;
-        r = t - step * d; // the remainder without a second division
-        left -= k;
+    let digits = usize::try_from(i64::from(figures.saturating_sub(1)) - word_ratio_power(a, d)).unwrap_or(0);
+    // the whole digits end at `POINT` (at most twenty, with room before them for a carry and a sign)
+    const POINT: usize = 23;
+    if POINT + 1 + digits > PLAIN_BYTES {
+        return None;
+    }
+    let mut start = whole_digits(a / d, buf, POINT);
+    let mut r = a % d;
+    let mut end = POINT;
+    if digits > 0 {
+        buf[POINT] = b'.';
+        end += 1;
+        let mut left = digits;
+        while left > 0 {
+            let k = left.min(19);
+            let t = u128::from(r) * power_of_ten(k as i64)?; // r < d < 2^64 and 10^k < 2^64
+            let step = (t / u128::from(d)) as u64; // below 10^k
+            r = (t - u128::from(step) * u128::from(d)) as u64;
+            let first = whole_digits(step, buf, end + k);
+            buf[end..first].fill(b'0');
+            end += k;
+            left -= k;
+        }
     }
     let negative = s.n < 0;
-    let q = if rounds_up(negative, r, d, rounding) { q.checked_add(1)? } else { q };
-    if usize::try_from(digits).ok()? + 3 > PLAIN_BYTES {
-        return None;
+    if rounds_up(negative, u128::from(r), u128::from(d), rounding) {
+        start = carried(buf, start, end);
     }
-    Some(plain_digits(negative, q, digits, buf))
+    if digits > 0 {
+        // trailing zeros after the point dropped, then the point if nothing is left after it
+        while buf[end - 1] == b'0' {
+            end -= 1;
+        }
+        if buf[end - 1] == b'.' {
+            end -= 1;
+        }
+    }
+    if negative {
+        start -= 1;
+        buf[start] = b'-';
+    }
+    Some(&buf[start..end])
+}
+
+/// Adds one in the last place of the digits `buf[start..end]` (a point among them passed over), the
+/// carry running left, a `1` put before them where it passes the first; where they start.
+fn carried(buf: &mut [u8], start: usize, end: usize) -> usize {
+    for at in (start..end).rev() {
+        match buf[at] {
+            b'9' => buf[at] = b'0',
+            b'.' => {}
+            digit => {
+                buf[at] = digit + 1;
+                return start;
+            }
+        }
+    }
+    buf[start - 1] = b'1';
+    start - 1
+}
+
+/// The power of ten of the first digit of `a / d` (`floor(log10)`) for positive words: their
+/// digit counts' difference, less one where `a` is below `d` so moved.
+fn word_ratio_power(a: u64, d: u64) -> i64 {
+    let e = i64::from(a.ilog10()) - i64::from(d.ilog10());
+    // 10^|e| is at most 10^19: each product within 128 bits
+    let ten = |k: i64| power_of_ten(k).unwrap_or(1);
+    let at_least =
+        if e >= 0 { u128::from(a) >= u128::from(d) * ten(e) } else { u128::from(a) * ten(-e) >= u128::from(d) };
+    if at_least { e } else { e - 1 }
 }
 
 /// Whether `x` is a power of five (one included).
@@ -1430,5 +1482,36 @@ mod tests {
         let tiny = Real::from(d("0.000000000000000000000000001")).shifted(-4).unwrap();
         assert_eq!(tiny.to_plain_string(28, Rounding::Nearest), "0.0000000000000000000000000000001");
         assert_eq!(tiny.shifted(4).unwrap(), Real::from(d("0.000000000000000000000000001")));
+    }
+
+    /// A small rational of any 64-bit terms: the numerator and denominator of a `Real`, whichever
+    /// form it takes (most do not terminate and are small ones).
+    fn any_quotient() -> impl proptest::strategy::Strategy<Value = Real> {
+        use proptest::prelude::*;
+        let word = prop_oneof![1u64..1000, any::<u64>().prop_map(|d| d.max(1)), (0u32..64).prop_map(|k| 1u64 << k)];
+        (any::<i64>(), word, 0u32..20).prop_map(|(n, d, tens)| {
+            let d = BigInt::from(d) * BigInt::from(10u8).pow(tens % 3);
+            Real::from_rational(BigRational::new(BigInt::from(n), d)).unwrap()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// A small quotient written plainly in machine words, digit chunk by chunk and rounded in
+        /// its text, is the text of big integers, for every rounding and any number of figures; and
+        /// one that does not terminate is always written so.
+        #[test]
+        fn a_quotient_written_plainly_in_words_is_that_of_big_integers(x in any_quotient(), figures in 0u32..48) {
+            for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
+                let slow = x.plain_in_big_integers(figures, rounding);
+                proptest::prop_assert_eq!(x.plain(figures, rounding).to_string(), slow, "{:?} to {} {:?}", x, figures, rounding);
+                if let Real::Small(s) = x
+                    && x.terminating_scale().is_none()
+                {
+                    proptest::prop_assert!(small_plain(s, figures, rounding, &mut [0; PLAIN_BYTES]).is_some(), "{:?}", x);
+                }
+            }
+        }
     }
 }

@@ -388,7 +388,13 @@ impl Real {
         let text = match self {
             Real::Dec(d) => {
                 let scale = i64::from(d.scale()) - i64::from(exponent);
-                scaled_at(d.mantissa() < 0, d.mantissa().unsigned_abs(), scale, digits, rounding, &mut buf)
+                let (negative, m) = (d.mantissa() < 0, d.mantissa().unsigned_abs());
+                if let Ok(m) = u64::try_from(m)
+                    && push_word_at(negative, m, scale, digits, rounding, out)
+                {
+                    return true;
+                }
+                scaled_at(negative, m, scale, digits, rounding, &mut buf)
             }
             Real::Small(s) => power_of_ten(i64::from(exponent.unsigned_abs())).and_then(|power| {
                 let (a, d) = (u128::from(s.n.unsigned_abs()), u128::from(s.d));
@@ -537,8 +543,8 @@ fn point_digits(negative: bool, n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTE
 
 /// [`point_digits`] of a number of 64 bits with at most 19 digits after the point, unsigned: the
 /// digits after the point and before it each written two at a time.
-fn word_point_digits(n: u64, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize {
-    let mut at = PLAIN_BYTES;
+fn word_point_digits<const N: usize>(n: u64, scale: usize, buf: &mut [u8; N]) -> usize {
+    let mut at = N;
     let mut whole = n;
     if scale > 0 {
         let p = power_of_ten(scale as i64).unwrap_or(1) as u64;
@@ -618,6 +624,49 @@ fn wide_point_digits(mut n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> 
         buf[point - 1] = b'.';
     }
     at
+}
+
+/// Room for a number of 64 bits written with at most nineteen digits after the point: twenty
+/// digits, a point, a zero before it and a sign, in a buffer small enough to be read whole.
+const WORD_BYTES: usize = 32;
+
+/// Pushes [`scaled_at`] of a magnitude of 64 bits where words hold every step (at most nineteen
+/// digits after the point, the rounded digits within 64 bits), made in a buffer of [`WORD_BYTES`]:
+/// whether it did (else [`scaled_at`] writes it).
+fn push_word_at(negative: bool, m: u64, scale: i64, digits: u32, rounding: Rounding, out: &mut String) -> bool {
+    let Some(n) = word_scaled(negative, m, scale, digits, rounding) else { return false };
+    let mut word = [0; WORD_BYTES];
+    let mut at = word_point_digits(n, digits as usize, &mut word);
+    if negative && n != 0 {
+        at -= 1;
+        word[at] = b'-';
+    }
+    push_word(out, &word, at);
+    true
+}
+
+/// The digits [`scaled_at`] writes for `±m / 10^scale` at `digits` after the point, in 64 bits;
+/// `None` where more than nineteen are after the point or a step passes 64 bits.
+fn word_scaled(negative: bool, m: u64, scale: i64, digits: u32, rounding: Rounding) -> Option<u64> {
+    if digits > 19 {
+        return None;
+    }
+    let word_power = |k: i64| power_of_ten(k).and_then(|p| u64::try_from(p).ok());
+    if i64::from(digits) >= scale {
+        return m.checked_mul(word_power(i64::from(digits) - scale)?);
+    }
+    let p = word_power(scale - i64::from(digits))?;
+    // at least ten, so the quotient and one more are within 64 bits
+    let (q, r) = (m / p, m % p);
+    Some(q + u64::from(rounds_up(negative, u128::from(r), u128::from(p), rounding)))
+}
+
+/// Pushes the text made at the end of a word buffer from `at`: the buffer read whole as text (a
+/// check of known length, no loop of a push a byte), then the text's part copied.
+fn push_word(out: &mut String, word: &[u8; WORD_BYTES], at: usize) {
+    debug_assert!(word.is_ascii());
+    let text = std::str::from_utf8(word).unwrap_or_default();
+    out.push_str(text.get(at..).unwrap_or("0"));
 }
 
 /// A decimal written with exactly `digits` after the point by `rust_decimal`: where its digits pass
@@ -728,6 +777,17 @@ fn ratio_at(
 /// Writes a decimal as its `Display` does (every digit of its scale; `-0.0` for a negative zero) at
 /// the end of `out`, its digits made on the stack.
 pub fn write_decimal(d: Decimal, out: &mut String) {
+    if let Ok(m) = u64::try_from(d.mantissa().unsigned_abs())
+        && d.scale() <= 19
+    {
+        let mut word = [0; WORD_BYTES];
+        let mut at = word_point_digits(m, d.scale() as usize, &mut word);
+        if d.is_sign_negative() {
+            at -= 1;
+            word[at] = b'-';
+        }
+        return push_word(out, &word, at);
+    }
     let mut buf = [0; PLAIN_BYTES];
     let at = point_digits(d.is_sign_negative(), d.mantissa().unsigned_abs(), d.scale() as usize, &mut buf);
     push_ascii(out, &buf[at..]);
@@ -1512,6 +1572,42 @@ mod tests {
                     proptest::prop_assert!(small_plain(s, figures, rounding, &mut [0; PLAIN_BYTES]).is_some(), "{:?}", x);
                 }
             }
+        }
+
+        /// A magnitude of 64 bits moved and rounded in words is what the general path writes, for
+        /// every rounding, sign, scale of either sign and digits after the point; and words write
+        /// every one whose digits they hold.
+        #[test]
+        fn a_word_moved_and_rounded_is_written_as_the_general_path_writes_it(
+            m in proptest::prop_oneof![0u64..1000, proptest::prelude::any::<u64>(), proptest::strategy::Strategy::prop_map(0u32..64, |k| (1u64 << k) - 1)],
+            negative in proptest::prelude::any::<bool>(),
+            scale in -24i64..48,
+            digits in 0u32..24,
+        ) {
+            use proptest::prelude::*;
+            for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
+                let mut buf = [0; PLAIN_BYTES];
+                let slow = scaled_at(negative, u128::from(m), scale, digits, rounding, &mut buf).map(ascii);
+                let mut fast = String::from("x");
+                if push_word_at(negative, m, scale, digits, rounding, &mut fast) {
+                    prop_assert_eq!(Some(&fast[1..]), slow, "{} {} at {} {:?}", m, scale, digits, rounding);
+                } else {
+                    let held = word_scaled(negative, m, scale, digits, rounding).is_some();
+                    prop_assert!(!held && (digits > 19 || slow.is_none() || scale - i64::from(digits) > 19 || i64::from(digits) >= scale));
+                }
+            }
+        }
+
+        /// A decimal of 64-bit digits written in words is its `Display`, negative zeros included.
+        #[test]
+        fn a_word_decimal_written_is_its_display(m in proptest::prelude::any::<i64>(), scale in 0u32..=28, zero in proptest::prelude::any::<bool>()) {
+            let mut d = Decimal::new(if zero { 0 } else { m }, scale);
+            if zero && m < 0 {
+                d.set_sign_negative(true);
+            }
+            let mut out = String::from("x");
+            write_decimal(d, &mut out);
+            proptest::prop_assert_eq!(out, format!("x{d}"));
         }
     }
 }

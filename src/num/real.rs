@@ -388,7 +388,13 @@ impl Real {
         let text = match self {
             Real::Dec(d) => {
                 let scale = i64::from(d.scale()) - i64::from(exponent);
-                scaled_at(d.mantissa() < 0, d.mantissa().unsigned_abs(), scale, digits, rounding, &mut buf)
+                let (negative, m) = (d.mantissa() < 0, d.mantissa().unsigned_abs());
+                if let Ok(m) = u64::try_from(m)
+                    && push_word_at(negative, m, scale, digits, rounding, out)
+                {
+                    return true;
+                }
+                scaled_at(negative, m, scale, digits, rounding, &mut buf)
             }
             Real::Small(s) => power_of_ten(i64::from(exponent.unsigned_abs())).and_then(|power| {
                 let (a, d) = (u128::from(s.n.unsigned_abs()), u128::from(s.d));
@@ -537,8 +543,8 @@ fn point_digits(negative: bool, n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTE
 
 /// [`point_digits`] of a number of 64 bits with at most 19 digits after the point, unsigned: the
 /// digits after the point and before it each written two at a time.
-fn word_point_digits(n: u64, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> usize {
-    let mut at = PLAIN_BYTES;
+fn word_point_digits<const N: usize>(n: u64, scale: usize, buf: &mut [u8; N]) -> usize {
+    let mut at = N;
     let mut whole = n;
     if scale > 0 {
         let p = power_of_ten(scale as i64).unwrap_or(1) as u64;
@@ -618,6 +624,49 @@ fn wide_point_digits(mut n: u128, scale: usize, buf: &mut [u8; PLAIN_BYTES]) -> 
         buf[point - 1] = b'.';
     }
     at
+}
+
+/// Room for a number of 64 bits written with at most nineteen digits after the point: twenty
+/// digits, a point, a zero before it and a sign, in a buffer small enough to be read whole.
+const WORD_BYTES: usize = 32;
+
+/// Pushes [`scaled_at`] of a magnitude of 64 bits where words hold every step (at most nineteen
+/// digits after the point, the rounded digits within 64 bits), made in a buffer of [`WORD_BYTES`]:
+/// whether it did (else [`scaled_at`] writes it).
+fn push_word_at(negative: bool, m: u64, scale: i64, digits: u32, rounding: Rounding, out: &mut String) -> bool {
+    let Some(n) = word_scaled(negative, m, scale, digits, rounding) else { return false };
+    let mut word = [0; WORD_BYTES];
+    let mut at = word_point_digits(n, digits as usize, &mut word);
+    if negative && n != 0 {
+        at -= 1;
+        word[at] = b'-';
+    }
+    push_word(out, &word, at);
+    true
+}
+
+/// The digits [`scaled_at`] writes for `±m / 10^scale` at `digits` after the point, in 64 bits;
+/// `None` where more than nineteen are after the point or a step passes 64 bits.
+fn word_scaled(negative: bool, m: u64, scale: i64, digits: u32, rounding: Rounding) -> Option<u64> {
+    if digits > 19 {
+        return None;
+    }
+    let word_power = |k: i64| power_of_ten(k).and_then(|p| u64::try_from(p).ok());
+    if i64::from(digits) >= scale {
+        return m.checked_mul(word_power(i64::from(digits) - scale)?);
+    }
+    let p = word_power(scale - i64::from(digits))?;
+    // at least ten, so the quotient and one more are within 64 bits
+    let (q, r) = (m / p, m % p);
+    Some(q + u64::from(rounds_up(negative, u128::from(r), u128::from(p), rounding)))
+}
+
+/// Pushes the text made at the end of a word buffer from `at`: the buffer read whole as text (a
+/// check of known length, no loop of a push a byte), then the text's part copied.
+fn push_word(out: &mut String, word: &[u8; WORD_BYTES], at: usize) {
+    debug_assert!(word.is_ascii());
+    let text = std::str::from_utf8(word).unwrap_or_default();
+    out.push_str(text.get(at..).unwrap_or("0"));
 }
 
 /// A decimal written with exactly `digits` after the point by `rust_decimal`: where its digits pass
@@ -728,6 +777,17 @@ fn ratio_at(
 /// Writes a decimal as its `Display` does (every digit of its scale; `-0.0` for a negative zero) at
 /// the end of `out`, its digits made on the stack.
 pub fn write_decimal(d: Decimal, out: &mut String) {
+    if let Ok(m) = u64::try_from(d.mantissa().unsigned_abs())
+        && d.scale() <= 19
+    {
+        let mut word = [0; WORD_BYTES];
+        let mut at = word_point_digits(m, d.scale() as usize, &mut word);
+        if d.is_sign_negative() {
+            at -= 1;
+            word[at] = b'-';
+        }
+        return push_word(out, &word, at);
+    }
     let mut buf = [0; PLAIN_BYTES];
     let at = point_digits(d.is_sign_negative(), d.mantissa().unsigned_abs(), d.scale() as usize, &mut buf);
     push_ascii(out, &buf[at..]);
@@ -770,33 +830,85 @@ pub(super) fn ilog10_of_wide(n: u128) -> u32 {
 }
 
 /// A small rational that does not terminate, written to `figures` significant digits rounded as
-/// asked, by long division in `u128` ([`Real::to_plain_string`]); `None` where it terminates or a
-/// step would overflow (then big integers write it).
+/// asked, by long division in machine words ([`Real::to_plain_string`]): the whole part, then the
+/// digits after the point nineteen at a time, each chunk put in its place as it is found (no
+/// quotient of all the digits made and written again), rounded in the text; `None` where it
+/// terminates or the digits pass the buffer (then big integers write it).
 fn small_plain(s: Small, figures: u32, rounding: Rounding, buf: &mut [u8; PLAIN_BYTES]) -> Option<&[u8]> {
-    let (a, d) = (u128::from(s.n.unsigned_abs()), u128::from(s.d));
-    if a == 0 || is_power_of_five(s.d >> s.d.trailing_zeros()) {
+    let (a, d) = (s.n.unsigned_abs(), s.d);
+    if a == 0 || is_power_of_five(d >> d.trailing_zeros()) {
         return None;
     }
-    // floor(log10(a / d)), as [`floor_log10`] finds it
-    let e = ratio_power(i128::try_from(a).ok()?, i128::try_from(d).ok()?, 0)?;
-    let digits = u32::try_from(i64::from(figures.saturating_sub(1)) - e).unwrap_or(0);
-    // the digits of a / d to `digits` after the point: the quotient and what remains
-    let ((mut q, mut r), mut left) = (divided(a, d), digits); // both of 64 bits: no `u128` division
-    while left > 0 {
-        let k = left.min(19);
-        let p = power_of_ten(i64::from(k))?; // from the table: `pow` is a loop of `u128` products
-        let t = r * p; // r < d < 2^64, so within 128 bits
-        let step = t / d;
-        q = q.checked_mul(p)?.checked_add(step)?;
-        r = t - step * d; // the remainder without a second division
-        left -= k;
+    let digits = usize::try_from(i64::from(figures.saturating_sub(1)) - word_ratio_power(a, d)).unwrap_or(0);
+    // the whole digits end at `POINT` (at most twenty, with room before them for a carry and a sign)
+    const POINT: usize = 23;
+    if POINT + 1 + digits > PLAIN_BYTES {
+        return None;
+    }
+    let mut start = whole_digits(a / d, buf, POINT);
+    let mut r = a % d;
+    let mut end = POINT;
+    if digits > 0 {
+        buf[POINT] = b'.';
+        end += 1;
+        let mut left = digits;
+        while left > 0 {
+            let k = left.min(19);
+            let t = u128::from(r) * power_of_ten(k as i64)?; // r < d < 2^64 and 10^k < 2^64
+            let step = (t / u128::from(d)) as u64; // below 10^k
+            r = (t - u128::from(step) * u128::from(d)) as u64;
+            let first = whole_digits(step, buf, end + k);
+            buf[end..first].fill(b'0');
+            end += k;
+            left -= k;
+        }
     }
     let negative = s.n < 0;
-    let q = if rounds_up(negative, r, d, rounding) { q.checked_add(1)? } else { q };
-    if usize::try_from(digits).ok()? + 3 > PLAIN_BYTES {
-        return None;
+    if rounds_up(negative, u128::from(r), u128::from(d), rounding) {
+        start = carried(buf, start, end);
     }
-    Some(plain_digits(negative, q, digits, buf))
+    if digits > 0 {
+        // trailing zeros after the point dropped, then the point if nothing is left after it
+        while buf[end - 1] == b'0' {
+            end -= 1;
+        }
+        if buf[end - 1] == b'.' {
+            end -= 1;
+        }
+    }
+    if negative {
+        start -= 1;
+        buf[start] = b'-';
+    }
+    Some(&buf[start..end])
+}
+
+/// Adds one in the last place of the digits `buf[start..end]` (a point among them passed over), the
+/// carry running left, a `1` put before them where it passes the first; where they start.
+fn carried(buf: &mut [u8], start: usize, end: usize) -> usize {
+    for at in (start..end).rev() {
+        match buf[at] {
+            b'9' => buf[at] = b'0',
+            b'.' => {}
+            digit => {
+                buf[at] = digit + 1;
+                return start;
+            }
+        }
+    }
+    buf[start - 1] = b'1';
+    start - 1
+}
+
+/// The power of ten of the first digit of `a / d` (`floor(log10)`) for positive words: their
+/// digit counts' difference, less one where `a` is below `d` so moved.
+fn word_ratio_power(a: u64, d: u64) -> i64 {
+    let e = i64::from(a.ilog10()) - i64::from(d.ilog10());
+    // 10^|e| is at most 10^19: each product within 128 bits
+    let ten = |k: i64| power_of_ten(k).unwrap_or(1);
+    let at_least =
+        if e >= 0 { u128::from(a) >= u128::from(d) * ten(e) } else { u128::from(a) * ten(-e) >= u128::from(d) };
+    if at_least { e } else { e - 1 }
 }
 
 /// Whether `x` is a power of five (one included).
@@ -1430,5 +1542,72 @@ mod tests {
         let tiny = Real::from(d("0.000000000000000000000000001")).shifted(-4).unwrap();
         assert_eq!(tiny.to_plain_string(28, Rounding::Nearest), "0.0000000000000000000000000000001");
         assert_eq!(tiny.shifted(4).unwrap(), Real::from(d("0.000000000000000000000000001")));
+    }
+
+    /// A small rational of any 64-bit terms: the numerator and denominator of a `Real`, whichever
+    /// form it takes (most do not terminate and are small ones).
+    fn any_quotient() -> impl proptest::strategy::Strategy<Value = Real> {
+        use proptest::prelude::*;
+        let word = prop_oneof![1u64..1000, any::<u64>().prop_map(|d| d.max(1)), (0u32..64).prop_map(|k| 1u64 << k)];
+        (any::<i64>(), word, 0u32..20).prop_map(|(n, d, tens)| {
+            let d = BigInt::from(d) * BigInt::from(10u8).pow(tens % 3);
+            Real::from_rational(BigRational::new(BigInt::from(n), d)).unwrap()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// A small quotient written plainly in machine words, digit chunk by chunk and rounded in
+        /// its text, is the text of big integers, for every rounding and any number of figures; and
+        /// one that does not terminate is always written so.
+        #[test]
+        fn a_quotient_written_plainly_in_words_is_that_of_big_integers(x in any_quotient(), figures in 0u32..48) {
+            for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
+                let slow = x.plain_in_big_integers(figures, rounding);
+                proptest::prop_assert_eq!(x.plain(figures, rounding).to_string(), slow, "{:?} to {} {:?}", x, figures, rounding);
+                if let Real::Small(s) = x
+                    && x.terminating_scale().is_none()
+                {
+                    proptest::prop_assert!(small_plain(s, figures, rounding, &mut [0; PLAIN_BYTES]).is_some(), "{:?}", x);
+                }
+            }
+        }
+
+        /// A magnitude of 64 bits moved and rounded in words is what the general path writes, for
+        /// every rounding, sign, scale of either sign and digits after the point; and words write
+        /// every one whose digits they hold.
+        #[test]
+        fn a_word_moved_and_rounded_is_written_as_the_general_path_writes_it(
+            m in proptest::prop_oneof![0u64..1000, proptest::prelude::any::<u64>(), proptest::strategy::Strategy::prop_map(0u32..64, |k| (1u64 << k) - 1)],
+            negative in proptest::prelude::any::<bool>(),
+            scale in -24i64..48,
+            digits in 0u32..24,
+        ) {
+            use proptest::prelude::*;
+            for rounding in [Rounding::Nearest, Rounding::Down, Rounding::Up] {
+                let mut buf = [0; PLAIN_BYTES];
+                let slow = scaled_at(negative, u128::from(m), scale, digits, rounding, &mut buf).map(ascii);
+                let mut fast = String::from("x");
+                if push_word_at(negative, m, scale, digits, rounding, &mut fast) {
+                    prop_assert_eq!(Some(&fast[1..]), slow, "{} {} at {} {:?}", m, scale, digits, rounding);
+                } else {
+                    let held = word_scaled(negative, m, scale, digits, rounding).is_some();
+                    prop_assert!(!held && (digits > 19 || slow.is_none() || scale - i64::from(digits) > 19 || i64::from(digits) >= scale));
+                }
+            }
+        }
+
+        /// A decimal of 64-bit digits written in words is its `Display`, negative zeros included.
+        #[test]
+        fn a_word_decimal_written_is_its_display(m in proptest::prelude::any::<i64>(), scale in 0u32..=28, zero in proptest::prelude::any::<bool>()) {
+            let mut d = Decimal::new(if zero { 0 } else { m }, scale);
+            if zero && m < 0 {
+                d.set_sign_negative(true);
+            }
+            let mut out = String::from("x");
+            write_decimal(d, &mut out);
+            proptest::prop_assert_eq!(out, format!("x{d}"));
+        }
     }
 }

@@ -211,7 +211,8 @@ fn approx_help(
         }
         None => {
             text.push_str("; given rounding they are ");
-            write_apart(text, gap.or(a.gap(&widened)), a.unit);
+            // the gap found again only where it was zero or not found (`or` would find it every time)
+            write_apart(text, gap.or_else(|| a.gap(&widened)), a.unit);
         }
     }
     text.push_str(" apart");

@@ -15,10 +15,24 @@ use std::fmt::Write as _;
 pub const EXCERPT_CHARS: usize = 200;
 
 /// Whether a character must not be printed raw: C0 controls (tab and line feed included, where the
-/// text is a value), DEL, C1 controls, and the bidirectional embeddings, overrides and isolates
-/// (U+202A–U+202E, U+2066–U+2069).
+/// text is a value), DEL, C1 controls, the line and paragraph separators (U+2028, U+2029: a line end
+/// to some viewers, raw in JSON that JavaScript reads), the bidirectional embeddings, overrides and
+/// isolates (U+202A–U+202E, U+2066–U+2069) and the invisible direction marks (U+200E, U+200F,
+/// U+061C): every character a rule file may not hide code with ([`crate::syntax::hidden`]), so
+/// that what is refused in code is never printed raw either.
 pub fn is_hostile(c: char) -> bool {
-    matches!(c, '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\0'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Text with every [hostile](is_hostile) character written as its escape (`\u{1b}`); borrowed when
@@ -281,6 +295,11 @@ mod tests {
         assert_eq!(escape_controls("revenue"), "revenue");
         assert_eq!(escape_controls("a\u{1b}]52;c;aGk=\u{7}b"), "a\\u{1b}]52;c;aGk=\\u{7}b");
         assert_eq!(escape_controls("\0\n\t\u{7f}\u{85}\u{202e}é€"), "\\u{0}\\u{a}\\u{9}\\u{7f}\\u{85}\\u{202e}é€");
+        // the line separators and the direction marks too, every character a rule file refuses in code
+        assert_eq!(
+            escape_controls("a\u{2028}b\u{2029}c\u{200e}\u{200f}\u{61c}\u{200d}\u{2027}"),
+            "a\\u{2028}b\\u{2029}c\\u{200e}\\u{200f}\\u{61c}\u{200d}\u{2027}"
+        );
     }
 
     #[test]

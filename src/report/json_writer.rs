@@ -261,8 +261,9 @@ fn needs_escape(b: u8) -> bool {
 
 /// Writes the bytes of a UTF-8 text as `serde_json` escapes them inside a string: `\"`, `\\`, `\b`,
 /// `\f`, `\n`, `\r`, `\t` and every other control character as `\u00XX` (lower-case hex); then, as
-/// the JSON guard ([`crate::escape::guard_json`]) would, DEL, the C1 controls and the bidirectional
-/// controls (U+202A–U+202E, U+2066–U+2069) as `\u007f`, `\u0085`, `\u202e`; the rest, other
+/// the JSON guard ([`crate::escape::guard_json`]) would, DEL, the C1 controls and the rest of
+/// [`crate::escape::is_hostile`] (line separators, bidirectional controls and marks) as `\u007f`,
+/// `\u0085`, `\u202e`; the rest, other
 /// characters beyond ASCII included, as they are. So what this writer writes needs no guard after
 /// it. The bytes before the first that may need an escape (most texts: all of them) are found eight
 /// at a time and copied at once.

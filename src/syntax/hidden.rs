@@ -220,4 +220,15 @@ mod tests {
         assert_eq!(shown.len(), text.len());
         assert!(matches!(visible("plain ä € text"), std::borrow::Cow::Borrowed(_)));
     }
+
+    #[test]
+    fn what_hides_code_is_never_printed_raw() {
+        // the output guard escapes every character a rule file refuses in code (and no report
+        // prints one raw): one set could not grow without the other
+        let hiding: Vec<char> = (0..=0x10ffff).filter_map(char::from_u32).filter(|&c| super::hides(c)).collect();
+        assert_eq!(hiding.len(), 16);
+        for c in hiding {
+            assert!(crate::escape::is_hostile(c), "{:?} hides code but is printed raw", c);
+        }
+    }
 }

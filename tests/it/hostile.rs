@@ -11,17 +11,22 @@ use std::path::Path;
 use common::{settings, tickmark};
 
 /// What an attacker writes: an OSC 52 clipboard write, a screen clear, a colour, BEL, NUL, DEL, a C1
-/// control and a right-to-left override, as JSON and TOML escapes.
-const HOSTILE: &str = r"\u001b]52;c;aGk=\u0007\u001b[2J\u001b[31m\u0000\u007f\u0085\u202e";
+/// control, a right-to-left override, a line separator and two invisible direction marks, as JSON and
+/// TOML escapes.
+const HOSTILE: &str = r"\u001b]52;c;aGk=\u0007\u001b[2J\u001b[31m\u0000\u007f\u0085\u202e\u2028\u200f\u061c";
 
 /// Every format of `check`.
 const FORMATS: [&str; 8] = ["human", "json", "sarif", "junit", "github", "html", "csv", "jsonl"];
 
 /// The first character of `text` that must not be printed raw, with its offset: a control character
-/// other than the line feeds and tabs that lay text out, DEL, a C1 control, a bidirectional control.
+/// other than the line feeds and tabs that lay text out, DEL, a C1 control, a bidirectional control or
+/// mark, a line or paragraph separator.
 fn hostile(text: &str) -> Option<(usize, char)> {
     text.char_indices().find(|&(_, c)| {
-        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        (c.is_control() && c != '\n' && c != '\t') || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{2028}' | '\u{2029}'
+        )
     })
 }
 
@@ -95,7 +100,9 @@ fn hostile_names_and_values_in_toml_and_json_are_printed_escaped_everywhere() {
     // The source's name is shown escaped where a report names it.
     let (stdout, _, _) = clean(dir.path(), &["explain", "r", "r.tick", "--data", "source.toml"]);
     assert!(
-        stdout.contains(r#""vendor \u{1b}]52;c;aGk=\u{7}\u{1b}[2J\u{1b}[31m\u{0}\u{7f}\u{85}\u{202e}""#),
+        stdout.contains(
+            r#""vendor \u{1b}]52;c;aGk=\u{7}\u{1b}[2J\u{1b}[31m\u{0}\u{7f}\u{85}\u{202e}\u{2028}\u{200f}\u{61c}""#
+        ),
         "{stdout}"
     );
     // JSON keeps the exact value, every hostile character a JSON escape.
@@ -103,7 +110,7 @@ fn hostile_names_and_values_in_toml_and_json_are_printed_escaped_everywhere() {
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let shown = report.to_string();
     assert!(shown.contains("vendor \\u001b]52;c;aGk=\\u0007"), "{stdout}");
-    assert!(stdout.contains(r"\u007f\u0085\u202e"), "{stdout}");
+    assert!(stdout.contains(r"\u007f\u0085\u202e\u2028\u200f\u061c"), "{stdout}");
     settings().bind(|| {
         let (_, stderr, _) = clean(dir.path(), &["check", "r.tick", "--data", "key.toml"]);
         insta::assert_snapshot!("hostile_metric_key", stderr);

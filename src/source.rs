@@ -166,6 +166,14 @@ const BLOCKS_KEPT: usize = 64;
 /// The longest block of lines kept; the place in a longer one is read up to each time.
 const BLOCK_BYTES: u32 = 1 << 20;
 
+/// The most bytes between two blocks of places that are read in one read ([`SourceFile::line_cols`]):
+/// reading them costs less than a second system call.
+const READ_GAP: u32 = 16 << 10;
+
+/// The most bytes of several blocks read in one read: small enough that the buffer a worker reads
+/// into stays in its cache and is not faulted in anew for each piece of places.
+const READ_MOST: u32 = 64 << 10;
+
 /// The most bytes of blocks a thread keeps: a long-lived thread (the language server's) holds no more
 /// than one longest block, however long the lines of the files it read.
 const KEPT_BYTES: usize = BLOCK_BYTES as usize;
@@ -286,12 +294,16 @@ impl SourceFile {
     /// [`SourceFile::line_col`] of many offsets in ascending order, each block of lines they fall in
     /// read once: the places a chunk of a report's checks needs, which a streamed file would
     /// otherwise read a block each for.
-    /// The block's bytes are read into `buf`, kept from call to call, and only up to the last
-    /// offset asked for in it: the bytes after it are not looked at.
+    /// The blocks are read into `buf`, kept from call to call, each only up to the last offset asked
+    /// for in it (the bytes after it are not looked at); blocks that follow one another within
+    /// [`READ_GAP`] bytes are read together in one read of at most [`READ_MOST`], so that a report
+    /// whose failures fill a long CSV reads it in large pieces, not in a system call a block.
     fn line_cols(&self, offsets: &[u32], buf: &mut Vec<u8>, out: &mut Vec<(usize, usize)>) {
         let Some(disk) = self.disk.as_ref().filter(|_| self.reads_places()) else {
             return out.extend(offsets.iter().map(|&o| self.line_col(o)));
         };
+        // the bytes of the file in `buf`: from `read.0` up to `read.1`
+        let mut read: Option<(u32, u32)> = None;
         let mut rest = offsets;
         while let Some(&first) = rest.first() {
             let k = self.line_starts.partition_point(|&s| s <= first).max(1) - 1;
@@ -299,7 +311,18 @@ impl SourceFile {
             let within = end.map_or(rest.len(), |end| rest.partition_point(|&o| o < end));
             let (block, after) = rest.split_at(within);
             let last = block[block.len() - 1];
-            let bytes = end.filter(|&end| end - start <= BLOCK_BYTES).and_then(|_| disk.read_into(start, last, buf));
+            let bytes = match end.filter(|&end| end - start <= BLOCK_BYTES) {
+                None => None,
+                Some(_) => {
+                    if !read.is_some_and(|(from, to)| from <= start && last <= to) {
+                        let to = self.read_up_to(k, after, last);
+                        // a read that fails (a file cut short since) is tried again for the block alone
+                        read = (disk.read_into(start, to, buf).map(|_| (start, to)))
+                            .or_else(|| disk.read_into(start, last, buf).map(|_| (start, last)));
+                    }
+                    read.map(|(from, _)| &buf[(start - from) as usize..(last - from) as usize])
+                }
+            };
             match bytes {
                 Some(bytes) => places_in(bytes, block.iter().map(|&o| (o - start) as usize), |(newlines, column)| {
                     out.push((k * self.stride + newlines + 1, column + 1))
@@ -308,6 +331,25 @@ impl SourceFile {
             }
             rest = after;
         }
+    }
+
+    /// Where a read that starts at block `k` (whose last offset asked for is `last`) ends: at the last
+    /// offset asked for in the blocks after it that follow within [`READ_GAP`] bytes of the one before,
+    /// each a whole block of its own, while the read stays within [`READ_MOST`].
+    fn read_up_to(&self, k: usize, after: &[u32], last: u32) -> u32 {
+        let start = self.line_starts[k];
+        let (mut to, mut rest) = (last, after);
+        while let Some(&next) = rest.first() {
+            let j = self.line_starts.partition_point(|&s| s <= next) - 1;
+            let Some(&end) = self.line_starts.get(j + 1) else { break };
+            let within = rest.partition_point(|&o| o < end);
+            let far = rest[within - 1];
+            if self.line_starts[j] - to > READ_GAP || far - start > READ_MOST {
+                break;
+            }
+            (to, rest) = (far, &rest[within..]);
+        }
+        to
     }
 
     /// The text as a diagnostic shows it: characters that could hide code or reorder a line (a
@@ -602,6 +644,36 @@ mod tests {
             }
         }
         assert_eq!(places.get(ids[0], text.len() as u32 + 5), None);
+    }
+
+    #[test]
+    fn places_read_in_pieces_of_several_blocks_are_those_found_one_by_one() {
+        // blocks of 64 lines of 100 to 400 bytes; places in runs of neighbouring blocks, read together,
+        // and in blocks far apart (more than READ_GAP), read alone, with the last block (no end kept)
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.csv");
+        let text: String = (0..3_000).map(|i| format!("{}ü\n", "x".repeat(100 + i * 37 % 300))).collect();
+        std::fs::write(&path, &text).unwrap();
+        let mut sources = Sources::default();
+        let id = sources.add_streamed("long.csv".to_owned(), path);
+        let starts: Vec<u32> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+            .step_by(LINE_STRIDE)
+            .collect();
+        sources.set_lines(id, LineIndex { starts: starts.clone(), skip: 0 });
+        let oracle = SourceFile::new("oracle".to_owned(), Arc::from(text.as_str()));
+        for blocks in [&[0, 1, 2, 3][..], &[0, 2, 9, 10, 30, 31, 32, 46][..], &[5, 46][..], &[1, 20, 40][..]] {
+            let wanted: Vec<(SourceId, u32)> = (blocks.iter())
+                .flat_map(|&b| (0..5).map(move |i| (b, i)))
+                .map(|(b, i)| starts[b] + 7 + i * 911)
+                .filter(|&o| (o as usize) < text.len() && text.is_char_boundary(o as usize))
+                .map(|o| (id, o))
+                .collect();
+            let places = sources.places(wanted.clone());
+            for (file, offset) in wanted {
+                assert_eq!(places.get(file, offset), Some(oracle.line_col(offset)), "{offset} in {blocks:?}");
+            }
+        }
     }
 
     #[test]

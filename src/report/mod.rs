@@ -150,6 +150,10 @@ impl<'a> Run<'a> {
 /// Checks rendered at a time by one worker in [`write_rows`].
 const CHUNK: usize = 2048;
 
+/// How many batches of checks [`write_placed_rows`] finds the places of at once: a few tens of
+/// bytes a fact read (its place), for 8,192 checks a worker each.
+const PLACED_BATCHES: usize = 16;
+
 /// Writes a row of bytes for every check the report lists, in report order, each rendered by
 /// `row`. With `--only failed` the listed checks are the kept ones, already in memory: chunks of them
 /// are rendered by the workers at once and written in order, a batch of chunks held at a time.
@@ -187,10 +191,19 @@ fn rows(run: &Run, out: &mut dyn std::io::Write, placed: bool, row: &PlacedRow<'
     // one buffer a chunk, kept from batch to batch: a buffer of megabytes made anew is memory the
     // system maps and faults in page by page
     let mut rendered: Vec<Vec<u8>> = Vec::new();
-    for checks in run.kept().chunks(batch) {
+    // the places of the facts of the next PLACED_BATCHES batches, found in one pass over their files:
+    // the checks of a batch (a rule or two over every entity) read facts from the whole of a long
+    // CSV, which a pass a batch would read again and again
+    let kept = run.kept();
+    let (mut places, mut placed_to) = (Places::default(), 0);
+    for (n, checks) in kept.chunks(batch).enumerate() {
+        let begin = n * batch;
+        if placed && begin >= placed_to {
+            placed_to = kept.len().min(begin + batch * PLACED_BATCHES);
+            places = crate::workers::pool().install(|| fact_places(run, &kept[begin..placed_to]));
+        }
         rendered.resize_with(checks.len().div_ceil(CHUNK), Vec::new);
         crate::workers::pool().install(|| {
-            let places = if placed { fact_places(run, checks) } else { Places::default() };
             checks.par_chunks(CHUNK).zip(rendered.par_iter_mut()).for_each(|(chunk, buf)| {
                 buf.clear();
                 chunk.iter().for_each(|c| row(run, &places, c, buf));

@@ -388,6 +388,53 @@ mod tests {
         proptest::option::of((0i64..2_000, 0u32..6, 0u8..3))
     }
 
+    /// A kept ratio `r` (of the general path's value `q`) against a plain value `v` (exact where
+    /// `exact`): every `link`, both ways round, and `~=` with the tolerance, through each native
+    /// compare ([`link`], [`approx`], [`approx_ratio`], [`Ratio::standing`], [`Ratio::near`]), say
+    /// what the general path says where it tells.
+    fn agrees(
+        r: Ratio,
+        q: Val,
+        mut v: Lin,
+        exact: bool,
+        op: usize,
+        tol: Option<(i64, u32, u8)>,
+    ) -> Result<(), TestCaseError> {
+        if exact {
+            v.w = 0;
+        }
+        let Some(plain) = v.val() else { return Ok(()) };
+        let op = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne][op];
+        prop_assert_eq!(link(Side::Ratio(r), op, Side::Plain(v)), exec::link(q, op, plain));
+        prop_assert_eq!(link(Side::Plain(v), op, Side::Ratio(r)), exec::link(plain, op, q));
+        if let (Some(native), Some(general)) = (r.standing(v), exec::link(q, op, plain)) {
+            prop_assert_eq!(native.link(op), general);
+        }
+        let tol = tol.map(|(n, s, u)| Tol {
+            value: (i128::from(n), 10i128.pow(s)),
+            unit: [Unit::Ratio(RatioStyle::Pp), Unit::None, Unit::Ratio(RatioStyle::Percent)][usize::from(u)],
+        });
+        // the zipped loop's path, its tolerance's window found once, is [`approx`]'s
+        let window = Window::of(tol.as_ref());
+        prop_assert_eq!(
+            approx_ratio(r, v, true, tol.as_ref(), window),
+            approx(Side::Ratio(r), Side::Plain(v), tol.as_ref())
+        );
+        prop_assert_eq!(
+            approx_ratio(r, v, false, tol.as_ref(), window),
+            approx(Side::Plain(v), Side::Ratio(r), tol.as_ref())
+        );
+        for (x, y) in [(Side::Ratio(r), Side::Plain(v)), (Side::Plain(v), Side::Ratio(r))] {
+            // the general path may overflow where the integers do not: compared where it tells
+            let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
+            prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
+            if let Some(native) = r.near(v, Window::of(tol.as_ref())) {
+                prop_assert_eq!(native, general);
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
 
@@ -425,33 +472,8 @@ mod tests {
             prop_assert_eq!(q, lin::div(x, y, lin::over(x.unit, y.unit).unwrap()));
             let q = q.unwrap();
             let plain_units = [num.unit, num.unit, Unit::Ratio(RatioStyle::Percent), Unit::Fraction, Unit::PerShare(crate::num::Currency(*b"USD")), Unit::None];
-            let Some(mut v) = Lin::figure(v.0, v.1, plain_units[uv]) else { return Ok(()) };
-            if exact.2 {
-                v.w = 0;
-            }
-            let Some(plain) = v.val() else { return Ok(()) };
-            let op = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne][op];
-            prop_assert_eq!(link(Side::Ratio(r), op, Side::Plain(v)), exec::link(q, op, plain));
-            prop_assert_eq!(link(Side::Plain(v), op, Side::Ratio(r)), exec::link(plain, op, q));
-            if let (Some(native), Some(general)) = (r.standing(v), exec::link(q, op, plain)) {
-                prop_assert_eq!(native.link(op), general);
-            }
-            let tol = tol.map(|(n, s, u)| Tol {
-                value: (i128::from(n), 10i128.pow(s)),
-                unit: [Unit::Ratio(RatioStyle::Pp), Unit::None, Unit::Ratio(RatioStyle::Percent)][usize::from(u)],
-            });
-            // the zipped loop's path, its tolerance's window found once, is [`approx`]'s
-            let window = Window::of(tol.as_ref());
-            prop_assert_eq!(approx_ratio(r, v, true, tol.as_ref(), window), approx(Side::Ratio(r), Side::Plain(v), tol.as_ref()));
-            prop_assert_eq!(approx_ratio(r, v, false, tol.as_ref(), window), approx(Side::Plain(v), Side::Ratio(r), tol.as_ref()));
-            for (x, y) in [(Side::Ratio(r), Side::Plain(v)), (Side::Plain(v), Side::Ratio(r))] {
-                // the general path may overflow where the integers do not: compared where it tells
-                let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
-                prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
-                if let Some(native) = r.near(v, Window::of(tol.as_ref())) {
-                    prop_assert_eq!(native, general);
-                }
-            }
+            let Some(v) = Lin::figure(v.0, v.1, plain_units[uv]) else { return Ok(()) };
+            agrees(r, q, v, exact.2, op, tol)?;
         }
 
         /// A growth (`a / b - 1`) or an `abs` kept as its operands ([`Form`]) compares as the general
@@ -505,31 +527,8 @@ mod tests {
             } else {
                 v
             };
-            let Some(mut v) = Lin::figure(digits.0, digits.1, unit) else { return Ok(()) };
-            if exact.2 {
-                v.w = 0;
-            }
-            let Some(plain) = v.val() else { return Ok(()) };
-            let op = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne][op];
-            prop_assert_eq!(link(Side::Ratio(r), op, Side::Plain(v)), exec::link(q, op, plain));
-            prop_assert_eq!(link(Side::Plain(v), op, Side::Ratio(r)), exec::link(plain, op, q));
-            if let (Some(native), Some(general)) = (r.standing(v), exec::link(q, op, plain)) {
-                prop_assert_eq!(native.link(op), general);
-            }
-            let tol = tol.map(|(n, s, u)| Tol {
-                value: (i128::from(n), 10i128.pow(s)),
-                unit: [Unit::Ratio(RatioStyle::Pp), Unit::None, Unit::Ratio(RatioStyle::Percent)][usize::from(u)],
-            });
-            let window = Window::of(tol.as_ref());
-            prop_assert_eq!(approx_ratio(r, v, true, tol.as_ref(), window), approx(Side::Ratio(r), Side::Plain(v), tol.as_ref()));
-            prop_assert_eq!(approx_ratio(r, v, false, tol.as_ref(), window), approx(Side::Plain(v), Side::Ratio(r), tol.as_ref()));
-            for (x, y) in [(Side::Ratio(r), Side::Plain(v)), (Side::Plain(v), Side::Ratio(r))] {
-                let Some(general) = exec::approx(&[x.val().unwrap(), y.val().unwrap()], tol.as_ref()) else { continue };
-                prop_assert_eq!(approx(x, y, tol.as_ref()), Some(general));
-                if let Some(native) = r.near(v, window) {
-                    prop_assert_eq!(native, general);
-                }
-            }
+            let Some(v) = Lin::figure(digits.0, digits.1, unit) else { return Ok(()) };
+            agrees(r, q, v, exact.2, op, tol)?;
         }
 
         /// Each native compare of a plain value and a quotient says what the general path says, where

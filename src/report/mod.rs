@@ -193,15 +193,17 @@ fn rows(run: &Run, out: &mut dyn std::io::Write, placed: bool, row: &PlacedRow<'
     let mut rendered: Vec<Vec<u8>> = Vec::new();
     // the places of the facts of the next PLACED_BATCHES batches, found in one pass over their files:
     // the checks of a batch (a rule or two over every entity) read facts from the whole of a long
-    // CSV, which a pass a batch would read again and again
+    // CSV, which a pass a batch would read again and again; each batch then looks its own up in a
+    // table of its own ([`Places::among`])
     let kept = run.kept();
-    let (mut places, mut placed_to) = (Places::default(), 0);
+    let (mut ahead, mut placed_to) = (Places::default(), 0);
     for (n, checks) in kept.chunks(batch).enumerate() {
         let begin = n * batch;
         if placed && begin >= placed_to {
             placed_to = kept.len().min(begin + batch * PLACED_BATCHES);
-            places = crate::workers::pool().install(|| fact_places(run, &kept[begin..placed_to]));
+            ahead = crate::workers::pool().install(|| run.sources.places(fact_places(&kept[begin..placed_to])));
         }
+        let places = if placed { ahead.among(fact_places(checks)) } else { Places::default() };
         rendered.resize_with(checks.len().div_ceil(CHUNK), Vec::new);
         crate::workers::pool().install(|| {
             checks.par_chunks(CHUNK).zip(rendered.par_iter_mut()).for_each(|(chunk, buf)| {
@@ -226,15 +228,14 @@ pub(super) fn with_period_text<R>(period: crate::period::Period, write: impl FnO
     SHOWN.with_borrow_mut(|shown| write(shown.entry(period).or_insert_with(|| period.to_string())))
 }
 
-/// The places of every fact the failed and erred checks of a batch read: found for the whole batch,
-/// whose rules' checks at one entity read the same blocks of its rows.
-fn fact_places(run: &Run, checks: &[Check]) -> Places {
+/// The place of every fact the failed and erred checks of a batch read, to be found for the whole
+/// batch, whose rules' checks at one entity read the same blocks of its rows.
+fn fact_places(checks: &[Check]) -> Vec<(crate::source::SourceId, u32)> {
     let traces = checks.iter().filter_map(|c| match &c.outcome {
         crate::eval::Outcome::Fail(trace) | crate::eval::Outcome::Error(_, trace) => Some(trace),
         _ => None,
     });
-    let wanted = traces.flat_map(|t| &t.facts).map(|f| (f.fact.origin.file, f.fact.origin.span.start)).collect();
-    run.sources.places(wanted)
+    traces.flat_map(|t| &t.facts).map(|f| (f.fact.origin.file, f.fact.origin.span.start)).collect()
 }
 
 /// The diagnostic level of a rule's severity.

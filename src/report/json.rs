@@ -499,27 +499,32 @@ fn write_trace(run: &Run, rules: &RuleBytes, written: &Written, places: &Places,
 /// makes runs one after the other.
 const CACHED: usize = 4096;
 
+/// The fact heads a thread made ([`fact_head`]) by metric, then by scenario, period and indent.
+type Heads = rustc_hash::FxHashMap<Box<str>, rustc_hash::FxHashMap<(Scenario, Period, Option<usize>), Vec<u8>>>;
+
+thread_local! {
+    /// The heads a thread made, and how many there are in all: [`CACHED`] bounds them all, not each
+    /// metric's (thousands of metrics over hundreds of periods would otherwise keep millions).
+    static HEADS: std::cell::RefCell<(Heads, usize)> = std::cell::RefCell::default();
+}
+
 /// Opens the object of a fact of the check's own entity in the `facts` array and writes its members
 /// up to the key of its `value`, as [`fact_members`] writes them: made once a thread for each metric,
 /// scenario, period and form, and copied.
 fn fact_head(w: &mut JsonWriter, name: &str, scenario: Scenario, period: Period) {
-    type Heads = rustc_hash::FxHashMap<Box<str>, rustc_hash::FxHashMap<(Scenario, Period, Option<usize>), Vec<u8>>>;
-    thread_local! {
-        static HEADS: std::cell::RefCell<Heads> = std::cell::RefCell::default();
-    }
     let indent = w.indent();
-    HEADS.with_borrow_mut(|heads| {
-        if !heads.contains_key(name) {
-            if heads.len() >= CACHED {
-                heads.clear();
-            }
-            heads.insert(name.into(), rustc_hash::FxHashMap::default());
+    HEADS.with_borrow_mut(|(heads, count)| {
+        let known = heads.get(name).is_some_and(|of_metric| of_metric.contains_key(&(scenario, period, indent)));
+        if !known && *count >= CACHED {
+            heads.clear();
+            *count = 0;
         }
-        let of_metric = heads.get_mut(name).expect("inserted above");
-        if of_metric.len() >= CACHED {
-            of_metric.clear();
-        }
+        let of_metric = match heads.get_mut(name) {
+            Some(of_metric) => of_metric,
+            None => heads.entry(name.into()).or_default(),
+        };
         let bytes = of_metric.entry((scenario, period, indent)).or_insert_with(|| {
+            *count += 1;
             let mut bytes = Vec::with_capacity(128);
             let mut fresh = JsonWriter::with_indent(&mut bytes, indent);
             fresh.item();
@@ -839,6 +844,31 @@ rule p: revenue > 1 USD bn
                         assert_eq!(String::from_utf8(cached).unwrap(), String::from_utf8(written).unwrap(), "{text:?}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fact_heads_a_thread_keeps_are_bounded_in_all() {
+        // 3,000 metrics over four periods: 12,000 heads made, never more than CACHED kept, and each
+        // one written after a start anew still the one written member by member
+        let periods =
+            [Period::Year(2024), Period::Year(2025), Period::Quarter { year: 2025, quarter: 1 }, Period::Year(2023)];
+        let mut buf = Vec::new();
+        for i in 0..3_000 {
+            for &period in &periods {
+                let name = format!("metric_{i}");
+                buf.clear();
+                fact_head(&mut JsonWriter::compact(&mut buf), &name, Scenario::Actual, period);
+                let (kept, count) =
+                    HEADS.with_borrow(|(heads, count)| (heads.values().map(|h| h.len()).sum::<usize>(), *count));
+                assert!(kept == count && count <= CACHED, "{kept} heads kept, {count} counted");
+                let mut written = Vec::new();
+                let mut w = JsonWriter::compact(&mut written);
+                w.item();
+                w.open(b'{');
+                fact_members(&mut w, &name, Scenario::Actual, period);
+                assert_eq!(buf, written);
             }
         }
     }

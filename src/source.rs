@@ -677,21 +677,25 @@ mod tests {
         assert_eq!(places.get(ids[0], text.len() as u32 + 5), None);
     }
 
+    /// A table of `n` places alternately in files 0 and 1, at offsets seven apart, the place of
+    /// index `i` at line `i + 1` and column `i + 2`.
+    fn table(n: u64) -> Places {
+        let keys: Vec<u64> =
+            (0..n).map(|i| (i % 2) << 32 | (i * 7)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let found = (0..keys.len()).map(|i| (i + 1, i + 2)).collect();
+        let index = keys.iter().copied().step_by(PLACES_A_LEAF).collect();
+        Places { keys, index, found }
+    }
+
     #[test]
     fn a_place_is_found_through_the_index_as_by_a_search_of_every_key() {
         // leaves full and short, keys of two files, places asked for between, before and after them
         for n in [0, 1, 63, 64, 65, 200, 1000] {
-            let keys: Vec<u64> = (0..n as u64)
-                .map(|i| (i % 2) << 32 | (i * 7))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let found = (0..keys.len()).map(|i| (i + 1, i + 2)).collect();
-            let index = keys.iter().copied().step_by(PLACES_A_LEAF).collect();
-            let places = Places { keys: keys.clone(), index, found };
+            let places = table(n);
             for file in 0..3 {
                 for offset in 0..(n as u32 * 7 + 9) {
-                    let all = keys.binary_search(&place_key(SourceId(file), offset)).ok().map(|i| (i + 1, i + 2));
+                    let key = place_key(SourceId(file), offset);
+                    let all = places.keys.binary_search(&key).ok().map(|i| (i + 1, i + 2));
                     assert_eq!(places.get(SourceId(file), offset), all, "{n} keys, {file}:{offset}");
                 }
             }
@@ -701,14 +705,7 @@ mod tests {
     #[test]
     fn places_taken_among_others_are_found_as_in_the_whole() {
         // every third place of 1,000 in two files, some asked for twice, some not among them
-        let keys: Vec<u64> = (0..1_000u64)
-            .map(|i| (i % 2) << 32 | (i * 7))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let found = (0..keys.len()).map(|i| (i + 1, i + 2)).collect();
-        let index = keys.iter().copied().step_by(PLACES_A_LEAF).collect();
-        let whole = Places { keys, index, found };
+        let whole = table(1_000);
         let wanted: Vec<(SourceId, u32)> = (0..3_000u32)
             .rev()
             .step_by(3)

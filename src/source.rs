@@ -166,14 +166,6 @@ const BLOCKS_KEPT: usize = 64;
 /// The longest block of lines kept; the place in a longer one is read up to each time.
 const BLOCK_BYTES: u32 = 1 << 20;
 
-/// The most bytes between two blocks of places that are read in one read ([`SourceFile::line_cols`]):
-/// reading them costs less than a second system call.
-const READ_GAP: u32 = 16 << 10;
-
-/// The most bytes of several blocks read in one read: small enough that the buffer a worker reads
-/// into stays in its cache and is not faulted in anew for each piece of places.
-const READ_MOST: u32 = 64 << 10;
-
 /// The most bytes of blocks a thread keeps: a long-lived thread (the language server's) holds no more
 /// than one longest block, however long the lines of the files it read.
 const KEPT_BYTES: usize = BLOCK_BYTES as usize;
@@ -294,16 +286,12 @@ impl SourceFile {
     /// [`SourceFile::line_col`] of many offsets in ascending order, each block of lines they fall in
     /// read once: the places a chunk of a report's checks needs, which a streamed file would
     /// otherwise read a block each for.
-    /// The blocks are read into `buf`, kept from call to call, each only up to the last offset asked
-    /// for in it (the bytes after it are not looked at); blocks that follow one another within
-    /// [`READ_GAP`] bytes are read together in one read of at most [`READ_MOST`], so that a report
-    /// whose failures fill a long CSV reads it in large pieces, not in a system call a block.
+    /// The block's bytes are read into `buf`, kept from call to call, and only up to the last
+    /// offset asked for in it: the bytes after it are not looked at.
     fn line_cols(&self, offsets: &[u32], buf: &mut Vec<u8>, out: &mut Vec<(usize, usize)>) {
         let Some(disk) = self.disk.as_ref().filter(|_| self.reads_places()) else {
             return out.extend(offsets.iter().map(|&o| self.line_col(o)));
         };
-        // the bytes of the file in `buf`: from `read.0` up to `read.1`
-        let mut read: Option<(u32, u32)> = None;
         let mut rest = offsets;
         while let Some(&first) = rest.first() {
             let k = self.line_starts.partition_point(|&s| s <= first).max(1) - 1;
@@ -311,18 +299,7 @@ impl SourceFile {
             let within = end.map_or(rest.len(), |end| rest.partition_point(|&o| o < end));
             let (block, after) = rest.split_at(within);
             let last = block[block.len() - 1];
-            let bytes = match end.filter(|&end| end - start <= BLOCK_BYTES) {
-                None => None,
-                Some(_) => {
-                    if !read.is_some_and(|(from, to)| from <= start && last <= to) {
-                        let to = self.read_up_to(k, after, last);
-                        // a read that fails (a file cut short since) is tried again for the block alone
-                        read = (disk.read_into(start, to, buf).map(|_| (start, to)))
-                            .or_else(|| disk.read_into(start, last, buf).map(|_| (start, last)));
-                    }
-                    read.map(|(from, _)| &buf[(start - from) as usize..(last - from) as usize])
-                }
-            };
+            let bytes = end.filter(|&end| end - start <= BLOCK_BYTES).and_then(|_| disk.read_into(start, last, buf));
             match bytes {
                 Some(bytes) => places_in(bytes, block.iter().map(|&o| (o - start) as usize), |(newlines, column)| {
                     out.push((k * self.stride + newlines + 1, column + 1))
@@ -331,25 +308,6 @@ impl SourceFile {
             }
             rest = after;
         }
-    }
-
-    /// Where a read that starts at block `k` (whose last offset asked for is `last`) ends: at the last
-    /// offset asked for in the blocks after it that follow within [`READ_GAP`] bytes of the one before,
-    /// each a whole block of its own, while the read stays within [`READ_MOST`].
-    fn read_up_to(&self, k: usize, after: &[u32], last: u32) -> u32 {
-        let start = self.line_starts[k];
-        let (mut to, mut rest) = (last, after);
-        while let Some(&next) = rest.first() {
-            let j = self.line_starts.partition_point(|&s| s <= next) - 1;
-            let Some(&end) = self.line_starts.get(j + 1) else { break };
-            let within = rest.partition_point(|&o| o < end);
-            let far = rest[within - 1];
-            if self.line_starts[j] - to > READ_GAP || far - start > READ_MOST {
-                break;
-            }
-            (to, rest) = (far, &rest[within..]);
-        }
-        to
     }
 
     /// The text as a diagnostic shows it: characters that could hide code or reorder a line (a
@@ -502,16 +460,9 @@ const PLACES_A_PIECE: usize = 4096;
 pub struct Places {
     /// The places found, each as its file and offset in one key ([`place_key`]), sorted.
     keys: Vec<u64>,
-    /// Every [`PLACES_A_LEAF`]-th key, from the first: searched first, so that a search of hundreds
-    /// of thousands of places (a report's sixteen batches) reads a few kilobytes and then one run of
-    /// keys, where a binary search over them all missed the cache at nearly every step.
-    index: Vec<u64>,
     /// The one-based line and column of the place of the same index in `keys`.
     found: Vec<(usize, usize)>,
 }
-
-/// How many keys of [`Places`] one key of its index stands for: eight cache lines of keys.
-const PLACES_A_LEAF: usize = 64;
 
 /// A place as one integer, ordered as its file and then its offset: one compare in a sort or a
 /// search, where a pair took two.
@@ -522,11 +473,8 @@ fn place_key(file: SourceId, offset: u32) -> u64 {
 impl Places {
     /// The line and column of an offset, where found ahead.
     pub fn get(&self, file: SourceId, offset: u32) -> Option<(usize, usize)> {
-        let key = place_key(file, offset);
-        let leaf = self.index.partition_point(|&k| k <= key).checked_sub(1)? * PLACES_A_LEAF;
-        let keys = &self.keys[leaf..self.keys.len().min(leaf + PLACES_A_LEAF)];
-        let at = keys.binary_search(&key).ok()?;
-        Some(self.found[leaf + at])
+        let at = self.keys.binary_search(&place_key(file, offset)).ok()?;
+        Some(self.found[at])
     }
 
     /// The places of `wanted` among these, as a table of their own: a batch's few tens of thousands,
@@ -545,8 +493,7 @@ impl Places {
                 found.push(self.found[at]);
             }
         }
-        let index = keys.iter().copied().step_by(PLACES_A_LEAF).collect();
-        Places { keys, index, found }
+        Places { keys, found }
     }
 }
 
@@ -566,8 +513,7 @@ impl Sources {
         keys.sort_unstable();
         keys.dedup();
         let pieces: Vec<Vec<_>> = keys.par_chunks(PLACES_A_PIECE).map(|piece| self.found(piece)).collect();
-        let index = keys.iter().copied().step_by(PLACES_A_LEAF).collect();
-        Places { keys, index, found: pieces.concat() }
+        Places { keys, found: pieces.concat() }
     }
 
     /// The lines and columns of sorted places ([`place_key`]), each file's blocks read once.
@@ -683,23 +629,7 @@ mod tests {
         let keys: Vec<u64> =
             (0..n).map(|i| (i % 2) << 32 | (i * 7)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         let found = (0..keys.len()).map(|i| (i + 1, i + 2)).collect();
-        let index = keys.iter().copied().step_by(PLACES_A_LEAF).collect();
-        Places { keys, index, found }
-    }
-
-    #[test]
-    fn a_place_is_found_through_the_index_as_by_a_search_of_every_key() {
-        // leaves full and short, keys of two files, places asked for between, before and after them
-        for n in [0, 1, 63, 64, 65, 200, 1000] {
-            let places = table(n);
-            for file in 0..3 {
-                for offset in 0..(n as u32 * 7 + 9) {
-                    let key = place_key(SourceId(file), offset);
-                    let all = places.keys.binary_search(&key).ok().map(|i| (i + 1, i + 2));
-                    assert_eq!(places.get(SourceId(file), offset), all, "{n} keys, {file}:{offset}");
-                }
-            }
-        }
+        Places { keys, found }
     }
 
     #[test]
@@ -721,9 +651,9 @@ mod tests {
     }
 
     #[test]
-    fn places_read_in_pieces_of_several_blocks_are_those_found_one_by_one() {
-        // blocks of 64 lines of 100 to 400 bytes; places in runs of neighbouring blocks, read together,
-        // and in blocks far apart (more than READ_GAP), read alone, with the last block (no end kept)
+    fn places_in_neighbouring_and_far_blocks_are_those_found_one_by_one() {
+        // blocks of 64 lines of 100 to 400 bytes; places in runs of neighbouring blocks and in blocks
+        // far apart, with the last block (no end kept), each block's read reused for its places
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("long.csv");
         let text: String = (0..3_000).map(|i| format!("{}ü\n", "x".repeat(100 + i * 37 % 300))).collect();

@@ -428,21 +428,24 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                 }
                 return;
             }
-            // a quotient the comparison at the end alone reads: kept as its operands, the numerator
-            // taking the quotient's unit, where [`lin::div`] would make it
-            Op::Div if matches!(fast, LinOp::Ratio) => {
+            // a quotient or a growth the comparison at the end alone reads (a growth through any
+            // `abs`): kept as its operands, the numerator taking the quotient's unit, where
+            // [`lin::div`] would make it
+            Op::Div | Op::Growth if matches!(fast, LinOp::Ratio) => {
+                let growth = matches!(op, Op::Growth);
+                let keep = |a, b| if growth { lin::growth(a, b) } else { lin::ratio(a, b) };
                 let (a, b) = pair(values, below, n);
                 for (((end, a), &b), divisor) in ends.iter_mut().zip(a).zip(b).zip(&mut divisors[below..top]) {
                     if !matches!(end, End::Live) {
                         continue;
                     }
-                    match lin::ratio(*a, b) {
+                    match keep(*a, b) {
                         Some(x) => (*a, *divisor) = (x, b),
                         None => *end = End::Ask,
                     }
                 }
                 quotient.pop();
-                *quotient.last_mut().expect("a quotient of two values") = Place::Ratio(Form::default());
+                *quotient.last_mut().expect("a quotient of two values") = Place::Ratio(Form { growth, abs: false });
             }
             Op::Div => {
                 let (a, b) = (&values[below..top], &values[top..top + n]);
@@ -463,23 +466,6 @@ pub fn exec(ops: &[Op], lin: &[LinOp], at: &Inputs, periods: &[Period], lanes: &
                 }
                 quotient.pop();
                 *quotient.last_mut().expect("a quotient of two values") = Place::Quotient;
-            }
-            // a growth the comparison at the end alone reads (through any `abs`): kept as its operands,
-            // as a quotient is
-            Op::Growth if matches!(fast, LinOp::Ratio) => {
-                let (a, b) = pair(values, below, n);
-                for (((end, a), &b), divisor) in ends.iter_mut().zip(a).zip(b).zip(&mut divisors[below..top]) {
-                    if !matches!(end, End::Live) {
-                        continue;
-                    }
-                    match lin::growth(*a, b) {
-                        Some(x) => (*a, *divisor) = (x, b),
-                        None => *end = End::Ask,
-                    }
-                }
-                quotient.pop();
-                let growth = Form { growth: true, abs: false };
-                *quotient.last_mut().expect("a growth of two values") = Place::Ratio(growth);
             }
             Op::Growth => {
                 let percent = Unit::Ratio(RatioStyle::Percent);
